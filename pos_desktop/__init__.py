@@ -1,0 +1,1 @@
+"""Countertop POS till."""

@@ -1,0 +1,1 @@
+"""Pure-Python business rules: money, tax, cart, barcodes. Standard library only."""

@@ -1,0 +1,158 @@
+"""Money as integer minor units plus an ISO 4217 code, and the one rounding function.
+
+Amounts never become floats: quantities and rates are ``Decimal`` or integers and every
+conversion to minor units goes through :func:`round_half_up`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+
+from .errors import CurrencyMismatch
+
+# ISO 4217 minor-unit exponents that differ from 2 (the default).
+_EXPONENTS = {
+    "BHD": 3, "BIF": 0, "CLF": 4, "CLP": 0, "DJF": 0, "GNF": 0, "IQD": 3, "ISK": 0, "JOD": 3,
+    "JPY": 0, "KMF": 0, "KRW": 0, "KWD": 3, "LYD": 3, "OMR": 3, "PYG": 0, "RWF": 0, "TND": 3,
+    "UGX": 0, "UYI": 0, "UYW": 4, "VND": 0, "VUV": 0, "XAF": 0, "XOF": 0, "XPF": 0,
+}
+# ISO 4217 numeric codes for the currencies a card terminal is most likely to be asked for.
+_NUMERIC = {
+    "EUR": "978", "USD": "840", "GBP": "826", "CHF": "756", "SEK": "752", "NOK": "578",
+    "DKK": "208", "PLN": "985", "CZK": "203", "HUF": "348", "JPY": "392", "CAD": "124",
+    "AUD": "036", "NZD": "554", "ISK": "352", "RON": "946", "BGN": "975",
+}
+
+
+def currency_exponent(currency: str) -> int:
+    """Number of decimal places of the currency's minor unit (2 for EUR, 0 for JPY)."""
+    return _EXPONENTS.get(validate_currency(currency), 2)
+
+
+def currency_numeric(currency: str) -> str:
+    """ISO 4217 numeric code (``"978"`` for EUR), as card terminals want it."""
+    code = validate_currency(currency)
+    try:
+        return _NUMERIC[code]
+    except KeyError:
+        raise CurrencyMismatch(f"No ISO numeric code known for currency {code}.") from None
+
+
+def validate_currency(currency: str) -> str:
+    """Return the upper-case code or raise if it is not three letters."""
+    code = (currency or "").strip().upper()
+    if len(code) != 3 or not code.isalpha() or not code.isascii():
+        raise CurrencyMismatch(
+            f"'{currency}' is not an ISO 4217 currency code; use three letters such as EUR."
+        )
+    return code
+
+
+def round_half_up(value: Decimal | Fraction | int) -> int:
+    """Round an exact value to the nearest integer, halves away from zero.
+
+    This is the project's single rounding rule for money (tax, weights, percentages).
+    """
+    if isinstance(value, int):
+        return value
+    if isinstance(value, Fraction):
+        sign = -1 if value < 0 else 1
+        n, d = abs(value.numerator), value.denominator
+        return sign * ((2 * n + d) // (2 * d))
+    return int(value.to_integral_value(rounding=ROUND_HALF_UP))
+
+
+@dataclass(frozen=True, slots=True, order=False)
+class Money:
+    """An exact amount: ``amount_minor`` units of the currency's minor unit."""
+
+    amount_minor: int
+    currency: str
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.amount_minor, int) or isinstance(self.amount_minor, bool):
+            raise TypeError("Money.amount_minor must be an int (minor units), never a float")
+
+    @classmethod
+    def zero(cls, currency: str) -> Money:
+        return cls(0, currency)
+
+    @classmethod
+    def parse(cls, text: str, currency: str) -> Money:
+        """Parse a typed major-unit amount ("12.5", "12,50") into exact minor units.
+
+        Raises:
+            ValueError: with a message for the cashier when the text is not an amount or has
+                more decimals than the currency allows.
+        """
+        cleaned = (text or "").strip().replace(" ", "").replace(",", ".")
+        exponent = currency_exponent(currency)
+        try:
+            value = Decimal(cleaned)
+        except Exception:  # decimal.InvalidOperation and friends
+            raise ValueError(f"'{text}' is not an amount; type digits like 12.50.") from None
+        if not value.is_finite():
+            raise ValueError(f"'{text}' is not an amount; type digits like 12.50.")
+        scaled = value.scaleb(exponent)
+        if scaled != scaled.to_integral_value():
+            raise ValueError(f"{currency} amounts have at most {exponent} decimals: '{text}'.")
+        return cls(int(scaled), currency)
+
+    def _same(self, other: Money) -> None:
+        if not isinstance(other, Money):
+            raise TypeError(f"cannot combine Money with {type(other).__name__}")
+        if other.currency != self.currency:
+            raise CurrencyMismatch(
+                f"Cannot combine {self.currency} with {other.currency} amounts."
+            )
+
+    def __add__(self, other: Money) -> Money:
+        self._same(other)
+        return Money(self.amount_minor + other.amount_minor, self.currency)
+
+    def __sub__(self, other: Money) -> Money:
+        self._same(other)
+        return Money(self.amount_minor - other.amount_minor, self.currency)
+
+    def __neg__(self) -> Money:
+        return Money(-self.amount_minor, self.currency)
+
+    def __mul__(self, factor: int) -> Money:
+        if not isinstance(factor, int) or isinstance(factor, bool):
+            raise TypeError("multiply Money by an int; use Money.times() for Decimal factors")
+        return Money(self.amount_minor * factor, self.currency)
+
+    __rmul__ = __mul__
+
+    def times(self, factor: Decimal | Fraction | int) -> Money:
+        """Multiply by an exact factor (a weight, a percentage) and round half up."""
+        return Money(round_half_up(Fraction(self.amount_minor) * Fraction(factor)), self.currency)
+
+    def __lt__(self, other: Money) -> bool:
+        self._same(other)
+        return self.amount_minor < other.amount_minor
+
+    def __le__(self, other: Money) -> bool:
+        self._same(other)
+        return self.amount_minor <= other.amount_minor
+
+    def __gt__(self, other: Money) -> bool:
+        self._same(other)
+        return self.amount_minor > other.amount_minor
+
+    def __ge__(self, other: Money) -> bool:
+        self._same(other)
+        return self.amount_minor >= other.amount_minor
+
+    @property
+    def is_zero(self) -> bool:
+        return self.amount_minor == 0
+
+    def to_decimal(self) -> Decimal:
+        """The amount in major units, exactly (for display code only)."""
+        return Decimal(self.amount_minor).scaleb(-currency_exponent(self.currency))
+
+    def __str__(self) -> str:  # log/debug form; people see Babel-formatted amounts
+        return f"{self.to_decimal():f} {self.currency}"
