@@ -1,0 +1,148 @@
+"""The cart: lines, quantities and totals that always reconcile (subtotal + tax == total)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from fractions import Fraction
+
+from .catalog import CatalogItem
+from .errors import CurrencyMismatch, DomainError, InvalidQuantity
+from .ids import new_id
+from .money import Money, round_half_up
+from .tax import TaxSplit, TaxSummaryRow, split_tax
+
+MAX_QUANTITY = Decimal(9999)
+
+
+def parse_quantity(value: Decimal | int | str, *, sold_by_weight: bool = False) -> Decimal:
+    """Validate a quantity: positive, whole pieces unless sold by weight (3 decimals max)."""
+    try:
+        qty = Decimal(str(value).strip().replace(",", "."))
+    except (InvalidOperation, ValueError):
+        raise InvalidQuantity(f"'{value}' is not a quantity; type a number such as 2.") from None
+    if not qty.is_finite() or qty <= 0:
+        raise InvalidQuantity(f"Quantity {value} must be more than zero.")
+    if qty > MAX_QUANTITY:
+        raise InvalidQuantity(f"Quantity {value} is more than {MAX_QUANTITY}; check the amount.")
+    if sold_by_weight:
+        if qty != qty.quantize(Decimal("0.001")):
+            raise InvalidQuantity(f"Weight {value} has more than 3 decimals (grams).")
+    elif qty != qty.to_integral_value():
+        raise InvalidQuantity(f"Quantity {value} must be a whole number of pieces.")
+    return qty
+
+
+@dataclass(slots=True)
+class CartLine:
+    """One line of the cart. ``amount_minor`` is the price of the whole line as priced."""
+
+    item: CatalogItem
+    quantity: Decimal
+    line_id: str = field(default_factory=new_id)
+
+    @property
+    def amount_minor(self) -> int:
+        return round_half_up(Fraction(self.item.unit_price_minor) * Fraction(self.quantity))
+
+    def tax_split(self, prices_include_tax: bool) -> TaxSplit:
+        return split_tax(
+            self.amount_minor, self.item.tax_rate, prices_include_tax=prices_include_tax
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class CartTotals:
+    """Document totals. ``subtotal`` is net of tax so that subtotal + tax == total."""
+
+    subtotal: Money
+    tax: Money
+    total: Money
+    tax_summary: tuple[TaxSummaryRow, ...]
+    item_count: Decimal
+
+
+class Cart:
+    """The sale being rung up. Not thread-safe: the checkout service owns it."""
+
+    def __init__(self, currency: str, *, prices_include_tax: bool) -> None:
+        self.currency = currency
+        self.prices_include_tax = prices_include_tax
+        self._lines: list[CartLine] = []
+
+    @property
+    def lines(self) -> tuple[CartLine, ...]:
+        return tuple(self._lines)
+
+    @property
+    def is_empty(self) -> bool:
+        return not self._lines
+
+    def add(self, item: CatalogItem, quantity: Decimal | int | str = 1) -> CartLine:
+        """Add an item; scanning a piece item again adds to its line when it is the last one."""
+        if item.currency != self.currency:
+            raise CurrencyMismatch(
+                f"{item.name} is priced in {item.currency}, this till sells in {self.currency}."
+            )
+        qty = parse_quantity(quantity, sold_by_weight=item.sold_by_weight)
+        last = self._lines[-1] if self._lines else None
+        if last is not None and last.item == item and not item.sold_by_weight:
+            last.quantity = parse_quantity(last.quantity + qty)
+            return last
+        line = CartLine(item=item, quantity=qty)
+        self._lines.append(line)
+        return line
+
+    def line(self, line_id: str) -> CartLine:
+        for line in self._lines:
+            if line.line_id == line_id:
+                return line
+        raise DomainError("That line is no longer in the cart.")
+
+    def remove(self, line_id: str) -> CartLine:
+        line = self.line(line_id)
+        self._lines.remove(line)
+        return line
+
+    def set_quantity(self, line_id: str, quantity: Decimal | int | str) -> CartLine:
+        line = self.line(line_id)
+        line.quantity = parse_quantity(quantity, sold_by_weight=line.item.sold_by_weight)
+        return line
+
+    def clear(self) -> None:
+        self._lines.clear()
+
+    def totals(self) -> CartTotals:
+        return compute_totals(self._lines, self.currency, self.prices_include_tax)
+
+
+def compute_totals(
+    lines: Iterable[CartLine], currency: str, prices_include_tax: bool
+) -> CartTotals:
+    """Sum lines per tax rate; every figure is a sum of per-line rounded amounts."""
+    by_rate: dict[str, list[int]] = {}
+    rates = {}
+    count = Decimal(0)
+    for line in lines:
+        split = line.tax_split(prices_include_tax)
+        rate = line.item.tax_rate
+        acc = by_rate.setdefault(rate.code, [0, 0, 0])
+        acc[0] += split.net
+        acc[1] += split.tax
+        acc[2] += split.gross
+        rates[rate.code] = rate
+        count += 1 if line.item.sold_by_weight else line.quantity
+    summary = tuple(
+        TaxSummaryRow(code, rates[code].name, rates[code].percent, *by_rate[code])
+        for code in sorted(by_rate)
+    )
+    net = sum(row.net for row in summary)
+    tax = sum(row.tax for row in summary)
+    return CartTotals(
+        subtotal=Money(net, currency),
+        tax=Money(tax, currency),
+        total=Money(net + tax, currency),
+        tax_summary=summary,
+        item_count=count,
+    )
