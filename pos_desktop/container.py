@@ -1,0 +1,95 @@
+"""The composition root's wiring: one object holding the db, the services and the devices.
+
+No module-level globals: tests build their own container with ``overrides``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from peewee import SqliteDatabase
+
+from .config import TillConfig
+from .domain.store import StoreSettings
+from .services.checkout import CheckoutService
+from .services.ports import Clock, NoPrinter, ReceiptPrinterPort, SystemClock
+from .services.printing import DrawerSettings, PrintingService
+from .services.receipts import ReceiptBuilder
+from .services.store_setup import ensure_demo_store
+from .storage.catalog_repo import CatalogRepository
+from .storage.db import open_database
+from .storage.sales_repo import SalesRepository
+from .storage.settings_repo import load_settings
+
+
+class NotInitialised(RuntimeError):
+    """The data dir has no store yet."""
+
+
+@dataclass
+class Container:
+    config: TillConfig
+    db: SqliteDatabase
+    settings: StoreSettings
+    clock: Clock
+    catalog: CatalogRepository
+    sales: SalesRepository
+    checkout: CheckoutService
+    printer: ReceiptPrinterPort
+    printing: PrintingService
+    extras: dict[str, Any] = field(default_factory=dict)
+
+    def close(self) -> None:
+        self.printing.close()
+        closer = getattr(self.printer, "close", None)
+        if closer:
+            closer()
+        for extra in self.extras.values():
+            stop = getattr(extra, "stop", None)
+            if stop:
+                stop()
+        self.db.close()
+
+
+def open_store_database(config: TillConfig) -> tuple[SqliteDatabase, StoreSettings]:
+    """Open the db; the demo creates its store, a real till must have run ``pos-admin init``."""
+    db = open_database(config.database_path)
+    settings = ensure_demo_store(db) if config.demo else load_settings(db)
+    if settings is None:
+        db.close()
+        raise NotInitialised(
+            f"No store is set up in {config.data_dir}; run 'pos-admin --data-dir "
+            f"{config.data_dir} init' first, or start with --demo."
+        )
+    return db, settings
+
+
+def build_printer(config: TillConfig) -> ReceiptPrinterPort:
+    if config.printer is None:
+        return NoPrinter()
+    from .devices.printer import EscPosReceiptPrinter
+
+    return EscPosReceiptPrinter(
+        config.printer.uri, profile=config.printer.profile, code_page=config.printer.code_page
+    )
+
+
+def build_container(config: TillConfig, overrides: dict[str, Any] | None = None) -> Container:
+    """Wire everything for ``config``; ``overrides`` replaces parts (``clock``, ``printer``)."""
+    overrides = overrides or {}
+    db, settings = open_store_database(config)
+    clock = overrides.get("clock") or SystemClock()
+    printer = overrides.get("printer") or build_printer(config)
+    catalog = CatalogRepository(db, settings.currency)
+    sales = SalesRepository(db)
+    checkout = CheckoutService(settings, catalog, sales, clock)
+    d = config.drawer
+    printing = PrintingService(
+        db,
+        printer,
+        ReceiptBuilder(settings, columns=getattr(printer, "columns", 48)),
+        clock,
+        DrawerSettings(pin=d.pin, on_ms=d.on_ms, off_ms=d.off_ms, open_on_cash=d.open_on_cash),
+    )
+    return Container(config, db, settings, clock, catalog, sales, checkout, printer, printing)

@@ -1,0 +1,1 @@
+"""Adapters from the `hardware` drivers to the services' ports, each on its device thread."""

@@ -1,0 +1,23 @@
+"""The receipt printer port backed by a `hardware` ESC/POS driver."""
+
+from __future__ import annotations
+
+from hardware.printers.escpos_printer import EscPosPrinter
+from hardware.receipt import PrintJob
+
+
+class EscPosReceiptPrinter:
+    """Implements ``ReceiptPrinterPort``; called only from the printing service's thread."""
+
+    def __init__(self, uri: str, *, profile: str | None = None, code_page: str = "CP858") -> None:
+        self._printer = EscPosPrinter(uri, profile=profile, code_page=code_page)
+        self.columns = self._printer.columns
+
+    def print_job(self, job: PrintJob) -> None:
+        self._printer.print_job(job)
+
+    def read_status(self):
+        return self._printer.read_status()
+
+    def close(self) -> None:
+        self._printer.close()

@@ -1,0 +1,40 @@
+"""Small ports the services depend on; adapters live in pos_desktop.devices and storage."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Protocol
+
+from hardware.receipt import PrintJob
+
+
+class Clock(Protocol):
+    def now(self) -> datetime: ...
+
+
+class SystemClock:
+    """Timezone-aware UTC now."""
+
+    def now(self) -> datetime:
+        return datetime.now(UTC)
+
+
+class ReceiptPrinterPort(Protocol):
+    """A receipt printer reached through its own device thread.
+
+    ``print_job`` blocks until the bytes are on the wire (or fails with an exception whose text
+    is shown to the cashier). It must never retry a job by itself.
+    """
+
+    columns: int
+
+    def print_job(self, job: PrintJob) -> None: ...
+
+
+class NoPrinter:
+    """Used when no printer is configured: printing reports that clearly."""
+
+    columns = 42
+
+    def print_job(self, job: PrintJob) -> None:
+        raise RuntimeError("No receipt printer is configured; add one in the till's config.")

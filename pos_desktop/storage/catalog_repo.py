@@ -1,0 +1,126 @@
+"""Catalogue reads on the scan path and bulk writes for imports (raw SQL where it is hot)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from decimal import Decimal
+
+from peewee import SqliteDatabase
+
+from pos_desktop.domain.catalog import CatalogItem
+from pos_desktop.domain.tax import TaxRate
+
+from .codec import utc_text
+
+_LOOKUP_SQL = (
+    "SELECT p.id, p.sku, p.name, p.price_minor, p.tax_code, p.sold_by_weight "
+    "FROM barcode b JOIN product p ON p.id = b.product_id WHERE b.gtin = ? AND p.active = 1"
+)
+_SKU_SQL = (
+    "SELECT p.id, p.sku, p.name, p.price_minor, p.tax_code, p.sold_by_weight "
+    "FROM product p WHERE p.sku = ? AND p.active = 1"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ProductRecord:
+    """A product as imported or synced: everything needed to write one row and its barcodes."""
+
+    product_id: str
+    sku: str
+    name: str
+    price_minor: int
+    tax_code: str
+    gtins: tuple[str, ...] = ()
+    active: bool = True
+    sold_by_weight: bool = False
+
+
+class CatalogRepository:
+    """Reads products by GTIN/SKU; tax rates are few and cached per instance."""
+
+    def __init__(self, db: SqliteDatabase, currency: str) -> None:
+        self._db = db
+        self._currency = currency
+        self._rates: dict[str, TaxRate] | None = None
+
+    def tax_rates(self) -> dict[str, TaxRate]:
+        if self._rates is None:
+            rows = self._db.execute_sql("SELECT code, name, percent FROM tax_rate").fetchall()
+            self._rates = {code: TaxRate(code, name, Decimal(pct)) for code, name, pct in rows}
+        return self._rates
+
+    def forget_cached_rates(self) -> None:
+        self._rates = None
+
+    def _item(self, row, gtin: str | None) -> CatalogItem:
+        pid, sku, name, price, tax_code, by_weight = row
+        return CatalogItem(
+            product_id=pid,
+            sku=sku,
+            name=name,
+            unit_price_minor=price,
+            currency=self._currency,
+            tax_rate=self.tax_rates()[tax_code],
+            gtin=gtin,
+            sold_by_weight=bool(by_weight),
+        )
+
+    def find_by_gtin(self, gtin14: str) -> CatalogItem | None:
+        row = self._db.execute_sql(_LOOKUP_SQL, (gtin14,)).fetchone()
+        return self._item(row, gtin14) if row else None
+
+    def find_by_sku(self, sku: str) -> CatalogItem | None:
+        row = self._db.execute_sql(_SKU_SQL, (sku,)).fetchone()
+        return self._item(row, None) if row else None
+
+    def count_products(self) -> int:
+        return self._db.execute_sql("SELECT COUNT(*) FROM product").fetchone()[0]
+
+
+def upsert_tax_rates(db: SqliteDatabase, rates: Iterable[TaxRate]) -> None:
+    db.execute_sql("SELECT 1")  # make sure a connection exists before executemany
+    db.connection().executemany(
+        "INSERT INTO tax_rate (code, name, percent) VALUES (?, ?, ?) "
+        "ON CONFLICT (code) DO UPDATE SET name = excluded.name, percent = excluded.percent",
+        [(r.code, r.name, str(r.percent)) for r in rates],
+    )
+
+
+def upsert_products(
+    db: SqliteDatabase, products: Iterable[ProductRecord], now: datetime | None = None
+) -> int:
+    """Insert or update products and their barcodes; the caller owns the transaction."""
+    stamp = utc_text(now or datetime.now(UTC))
+    conn = db.connection()
+    product_rows, barcode_rows = [], []
+    for p in products:
+        product_rows.append(
+            (
+                p.product_id,
+                p.sku,
+                p.name,
+                p.price_minor,
+                p.tax_code,
+                int(p.active),
+                int(p.sold_by_weight),
+                stamp,
+            )
+        )
+        barcode_rows.extend((gtin, p.product_id) for gtin in p.gtins)
+    conn.executemany(
+        "INSERT INTO product (id, sku, name, price_minor, tax_code, active, sold_by_weight, "
+        "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
+        "sku = excluded.sku, name = excluded.name, price_minor = excluded.price_minor, "
+        "tax_code = excluded.tax_code, active = excluded.active, "
+        "sold_by_weight = excluded.sold_by_weight, updated_at = excluded.updated_at",
+        product_rows,
+    )
+    conn.executemany(
+        "INSERT INTO barcode (gtin, product_id) VALUES (?, ?) "
+        "ON CONFLICT (gtin) DO UPDATE SET product_id = excluded.product_id",
+        barcode_rows,
+    )
+    return len(product_rows)

@@ -1,0 +1,49 @@
+"""The outbox: business events written in the same transaction as the action, pushed later."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from peewee import SqliteDatabase
+
+from pos_desktop.domain.ids import new_id
+
+from .codec import canonical_json, utc_text
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxEvent:
+    seq: int
+    event_id: str
+    type: str
+    payload: str
+    created_at: str
+    status: str
+    attempts: int
+    last_error: str | None
+
+
+def append_event(db: SqliteDatabase, type_: str, payload: dict[str, Any], now: datetime) -> str:
+    """Queue an event; call inside the business action's transaction. Returns the event id."""
+    event_id = new_id()
+    db.execute_sql(
+        "INSERT INTO outbox (event_id, type, payload, created_at) VALUES (?, ?, ?, ?)",
+        (event_id, type_, canonical_json(payload), utc_text(now)),
+    )
+    return event_id
+
+
+def pending(db: SqliteDatabase, limit: int = 500) -> list[OutboxEvent]:
+    rows = db.execute_sql(
+        "SELECT seq, event_id, type, payload, created_at, status, attempts, last_error "
+        "FROM outbox WHERE status = 'pending' ORDER BY seq LIMIT ?",
+        (limit,),
+    ).fetchall()
+    return [OutboxEvent(*row) for row in rows]
+
+
+def counts(db: SqliteDatabase) -> dict[str, int]:
+    rows = db.execute_sql("SELECT status, COUNT(*) FROM outbox GROUP BY status").fetchall()
+    return dict(rows)
