@@ -1,0 +1,98 @@
+"""Composition root: read the config, open the db, build services, start Qt."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from pathlib import Path
+
+from .config import ConfigError, PrinterConfig, load_config
+from .container import NotInitialised, build_container
+from .paths import default_data_dir
+
+log = logging.getLogger("pos_desktop")
+
+DEMO_PRODUCTS = 500
+XCB_HINT = (
+    "Qt could not open a window. On Debian/Ubuntu install the X libraries Qt needs:\n"
+    "  sudo apt-get install libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxkbcommon-x11-0\n"
+    "or run headless with QT_QPA_PLATFORM=offscreen."
+)
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="pos-desktop", description="Countertop POS till (checkout screen)."
+    )
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        help="where the till keeps its database and "
+        "config (default: the platform data dir; demo mode has its own)",
+    )
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="demo store, demo catalogue and a "
+        "simulated receipt printer + drawer; nothing to set up",
+    )
+    parser.add_argument("--quit-after", type=float, default=None, help=argparse.SUPPRESS)
+    return parser.parse_args(argv)
+
+
+def _qt_platform_usable() -> bool:
+    """Check before QApplication, whose failure to load the xcb plugin aborts the process."""
+    if os.environ.get("QT_QPA_PLATFORM") or sys.platform != "linux":
+        return True
+    if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
+        return False
+    import ctypes.util
+
+    return ctypes.util.find_library("xcb-cursor") is not None
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    data_dir = args.data_dir or default_data_dir(demo=args.demo)
+    try:
+        config = load_config(data_dir, demo=args.demo)
+    except ConfigError as err:
+        print(f"pos-desktop: {err}", file=sys.stderr)
+        return 2
+    simulator = None
+    if args.demo:
+        from hardware.simulators.printer_tcp import SimulatedPrinter
+
+        simulator = SimulatedPrinter().start()
+        config = type(config)(
+            data_dir=config.data_dir,
+            printer=PrinterConfig(uri=simulator.uri),
+            drawer=config.drawer,
+            scanner=config.scanner,
+            demo=True,
+        )
+    if not _qt_platform_usable():
+        print(f"pos-desktop: {XCB_HINT}", file=sys.stderr)
+        return 1
+    try:
+        container = build_container(config)
+    except NotInitialised as err:
+        print(f"pos-desktop: {err}", file=sys.stderr)
+        return 1
+    if simulator is not None:
+        container.extras["printer_simulator"] = simulator
+        if container.catalog.count_products() == 0:
+            from .services.demo_data import write_demo_catalog
+
+            write_demo_catalog(container.db, DEMO_PRODUCTS)
+    from .ui.qt_app import run_qt
+
+    try:
+        return run_qt(container, config, quit_after=args.quit_after)
+    finally:
+        container.close()

@@ -1,0 +1,271 @@
+"""Promotion rules: what each kind of promotion saves on the lines it is offered.
+
+Each rule is a frozen dataclass with ``compute(lines) -> {line index: savings}``; the pricing
+engine (:mod:`pos_desktop.domain.pricing`) decides which lines a rule sees (products, time
+window, stacking). Savings are never negative and never more than a line's current amount, so a
+promotion can never make the customer pay more.
+
+Kinds: :class:`QuantityPrice` ("3 for 5.00", per product or mix & match across the group),
+:class:`BuyXGetY` (free or percent off, cheapest units), :class:`PercentOff`, :class:`AmountOff`
+(per unit or once per group).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime, time
+from decimal import Decimal
+from fractions import Fraction
+
+from .allocation import allocate
+from .errors import DomainError
+from .money import round_half_up
+
+
+@dataclass(frozen=True, slots=True)
+class Window:
+    """When a promotion runs: an optional date range, weekdays and daily hours.
+
+    ``starts_at`` is inclusive and ``ends_at`` exclusive; ``weekdays`` uses Monday = 0; daily
+    hours compare the wall time of ``now`` (pass the store's local time) and may wrap past
+    midnight (22:00-02:00).
+    """
+
+    starts_at: datetime | None = None
+    ends_at: datetime | None = None
+    weekdays: frozenset[int] | None = None
+    daily_start: time | None = None
+    daily_end: time | None = None
+
+    def contains(self, now: datetime) -> bool:
+        """True if the promotion is on at ``now``."""
+        if self.starts_at is not None and now < self.starts_at:
+            return False
+        if self.ends_at is not None and now >= self.ends_at:
+            return False
+        if self.weekdays is not None and now.weekday() not in self.weekdays:
+            return False
+        if self.daily_start is None or self.daily_end is None:
+            return True
+        wall = now.time().replace(tzinfo=None)
+        if self.daily_start <= self.daily_end:
+            return self.daily_start <= wall < self.daily_end
+        return wall >= self.daily_start or wall < self.daily_end
+
+
+ALWAYS = Window()
+
+
+@dataclass(frozen=True, slots=True)
+class PromoLine:
+    """What a rule sees of a cart line: its current (already reduced) amount and quantity."""
+
+    index: int
+    quantity: Decimal
+    pieces: int  # whole pieces, 0 for lines sold by weight
+    amount_minor: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class Promotion:
+    """Common fields. Higher ``priority`` applies first; ``exclusive`` means alone on a line."""
+
+    promotion_id: str
+    name: str
+    product_ids: frozenset[str]
+    window: Window = ALWAYS
+    exclusive: bool = False
+    priority: int = 0
+
+    def is_active(self, now: datetime) -> bool:
+        return self.window.contains(now)
+
+    def compute(self, lines: Sequence[PromoLine]) -> dict[int, int]:
+        """Savings per line index for the lines this promotion is offered on."""
+        raise NotImplementedError
+
+
+@dataclass(frozen=True, kw_only=True)
+class QuantityPrice(Promotion):
+    """``quantity`` pieces for ``price_minor``; with ``mix_and_match`` pieces of any product
+    of the group count together. The dearest pieces are bundled first (best for the customer);
+    a bundle that would cost more than its pieces is not applied."""
+
+    quantity: int
+    price_minor: int
+    mix_and_match: bool = False
+
+    def __post_init__(self) -> None:
+        if self.quantity < 1 or self.price_minor < 0:
+            raise DomainError(f"Promotion {self.name}: quantity and price must be positive.")
+
+    def compute(self, lines: Sequence[PromoLine]) -> dict[int, int]:
+        pieces = [line for line in lines if line.pieces > 0]
+        groups: dict[object, list[PromoLine]] = {}
+        for line in pieces:
+            key = "all" if self.mix_and_match else line.index
+            groups.setdefault(key, []).append(line)
+        exact: dict[int, Fraction] = {}
+        for group in groups.values():
+            self._bundle(group, exact)
+        return _round_exact(exact)
+
+    def _bundle(self, group: list[PromoLine], exact: dict[int, Fraction]) -> None:
+        runs = _runs_dearest_first(group)
+        bundles = sum(count for _, _, count in runs) // self.quantity
+        pos = 0  # index into runs
+        taken = 0  # pieces used from runs[pos]
+        while bundles > 0:
+            unit, index, count = runs[pos]
+            if count - taken >= self.quantity:
+                # Whole bundles from one line at once: a 500-piece line stays cheap.
+                saving = unit * self.quantity - self.price_minor
+                if saving <= 0:
+                    return  # pieces only get cheaper from here on
+                n = min(bundles, (count - taken) // self.quantity)
+                exact[index] = exact.get(index, Fraction(0)) + saving * n
+                bundles -= n
+                taken += n * self.quantity
+            else:
+                contributions: list[tuple[int, Fraction]] = []
+                need = self.quantity
+                while need:
+                    unit, index, count = runs[pos]
+                    use = min(need, count - taken)
+                    contributions.append((index, unit * use))
+                    need -= use
+                    taken += use
+                    if taken == count:
+                        pos, taken = pos + 1, 0
+                regular = sum((c for _, c in contributions), Fraction(0))
+                saving = regular - self.price_minor
+                if saving <= 0:
+                    return
+                for index, contribution in contributions:
+                    exact[index] = exact.get(index, Fraction(0)) + saving * contribution / regular
+                bundles -= 1
+                continue
+            if taken == count:
+                pos, taken = pos + 1, 0
+
+
+@dataclass(frozen=True, kw_only=True)
+class MixAndMatch(QuantityPrice):
+    """A :class:`QuantityPrice` over the whole group ("any 3 yoghurts for 5.00")."""
+
+    mix_and_match: bool = True
+
+
+@dataclass(frozen=True, kw_only=True)
+class BuyXGetY(Promotion):
+    """Buy ``buy`` pieces, get ``get`` more free (or ``percent_off`` off) from the group.
+
+    Pieces are sorted dearest first and grouped ``buy + get`` at a time; in each group the
+    cheapest ``get`` pieces are reduced.
+    """
+
+    buy: int
+    get: int
+    percent_off: Decimal = Decimal(100)
+
+    def __post_init__(self) -> None:
+        if self.buy < 1 or self.get < 1 or not 0 < self.percent_off <= 100:
+            raise DomainError(
+                f"Promotion {self.name}: buy and get must be at least 1, the percentage 1-100."
+            )
+
+    def compute(self, lines: Sequence[PromoLine]) -> dict[int, int]:
+        size = self.buy + self.get
+        runs = _runs_dearest_first([line for line in lines if line.pieces > 0])
+        limit = (sum(count for _, _, count in runs) // size) * size
+        fraction = Fraction(self.percent_off) / 100
+        exact: dict[int, Fraction] = {}
+        start = 0
+        for unit, index, count in runs:
+            end = min(start + count, limit)
+            reduced = self._reduced_before(end) - self._reduced_before(start) if end > start else 0
+            if reduced:
+                exact[index] = exact.get(index, Fraction(0)) + unit * reduced * fraction
+            start += count
+        return _round_exact(exact)
+
+    def _reduced_before(self, position: int) -> int:
+        """How many of the first ``position`` pieces are 'get' pieces."""
+        size = self.buy + self.get
+        return (position // size) * self.get + max(0, position % size - self.buy)
+
+
+@dataclass(frozen=True, kw_only=True)
+class PercentOff(Promotion):
+    """``percent`` off every line of the group, rounded half up per line."""
+
+    percent: Decimal
+
+    def __post_init__(self) -> None:
+        if not 0 < self.percent <= 100:
+            raise DomainError(f"Promotion {self.name}: the percentage must be 0-100.")
+
+    def compute(self, lines: Sequence[PromoLine]) -> dict[int, int]:
+        factor = Fraction(self.percent) / 100
+        return {
+            line.index: round_half_up(line.amount_minor * factor)
+            for line in lines
+            if line.amount_minor > 0
+        }
+
+
+@dataclass(frozen=True, kw_only=True)
+class AmountOff(Promotion):
+    """``amount_minor`` off each piece (or kilogram) when ``per_unit``, else once off the
+    group's total, shared over its lines by amount."""
+
+    amount_minor: int
+    per_unit: bool = True
+
+    def __post_init__(self) -> None:
+        if self.amount_minor <= 0:
+            raise DomainError(f"Promotion {self.name}: the amount off must be positive.")
+
+    def compute(self, lines: Sequence[PromoLine]) -> dict[int, int]:
+        if self.per_unit:
+            return {
+                line.index: min(
+                    line.amount_minor,
+                    round_half_up(Fraction(self.amount_minor) * Fraction(line.quantity)),
+                )
+                for line in lines
+            }
+        total = sum(line.amount_minor for line in lines)
+        shares = allocate(min(self.amount_minor, total), [line.amount_minor for line in lines])
+        return {line.index: share for line, share in zip(lines, shares, strict=True)}
+
+
+def _runs_dearest_first(lines: Sequence[PromoLine]) -> list[tuple[Fraction, int, int]]:
+    """(unit price, line index, pieces) sorted by unit price, dearest first, then line order."""
+    runs = [(Fraction(line.amount_minor, line.pieces), line.index, line.pieces) for line in lines]
+    runs.sort(key=lambda run: (-run[0], run[1]))
+    return runs
+
+
+def _round_exact(exact: dict[int, Fraction]) -> dict[int, int]:
+    """Round the promotion's total saving once and share it by largest remainder."""
+    if not exact:
+        return {}
+    indices = sorted(exact)
+    total = round_half_up(sum(exact.values(), Fraction(0)))
+    shares = allocate(total, [exact[i] for i in indices])
+    return dict(zip(indices, shares, strict=True))
+
+
+def iter_active(promotions: Sequence[Promotion], now: datetime) -> Iterator[Promotion]:
+    """Active promotions in application order: priority (high first), then promotion id."""
+    active = [p for p in promotions if p.is_active(now)]
+    active.sort(key=lambda p: (-p.priority, p.promotion_id))
+    yield from active
+
+
+__all__ = [
+    "ALWAYS", "AmountOff", "BuyXGetY", "MixAndMatch", "PercentOff", "PromoLine", "Promotion",
+    "QuantityPrice", "Window", "iter_active",
+]  # fmt: skip

@@ -1,0 +1,49 @@
+"""Start Qt: the application, the wedge scanner filter, the main window."""
+
+from __future__ import annotations
+
+import sys
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+
+from pos_desktop.config import TillConfig
+from pos_desktop.container import Container
+
+from .device_bridge import DeviceBridge
+from .main_window import MainWindow
+from .theme import STYLE
+from .wedge_filter import WedgeScannerFilter
+
+
+def build_window(container: Container, config: TillConfig, app: QApplication):
+    """Wire the window, the scanner filter and the device bridge (shared with the tests)."""
+    bridge = DeviceBridge()
+    window = MainWindow(container, bridge, demo=config.demo)
+    wedge = WedgeScannerFilter(
+        max_gap_ms=config.scanner.wedge_max_gap_ms,
+        min_length=config.scanner.wedge_min_length,
+        parent=window,
+    )
+    wedge.install(app)
+    wedge.scanned.connect(window.checkout_view.on_scanner_scanned)
+    simulator = container.extras.get("printer_simulator")
+    if simulator is not None:
+        simulator.on_job = bridge.on_simulated_job
+        if window.receipt_preview is not None:
+            window.receipt_preview.on_drawer_changed = lambda is_open: setattr(
+                simulator, "drawer_open", is_open
+            )
+    return window, wedge, bridge
+
+
+def run_qt(container: Container, config: TillConfig, *, quit_after: float | None = None) -> int:
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("Countertop POS")
+    app.setStyleSheet(STYLE)
+    window, _wedge, _bridge = build_window(container, config, app)
+    window.resize(1280, 760)
+    window.show()
+    if quit_after is not None:
+        QTimer.singleShot(int(quit_after * 1000), app.quit)
+    return app.exec()

@@ -1,0 +1,269 @@
+"""The checkout screen: entry field, cart, totals and the keys a cashier uses all day."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from pos_desktop.domain.errors import DomainError
+from pos_desktop.domain.money import Money
+from pos_desktop.domain.sale import Sale
+from pos_desktop.services.checkout import CheckoutService
+from pos_desktop.services.formatting import money_text
+
+from ..models.cart_model import CartTableModel
+from .pay_cash_dialog import PayCashDialog, quick_notes
+
+
+class CheckoutView(QWidget):
+    sale_completed = Signal(object)  # domain.sale.Sale
+
+    def __init__(self, checkout: CheckoutService, locale: str, parent=None) -> None:
+        super().__init__(parent)
+        self.checkout = checkout
+        self.locale = locale
+        self.last_change: Money | None = None
+
+        self.entry = QLineEdit()
+        self.entry.setObjectName("scanEntry")
+        self.entry.setPlaceholderText("Scan an item, or type a barcode / SKU and press Enter")
+        self.entry.setAccessibleName("Barcode or SKU")
+        self.entry.returnPressed.connect(self.on_entry_return_pressed)
+        self.message = QLabel("Ready: scan the first item.")
+        self.message.setObjectName("message")
+        self.message.setProperty("kind", "info")
+        self.message.setWordWrap(True)
+
+        self.model = CartTableModel(checkout, locale, self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setAlternatingRowColors(True)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.table.verticalHeader().setDefaultSectionSize(40)
+        self.table.verticalHeader().hide()
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for col in (1, 2, 3):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+
+        self.subtotal_label = QLabel()
+        self.subtotal_label.setObjectName("subtotalLabel")
+        self.tax_label = QLabel()
+        self.tax_label.setObjectName("taxLabel")
+        self.total_caption = QLabel("Total")
+        self.total_caption.setObjectName("totalCaption")
+        self.total_label = QLabel()
+        self.total_label.setObjectName("totalLabel")
+        self.total_label.setAlignment(Qt.AlignmentFlag.AlignRight)
+
+        totals = QVBoxLayout()
+        totals.addWidget(self.subtotal_label)
+        totals.addWidget(self.tax_label)
+        totals.addWidget(self.total_caption)
+        totals.addWidget(self.total_label)
+
+        self.buttons: dict[str, QPushButton] = {}
+        actions = QGridLayout()
+        specs = [
+            ("qty", "Quantity\n(F2)", "F2", self.on_quantity_clicked),
+            ("remove", "Remove line\n(F3 / Del)", "F3", self.on_remove_clicked),
+            ("cancel", "Cancel sale\n(F4)", "F4", self.on_cancel_clicked),
+        ]
+        for i, (key, text, shortcut, slot) in enumerate(specs):
+            self.buttons[key] = self._button(text, shortcut, slot)
+            actions.addWidget(self.buttons[key], 0, i)
+        self.quick_buttons: list[QPushButton] = []
+        for i in range(4):
+            button = self._button("", f"F{5 + i}", lambda _=False, k=i: self.on_quick_cash(k))
+            button.setObjectName("quickCash")
+            self.quick_buttons.append(button)
+            actions.addWidget(button, 1, i)
+        self.pay_button = self._button("Pay cash (F12)", "F12", self.on_pay_clicked)
+        self.pay_button.setObjectName("payButton")
+        actions.addWidget(self.pay_button, 0, 3)
+        QShortcut(QKeySequence(Qt.Key.Key_Delete), self, self.on_remove_clicked)
+        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.entry.clear)
+
+        bottom = QHBoxLayout()
+        bottom.addLayout(actions, 3)
+        bottom.addLayout(totals, 2)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.entry)
+        layout.addWidget(self.message)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(bottom)
+        self.refresh()
+
+    def _button(self, text: str, shortcut: str, slot) -> QPushButton:
+        button = QPushButton(text)
+        button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the entry field keeps the focus
+        button.clicked.connect(slot)
+        QShortcut(QKeySequence(shortcut), self, slot)
+        return button
+
+    # -- display ----------------------------------------------------------------------------
+
+    def _money(self, amount: Money) -> str:
+        return money_text(amount, self.locale)
+
+    def refresh(self, select_line_id: str | None = None) -> None:
+        self.model.refresh()
+        totals = self.checkout.totals()
+        self.subtotal_label.setText(f"Subtotal (net)  {self._money(totals.subtotal)}")
+        self.tax_label.setText(f"Tax  {self._money(totals.tax)}")
+        if self.checkout.cart.is_empty and self.last_change is not None:
+            self.total_caption.setText("Change due")
+            self.total_label.setText(money_text(self.last_change, self.locale, symbol=True))
+        else:
+            self.total_caption.setText(f"Total  ({totals.item_count.normalize():f} items)")
+            self.total_label.setText(money_text(totals.total, self.locale, symbol=True))
+        has_items = not self.checkout.cart.is_empty
+        for key in ("qty", "remove", "cancel"):
+            self.buttons[key].setEnabled(has_items)
+        self.pay_button.setEnabled(has_items)
+        notes = quick_notes(totals.total) if has_items else []
+        for i, button in enumerate(self.quick_buttons):
+            if i < len(notes):
+                label = "Exact cash" if i == 0 else f"Cash {self._money(notes[i])}"
+                button.setText(f"{label}\n(F{5 + i})")
+                button.setEnabled(True)
+            else:
+                button.setText(f"(F{5 + i})")
+                button.setEnabled(False)
+        rows = self.model.rowCount()
+        if rows:
+            row = rows - 1
+            if select_line_id:
+                row = next(
+                    (r for r in range(rows) if self.model.line_id_at(r) == select_line_id), row
+                )
+            self.table.selectRow(row)
+            self.table.scrollTo(self.model.index(row, 0))
+
+    def show_message(self, text: str, *, error: bool = False) -> None:
+        self.message.setText(text)
+        self.message.setProperty("kind", "error" if error else "info")
+        self.message.style().unpolish(self.message)
+        self.message.style().polish(self.message)
+
+    def selected_line_id(self) -> str | None:
+        rows = self.table.selectionModel().selectedRows()
+        row = rows[0].row() if rows else self.model.rowCount() - 1
+        return self.model.line_id_at(row)
+
+    # -- input ------------------------------------------------------------------------------
+
+    def on_scanner_scanned(self, code: str) -> None:
+        """A scanner burst: it rings up here whichever widget has the focus."""
+        self.add_code(code)
+
+    def on_entry_return_pressed(self) -> None:
+        code = self.entry.text().strip()
+        self.entry.clear()
+        if code:
+            self.add_code(code)
+
+    def add_code(self, code: str) -> None:
+        self.last_change = None
+        result = self.checkout.scan(code)
+        if result.ok:
+            line = result.line
+            self.show_message(
+                f"{line.item.name}  {self._money(Money(line.amount_minor, line.item.currency))}"
+            )
+            self.refresh(select_line_id=line.line_id)
+        else:
+            self.show_message(result.message, error=True)
+
+    def on_quantity_clicked(self) -> None:
+        line_id = self.selected_line_id()
+        if line_id is None:
+            return
+        typed = self.entry.text().strip()
+        if not typed:
+            line = self.checkout.cart.line(line_id)
+            typed, ok = QInputDialog.getText(
+                self, "Quantity", f"New quantity for {line.item.name}:", text=str(line.quantity)
+            )
+            if not ok:
+                return
+        self.entry.clear()
+        try:
+            line = self.checkout.set_quantity(line_id, typed)
+        except DomainError as err:
+            self.show_message(str(err), error=True)
+            return
+        self.show_message(f"{line.item.name}: quantity {line.quantity}")
+        self.refresh(select_line_id=line_id)
+
+    def on_remove_clicked(self) -> None:
+        line_id = self.selected_line_id()
+        if line_id is None:
+            return
+        line = self.checkout.remove_line(line_id)
+        self.show_message(f"Removed {line.item.name}.")
+        self.refresh()
+
+    def on_cancel_clicked(self) -> None:
+        if self.checkout.cart.is_empty:
+            return
+        answer = QMessageBox.question(self, "Cancel sale", "Cancel this sale and empty the cart?")
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        self.checkout.cancel_sale()
+        self.show_message("Sale cancelled.")
+        self.refresh()
+
+    def on_quick_cash(self, index: int) -> None:
+        if self.checkout.cart.is_empty:
+            return
+        notes = quick_notes(self.checkout.totals().total)
+        if index < len(notes):
+            self.complete_cash(notes[index])
+
+    def on_pay_clicked(self) -> None:
+        if self.checkout.cart.is_empty:
+            self.show_message("The cart is empty: scan an item first.", error=True)
+            return
+        dialog = PayCashDialog(self.checkout.totals().total, self.locale, self)
+        if dialog.exec() and dialog.tendered is not None:
+            self.complete_cash(dialog.tendered)
+        self.entry.setFocus()
+
+    def complete_cash(self, tendered: Money) -> Sale | None:
+        try:
+            sale = self.checkout.pay_cash(tendered)
+        except DomainError as err:
+            self.show_message(str(err), error=True)
+            return None
+        except Exception as err:  # storage failure: the sale is NOT saved, the cart stays
+            self.show_message(
+                f"The sale could not be saved ({err}); nothing was charged. "
+                "Try again or call a manager.",
+                error=True,
+            )
+            return None
+        self.last_change = Money(sale.change_minor, sale.currency)
+        self.show_message(
+            f"Sale {sale.receipt_number} saved. Change {self._money(self.last_change)}. "
+            "Printing receipt..."
+        )
+        self.refresh()
+        self.sale_completed.emit(sale)
+        return sale

@@ -1,0 +1,94 @@
+"""Application-wide keyboard-wedge scanner filter.
+
+Printable keys are held back for a few milliseconds: a fast burst ended by Enter is a scan (it
+is emitted as ``scanned`` and never reaches any widget, so a scan cannot leak into a search or
+PIN field); anything else is replayed, in order, to the widget it was meant for. The decision is
+made by the pure parser in ``hardware.scanners.wedge``; timing uses ``time.monotonic()`` because
+synthetic key events carry no timestamp.
+"""
+
+from __future__ import annotations
+
+import time
+
+from hardware.scanners.wedge import ReplayKeys, ScanDetected, WedgeBurstParser
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QApplication
+
+_ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+
+
+class WedgeScannerFilter(QObject):
+    scanned = Signal(str)
+
+    def __init__(self, *, max_gap_ms: int = 35, min_length: int = 6, parent=None) -> None:
+        super().__init__(parent)
+        self._parser = WedgeBurstParser(max_gap_s=max_gap_ms / 1000, min_length=min_length)
+        self._held: list[tuple[QObject, QKeyEvent]] = []
+        self._replaying = False
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(max_gap_ms + 5)
+        self._timer.timeout.connect(self._on_timeout)
+
+    def install(self, app: QApplication) -> WedgeScannerFilter:
+        app.installEventFilter(self)
+        return self
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
+        if self._replaying or event.type() != QEvent.Type.KeyPress:
+            return False
+        if not watched.isWidgetType():
+            return False  # Qt delivers a key to the window too; act once, on the widget
+        key_event: QKeyEvent = event  # type: ignore[assignment]
+        now = time.monotonic()
+        text = key_event.text()
+        if key_event.key() in _ENTER_KEYS:
+            if not self._held:
+                return False
+            return self._apply(self._parser.feed_enter(now), enter=(watched, key_event))
+        if (
+            len(text) == 1
+            and text.isprintable()
+            and not (
+                key_event.modifiers()
+                & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier)
+            )
+        ):
+            self._held.append(
+                (watched, QKeyEvent(key_event.type(), key_event.key(), key_event.modifiers(), text))
+            )
+            self._apply(self._parser.feed(text, now))
+            self._timer.start()
+            return True
+        if self._held:  # a function key or shortcut: settle what is held first, then let it pass
+            self._apply(self._parser.flush(now))
+        return False
+
+    def _on_timeout(self) -> None:
+        self._apply(self._parser.flush(time.monotonic()))
+
+    def _apply(self, actions, enter=None) -> bool:
+        """Carry out the parser's decisions; True when the Enter key was consumed by a scan."""
+        consumed = False
+        for action in actions:
+            if isinstance(action, ScanDetected):
+                self._held.clear()
+                self._timer.stop()
+                self.scanned.emit(action.code)
+                consumed = True
+            elif isinstance(action, ReplayKeys):
+                self._replay(len(action.chars))
+        if enter is not None and not consumed:
+            self._replay(len(self._held))
+        return consumed
+
+    def _replay(self, count: int) -> None:
+        batch, self._held = self._held[:count], self._held[count:]
+        self._replaying = True
+        try:
+            for target, event in batch:
+                QCoreApplication.sendEvent(target, event)
+        finally:
+            self._replaying = False

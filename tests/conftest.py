@@ -1,0 +1,44 @@
+"""Shared fixtures: a till on a temp data dir with the demo store, catalogue and a simulated
+printer speaking real ESC/POS over loopback TCP."""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+class FixedClock:
+    """A clock the test moves; starts at a fixed UTC moment."""
+
+    def __init__(self, start: datetime | None = None) -> None:
+        self.current = start or datetime(2026, 11, 26, 9, 30, tzinfo=UTC)
+
+    def now(self) -> datetime:
+        self.current += timedelta(seconds=1)
+        return self.current
+
+
+@pytest.fixture
+def sim_printer():
+    from hardware.simulators.printer_tcp import SimulatedPrinter
+
+    with SimulatedPrinter() as sim:
+        yield sim
+
+
+@pytest.fixture
+def till(tmp_path, sim_printer):
+    """A container for a demo store with 300 demo products and the simulated printer."""
+    from pos_desktop.config import PrinterConfig, TillConfig
+    from pos_desktop.container import build_container
+    from pos_desktop.services.demo_data import write_demo_catalog
+
+    config = TillConfig(data_dir=tmp_path, printer=PrinterConfig(uri=sim_printer.uri), demo=True)
+    container = build_container(config, overrides={"clock": FixedClock()})
+    write_demo_catalog(container.db, 300)
+    yield container
+    container.close()

@@ -1,0 +1,83 @@
+"""The first sale end to end without the screen: scan, pay cash, stored once, printed, drawer."""
+
+import json
+
+from hardware.escpos_parse import parse_escpos
+from pos_desktop.domain.money import Money
+from pos_desktop.services.demo_data import demo_ean13
+from pos_desktop.storage import journal, outbox
+
+
+def test_scan_pay_store_print(till, sim_printer):
+    for n in (1, 2, 2, 150):
+        assert till.checkout.scan(demo_ean13(n)).ok
+    total = till.checkout.totals().total
+    sale = till.checkout.pay_cash(Money(total.amount_minor + 1000, "EUR"))
+    assert sale.receipt_number == 1 and sale.change_minor == 1000
+    assert till.checkout.cart.is_empty
+
+    row = till.db.execute_sql("SELECT total_minor, status FROM sale WHERE id = ?",
+                              (sale.sale_id,)).fetchone()
+    assert row == (total.amount_minor, "completed")
+    assert till.db.execute_sql("SELECT COUNT(*) FROM sale_line WHERE sale_id = ?",
+                               (sale.sale_id,)).fetchone()[0] == 3
+    events = outbox.pending(till.db)
+    assert [e.type for e in events] == ["sale.completed"]
+    payload = json.loads(events[0].payload)
+    assert payload["sale_id"] == sale.sale_id and payload["total_minor"] == total.amount_minor
+    assert journal.verify(till.db).ok
+
+    outcome = till.printing.print_sale(sale).result(timeout=10)
+    assert outcome.status == "printed" and outcome.drawer_opened
+    parsed = parse_escpos(b"".join(sim_printer.jobs))
+    text = "\n".join(parsed.lines)
+    assert "Whole milk 1L" in text and "Receipt 1" in text
+    names = [type(e).__name__ for e in parsed.events]
+    assert "Cut" in names
+    pulse = next(e for e in parsed.events if type(e).__name__ == "DrawerPulse")
+    assert (pulse.pin, pulse.on_ms, pulse.off_ms) == (2, 50, 500)
+    status = till.db.execute_sql("SELECT status FROM print_job").fetchall()
+    assert status == [("printed",)]
+
+
+def test_unknown_and_bad_codes_add_nothing(till):
+    bad = till.checkout.scan("4006381333932")
+    assert not bad.ok and "check digit" in bad.message
+    unknown = till.checkout.scan("4006381333931")
+    assert not unknown.ok and "No product has barcode 4006381333931" in unknown.message
+    junk = till.checkout.scan("hello")
+    assert not junk.ok and "neither a barcode nor a known SKU" in junk.message
+    assert till.checkout.cart.is_empty
+
+
+def test_sku_typed_with_enter_also_works(till):
+    assert till.checkout.scan("SKU0000003").ok
+
+
+def test_short_cash_stores_nothing(till):
+    till.checkout.scan(demo_ean13(5))
+    try:
+        till.checkout.pay_cash(Money(1, "EUR"))
+    except Exception as err:
+        assert "short" in str(err)
+    assert till.sales.count() == 0 and not till.checkout.cart.is_empty
+
+
+def test_printer_down_sale_still_saved_and_job_unknown(till, sim_printer):
+    till.checkout.scan(demo_ean13(7))
+    sale = till.checkout.pay_cash(Money(5000, "EUR"))
+    sim_printer.stop()  # the printer is gone: connection refused
+    outcome = till.printing.print_sale(sale).result(timeout=20)
+    assert outcome.status == "unknown" and outcome.error
+    assert till.sales.count() == 1
+    assert till.db.execute_sql("SELECT status FROM print_job").fetchone() == ("unknown",)
+    # nothing is re-sent by itself
+    assert till.db.execute_sql("SELECT COUNT(*) FROM print_job").fetchone()[0] == 1
+
+
+def test_receipt_numbers_gap_free(till):
+    for i in range(25):
+        till.checkout.scan(demo_ean13(1 + i))
+        till.checkout.pay_cash(Money(10_000, "EUR"))
+    assert till.sales.receipt_numbers("T01") == list(range(1, 26))
+    assert [e.seq for e in outbox.pending(till.db)] == list(range(1, 26))
