@@ -46,6 +46,7 @@ class Sale:
     tax_summary: tuple[TaxSummaryRow, ...]
     completed_at: datetime
     cashier: str | None = None
+    shift_id: str | None = None
     receipt_number: int | None = None
 
     @property
@@ -67,6 +68,7 @@ def sale_from_cart(
     terminal_id: str,
     completed_at: datetime,
     cashier: str | None = None,
+    shift_id: str | None = None,
 ) -> Sale:
     """Freeze the cart into a sale, checking that the payments cover the total exactly.
 
@@ -118,4 +120,5 @@ def sale_from_cart(
         tax_summary=totals.tax_summary,
         completed_at=completed_at,
         cashier=cashier,
+        shift_id=shift_id,
     )

@@ -51,6 +51,7 @@ class CheckoutService:
         self._clock = clock
         self.cart = self._new_cart()
         self.cashier: str | None = None
+        self.shift_id: str | None = None  # set by the shift service when a shift is open
 
     def _new_cart(self) -> Cart:
         return Cart(self.settings.currency, prices_include_tax=self.settings.prices_include_tax)

@@ -29,6 +29,7 @@ def sale_payload(sale: Sale) -> dict[str, Any]:
         "total_minor": sale.total_minor,
         "completed_at": utc_text(sale.completed_at),
         "cashier": sale.cashier,
+        "shift_id": sale.shift_id,
         "lines": [
             {
                 "line_id": ln.line_id,
@@ -97,8 +98,8 @@ class SalesRepository:
             stamp = utc_text(sale.completed_at)
             db.execute_sql(
                 "INSERT INTO sale (id, terminal_id, receipt_number, currency, subtotal_minor, "
-                "tax_minor, total_minor, prices_include_tax, status, cashier, completed_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'completed', ?, ?)",
+                "tax_minor, total_minor, prices_include_tax, status, cashier, completed_at, "
+                "shift_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'completed', ?, ?, ?)",
                 (
                     sale.sale_id,
                     sale.terminal_id,
@@ -110,6 +111,7 @@ class SalesRepository:
                     int(sale.prices_include_tax),
                     sale.cashier,
                     stamp,
+                    sale.shift_id,
                 ),
             )
             conn = db.connection()
