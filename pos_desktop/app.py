@@ -39,6 +39,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "simulated receipt printer + drawer; nothing to set up",
     )
     parser.add_argument("--quit-after", type=float, default=None, help=argparse.SUPPRESS)
+    # Benchmarks: print READY once the window is up and the event loop runs.
+    parser.add_argument("--print-ready", action="store_true", help=argparse.SUPPRESS)
     return parser.parse_args(argv)
 
 
@@ -93,6 +95,6 @@ def main(argv: list[str] | None = None) -> int:
     from .ui.qt_app import run_qt
 
     try:
-        return run_qt(container, config, quit_after=args.quit_after)
+        return run_qt(container, config, quit_after=args.quit_after, print_ready=args.print_ready)
     finally:
         container.close()

@@ -1,0 +1,5 @@
+"""Cash drawers."""
+
+from hardware.drawers.printer_drawer import PrinterDrawer, SerialDrawer
+
+__all__ = ["PrinterDrawer", "SerialDrawer"]

@@ -1,0 +1,1 @@
+"""Device simulators speaking the real bytes over loopback TCP or pty pairs."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from fractions import Fraction
 
@@ -26,27 +27,36 @@ def allocate(amount: int, weights: Sequence[int | Fraction]) -> list[int]:
     """
     if amount < 0:
         return [-part for part in allocate(-amount, weights)]
-    exact = [Fraction(w) for w in weights]
-    if any(w < 0 for w in exact):
+    scaled = _as_integers(weights)
+    if any(w < 0 for w in scaled):
         raise ValueError("allocation weights must not be negative")
-    total = sum(exact, Fraction(0))
+    total = sum(scaled)
     if total == 0:
         if amount == 0:
-            return [0] * len(exact)
+            return [0] * len(scaled)
         raise ValueError(f"cannot allocate {amount} over weights that are all zero")
     parts: list[int] = []
-    remainders: list[tuple[Fraction, int]] = []
-    for index, weight in enumerate(exact):
-        share = amount * weight / total
-        floor = share.numerator // share.denominator
+    remainders: list[tuple[int, int]] = []
+    for index, weight in enumerate(scaled):
+        floor, remainder = divmod(amount * weight, total)
         parts.append(floor)
-        remainders.append((share - floor, index))
+        remainders.append((-remainder, index))
     left = amount - sum(parts)
-    # Largest remainder first; among equal remainders the earlier part wins.
-    remainders.sort(key=lambda r: (-r[0], r[1]))
-    for _, index in remainders[:left]:
-        parts[index] += 1
+    if left:
+        # Largest remainder first; among equal remainders the earlier part wins.
+        remainders.sort()
+        for _, index in remainders[:left]:
+            parts[index] += 1
     return parts
+
+
+def _as_integers(weights: Sequence[int | Fraction]) -> list[int]:
+    """Scale weights to integers with the same ratios (integer arithmetic is exact and fast)."""
+    if all(type(w) is int for w in weights):
+        return list(weights)  # type: ignore[arg-type]
+    exact = [Fraction(w) for w in weights]
+    denominator = math.lcm(*(w.denominator for w in exact))
+    return [w.numerator * (denominator // w.denominator) for w in exact]
 
 
 def allocate_capped(amount: int, weights: Sequence[int], caps: Sequence[int]) -> list[int]:

@@ -17,10 +17,13 @@ from dataclasses import dataclass
 from datetime import datetime, time
 from decimal import Decimal
 from fractions import Fraction
+from typing import NamedTuple
 
 from .allocation import allocate
 from .errors import DomainError
 from .money import round_half_up
+
+Exact = int | Fraction  # integers while exact division allows, fractions otherwise
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,8 +60,7 @@ class Window:
 ALWAYS = Window()
 
 
-@dataclass(frozen=True, slots=True)
-class PromoLine:
+class PromoLine(NamedTuple):
     """What a rule sees of a cart line: its current (already reduced) amount and quantity."""
 
     index: int
@@ -106,12 +108,12 @@ class QuantityPrice(Promotion):
         for line in pieces:
             key = "all" if self.mix_and_match else line.index
             groups.setdefault(key, []).append(line)
-        exact: dict[int, Fraction] = {}
+        exact: dict[int, Exact] = {}
         for group in groups.values():
             self._bundle(group, exact)
         return _round_exact(exact)
 
-    def _bundle(self, group: list[PromoLine], exact: dict[int, Fraction]) -> None:
+    def _bundle(self, group: list[PromoLine], exact: dict[int, Exact]) -> None:
         runs = _runs_dearest_first(group)
         bundles = sum(count for _, _, count in runs) // self.quantity
         pos = 0  # index into runs
@@ -124,11 +126,11 @@ class QuantityPrice(Promotion):
                 if saving <= 0:
                     return  # pieces only get cheaper from here on
                 n = min(bundles, (count - taken) // self.quantity)
-                exact[index] = exact.get(index, Fraction(0)) + saving * n
+                exact[index] = exact.get(index, 0) + saving * n
                 bundles -= n
                 taken += n * self.quantity
             else:
-                contributions: list[tuple[int, Fraction]] = []
+                contributions: list[tuple[int, Exact]] = []
                 need = self.quantity
                 while need:
                     unit, index, count = runs[pos]
@@ -138,12 +140,12 @@ class QuantityPrice(Promotion):
                     taken += use
                     if taken == count:
                         pos, taken = pos + 1, 0
-                regular = sum((c for _, c in contributions), Fraction(0))
+                regular = sum(c for _, c in contributions)
                 saving = regular - self.price_minor
                 if saving <= 0:
                     return
-                for index, contribution in contributions:
-                    exact[index] = exact.get(index, Fraction(0)) + saving * contribution / regular
+                for index, share in _share(saving, contributions):
+                    exact[index] = exact.get(index, 0) + share
                 bundles -= 1
                 continue
             if taken == count:
@@ -179,14 +181,14 @@ class BuyXGetY(Promotion):
         size = self.buy + self.get
         runs = _runs_dearest_first([line for line in lines if line.pieces > 0])
         limit = (sum(count for _, _, count in runs) // size) * size
-        fraction = Fraction(self.percent_off) / 100
-        exact: dict[int, Fraction] = {}
+        fraction = 1 if self.percent_off == 100 else Fraction(self.percent_off) / 100
+        exact: dict[int, Exact] = {}
         start = 0
         for unit, index, count in runs:
             end = min(start + count, limit)
             reduced = self._reduced_before(end) - self._reduced_before(start) if end > start else 0
             if reduced:
-                exact[index] = exact.get(index, Fraction(0)) + unit * reduced * fraction
+                exact[index] = exact.get(index, 0) + unit * reduced * fraction
             start += count
         return _round_exact(exact)
 
@@ -207,9 +209,9 @@ class PercentOff(Promotion):
             raise DomainError(f"Promotion {self.name}: the percentage must be 0-100.")
 
     def compute(self, lines: Sequence[PromoLine]) -> dict[int, int]:
-        factor = Fraction(self.percent) / 100
+        num, den = _ratio(self.percent, 100)
         return {
-            line.index: round_half_up(line.amount_minor * factor)
+            line.index: (2 * line.amount_minor * num + den) // (2 * den)  # half up, amount >= 0
             for line in lines
             if line.amount_minor > 0
         }
@@ -229,29 +231,51 @@ class AmountOff(Promotion):
 
     def compute(self, lines: Sequence[PromoLine]) -> dict[int, int]:
         if self.per_unit:
-            return {
-                line.index: min(
-                    line.amount_minor,
-                    round_half_up(Fraction(self.amount_minor) * Fraction(line.quantity)),
-                )
-                for line in lines
-            }
+            return {line.index: min(line.amount_minor, self._per_unit(line)) for line in lines}
         total = sum(line.amount_minor for line in lines)
         shares = allocate(min(self.amount_minor, total), [line.amount_minor for line in lines])
         return {line.index: share for line, share in zip(lines, shares, strict=True)}
 
+    def _per_unit(self, line: PromoLine) -> int:
+        if line.pieces:
+            return self.amount_minor * line.pieces
+        return round_half_up(Fraction(self.amount_minor) * Fraction(line.quantity))
 
-def _runs_dearest_first(lines: Sequence[PromoLine]) -> list[tuple[Fraction, int, int]]:
+
+def _runs_dearest_first(lines: Sequence[PromoLine]) -> list[tuple[Exact, int, int]]:
     """(unit price, line index, pieces) sorted by unit price, dearest first, then line order."""
-    runs = [(Fraction(line.amount_minor, line.pieces), line.index, line.pieces) for line in lines]
+    runs = [(_unit_price(line), line.index, line.pieces) for line in lines]
     runs.sort(key=lambda run: (-run[0], run[1]))
     return runs
 
 
-def _round_exact(exact: dict[int, Fraction]) -> dict[int, int]:
+def _share(saving: Exact, contributions: list[tuple[int, Exact]]) -> list[tuple[int, Exact]]:
+    """Share one bundle's saving over the lines in it, by what each put in."""
+    weights = [c for _, c in contributions]
+    if type(saving) is int and all(type(w) is int for w in weights):
+        parts: list[Exact] = list(allocate(saving, weights))  # type: ignore[arg-type]
+    else:
+        regular = sum(weights)
+        parts = [Fraction(saving * w, regular) for w in weights]
+    return [(index, part) for (index, _), part in zip(contributions, parts, strict=True)]
+
+
+def _unit_price(line: PromoLine) -> Exact:
+    # Integers while the amount divides evenly: exact, and far faster than Fraction.
+    whole, rest = divmod(line.amount_minor, line.pieces)
+    return whole if rest == 0 else Fraction(line.amount_minor, line.pieces)
+
+
+def _ratio(value: Decimal, scale: int) -> tuple[int, int]:
+    """``value / scale`` as an integer numerator and denominator."""
+    num, den = value.as_integer_ratio()
+    return num, den * scale
+
+
+def _round_exact(exact: dict[int, Exact]) -> dict[int, int]:
     """Round the promotion's total saving once and share it by largest remainder."""
-    if not exact:
-        return {}
+    if all(type(v) is int for v in exact.values()):
+        return exact  # type: ignore[return-value]
     indices = sorted(exact)
     total = round_half_up(sum(exact.values(), Fraction(0)))
     shares = allocate(total, [exact[i] for i in indices])

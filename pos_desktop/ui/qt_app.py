@@ -37,13 +37,23 @@ def build_window(container: Container, config: TillConfig, app: QApplication):
     return window, wedge, bridge
 
 
-def run_qt(container: Container, config: TillConfig, *, quit_after: float | None = None) -> int:
+def run_qt(
+    container: Container,
+    config: TillConfig,
+    *,
+    quit_after: float | None = None,
+    print_ready: bool = False,
+) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Countertop POS")
     app.setStyleSheet(STYLE)
     window, _wedge, _bridge = build_window(container, config, app)
     window.resize(1280, 760)
     window.show()
+    window.raise_()
+    window.activateWindow()  # F-key shortcuts need an active window (also without a WM)
+    if print_ready:
+        QTimer.singleShot(0, lambda: print("READY", flush=True))
     if quit_after is not None:
         QTimer.singleShot(int(quit_after * 1000), app.quit)
     return app.exec()

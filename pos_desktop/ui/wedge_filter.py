@@ -63,11 +63,13 @@ class WedgeScannerFilter(QObject):
             self._timer.start()
             return True
         if self._held:  # a function key or shortcut: settle what is held first, then let it pass
-            self._apply(self._parser.flush(now))
+            self._apply(self._parser.flush(now, force=True))
         return False
 
     def _on_timeout(self) -> None:
         self._apply(self._parser.flush(time.monotonic()))
+        if self._parser.pending:  # woke a little early: the burst may still be going on
+            self._timer.start()
 
     def _apply(self, actions, enter=None) -> bool:
         """Carry out the parser's decisions; True when the Enter key was consumed by a scan."""
@@ -80,8 +82,8 @@ class WedgeScannerFilter(QObject):
                 consumed = True
             elif isinstance(action, ReplayKeys):
                 self._replay(len(action.chars))
-        if enter is not None and not consumed:
-            self._replay(len(self._held))
+        if enter is not None and not consumed and self._held:
+            self._replay(len(self._held))  # defensive: nothing stays held behind a passed Enter
         return consumed
 
     def _replay(self, count: int) -> None:

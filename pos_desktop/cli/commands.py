@@ -1,0 +1,134 @@
+"""``pos-admin sales list``, ``demo-sales``, ``journal verify`` and ``db migrate|version``."""
+
+from __future__ import annotations
+
+import re
+import time
+from argparse import Namespace
+
+from pos_desktop.config import TillConfig
+from pos_desktop.container import build_container
+from pos_desktop.domain.money import Money
+from pos_desktop.services.demo_sales import (
+    DemoSalesError,
+    ensure_demo_sales_data,
+    record_demo_sales,
+    sellable_codes,
+)
+from pos_desktop.services.formatting import local_time_text, money_text
+from pos_desktop.services.ports import NoPrinter
+from pos_desktop.storage import journal
+from pos_desktop.storage.codec import parse_utc
+from pos_desktop.storage.migrations import current_version, latest_version, migrate
+from pos_desktop.storage.sales_repo import SalesRepository
+
+from .common import opened_db, require_store
+from .errors import CommandError, UsageError
+from .progress import ProgressBar
+
+_HEAD = re.compile(r"^([0-9]+):([0-9a-f]{64})$")
+
+
+def run_sales_list(args: Namespace) -> int:
+    with opened_db(args.data_dir) as db:
+        settings = require_store(db, args.data_dir)
+        sales = SalesRepository(db).recent(args.limit)
+    if not sales:
+        print("No sales yet.")
+        return 0
+    rows = [
+        (
+            str(s.receipt_number),
+            local_time_text(parse_utc(s.completed_at)),
+            money_text(Money(s.total_minor, s.currency), settings.locale, symbol=True),
+            s.tenders or "-",
+            str(s.line_count),
+        )
+        for s in sales
+    ]
+    header = ("Receipt", "Time", "Total", "Tenders", "Lines")
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    right = {0, 2, 4}  # numbers line up on the right
+    for row in [header, *rows]:
+        cells = [
+            c.rjust(w) if i in right else c.ljust(w)
+            for i, (c, w) in enumerate(zip(row, widths, strict=True))
+        ]
+        print("  ".join(cells).rstrip())
+    return 0
+
+
+def run_demo_sales(args: Namespace) -> int:
+    with opened_db(args.data_dir, create=True) as db:
+        if ensure_demo_sales_data(db):
+            print("Created the demo store and a 500-product demo catalogue.")
+        codes = sellable_codes(db)
+    # The same wiring as the sales screen, without a printer: receipts are not printed.
+    container = build_container(TillConfig(data_dir=args.data_dir), {"printer": NoPrinter()})
+    bar = ProgressBar("Recording sales", args.sales)
+    started = time.perf_counter()
+    try:
+        report = record_demo_sales(
+            container.checkout, codes, args.sales, seed=args.seed, progress=bar.update
+        )
+    except DemoSalesError as err:
+        raise CommandError(str(err)) from None
+    finally:
+        bar.finish()
+        container.close()
+    elapsed = time.perf_counter() - started
+    revenue = money_text(report.revenue, container.settings.locale, symbol=True)
+    print(
+        f"Recorded {report.sales:,} sales (receipts {report.first_receipt}-"
+        f"{report.last_receipt}, {report.lines:,} lines, {revenue}) in {elapsed:.1f} s."
+    )
+    return 0
+
+
+def _expected_head(text: str | None) -> journal.ChainHead | None:
+    if text is None:
+        return None
+    match = _HEAD.match(text.strip().lower())
+    if not match:
+        raise UsageError(
+            f"--head '{text}' must be SEQ:HASH, a record number and its 64-hex-digit hash."
+        )
+    return journal.ChainHead(int(match[1]), match[2])
+
+
+def run_journal_verify(args: Namespace) -> int:
+    head = _expected_head(args.head)
+    with opened_db(args.data_dir, migrate=False) as db:
+        if current_version(db) < 1:
+            raise CommandError(f"The database in {args.data_dir} has no journal yet.")
+        result = journal.verify(db, head)
+    if result.ok:
+        print(f"journal OK: {result.checked} records")
+        return 0
+    print(f"journal BROKEN: {len(result.problems)} problem(s) in {result.checked} records")
+    for problem in result.problems:
+        print(f"  {problem}")
+    return 1
+
+
+def run_db_version(args: Namespace) -> int:
+    with opened_db(args.data_dir, migrate=False) as db:
+        version = current_version(db)
+    latest = latest_version()
+    print(f"schema version {version} (this program knows up to {latest})")
+    if version < latest:
+        print(f"{latest - version} migration(s) pending: run 'pos-admin db migrate'.")
+    elif version > latest:
+        print("The database is newer than this program: install the newer version of the till.")
+    return 0
+
+
+def run_db_migrate(args: Namespace) -> int:
+    with opened_db(args.data_dir, migrate=False) as db:
+        before = current_version(db)
+        after = migrate(db)
+    if after == before:
+        print(f"Already at schema version {after}; nothing to do.")
+    else:
+        print(f"Upgraded the database from schema version {before} to {after}.")
+    return 0

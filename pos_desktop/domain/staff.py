@@ -1,0 +1,229 @@
+"""Staff: roles, the permission matrix, sensitive actions, reason codes and the lockout rule.
+
+Pure Python. A sensitive action is allowed when the user's role has the permission, or when a
+one-shot approval comes from someone whose role has it (see ``services.auth``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from .errors import DomainError
+
+
+class Role(StrEnum):
+    CASHIER = "cashier"
+    SUPERVISOR = "supervisor"
+    MANAGER = "manager"
+    ADMIN = "admin"
+
+
+class Action(StrEnum):
+    """Everything the permission matrix decides; ``SENSITIVE`` lists the audited ones."""
+
+    SELL = "sell"
+    OPEN_SHIFT = "open_shift"
+    CLOSE_SHIFT = "close_shift"
+    X_REPORT = "x_report"
+    CASH_DROP = "cash_drop"
+    VOID_LINE = "void_line"  # a line already shown on the customer display
+    CANCEL_SALE = "cancel_sale"
+    REFUND = "refund"
+    RETURN_NO_RECEIPT = "return_no_receipt"
+    PRICE_OVERRIDE = "price_override"
+    DISCOUNT_OVER_LIMIT = "discount_over_limit"
+    NO_SALE = "no_sale"
+    PAID_IN = "paid_in"
+    PAID_OUT = "paid_out"
+    CLOSE_SHIFT_VARIANCE = "close_shift_variance"
+    Z_REPORT = "z_report"
+    MANAGE_USERS = "manage_users"
+
+
+SENSITIVE: frozenset[Action] = frozenset(
+    {
+        Action.VOID_LINE,
+        Action.CANCEL_SALE,
+        Action.REFUND,
+        Action.RETURN_NO_RECEIPT,
+        Action.PRICE_OVERRIDE,
+        Action.DISCOUNT_OVER_LIMIT,
+        Action.NO_SALE,
+        Action.PAID_IN,
+        Action.PAID_OUT,
+        Action.CASH_DROP,
+        Action.CLOSE_SHIFT_VARIANCE,
+    }
+)
+
+_CASHIER = frozenset(
+    {Action.SELL, Action.OPEN_SHIFT, Action.CLOSE_SHIFT, Action.X_REPORT, Action.CASH_DROP}
+)
+_SUPERVISOR = _CASHIER | {
+    Action.VOID_LINE,
+    Action.CANCEL_SALE,
+    Action.NO_SALE,
+    Action.PRICE_OVERRIDE,
+}
+_MANAGER = _SUPERVISOR | {
+    Action.REFUND,
+    Action.RETURN_NO_RECEIPT,
+    Action.DISCOUNT_OVER_LIMIT,
+    Action.PAID_IN,
+    Action.PAID_OUT,
+    Action.CLOSE_SHIFT_VARIANCE,
+    Action.Z_REPORT,
+}
+PERMISSIONS: dict[Role, frozenset[Action]] = {
+    Role.CASHIER: _CASHIER,
+    Role.SUPERVISOR: frozenset(_SUPERVISOR),
+    Role.MANAGER: frozenset(_MANAGER),
+    Role.ADMIN: frozenset(_MANAGER | {Action.MANAGE_USERS}),
+}
+
+ACTION_LABELS: dict[Action, str] = {
+    Action.VOID_LINE: "Void a line",
+    Action.CANCEL_SALE: "Cancel the sale",
+    Action.REFUND: "Refund",
+    Action.RETURN_NO_RECEIPT: "Return without a receipt",
+    Action.PRICE_OVERRIDE: "Override a price",
+    Action.DISCOUNT_OVER_LIMIT: "Discount above the limit",
+    Action.NO_SALE: "Open the drawer (no sale)",
+    Action.PAID_IN: "Paid in",
+    Action.PAID_OUT: "Paid out",
+    Action.CASH_DROP: "Cash drop",
+    Action.CLOSE_SHIFT_VARIANCE: "Close the shift with a cash variance",
+}
+
+
+def parse_role(text: str) -> Role:
+    """The role named by ``text`` (case-insensitive).
+
+    Raises:
+        DomainError: naming the valid roles.
+    """
+    try:
+        return Role((text or "").strip().lower())
+    except ValueError:
+        names = ", ".join(r.value for r in Role)
+        raise DomainError(f"'{text}' is not a role; use one of: {names}.") from None
+
+
+def can(role: Role, action: Action) -> bool:
+    """Whether ``role`` may do ``action`` without anyone's approval."""
+    return action in PERMISSIONS[Role(role)]
+
+
+def action_label(action: Action) -> str:
+    return ACTION_LABELS.get(action, action.value.replace("_", " ").capitalize())
+
+
+@dataclass(frozen=True, slots=True)
+class ReasonCode:
+    code: str
+    label: str
+    actions: frozenset[Action]
+
+
+REASON_CODES: tuple[ReasonCode, ...] = (
+    ReasonCode("MISSCAN", "Scanned by mistake", frozenset({Action.VOID_LINE})),
+    ReasonCode(
+        "CUSTOMER_CHANGED_MIND",
+        "Customer changed their mind",
+        frozenset({Action.VOID_LINE, Action.CANCEL_SALE, Action.REFUND}),
+    ),
+    ReasonCode("CUSTOMER_LEFT", "Customer left", frozenset({Action.CANCEL_SALE})),
+    ReasonCode(
+        "DAMAGED", "Damaged or faulty item", frozenset({Action.REFUND, Action.RETURN_NO_RECEIPT})
+    ),
+    ReasonCode("GIFT_RETURN", "Gift return", frozenset({Action.RETURN_NO_RECEIPT})),
+    ReasonCode("PRICE_MATCH", "Price match", frozenset({Action.PRICE_OVERRIDE})),
+    ReasonCode(
+        "WRONG_SHELF_PRICE",
+        "Wrong shelf label",
+        frozenset({Action.PRICE_OVERRIDE, Action.DISCOUNT_OVER_LIMIT}),
+    ),
+    ReasonCode("LOYALTY", "Goodwill / loyal customer", frozenset({Action.DISCOUNT_OVER_LIMIT})),
+    ReasonCode("CHANGE_REQUEST", "Change for a customer", frozenset({Action.NO_SALE})),
+    ReasonCode("CHECK_DRAWER", "Check the drawer", frozenset({Action.NO_SALE})),
+    ReasonCode("FLOAT_TOP_UP", "Float top-up", frozenset({Action.PAID_IN})),
+    ReasonCode("SUPPLIER", "Supplier paid in cash", frozenset({Action.PAID_OUT})),
+    ReasonCode("PETTY_CASH", "Petty cash", frozenset({Action.PAID_OUT, Action.PAID_IN})),
+    ReasonCode("SAFE_DROP", "Too much cash in the drawer", frozenset({Action.CASH_DROP})),
+    ReasonCode("COUNT_CONFIRMED", "Recounted, variance confirmed", frozenset(
+        {Action.CLOSE_SHIFT_VARIANCE})),
+    ReasonCode("OTHER", "Other (see note)", frozenset(SENSITIVE)),
+)
+
+
+def reasons_for(action: Action) -> tuple[ReasonCode, ...]:
+    """The reason codes a person may pick for ``action`` (empty for non-sensitive actions)."""
+    return tuple(r for r in REASON_CODES if action in r.actions)
+
+
+def check_reason(action: Action, code: str | None) -> ReasonCode | None:
+    """Validate the reason code for ``action``; sensitive actions always need one.
+
+    Raises:
+        DomainError: naming the valid codes when the reason is missing or does not fit.
+    """
+    if action not in SENSITIVE:
+        return None
+    allowed = reasons_for(action)
+    for reason in allowed:
+        if reason.code == (code or "").strip().upper():
+            return reason
+    names = ", ".join(r.code for r in allowed)
+    what = "needs a reason code" if not code else f"cannot use reason '{code}'"
+    raise DomainError(f"{action_label(action)} {what}; pick one of: {names}.")
+
+
+def check_pin(pin: str) -> str:
+    """A PIN is 4 to 8 digits.
+
+    Raises:
+        DomainError: when it is not.
+    """
+    if not (isinstance(pin, str) and pin.isascii() and pin.isdigit() and 4 <= len(pin) <= 8):
+        raise DomainError("A PIN is 4 to 8 digits; choose another.")
+    return pin
+
+
+@dataclass(frozen=True, slots=True)
+class StaffMember:
+    """A till user. ``name`` is what sales and the audit log record."""
+
+    user_id: str
+    name: str
+    role: Role
+    active: bool = True
+    failed_attempts: int = 0
+    locked_until: datetime | None = None
+
+    def locked_at(self, now: datetime) -> bool:
+        return self.locked_until is not None and now < self.locked_until
+
+
+@dataclass(frozen=True, slots=True)
+class LockoutPolicy:
+    """After ``max_attempts`` wrong PINs in a row the user is locked for ``duration``.
+
+    PCI DSS 8.3.4 asks for at most 10 attempts and at least 30 minutes; both are the defaults and
+    the constructor refuses anything weaker.
+    """
+
+    max_attempts: int = 10
+    duration: timedelta = timedelta(minutes=30)
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.max_attempts <= 10 or self.duration < timedelta(minutes=30):
+            raise DomainError("Lockout must be after at most 10 attempts for at least 30 minutes.")
+
+    def after_failure(self, attempts: int, now: datetime) -> tuple[int, datetime | None]:
+        """The new failure count and lock expiry after one more wrong PIN."""
+        attempts += 1
+        if attempts >= self.max_attempts:
+            return attempts, now + self.duration
+        return attempts, None

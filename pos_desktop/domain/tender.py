@@ -1,0 +1,195 @@
+"""Split tender: cash, card, gift voucher and named "other" tenders paying one sale.
+
+Rules:
+
+* A card, voucher or other tender can pay at most what is still due: no change from them.
+  A voucher worth more than the rest pays only the rest; its remaining balance is reported.
+* Change comes only from cash.
+* Cash rounding (e.g. to 0.05) applies only when cash settles the rest of the sale: the cash
+  due is rounded half up to the increment and the difference is recorded as ``rounding_minor``
+  (negative when the customer pays less). Then ``sum(amounts) == total + rounding``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+from .errors import PaymentError
+from .ids import new_id
+from .money import Money, round_half_up
+from .payment import Payment
+
+CASH, CARD, VOUCHER, OTHER = "cash", "card", "voucher", "other"
+
+
+@dataclass(frozen=True, slots=True)
+class Tender:
+    """One tender applied to the sale.
+
+    ``amount_minor`` counts toward the sale; ``tendered_minor`` is what was handed over (cash)
+    and ``change_minor`` what went back. ``name`` labels the tender on the receipt ("Cash",
+    "Visa", "Gift voucher", "Invoice"); ``reference`` is the voucher code, card reference or
+    the other tender's reference.
+    """
+
+    kind: str
+    name: str
+    amount_minor: int
+    tendered_minor: int
+    change_minor: int = 0
+    rounding_minor: int = 0
+    reference: str | None = None
+    tender_id: str = field(default_factory=new_id)
+
+    def as_payment(self, currency: str) -> Payment:
+        """The lead's :class:`Payment` record for storage and receipts."""
+        return Payment(
+            tender=self.kind if self.kind != OTHER else self.name,
+            amount=Money(self.amount_minor, currency),
+            tendered=Money(self.tendered_minor, currency),
+            change=Money(self.change_minor, currency),
+            payment_id=self.tender_id,
+            reference=self.reference,
+        )
+
+
+def round_to_increment(amount_minor: int, increment_minor: int) -> int:
+    """Round to the nearest multiple of the cash increment, halves away from zero."""
+    if increment_minor <= 1:
+        return amount_minor
+    return round_half_up(Fraction(amount_minor, increment_minor)) * increment_minor
+
+
+class SplitTender:
+    """Collects tenders for one sale total until it is settled. Not thread-safe.
+
+    Args:
+        total: the sale total (must be positive).
+        cash_increment_minor: smallest cash amount the drawer deals in (5 for 0.05; 1 = none).
+    """
+
+    def __init__(self, total: Money, *, cash_increment_minor: int = 1) -> None:
+        if total.amount_minor <= 0:
+            raise PaymentError("There is nothing to pay: the total is zero or less.")
+        if cash_increment_minor < 1:
+            raise ValueError("cash_increment_minor must be at least 1")
+        self.total = total
+        self.cash_increment_minor = cash_increment_minor
+        self._tenders: list[Tender] = []
+
+    @property
+    def currency(self) -> str:
+        return self.total.currency
+
+    @property
+    def tenders(self) -> tuple[Tender, ...]:
+        return tuple(self._tenders)
+
+    @property
+    def paid_minor(self) -> int:
+        return sum(t.amount_minor for t in self._tenders)
+
+    @property
+    def rounding_minor(self) -> int:
+        return sum(t.rounding_minor for t in self._tenders)
+
+    @property
+    def remaining_minor(self) -> int:
+        """Still due before cash rounding (0 once settled)."""
+        return self.total.amount_minor + self.rounding_minor - self.paid_minor
+
+    @property
+    def cash_due_minor(self) -> int:
+        """What the customer must hand over if cash pays the rest (rounded)."""
+        return round_to_increment(self.remaining_minor, self.cash_increment_minor)
+
+    @property
+    def is_settled(self) -> bool:
+        return bool(self._tenders) and self.remaining_minor == 0
+
+    @property
+    def change_minor(self) -> int:
+        return sum(t.change_minor for t in self._tenders)
+
+    def add_cash(self, tendered: Money) -> Tender:
+        """Take cash. Short of the rounded rest it pays part; otherwise it settles with change.
+
+        When the rest rounds to zero, ``add_cash(Money(0, cur))`` settles it by rounding.
+
+        Raises:
+            PaymentError: if the sale is already paid or the amount is not positive.
+        """
+        due = self.cash_due_minor
+        # A rest that rounds to zero (0.02 with 0.05 cash) is settled by rounding alone.
+        given = self._check(tendered, CASH, allow_zero=due == 0)
+        if given < due:
+            return self._add(Tender(CASH, "Cash", given, given))
+        rounding = due - self.remaining_minor
+        return self._add(Tender(CASH, "Cash", due, given, given - due, rounding))
+
+    def add_card(
+        self, amount: Money, *, name: str = "Card", reference: str | None = None
+    ) -> Tender:
+        """Record an approved card payment (a card cannot pay more than is due).
+
+        Raises:
+            PaymentError: if the amount is more than the rest due.
+        """
+        value = self._check(amount, CARD)
+        self._no_overpay(value, name)
+        return self._add(Tender(CARD, name, value, value, reference=reference))
+
+    def add_voucher(self, balance: Money, *, code: str, name: str = "Gift voucher") -> Tender:
+        """Redeem a voucher: it pays the lesser of its balance and the rest due.
+
+        The voucher's remaining balance is ``balance - tender.amount_minor``.
+        """
+        value = self._check(balance, VOUCHER)
+        if not code.strip():
+            raise PaymentError("Scan or type the voucher code first.")
+        used = min(value, self.remaining_minor)
+        return self._add(Tender(VOUCHER, name, used, used, reference=code.strip()))
+
+    def add_other(self, amount: Money, *, name: str, reference: str | None = None) -> Tender:
+        """A named tender ("Invoice", "Meal ticket") that cannot pay more than is due."""
+        value = self._check(amount, OTHER)
+        if not name.strip():
+            raise PaymentError("Name the tender (e.g. Invoice) before taking it.")
+        self._no_overpay(value, name)
+        return self._add(Tender(OTHER, name.strip(), value, value, reference=reference))
+
+    def remove(self, tender_id: str) -> Tender:
+        """Take a tender back off the sale (before the sale is committed)."""
+        for tender in self._tenders:
+            if tender.tender_id == tender_id:
+                self._tenders.remove(tender)
+                return tender
+        raise PaymentError("That payment is not on this sale.")
+
+    def payments(self) -> tuple[Payment, ...]:
+        """The tenders as :class:`Payment` records, in the order taken."""
+        return tuple(t.as_payment(self.currency) for t in self._tenders)
+
+    def _check(self, money: Money, kind: str, *, allow_zero: bool = False) -> int:
+        if money.currency != self.currency:
+            raise PaymentError(
+                f"This sale is in {self.currency}; the {kind} amount is in {money.currency}."
+            )
+        if money.amount_minor < 0 or (money.amount_minor == 0 and not allow_zero):
+            raise PaymentError(f"The {kind} amount must be more than zero.")
+        if self.is_settled:
+            raise PaymentError("The sale is already paid: finish it or remove a payment.")
+        return money.amount_minor
+
+    def _no_overpay(self, value: int, name: str) -> None:
+        if value > self.remaining_minor:
+            due = Money(self.remaining_minor, self.currency)
+            raise PaymentError(
+                f"{name} cannot pay more than is due ({due}): lower the amount or pay the rest "
+                "in cash."
+            )
+
+    def _add(self, tender: Tender) -> Tender:
+        self._tenders.append(tender)
+        return tender
