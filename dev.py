@@ -25,8 +25,8 @@ STAMP = VENV / ".dev-stamp"
 
 
 def ensure_venv() -> None:
-    if sys.version_info < (3, 11):
-        sys.exit("dev.py: Python 3.11 or newer is needed (this is %d.%d)." % sys.version_info[:2])
+    if sys.version_info < (3, 11):  # noqa: UP036 (runs under any python3 to say so)
+        sys.exit("dev.py: Python 3.11 or newer is needed; this is " + sys.version.split()[0])
     wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
     if PY.exists() and STAMP.exists() and STAMP.read_text() == wanted:
         return
@@ -54,8 +54,7 @@ def test(extra: list[str]) -> int:
         [str(PY), "-m", "ruff", "format", "--check", "."],
         [str(BIN / "lint-imports")],
     ):
-        print(f"dev.py: {' '.join(Path(step[0]).name if i == 0 else s for i, s in enumerate(step))}",
-              flush=True)
+        print("dev.py:", Path(step[0]).name, *step[1:], flush=True)
         code = run(step, env)
         if code:
             return code

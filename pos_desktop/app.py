@@ -6,9 +6,10 @@ import argparse
 import logging
 import os
 import sys
+from dataclasses import replace
 from pathlib import Path
 
-from .config import ConfigError, PrinterConfig, load_config
+from .config import ConfigError, PrinterConfig, TerminalConfig, TillConfig, load_config
 from .container import NotInitialised, build_container
 from .paths import default_data_dir
 
@@ -55,6 +56,22 @@ def _qt_platform_usable() -> bool:
     return ctypes.util.find_library("xcb-cursor") is not None
 
 
+def start_demo_devices(config: TillConfig) -> tuple[TillConfig, dict[str, object]]:
+    """Simulated printer (loopback TCP) and card terminal (pty) speaking the real protocols."""
+    from hardware.simulators.printer_tcp import SimulatedPrinter
+    from hardware.simulators.terminal_concert import SimulatedConcertTerminal
+
+    printer = SimulatedPrinter().start()
+    terminal = SimulatedConcertTerminal("approve", delay_s=2.0).start()
+    config = replace(
+        config,
+        printer=PrinterConfig(uri=printer.uri),
+        terminal=TerminalConfig(uri=terminal.uri),
+        demo=True,
+    )
+    return config, {"printer_simulator": printer, "terminal_simulator": terminal}
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     logging.basicConfig(
@@ -66,32 +83,24 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as err:
         print(f"pos-desktop: {err}", file=sys.stderr)
         return 2
-    simulator = None
-    if args.demo:
-        from hardware.simulators.printer_tcp import SimulatedPrinter
-
-        simulator = SimulatedPrinter().start()
-        config = type(config)(
-            data_dir=config.data_dir,
-            printer=PrinterConfig(uri=simulator.uri),
-            drawer=config.drawer,
-            scanner=config.scanner,
-            demo=True,
-        )
     if not _qt_platform_usable():
         print(f"pos-desktop: {XCB_HINT}", file=sys.stderr)
         return 1
+    simulators: dict[str, object] = {}
+    if args.demo:
+        config, simulators = start_demo_devices(config)
     try:
         container = build_container(config)
     except NotInitialised as err:
         print(f"pos-desktop: {err}", file=sys.stderr)
+        for sim in simulators.values():
+            sim.stop()
         return 1
-    if simulator is not None:
-        container.extras["printer_simulator"] = simulator
-        if container.catalog.count_products() == 0:
-            from .services.demo_data import write_demo_catalog
+    container.extras.update(simulators)
+    if args.demo and container.catalog.count_products() == 0:
+        from .services.demo_data import write_demo_catalog
 
-            write_demo_catalog(container.db, DEMO_PRODUCTS)
+        write_demo_catalog(container.db, DEMO_PRODUCTS)
     from .ui.qt_app import run_qt
 
     try:

@@ -25,6 +25,12 @@ on_ms = 50
 off_ms = 500
 open_on_cash = true
 
+[terminal]          # card terminal (Concert V2 over serial / USB-CDC)
+uri = "serial:///dev/ttyACM0?baudrate=9600"
+protocol = "concert"
+pos_number = 1
+result_timeout_s = 120
+
 [scanner]
 wedge_max_gap_ms = 35   # keys closer than this (and >= min_length of them) are a scan
 wedge_min_length = 6
@@ -51,6 +57,14 @@ class DrawerConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class TerminalConfig:
+    uri: str
+    protocol: str = "concert"
+    pos_number: int = 1
+    result_timeout_s: int = 120
+
+
+@dataclass(frozen=True, slots=True)
 class ScannerConfig:
     wedge_max_gap_ms: int = 35
     wedge_min_length: int = 6
@@ -62,6 +76,7 @@ class TillConfig:
     printer: PrinterConfig | None = None
     drawer: DrawerConfig = field(default_factory=DrawerConfig)
     scanner: ScannerConfig = field(default_factory=ScannerConfig)
+    terminal: TerminalConfig | None = None
     demo: bool = False
 
     @property

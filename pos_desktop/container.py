@@ -12,6 +12,7 @@ from peewee import SqliteDatabase
 
 from .config import TillConfig
 from .domain.store import StoreSettings
+from .services.card_payments import CardPaymentService
 from .services.checkout import CheckoutService
 from .services.ports import Clock, NoPrinter, ReceiptPrinterPort, SystemClock
 from .services.printing import DrawerSettings, PrintingService
@@ -38,10 +39,12 @@ class Container:
     checkout: CheckoutService
     printer: ReceiptPrinterPort
     printing: PrintingService
+    cards: CardPaymentService
     extras: dict[str, Any] = field(default_factory=dict)
 
     def close(self) -> None:
         self.printing.close()
+        self.cards.close()
         closer = getattr(self.printer, "close", None)
         if closer:
             closer()
@@ -75,8 +78,18 @@ def build_printer(config: TillConfig) -> ReceiptPrinterPort:
     )
 
 
+def build_terminal(config: TillConfig):
+    if config.terminal is None:
+        return None
+    from hardware.terminals.concert import ConcertTerminal
+
+    t = config.terminal
+    return ConcertTerminal(t.uri, pos_number=t.pos_number, result_timeout=t.result_timeout_s)
+
+
 def build_container(config: TillConfig, overrides: dict[str, Any] | None = None) -> Container:
-    """Wire everything for ``config``; ``overrides`` replaces parts (``clock``, ``printer``)."""
+    """Wire everything for ``config``; ``overrides`` replaces parts (``clock``, ``printer``,
+    ``terminal``)."""
     overrides = overrides or {}
     db, settings = open_store_database(config)
     clock = overrides.get("clock") or SystemClock()
@@ -92,4 +105,8 @@ def build_container(config: TillConfig, overrides: dict[str, Any] | None = None)
         clock,
         DrawerSettings(pin=d.pin, on_ms=d.on_ms, off_ms=d.off_ms, open_on_cash=d.open_on_cash),
     )
-    return Container(config, db, settings, clock, catalog, sales, checkout, printer, printing)
+    terminal = overrides["terminal"] if "terminal" in overrides else build_terminal(config)
+    cards = CardPaymentService(db, terminal, checkout, clock)
+    return Container(
+        config, db, settings, clock, catalog, sales, checkout, printer, printing, cards
+    )

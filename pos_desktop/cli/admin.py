@@ -7,6 +7,7 @@ Exit codes: 0 done, 1 the command failed (bad rows, broken journal, database pro
 from __future__ import annotations
 
 import argparse
+import sqlite3
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -228,7 +229,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(f"{PROG}: interrupted; the unfinished batch was not saved.", file=sys.stderr)
         return 130
-    except (CommandError, DomainError, PeeweeException, OSError, RuntimeError) as err:
+    except (
+        CommandError,
+        DomainError,
+        PeeweeException,
+        sqlite3.Error,
+        OSError,
+        RuntimeError,
+        ValueError,
+    ) as err:
         if debug:
             raise
         print(f"{PROG}: {err}", file=sys.stderr)

@@ -77,8 +77,9 @@ class CashCount:
 
     @classmethod
     def from_json(cls, currency: str, data: Mapping[str, int]) -> CashCount:
-        return cls(currency, tuple(sorted(((int(k), int(v)) for k, v in data.items()),
-                                          reverse=True)))
+        return cls(
+            currency, tuple(sorted(((int(k), int(v)) for k, v in data.items()), reverse=True))
+        )
 
     def to_json(self) -> dict[str, int]:
         """``{"5000": 2, ...}``: JSON keys must be text."""

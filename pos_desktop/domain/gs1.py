@@ -90,6 +90,11 @@ class GS1ElementString:
         return self.expiry is not None and self.expiry < today
 
     @property
+    def weight_kg(self) -> Decimal | None:
+        """Net weight in kg (AI 310n), named like :class:`VariableMeasureCode`'s."""
+        return self.net_weight_kg
+
+    @property
     def weight_grams(self) -> int | None:
         """Net weight in grams, rounded half up, or None without AI 310n."""
         if self.net_weight_kg is None:

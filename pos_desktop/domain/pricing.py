@@ -135,7 +135,8 @@ def price_cart(
 
     Args:
         lines: the cart's lines (not modified).
-        promotions: all promotions the till knows; inactive ones at ``now`` are skipped.
+        promotions: all promotions the till knows, ids unique; inactive ones at ``now`` are
+            skipped.
         now: the time to price at (the store's local time for daily promotion hours).
         prices_include_tax: the store's setting; amounts are gross when True.
         currency: the till's currency; defaults to the first line's (required when empty).

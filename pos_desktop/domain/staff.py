@@ -152,8 +152,9 @@ REASON_CODES: tuple[ReasonCode, ...] = (
     ReasonCode("SUPPLIER", "Supplier paid in cash", frozenset({Action.PAID_OUT})),
     ReasonCode("PETTY_CASH", "Petty cash", frozenset({Action.PAID_OUT, Action.PAID_IN})),
     ReasonCode("SAFE_DROP", "Too much cash in the drawer", frozenset({Action.CASH_DROP})),
-    ReasonCode("COUNT_CONFIRMED", "Recounted, variance confirmed", frozenset(
-        {Action.CLOSE_SHIFT_VARIANCE})),
+    ReasonCode(
+        "COUNT_CONFIRMED", "Recounted, variance confirmed", frozenset({Action.CLOSE_SHIFT_VARIANCE})
+    ),
     ReasonCode("OTHER", "Other (see note)", frozenset(SENSITIVE)),
 )
 

@@ -11,7 +11,7 @@ from pos_desktop.domain.cart import Cart, CartLine, CartTotals
 from pos_desktop.domain.catalog import CatalogItem
 from pos_desktop.domain.errors import DomainError
 from pos_desktop.domain.money import Money
-from pos_desktop.domain.payment import pay_cash
+from pos_desktop.domain.payment import Payment, pay_cash
 from pos_desktop.domain.sale import Sale, sale_from_cart
 from pos_desktop.domain.store import StoreSettings
 
@@ -24,7 +24,7 @@ class CatalogLookup(Protocol):
 
 
 class SaleStore(Protocol):
-    def save_completed(self, sale: Sale) -> Sale: ...
+    def save_completed(self, sale: Sale, within=None) -> Sale: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,14 +109,23 @@ class CheckoutService:
         """
         if self.cart.is_empty:
             raise DomainError("The cart is empty: scan an item first.")
-        payment = pay_cash(self.totals().total, tendered)
+        return self.complete_sale((pay_cash(self.totals().total, tendered),))
+
+    def complete_sale(
+        self, payments: tuple[Payment, ...], *, cart: Cart | None = None, within=None
+    ) -> Sale:
+        """Store ``cart`` (default: the current one) paid by ``payments``; ``within`` runs in
+        the sale's transaction. The current cart is emptied only when it was the one sold."""
+        sold = cart or self.cart
         sale = sale_from_cart(
-            self.cart,
-            (payment,),
+            sold,
+            payments,
             terminal_id=self.settings.terminal_id,
             completed_at=self._clock.now(),
             cashier=self.cashier,
+            shift_id=self.shift_id,
         )
-        stored = self._sales.save_completed(sale)
-        self.cart = self._new_cart()
+        stored = self._sales.save_completed(sale, within=within)
+        if sold is self.cart:
+            self.cart = self._new_cart()
         return stored

@@ -52,15 +52,24 @@ def ensure_demo_sales_data(db: SqliteDatabase, products: int = DEMO_CATALOG_SIZE
     return True
 
 
-def sellable_codes(db: SqliteDatabase, limit: int = 2000) -> list[str]:
-    """Up to ``limit`` random scan codes (a barcode, else the SKU) of active piece products."""
-    rows = db.execute_sql(
-        "SELECT p.sku, (SELECT MIN(b.gtin) FROM barcode b WHERE b.product_id = p.id) "
-        "FROM product p WHERE p.active = 1 AND p.sold_by_weight = 0 "
-        "AND p.rowid IN (SELECT rowid FROM product ORDER BY random() LIMIT ?)",
-        (limit * 2,),
-    ).fetchall()
-    return [gtin or sku for sku, gtin in rows][:limit]
+def sellable_codes(db: SqliteDatabase, limit: int = 2000, *, seed: int | None = None) -> list[str]:
+    """Up to ``limit`` scan codes (a barcode, else the SKU) of active piece products.
+
+    A random sample (repeatable with ``seed``) so a million-product catalogue is not read whole.
+    """
+    rng = random.Random(seed)
+    max_rowid = db.execute_sql("SELECT COALESCE(MAX(rowid), 0) FROM product").fetchone()[0]
+    picks = sorted(rng.sample(range(1, max_rowid + 1), min(limit * 2, max_rowid)))
+    codes: list[str] = []
+    for start in range(0, len(picks), 500):  # stay under SQLite's bound-parameter limit
+        chunk = picks[start : start + 500]
+        sql = (
+            "SELECT p.sku, (SELECT MIN(b.gtin) FROM barcode b WHERE b.product_id = p.id) "  # noqa: S608
+            f"FROM product p WHERE p.rowid IN ({','.join('?' * len(chunk))}) "
+            "AND p.active = 1 AND p.sold_by_weight = 0 ORDER BY p.rowid"
+        )
+        codes.extend(gtin or sku for sku, gtin in db.execute_sql(sql, chunk))
+    return codes[:limit]
 
 
 def cash_tendered(total: Money, rng: random.Random) -> Money:

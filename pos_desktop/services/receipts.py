@@ -88,6 +88,8 @@ class ReceiptBuilder:
             blocks.append(
                 TextLine(columns_line(label, self._money(p.tendered.amount_minor, cur), w))
             )
+            if p.reference:  # e.g. "VISA ****7892 auth 123456": never more than the last four
+                blocks.append(TextLine(f"  {p.reference}"[:w]))
         if sale.change_minor:
             blocks.append(TextLine(columns_line("Change", self._money(sale.change_minor, cur), w)))
         blocks.append(rule)

@@ -38,9 +38,12 @@ class StoredZ:
 
 
 def table_exists(db: SqliteDatabase, name: str) -> bool:
-    return db.execute_sql(
-        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)
-    ).fetchone() is not None
+    return (
+        db.execute_sql(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)
+        ).fetchone()
+        is not None
+    )
 
 
 def columns(db: SqliteDatabase, table: str) -> set[str]:
@@ -152,8 +155,14 @@ class ReportRepository:
         return row[0] if row else 0
 
     def insert_z(
-        self, terminal_id: str, number: int, shift_id: str, body: dict[str, Any],
-        grand_total_minor: int, head: ChainHead, now: datetime,
+        self,
+        terminal_id: str,
+        number: int,
+        shift_id: str,
+        body: dict[str, Any],
+        grand_total_minor: int,
+        head: ChainHead,
+        now: datetime,
     ) -> str:
         """Store a Z report; call inside the shift-close transaction."""
         z_id, text = new_id(), canonical_json(body)
@@ -161,8 +170,18 @@ class ReportRepository:
             "INSERT INTO z_report (id, terminal_id, number, shift_id, body, body_hash, "
             "grand_total_minor, journal_seq, journal_hash, created_at) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (z_id, terminal_id, number, shift_id, text, sha256_hex(text), grand_total_minor,
-             head.seq, head.hash, utc_text(now)),
+            (
+                z_id,
+                terminal_id,
+                number,
+                shift_id,
+                text,
+                sha256_hex(text),
+                grand_total_minor,
+                head.seq,
+                head.hash,
+                utc_text(now),
+            ),
         )
         return z_id
 
@@ -174,8 +193,9 @@ class ReportRepository:
             params,
         )
         return [
-            StoredZ(r[0], r[1], r[2], r[3], json.loads(r[4]), r[5], r[6], ChainHead(r[7], r[8]),
-                    r[9])
+            StoredZ(
+                r[0], r[1], r[2], r[3], json.loads(r[4]), r[5], r[6], ChainHead(r[7], r[8]), r[9]
+            )
             for r in rows
         ]
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -76,8 +77,13 @@ class SalesRepository:
     def __init__(self, db: SqliteDatabase) -> None:
         self._db = db
 
-    def save_completed(self, sale: Sale) -> Sale:
+    def save_completed(
+        self, sale: Sale, within: Callable[[SqliteDatabase, Sale], None] | None = None
+    ) -> Sale:
         """Number and store the sale with its journal record and outbox event, atomically.
+
+        ``within`` runs inside the same transaction (e.g. marking a card payment as used by
+        this sale), so both happen or neither does.
 
         The receipt number comes from the terminal's counter inside the same transaction, so a
         rolled-back sale leaves no gap.
@@ -161,6 +167,8 @@ class SalesRepository:
             payload = sale_payload(sale)
             journal.append(db, SALE_COMPLETED, sale.sale_id, payload, sale.completed_at)
             outbox.append_event(db, SALE_COMPLETED, payload, sale.completed_at)
+            if within is not None:
+                within(db, sale)
         return sale
 
     def recent(self, limit: int = 50) -> list[SaleSummary]:

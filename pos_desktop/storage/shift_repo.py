@@ -63,8 +63,17 @@ _SHIFT_COLS = (
 def _shift(row) -> Shift:
     sid, term, num, cur, status, by, at, floats, attempts, cby, cat = row
     return Shift(
-        sid, term, num, cur, status, by, parse_utc(at), CashCount.from_json(cur, json.loads(floats)),
-        attempts, cby, parse_utc(cat) if cat else None,
+        sid,
+        term,
+        num,
+        cur,
+        status,
+        by,
+        parse_utc(at),
+        CashCount.from_json(cur, json.loads(floats)),
+        attempts,
+        cby,
+        parse_utc(cat) if cat else None,
     )
 
 
@@ -88,13 +97,26 @@ class ShiftRepository:
                 db.execute_sql(
                     "INSERT INTO shift (id, terminal_id, number, currency, status, opened_by, "
                     "opened_at, float_counts, float_minor) VALUES (?, ?, ?, ?, 'open', ?, ?, ?, ?)",
-                    (shift_id, terminal_id, number, float_count.currency, user, utc_text(now),
-                     canonical_json(float_count.to_json()), float_count.total().amount_minor),
+                    (
+                        shift_id,
+                        terminal_id,
+                        number,
+                        float_count.currency,
+                        user,
+                        utc_text(now),
+                        canonical_json(float_count.to_json()),
+                        float_count.total().amount_minor,
+                    ),
                 )
-                body = {"shift_id": shift_id, "terminal_id": terminal_id, "number": number,
-                        "opened_by": user, "currency": float_count.currency,
-                        "float": float_count.to_json(),
-                        "float_minor": float_count.total().amount_minor}
+                body = {
+                    "shift_id": shift_id,
+                    "terminal_id": terminal_id,
+                    "number": number,
+                    "opened_by": user,
+                    "currency": float_count.currency,
+                    "float": float_count.to_json(),
+                    "float_minor": float_count.total().amount_minor,
+                }
                 journal.append(db, SHIFT_OPENED, shift_id, body, now)
                 outbox.append_event(db, SHIFT_OPENED, body, now)
         except IntegrityError:
@@ -105,7 +127,8 @@ class ShiftRepository:
 
     def get(self, shift_id: str) -> Shift | None:
         row = self._db.execute_sql(
-            f"SELECT {_SHIFT_COLS} FROM shift WHERE id = ?", (shift_id,)  # noqa: S608
+            f"SELECT {_SHIFT_COLS} FROM shift WHERE id = ?",
+            (shift_id,),  # noqa: S608
         ).fetchone()
         return _shift(row) if row else None
 
@@ -125,27 +148,62 @@ class ShiftRepository:
         return _shift(row) if row else None
 
     def add_movement(
-        self, shift: Shift, kind: str, amount_minor: int, reason_code: str, user: str,
-        now: datetime, *, approved_by: str | None = None, note: str = "",
+        self,
+        shift: Shift,
+        kind: str,
+        amount_minor: int,
+        reason_code: str,
+        user: str,
+        now: datetime,
+        *,
+        approved_by: str | None = None,
+        note: str = "",
     ) -> CashMovement:
         """Record paid in/out, a drop or a no-sale with its journal record and outbox event."""
         if kind not in MOVEMENT_KINDS:
             raise ValueError(f"unknown cash movement kind {kind!r}")
-        movement = CashMovement(new_id(), shift.shift_id, kind, amount_minor, shift.currency,
-                                reason_code, note, user, approved_by, utc_text(now))
+        movement = CashMovement(
+            new_id(),
+            shift.shift_id,
+            kind,
+            amount_minor,
+            shift.currency,
+            reason_code,
+            note,
+            user,
+            approved_by,
+            utc_text(now),
+        )
         db = self._db
         with db.atomic():
             db.execute_sql(
                 "INSERT INTO cash_movement (id, shift_id, kind, currency, amount_minor, "
                 "reason_code, note, user_name, approved_by, created_at) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (movement.movement_id, shift.shift_id, kind, shift.currency, amount_minor,
-                 reason_code, note, user, approved_by, movement.created_at),
+                (
+                    movement.movement_id,
+                    shift.shift_id,
+                    kind,
+                    shift.currency,
+                    amount_minor,
+                    reason_code,
+                    note,
+                    user,
+                    approved_by,
+                    movement.created_at,
+                ),
             )
-            body = {"movement_id": movement.movement_id, "shift_id": shift.shift_id,
-                    "kind": kind, "amount_minor": amount_minor, "currency": shift.currency,
-                    "reason_code": reason_code, "note": note, "user": user,
-                    "approved_by": approved_by}
+            body = {
+                "movement_id": movement.movement_id,
+                "shift_id": shift.shift_id,
+                "kind": kind,
+                "amount_minor": amount_minor,
+                "currency": shift.currency,
+                "reason_code": reason_code,
+                "note": note,
+                "user": user,
+                "approved_by": approved_by,
+            }
             journal.append(db, CASH_MOVEMENT, movement.movement_id, body, now)
             outbox.append_event(db, CASH_MOVEMENT, body, now)
         return movement
@@ -168,9 +226,7 @@ class ShiftRepository:
                 "SELECT count_attempts FROM shift WHERE id = ?", (shift_id,)
             ).fetchone()[0]
 
-    def mark_closed(
-        self, shift_id: str, user: str, counted: dict, now: datetime
-    ) -> None:
+    def mark_closed(self, shift_id: str, user: str, counted: dict, now: datetime) -> None:
         """Close the shift row; call inside the close transaction (which journals the Z)."""
         cur = self._db.execute_sql(
             "UPDATE shift SET status = 'closed', closed_by = ?, closed_at = ?, counted = ? "

@@ -56,7 +56,8 @@ class StaffRepository:
 
     def by_id(self, user_id: str) -> StaffMember | None:
         row = self._db.execute_sql(
-            f"SELECT {_COLUMNS} FROM staff_user WHERE id = ?", (user_id,)  # noqa: S608
+            f"SELECT {_COLUMNS} FROM staff_user WHERE id = ?",
+            (user_id,),  # noqa: S608
         ).fetchone()
         return _member(row) if row else None
 

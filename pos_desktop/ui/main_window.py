@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QMainWindow, QWidget
 from pos_desktop.container import Container
 
 from .device_bridge import DeviceBridge
+from .views.card_payment_dialog import UnresolvedPaymentDialog
 from .views.checkout_view import CheckoutView
 from .widgets.receipt_preview import ReceiptPreview
 
@@ -21,7 +22,9 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(
             f"{settings.name} - till {settings.terminal_id}" + ("  [DEMO]" if demo else "")
         )
-        self.checkout_view = CheckoutView(container.checkout, settings.locale, self)
+        self.checkout_view = CheckoutView(
+            container.checkout, settings.locale, self, cards=container.cards
+        )
         self.receipt_preview: ReceiptPreview | None = ReceiptPreview(self) if demo else None
 
         central = QWidget()
@@ -32,10 +35,13 @@ class MainWindow(QMainWindow):
             bridge.printer_bytes_received.connect(self.receipt_preview.show_job)
         self.setCentralWidget(central)
 
+        terminal = "none" if container.config.terminal is None else "ready"
+        self.terminal_chip = self._chip(f"Card terminal: {terminal}")
         self.printer_chip = self._chip(
             "Printer: " + ("none" if container.config.printer is None else "ready")
         )
         self.sales_chip = self._chip("")
+        self.statusBar().addPermanentWidget(self.terminal_chip)
         self.statusBar().addPermanentWidget(self.printer_chip)
         self.statusBar().addPermanentWidget(self.sales_chip)
         self._update_sales_chip()
@@ -43,6 +49,20 @@ class MainWindow(QMainWindow):
         self.checkout_view.sale_completed.connect(self.on_checkout_sale_completed)
         bridge.print_finished.connect(self.on_printer_print_finished)
         self.checkout_view.entry.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def resolve_unfinished_card_payments(self) -> None:
+        """Put every card payment with an unknown outcome in front of the cashier."""
+        for row in self.container.cards.open_payments():
+            dialog = UnresolvedPaymentDialog(
+                self.container.cards, row, self.container.settings.locale, self
+            )
+            dialog.exec()
+            settlement = dialog.settlement
+            if settlement is not None and settlement.sale is not None:
+                self.checkout_view.sale_paid(settlement.sale, settlement.message)
+            elif settlement is not None:
+                self.checkout_view.show_message(settlement.message)
+        self.checkout_view.refresh()
 
     def _chip(self, text: str) -> QLabel:
         chip = QLabel(text)

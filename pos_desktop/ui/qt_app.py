@@ -52,6 +52,7 @@ def run_qt(
     window.show()
     window.raise_()
     window.activateWindow()  # F-key shortcuts need an active window (also without a WM)
+    QTimer.singleShot(0, window.resolve_unfinished_card_payments)
     if print_ready:
         QTimer.singleShot(0, lambda: print("READY", flush=True))
     if quit_after is not None:

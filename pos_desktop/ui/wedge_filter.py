@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import time
 
-from hardware.scanners.wedge import ReplayKeys, ScanDetected, WedgeBurstParser
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication
+
+from hardware.scanners.wedge import ReplayKeys, ScanDetected, WedgeBurstParser
 
 _ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 

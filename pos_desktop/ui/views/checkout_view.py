@@ -22,21 +22,33 @@ from PySide6.QtWidgets import (
 from pos_desktop.domain.errors import DomainError
 from pos_desktop.domain.money import Money
 from pos_desktop.domain.sale import Sale
+from pos_desktop.services.card_payments import CardPaymentService
 from pos_desktop.services.checkout import CheckoutService
 from pos_desktop.services.formatting import money_text
 
 from ..models.cart_model import CartTableModel
+from .card_payment_dialog import CardPaymentDialog
 from .pay_cash_dialog import PayCashDialog, quick_notes
 
 
 class CheckoutView(QWidget):
     sale_completed = Signal(object)  # domain.sale.Sale
 
-    def __init__(self, checkout: CheckoutService, locale: str, parent=None) -> None:
+    def __init__(
+        self,
+        checkout: CheckoutService,
+        locale: str,
+        parent=None,
+        cards: CardPaymentService | None = None,
+    ) -> None:
         super().__init__(parent)
         self.checkout = checkout
+        self.cards = cards
         self.locale = locale
         self.last_change: Money | None = None
+        # Set while a payment runs: scans are refused (not queued) so nothing joins a cart
+        # that is being paid for; the cashier scans the next customer's items afterwards.
+        self.busy_reason: str | None = None
 
         self.entry = QLineEdit()
         self.entry.setObjectName("scanEntry")
@@ -93,10 +105,13 @@ class CheckoutView(QWidget):
             button = self._button("", f"F{5 + i}", lambda _=False, k=i: self.on_quick_cash(k))
             button.setObjectName("quickCash")
             self.quick_buttons.append(button)
-            actions.addWidget(button, 1, i)
+            actions.addWidget(button, 1, i + (1 if i == 3 else 0), 1, 2 if i == 3 else 1)
         self.pay_button = self._button("Pay cash (F12)", "F12", self.on_pay_clicked)
         self.pay_button.setObjectName("payButton")
         actions.addWidget(self.pay_button, 0, 3)
+        self.card_button = self._button("Card (F11)", "F11", self.on_card_clicked)
+        self.card_button.setObjectName("payButton")
+        actions.addWidget(self.card_button, 0, 4)
         QShortcut(QKeySequence(Qt.Key.Key_Delete), self, self.on_remove_clicked)
         QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.entry.clear)
 
@@ -137,6 +152,7 @@ class CheckoutView(QWidget):
         for key in ("qty", "remove", "cancel"):
             self.buttons[key].setEnabled(has_items)
         self.pay_button.setEnabled(has_items)
+        self.card_button.setEnabled(has_items and self.cards is not None and self.cards.available)
         notes = quick_notes(totals.total) if has_items else []
         for i, button in enumerate(self.quick_buttons):
             if i < len(notes):
@@ -180,6 +196,11 @@ class CheckoutView(QWidget):
             self.add_code(code)
 
     def add_code(self, code: str) -> None:
+        if self.busy_reason:
+            self.show_message(
+                f"{code} was NOT added: {self.busy_reason}. Scan it again afterwards.", error=True
+            )
+            return
         self.last_change = None
         result = self.checkout.scan(code)
         if result.ok:
@@ -246,6 +267,36 @@ class CheckoutView(QWidget):
             self.complete_cash(dialog.tendered)
         self.entry.setFocus()
 
+    def on_card_clicked(self) -> None:
+        if self.cards is None or self.checkout.cart.is_empty:
+            return
+        try:
+            attempt = self.cards.begin()
+        except DomainError as err:
+            self.show_message(str(err), error=True)
+            return
+        self.busy_reason = "a card payment is in progress"
+        try:
+            dialog = CardPaymentDialog(self.cards, attempt, self.locale, self)
+            dialog.exec()
+        finally:
+            self.busy_reason = None
+        settlement = dialog.settlement
+        self.entry.setFocus()
+        if settlement is not None and settlement.sale is not None:
+            self.sale_paid(settlement.sale, settlement.message)
+        elif settlement is not None:
+            self.show_message(
+                f"{settlement.message} The cart is kept: take another tender.", error=True
+            )
+            self.refresh()
+
+    def sale_paid(self, sale: Sale, message: str) -> None:
+        self.last_change = Money(sale.change_minor, sale.currency)
+        self.show_message(f"Sale {sale.receipt_number} saved. {message} Printing receipt...")
+        self.refresh()
+        self.sale_completed.emit(sale)
+
     def complete_cash(self, tendered: Money) -> Sale | None:
         try:
             sale = self.checkout.pay_cash(tendered)
@@ -259,11 +310,5 @@ class CheckoutView(QWidget):
                 error=True,
             )
             return None
-        self.last_change = Money(sale.change_minor, sale.currency)
-        self.show_message(
-            f"Sale {sale.receipt_number} saved. Change {self._money(self.last_change)}. "
-            "Printing receipt..."
-        )
-        self.refresh()
-        self.sale_completed.emit(sale)
+        self.sale_paid(sale, f"Change {self._money(Money(sale.change_minor, sale.currency))}.")
         return sale

@@ -1,0 +1,243 @@
+"""Store and master-data writes (stores, tax rates, products, barcodes, customers).
+
+Every write that a till must see takes its change seq(s) from feeds.next_change_seqs inside
+the same transaction as the row it changes.
+"""
+
+from __future__ import annotations
+
+import zoneinfo
+from dataclasses import dataclass
+
+from .db import database_proxy
+from .errors import BadInput, NotFound
+from .feeds import next_change_seqs
+from .gtin import gtin14
+from .models import Barcode, Customer, Organisation, Product, Store, TaxRate, live, new_id
+
+
+def validate_currency(currency: str) -> str:
+    """Upper-case three-letter ISO 4217 code, or BadInput."""
+    code = (currency or "").strip().upper()
+    if len(code) != 3 or not code.isalpha() or not code.isascii():
+        raise BadInput(f"'{currency}' is not an ISO 4217 currency code; use e.g. EUR.")
+    return code
+
+
+def store_dict(store: Store) -> dict:
+    """A store as the admin API shows it."""
+    return {
+        "id": store.id,
+        "name": store.name,
+        "currency": store.currency,
+        "timezone": store.timezone,
+        "organisation_id": store.organisation_id,
+    }
+
+
+def create_store(name: str, currency: str = "EUR", timezone: str = "UTC") -> Store:
+    """Create a store (in the default organisation, made on first use)."""
+    name = (name or "").strip()
+    if not name:
+        raise BadInput("A store needs a name.")
+    currency = validate_currency(currency)
+    try:
+        zoneinfo.ZoneInfo(timezone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise BadInput(
+            f"Unknown time zone '{timezone}'; use an IANA name such as Europe/Berlin."
+        ) from None
+    with database_proxy.atomic():
+        org = Organisation.select().order_by(Organisation.created_at).first()
+        if org is None:
+            org = Organisation.create(name="default")
+        return Store.create(organisation=org, name=name, currency=currency, timezone=timezone)
+
+
+def get_store(store_id: str) -> Store:
+    """The store or NotFound."""
+    store = Store.get_or_none(Store.id == store_id)
+    if store is None:
+        raise NotFound(f"No store with id {store_id}; list stores to find the right id.")
+    return store
+
+
+@dataclass(frozen=True)
+class ProductInput:
+    """A product row as an admin or the CSV import gives it."""
+
+    sku: str
+    name: str
+    price_minor: int
+    tax_code: str
+    gtins: tuple[str, ...] = ()
+    active: bool = True
+
+    def validated(self) -> ProductInput:
+        """Return a cleaned copy or raise BadInput naming the field."""
+        sku, name, tax = self.sku.strip(), self.name.strip(), self.tax_code.strip()
+        if not sku or len(sku) > 64:
+            raise BadInput("sku must be 1 to 64 characters.")
+        if not name or len(name) > 200:
+            raise BadInput("name must be 1 to 200 characters.")
+        if not tax or len(tax) > 32:
+            raise BadInput("tax_code must be 1 to 32 characters.")
+        price = self.price_minor
+        if isinstance(price, bool) or not isinstance(price, int) or price < 0:
+            raise BadInput("price_minor must be a whole number of minor units, 0 or more.")
+        gtins = tuple(dict.fromkeys(gtin14(g) for g in self.gtins))
+        return ProductInput(sku, name, price, tax, gtins, bool(self.active))
+
+
+def upsert_products(store_id: str, items: list[ProductInput]) -> list[Product]:
+    """Create or update products (by sku) and their barcodes in one transaction."""
+    items = [item.validated() for item in items]
+    with database_proxy.atomic():
+        get_store(store_id)
+        return [_upsert_one(store_id, item) for item in items]
+
+
+def _upsert_one(store_id: str, item: ProductInput) -> Product:
+    seq = next_change_seqs(store_id, 1 + len(item.gtins))
+    product = Product.get_or_none((Product.store == store_id) & (Product.sku == item.sku))
+    fields = {
+        "name": item.name,
+        "price_minor": item.price_minor,
+        "tax_code": item.tax_code,
+        "active": item.active,
+        "deleted": False,
+        "change_seq": seq,
+    }
+    if product is None:
+        product = Product.create(id=new_id(), store=store_id, sku=item.sku, **fields)
+    else:
+        Product.update(**fields).where(Product.id == product.id).execute()
+        product = Product.get_by_id(product.id)
+    for offset, code in enumerate(item.gtins, start=1):
+        _put_barcode(store_id, code, product.id, seq + offset)
+    return product
+
+
+def _put_barcode(store_id: str, code: str, product_id: str | None, seq: int) -> None:
+    deleted = product_id is None
+    updated = (
+        Barcode.update(product=product_id, change_seq=seq, deleted=deleted)
+        .where((Barcode.store == store_id) & (Barcode.gtin == code))
+        .execute()
+    )
+    if not updated:
+        Barcode.create(
+            store=store_id, gtin=code, product=product_id, change_seq=seq, deleted=deleted
+        )
+
+
+def set_price(store_id: str, sku: str, price_minor: int) -> Product:
+    """Change one product's price."""
+    with database_proxy.atomic():
+        product = get_product(store_id, sku)
+        item = ProductInput(sku, product.name, price_minor, product.tax_code, (), product.active)
+        return _upsert_one(store_id, item.validated())
+
+
+def get_product(store_id: str, sku: str) -> Product:
+    """A live (not deleted) product of the store, or NotFound."""
+    product = Product.get_or_none(
+        (Product.store == store_id) & (Product.sku == sku) & live(Product)
+    )
+    if product is None:
+        raise NotFound(f"No product with sku '{sku}' in store {store_id}.")
+    return product
+
+
+def delete_product(store_id: str, sku: str) -> None:
+    """Tombstone a product and its barcodes."""
+    with database_proxy.atomic():
+        product = get_product(store_id, sku)
+        codes = [
+            b.gtin for b in Barcode.select().where((Barcode.product == product.id) & live(Barcode))
+        ]
+        seq = next_change_seqs(store_id, 1 + len(codes))
+        Product.update(deleted=True, change_seq=seq).where(Product.id == product.id).execute()
+        for offset, code in enumerate(codes, start=1):
+            _put_barcode(store_id, code, None, seq + offset)
+
+
+def delete_barcode(store_id: str, code: str) -> None:
+    """Tombstone one barcode."""
+    code = gtin14(code)
+    with database_proxy.atomic():
+        exists = Barcode.get_or_none(
+            (Barcode.store == store_id) & (Barcode.gtin == code) & live(Barcode)
+        )
+        if exists is None:
+            raise NotFound(f"No barcode {code} in store {store_id}.")
+        _put_barcode(store_id, code, None, next_change_seqs(store_id))
+
+
+def upsert_tax_rate(store_id: str, code: str, name: str, rate_bp: int) -> TaxRate:
+    """Create or update a tax rate (basis points: 1900 = 19 %)."""
+    code, name = (code or "").strip(), (name or "").strip()
+    if not code or len(code) > 32 or not name:
+        raise BadInput("A tax rate needs a code (1-32 characters) and a name.")
+    if isinstance(rate_bp, bool) or not isinstance(rate_bp, int) or not 0 <= rate_bp <= 10_000:
+        raise BadInput("rate_bp must be a whole number of basis points from 0 to 10000.")
+    with database_proxy.atomic():
+        get_store(store_id)
+        seq = next_change_seqs(store_id)
+        fields = {"name": name, "rate_bp": rate_bp, "change_seq": seq, "deleted": False}
+        updated = (
+            TaxRate.update(**fields)
+            .where((TaxRate.store == store_id) & (TaxRate.code == code))
+            .execute()
+        )
+        if not updated:
+            TaxRate.create(store=store_id, code=code, **fields)
+        return TaxRate.get((TaxRate.store == store_id) & (TaxRate.code == code))
+
+
+def delete_tax_rate(store_id: str, code: str) -> None:
+    """Tombstone a tax rate."""
+    with database_proxy.atomic():
+        seq = next_change_seqs(store_id)
+        updated = (
+            TaxRate.update(deleted=True, change_seq=seq)
+            .where((TaxRate.store == store_id) & (TaxRate.code == code) & live(TaxRate))
+            .execute()
+        )
+        if not updated:
+            raise NotFound(f"No tax rate '{code}' in store {store_id}.")
+
+
+def upsert_customer(
+    store_id: str, customer_id: str, name: str, email: str | None = None, phone: str | None = None
+) -> Customer:
+    """Create or update a customer by id."""
+    name = (name or "").strip()
+    if not name or len(name) > 200:
+        raise BadInput("A customer needs a name of 1 to 200 characters.")
+    with database_proxy.atomic():
+        get_store(store_id)
+        other = Customer.get_or_none(Customer.id == customer_id)
+        if other is not None and other.store_id != store_id:
+            # Customer ids are global; never let one store overwrite another's record.
+            raise NotFound(f"No customer {customer_id} in store {store_id}.")
+        seq = next_change_seqs(store_id)
+        fields = {"name": name, "email": email, "phone": phone, "change_seq": seq, "deleted": False}
+        if other is None:
+            Customer.create(id=customer_id, store=store_id, **fields)
+        else:
+            Customer.update(**fields).where(Customer.id == customer_id).execute()
+        return Customer.get_by_id(customer_id)
+
+
+def delete_customer(store_id: str, customer_id: str) -> None:
+    """Tombstone a customer."""
+    with database_proxy.atomic():
+        seq = next_change_seqs(store_id)
+        updated = (
+            Customer.update(deleted=True, change_seq=seq)
+            .where((Customer.id == customer_id) & (Customer.store == store_id) & live(Customer))
+            .execute()
+        )
+        if not updated:
+            raise NotFound(f"No customer {customer_id} in store {store_id}.")

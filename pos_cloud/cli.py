@@ -1,0 +1,116 @@
+"""``pos-cloud``: run the API server and do the admin chores from a shell."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import peewee
+
+from .db import DatabaseUrlError, database_proxy, default_database_url, init_database
+from .errors import CloudError
+
+EXIT_BAD_INPUT = 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line instead of usage + message
+        print(f"pos-cloud: {message} (see pos-cloud --help)", file=sys.stderr)
+        sys.exit(EXIT_BAD_INPUT)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser (exposed for --help tests and docs)."""
+    parser = _Parser(prog="pos-cloud", description="Countertop POS cloud server and admin.")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    def command(name: str, help_text: str) -> argparse.ArgumentParser:
+        cmd = sub.add_parser(name, help=help_text, description=help_text)
+        cmd.add_argument(
+            "--database", default=None, help="sqlite:///path.db or postgresql://user@host/db"
+        )
+        return cmd
+
+    serve = command("serve", "Run the HTTP API (put a TLS-terminating proxy in front).")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8080)
+    store = command("create-store", "Create a store and print its id.")
+    store.add_argument("--name", required=True)
+    store.add_argument("--currency", default="EUR")
+    store.add_argument("--timezone", default="UTC")
+    enroll = command("enroll-terminal", "Print a one-time enrollment code for a new till.")
+    enroll.add_argument("--store", required=True)
+    imp = command("import-products", "Import products from a CSV (all rows or none).")
+    imp.add_argument("--store", required=True)
+    imp.add_argument("file", type=Path)
+    command("create-admin-token", "Print a new admin token (shown once).")
+    command("migrate", "Bring the database schema up to date.")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point; returns the exit code (0 ok, 2 bad input)."""
+    args = build_parser().parse_args(argv)
+    url = args.database or default_database_url()
+    try:
+        if args.command == "serve":
+            return _serve(url, args.host, args.port)
+        database = init_database(url)
+        try:
+            with database.connection_context():
+                from .migrations import migrate
+
+                migrate(database)
+                _run(args)
+        finally:
+            database.close()
+    except (CloudError, DatabaseUrlError) as exc:
+        print(f"pos-cloud: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except peewee.OperationalError as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        print(f"pos-cloud: cannot use database {url}: {first}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    return 0
+
+
+def _run(args: argparse.Namespace) -> None:
+    from . import auth, catalog, csv_import
+
+    if args.command == "create-store":
+        store = catalog.create_store(args.name, args.currency, args.timezone)
+        print(f"Created store '{store.name}' ({store.currency}).")
+        print(store.id)
+    elif args.command == "enroll-terminal":
+        code, expires = auth.create_enrollment_code(args.store)
+        until = f"{expires:%Y-%m-%d %H:%M} UTC"
+        print(f"One-time enrollment code for store {args.store}, valid until {until}:")
+        print(code)
+    elif args.command == "import-products":
+        count = csv_import.import_products(args.store, args.file)
+        print(f"Imported {count} product(s) into store {args.store}.")
+    elif args.command == "create-admin-token":
+        print("Admin token (store it now; it is not shown again):")
+        print(auth.create_admin_token("cli"))
+    elif args.command == "migrate":
+        print("Schema is up to date.")
+
+
+def _serve(url: str, host: str, port: int) -> int:
+    import uvicorn
+
+    from .app import create_app
+
+    app = create_app(url)
+    # proxy_headers: behind a TLS-terminating proxy the client address comes from it.
+    uvicorn.run(app, host=host, port=port, proxy_headers=True, forwarded_allow_ips="127.0.0.1")
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
+
+
+__all__ = ["main", "build_parser", "database_proxy"]

@@ -1,0 +1,42 @@
+"""FastAPI dependencies: per-request database connection and credential checks."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+from fastapi import Depends
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from .auth import authenticate_terminal, check_admin_token
+from .db import connection
+from .errors import Unauthorized
+from .models import Terminal
+
+T = TypeVar("T")
+
+_bearer = HTTPBearer(auto_error=False, description="Terminal token (pct_...) or admin token")
+
+
+def in_db(fn: Callable[..., T], *args, **kwargs) -> T:
+    """Run ``fn`` with a database connection open on this thread."""
+    with connection():
+        return fn(*args, **kwargs)
+
+
+def _token(credentials: HTTPAuthorizationCredentials | None) -> str:
+    if credentials is None or credentials.scheme.lower() != "bearer" or not credentials.credentials:
+        raise Unauthorized("Send 'Authorization: Bearer <token>'.")
+    return credentials.credentials
+
+
+def current_terminal(
+    credentials: HTTPAuthorizationCredentials | None = Depends(_bearer),
+) -> Terminal:
+    """The live terminal behind the bearer token (every terminal route is scoped to it)."""
+    return in_db(authenticate_terminal, _token(credentials))
+
+
+def require_admin(credentials: HTTPAuthorizationCredentials | None = Depends(_bearer)) -> None:
+    """Refuse the request unless it carries a live admin token."""
+    in_db(check_admin_token, _token(credentials))

@@ -1,0 +1,201 @@
+"""Live peewee models of the cloud database (the schema itself is made by migrations/).
+
+Master-data tables that feed the tills (tax rates, products, barcodes, customers, stock levels)
+carry ``change_seq`` (from the store's counter, see feeds.py) and a ``deleted`` tombstone flag.
+Timestamps are naive UTC datetimes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+import peewee as pw
+
+from .db import database_proxy
+
+
+def utcnow() -> dt.datetime:
+    """Naive UTC now, the form every DateTimeField in this database holds."""
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+def new_id() -> str:
+    """A fresh UUID4 as text."""
+    return str(uuid.uuid4())
+
+
+def live(model: type[pw.Model]) -> pw.Expression:
+    """The condition "not a tombstone" for a fed table."""
+    return model.deleted == False  # noqa: E712 (SQL, not Python truthiness)
+
+
+class BaseModel(pw.Model):
+    class Meta:
+        database = database_proxy
+        legacy_table_names = False
+
+
+class Organisation(BaseModel):
+    id = pw.CharField(36, primary_key=True, default=new_id)
+    name = pw.CharField(200)
+    created_at = pw.DateTimeField(default=utcnow)
+
+
+class Store(BaseModel):
+    id = pw.CharField(36, primary_key=True, default=new_id)
+    organisation = pw.ForeignKeyField(Organisation, backref="stores")
+    name = pw.CharField(200)
+    currency = pw.CharField(3)
+    timezone = pw.CharField(64, default="UTC")
+    # The per-store change counter; see feeds.next_change_seqs for why it is a locked row.
+    change_seq = pw.BigIntegerField(default=0)
+    created_at = pw.DateTimeField(default=utcnow)
+
+
+class AdminToken(BaseModel):
+    token_hash = pw.CharField(64, unique=True)
+    label = pw.CharField(200, default="")
+    revoked = pw.BooleanField(default=False)
+    created_at = pw.DateTimeField(default=utcnow)
+
+
+class Terminal(BaseModel):
+    id = pw.CharField(36, primary_key=True, default=new_id)
+    store = pw.ForeignKeyField(Store, backref="terminals")
+    name = pw.CharField(200)
+    token_hash = pw.CharField(64, unique=True)
+    revoked = pw.BooleanField(default=False)
+    last_seq = pw.BigIntegerField(default=0)
+    journal_head = pw.CharField(128, null=True)
+    created_at = pw.DateTimeField(default=utcnow)
+    last_seen_at = pw.DateTimeField(null=True)
+
+
+class EnrollmentCode(BaseModel):
+    store = pw.ForeignKeyField(Store)
+    code_hash = pw.CharField(64, unique=True)
+    expires_at = pw.DateTimeField()
+    used_at = pw.DateTimeField(null=True)
+    terminal_id = pw.CharField(36, null=True)
+    created_at = pw.DateTimeField(default=utcnow)
+
+
+class SeqGap(BaseModel):
+    """An inclusive range of seqs a terminal has not (yet) delivered."""
+
+    terminal = pw.ForeignKeyField(Terminal, backref="gaps")
+    first_seq = pw.BigIntegerField()
+    last_seq = pw.BigIntegerField()
+
+
+class TaxRate(BaseModel):
+    store = pw.ForeignKeyField(Store)
+    code = pw.CharField(32)
+    name = pw.CharField(200)
+    rate_bp = pw.IntegerField()
+    change_seq = pw.BigIntegerField()
+    deleted = pw.BooleanField(default=False)
+
+
+class Product(BaseModel):
+    id = pw.CharField(36, primary_key=True, default=new_id)
+    store = pw.ForeignKeyField(Store)
+    sku = pw.CharField(64)
+    name = pw.CharField(200)
+    price_minor = pw.BigIntegerField()
+    tax_code = pw.CharField(32)
+    active = pw.BooleanField(default=True)
+    change_seq = pw.BigIntegerField()
+    deleted = pw.BooleanField(default=False)
+
+
+class Barcode(BaseModel):
+    store = pw.ForeignKeyField(Store)
+    gtin = pw.CharField(14)
+    product = pw.ForeignKeyField(Product, null=True)
+    change_seq = pw.BigIntegerField()
+    deleted = pw.BooleanField(default=False)
+
+
+class Customer(BaseModel):
+    id = pw.CharField(36, primary_key=True, default=new_id)
+    store = pw.ForeignKeyField(Store)
+    name = pw.CharField(200)
+    email = pw.CharField(200, null=True)
+    phone = pw.CharField(64, null=True)
+    change_seq = pw.BigIntegerField()
+    deleted = pw.BooleanField(default=False)
+
+
+class StockLevel(BaseModel):
+    store = pw.ForeignKeyField(Store)
+    sku = pw.CharField(64)
+    quantity = pw.CharField(40)  # a Decimal as text: exact on SQLite too
+    change_seq = pw.BigIntegerField()
+    deleted = pw.BooleanField(default=False)
+
+
+class Event(BaseModel):
+    event_id = pw.CharField(36, primary_key=True)
+    terminal = pw.ForeignKeyField(Terminal)
+    store = pw.ForeignKeyField(Store)
+    seq = pw.BigIntegerField()
+    type = pw.CharField(64)
+    body_hash = pw.CharField(64)
+    body = pw.TextField()
+    journal_hash = pw.CharField(128, null=True)
+    occurred_at = pw.DateTimeField()
+    received_at = pw.DateTimeField(default=utcnow)
+
+
+class Sale(BaseModel):
+    sale_id = pw.CharField(36, primary_key=True)
+    store = pw.ForeignKeyField(Store)
+    terminal = pw.ForeignKeyField(Terminal)
+    event = pw.ForeignKeyField(Event, unique=True)
+    receipt_number = pw.BigIntegerField()
+    currency = pw.CharField(3)
+    subtotal_minor = pw.BigIntegerField()
+    tax_minor = pw.BigIntegerField()
+    total_minor = pw.BigIntegerField()
+    cashier = pw.CharField(200, null=True)
+    completed_at = pw.DateTimeField()
+    business_day = pw.DateField()
+
+
+class SalePayment(BaseModel):
+    payment_id = pw.CharField(36, primary_key=True)
+    sale = pw.ForeignKeyField(Sale, backref="payments")
+    tender = pw.CharField(32)
+    amount_minor = pw.BigIntegerField()
+    change_minor = pw.BigIntegerField(default=0)
+
+
+class StockMovement(BaseModel):
+    store = pw.ForeignKeyField(Store)
+    sku = pw.CharField(64)
+    quantity = pw.CharField(40)  # signed Decimal text; a sale is negative
+    reason = pw.CharField(32)
+    sale = pw.ForeignKeyField(Sale, null=True)
+    event = pw.ForeignKeyField(Event, null=True)
+    created_at = pw.DateTimeField(default=utcnow)
+
+
+ALL_MODELS = [
+    Organisation,
+    Store,
+    AdminToken,
+    Terminal,
+    EnrollmentCode,
+    SeqGap,
+    TaxRate,
+    Product,
+    Barcode,
+    Customer,
+    StockLevel,
+    Event,
+    Sale,
+    SalePayment,
+    StockMovement,
+]

@@ -1,0 +1,239 @@
+"""X and Z report data (SQL aggregates per shift) and their receipt-printer layout.
+
+A report is a plain JSON-able dict wrapped in :class:`ShiftReport`; a Z report stores exactly
+that dict (immutable) and the PDF view (``ui/report_pdf.py``) reads the same dict.
+
+Figures, all in minor units of ``currency``:
+  gross_sales_minor  totals of completed sales, tax included
+  net_sales_minor    the same without tax (gross - tax)
+  tax_rates          per rate: net, tax, gross
+  tenders            per tender: count, amount taken (change already deducted)
+  refunds/voids/discounts/promotions   0 until the tables/columns that hold them exist
+  no_sales, paid_in, paid_out, drops   cash movements
+  cashiers           per cashier (``sale.cashier``): sales, amount
+  first/last receipt, hourly (UTC hour), grand_total_minor (perpetual: previous Z + this
+  shift's gross), expected_cash_minor (float + cash taken + paid in - paid out - drops),
+  journal_head at the moment the report was made.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from peewee import SqliteDatabase
+
+from hardware.receipt import Cut, Feed, PrintBlock, PrintJob, TextLine
+from pos_desktop.domain.money import Money
+from pos_desktop.storage import journal
+from pos_desktop.storage.codec import parse_utc, utc_text
+from pos_desktop.storage.report_repo import ReportRepository
+from pos_desktop.storage.shift_repo import Shift
+
+from .formatting import local_time_text, money_text
+from .receipts import columns_line
+
+
+@dataclass(frozen=True, slots=True)
+class ShiftReport:
+    """``kind`` is "X" (running) or "Z" (closing, numbered); ``data`` is the JSON body."""
+
+    data: dict[str, Any]
+
+    @property
+    def kind(self) -> str:
+        return self.data["kind"]
+
+    @property
+    def currency(self) -> str:
+        return self.data["currency"]
+
+    def money(self, key: str) -> Money:
+        return Money(self.data[key], self.currency)
+
+
+def _pair(n_amount: tuple[int, int] | None) -> dict[str, int]:
+    n, amount = n_amount or (0, 0)
+    return {"count": n, "amount_minor": amount or 0}
+
+
+class ReportService:
+    def __init__(self, db: SqliteDatabase) -> None:
+        self._db = db
+        self.repo = ReportRepository(db)
+
+    def compute(self, shift: Shift, kind: str, now: datetime) -> ShiftReport:
+        """Aggregate everything about ``shift`` as it stands now (an X; the close makes a Z)."""
+        repo, sid = self.repo, shift.shift_id
+        by_cashier: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+        hourly: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+        count = gross = tax = 0
+        first = last = None
+        for cashier, hour, n, total, tx, lo, hi in repo.sales_by_cashier_hour(sid):
+            count, gross, tax = count + n, gross + total, tax + tx
+            by_cashier[cashier or "-"][0] += n
+            by_cashier[cashier or "-"][1] += total
+            hourly[hour][0] += n
+            hourly[hour][1] += total
+            first = lo if first is None else min(first, lo)
+            last = hi if last is None else max(last, hi)
+        tenders = [
+            {"tender": t, "count": n, "amount_minor": a} for t, n, a in repo.tender_rows(sid)
+        ]
+        moves = repo.movement_rows(sid)
+        cash_taken = sum(t["amount_minor"] for t in tenders if t["tender"] == "cash")
+        paid_in, paid_out, drops = (_pair(moves.get(k)) for k in ("paid_in", "paid_out", "drop"))
+        float_minor = shift.float_count.total().amount_minor
+        head = journal.head(self._db)
+        data = {
+            "kind": kind,
+            "terminal_id": shift.terminal_id,
+            "shift_id": sid,
+            "shift_number": shift.number,
+            "currency": shift.currency,
+            "opened_by": shift.opened_by,
+            "opened_at": utc_text(shift.opened_at),
+            "generated_at": utc_text(now),
+            "sales_count": count,
+            "gross_sales_minor": gross,
+            "tax_minor": tax,
+            "net_sales_minor": gross - tax,
+            "tax_rates": [
+                {"code": c, "percent": p, "net_minor": n, "tax_minor": t, "gross_minor": g}
+                for c, p, n, t, g in repo.tax_rows(sid)
+            ],
+            "tenders": tenders,
+            "refunds": _pair(repo.refunds(sid)),
+            "voids": _pair(repo.voids(sid)),
+            "discounts_minor": repo.line_adjustment(sid, "discount_minor"),
+            "promotions_minor": repo.line_adjustment(sid, "promotion_minor"),
+            "no_sales": _pair(moves.get("no_sale"))["count"],
+            "paid_in": paid_in,
+            "paid_out": paid_out,
+            "drops": drops,
+            "float_minor": float_minor,
+            "expected_cash_minor": float_minor
+            + cash_taken
+            + paid_in["amount_minor"]
+            - paid_out["amount_minor"]
+            - drops["amount_minor"],
+            "cashiers": [
+                {"cashier": c, "count": v[0], "amount_minor": v[1]}
+                for c, v in sorted(by_cashier.items())
+            ],
+            "first_receipt": first,
+            "last_receipt": last,
+            "hourly": [
+                {"hour": h, "count": v[0], "amount_minor": v[1]} for h, v in sorted(hourly.items())
+            ],
+            "grand_total_minor": repo.previous_grand_total(shift.terminal_id) + gross,
+            "journal_head": {"seq": head.seq, "hash": head.hash},
+        }
+        return ShiftReport(data)
+
+    def z_report(self, shift_id: str) -> ShiftReport | None:
+        stored = self.repo.z_for_shift(shift_id)
+        return ShiftReport(stored.body) if stored else None
+
+
+class ReportPrinter:
+    """Lays a report out for the receipt printer (pure: returns a PrintJob)."""
+
+    def __init__(self, locale: str, columns: int = 48) -> None:
+        self.locale = locale
+        self.columns = columns
+
+    def _m(self, report: ShiftReport, minor: int) -> str:
+        return money_text(Money(minor, report.currency), self.locale)
+
+    def job(self, report: ShiftReport, store_name: str = "") -> PrintJob:
+        d, w = report.data, self.columns
+        title = f"Z REPORT {d['z_number']}" if report.kind == "Z" else "X REPORT (not a close)"
+        lines: list[PrintBlock] = []
+        if store_name:
+            lines.append(TextLine(store_name, align="center", bold=True))
+        lines.append(TextLine(title, align="center", bold=True, double=True))
+
+        def row(label: str, minor: int) -> None:
+            lines.append(TextLine(columns_line(label, self._m(report, minor), w)))
+
+        def text(value: str, **kw) -> None:
+            lines.append(TextLine(value, **kw))
+
+        rule = "-" * w
+        text(f"Terminal {d['terminal_id']}  Shift {d['shift_number']}  {d['currency']}")
+        text(f"Opened {local_time_text(parse_utc(d['opened_at']))} by {d['opened_by']}")
+        if d.get("closed_at"):
+            text(f"Closed {local_time_text(parse_utc(d['closed_at']))} by {d['closed_by']}")
+        text(f"Printed {local_time_text(parse_utc(d['generated_at']))}")
+        text(rule)
+        text(
+            f"Sales {d['sales_count']}  receipts {d['first_receipt'] or '-'}"
+            f" to {d['last_receipt'] or '-'}"
+        )
+        row("Gross sales", d["gross_sales_minor"])
+        row("Tax", d["tax_minor"])
+        row("Net sales", d["net_sales_minor"])
+        row(f"Refunds ({d['refunds']['count']})", d["refunds"]["amount_minor"])
+        row(f"Voids ({d['voids']['count']})", d["voids"]["amount_minor"])
+        row("Discounts", d["discounts_minor"])
+        row("Promotions", d["promotions_minor"])
+        text(rule)
+        text("Tax rates", bold=True)
+        for t in d["tax_rates"]:
+            row(
+                f"{t['code']} {t['percent']}% net {self._m(report, t['net_minor'])}", t["tax_minor"]
+            )
+        text("Tenders", bold=True)
+        for t in d["tenders"]:
+            row(f"{t['tender'].title()} ({t['count']})", t["amount_minor"])
+        text(rule)
+        row("Float", d["float_minor"])
+        row(f"Paid in ({d['paid_in']['count']})", d["paid_in"]["amount_minor"])
+        row(f"Paid out ({d['paid_out']['count']})", d["paid_out"]["amount_minor"])
+        row(f"Drops ({d['drops']['count']})", d["drops"]["amount_minor"])
+        text(columns_line("No-sales", str(d["no_sales"]), w))
+        row("Expected cash", d["expected_cash_minor"])
+        for v in d.get("variances", []):
+            row(f"{v['tender'].title()} counted", v["counted_minor"])
+            row(f"{v['tender'].title()} {v['outcome']}", v["difference_minor"])
+        text(rule)
+        text("Cashiers", bold=True)
+        for c in d["cashiers"]:
+            row(f"{c['cashier']} ({c['count']})", c["amount_minor"])
+        text(rule)
+        row("Grand total", d["grand_total_minor"])
+        head = d["journal_head"]
+        text(f"Journal #{head['seq']} {head['hash'][:16]}")
+        return PrintJob(blocks=(*lines, Feed(2), Cut()), columns=w)
+
+
+def verify_journal(db: SqliteDatabase, *, against_z: bool = False) -> journal.VerifyResult:
+    """Walk the journal; with ``against_z`` also check it against every Z report's chain head.
+
+    A Z keeps the seq and hash of its ``shift.closed`` record: a journal that ends before it was
+    truncated, a record there with another hash was rewritten, and a Z whose body no longer
+    matches its stored hash was edited.
+    """
+    repo = ReportRepository(db)
+    zs = repo.z_reports() if against_z else []
+    latest = max((z.journal_head for z in zs), key=lambda h: h.seq, default=None)
+    result = journal.verify(db, latest)
+    for z in zs:
+        name = f"Z report {z.number} (terminal {z.terminal_id})"
+        if not z.body_intact:
+            result.problems.append(f"{name}: its stored body was changed")
+        row = db.execute_sql(
+            "SELECT hash FROM journal WHERE seq = ?", (z.journal_head.seq,)
+        ).fetchone()
+        if row is None:
+            result.problems.append(
+                f"record {z.journal_head.seq}: missing, but {name} recorded it as the chain head"
+            )
+        elif row[0] != z.journal_head.hash:
+            result.problems.append(
+                f"record {z.journal_head.seq}: differs from the chain head kept in {name}"
+            )
+    return result

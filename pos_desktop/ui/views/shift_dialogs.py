@@ -1,0 +1,286 @@
+"""Shift dialogs: open with a float count, cash movement, blind-count close, X/Z report viewer.
+
+How to wire (lead): build with the container's ``ShiftService``/``AuthService`` and the logged-in
+``StaffMember``:
+  ``OpenShiftDialog(shifts, user, locale)``; on accept ``dlg.shift`` is open.
+  ``CashMovementDialog(shifts, auth, user, "paid_in"|"paid_out"|"drop"|"no_sale", locale)``;
+  asks for a manager approval in place when the user lacks the permission.
+  ``CloseShiftDialog(shifts, auth, user, locale)``: blind count; recount and approval handled;
+  on accept ``dlg.z_report`` holds the Z. Show it with ``ReportViewerDialog(report, locale,
+  print_report=lambda r: printing_port.print_job(ReportPrinter(locale).job(r)))``.
+Service calls run inline (each is one short transaction); wrap them in the TaskRunner if a
+shift gets big enough for the report to be felt.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QFileDialog,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from pos_desktop.domain.cash import CashCount
+from pos_desktop.domain.errors import DomainError
+from pos_desktop.domain.money import Money
+from pos_desktop.domain.staff import Action, StaffMember, action_label, reasons_for
+from pos_desktop.services.auth import ApprovalRequired, AuthService
+from pos_desktop.services.formatting import money_text
+from pos_desktop.services.reports import ShiftReport
+from pos_desktop.services.shifts import RecountRequired, ShiftService
+
+from ..report_pdf import report_lines, write_report_pdf
+from .approval_dialog import ApprovalDialog
+from .login_dialog import show_error
+
+KIND_ACTIONS = {"paid_in": Action.PAID_IN, "paid_out": Action.PAID_OUT,
+                "drop": Action.CASH_DROP, "no_sale": Action.NO_SALE}
+
+
+class DenominationCount(QWidget):
+    """One spin box per note/coin; ``count()`` returns the CashCount."""
+
+    def __init__(self, shifts: ShiftService, locale: str, parent=None) -> None:
+        super().__init__(parent)
+        self.currency = shifts.settings.currency
+        self.locale = locale
+        self.spins: dict[int, QSpinBox] = {}
+        grid = QGridLayout(self)
+        for i, value in enumerate(shifts.denominations):
+            spin = QSpinBox()
+            spin.setRange(0, 9999)
+            spin.setMinimumHeight(44)
+            spin.setAccessibleName(f"Count of {money_text(Money(value, self.currency), locale)}")
+            spin.valueChanged.connect(self._update)
+            grid.addWidget(QLabel(money_text(Money(value, self.currency), locale)), i // 3,
+                           (i % 3) * 2)
+            grid.addWidget(spin, i // 3, (i % 3) * 2 + 1)
+            self.spins[value] = spin
+        self.total = QLabel()
+        self.total.setObjectName("subtotalLabel")
+        grid.addWidget(self.total, grid.rowCount(), 0, 1, 6)
+        self._update()
+
+    def count(self) -> CashCount:
+        return CashCount(self.currency, tuple((v, s.value()) for v, s in self.spins.items()
+                                              if s.value()))
+
+    def clear(self) -> None:
+        for spin in self.spins.values():
+            spin.setValue(0)
+
+    def _update(self) -> None:
+        # The counted total only: a blind count never shows what the till expects.
+        self.total.setText(f"Counted: {money_text(self.count().total(), self.locale)}")
+
+
+def _message() -> QLabel:
+    label = QLabel()
+    label.setObjectName("message")
+    label.setWordWrap(True)
+    return label
+
+
+def _buttons(dialog: QDialog, ok_text: str, on_ok) -> QHBoxLayout:
+    ok = QPushButton(ok_text)
+    ok.setObjectName("payButton")
+    ok.setDefault(True)
+    ok.clicked.connect(on_ok)
+    cancel = QPushButton("Cancel (Esc)")
+    cancel.clicked.connect(dialog.reject)
+    row = QHBoxLayout()
+    row.addWidget(cancel)
+    row.addWidget(ok, 2)
+    dialog.ok_button = ok  # type: ignore[attr-defined]
+    return row
+
+
+class OpenShiftDialog(QDialog):
+    def __init__(self, shifts: ShiftService, user: StaffMember, locale: str, parent=None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Open shift: count the float")
+        self.shifts, self.user, self.shift = shifts, user, None
+        self.counter = DenominationCount(shifts, locale)
+        self.message = _message()
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(f"{user.name}, count the notes and coins in the drawer."))
+        layout.addWidget(self.counter)
+        layout.addWidget(self.message)
+        layout.addLayout(_buttons(self, "Open shift", self.submit))
+
+    def submit(self) -> None:
+        try:
+            self.shift = self.shifts.open_shift(self.user, self.counter.count())
+        except DomainError as err:
+            show_error(self.message, str(err))
+            return
+        self.accept()
+
+
+class CashMovementDialog(QDialog):
+    def __init__(self, shifts: ShiftService, auth: AuthService, user: StaffMember, kind: str,
+                 locale: str, parent=None) -> None:
+        super().__init__(parent)
+        self.action = KIND_ACTIONS[kind]
+        self.setWindowTitle(action_label(self.action))
+        self.shifts, self.auth, self.user, self.kind = shifts, auth, user, kind
+        self.movement = None
+        self.amount = QLineEdit()
+        self.amount.setObjectName("scanEntry")
+        self.amount.setAccessibleName("Amount")
+        self.reason = QComboBox()
+        for reason in reasons_for(self.action):
+            self.reason.addItem(reason.label, reason.code)
+        self.note = QLineEdit()
+        self.note.setAccessibleName("Note")
+        self.message = _message()
+        layout = QVBoxLayout(self)
+        if kind != "no_sale":
+            layout.addWidget(QLabel(f"Amount ({shifts.settings.currency})"))
+            layout.addWidget(self.amount)
+        layout.addWidget(QLabel("Reason"))
+        layout.addWidget(self.reason)
+        layout.addWidget(QLabel("Note"))
+        layout.addWidget(self.note)
+        layout.addWidget(self.message)
+        layout.addLayout(_buttons(self, action_label(self.action), self.submit))
+
+    def _call(self, approver_name=None, approver_pin=None, reason=None):
+        amount = None
+        if self.kind != "no_sale":
+            amount = Money.parse(self.amount.text(), self.shifts.settings.currency)
+        movement, _ = self.shifts.cash_movement(
+            self.kind, self.user, amount, reason or self.reason.currentData(),
+            approver_pin=approver_pin, approver_name=approver_name, note=self.note.text(),
+        )
+        return movement
+
+    def submit(self) -> None:
+        try:
+            self.movement = self._call()
+        except ApprovalRequired:
+            dialog = ApprovalDialog(self.auth, self.action, self.user, self.amount.text(),
+                                    submit=lambda n, p, r: self._call(n, p, r), parent=self)
+            if not dialog.exec():
+                return
+            self.movement = dialog.result_value
+        except (DomainError, ValueError) as err:
+            show_error(self.message, str(err))
+            return
+        self.accept()
+
+
+class CloseShiftDialog(QDialog):
+    """Blind count: the expected amount is never shown before the shift is closed."""
+
+    approval_dialog_factory = ApprovalDialog  # tests replace it to answer the dialog
+
+    def __init__(self, shifts: ShiftService, auth: AuthService, user: StaffMember, locale: str,
+                 parent=None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Close shift: count the drawer")
+        self.shifts, self.auth, self.user = shifts, auth, user
+        self.z_report: ShiftReport | None = None
+        self.counter = DenominationCount(shifts, locale)
+        self.message = _message()
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel("Count every note and coin in the drawer, then close."))
+        layout.addWidget(self.counter)
+        layout.addWidget(self.message)
+        layout.addLayout(_buttons(self, "Close shift", self.submit))
+
+    def _close(self, name=None, pin=None, reason=None) -> ShiftReport:
+        return self.shifts.close_shift(self.user, self.counter.count(), approver_name=name,
+                                       approver_pin=pin, reason=reason)
+
+    def submit(self) -> None:
+        try:
+            self.z_report = self._close()
+        except RecountRequired as err:
+            self.counter.clear()
+            show_error(self.message, str(err))
+            return
+        except ApprovalRequired:
+            dialog = self.approval_dialog_factory(
+                self.auth, Action.CLOSE_SHIFT_VARIANCE, self.user,
+                "The recount still differs from the till.", submit=self._close, parent=self)
+            if not dialog.exec():
+                return
+            self.z_report = dialog.result_value
+        except DomainError as err:
+            show_error(self.message, str(err))
+            return
+        self.accept()
+
+
+class ReportViewerDialog(QDialog):
+    """Shows an X or Z report with Print and Save-as-PDF buttons."""
+
+    def __init__(self, report: ShiftReport, locale: str,
+                 print_report: Callable[[ShiftReport], None] | None = None,
+                 ask_pdf_path: Callable[[], str] | None = None, parent=None) -> None:
+        super().__init__(parent)
+        kind = f"Z report {report.data.get('z_number')}" if report.kind == "Z" else "X report"
+        self.setWindowTitle(kind)
+        self.report, self.locale = report, locale
+        self._print = print_report
+        self._ask = ask_pdf_path or self._ask_file
+        rows = report_lines(report.data, locale)
+        self.table = QTableWidget(len(rows), 2)
+        self.table.setHorizontalHeaderLabels(["", ""])
+        for i, (label, value) in enumerate(rows):
+            self.table.setItem(i, 0, QTableWidgetItem(label))
+            self.table.setItem(i, 1, QTableWidgetItem(value))
+        self.table.resizeColumnsToContents()
+        self.message = _message()
+        self.print_button = QPushButton("Print")
+        self.print_button.setEnabled(print_report is not None)
+        self.print_button.clicked.connect(self.print_now)
+        self.pdf_button = QPushButton("Save PDF")
+        self.pdf_button.clicked.connect(self.save_pdf)
+        close = QPushButton("Close")
+        close.clicked.connect(self.accept)
+        row = QHBoxLayout()
+        for b in (self.print_button, self.pdf_button, close):
+            row.addWidget(b)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.table)
+        layout.addWidget(self.message)
+        layout.addLayout(row)
+        self.resize(640, 720)
+
+    def _ask_file(self) -> str:
+        path, _ = QFileDialog.getSaveFileName(self, "Save report as PDF", "report.pdf", "PDF (*.pdf)")
+        return path
+
+    def print_now(self) -> None:
+        try:
+            self._print(self.report)  # type: ignore[misc]
+        except Exception as err:  # a printer failure is shown, never retried by itself
+            show_error(self.message, f"Printing failed: {err}. Check the printer, then reprint.")
+            return
+        self.message.setText("Sent to the printer.")
+
+    def save_pdf(self) -> None:
+        path = self._ask()
+        if not path:
+            return
+        try:
+            write_report_pdf(self.report.data, Path(path), self.locale)
+        except OSError as err:
+            show_error(self.message, f"Could not save {path}: {err}")
+            return
+        self.message.setText(f"Saved {path}")

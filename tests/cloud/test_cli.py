@@ -1,0 +1,114 @@
+"""The pos-cloud command line (no server needed; SQLite files in tmp_path)."""
+
+from __future__ import annotations
+
+import pytest
+
+from pos_cloud.cli import main
+from pos_cloud.db import connection, init_database
+from pos_cloud.models import Barcode, Product
+
+
+@pytest.fixture
+def db_url(tmp_path):
+    return f"sqlite:///{tmp_path / 'cloud.db'}"
+
+
+def _last_line(capsys) -> str:
+    return capsys.readouterr().out.strip().splitlines()[-1]
+
+
+def _store(db_url, capsys) -> str:
+    assert (
+        main(["create-store", "--name", "Main St", "--currency", "eur", "--database", db_url]) == 0
+    )
+    return _last_line(capsys)
+
+
+def _products(db_url) -> list[tuple]:
+    init_database(db_url)
+    with connection():
+        return sorted(
+            (p.sku, p.price_minor, p.active) for p in Product.select()
+        ), Barcode.select().count()
+
+
+def test_create_store_enroll_and_admin_token(db_url, capsys):
+    store = _store(db_url, capsys)
+    assert len(store) == 36
+    assert main(["enroll-terminal", "--store", store, "--database", db_url]) == 0
+    code = _last_line(capsys)
+    assert len(code) == 14 and code.count("-") == 2
+    assert main(["create-admin-token", "--database", db_url]) == 0
+    assert _last_line(capsys).startswith("pca_")
+
+
+def test_import_products_all_good(db_url, tmp_path, capsys):
+    store = _store(db_url, capsys)
+    csv = tmp_path / "p.csv"
+    csv.write_text(
+        "sku,name,price_minor,tax_code,gtin,active\n"
+        "A1,Pen,150,A,4006381333931,1\n"
+        "A2,Pad,300,B,,false\n"
+    )
+    assert main(["import-products", "--store", store, str(csv), "--database", db_url]) == 0
+    assert "Imported 2" in capsys.readouterr().out
+    assert _products(db_url) == ([("A1", 150, True), ("A2", 300, False)], 1)
+
+
+def test_import_reports_bad_rows_by_line_and_writes_nothing(db_url, tmp_path, capsys):
+    store = _store(db_url, capsys)
+    csv = tmp_path / "p.csv"
+    csv.write_text(
+        "sku,name,price_minor,tax_code,gtin\n"
+        "A1,Pen,150,A,4006381333931\n"
+        "A2,Pad,1.50,A,\n"
+        "A3,Ink,100,A,4006381333932\n"
+        "A1,Dup,100,A,\n"
+    )
+    assert main(["import-products", "--store", store, str(csv), "--database", db_url]) == 2
+    err = capsys.readouterr().err
+    assert "line 3: price_minor '1.50'" in err
+    assert "line 4: GTIN '4006381333932' has a wrong check digit" in err
+    assert "line 5: sku 'A1' repeats line 2" in err
+    assert len(err.strip().splitlines()) == 1
+    assert _products(db_url) == ([], 0)
+
+
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["create-store", "--name", "X", "--currency", "EURO"], "not an ISO 4217"),
+        (["create-store", "--name", " "], "needs a name"),
+        (["enroll-terminal", "--store", "nope"], "No store with id nope"),
+        (["import-products", "--store", "nope", "missing.csv"], "No store with id nope"),
+        (["create-store"], "--name"),
+        (["frobnicate"], "invalid choice"),
+    ],
+)
+def test_bad_input_is_one_clear_line_and_exit_2(db_url, capsys, argv, message):
+    try:
+        code = main([*argv, "--database", db_url])
+    except SystemExit as exc:  # argparse's usage errors leave through SystemExit
+        code = exc.code
+    assert code == 2
+    err = capsys.readouterr().err.strip()
+    assert message in err and len(err.splitlines()) == 1
+
+
+def test_missing_csv_and_bad_header(db_url, tmp_path, capsys):
+    store = _store(db_url, capsys)
+    missing = tmp_path / "none.csv"
+    assert main(["import-products", "--store", store, str(missing), "--database", db_url]) == 2
+    assert "Cannot read" in capsys.readouterr().err
+    bad = tmp_path / "bad.csv"
+    bad.write_text("sku,title\nA,B\n")
+    assert main(["import-products", "--store", store, str(bad), "--database", db_url]) == 2
+    assert "header lacks column(s) name, price_minor, tax_code, gtin" in capsys.readouterr().err
+
+
+def test_bad_database_url(capsys):
+    assert main(["create-admin-token", "--database", "mysql://x/y"]) == 2
+    assert "Unsupported database URL" in capsys.readouterr().err
+    assert main(["create-admin-token", "--database", "postgresql://nobody@127.0.0.1:1/x"]) == 2
+    assert "cannot use database" in capsys.readouterr().err
