@@ -16,7 +16,7 @@ from .theme import STYLE
 from .wedge_filter import WedgeScannerFilter
 
 
-def build_window(container: Container, config: TillConfig, app: QApplication):
+def build_window(container: Container, config: TillConfig, app: QApplication, *, clock=None):
     """Wire the window, the scanner filter and the device bridge (shared with the tests)."""
     bridge = DeviceBridge()
     window = MainWindow(container, bridge, demo=config.demo)
@@ -24,6 +24,7 @@ def build_window(container: Container, config: TillConfig, app: QApplication):
         max_gap_ms=config.scanner.wedge_max_gap_ms,
         min_length=config.scanner.wedge_min_length,
         parent=window,
+        **({"clock": clock} if clock else {}),
     )
     wedge.install(app)
     wedge.scanned.connect(window.checkout_view.on_scanner_scanned)

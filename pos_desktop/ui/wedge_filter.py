@@ -23,8 +23,11 @@ _ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 class WedgeScannerFilter(QObject):
     scanned = Signal(str)
 
-    def __init__(self, *, max_gap_ms: int = 35, min_length: int = 6, parent=None) -> None:
+    def __init__(
+        self, *, max_gap_ms: int = 35, min_length: int = 6, clock=time.monotonic, parent=None
+    ) -> None:
         super().__init__(parent)
+        self._now = clock  # tests pass a manual clock so key timing does not depend on load
         self._parser = WedgeBurstParser(max_gap_s=max_gap_ms / 1000, min_length=min_length)
         self._held: list[tuple[QObject, QKeyEvent]] = []
         self._replaying = False
@@ -43,7 +46,7 @@ class WedgeScannerFilter(QObject):
         if not watched.isWidgetType():
             return False  # Qt delivers a key to the window too; act once, on the widget
         key_event: QKeyEvent = event  # type: ignore[assignment]
-        now = time.monotonic()
+        now = self._now()
         text = key_event.text()
         if key_event.key() in _ENTER_KEYS:
             if not self._held:
@@ -68,7 +71,7 @@ class WedgeScannerFilter(QObject):
         return False
 
     def _on_timeout(self) -> None:
-        self._apply(self._parser.flush(time.monotonic()))
+        self._apply(self._parser.flush(self._now()))
         if self._parser.pending:  # woke a little early: the burst may still be going on
             self._timer.start()
 

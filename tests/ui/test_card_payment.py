@@ -69,7 +69,7 @@ def test_approved_card_completes_the_sale(qtbot, window, card_till, terminal_sim
     total = card_till.checkout.totals().total.amount_minor
     view.on_card_clicked()  # modal until approved; it closes itself after "approved"
     assert card_till.sales.count() == 1 and view.model.rowCount() == 0
-    (status, sale_id, last4), = card_rows(card_till)
+    ((status, sale_id, last4),) = card_rows(card_till)
     assert status == "approved" and sale_id and last4 == "7892"
     assert terminal_sim.requests[0].amount_minor == total
     pay = card_till.db.execute_sql("SELECT tender, amount_minor, reference FROM payment").fetchone()

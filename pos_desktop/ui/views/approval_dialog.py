@@ -59,8 +59,16 @@ class ApprovalDialog(QDialog):
         cancel = QPushButton("Cancel (Esc)")
         cancel.clicked.connect(self.reject)
         layout = QVBoxLayout(self)
-        for widget in (what, who, QLabel("Approver"), self.approver, QLabel("Reason"),
-                       self.reason, QLabel("Approver PIN"), self.pin):
+        for widget in (
+            what,
+            who,
+            QLabel("Approver"),
+            self.approver,
+            QLabel("Reason"),
+            self.reason,
+            QLabel("Approver PIN"),
+            self.pin,
+        ):
             layout.addWidget(widget)
         layout.addWidget(PinPad(self.pin, self.approve))
         layout.addWidget(self.message)

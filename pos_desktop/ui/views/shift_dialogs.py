@@ -46,8 +46,12 @@ from ..report_pdf import report_lines, write_report_pdf
 from .approval_dialog import ApprovalDialog
 from .login_dialog import show_error
 
-KIND_ACTIONS = {"paid_in": Action.PAID_IN, "paid_out": Action.PAID_OUT,
-                "drop": Action.CASH_DROP, "no_sale": Action.NO_SALE}
+KIND_ACTIONS = {
+    "paid_in": Action.PAID_IN,
+    "paid_out": Action.PAID_OUT,
+    "drop": Action.CASH_DROP,
+    "no_sale": Action.NO_SALE,
+}
 
 
 class DenominationCount(QWidget):
@@ -65,8 +69,9 @@ class DenominationCount(QWidget):
             spin.setMinimumHeight(44)
             spin.setAccessibleName(f"Count of {money_text(Money(value, self.currency), locale)}")
             spin.valueChanged.connect(self._update)
-            grid.addWidget(QLabel(money_text(Money(value, self.currency), locale)), i // 3,
-                           (i % 3) * 2)
+            grid.addWidget(
+                QLabel(money_text(Money(value, self.currency), locale)), i // 3, (i % 3) * 2
+            )
             grid.addWidget(spin, i // 3, (i % 3) * 2 + 1)
             self.spins[value] = spin
         self.total = QLabel()
@@ -75,8 +80,9 @@ class DenominationCount(QWidget):
         self._update()
 
     def count(self) -> CashCount:
-        return CashCount(self.currency, tuple((v, s.value()) for v, s in self.spins.items()
-                                              if s.value()))
+        return CashCount(
+            self.currency, tuple((v, s.value()) for v, s in self.spins.items() if s.value())
+        )
 
     def clear(self) -> None:
         for spin in self.spins.values():
@@ -131,8 +137,15 @@ class OpenShiftDialog(QDialog):
 
 
 class CashMovementDialog(QDialog):
-    def __init__(self, shifts: ShiftService, auth: AuthService, user: StaffMember, kind: str,
-                 locale: str, parent=None) -> None:
+    def __init__(
+        self,
+        shifts: ShiftService,
+        auth: AuthService,
+        user: StaffMember,
+        kind: str,
+        locale: str,
+        parent=None,
+    ) -> None:
         super().__init__(parent)
         self.action = KIND_ACTIONS[kind]
         self.setWindowTitle(action_label(self.action))
@@ -163,8 +176,13 @@ class CashMovementDialog(QDialog):
         if self.kind != "no_sale":
             amount = Money.parse(self.amount.text(), self.shifts.settings.currency)
         movement, _ = self.shifts.cash_movement(
-            self.kind, self.user, amount, reason or self.reason.currentData(),
-            approver_pin=approver_pin, approver_name=approver_name, note=self.note.text(),
+            self.kind,
+            self.user,
+            amount,
+            reason or self.reason.currentData(),
+            approver_pin=approver_pin,
+            approver_name=approver_name,
+            note=self.note.text(),
         )
         return movement
 
@@ -172,8 +190,14 @@ class CashMovementDialog(QDialog):
         try:
             self.movement = self._call()
         except ApprovalRequired:
-            dialog = ApprovalDialog(self.auth, self.action, self.user, self.amount.text(),
-                                    submit=lambda n, p, r: self._call(n, p, r), parent=self)
+            dialog = ApprovalDialog(
+                self.auth,
+                self.action,
+                self.user,
+                self.amount.text(),
+                submit=lambda n, p, r: self._call(n, p, r),
+                parent=self,
+            )
             if not dialog.exec():
                 return
             self.movement = dialog.result_value
@@ -188,8 +212,9 @@ class CloseShiftDialog(QDialog):
 
     approval_dialog_factory = ApprovalDialog  # tests replace it to answer the dialog
 
-    def __init__(self, shifts: ShiftService, auth: AuthService, user: StaffMember, locale: str,
-                 parent=None) -> None:
+    def __init__(
+        self, shifts: ShiftService, auth: AuthService, user: StaffMember, locale: str, parent=None
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Close shift: count the drawer")
         self.shifts, self.auth, self.user = shifts, auth, user
@@ -203,8 +228,9 @@ class CloseShiftDialog(QDialog):
         layout.addLayout(_buttons(self, "Close shift", self.submit))
 
     def _close(self, name=None, pin=None, reason=None) -> ShiftReport:
-        return self.shifts.close_shift(self.user, self.counter.count(), approver_name=name,
-                                       approver_pin=pin, reason=reason)
+        return self.shifts.close_shift(
+            self.user, self.counter.count(), approver_name=name, approver_pin=pin, reason=reason
+        )
 
     def submit(self) -> None:
         try:
@@ -215,8 +241,13 @@ class CloseShiftDialog(QDialog):
             return
         except ApprovalRequired:
             dialog = self.approval_dialog_factory(
-                self.auth, Action.CLOSE_SHIFT_VARIANCE, self.user,
-                "The recount still differs from the till.", submit=self._close, parent=self)
+                self.auth,
+                Action.CLOSE_SHIFT_VARIANCE,
+                self.user,
+                "The recount still differs from the till.",
+                submit=self._close,
+                parent=self,
+            )
             if not dialog.exec():
                 return
             self.z_report = dialog.result_value
@@ -229,9 +260,14 @@ class CloseShiftDialog(QDialog):
 class ReportViewerDialog(QDialog):
     """Shows an X or Z report with Print and Save-as-PDF buttons."""
 
-    def __init__(self, report: ShiftReport, locale: str,
-                 print_report: Callable[[ShiftReport], None] | None = None,
-                 ask_pdf_path: Callable[[], str] | None = None, parent=None) -> None:
+    def __init__(
+        self,
+        report: ShiftReport,
+        locale: str,
+        print_report: Callable[[ShiftReport], None] | None = None,
+        ask_pdf_path: Callable[[], str] | None = None,
+        parent=None,
+    ) -> None:
         super().__init__(parent)
         kind = f"Z report {report.data.get('z_number')}" if report.kind == "Z" else "X report"
         self.setWindowTitle(kind)
@@ -263,7 +299,9 @@ class ReportViewerDialog(QDialog):
         self.resize(640, 720)
 
     def _ask_file(self) -> str:
-        path, _ = QFileDialog.getSaveFileName(self, "Save report as PDF", "report.pdf", "PDF (*.pdf)")
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Save report as PDF", "report.pdf", "PDF (*.pdf)"
+        )
         return path
 
     def print_now(self) -> None:
