@@ -97,10 +97,13 @@ def main(argv: list[str] | None = None) -> int:
             sim.stop()
         return 1
     container.extras.update(simulators)
-    if args.demo and container.catalog.count_products() == 0:
+    if args.demo:
         from .services.demo_data import write_demo_catalog
+        from .services.demo_staff import ensure_demo_staff
 
-        write_demo_catalog(container.db, DEMO_PRODUCTS)
+        if container.catalog.count_products() == 0:
+            write_demo_catalog(container.db, DEMO_PRODUCTS)
+        ensure_demo_staff(container.auth)
     from .ui.qt_app import run_qt
 
     try:

@@ -6,6 +6,7 @@ because they replicate from the cloud.
 
 from __future__ import annotations
 
+import json
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,6 +35,10 @@ result_timeout_s = 120
 [scanner]
 wedge_max_gap_ms = 35   # keys closer than this (and >= min_length of them) are a scan
 wedge_min_length = 6
+# serial_uri = "serial:///dev/ttyACM1?baudrate=9600"   # a serial / USB-CDC scanner as well
+
+# [scale]               # Mettler-Toledo 8217 protocol: weighed items read the weight
+# uri = "serial:///dev/ttyUSB1?baudrate=9600&bytesize=7&parity=E"
 """
 
 
@@ -68,6 +73,13 @@ class TerminalConfig:
 class ScannerConfig:
     wedge_max_gap_ms: int = 35
     wedge_min_length: int = 6
+    serial_uri: str | None = None  # a serial / USB-CDC scanner beside the keyboard wedge
+    serial_suffix: str = "\r"
+
+
+@dataclass(frozen=True, slots=True)
+class ScaleConfig:
+    uri: str  # Mettler-Toledo 8217 protocol
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +89,7 @@ class TillConfig:
     drawer: DrawerConfig = field(default_factory=DrawerConfig)
     scanner: ScannerConfig = field(default_factory=ScannerConfig)
     terminal: TerminalConfig | None = None
+    scale: ScaleConfig | None = None
     demo: bool = False
 
     @property
@@ -128,8 +141,112 @@ def load_config(data_dir: Path, *, demo: bool = False) -> TillConfig:
         open_on_cash=bool(d.get("open_on_cash", True)),
     )
     s = raw.get("scanner", {})
+    serial_uri = s.get("serial_uri")
+    if serial_uri is not None and (not isinstance(serial_uri, str) or "://" not in serial_uri):
+        raise ConfigError(
+            f'{path}: [scanner] serial_uri must be a URI such as "serial:///dev/ttyACM1".'
+        )
+    suffix = s.get("serial_suffix", "\r")
+    if suffix not in ("\r", "\n", "\r\n"):
+        raise ConfigError(f'{path}: [scanner] serial_suffix must be "\\r", "\\n" or "\\r\\n".')
     scanner = ScannerConfig(
         wedge_max_gap_ms=_int(s, "wedge_max_gap_ms", 35, 5, 200, f"{path} [scanner]"),
         wedge_min_length=_int(s, "wedge_min_length", 6, 3, 64, f"{path} [scanner]"),
+        serial_uri=serial_uri,
+        serial_suffix=suffix,
     )
-    return TillConfig(data_dir=data_dir, printer=printer, drawer=drawer, scanner=scanner, demo=demo)
+    scale = None
+    if "scale" in raw:
+        uri = raw["scale"].get("uri")
+        if not isinstance(uri, str) or "://" not in uri:
+            raise ConfigError(f'{path}: [scale] uri must be a URI such as "serial:///dev/ttyUSB1".')
+        scale = ScaleConfig(uri=uri)
+    terminal = None
+    if "terminal" in raw:
+        t = raw["terminal"]
+        uri = t.get("uri")
+        if not isinstance(uri, str) or "://" not in uri:
+            raise ConfigError(
+                f"{path}: [terminal] uri must be a device URI such as "
+                '"serial:///dev/ttyACM0?baudrate=9600".'
+            )
+        if t.get("protocol", "concert") != "concert":
+            raise ConfigError(
+                f"{path}: [terminal] protocol {t.get('protocol')!r} is not supported; "
+                'use "concert".'
+            )
+        terminal = TerminalConfig(
+            uri=uri,
+            pos_number=_int(t, "pos_number", 1, 1, 99, f"{path} [terminal]"),
+            result_timeout_s=_int(t, "result_timeout_s", 120, 10, 600, f"{path} [terminal]"),
+        )
+    return TillConfig(
+        data_dir=data_dir,
+        printer=printer,
+        drawer=drawer,
+        scanner=scanner,
+        terminal=terminal,
+        scale=scale,
+        demo=demo,
+    )
+
+
+def _toml_value(value) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    return json.dumps(str(value), ensure_ascii=False)  # a JSON string is a TOML basic string
+
+
+def config_text(config: TillConfig) -> str:
+    """The config as TOML (the file the Devices screen writes)."""
+    sections: list[tuple[str, dict]] = []
+    if config.printer is not None:
+        p = config.printer
+        printer = {"uri": p.uri, "code_page": p.code_page}
+        if p.profile:
+            printer["profile"] = p.profile
+        sections.append(("printer", printer))
+    d = config.drawer
+    sections.append(
+        (
+            "drawer",
+            {"pin": d.pin, "on_ms": d.on_ms, "off_ms": d.off_ms, "open_on_cash": d.open_on_cash},
+        )
+    )
+    if config.terminal is not None:
+        t = config.terminal
+        sections.append(
+            (
+                "terminal",
+                {
+                    "uri": t.uri,
+                    "protocol": t.protocol,
+                    "pos_number": t.pos_number,
+                    "result_timeout_s": t.result_timeout_s,
+                },
+            )
+        )
+    sc = config.scanner
+    scanner = {"wedge_max_gap_ms": sc.wedge_max_gap_ms, "wedge_min_length": sc.wedge_min_length}
+    if sc.serial_uri:
+        scanner.update(serial_uri=sc.serial_uri, serial_suffix=sc.serial_suffix)
+    sections.append(("scanner", scanner))
+    if config.scale is not None:
+        sections.append(("scale", {"uri": config.scale.uri}))
+    out = ["# Countertop POS terminal configuration (written by the Devices screen)"]
+    for name, values in sections:
+        out.append(f"\n[{name}]")
+        out.extend(f"{key} = {_toml_value(value)}" for key, value in values.items())
+    return "\n".join(out) + "\n"
+
+
+def save_config(config: TillConfig) -> None:
+    """Write ``config.toml`` atomically (a crash never leaves half a file), then re-read it."""
+    path = config_path(config.data_dir)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".toml.tmp")
+    tmp.write_text(config_text(config), encoding="utf-8")
+    tmp.replace(path)
+    load_config(config.data_dir)  # fail loudly here, not at the next start

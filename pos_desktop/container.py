@@ -12,11 +12,13 @@ from peewee import SqliteDatabase
 
 from .config import TillConfig
 from .domain.store import StoreSettings
+from .services.auth import AuthService
 from .services.card_payments import CardPaymentService
 from .services.checkout import CheckoutService
 from .services.ports import Clock, NoPrinter, ReceiptPrinterPort, SystemClock
 from .services.printing import DrawerSettings, PrintingService
 from .services.receipts import ReceiptBuilder
+from .services.shifts import ShiftService, ShiftSettings
 from .services.store_setup import ensure_demo_store
 from .storage.catalog_repo import CatalogRepository
 from .storage.db import open_database
@@ -40,6 +42,8 @@ class Container:
     printer: ReceiptPrinterPort
     printing: PrintingService
     cards: CardPaymentService
+    auth: AuthService
+    shifts: ShiftService
     extras: dict[str, Any] = field(default_factory=dict)
 
     def close(self) -> None:
@@ -89,7 +93,7 @@ def build_terminal(config: TillConfig):
 
 def build_container(config: TillConfig, overrides: dict[str, Any] | None = None) -> Container:
     """Wire everything for ``config``; ``overrides`` replaces parts (``clock``, ``printer``,
-    ``terminal``)."""
+    ``terminal``, ``hasher``)."""
     overrides = overrides or {}
     db, settings = open_store_database(config)
     clock = overrides.get("clock") or SystemClock()
@@ -107,6 +111,28 @@ def build_container(config: TillConfig, overrides: dict[str, Any] | None = None)
     )
     terminal = overrides["terminal"] if "terminal" in overrides else build_terminal(config)
     cards = CardPaymentService(db, terminal, checkout, clock)
-    return Container(
-        config, db, settings, clock, catalog, sales, checkout, printer, printing, cards
+    auth = AuthService(
+        db, clock, **({"hasher": overrides["hasher"]} if "hasher" in overrides else {})
     )
+    shifts = ShiftService(db, clock, auth, ShiftSettings(settings.terminal_id, settings.currency))
+    container = Container(
+        config,
+        db,
+        settings,
+        clock,
+        catalog,
+        sales,
+        checkout,
+        printer,
+        printing,
+        cards,
+        auth,
+        shifts,
+    )
+    if config.scanner.serial_uri:
+        from hardware.scanners.serial_scanner import SerialScanner
+
+        scanner = SerialScanner(config.scanner.serial_uri, suffix=config.scanner.serial_suffix)
+        scanner.start()  # its reader thread reconnects by itself after an unplug
+        container.extras["serial_scanner"] = scanner
+    return container

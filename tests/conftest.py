@@ -42,3 +42,8 @@ def till(tmp_path, sim_printer):
     write_demo_catalog(container.db, 300)
     yield container
     container.close()
+
+
+def paper_jobs(sim) -> list[bytes]:
+    """The simulated printer's connections that printed something (status polls print nothing)."""
+    return [job for job in sim.jobs if b"\x1b@" in job]

@@ -177,8 +177,11 @@ def write_pdf(report: ShiftReport, path: Path) -> None:
     """Render ``report`` to ``path`` in a child Python running ``pos_desktop.ui.report_pdf``."""
     root = str(Path(__file__).resolve().parents[2])  # so the child finds an uninstalled tree
     path_var = os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))
-    env = {**os.environ, "PYTHONPATH": path_var,
-           "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen")}
+    env = {
+        **os.environ,
+        "PYTHONPATH": path_var,
+        "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen"),
+    }
     done = subprocess.run(
         [sys.executable, "-m", "pos_desktop.ui.report_pdf", str(path)],
         input=json.dumps(report.data),

@@ -16,6 +16,9 @@ class EscPosReceiptPrinter:
     def print_job(self, job: PrintJob) -> None:
         self._printer.print_job(job)
 
+    def kick_drawer(self, pin: int = 2, on_ms: int = 50, off_ms: int = 500) -> None:
+        self._printer.kick_drawer(pin, on_ms, off_ms)
+
     def read_status(self):
         return self._printer.read_status()
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 
 from .catalog import CatalogItem
+from .discounts import Adjustments, Discount, LineDiscount, PriceOverride
 from .errors import CurrencyMismatch, DomainError, InvalidQuantity
 from .ids import new_id
 from .money import Money, round_half_up
@@ -70,6 +71,10 @@ class Cart:
         self.currency = currency
         self.prices_include_tax = prices_include_tax
         self._lines: list[CartLine] = []
+        # The cashier's manual changes, by line id; the pricing engine applies them.
+        self.overrides: dict[str, PriceOverride] = {}
+        self.line_discounts: dict[str, Discount] = {}
+        self.order_discount: Discount | None = None
 
     @property
     def lines(self) -> tuple[CartLine, ...]:
@@ -94,6 +99,37 @@ class Cart:
         self._lines.append(line)
         return line
 
+    def restore_line(self, item: CatalogItem, quantity: Decimal, line_id: str) -> CartLine:
+        """Append a line exactly as saved (never merged with the line before it)."""
+        if item.currency != self.currency:
+            raise CurrencyMismatch(f"{item.name} is priced in {item.currency}.")
+        line = CartLine(item=item, quantity=Decimal(quantity), line_id=line_id)
+        self._lines.append(line)
+        return line
+
+    def add_priced(self, item: CatalogItem, price_minor: int) -> CartLine:
+        """Add one piece at a label's price (a variable-measure price label): the label's price
+        is the line's price, whatever the catalogue says per piece or per kg."""
+        if price_minor < 0:
+            raise DomainError("A label price cannot be negative: scan the label again.")
+        priced = replace(item, unit_price_minor=price_minor, sold_by_weight=False)
+        line = CartLine(item=priced, quantity=Decimal(1))
+        self._lines.append(line)
+        return line
+
+    def adjustments(self, max_percent_without_approval: Decimal = Decimal(10)) -> Adjustments:
+        """The cashier's changes as the pricing engine takes them (lines in cart order)."""
+        order = {line.line_id: i for i, line in enumerate(self._lines)}
+        return Adjustments(
+            overrides=tuple(sorted(self.overrides.values(), key=lambda o: order[o.line_id])),
+            line_discounts=tuple(
+                LineDiscount(line_id, d)
+                for line_id, d in sorted(self.line_discounts.items(), key=lambda kv: order[kv[0]])
+            ),
+            order_discount=self.order_discount,
+            max_percent_without_approval=max_percent_without_approval,
+        )
+
     def line(self, line_id: str) -> CartLine:
         for line in self._lines:
             if line.line_id == line_id:
@@ -103,6 +139,10 @@ class Cart:
     def remove(self, line_id: str) -> CartLine:
         line = self.line(line_id)
         self._lines.remove(line)
+        self.overrides.pop(line_id, None)
+        self.line_discounts.pop(line_id, None)
+        if not self._lines:
+            self.order_discount = None
         return line
 
     def set_quantity(self, line_id: str, quantity: Decimal | int | str) -> CartLine:
@@ -112,6 +152,9 @@ class Cart:
 
     def clear(self) -> None:
         self._lines.clear()
+        self.overrides.clear()
+        self.line_discounts.clear()
+        self.order_discount = None
 
     def totals(self) -> CartTotals:
         return compute_totals(self._lines, self.currency, self.prices_include_tax)

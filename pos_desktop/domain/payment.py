@@ -1,8 +1,9 @@
-"""A tender applied to a sale. Issue-2 scope: cash with change due."""
+"""A tender applied to a sale, and the store settings for tenders and discounts."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from .errors import PaymentError
 from .ids import new_id
@@ -31,3 +32,25 @@ def pay_cash(total: Money, tendered: Money) -> Payment:
         short = total - tendered
         raise PaymentError(f"Cash tendered is {short} short of the total; take more cash.")
     return Payment(tender="cash", amount=total, tendered=tendered, change=tendered - total)
+
+
+DEFAULT_OTHER_TENDERS = ("Mobile wallet", "BNPL", "Cheque")
+
+
+@dataclass(frozen=True, slots=True)
+class CheckoutSettings:
+    """Store settings for tenders and discounts (kept in the ``checkout_setting`` table).
+
+    ``cash_increment_minor``: cash is rounded to this (5 = 0.05; 1 = no rounding).
+    ``other_tenders``: names of the "other" tenders the till offers.
+    ``max_discount_percent``: deeper discounts need a manager's approval.
+    """
+
+    cash_increment_minor: int = 1
+    other_tenders: tuple[str, ...] = DEFAULT_OTHER_TENDERS
+    max_discount_percent: Decimal = Decimal(10)
+    override_reasons: tuple[str, ...] = ("Damaged", "Price match", "Wrong shelf label")
+
+    def __post_init__(self) -> None:
+        if self.cash_increment_minor < 1:
+            raise ValueError("cash_increment_minor must be at least 1")

@@ -280,8 +280,12 @@ def _finish(
 ) -> PricedCart:
     priced = []
     promo_totals: dict[str, AppliedPromotion] = {}
+    ratios: dict[int, tuple[int, int]] = {}  # by id(rate): hashing Decimals costs more
     for w in work:
         rate = w.source.item.tax_rate
+        ratio = ratios.get(id(rate))
+        if ratio is None:
+            ratio = ratios[id(rate)] = _rate_ratio(rate.percent)
         for applied in w.applied:
             seen = promo_totals.get(applied.promotion_id)
             total = applied.savings_minor + (seen.savings_minor if seen else 0)
@@ -301,7 +305,7 @@ def _finish(
                 order_discount_minor=w.order_discount,
                 amount_minor=w.current,
                 tax_rate=rate,
-                tax=fast_split_tax(w.current, rate, prices_include_tax),
+                tax=_split_with_ratio(w.current, ratio, prices_include_tax),
                 applied=tuple(w.applied),
                 override_reason=w.override_reason,
             )
@@ -335,7 +339,13 @@ def fast_split_tax(amount_minor: int, rate: TaxRate, prices_include_tax: bool) -
 
     Re-pricing splits every line on every scan; Fraction arithmetic made that the slowest step.
     """
-    num, den = _rate_ratio(rate.percent)
+    return _split_with_ratio(amount_minor, _rate_ratio(rate.percent), prices_include_tax)
+
+
+def _split_with_ratio(
+    amount_minor: int, ratio: tuple[int, int], prices_include_tax: bool
+) -> TaxSplit:
+    num, den = ratio
     divisor = 100 * den + num if prices_include_tax else 100 * den
     tax = _div_half_up(amount_minor * num, divisor)
     if prices_include_tax:

@@ -261,20 +261,21 @@ class AuthService:
         """
         event = f"approval.{Action(action).value}"
         detail = {"action": action.value, "reason": reason, "requester": user.name}
-        try:
-            check_reason(action, reason)
-        except DomainError as err:
-            self._audit_denied(event, user.name, "no valid reason", object_id, detail)
-            raise err
-        if can(user.role, action):
-            return self._grant(event, action, user.name, user.name, reason, object_id)
-        if not approver_pin:
+        allowed = can(user.role, action)
+        if not allowed and not approver_pin:
             self._audit_denied(event, user.name, "approval needed", object_id, detail)
             raise ApprovalRequired(
                 f"{action_label(action)} needs approval: a supervisor or manager who may do it "
                 "enters their PIN and picks a reason.",
                 action,
             )
+        try:
+            check_reason(action, reason)
+        except DomainError as err:
+            self._audit_denied(event, user.name, "no valid reason", object_id, detail)
+            raise err
+        if allowed:
+            return self._grant(event, action, user.name, user.name, reason, object_id)
         approver = self._find_approver(
             action, approver_pin, approver_name, event, detail, object_id
         )

@@ -23,11 +23,17 @@ from peewee import SqliteDatabase
 
 from hardware.terminals.base import PaymentOutcome, PaymentRequest, PaymentResult, PaymentTerminal
 from pos_desktop.domain.cart import Cart
-from pos_desktop.domain.cart_snapshot import cart_from_snapshot, cart_to_snapshot
+from pos_desktop.domain.cart_snapshot import (
+    cart_from_snapshot,
+    cart_to_snapshot,
+    priced_from_snapshot,
+    priced_to_snapshot,
+)
 from pos_desktop.domain.errors import DomainError
 from pos_desktop.domain.ids import new_id
 from pos_desktop.domain.money import Money
 from pos_desktop.domain.payment import Payment
+from pos_desktop.domain.pricing import PricedCart
 from pos_desktop.domain.sale import Sale
 from pos_desktop.storage import journal
 from pos_desktop.storage.card_payment_repo import CardPaymentRepository, CardPaymentRow
@@ -39,10 +45,38 @@ from .ports import Clock
 
 @dataclass(frozen=True, slots=True)
 class CardAttempt:
+    """A saved card payment. With split tender the card is the last tender: ``earlier`` are
+    the tenders already taken and ``rounding_minor`` their cash rounding."""
+
     payment_id: str
     reference: str
     amount: Money
     cart: Cart
+    earlier: tuple[Payment, ...] = ()
+    rounding_minor: int = 0
+    priced: PricedCart | None = None
+
+
+def _payment_data(p: Payment) -> dict:
+    return {
+        "payment_id": p.payment_id,
+        "tender": p.tender,
+        "amount_minor": p.amount.amount_minor,
+        "tendered_minor": p.tendered.amount_minor,
+        "change_minor": p.change.amount_minor,
+        "reference": p.reference,
+    }
+
+
+def _payment_from(data: dict, currency: str) -> Payment:
+    return Payment(
+        tender=data["tender"],
+        amount=Money(data["amount_minor"], currency),
+        tendered=Money(data["tendered_minor"], currency),
+        change=Money(data["change_minor"], currency),
+        payment_id=data["payment_id"],
+        reference=data.get("reference"),
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,11 +117,25 @@ class CardPaymentService:
     def available(self) -> bool:
         return self._terminal is not None
 
-    def begin(self) -> CardAttempt:
-        """Save the payment (and the cart it pays for) before anything is sent.
+    def begin(
+        self,
+        amount: Money | None = None,
+        earlier: tuple[Payment, ...] = (),
+        *,
+        rounding_minor: int = 0,
+    ) -> CardAttempt:
+        """Save the payment (with the cart, its pricing and the earlier tenders) before
+        anything is sent.
+
+        Args:
+            amount: what the card pays; it must be exactly the rest due (the card is the last
+                tender). Default: the whole total.
+            earlier: tenders already taken for this sale (cash, vouchers, other).
+            rounding_minor: the cash rounding of the earlier tenders.
 
         Raises:
-            DomainError: no terminal, an empty cart, or an unresolved earlier payment.
+            DomainError: no terminal, an empty cart, a wrong amount, or an unresolved earlier
+                payment.
         """
         if self._terminal is None:
             raise DomainError("No card terminal is configured; take another tender.")
@@ -96,13 +144,24 @@ class CardPaymentService:
             raise DomainError("The cart is empty: scan an item first.")
         if self._repo.open_payments():
             raise DomainError("An earlier card payment is still unresolved: settle it first.")
-        total = cart.totals().total
+        priced = self._checkout.price(cart)
+        rest = priced.total_minor + rounding_minor - sum(p.amount.amount_minor for p in earlier)
+        total = amount or Money(rest, priced.currency)
         if total.amount_minor <= 0:
             raise DomainError("Nothing to pay by card.")
+        if total.amount_minor != rest:
+            raise DomainError(
+                f"The card must pay exactly the rest due ({Money(rest, priced.currency)}); "
+                "the card is always the last tender."
+            )
         payment_id = new_id()
         reference = payment_id.replace("-", "")[:10].upper()
         now = self._clock.now()
-        snapshot = canonical_json(cart_to_snapshot(cart))
+        data = cart_to_snapshot(cart)
+        data["priced"] = priced_to_snapshot(priced)
+        data["earlier_payments"] = [_payment_data(p) for p in earlier]
+        data["rounding_minor"] = rounding_minor
+        snapshot = canonical_json(data)
         with self._db.atomic("IMMEDIATE"):
             self._repo.insert_pending(
                 payment_id,
@@ -125,7 +184,9 @@ class CardPaymentService:
                 },
                 now,
             )
-        return CardAttempt(payment_id, reference, total, cart)
+        return CardAttempt(
+            payment_id, reference, total, cart, tuple(earlier), rounding_minor, priced
+        )
 
     def run(
         self, attempt: CardAttempt, on_progress: Callable[[str], None] | None = None
@@ -172,9 +233,7 @@ class CardPaymentService:
                     "check its ticket and resolve the payment.",
                 )
             label = card_label(result.card_brand, result.last4, result.auth_code)
-            sale = self._complete(
-                attempt.payment_id, attempt.cart, attempt.amount, label, "approved", details
-            )
+            sale = self._complete(attempt, label, "approved", details)
             return CardSettlement("approved", f"Card approved: {label}.", sale)
         status = str(result.outcome)
         self._mark(attempt.payment_id, status, now, **details)
@@ -209,38 +268,55 @@ class CardPaymentService:
                 message="resolved as not approved from the terminal ticket",
             )
             return CardSettlement("declined", "Recorded as not approved: take another tender.")
-        cart = cart_from_snapshot(json.loads(row.cart_snapshot))
-        current = self._checkout.cart
-        if [ln.line_id for ln in current.lines] == [ln.line_id for ln in cart.lines]:
-            cart = current  # the same sale is still on screen: sell (and clear) that one
-        amount = Money(row.amount_minor, row.currency)
+        attempt = self._attempt_from_row(row)
         label = card_label(row.card_brand, row.last4, auth_code or row.auth_code)
         sale = self._complete(
-            payment_id,
-            cart,
-            amount,
-            label,
-            "approved",
-            {"resolved_by": resolved_by, "auth_code": auth_code},
+            attempt, label, "approved", {"resolved_by": resolved_by, "auth_code": auth_code}
         )
         return CardSettlement("approved", f"Recorded as approved: {label}.", sale)
 
-    def _complete(self, payment_id, cart, amount, label, status, details) -> Sale:
+    def _attempt_from_row(self, row: CardPaymentRow) -> CardAttempt:
+        """The attempt as saved before sending (after a restart, or the cart on screen)."""
+        data = json.loads(row.cart_snapshot)
+        cart = cart_from_snapshot(data)
+        current = self._checkout.cart
+        if [ln.line_id for ln in current.lines] == [ln.line_id for ln in cart.lines]:
+            cart = current  # the same sale is still on screen: sell (and clear) that one
+        priced = priced_from_snapshot(data["priced"]) if "priced" in data else None
+        earlier = tuple(_payment_from(p, row.currency) for p in data.get("earlier_payments", ()))
+        return CardAttempt(
+            row.id,
+            row.reference,
+            Money(row.amount_minor, row.currency),
+            cart,
+            earlier,
+            data.get("rounding_minor", 0),
+            priced,
+        )
+
+    def _complete(self, attempt: CardAttempt, label, status, details) -> Sale:
+        amount = attempt.amount
         payment = Payment(
             tender="card",
             amount=amount,
             tendered=amount,
             change=Money.zero(amount.currency),
-            payment_id=payment_id,
+            payment_id=attempt.payment_id,
             reference=label,
         )
 
         def mark(db, sale):
             self._repo.record_result(
-                payment_id, status, now=sale.completed_at, sale_id=sale.sale_id, **details
+                attempt.payment_id, status, now=sale.completed_at, sale_id=sale.sale_id, **details
             )
 
-        return self._checkout.complete_sale((payment,), cart=cart, within=mark)
+        return self._checkout.complete_sale(
+            (*attempt.earlier, payment),
+            cart=attempt.cart,
+            within=mark,
+            priced=attempt.priced,
+            rounding_minor=attempt.rounding_minor,
+        )
 
     def _mark(self, payment_id: str, status: str, now, **details) -> None:
         with self._db.atomic():

@@ -1,21 +1,29 @@
-"""Ringing up a sale: scan, change quantities, pay cash, commit. No Qt here."""
+"""Ringing up a sale: scan, price (promotions, discounts), take tenders, commit. No Qt here."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Protocol
 
-from pos_desktop.domain.barcodes import looks_like_barcode, parse_scan
 from pos_desktop.domain.cart import Cart, CartLine, CartTotals
 from pos_desktop.domain.catalog import CatalogItem
-from pos_desktop.domain.errors import DomainError
+from pos_desktop.domain.discounts import Discount, PriceOverride
+from pos_desktop.domain.errors import DomainError, PaymentError
 from pos_desktop.domain.money import Money
-from pos_desktop.domain.payment import Payment, pay_cash
+from pos_desktop.domain.payment import CheckoutSettings, Payment
+from pos_desktop.domain.pricing import PricedCart, price_cart_for
+from pos_desktop.domain.promotions import Promotion
 from pos_desktop.domain.sale import Sale, sale_from_cart
+from pos_desktop.domain.staff import Action
 from pos_desktop.domain.store import StoreSettings
+from pos_desktop.domain.tender import VOUCHER, SplitTender
 
 from .ports import Clock
+from .scanning import resolve_scan
+
+Approver = Callable[[str, str], bool]
 
 
 class CatalogLookup(Protocol):
@@ -27,67 +35,109 @@ class SaleStore(Protocol):
     def save_completed(self, sale: Sale, within=None) -> Sale: ...
 
 
+class PromotionSource(Protocol):
+    def promotions(self) -> Sequence[Promotion]: ...
+
+
+class VoucherStore(Protocol):
+    def balance(self, code: str) -> Money | None: ...
+    def redeem(self, code: str, amount_minor: int, now) -> None: ...
+
+
 @dataclass(frozen=True, slots=True)
 class ScanResult:
-    """What a scan did: the line it added to, or a message saying why nothing was added."""
+    """What a scan did: the line it added to, or a message saying why nothing was added.
+
+    ``warning`` is set when the item was added but the cashier must look (an expired item).
+    """
 
     line: CartLine | None
     message: str
+    warning: str | None = None
 
     @property
     def ok(self) -> bool:
         return self.line is not None
 
 
+def _always(_action: str, _detail: str) -> bool:
+    return True
+
+
 class CheckoutService:
-    """Owns the current cart. Called from one thread at a time (the GUI/core thread)."""
+    """Owns the current cart. Called from one thread at a time (the GUI/core thread).
+
+    Promotions, vouchers and the checkout settings come from the sales db when ``sales`` has
+    one (``SalesRepository.db``); tests may pass their own.
+    """
 
     def __init__(
-        self, settings: StoreSettings, catalog: CatalogLookup, sales: SaleStore, clock: Clock
+        self,
+        settings: StoreSettings,
+        catalog: CatalogLookup,
+        sales: SaleStore,
+        clock: Clock,
+        *,
+        promotions: PromotionSource | None = None,
+        checkout_settings: CheckoutSettings | None = None,
+        vouchers: VoucherStore | None = None,
     ) -> None:
         self.settings = settings
         self._catalog = catalog
         self._sales = sales
         self._clock = clock
+        self.db = getattr(sales, "db", None)
+        self.promotions = promotions
+        self.vouchers = vouchers
+        self.checkout_settings = checkout_settings or CheckoutSettings()
+        if self.db is not None:
+            self._defaults_from_db(checkout_settings is None)
         self.cart = self._new_cart()
         self.cashier: str | None = None
         self.shift_id: str | None = None  # set by the shift service when a shift is open
 
+    def _defaults_from_db(self, load_settings: bool) -> None:
+        from pos_desktop.storage.checkout_settings_repo import load_checkout_settings
+        from pos_desktop.storage.promotion_repo import PromotionRepository
+        from pos_desktop.storage.voucher_repo import VoucherRepository
+
+        if self.promotions is None:
+            self.promotions = PromotionRepository(self.db)
+        if self.vouchers is None:
+            self.vouchers = VoucherRepository(self.db)
+        if load_settings:
+            self.checkout_settings = load_checkout_settings(self.db)
+
+    @property
+    def catalog(self) -> CatalogLookup:
+        return self._catalog
+
+    @property
+    def clock(self) -> Clock:
+        return self._clock
+
     def _new_cart(self) -> Cart:
         return Cart(self.settings.currency, prices_include_tax=self.settings.prices_include_tax)
 
+    # -- scanning ---------------------------------------------------------------------------
+
     def scan(self, text: str) -> ScanResult:
         """Add the product a scanned or typed code names (GTIN, variable-measure, GS1 or SKU)."""
-        code = (text or "").strip()
-        if not code:
-            return ScanResult(None, "Nothing was scanned.")
-        item: CatalogItem | None
-        weight: Decimal | None = None
-        if looks_like_barcode(code) or code.startswith("]") or (code.isdigit() and len(code) > 14):
-            try:
-                scanned = parse_scan(code, region=self.settings.barcode_region)
-            except DomainError as err:
-                return ScanResult(None, str(err))
-            item = self._catalog.find_by_gtin(scanned.gtin14)
-            if item is None:
-                return ScanResult(
-                    None, f"No product has barcode {code}: check the item or type its SKU."
-                )
-            weight = getattr(scanned, "weight_kg", None)
-        else:
-            item = self._catalog.find_by_sku(code)
-            if item is None:
-                return ScanResult(
-                    None, f"'{code}' is neither a barcode nor a known SKU: scan or type again."
-                )
-        if item.sold_by_weight and weight is None:
-            return ScanResult(None, f"{item.name} is sold by weight: weigh it or scan its label.")
-        quantity = Decimal(weight) if item.sold_by_weight and weight is not None else Decimal(1)
+        today = self._clock.now().astimezone().date()
+        found = resolve_scan(text, self._catalog, self.settings, today)
+        if found.item is None:
+            return ScanResult(None, found.message)
         try:
-            line = self.cart.add(item, quantity)
+            if found.price_minor is not None:
+                line = self.cart.add_priced(found.item, found.price_minor)
+            else:
+                line = self.cart.add(found.item, found.quantity)
         except DomainError as err:
             return ScanResult(None, str(err))
-        return ScanResult(line, f"Added {item.name}.")
+        message = f"Added {found.item.name}."
+        if found.warning:
+            message = f"{found.warning} {message}"
+        return ScanResult(line, message, found.warning)
 
     def set_quantity(self, line_id: str, quantity: str | Decimal | int) -> CartLine:
         return self.cart.set_quantity(line_id, quantity)
@@ -98,8 +148,159 @@ class CheckoutService:
     def cancel_sale(self) -> None:
         self.cart = self._new_cart()
 
-    def totals(self) -> CartTotals:
-        return self.cart.totals()
+    def replace_cart(self, cart: Cart) -> None:
+        """Make ``cart`` the current one (a recalled parked sale).
+
+        Raises:
+            DomainError: while the current cart has items.
+        """
+        if not self.cart.is_empty:
+            raise DomainError("Finish or park the current sale before recalling another one.")
+        if cart.currency != self.settings.currency:
+            raise DomainError(
+                f"That sale is in {cart.currency}; this till sells in {self.settings.currency}."
+            )
+        self.cart = cart
+
+    # -- pricing ----------------------------------------------------------------------------
+
+    def pricing_time(self):
+        """Promotions' daily hours compare the store's local wall time."""
+        return self._clock.now().astimezone()
+
+    def price(self, cart: Cart | None = None) -> PricedCart:
+        """Price ``cart`` (default: the current one) with the active promotions and its
+        adjustments."""
+        cart = cart or self.cart
+        promos = self.promotions.promotions() if self.promotions is not None else ()
+        adjustments = cart.adjustments(self.checkout_settings.max_discount_percent)
+        return price_cart_for(cart, promos, self.pricing_time(), adjustments)
+
+    def totals(self, priced: PricedCart | None = None) -> CartTotals:
+        priced = priced or self.price()
+        cur = priced.currency
+        count = sum(
+            (Decimal(1) if ln.item.sold_by_weight else ln.quantity for ln in self.cart.lines),
+            Decimal(0),
+        )
+        return CartTotals(
+            subtotal=Money(priced.net_minor, cur),
+            tax=Money(priced.tax_minor, cur),
+            total=Money(priced.total_minor, cur),
+            tax_summary=priced.tax_summary,
+            item_count=count,
+        )
+
+    # -- discounts --------------------------------------------------------------------------
+
+    def set_line_discount(
+        self, line_id: str, discount: Discount | None, approve: Approver = _always
+    ) -> PricedCart:
+        """Put (or with None remove) a discount on a line; above the store's limit the
+        ``approve(action, detail)`` hook must say yes.
+
+        Raises:
+            DomainError: the discount is impossible or was not approved (nothing changes).
+        """
+        cart = self.cart
+        cart.line(line_id)
+        before = cart.line_discounts.get(line_id)
+        return self._try_change(
+            lambda: (
+                cart.line_discounts.__setitem__(line_id, discount)
+                if discount
+                else cart.line_discounts.pop(line_id, None)
+            ),
+            lambda: (
+                cart.line_discounts.__setitem__(line_id, before)
+                if before
+                else cart.line_discounts.pop(line_id, None)
+            ),
+            approve,
+        )
+
+    def set_order_discount(
+        self, discount: Discount | None, approve: Approver = _always
+    ) -> PricedCart:
+        """Put (or remove) a discount on the whole order, shared over the lines."""
+        cart = self.cart
+        if cart.is_empty:
+            raise DomainError("The cart is empty: scan an item first.")
+        before = cart.order_discount
+        return self._try_change(
+            lambda: setattr(cart, "order_discount", discount),
+            lambda: setattr(cart, "order_discount", before),
+            approve,
+        )
+
+    def override_price(
+        self, line_id: str, unit_price_minor: int, reason: str, approve: Approver = _always
+    ) -> PricedCart:
+        """Set a line's unit price with a reason; always a sensitive action (approval)."""
+        cart = self.cart
+        line = cart.line(line_id)
+        override = PriceOverride(line_id, unit_price_minor, reason)
+        detail = (
+            f"{line.item.name}: {Money(line.item.unit_price_minor, cart.currency)} -> "
+            f"{Money(unit_price_minor, cart.currency)} ({reason})"
+        )
+        if not approve(Action.PRICE_OVERRIDE, detail):
+            raise DomainError("The price change was not approved; the price is unchanged.")
+        before = cart.overrides.get(line_id)
+        cart.overrides[line_id] = override
+        try:
+            return self.price()
+        except DomainError:
+            self._restore_override(line_id, before)
+            raise
+
+    def _restore_override(self, line_id: str, before: PriceOverride | None) -> None:
+        if before is None:
+            self.cart.overrides.pop(line_id, None)
+        else:
+            self.cart.overrides[line_id] = before
+
+    def _try_change(self, apply, undo, approve: Approver) -> PricedCart:
+        before = {n.line_id for n in self.price().approvals if n.kind == "large_discount"}
+        apply()
+        try:
+            priced = self.price()
+        except DomainError:
+            undo()
+            raise
+        new = [n for n in priced.approvals if n.kind == "large_discount"]
+        fresh = [n for n in new if n.line_id not in before or n.line_id is None]
+        if fresh and not approve(Action.DISCOUNT_OVER_LIMIT, fresh[0].message):
+            undo()
+            raise DomainError(
+                f"A discount above {self.checkout_settings.max_discount_percent} % needs a "
+                "manager's approval; the discount was not applied."
+            )
+        return priced
+
+    # -- tenders ----------------------------------------------------------------------------
+
+    def new_tender(self, priced: PricedCart | None = None) -> SplitTender:
+        """A split tender for the current cart's total, with the store's cash rounding."""
+        if self.cart.is_empty:
+            raise DomainError("The cart is empty: scan an item first.")
+        priced = priced or self.price()
+        return SplitTender(
+            priced.total, cash_increment_minor=self.checkout_settings.cash_increment_minor
+        )
+
+    def voucher_balance(self, code: str) -> Money:
+        """The balance of a gift voucher.
+
+        Raises:
+            PaymentError: no such voucher, or it is empty.
+        """
+        balance = self.vouchers.balance(code) if self.vouchers is not None else None
+        if balance is None:
+            raise PaymentError(f"No gift voucher has code {code}: check the code.")
+        if balance.amount_minor <= 0:
+            raise PaymentError(f"Voucher {code} has nothing left on it.")
+        return balance
 
     def pay_cash(self, tendered: Money) -> Sale:
         """Take cash, store the sale (numbered, journaled, queued for the cloud), start anew.
@@ -109,23 +310,59 @@ class CheckoutService:
         """
         if self.cart.is_empty:
             raise DomainError("The cart is empty: scan an item first.")
-        return self.complete_sale((pay_cash(self.totals().total, tendered),))
+        priced = self.price()
+        split = self.new_tender(priced)
+        due = Money(split.cash_due_minor, split.currency)
+        if tendered < due:
+            raise PaymentError(
+                f"Cash tendered is {due - tendered} short of the total; take more cash."
+            )
+        split.add_cash(tendered)
+        return self.complete_split(split, priced=priced)
+
+    def complete_split(self, split: SplitTender, *, priced: PricedCart | None = None) -> Sale:
+        """Store the current cart paid by a settled split tender."""
+        if not split.is_settled:
+            raise PaymentError("The sale is not paid in full yet: take the rest.")
+        return self.complete_sale(
+            split.payments(), priced=priced, rounding_minor=split.rounding_minor
+        )
 
     def complete_sale(
-        self, payments: tuple[Payment, ...], *, cart: Cart | None = None, within=None
+        self,
+        payments: tuple[Payment, ...],
+        *,
+        cart: Cart | None = None,
+        within=None,
+        priced: PricedCart | None = None,
+        rounding_minor: int = 0,
     ) -> Sale:
         """Store ``cart`` (default: the current one) paid by ``payments``; ``within`` runs in
-        the sale's transaction. The current cart is emptied only when it was the one sold."""
+        the sale's transaction, as do voucher redemptions. The current cart is emptied only
+        when it was the one sold."""
         sold = cart or self.cart
+        now = self._clock.now()
         sale = sale_from_cart(
             sold,
             payments,
             terminal_id=self.settings.terminal_id,
-            completed_at=self._clock.now(),
+            completed_at=now,
             cashier=self.cashier,
             shift_id=self.shift_id,
+            priced=priced or self.price(sold),
+            rounding_minor=rounding_minor,
         )
-        stored = self._sales.save_completed(sale, within=within)
+        vouchers = [p for p in payments if p.tender == VOUCHER]
+        if vouchers and self.vouchers is None:
+            raise PaymentError("This till has no voucher store: take another tender.")
+
+        def in_transaction(db, stored: Sale) -> None:
+            for p in vouchers:
+                self.vouchers.redeem(p.reference or "", p.amount.amount_minor, now)
+            if within is not None:
+                within(db, stored)
+
+        stored = self._sales.save_completed(sale, within=in_transaction)
         if sold is self.cart:
             self.cart = self._new_cart()
         return stored

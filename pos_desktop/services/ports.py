@@ -30,6 +30,8 @@ class ReceiptPrinterPort(Protocol):
 
     def print_job(self, job: PrintJob) -> None: ...
 
+    def kick_drawer(self, pin: int, on_ms: int, off_ms: int) -> None: ...
+
 
 class NoPrinter:
     """Used when no printer is configured: printing reports that clearly."""
@@ -38,3 +40,6 @@ class NoPrinter:
 
     def print_job(self, job: PrintJob) -> None:
         raise RuntimeError("No receipt printer is configured; add one in the till's config.")
+
+    def kick_drawer(self, pin: int, on_ms: int, off_ms: int) -> None:
+        raise RuntimeError("No printer is configured, so the drawer cannot be opened.")

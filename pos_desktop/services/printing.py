@@ -7,21 +7,25 @@ whether to reprint. Nothing is printed twice by itself.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
 from peewee import SqliteDatabase
 
+from hardware.base import DeviceState, DeviceStatus
 from hardware.receipt import DrawerPulse, PrintJob
 from pos_desktop.domain.ids import new_id
 from pos_desktop.domain.sale import Sale
 from pos_desktop.storage.codec import utc_text
 
 from .ports import Clock, ReceiptPrinterPort
+from .print_documents import as_copy, job_from_json, job_to_json
 from .receipts import ReceiptBuilder
 
 log = logging.getLogger(__name__)
+DRAWER_EXPIRY_S = 10.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,7 +42,7 @@ class DrawerSettings:
 @dataclass(frozen=True, slots=True)
 class PrintOutcome:
     job_id: str
-    status: str  # printed | unknown
+    status: str  # printed | failed (nothing was sent) | unknown (may be half printed)
     drawer_opened: bool
     error: str | None = None
 
@@ -59,6 +63,7 @@ class PrintingService:
         self._builder = builder
         self._clock = clock
         self.drawer = drawer or DrawerSettings()
+        self.columns = builder.columns
         self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="printer")
 
     def print_sale(
@@ -70,19 +75,126 @@ class PrintingService:
         job = self._builder.sale_receipt(sale, drawer=self.drawer.pulse() if open_drawer else None)
         return self._submit(job, "receipt", sale.sale_id, open_drawer, on_done)
 
+    def print_document(
+        self, job: PrintJob, kind: str, on_done: Callable[[PrintOutcome], None] | None = None
+    ) -> Future[PrintOutcome]:
+        """Print any prepared job (X/Z reports, ...), recorded like a receipt."""
+        return self._submit(job, kind, None, False, on_done)
+
     def print_test_page(
         self, on_done: Callable[[PrintOutcome], None] | None = None
     ) -> Future[PrintOutcome]:
         return self._submit(self._builder.test_page(), "test", None, False, on_done)
 
-    def _submit(self, job, kind, sale_id, open_drawer, on_done) -> Future[PrintOutcome]:
+    def reprint(
+        self, job_id: str | None = None, on_done: Callable[[PrintOutcome], None] | None = None
+    ) -> Future[PrintOutcome]:
+        """Print a stored receipt again, marked COPY and without opening the drawer.
+
+        Args:
+            job_id: the job to copy; default the last customer receipt.
+
+        Raises:
+            LookupError: when there is nothing to reprint.
+        """
+        row = self._db.execute_sql(
+            "SELECT id, sale_id, document FROM print_job WHERE document IS NOT NULL AND "
+            + ("id = ?" if job_id else "kind = 'receipt' ORDER BY created_at DESC LIMIT 1"),
+            (job_id,) if job_id else (),
+        ).fetchone()
+        if row is None:
+            raise LookupError("There is no receipt to reprint yet.")
+        original_id, sale_id, document = row
+        with self._db.atomic():
+            self._db.execute_sql(
+                "UPDATE print_job SET decided = 'reprinted' WHERE id = ? "
+                "AND status IN ('unknown', 'failed')",
+                (original_id,),
+            )
+        copy = as_copy(job_from_json(document))
+        return self._submit(copy, "reprint", sale_id, False, on_done, copy_of=original_id)
+
+    def mark_printed_ok(self, job_id: str) -> None:
+        """The cashier saw the receipt come out: no reprint is needed."""
+        with self._db.atomic():
+            self._db.execute_sql(
+                "UPDATE print_job SET decided = 'printed_ok' WHERE id = ?", (job_id,)
+            )
+
+    def undecided_jobs(self) -> list[tuple[str, str | None, str | None]]:
+        """Jobs whose paper state is unknown and the cashier has not answered (id, sale, error)."""
+        return self._db.execute_sql(
+            "SELECT id, sale_id, error FROM print_job WHERE status IN ('unknown', 'failed') "
+            "AND decided IS NULL "
+            "AND kind IN ('receipt', 'reprint') ORDER BY created_at"
+        ).fetchall()
+
+    def open_drawer(
+        self, reason: str, *, on_done: Callable[[str], None] | None = None
+    ) -> Future[str]:
+        """Kick the drawer (no-sale, test, calibration); recorded with its reason.
+
+        A kick still queued after DRAWER_EXPIRY_S (the printer was busy or away) is dropped and
+        recorded as ``expired``: a drawer must never spring open minutes later.
+        """
+        queued_at = time.monotonic()
+        event_id = new_id()
+        with self._db.atomic():
+            self._db.execute_sql(
+                "INSERT INTO drawer_event (id, reason, status, created_at) "
+                "VALUES (?, ?, 'queued', ?)",
+                (event_id, reason, utc_text(self._clock.now())),
+            )
+
+        def kick() -> str:
+            error = None
+            if time.monotonic() - queued_at > DRAWER_EXPIRY_S:
+                status = "expired"
+            else:
+                try:
+                    pulse = self.drawer.pulse()
+                    self._printer.kick_drawer(pulse.pin, pulse.on_ms, pulse.off_ms)
+                    status = "sent"
+                except Exception as err:  # any driver failure: not opened
+                    status, error = "failed", str(err) or type(err).__name__
+            with self._db.atomic():
+                self._db.execute_sql(
+                    "UPDATE drawer_event SET status = ?, error = ? WHERE id = ?",
+                    (status, error, event_id),
+                )
+            return status if error is None else f"{status}: {error}"
+
+        future = self._thread.submit(kick)
+        if on_done is not None:
+            future.add_done_callback(lambda f: on_done(f.result()))
+        return future
+
+    def check_status(
+        self, on_done: Callable[[DeviceStatus], None] | None = None
+    ) -> Future[DeviceStatus]:
+        """Ask the printer for its status on the printer's own thread (never blocks the GUI)."""
+        reader = getattr(self._printer, "read_status", None)
+
+        def read() -> DeviceStatus:
+            if reader is None:
+                return DeviceStatus(DeviceState.DISCONNECTED, frozenset(), "no printer configured")
+            return reader()
+
+        future = self._thread.submit(read)
+        if on_done is not None:
+            future.add_done_callback(lambda f: on_done(f.result()))
+        return future
+
+    def _submit(
+        self, job, kind, sale_id, open_drawer, on_done, copy_of: str | None = None
+    ) -> Future[PrintOutcome]:
         job_id = new_id()
         now = utc_text(self._clock.now())
         with self._db.atomic():
             self._db.execute_sql(
-                "INSERT INTO print_job (id, kind, sale_id, status, created_at) "
-                "VALUES (?, ?, ?, 'pending', ?)",
-                (job_id, kind, sale_id, now),
+                "INSERT INTO print_job (id, kind, sale_id, status, created_at, document, copy_of) "
+                "VALUES (?, ?, ?, 'pending', ?, ?, ?)",
+                (job_id, kind, sale_id, now, job_to_json(job), copy_of),
             )
         future = self._thread.submit(self._run, job_id, job, sale_id, open_drawer)
         if on_done is not None:
@@ -94,8 +206,9 @@ class PrintingService:
         try:
             self._printer.print_job(job)
             status = "printed"
-        except Exception as err:  # any driver failure: the paper state is unknown
-            status, error = "unknown", str(err) or type(err).__name__
+        except Exception as err:  # paper state unknown, unless the driver sent nothing at all
+            status = "failed" if getattr(err, "sent", True) is False else "unknown"
+            error = str(err) or type(err).__name__
             log.warning("print job %s failed: %s", job_id, error)
         now = utc_text(self._clock.now())
         with self._db.atomic():

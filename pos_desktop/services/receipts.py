@@ -11,7 +11,7 @@ from pos_desktop.domain.store import StoreSettings
 
 from .formatting import local_time_text, money_text, quantity_text
 
-TENDER_LABELS = {"cash": "Cash", "card": "Card"}
+TENDER_LABELS = {"cash": "Cash", "card": "Card", "voucher": "Gift voucher", "exchange": "Exchange"}
 
 
 def receipt_code(terminal_id: str, receipt_number: int) -> str:
@@ -37,8 +37,15 @@ class ReceiptBuilder:
     def _money(self, minor: int, currency: str) -> str:
         return money_text(Money(minor, currency), self.settings.locale)
 
-    def sale_receipt(self, sale: Sale, *, drawer: DrawerPulse | None = None) -> PrintJob:
-        """The customer receipt; ``drawer`` puts a kick first so the drawer opens while printing."""
+    def sale_receipt(
+        self, sale: Sale, *, drawer: DrawerPulse | None = None, gift: bool = False
+    ) -> PrintJob:
+        """The customer receipt; ``drawer`` puts a kick first so the drawer opens while printing.
+
+        ``gift``: a gift receipt: items and quantities, no prices, tenders or tax.
+        """
+        if gift:
+            return self.gift_receipt(sale)
         s, w, cur = self.settings, self.columns, sale.currency
         blocks: list[PrintBlock] = []
         if drawer is not None:
@@ -64,14 +71,12 @@ class ReceiptBuilder:
         )
         blocks.append(rule)
         for ln in sale.lines:
-            amount = self._money(ln.amount_minor, cur)
-            blocks.append(TextLine(columns_line(ln.name, f"{amount} {ln.tax_code}", w)))
-            if ln.quantity != Decimal(1):
-                unit = self._money(ln.unit_price_minor, cur)
-                per = "/kg" if ln.sold_by_weight else ""
-                qty = quantity_text(ln.quantity, s.locale) + (" kg" if ln.sold_by_weight else "")
-                blocks.append(TextLine(f"  {qty} x {unit}{per}"))
+            blocks.extend(self._line_blocks(ln, cur))
         blocks.append(rule)
+        if sale.savings_minor:
+            blocks.append(
+                TextLine(columns_line("You saved", self._money(sale.savings_minor, cur), w))
+            )
         blocks.append(
             TextLine(columns_line("Subtotal (net)", self._money(sale.subtotal_minor, cur), w))
         )
@@ -83,8 +88,19 @@ class ReceiptBuilder:
                 double=True,
             )
         )
+        if sale.rounding_minor:
+            blocks.append(
+                TextLine(columns_line("Cash rounding", self._money(sale.rounding_minor, cur), w))
+            )
+            blocks.append(
+                TextLine(
+                    columns_line(
+                        "To pay", self._money(sale.total_minor + sale.rounding_minor, cur), w
+                    )
+                )
+            )
         for p in sale.payments:
-            label = TENDER_LABELS.get(p.tender, p.tender.title())
+            label = TENDER_LABELS.get(p.tender, p.tender)
             blocks.append(
                 TextLine(columns_line(label, self._money(p.tendered.amount_minor, cur), w))
             )
@@ -112,6 +128,110 @@ class ReceiptBuilder:
             blocks.append(TextLine(part, align="center"))
         blocks.append(Feed(1))
         blocks.append(Cut())
+        return PrintJob(blocks=tuple(blocks), columns=w)
+
+    def _line_blocks(self, ln, cur: str) -> list[PrintBlock]:
+        """The line, its quantity x unit price, then each promotion and discount it got."""
+        s, w = self.settings, self.columns
+        regular = ln.regular_minor if ln.regular_minor is not None else ln.amount_minor
+        blocks: list[PrintBlock] = [
+            TextLine(columns_line(ln.name, f"{self._money(regular, cur)} {ln.tax_code}", w))
+        ]
+        if ln.quantity != Decimal(1):
+            unit = self._money(ln.unit_price_minor, cur)
+            per = "/kg" if ln.sold_by_weight else ""
+            qty = quantity_text(ln.quantity, s.locale) + (" kg" if ln.sold_by_weight else "")
+            blocks.append(TextLine(f"  {qty} x {unit}{per}"))
+        if ln.override_reason:
+            blocks.append(TextLine(f"  Price changed: {ln.override_reason}"[:w]))
+        for promo in ln.promotions:
+            blocks.append(
+                TextLine(
+                    columns_line(f"  {promo.name}", "-" + self._money(promo.savings_minor, cur), w)
+                )
+            )
+        if ln.line_discount_minor:
+            blocks.append(
+                TextLine(
+                    columns_line("  Discount", "-" + self._money(ln.line_discount_minor, cur), w)
+                )
+            )
+        if ln.order_discount_minor:
+            blocks.append(
+                TextLine(
+                    columns_line(
+                        "  Order discount", "-" + self._money(ln.order_discount_minor, cur), w
+                    )
+                )
+            )
+        return blocks
+
+    def _header(self, title: str, number: int | None, moment, cashier: str | None) -> list:
+        s, w = self.settings, self.columns
+        blocks: list[PrintBlock] = [TextLine(s.name, align="center", bold=True, double=True)]
+        for text in (s.address, s.receipt_header):
+            for part in filter(None, (text or "").splitlines()):
+                blocks.append(TextLine(part, align="center"))
+        blocks.append(TextLine("-" * w))
+        blocks.append(TextLine(title, align="center", bold=True))
+        blocks.append(TextLine(columns_line(f"Receipt {number}", local_time_text(moment), w)))
+        blocks.append(
+            TextLine(f"Terminal {s.terminal_id}" + (f"  Cashier {cashier}" if cashier else ""))
+        )
+        blocks.append(TextLine("-" * w))
+        return blocks
+
+    def gift_receipt(self, sale: Sale) -> PrintJob:
+        """Items and quantities only: no prices, no tenders, no tax."""
+        w = self.columns
+        blocks = self._header("GIFT RECEIPT", sale.receipt_number, sale.completed_at, None)
+        for ln in sale.lines:
+            qty = quantity_text(ln.quantity, self.settings.locale)
+            qty += " kg" if ln.sold_by_weight else ""
+            blocks.append(TextLine(columns_line(ln.name, qty, w)))
+        blocks.append(TextLine("-" * w))
+        blocks.append(TextLine("Exchange within 30 days with this receipt.", align="center"))
+        blocks.append(Barcode(receipt_code(sale.terminal_id, sale.receipt_number or 0)))
+        blocks.extend([Feed(1), Cut()])
+        return PrintJob(blocks=tuple(blocks), columns=w)
+
+    def refund_receipt(self, stored, *, drawer: DrawerPulse | None = None) -> PrintJob:
+        """The refund slip: lines returned, every tender paid back, rounding, its own number."""
+        w, cur, r = self.columns, stored.currency, stored.refund
+        blocks: list[PrintBlock] = [drawer] if drawer is not None else []
+        title = {"exchange": "EXCHANGE", "no_receipt": "RETURN WITHOUT RECEIPT"}.get(
+            stored.kind, "REFUND"
+        )
+        blocks += self._header(title, stored.receipt_number, stored.completed_at, stored.cashier)
+        if stored.original_receipt_number:
+            blocks.append(TextLine(f"Original receipt {stored.original_receipt_number}"))
+        for ln in r.lines:
+            name = stored.names.get(ln.line_id, "Item")
+            qty = quantity_text(ln.quantity, self.settings.locale)
+            blocks.append(
+                TextLine(columns_line(f"{qty} x {name}", "-" + self._money(ln.gross_minor, cur), w))
+            )
+        blocks.append(TextLine("-" * w))
+        blocks.append(TextLine(columns_line("Tax included", self._money(r.tax_minor, cur), w)))
+        if r.rounding_minor:
+            blocks.append(
+                TextLine(columns_line("Cash rounding", self._money(r.rounding_minor, cur), w))
+            )
+        blocks.append(
+            TextLine(
+                columns_line("REFUND", f"{cur} {self._money(r.payout_minor, cur)}", w // 2),
+                bold=True,
+                double=True,
+            )
+        )
+        for t in r.tenders:
+            label = TENDER_LABELS.get(t.kind, t.name)
+            blocks.append(
+                TextLine(columns_line(f"Back to {label}", self._money(t.amount_minor, cur), w))
+            )
+        blocks.append(TextLine("-" * w))
+        blocks.append(Barcode(receipt_code(stored.terminal_id, stored.receipt_number)))
+        blocks.extend([Feed(1), Cut()])
         return PrintJob(blocks=tuple(blocks), columns=w)
 
     def _tax_row(self, code: str, rate: str, net: str, tax: str, gross: str) -> str:

@@ -5,14 +5,19 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from peewee import SqliteDatabase
 
-from pos_desktop.domain.sale import Sale
+from pos_desktop.domain.money import Money
+from pos_desktop.domain.payment import Payment
+from pos_desktop.domain.pricing import AppliedPromotion
+from pos_desktop.domain.sale import Sale, SaleLine
+from pos_desktop.domain.tax import TaxSummaryRow
 
 from . import journal, outbox
-from .codec import utc_text
+from .codec import parse_utc, utc_text
 
 SALE_COMPLETED = "sale.completed"
 
@@ -28,6 +33,8 @@ def sale_payload(sale: Sale) -> dict[str, Any]:
         "subtotal_minor": sale.subtotal_minor,
         "tax_minor": sale.tax_minor,
         "total_minor": sale.total_minor,
+        "rounding_minor": sale.rounding_minor,
+        "savings_minor": sale.savings_minor,
         "completed_at": utc_text(sale.completed_at),
         "cashier": sale.cashier,
         "shift_id": sale.shift_id,
@@ -45,6 +52,13 @@ def sale_payload(sale: Sale) -> dict[str, Any]:
                 "tax_minor": ln.tax_minor,
                 "tax_code": ln.tax_code,
                 "tax_percent": str(ln.tax_percent),
+                "sold_by_weight": ln.sold_by_weight,
+                "regular_minor": ln.regular_minor,
+                "promotion_minor": ln.promotion_minor,
+                "line_discount_minor": ln.line_discount_minor,
+                "order_discount_minor": ln.order_discount_minor,
+                "promotions": [list(a) for a in ln.promotions],
+                "override_reason": ln.override_reason,
             }
             for ln in sale.lines
         ],
@@ -77,6 +91,11 @@ class SalesRepository:
     def __init__(self, db: SqliteDatabase) -> None:
         self._db = db
 
+    @property
+    def db(self) -> SqliteDatabase:
+        """The sales db (the checkout reads promotions, vouchers and settings from it)."""
+        return self._db
+
     def save_completed(
         self, sale: Sale, within: Callable[[SqliteDatabase, Sale], None] | None = None
     ) -> Sale:
@@ -105,7 +124,8 @@ class SalesRepository:
             db.execute_sql(
                 "INSERT INTO sale (id, terminal_id, receipt_number, currency, subtotal_minor, "
                 "tax_minor, total_minor, prices_include_tax, status, cashier, completed_at, "
-                "shift_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'completed', ?, ?, ?)",
+                "shift_id, rounding_minor, savings_minor) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'completed', ?, ?, ?, ?, ?)",
                 (
                     sale.sale_id,
                     sale.terminal_id,
@@ -118,13 +138,17 @@ class SalesRepository:
                     sale.cashier,
                     stamp,
                     sale.shift_id,
+                    sale.rounding_minor,
+                    sale.savings_minor,
                 ),
             )
             conn = db.connection()
             conn.executemany(
                 "INSERT INTO sale_line (id, sale_id, position, product_id, sku, gtin, name, "
                 "quantity, unit_price_minor, amount_minor, net_minor, tax_minor, tax_code, "
-                "tax_percent) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "tax_percent, regular_minor, promotion_minor, discount_minor, "
+                "order_discount_minor, promotions, override_reason) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     (
                         ln.line_id,
@@ -141,6 +165,12 @@ class SalesRepository:
                         ln.tax_minor,
                         ln.tax_code,
                         str(ln.tax_percent),
+                        ln.regular_minor,
+                        ln.promotion_minor,
+                        ln.discount_minor,
+                        ln.order_discount_minor,
+                        json.dumps([list(a) for a in ln.promotions]),
+                        ln.override_reason,
                     )
                     for pos, ln in enumerate(sale.lines, start=1)
                 ],
@@ -197,3 +227,87 @@ class SalesRepository:
             "SELECT body FROM journal WHERE object_id = ? AND type = ?", (sale_id, SALE_COMPLETED)
         ).fetchone()
         return json.loads(row[0]) if row else None
+
+    def find_by_receipt(self, terminal_id: str, receipt_number: int) -> Sale | None:
+        """The stored sale with that receipt number on that terminal, rebuilt from its journal
+        record (exactly what was printed), or None."""
+        row = self._db.execute_sql(
+            "SELECT id FROM sale WHERE terminal_id = ? AND receipt_number = ? "
+            "AND status = 'completed'",
+            (terminal_id, receipt_number),
+        ).fetchone()
+        return self.load(row[0]) if row else None
+
+    def load(self, sale_id: str) -> Sale | None:
+        data = self.payload(sale_id)
+        return sale_from_payload(data) if data else None
+
+
+def sale_from_payload(data: dict[str, Any]) -> Sale:
+    """Rebuild a :class:`Sale` from its ``sale.completed`` payload (journal or wire)."""
+    cur = data["currency"]
+    lines = tuple(
+        SaleLine(
+            line_id=ln["line_id"],
+            product_id=ln["product_id"],
+            sku=ln["sku"],
+            gtin=ln.get("gtin"),
+            name=ln["name"],
+            quantity=Decimal(ln["quantity"]),
+            unit_price_minor=ln["unit_price_minor"],
+            amount_minor=ln["line_total_minor"],
+            net_minor=ln["net_minor"],
+            tax_minor=ln["tax_minor"],
+            tax_code=ln["tax_code"],
+            tax_percent=Decimal(ln["tax_percent"]),
+            sold_by_weight=bool(ln.get("sold_by_weight", False)),
+            regular_minor=ln.get("regular_minor"),
+            promotion_minor=ln.get("promotion_minor", 0),
+            line_discount_minor=ln.get("line_discount_minor", 0),
+            order_discount_minor=ln.get("order_discount_minor", 0),
+            promotions=tuple(AppliedPromotion(*a) for a in ln.get("promotions", ())),
+            override_reason=ln.get("override_reason"),
+        )
+        for ln in data["lines"]
+    )
+    payments = tuple(
+        Payment(
+            tender=p["tender"],
+            amount=Money(p["amount_minor"], cur),
+            tendered=Money(p["tendered_minor"], cur),
+            change=Money(p["change_minor"], cur),
+            payment_id=p["payment_id"],
+            reference=p.get("reference"),
+        )
+        for p in data["payments"]
+    )
+    return Sale(
+        sale_id=data["sale_id"],
+        terminal_id=data["terminal_id"],
+        currency=cur,
+        prices_include_tax=data["prices_include_tax"],
+        lines=lines,
+        payments=payments,
+        subtotal_minor=data["subtotal_minor"],
+        tax_minor=data["tax_minor"],
+        total_minor=data["total_minor"],
+        tax_summary=_tax_summary(lines, data["prices_include_tax"]),
+        completed_at=parse_utc(data["completed_at"]),
+        cashier=data.get("cashier"),
+        shift_id=data.get("shift_id"),
+        receipt_number=data.get("receipt_number"),
+        rounding_minor=data.get("rounding_minor", 0),
+        savings_minor=data.get("savings_minor", 0),
+    )
+
+
+def _tax_summary(lines: tuple[SaleLine, ...], prices_include_tax: bool) -> tuple:
+    acc: dict[str, list] = {}
+    for ln in lines:
+        row = acc.setdefault(ln.tax_code, [ln.tax_percent, 0, 0])
+        row[1] += ln.net_minor
+        row[2] += ln.tax_minor
+    return tuple(
+        TaxSummaryRow(code, code, pct, net, tax, net + tax)
+        for code, (pct, net, tax) in sorted(acc.items())
+    )

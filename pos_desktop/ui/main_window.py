@@ -1,16 +1,22 @@
-"""The till's main window: checkout in the middle, device state along the bottom."""
+"""The till's main window: checkout in the middle, device state along the bottom, the Till menu
+for everything that is not ringing up a sale."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QMainWindow, QWidget
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QMainWindow, QMessageBox, QWidget
 
 from pos_desktop.container import Container
 
 from .device_bridge import DeviceBridge
+from .tasks import TaskRunner
 from .views.card_payment_dialog import UnresolvedPaymentDialog
 from .views.checkout_view import CheckoutView
+from .views.devices_dialog import DevicesDialog, describe
 from .widgets.receipt_preview import ReceiptPreview
+
+STATUS_POLL_MS = 15_000
 
 
 class MainWindow(QMainWindow):
@@ -18,6 +24,9 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.container = container
         self.bridge = bridge
+        self.tasks = TaskRunner(self)
+        self.devices_dialog: DevicesDialog | None = None
+        self.staff = None  # ui.staff_session.StaffSession, attached by qt_app
         settings = container.settings
         self.setWindowTitle(
             f"{settings.name} - till {settings.terminal_id}" + ("  [DEMO]" if demo else "")
@@ -34,21 +43,141 @@ class MainWindow(QMainWindow):
             layout.addWidget(self.receipt_preview, 2)
             bridge.printer_bytes_received.connect(self.receipt_preview.show_job)
         self.setCentralWidget(central)
+        self._build_menu()
 
         terminal = "none" if container.config.terminal is None else "ready"
         self.terminal_chip = self._chip(f"Card terminal: {terminal}")
-        self.printer_chip = self._chip(
-            "Printer: " + ("none" if container.config.printer is None else "ready")
-        )
+        no_printer = container.config.printer is None
+        self.printer_chip = self._chip("Printer: none" if no_printer else "Printer: ...")
         self.sales_chip = self._chip("")
-        self.statusBar().addPermanentWidget(self.terminal_chip)
-        self.statusBar().addPermanentWidget(self.printer_chip)
-        self.statusBar().addPermanentWidget(self.sales_chip)
+        self.cashier_chip = self._chip("Nobody logged in")
+        self.shift_chip = self._chip("No shift open")
+        for chip in (
+            self.cashier_chip,
+            self.shift_chip,
+            self.terminal_chip,
+            self.printer_chip,
+            self.sales_chip,
+        ):
+            self.statusBar().addPermanentWidget(chip)
         self._update_sales_chip()
 
         self.checkout_view.sale_completed.connect(self.on_checkout_sale_completed)
         bridge.print_finished.connect(self.on_printer_print_finished)
+        bridge.printer_status_changed.connect(self.on_printer_status_changed)
+        bridge.scanned.connect(self.on_scanner_scanned)
+        self.status_timer = QTimer(self)
+        self.status_timer.timeout.connect(self.poll_printer_status)
+        if not no_printer:
+            self.status_timer.start(STATUS_POLL_MS)
+            QTimer.singleShot(0, self.poll_printer_status)
         self.checkout_view.entry.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _build_menu(self) -> None:
+        menu = self.menuBar().addMenu("&Till")
+        for text, shortcut, slot in (
+            ("&Reprint last receipt", "Ctrl+P", self.on_reprint_triggered),
+            ("&Devices...", "Ctrl+D", self.on_devices_triggered),
+        ):
+            action = QAction(text, self)
+            action.setShortcut(QKeySequence(shortcut))
+            action.triggered.connect(slot)
+            menu.addAction(action)
+            self.addAction(action)  # the shortcut works with the menu closed
+        self.till_menu = menu
+
+    def _chip(self, text: str) -> QLabel:
+        chip = QLabel(text)
+        chip.setObjectName("statusChip")
+        return chip
+
+    def _set_chip(self, chip: QLabel, text: str, state: str) -> None:
+        chip.setText(text)
+        chip.setProperty("state", state)
+        chip.style().unpolish(chip)
+        chip.style().polish(chip)
+
+    def set_cashier_text(self, text: str) -> None:
+        self.cashier_chip.setText(text)
+
+    def set_shift_text(self, text: str, *, ok: bool) -> None:
+        self._set_chip(self.shift_chip, text, "ok" if ok else "warn")
+
+    def _update_sales_chip(self) -> None:
+        self.sales_chip.setText(f"Sales saved: {self.container.sales.count()}")
+
+    # -- scanners ------------------------------------------------------------------------------
+
+    def on_scanner_scanned(self, code: str) -> None:
+        """Every scanner (wedge or serial) lands here; a Devices test may claim the scan."""
+        if self.devices_dialog is not None and self.devices_dialog.on_scanner_scanned(code):
+            return
+        if self.staff is not None and self.staff.locked:
+            return  # nothing is rung up behind a locked screen
+        self.checkout_view.on_scanner_scanned(code)
+
+    # -- printing ------------------------------------------------------------------------------
+
+    def on_checkout_sale_completed(self, sale) -> None:
+        self._update_sales_chip()
+        self.container.printing.print_sale(sale, on_done=self.bridge.on_print_done)
+
+    def on_printer_print_finished(self, outcome) -> None:
+        view = self.checkout_view
+        if outcome.status == "printed":
+            self._set_chip(self.printer_chip, "Printer: ready", "ok")
+            text = view.message.text()
+            if text.endswith("Printing receipt..."):
+                view.show_message(text.replace("Printing receipt...", "Receipt printed."))
+            return
+        self._set_chip(self.printer_chip, "Printer: problem", "error")
+        view.show_message(
+            f"The sale is saved, but the receipt may not have printed: {outcome.error}",
+            error=True,
+        )
+        self.ask_about_unknown_receipts()
+
+    def ask_about_unknown_receipts(self) -> None:
+        """Nothing reprints by itself: the cashier looks at the printer and decides."""
+        printing = self.container.printing
+        for job_id, _sale_id, error in printing.undecided_jobs():
+            box = QMessageBox(self)
+            box.setWindowTitle("Receipt may not have printed")
+            box.setText(
+                f"The printer failed during a receipt ({error}).\n\nFix the printer (paper, "
+                "cover, cable), then: did a complete receipt come out?"
+            )
+            reprint = box.addButton("No: reprint a copy", QMessageBox.ButtonRole.AcceptRole)
+            box.addButton("Yes, it printed", QMessageBox.ButtonRole.RejectRole)
+            box.exec()
+            if box.clickedButton() is reprint:
+                printing.reprint(job_id, on_done=self.bridge.on_print_done)
+            else:
+                printing.mark_printed_ok(job_id)
+
+    def on_reprint_triggered(self) -> None:
+        try:
+            self.container.printing.reprint(on_done=self.bridge.on_print_done)
+        except LookupError as err:
+            self.checkout_view.show_message(str(err), error=True)
+            return
+        self.checkout_view.show_message("Reprinting the last receipt (marked COPY)...")
+
+    def poll_printer_status(self) -> None:
+        self.container.printing.check_status(self.bridge.on_printer_status)
+
+    def on_printer_status_changed(self, status) -> None:
+        state = {"ready": "ok", "warning": "warn"}.get(str(status.state), "error")
+        self._set_chip(self.printer_chip, f"Printer: {describe(status)}", state)
+
+    # -- other screens -------------------------------------------------------------------------
+
+    def on_devices_triggered(self) -> None:
+        self.devices_dialog = DevicesDialog(self.container, self.tasks, self)
+        try:
+            self.devices_dialog.exec()
+        finally:
+            self.devices_dialog = None
 
     def resolve_unfinished_card_payments(self) -> None:
         """Put every card payment with an unknown outcome in front of the cashier."""
@@ -63,37 +192,3 @@ class MainWindow(QMainWindow):
             elif settlement is not None:
                 self.checkout_view.show_message(settlement.message)
         self.checkout_view.refresh()
-
-    def _chip(self, text: str) -> QLabel:
-        chip = QLabel(text)
-        chip.setObjectName("statusChip")
-        return chip
-
-    def _set_chip(self, chip: QLabel, text: str, state: str) -> None:
-        chip.setText(text)
-        chip.setProperty("state", state)
-        chip.style().unpolish(chip)
-        chip.style().polish(chip)
-
-    def _update_sales_chip(self) -> None:
-        self.sales_chip.setText(f"Sales saved: {self.container.sales.count()}")
-
-    def on_checkout_sale_completed(self, sale) -> None:
-        self._update_sales_chip()
-        self.container.printing.print_sale(sale, on_done=self.bridge.on_print_done)
-
-    def on_printer_print_finished(self, outcome) -> None:
-        view = self.checkout_view
-        if outcome.status == "printed":
-            self._set_chip(self.printer_chip, "Printer: ready", "ok")
-            if view.message.text().endswith("Printing receipt..."):
-                view.show_message(
-                    view.message.text().replace("Printing receipt...", "Receipt printed.")
-                )
-        else:
-            self._set_chip(self.printer_chip, "Printer: problem", "error")
-            view.show_message(
-                f"The sale is saved, but the receipt may not have printed: {outcome.error}. "
-                "Check the printer (paper, cover, cable), then reprint if needed.",
-                error=True,
-            )

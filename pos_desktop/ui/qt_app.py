@@ -12,6 +12,7 @@ from pos_desktop.container import Container
 
 from .device_bridge import DeviceBridge
 from .main_window import MainWindow
+from .staff_session import StaffSession
 from .theme import STYLE
 from .wedge_filter import WedgeScannerFilter
 
@@ -27,7 +28,11 @@ def build_window(container: Container, config: TillConfig, app: QApplication, *,
         **({"clock": clock} if clock else {}),
     )
     wedge.install(app)
-    wedge.scanned.connect(window.checkout_view.on_scanner_scanned)
+    wedge.scanned.connect(bridge.scanned)
+    serial = container.extras.get("serial_scanner")
+    if serial is not None:
+        serial.on_scan = bridge.on_serial_scan
+    window.staff = StaffSession(window, demo=config.demo)
     simulator = container.extras.get("printer_simulator")
     if simulator is not None:
         simulator.on_job = bridge.on_simulated_job
@@ -54,6 +59,7 @@ def run_qt(
     window.raise_()
     window.activateWindow()  # F-key shortcuts need an active window (also without a WM)
     QTimer.singleShot(0, window.resolve_unfinished_card_payments)
+    QTimer.singleShot(0, window.staff.start)
     if print_ready:
         QTimer.singleShot(0, lambda: print("READY", flush=True))
     if quit_after is not None:

@@ -16,11 +16,16 @@ def test_scan_pay_store_print(till, sim_printer):
     assert sale.receipt_number == 1 and sale.change_minor == 1000
     assert till.checkout.cart.is_empty
 
-    row = till.db.execute_sql("SELECT total_minor, status FROM sale WHERE id = ?",
-                              (sale.sale_id,)).fetchone()
+    row = till.db.execute_sql(
+        "SELECT total_minor, status FROM sale WHERE id = ?", (sale.sale_id,)
+    ).fetchone()
     assert row == (total.amount_minor, "completed")
-    assert till.db.execute_sql("SELECT COUNT(*) FROM sale_line WHERE sale_id = ?",
-                               (sale.sale_id,)).fetchone()[0] == 3
+    assert (
+        till.db.execute_sql(
+            "SELECT COUNT(*) FROM sale_line WHERE sale_id = ?", (sale.sale_id,)
+        ).fetchone()[0]
+        == 3
+    )
     events = outbox.pending(till.db)
     assert [e.type for e in events] == ["sale.completed"]
     payload = json.loads(events[0].payload)

@@ -11,7 +11,7 @@ from pos_desktop.container import build_container
 from pos_desktop.services.demo_data import demo_ean13, write_demo_catalog
 from pos_desktop.ui.qt_app import build_window
 from pos_desktop.ui.views.card_payment_dialog import CardPaymentDialog, UnresolvedPaymentDialog
-from tests.conftest import FixedClock
+from tests.conftest import FixedClock, paper_jobs
 
 
 @pytest.fixture
@@ -74,10 +74,10 @@ def test_approved_card_completes_the_sale(qtbot, window, card_till, terminal_sim
     assert terminal_sim.requests[0].amount_minor == total
     pay = card_till.db.execute_sql("SELECT tender, amount_minor, reference FROM payment").fetchone()
     assert pay[0] == "card" and pay[1] == total and "****7892" in pay[2]
-    qtbot.waitUntil(lambda: len(sim_printer.jobs) == 1, timeout=5000)
+    qtbot.waitUntil(lambda: len(paper_jobs(sim_printer)) == 1, timeout=5000)
     from hardware.escpos_parse import parse_escpos
 
-    parsed = parse_escpos(sim_printer.jobs[0])
+    parsed = parse_escpos(paper_jobs(sim_printer)[0])
     assert not any(type(e).__name__ == "DrawerPulse" for e in parsed.events)  # card: no kick
     assert "****7892" in "\n".join(parsed.lines)
 

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QApplication, QLineEdit
 from hardware.escpos_parse import parse_escpos
 from pos_desktop.services.demo_data import demo_ean13
 from pos_desktop.storage import outbox
+from tests.conftest import paper_jobs
 
 
 def scanner_burst(qtbot, widget, code: str, clock, gap_s: float = 0.003) -> None:
@@ -39,7 +40,7 @@ def test_scan_three_items_pay_cash_print_and_kick(qtbot, till_window, key_clock,
     qtbot.keyClick(view, Qt.Key.Key_F5)  # exact cash
     qtbot.waitUntil(lambda: till.sales.count() == 1, timeout=3000)
     assert view.model.rowCount() == 0  # the next sale starts empty
-    qtbot.waitUntil(lambda: len(sim_printer.jobs) == 1, timeout=5000)
+    qtbot.waitUntil(lambda: len(paper_jobs(sim_printer)) == 1, timeout=5000)
     qtbot.waitUntil(lambda: "Receipt printed" in view.message.text(), timeout=3000)
 
     sale = till.db.execute_sql("SELECT id, total_minor, receipt_number FROM sale").fetchone()
@@ -47,7 +48,7 @@ def test_scan_three_items_pay_cash_print_and_kick(qtbot, till_window, key_clock,
     events = outbox.pending(till.db)
     assert len(events) == 1 and json.loads(events[0].payload)["sale_id"] == sale[0]
 
-    parsed = parse_escpos(sim_printer.jobs[0])
+    parsed = parse_escpos(paper_jobs(sim_printer)[0])
     text = "\n".join(parsed.lines)
     for name in ("Whole milk 1L", "Semi-skimmed milk 1L", "Oat drink 1L", "TOTAL"):
         assert name in text

@@ -25,8 +25,14 @@ def test_money_refuses_mixed_currencies():
 
 @pytest.mark.parametrize(
     ("text", "currency", "minor"),
-    [("12.50", "EUR", 1250), ("12,5", "EUR", 1250), ("0.1", "EUR", 10), ("1500", "JPY", 1500),
-     ("1.234", "KWD", 1234), (" 7 ", "EUR", 700)],
+    [
+        ("12.50", "EUR", 1250),
+        ("12,5", "EUR", 1250),
+        ("0.1", "EUR", 10),
+        ("1500", "JPY", 1500),
+        ("1.234", "KWD", 1234),
+        (" 7 ", "EUR", 700),
+    ],
 )
 def test_parse_is_exact(text, currency, minor):
     assert Money.parse(text, currency) == Money(minor, currency)
@@ -47,8 +53,16 @@ def test_exponents():
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [(Decimal("2.5"), 3), (Decimal("-2.5"), -3), (Decimal("2.4999"), 2), (Fraction(5, 2), 3),
-     (Fraction(-5, 2), -3), (Fraction(7, 3), 2), (Fraction(-7, 3), -2), (0, 0)],
+    [
+        (Decimal("2.5"), 3),
+        (Decimal("-2.5"), -3),
+        (Decimal("2.4999"), 2),
+        (Fraction(5, 2), 3),
+        (Fraction(-5, 2), -3),
+        (Fraction(7, 3), 2),
+        (Fraction(-7, 3), -2),
+        (0, 0),
+    ],
 )
 def test_round_half_up_away_from_zero(value, expected):
     assert round_half_up(value) == expected

@@ -16,8 +16,9 @@ VAT55 = TaxRate("B", "Reduced", Decimal("5.5"))
 
 
 def item(n=1, price=199, rate=VAT20, currency="EUR", by_weight=False):
-    return CatalogItem(f"p{n}", f"SKU{n}", f"Item {n}", price, currency, rate,
-                       gtin=None, sold_by_weight=by_weight)
+    return CatalogItem(
+        f"p{n}", f"SKU{n}", f"Item {n}", price, currency, rate, gtin=None, sold_by_weight=by_weight
+    )
 
 
 @pytest.mark.parametrize(
@@ -96,8 +97,11 @@ def test_cash_payment_change_and_shortfall():
 
 
 line_st = st.tuples(
-    st.integers(0, 100_000), st.integers(1, 50), st.sampled_from([VAT20, VAT55, TaxRate(
-        "Z", "Zero", Decimal("0")), TaxRate("C", "Odd", Decimal("7.7"))])
+    st.integers(0, 100_000),
+    st.integers(1, 50),
+    st.sampled_from(
+        [VAT20, VAT55, TaxRate("Z", "Zero", Decimal("0")), TaxRate("C", "Odd", Decimal("7.7"))]
+    ),
 )
 
 

@@ -1,0 +1,207 @@
+"""Park a sale and recall it later; parked sales live in the db and survive a restart.
+
+Other apps (web orders) park ready-made carts with :meth:`ParkingService.park_lines`; the
+cashier recalls them like any parked sale. The shift service refuses to close a shift while a
+row has status 'parked'.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, replace
+from datetime import datetime
+from decimal import Decimal
+
+from peewee import SqliteDatabase
+
+from pos_desktop.domain.barcodes import normalize_gtin
+from pos_desktop.domain.cart import Cart, parse_quantity
+from pos_desktop.domain.cart_snapshot import cart_from_snapshot, cart_to_snapshot
+from pos_desktop.domain.errors import DomainError
+from pos_desktop.domain.ids import new_id
+from pos_desktop.storage import journal
+from pos_desktop.storage.codec import canonical_json, parse_utc, utc_text
+from pos_desktop.storage.parking_repo import ParkedRow, ParkingRepository
+
+from .checkout import CatalogLookup, CheckoutService
+from .ports import Clock
+
+
+@dataclass(frozen=True, slots=True)
+class ParkLine:
+    """One line of an order from another app: a SKU or a GTIN, a quantity and optionally the
+    unit price agreed with the customer (None: today's catalogue price)."""
+
+    sku: str | None
+    gtin: str | None
+    quantity: Decimal
+    unit_price_minor: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ParkedSale:
+    id: str
+    label: str
+    source: str
+    reference: str | None
+    created_at: datetime
+    total_minor: int
+    line_count: int
+    currency: str = ""
+    status: str = "parked"
+
+
+def _parked(row: ParkedRow) -> ParkedSale:
+    return ParkedSale(
+        row.id,
+        row.label,
+        row.source,
+        row.reference,
+        parse_utc(row.created_at),
+        row.total_minor,
+        row.line_count,
+        row.currency,
+        row.status,
+    )
+
+
+class ParkingService:
+    def __init__(
+        self, db: SqliteDatabase, catalog: CatalogLookup, checkout: CheckoutService, clock: Clock
+    ) -> None:
+        self._db = db
+        self._catalog = catalog
+        self._checkout = checkout
+        self._clock = clock
+        self._repo = ParkingRepository(db)
+
+    def park(
+        self,
+        cart: Cart | None = None,
+        *,
+        label: str,
+        source: str = "till",
+        reference: str | None = None,
+    ) -> ParkedSale:
+        """Park ``cart`` (default: the current cart, and a new empty one starts).
+
+        Raises:
+            DomainError: the cart is empty or the label is blank.
+        """
+        current = cart is None
+        cart = cart or self._checkout.cart
+        if cart.is_empty:
+            raise DomainError("There is nothing to park: the cart is empty.")
+        parked = self._store(cart, label, source, reference)
+        if current:
+            self._checkout.cancel_sale()  # starts a new, empty cart
+        return parked
+
+    def park_lines(
+        self,
+        lines: list[ParkLine],
+        *,
+        label: str,
+        source: str,
+        reference: str | None = None,
+    ) -> ParkedSale:
+        """Park an order from another app as a cart, priced from the catalogue (or at the
+        given unit prices).
+
+        Raises:
+            DomainError: naming the first bad line (unknown product, bad quantity or price).
+        """
+        if not lines:
+            raise DomainError("The order has no lines: nothing to park.")
+        cart = Cart(
+            self._checkout.settings.currency,
+            prices_include_tax=self._checkout.settings.prices_include_tax,
+        )
+        for number, line in enumerate(lines, start=1):
+            self._add_line(cart, number, line)
+        return self._store(cart, label, source, reference)
+
+    def _add_line(self, cart: Cart, number: int, line: ParkLine) -> None:
+        name = line.sku or line.gtin or "?"
+        where = f"Line {number} ({name})"
+        item = None
+        if line.gtin:
+            try:
+                item = self._catalog.find_by_gtin(normalize_gtin(line.gtin))
+            except DomainError as err:
+                raise DomainError(f"{where}: {err}") from None
+        if item is None and line.sku:
+            item = self._catalog.find_by_sku(line.sku)
+        if item is None:
+            raise DomainError(f"{where}: no such product in the till's catalogue.")
+        try:
+            quantity = parse_quantity(line.quantity, sold_by_weight=item.sold_by_weight)
+        except DomainError as err:
+            raise DomainError(f"{where}: {err}") from None
+        if line.unit_price_minor is not None:
+            if line.unit_price_minor < 0:
+                raise DomainError(f"{where}: the unit price cannot be negative.")
+            item = replace(item, unit_price_minor=line.unit_price_minor)
+        cart.restore_line(item, quantity, new_id())
+
+    def _store(self, cart: Cart, label: str, source: str, reference: str | None) -> ParkedSale:
+        if not label.strip():
+            raise DomainError("Give the parked sale a label (e.g. the customer's name).")
+        priced = self._checkout.price(cart)
+        now = self._clock.now()
+        row = ParkedRow(
+            id=new_id(),
+            label=label.strip(),
+            source=source,
+            reference=reference,
+            status="parked",
+            cart_snapshot=canonical_json(cart_to_snapshot(cart)),
+            total_minor=priced.total_minor,
+            currency=cart.currency,
+            line_count=len(cart.lines),
+            cashier=self._checkout.cashier,
+            created_at=utc_text(now),
+        )
+        with self._db.atomic():
+            self._repo.insert(row)
+            journal.append(
+                self._db,
+                "sale.parked",
+                row.id,
+                {
+                    "label": row.label,
+                    "source": source,
+                    "reference": reference,
+                    "total_minor": row.total_minor,
+                    "currency": row.currency,
+                },
+                now,
+            )
+        return _parked(row)
+
+    def list_parked(self) -> list[ParkedSale]:
+        """Parked sales, oldest first."""
+        return [_parked(row) for row in self._repo.parked()]
+
+    def recall(self, parked_id: str) -> Cart:
+        """Make the parked sale the current cart (lines, prices and discounts as parked).
+
+        Raises:
+            DomainError: the current cart has items, or the sale is no longer parked.
+        """
+        if not self._checkout.cart.is_empty:
+            raise DomainError("Finish or park the current sale before recalling another one.")
+        row = self._repo.get(parked_id)
+        if row is None or row.status != "parked":
+            raise DomainError("That sale is no longer parked: refresh the list.")
+        cart = cart_from_snapshot(json.loads(row.cart_snapshot))
+        with self._db.atomic():
+            if not self._repo.leave_parked(parked_id, "recalled", self._clock.now()):
+                raise DomainError("That sale is no longer parked: refresh the list.")
+            self._checkout.replace_cart(cart)
+        return cart
+
+    def cancel(self, parked_id: str) -> None:
+        """Drop a parked sale (it stays in the table as 'cancelled')."""
+        if not self._repo.leave_parked(parked_id, "cancelled", self._clock.now()):
+            raise DomainError("That sale is no longer parked: refresh the list.")

@@ -1,0 +1,31 @@
+"""Print jobs as plain data (stored with the job) and back, for exact reprints."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+
+from hardware.receipt import Barcode, Cut, DrawerPulse, Feed, PrintJob, QRCode, TextLine
+
+_KINDS = {cls.__name__: cls for cls in (TextLine, Barcode, QRCode, Feed, Cut, DrawerPulse)}
+
+
+def job_to_json(job: PrintJob) -> str:
+    blocks = [{"kind": type(b).__name__, **dataclasses.asdict(b)} for b in job.blocks]
+    return json.dumps({"columns": job.columns, "blocks": blocks}, ensure_ascii=False)
+
+
+def job_from_json(text: str) -> PrintJob:
+    data = json.loads(text)
+    blocks = []
+    for raw in data["blocks"]:
+        fields = dict(raw)
+        blocks.append(_KINDS[fields.pop("kind")](**fields))
+    return PrintJob(blocks=tuple(blocks), columns=data["columns"])
+
+
+def as_copy(job: PrintJob) -> PrintJob:
+    """The same receipt marked as a copy, without the drawer kick (a reprint opens nothing)."""
+    banner = TextLine("*** COPY ***", align="center", bold=True)
+    blocks = [b for b in job.blocks if not isinstance(b, DrawerPulse)]
+    return PrintJob(blocks=(banner, *blocks), columns=job.columns)

@@ -1,0 +1,334 @@
+"""Storage for cloud sync: credentials, feed cursors, push lease, outbox outcomes, pulled pages.
+
+Every function expects the caller to own the transaction unless it says otherwise; the pull
+applies one feed page (items + cursor) inside a single ``db.atomic()``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from peewee import SqliteDatabase
+
+from pos_desktop.domain.tax import TaxRate
+
+from .catalog_repo import ProductRecord, upsert_products, upsert_tax_rates
+from .codec import utc_text
+
+PUSH_LEASE = "push"
+
+
+class MissingReference(Exception):
+    """A pulled row points at a row this till does not have yet (tax code, product)."""
+
+    def __init__(self, stream: str, keys: Iterable[str]) -> None:
+        self.stream = stream
+        self.keys = sorted(set(keys))
+        shown = ", ".join(self.keys[:5])
+        super().__init__(f"the cloud sent rows that need {stream} the till does not have: {shown}")
+
+
+@dataclass(frozen=True, slots=True)
+class Credentials:
+    """What enrolling gave this till; ``token`` is its bearer secret (stored in this db file)."""
+
+    cloud_url: str
+    terminal_id: str
+    store_id: str
+    token: str
+    currency: str
+    terminal_name: str
+    enrolled_at: str
+
+
+@dataclass(frozen=True, slots=True)
+class SyncHealth:
+    last_success_at: str | None
+    last_error: str | None
+    last_error_at: str | None
+
+
+# --- credentials and health ----------------------------------------------------------------
+
+
+def load_credentials(db: SqliteDatabase) -> Credentials | None:
+    row = db.execute_sql(
+        "SELECT cloud_url, terminal_id, store_id, token, currency, terminal_name, enrolled_at "
+        "FROM sync_state WHERE id = 1"
+    ).fetchone()
+    return Credentials(*row) if row else None
+
+
+def save_credentials(db: SqliteDatabase, creds: Credentials) -> None:
+    """Store new credentials; a re-enrolment starts every feed from the beginning."""
+    with db.atomic():
+        db.execute_sql(
+            "INSERT INTO sync_state (id, cloud_url, terminal_id, store_id, token, currency, "
+            "terminal_name, enrolled_at) VALUES (1, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO "
+            "UPDATE SET cloud_url = excluded.cloud_url, terminal_id = excluded.terminal_id, "
+            "store_id = excluded.store_id, token = excluded.token, currency = excluded.currency,"
+            " terminal_name = excluded.terminal_name, enrolled_at = excluded.enrolled_at, "
+            "last_success_at = NULL, last_error = NULL, last_error_at = NULL",
+            (
+                creds.cloud_url,
+                creds.terminal_id,
+                creds.store_id,
+                creds.token,
+                creds.currency,
+                creds.terminal_name,
+                creds.enrolled_at,
+            ),
+        )
+        db.execute_sql("DELETE FROM feed_cursor")
+
+
+def record_success(db: SqliteDatabase, now: datetime) -> None:
+    db.execute_sql(
+        "UPDATE sync_state SET last_success_at = ?, last_error = NULL, last_error_at = NULL "
+        "WHERE id = 1",
+        (utc_text(now),),
+    )
+
+
+def record_error(db: SqliteDatabase, message: str, now: datetime) -> None:
+    db.execute_sql(
+        "UPDATE sync_state SET last_error = ?, last_error_at = ? WHERE id = 1",
+        (message[:500], utc_text(now)),
+    )
+
+
+def health(db: SqliteDatabase) -> SyncHealth:
+    row = db.execute_sql(
+        "SELECT last_success_at, last_error, last_error_at FROM sync_state WHERE id = 1"
+    ).fetchone()
+    return SyncHealth(*row) if row else SyncHealth(None, None, None)
+
+
+# --- feed cursors -----------------------------------------------------------------------------
+
+
+def get_cursor(db: SqliteDatabase, stream: str) -> str | None:
+    row = db.execute_sql("SELECT cursor FROM feed_cursor WHERE stream = ?", (stream,)).fetchone()
+    return row[0] if row else None
+
+
+def set_cursor(db: SqliteDatabase, stream: str, cursor: str, now: datetime) -> None:
+    db.execute_sql(
+        "INSERT INTO feed_cursor (stream, cursor, updated_at) VALUES (?, ?, ?) "
+        "ON CONFLICT (stream) DO UPDATE SET cursor = excluded.cursor, "
+        "updated_at = excluded.updated_at",
+        (stream, cursor, utc_text(now)),
+    )
+
+
+def reset_cursor(db: SqliteDatabase, stream: str) -> None:
+    db.execute_sql("DELETE FROM feed_cursor WHERE stream = ?", (stream,))
+
+
+# --- push lease -------------------------------------------------------------------------------
+
+
+def acquire_lease(
+    db: SqliteDatabase, holder: str, ttl_s: float, now_s: float, name: str = PUSH_LEASE
+) -> bool:
+    """Take or renew the lease unless someone else holds an unexpired one (own transaction).
+
+    ``BEGIN IMMEDIATE`` takes SQLite's write lock first, so two processes can never both read
+    "free" and both write themselves in.
+    """
+    with db.atomic("IMMEDIATE"):
+        row = db.execute_sql(
+            "SELECT holder, expires_at FROM sync_lease WHERE name = ?", (name,)
+        ).fetchone()
+        if row and row[0] != holder and row[1] > now_s:
+            return False
+        db.execute_sql(
+            "INSERT INTO sync_lease (name, holder, expires_at) VALUES (?, ?, ?) "
+            "ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, "
+            "expires_at = excluded.expires_at",
+            (name, holder, now_s + ttl_s),
+        )
+    return True
+
+
+def release_lease(db: SqliteDatabase, holder: str, name: str = PUSH_LEASE) -> None:
+    with db.atomic("IMMEDIATE"):
+        db.execute_sql("DELETE FROM sync_lease WHERE name = ? AND holder = ?", (name, holder))
+
+
+def lease_holder(db: SqliteDatabase, now_s: float, name: str = PUSH_LEASE) -> str | None:
+    row = db.execute_sql(
+        "SELECT holder FROM sync_lease WHERE name = ? AND expires_at > ?", (name, now_s)
+    ).fetchone()
+    return row[0] if row else None
+
+
+# --- outbox outcomes --------------------------------------------------------------------------
+
+
+def journal_hash_for(db: SqliteDatabase, type_: str, object_id: str | None) -> str | None:
+    """The journal chain hash written with this business record, when there is one."""
+    if not object_id:
+        return None
+    row = db.execute_sql(
+        "SELECT hash FROM journal WHERE type = ? AND object_id = ? ORDER BY seq DESC LIMIT 1",
+        (type_, object_id),
+    ).fetchone()
+    return row[0] if row else None
+
+
+def mark_sent(db: SqliteDatabase, event_ids: list[str], now: datetime) -> None:
+    stamp = utc_text(now)
+    db.connection().executemany(
+        "UPDATE outbox SET status = 'sent', sent_at = ?, attempts = attempts + 1, "
+        "last_error = NULL WHERE event_id = ? AND status = 'pending'",
+        [(stamp, eid) for eid in event_ids],
+    )
+
+
+def park(db: SqliteDatabase, reasons: dict[str, str]) -> None:
+    """Set events aside that the cloud will never accept as they are (shown in the UI)."""
+    db.connection().executemany(
+        "UPDATE outbox SET status = 'parked', attempts = attempts + 1, last_error = ? "
+        "WHERE event_id = ? AND status = 'pending'",
+        [(reason, eid) for eid, reason in reasons.items()],
+    )
+
+
+def note_failed_attempt(db: SqliteDatabase, event_ids: list[str], error: str) -> None:
+    db.connection().executemany(
+        "UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE event_id = ?",
+        [(error[:500], eid) for eid in event_ids],
+    )
+
+
+def outbox_counts(db: SqliteDatabase) -> tuple[int, int]:
+    """(pending, parked) event counts."""
+    rows = dict(
+        db.execute_sql(
+            "SELECT status, COUNT(*) FROM outbox WHERE status IN ('pending', 'parked') "
+            "GROUP BY status"
+        ).fetchall()
+    )
+    return rows.get("pending", 0), rows.get("parked", 0)
+
+
+def parked_reasons(db: SqliteDatabase, limit: int = 5) -> list[tuple[int, str, str]]:
+    """The oldest parked events as (seq, type, reason)."""
+    rows = db.execute_sql(
+        "SELECT seq, type, COALESCE(last_error, '') FROM outbox WHERE status = 'parked' "
+        "ORDER BY seq LIMIT ?",
+        (limit,),
+    ).fetchall()
+    return [tuple(r) for r in rows]
+
+
+# --- applying feed pages ----------------------------------------------------------------------
+
+
+def apply_products(db: SqliteDatabase, items: list[dict[str, Any]], now: datetime) -> int:
+    """Upsert products; a tombstone deactivates (sales and history still point at it)."""
+    records = []
+    for item in items:
+        d = item["data"]
+        records.append(
+            ProductRecord(
+                product_id=item["id"],
+                sku=d["sku"],
+                name=d["name"],
+                price_minor=int(d["price_minor"]),
+                tax_code=d["tax_code"],
+                active=bool(d.get("active", True)) and item["op"] != "delete",
+            )
+        )
+    codes = {r.tax_code for r in records}
+    known = _existing(db, "SELECT code FROM tax_rate WHERE code IN ({})", codes)
+    if codes - known:
+        raise MissingReference("tax rates", codes - known)
+    # The cloud is the master for skus: a local product holding the sku under another id is
+    # renamed aside and deactivated, so the UNIQUE(sku) constraint cannot block the page.
+    db.connection().executemany(
+        "UPDATE product SET sku = sku || '~' || id, active = 0 WHERE sku = ? AND id <> ?",
+        [(r.sku, r.product_id) for r in records],
+    )
+    return upsert_products(db, records, now)
+
+
+def apply_barcodes(db: SqliteDatabase, items: list[dict[str, Any]]) -> int:
+    upserts = [(i["id"], i["data"]["product_id"]) for i in items if i["op"] == "upsert"]
+    deletes = [(i["id"],) for i in items if i["op"] == "delete"]
+    wanted = {pid for _, pid in upserts}
+    known = _existing(db, "SELECT id FROM product WHERE id IN ({})", wanted)
+    if wanted - known:
+        raise MissingReference("products", wanted - known)
+    conn = db.connection()
+    conn.executemany("DELETE FROM barcode WHERE gtin = ?", deletes)
+    conn.executemany(
+        "INSERT INTO barcode (gtin, product_id) VALUES (?, ?) "
+        "ON CONFLICT (gtin) DO UPDATE SET product_id = excluded.product_id",
+        upserts,
+    )
+    return len(items)
+
+
+def apply_tax_rates(db: SqliteDatabase, items: list[dict[str, Any]]) -> int:
+    """Upsert rates (basis points -> exact percent); a deleted rate still in use is kept."""
+    rates = [
+        TaxRate(i["data"]["code"], i["data"]["name"], Decimal(int(i["data"]["rate_bp"])) / 100)
+        for i in items
+        if i["op"] == "upsert"
+    ]
+    upsert_tax_rates(db, rates)
+    db.connection().executemany(
+        "DELETE FROM tax_rate WHERE code = ? AND NOT EXISTS "
+        "(SELECT 1 FROM product WHERE tax_code = tax_rate.code)",
+        [(i["id"],) for i in items if i["op"] == "delete"],
+    )
+    return len(items)
+
+
+def apply_customers(db: SqliteDatabase, items: list[dict[str, Any]], now: datetime) -> int:
+    conn, stamp = db.connection(), utc_text(now)
+    conn.executemany(
+        "DELETE FROM customer WHERE id = ?", [(i["id"],) for i in items if i["op"] == "delete"]
+    )
+    conn.executemany(
+        "INSERT INTO customer (id, name, email, phone, updated_at) VALUES (?, ?, ?, ?, ?) "
+        "ON CONFLICT (id) DO UPDATE SET name = excluded.name, email = excluded.email, "
+        "phone = excluded.phone, updated_at = excluded.updated_at",
+        [
+            (i["id"], i["data"]["name"], i["data"].get("email"), i["data"].get("phone"), stamp)
+            for i in items
+            if i["op"] == "upsert"
+        ],
+    )
+    return len(items)
+
+
+def apply_stock(db: SqliteDatabase, items: list[dict[str, Any]], now: datetime) -> int:
+    conn, stamp = db.connection(), utc_text(now)
+    conn.executemany(
+        "DELETE FROM stock_level WHERE sku = ?", [(i["id"],) for i in items if i["op"] == "delete"]
+    )
+    conn.executemany(
+        "INSERT INTO stock_level (sku, quantity, updated_at) VALUES (?, ?, ?) "
+        "ON CONFLICT (sku) DO UPDATE SET quantity = excluded.quantity, "
+        "updated_at = excluded.updated_at",
+        [(i["id"], str(i["data"]["quantity"]), stamp) for i in items if i["op"] == "upsert"],
+    )
+    return len(items)
+
+
+def _existing(db: SqliteDatabase, sql: str, keys: set[str]) -> set[str]:
+    found: set[str] = set()
+    keys_list = list(keys)
+    # SQLite limits bound parameters per statement; 500 stays far below every build's limit.
+    for start in range(0, len(keys_list), 500):
+        chunk = keys_list[start : start + 500]
+        marks = ", ".join("?" for _ in chunk)
+        found.update(r[0] for r in db.execute_sql(sql.format(marks), chunk).fetchall())
+    return found

@@ -1,0 +1,61 @@
+"""Gift vouchers: a code with a balance; a redemption decrements it in the sale's transaction."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from peewee import SqliteDatabase
+
+from pos_desktop.domain.errors import PaymentError
+from pos_desktop.domain.money import Money
+
+from .codec import utc_text
+
+
+class VoucherRepository:
+    def __init__(self, db: SqliteDatabase) -> None:
+        self._db = db
+
+    def issue(self, code: str, amount: Money, now: datetime) -> None:
+        """Create a voucher (or top an existing one up to ``amount``)."""
+        stamp = utc_text(now)
+        self._db.execute_sql(
+            "INSERT INTO gift_voucher (code, currency, balance_minor, created_at, updated_at) "
+            "VALUES (?, ?, ?, ?, ?) ON CONFLICT (code) DO UPDATE SET "
+            "balance_minor = excluded.balance_minor, updated_at = excluded.updated_at",
+            (code.strip(), amount.currency, amount.amount_minor, stamp, stamp),
+        )
+
+    def balance(self, code: str) -> Money | None:
+        """The voucher's balance, or None when there is no active voucher with that code."""
+        row = self._db.execute_sql(
+            "SELECT balance_minor, currency FROM gift_voucher WHERE code = ? AND status = 'active'",
+            (code.strip(),),
+        ).fetchone()
+        return Money(row[0], row[1]) if row else None
+
+    def redeem(self, code: str, amount_minor: int, now: datetime) -> None:
+        """Take ``amount_minor`` off the voucher; call inside the sale's transaction.
+
+        Raises:
+            PaymentError: when the voucher is unknown or its balance is too low (the sale's
+                transaction then rolls back: nothing is stored).
+        """
+        cur = self._db.execute_sql(
+            "UPDATE gift_voucher SET balance_minor = balance_minor - ?, updated_at = ? "
+            "WHERE code = ? AND status = 'active' AND balance_minor >= ?",
+            (amount_minor, utc_text(now), code.strip(), amount_minor),
+        )
+        if cur.rowcount != 1:
+            raise PaymentError(
+                f"Voucher {code} does not have {amount_minor} minor units left: check its "
+                "balance and take another tender for the rest."
+            )
+
+    def refund_to(self, code: str, amount_minor: int, now: datetime) -> None:
+        """Put a refunded amount back on the voucher (inside the refund's transaction)."""
+        self._db.execute_sql(
+            "UPDATE gift_voucher SET balance_minor = balance_minor + ?, updated_at = ? "
+            "WHERE code = ?",
+            (amount_minor, utc_text(now), code.strip()),
+        )

@@ -1,0 +1,121 @@
+"""The change-feed puller: per-stream cursors, each page applied in one till transaction.
+
+Streams are pulled in dependency order (tax rates before products before barcodes). A page that
+refers to a row the till does not have yet (a product created after its products page was read)
+makes the puller catch up on that stream first and try the page once more.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from peewee import SqliteDatabase
+
+from pos_desktop.storage import sync_repo
+from pos_desktop.storage.sync_repo import MissingReference
+
+from .client import CloudClient, CursorAhead
+
+STREAMS = ("tax_rates", "products", "barcodes", "customers", "stock")
+PAGE_SIZE = 1000
+_DEPENDS_ON = {"products": "tax_rates", "barcodes": "products"}
+
+
+class FeedProblem(Exception):
+    """A page cannot be applied (it names rows the cloud never sent); the stream waits."""
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _apply(stream: str, db: SqliteDatabase, items: list[dict[str, Any]], now: datetime) -> int:
+    if stream == "products":
+        return sync_repo.apply_products(db, items, now)
+    if stream == "barcodes":
+        return sync_repo.apply_barcodes(db, items)
+    if stream == "tax_rates":
+        return sync_repo.apply_tax_rates(db, items)
+    if stream == "customers":
+        return sync_repo.apply_customers(db, items, now)
+    if stream == "stock":
+        return sync_repo.apply_stock(db, items, now)
+    raise ValueError(f"unknown stream {stream!r}")
+
+
+class Puller:
+    """Pulls change feeds into the till db; one instance per thread.
+
+    Args:
+        on_applied: called as ``on_applied(stream, item_count)`` after each committed page
+            (e.g. to drop cached tax rates); runs on the puller's thread.
+    """
+
+    def __init__(
+        self,
+        db: SqliteDatabase,
+        client: CloudClient,
+        *,
+        page_size: int = PAGE_SIZE,
+        now: Callable[[], datetime] = _utc_now,
+        on_applied: Callable[[str, int], None] | None = None,
+    ) -> None:
+        self._db = db
+        self._client = client
+        self._page = page_size
+        self._now = now
+        self._on_applied = on_applied
+
+    def pull_all(self) -> dict[str, int]:
+        """Catch up every stream once (no waiting); returns items applied per stream."""
+        return {stream: self.pull_stream(stream) for stream in STREAMS}
+
+    def pull_stream(self, stream: str, wait: float = 0.0) -> int:
+        """Read pages until ``has_more`` is false; the first request may long-poll ``wait`` s.
+
+        Raises:
+            CloudOffline, CloudRefused: from the client (the cursor stays where it was).
+            FeedProblem: a page needs rows the cloud has not sent.
+        """
+        total = 0
+        while True:
+            after = sync_repo.get_cursor(self._db, stream)
+            try:
+                page = self._client.feed(stream, after, limit=self._page, wait=wait)
+            except CursorAhead:
+                # The cloud went back in time (restored backup): start this stream over.
+                with self._db.atomic("IMMEDIATE"):
+                    sync_repo.reset_cursor(self._db, stream)
+                continue
+            wait = 0.0
+            applied = self._apply_page(stream, after, page)
+            if applied is None:
+                continue  # another puller (e.g. 'pos-admin sync now') moved the cursor first
+            total += applied
+            if not page.get("has_more"):
+                return total
+
+    def _apply_page(
+        self, stream: str, after: str | None, page: dict[str, Any], retry: bool = True
+    ) -> int | None:
+        """Apply items and move the cursor in one transaction; None if the cursor moved."""
+        items = page.get("items") or []
+        now = self._now()
+        try:
+            with self._db.atomic("IMMEDIATE"):
+                if sync_repo.get_cursor(self._db, stream) != after:
+                    return None
+                count = _apply(stream, self._db, items, now) if items else 0
+                sync_repo.set_cursor(self._db, stream, str(page["cursor"]), now)
+                sync_repo.record_success(self._db, now)
+        except MissingReference as exc:
+            dependency = _DEPENDS_ON.get(stream)
+            if not retry or dependency is None:
+                raise FeedProblem(f"{stream}: {exc}; fix the data in the cloud") from exc
+            self.pull_stream(dependency)
+            return self._apply_page(stream, after, page, retry=False)
+        if items and self._on_applied is not None:
+            self._on_applied(stream, count)
+        return count

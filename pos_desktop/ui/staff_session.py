@@ -1,0 +1,214 @@
+"""Who is at the till: login, cashier switch, idle screen lock, approvals, shift and cash menus.
+
+The checkout screen asks ``approve(action, detail)`` before a sensitive action; this opens the
+manager-approval dialog (approver, PIN, reason) and the audit log records requester and approver.
+Scans are ignored while the screen is locked.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QApplication
+
+from pos_desktop.domain.errors import DomainError
+from pos_desktop.domain.staff import Action
+from pos_desktop.services.reports import ReportPrinter
+
+from .views.approval_dialog import ApprovalDialog
+from .views.login_dialog import LoginDialog
+from .views.shift_dialogs import (
+    CashMovementDialog,
+    CloseShiftDialog,
+    OpenShiftDialog,
+    ReportViewerDialog,
+)
+
+DRAWER_MOVEMENTS = {"paid_in", "paid_out", "drop", "no_sale"}
+
+
+class StaffSession(QObject):
+    def __init__(self, window, *, idle_lock_s: int = 300, demo: bool = False) -> None:
+        super().__init__(window)
+        self.window = window
+        self.container = window.container
+        self.auth = self.container.auth
+        self.shifts = self.container.shifts
+        self.locale = self.container.settings.locale
+        self.user = None
+        self.locked = False
+        self.demo = demo
+        self.idle = QTimer(self)
+        self.idle.setSingleShot(True)
+        self.idle.setInterval(idle_lock_s * 1000)
+        self.idle.timeout.connect(self.lock)
+        window.checkout_view.approver = self.approve
+        self._build_menu()
+
+    # -- start-up ---------------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Log somebody in and make sure a shift is open (demo: the demo cashier, a 100 float)."""
+        if not self.auth.list_users():
+            self.window.checkout_view.show_message(
+                "No users are set up: selling works, but approvals are refused. Add a manager "
+                "with 'pos-admin users add NAME --role manager --pin PIN'.",
+                error=True,
+            )
+            return
+        if self.demo:
+            self.set_user(self.auth.login("Demo Cashier", "1111"))
+        elif not self.login():
+            return
+        if self.shifts.current() is None:
+            if self.demo:
+                float_count = self.shifts.count(
+                    {denom: 2 for denom in self.shifts.denominations if 100 <= denom <= 2000}
+                )
+                self.shifts.open_shift(self.user, float_count)
+            else:
+                self.open_shift()
+        self._sync_shift()
+        QApplication.instance().installEventFilter(self)
+        self.idle.start()
+
+    def set_user(self, user) -> None:
+        self.user = user
+        self.container.checkout.cashier = user.name if user else None
+        self.window.set_cashier_text(f"Cashier: {user.name}" if user else "Nobody logged in")
+
+    def _sync_shift(self) -> None:
+        shift = self.shifts.current()
+        self.container.checkout.shift_id = shift.shift_id if shift else None
+        self.window.set_shift_text(
+            f"Shift {shift.number} open" if shift else "No shift open", ok=shift is not None
+        )
+
+    # -- lock / login --------------------------------------------------------------------------
+
+    def login(self, locked_user=None) -> bool:
+        dialog = LoginDialog(self.auth, locked_user=locked_user, parent=self.window)
+        self.locked = True
+        try:
+            accepted = bool(dialog.exec()) and dialog.user is not None
+        finally:
+            self.locked = False
+        if accepted:
+            self.set_user(dialog.user)
+        return accepted
+
+    def lock(self) -> None:
+        if self.locked or self.user is None:
+            return
+        while not self.login(locked_user=self.user):
+            pass  # a locked till stays locked until somebody logs in
+        self.idle.start()
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt API)
+        if event.type() in (QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress):
+            self.idle.start()  # any activity restarts the idle countdown
+        return False
+
+    # -- approvals -----------------------------------------------------------------------------
+
+    def approve(self, action: str, detail: str) -> bool:
+        """Ask for the permission or a one-shot manager approval with a reason code.
+
+        A till with no users at all is still being set up (tests, a fresh data dir before
+        ``pos-admin users add``): approvals cannot be asked for and are not enforced there.
+        """
+        if self.user is None and not self.auth.list_users():
+            return True
+        if self.user is None:
+            self.window.checkout_view.show_message(
+                "Nobody is logged in, so this needs a manager: add users with pos-admin.",
+                error=True,
+            )
+            return False
+        dialog = ApprovalDialog(self.auth, Action(action), self.user, detail, parent=self.window)
+        return bool(dialog.exec()) and dialog.result_value is not None
+
+    # -- menu ----------------------------------------------------------------------------------
+
+    def _build_menu(self) -> None:
+        menu = self.window.menuBar().addMenu("&Staff")
+        entries = (
+            ("&Lock / switch cashier", "Ctrl+L", self.lock),
+            ("&Open shift...", None, self.open_shift),
+            ("Paid &in...", None, lambda: self.cash_movement("paid_in")),
+            ("Paid &out...", None, lambda: self.cash_movement("paid_out")),
+            ("Cash &drop...", None, lambda: self.cash_movement("drop")),
+            ("&No sale (open drawer)...", "Ctrl+N", lambda: self.cash_movement("no_sale")),
+            ("&X report", "Ctrl+X", self.x_report),
+            ("&Close shift (Z report)...", None, self.close_shift),
+        )
+        for text, shortcut, slot in entries:
+            action = QAction(text, self.window)
+            if shortcut:
+                action.setShortcut(QKeySequence(shortcut))
+                self.window.addAction(action)
+            action.triggered.connect(slot)
+            menu.addAction(action)
+
+    def _need_user(self) -> bool:
+        if self.user is None:
+            self.window.checkout_view.show_message("Log in first (Staff > Lock).", error=True)
+            return False
+        return True
+
+    def open_shift(self) -> None:
+        if not self._need_user():
+            return
+        if self.shifts.current() is not None:
+            self.window.checkout_view.show_message("A shift is already open on this till.")
+            return
+        OpenShiftDialog(self.shifts, self.user, self.locale, parent=self.window).exec()
+        self._sync_shift()
+
+    def cash_movement(self, kind: str) -> None:
+        if not self._need_user():
+            return
+        dialog = CashMovementDialog(
+            self.shifts, self.auth, self.user, kind, self.locale, parent=self.window
+        )
+        if dialog.exec() and dialog.movement is not None and kind in DRAWER_MOVEMENTS:
+            self.container.printing.open_drawer(kind)
+            self.window.checkout_view.show_message(
+                f"{dialog.windowTitle()}: recorded, drawer opened."
+            )
+
+    def _print_report(self, report) -> None:
+        printer = ReportPrinter(self.locale, self.container.printing.columns)
+        self.container.printing.print_document(
+            printer.job(report, self.container.settings.name),
+            f"report_{report.kind.lower()}",
+            on_done=self.window.bridge.on_print_done,
+        )
+
+    def x_report(self) -> None:
+        try:
+            report = self.shifts.x_report()
+        except DomainError as err:
+            self.window.checkout_view.show_message(str(err), error=True)
+            return
+        ReportViewerDialog(
+            report, self.locale, print_report=self._print_report, parent=self.window
+        ).exec()
+
+    def close_shift(self) -> None:
+        if not self._need_user():
+            return
+        if not self.window.checkout_view.checkout.cart.is_empty:
+            self.window.checkout_view.show_message(
+                "Finish or park the sale on screen before closing the shift.", error=True
+            )
+            return
+        dialog = CloseShiftDialog(
+            self.shifts, self.auth, self.user, self.locale, parent=self.window
+        )
+        if dialog.exec() and dialog.z_report is not None:
+            self._sync_shift()
+            self._print_report(dialog.z_report)
+            ReportViewerDialog(
+                dialog.z_report, self.locale, print_report=self._print_report, parent=self.window
+            ).exec()

@@ -1,0 +1,254 @@
+"""Devices: every configured device with its live status, a Test button, and add/edit by URI
+or by picking a discovered port. Changes are written to config.toml and apply after a restart."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGridLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+)
+
+from pos_desktop.config import (
+    ConfigError,
+    PrinterConfig,
+    ScaleConfig,
+    TerminalConfig,
+    TillConfig,
+    save_config,
+)
+
+KINDS = ("printer", "terminal", "scanner", "scale")
+LABELS = {
+    "printer": "Receipt printer + drawer",
+    "terminal": "Card terminal",
+    "scanner": "Serial scanner",
+    "scale": "Scale",
+}
+EXAMPLES = {
+    "printer": "tcp://192.168.1.50:9100",
+    "terminal": "serial:///dev/ttyACM0?baudrate=9600",
+    "scanner": "serial:///dev/ttyACM1?baudrate=9600",
+    "scale": "serial:///dev/ttyUSB1?baudrate=9600&bytesize=7&parity=E",
+}
+
+
+def configured_uri(config: TillConfig, kind: str) -> str | None:
+    if kind == "printer":
+        return config.printer.uri if config.printer else None
+    if kind == "terminal":
+        return config.terminal.uri if config.terminal else None
+    if kind == "scanner":
+        return config.scanner.serial_uri
+    return config.scale.uri if config.scale else None
+
+
+def with_uri(config: TillConfig, kind: str, uri: str | None) -> TillConfig:
+    """The config with one device's URI set (or removed when ``uri`` is empty)."""
+    uri = (uri or "").strip() or None
+    if uri is not None and "://" not in uri:
+        raise ConfigError(f"'{uri}' is not a device URI; write it like {EXAMPLES[kind]}.")
+    if kind == "printer":
+        printer = replace(config.printer, uri=uri) if config.printer and uri else None
+        return replace(config, printer=printer or (PrinterConfig(uri=uri) if uri else None))
+    if kind == "terminal":
+        return replace(config, terminal=TerminalConfig(uri=uri) if uri else None)
+    if kind == "scanner":
+        return replace(config, scanner=replace(config.scanner, serial_uri=uri))
+    return replace(config, scale=ScaleConfig(uri=uri) if uri else None)
+
+
+class _Relay(QObject):
+    done = Signal(str, str)  # kind, text
+
+
+class EditDeviceDialog(QDialog):
+    def __init__(self, kind: str, uri: str | None, ports: list, parent=None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(f"{LABELS[kind]}: connection")
+        self.uri = QLineEdit(uri or "")
+        self.uri.setPlaceholderText(EXAMPLES[kind])
+        self.ports = QComboBox()
+        self.ports.addItem("(pick a discovered port)", None)
+        for info in ports:
+            self.ports.addItem(f"{info.uri}  {info.description}", info.uri)
+        self.ports.currentIndexChanged.connect(self._on_port_picked)
+        form = QFormLayout(self)
+        form.addRow("URI", self.uri)
+        form.addRow("Discovered", self.ports)
+        form.addRow(QLabel(f"Example: {EXAMPLES[kind]}  (leave empty to remove the device)"))
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def _on_port_picked(self) -> None:
+        uri = self.ports.currentData()
+        if uri:
+            self.uri.setText(uri)
+
+
+class DevicesDialog(QDialog):
+    """The Devices settings screen."""
+
+    def __init__(self, container, task_runner, parent=None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Devices")
+        self.container = container
+        self.config: TillConfig = container.config
+        self.tasks = task_runner
+        self.status: dict[str, QLabel] = {}
+        self.uris: dict[str, QLabel] = {}
+        self.message = QLabel()
+        self.message.setObjectName("message")
+        self.message.setWordWrap(True)
+        self._relay = _Relay(self)
+        self._relay.done.connect(self.on_device_answered)
+        grid = QGridLayout()
+        for row, kind in enumerate(KINDS):
+            grid.addWidget(QLabel(LABELS[kind]), row, 0)
+            self.uris[kind] = QLabel(configured_uri(self.config, kind) or "not configured")
+            grid.addWidget(self.uris[kind], row, 1)
+            self.status[kind] = QLabel("")
+            self.status[kind].setObjectName("statusChip")
+            grid.addWidget(self.status[kind], row, 2)
+            test = QPushButton(self._test_label(kind))
+            test.clicked.connect(lambda _=False, k=kind: self.on_test_clicked(k))
+            test.setEnabled(configured_uri(self.config, kind) is not None or kind == "scanner")
+            grid.addWidget(test, row, 3)
+            edit = QPushButton("Edit...")
+            edit.clicked.connect(lambda _=False, k=kind: self.on_edit_clicked(k))
+            grid.addWidget(edit, row, 4)
+        self.drawer_button = QPushButton("Open drawer (test)")
+        self.drawer_button.clicked.connect(self.on_drawer_clicked)
+        self.drawer_button.setEnabled(self.config.printer is not None)
+        grid.addWidget(self.drawer_button, 0, 5)
+        close = QPushButton("Close")
+        close.clicked.connect(self.accept)
+        layout = QVBoxLayout(self)
+        layout.addLayout(grid)
+        layout.addWidget(self.message)
+        layout.addWidget(close)
+        self.resize(980, 360)
+        if self.config.printer is not None:
+            self.on_test_clicked("printer_status")
+
+    @staticmethod
+    def _test_label(kind: str) -> str:
+        return {
+            "printer": "Print test page",
+            "terminal": "How to test",
+            "scanner": "Test scan",
+            "scale": "Read weight",
+        }[kind]
+
+    def say(self, text: str, *, error: bool = False) -> None:
+        self.message.setText(text)
+        self.message.setProperty("kind", "error" if error else "info")
+        self.message.style().unpolish(self.message)
+        self.message.style().polish(self.message)
+
+    # -- tests ---------------------------------------------------------------------------------
+
+    def on_test_clicked(self, kind: str) -> None:
+        printing = self.container.printing
+        if kind == "printer_status":
+            printing.check_status(lambda st: self._relay.done.emit("printer", describe(st)))
+        elif kind == "printer":
+            self.say("Printing a test page...")
+            printing.print_test_page(
+                lambda out: self._relay.done.emit(
+                    "printer",
+                    "test page printed"
+                    if out.status == "printed"
+                    else f"test page failed: {out.error}",
+                )
+            )
+        elif kind == "scanner":
+            self.say("Scan any barcode now: it shows here and is not added to the sale.")
+            self.scan_test_armed = True
+        elif kind == "scale":
+            self.say("Reading the scale...")
+            self.tasks.run(
+                lambda: read_scale(self.config.scale.uri),
+                lambda text: self._relay.done.emit("scale", text),
+                lambda err: self._relay.done.emit("scale", f"error: {err}"),
+            )
+        else:
+            self.say(
+                "A card terminal is tested with a real payment: run "
+                "'pos-hw pay --terminal URI --protocol concert --amount 1 --currency EUR' "
+                "and cancel it on the terminal, or sell a test item and refund it."
+            )
+
+    scan_test_armed = False
+
+    def on_scanner_scanned(self, code: str) -> bool:
+        """Called by the main window while this dialog is open; True when the scan was ours."""
+        if not self.scan_test_armed:
+            return False
+        self.scan_test_armed = False
+        self.status["scanner"].setText("ok")
+        self.say(f"Scanner works: read {code!r}.")
+        return True
+
+    def on_drawer_clicked(self) -> None:
+        self.say("Opening the drawer...")
+        self.container.printing.open_drawer(
+            "test", on_done=lambda status: self._relay.done.emit("drawer", status)
+        )
+
+    def on_device_answered(self, kind: str, text: str) -> None:
+        if kind in self.status:
+            self.status[kind].setText(text[:40])
+        self.say(
+            f"{LABELS.get(kind, kind.title())}: {text}", error="fail" in text or "error" in text
+        )
+
+    # -- edit ----------------------------------------------------------------------------------
+
+    def on_edit_clicked(self, kind: str) -> None:
+        from hardware.discovery import discover
+
+        found = discover()
+        dialog = EditDeviceDialog(
+            kind, configured_uri(self.config, kind), found.serial + found.usb, self
+        )
+        if not dialog.exec():
+            return
+        try:
+            new_config = with_uri(self.config, kind, dialog.uri.text())
+            save_config(new_config)
+        except (ConfigError, OSError) as err:
+            self.say(str(err), error=True)
+            return
+        self.config = new_config
+        self.uris[kind].setText(configured_uri(new_config, kind) or "not configured")
+        self.say("Saved to config.toml. Restart the till to use the new setting.")
+
+
+def describe(status) -> str:
+    reasons = ", ".join(sorted(r.replace("_", " ") for r in status.reasons))
+    return f"{status.state}" + (f" ({reasons})" if reasons else "")
+
+
+def read_scale(uri: str) -> str:
+    from hardware.scales.toledo8217 import Toledo8217Scale
+
+    scale = Toledo8217Scale(uri)
+    try:
+        reading = scale.read_weight()
+    finally:
+        scale.close()
+    return f"{reading.kilograms:.3f} kg" + ("" if reading.stable else " (moving)")

@@ -1,0 +1,178 @@
+"""The checkout engine through the services and a real db: promotions, discounts, tenders,
+vouchers, cash rounding, scan paths and the receipt."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from hardware.escpos_parse import parse_escpos
+from pos_desktop.domain.barcodes import parse_scan
+from pos_desktop.domain.discounts import Discount
+from pos_desktop.domain.errors import DomainError, PaymentError
+from pos_desktop.domain.money import Money
+from pos_desktop.domain.payment import CheckoutSettings
+from pos_desktop.domain.variable_measure import encode_variable_measure
+from pos_desktop.services.demo_data import demo_ean13
+from pos_desktop.services.pricing_service import seed_demo_promotions
+from pos_desktop.storage.catalog_repo import ProductRecord, upsert_products
+from pos_desktop.storage.checkout_settings_repo import save_checkout_settings
+from pos_desktop.storage.sales_repo import sale_from_payload
+
+
+@pytest.fixture
+def engine_till(till):
+    seed_demo_promotions(till.db, now=till.clock.now())
+    till.checkout.checkout_settings = CheckoutSettings(cash_increment_minor=5)
+    return till
+
+
+def line_row(db, sale_id):
+    return db.execute_sql(
+        "SELECT name, amount_minor, regular_minor, promotion_minor, discount_minor, promotions "
+        "FROM sale_line WHERE sale_id = ? ORDER BY position",
+        (sale_id,),
+    ).fetchall()
+
+
+def test_promotion_priced_stored_and_printed(engine_till, sim_printer):
+    co = engine_till.checkout
+    co.scan(demo_ean13(1))
+    co.scan(demo_ean13(1))  # Whole milk 1.29 x 2 -> "2 for 2.00"
+    priced = co.price()
+    assert priced.total_minor == 200 and priced.savings_minor == 58
+    sale = co.pay_cash(Money(500, "EUR"))
+    assert sale.total_minor == 200 and sale.savings_minor == 58 and sale.change_minor == 300
+    ((name, amount, regular, promo, discount, promos),) = line_row(engine_till.db, sale.sale_id)
+    assert (amount, regular, promo, discount) == (200, 258, 58, 0)
+    assert "Milk 2 for 2.00" in promos
+    # the stored sale reads back exactly (journal payload)
+    assert sale_from_payload(engine_till.sales.payload(sale.sale_id)).lines == sale.lines
+    engine_till.printing.print_sale(sale).result(timeout=10)
+    text = parse_escpos(b"".join(sim_printer.jobs)).text
+    assert "Milk 2 for 2.00" in text and "You saved" in text
+
+
+def test_cash_rounding_recorded_on_the_sale(engine_till):
+    co = engine_till.checkout
+    co.scan(demo_ean13(2))  # 1.19 -> cash due 1.20
+    with pytest.raises(PaymentError, match="short"):
+        co.pay_cash(Money(115, "EUR"))
+    sale = co.pay_cash(Money(200, "EUR"))
+    assert sale.rounding_minor == 1 and sale.paid_minor == sale.total_minor + 1
+    assert sale.change_minor == 80
+    row = engine_till.db.execute_sql("SELECT rounding_minor FROM sale").fetchone()
+    assert row == (1,)
+
+
+def test_split_voucher_and_cash_redeems_in_the_sale_transaction(engine_till):
+    co = engine_till.checkout
+    co.scan(demo_ean13(30))
+    co.set_quantity(co.cart.lines[0].line_id, 20)
+    split = co.new_tender()
+    balance = co.voucher_balance("GIFT-1000")
+    voucher = split.add_voucher(balance, code="GIFT-1000")
+    split.add_cash(Money(split.cash_due_minor + 100, "EUR"))
+    sale = co.complete_split(split)
+    assert [p.tender for p in sale.payments] == ["voucher", "cash"]
+    assert sale.paid_minor == sale.total_minor + sale.rounding_minor
+    assert voucher.amount_minor == 1000 and sale.payments[0].reference == "GIFT-1000"
+    row = engine_till.db.execute_sql("SELECT balance_minor FROM gift_voucher WHERE code = ?",
+                                     ("GIFT-1000",)).fetchone()  # fmt: skip
+    assert row == (0,)
+
+
+def test_voucher_overdrawn_meanwhile_stores_nothing(engine_till):
+    co = engine_till.checkout
+    co.scan(demo_ean13(30))
+    co.set_quantity(co.cart.lines[0].line_id, 20)
+    split = co.new_tender()
+    split.add_voucher(co.voucher_balance("GIFT-1000"), code="GIFT-1000")
+    split.add_cash(Money(10_000, "EUR"))
+    engine_till.db.execute_sql("UPDATE gift_voucher SET balance_minor = 1 WHERE code = 'GIFT-1000'")
+    with pytest.raises(PaymentError, match="GIFT-1000"):
+        co.complete_split(split)
+    assert engine_till.sales.count() == 0 and not co.cart.is_empty
+    assert engine_till.db.execute_sql("SELECT last_number FROM receipt_counter").fetchone() == (0,)
+
+
+def test_discounts_and_approval_hook(engine_till):
+    co = engine_till.checkout
+    co.scan(demo_ean13(40))
+    co.scan(demo_ean13(41))
+    first, second = co.cart.lines
+    asked = []
+
+    def refuse(action, detail):
+        asked.append(action)
+        return False
+
+    co.set_line_discount(first.line_id, Discount(percent=Decimal(5)), approve=refuse)
+    assert asked == []  # within the limit: nobody is asked
+    with pytest.raises(DomainError, match="approval"):
+        co.set_line_discount(first.line_id, Discount(percent=Decimal(50)), approve=refuse)
+    assert asked == ["discount_over_limit"]
+    assert co.cart.line_discounts[first.line_id].percent == 5  # unchanged
+    with pytest.raises(DomainError):
+        co.override_price(second.line_id, 1, "Damaged", approve=refuse)
+    co.override_price(second.line_id, 50, "Damaged")
+    co.set_order_discount(Discount(amount_minor=7))
+    priced = co.price()
+    assert sum(ln.order_discount_minor for ln in priced.lines) == 7
+    sale = co.pay_cash(Money(10_000, "EUR"))
+    assert sale.lines[1].unit_price_minor == 50 and sale.lines[1].override_reason == "Damaged"
+    assert sale.total_minor == priced.total_minor
+    assert sum(r.gross for r in sale.tax_summary) == sale.total_minor
+
+
+def test_remove_line_drops_its_discount(engine_till):
+    co = engine_till.checkout
+    co.scan(demo_ean13(40))
+    line = co.cart.lines[0]
+    co.set_line_discount(line.line_id, Discount(amount_minor=10))
+    co.remove_line(line.line_id)
+    co.scan(demo_ean13(41))
+    assert co.price().savings_minor == 0
+
+
+def test_price_label_weight_label_and_expired_gs1(engine_till):
+    db = engine_till.db
+    label = encode_variable_measure("20", "4321", 1599, "SE")  # price 15.99
+    weight = encode_variable_measure("23", "4322", 1250, "SE")  # 1.250 kg
+    with db.atomic():
+        upsert_products(db, [
+            ProductRecord("cheese", "CHEESE", "Cheese by label", 2000, "B",
+                          (parse_scan(label).gtin14,), sold_by_weight=True),
+            ProductRecord("ham", "HAM", "Ham per kg", 1000, "B",
+                          (parse_scan(weight).gtin14,), sold_by_weight=True),
+            ProductRecord("fish", "FISH", "Salmon", 899, "B", ("07035876006187",)),
+        ])  # fmt: skip
+    co = engine_till.checkout
+    assert co.scan(label).line.amount_minor == 1599
+    assert co.scan(weight).line.amount_minor == 1250
+    expired = co.scan("]C1010703587600618717240101")
+    assert expired.ok and "EXPIRED" in expired.message and expired.warning
+    fresh = co.scan("]C1010703587600618717301231")
+    assert fresh.ok and fresh.warning is None
+    assert co.price().total_minor == 1599 + 1250 + 899 + 899
+
+
+def test_alternative_gtin_retry(engine_till):
+    db = engine_till.db
+    # 01234565 reads as UPC-E (-> 012345000065) when its EAN-8 reading finds no product.
+    with db.atomic():
+        upsert_products(db, [ProductRecord("upce", "UPCE", "UPC-E item", 100, "A",
+                                           ("00012345000065",))])  # fmt: skip
+    result = engine_till.checkout.scan("01234565")
+    assert result.ok, result.message
+
+
+def test_settings_are_read_from_the_db(till):
+    save_checkout_settings(till.db, CheckoutSettings(cash_increment_minor=10,
+                                                     other_tenders=("Invoice",)))  # fmt: skip
+    from pos_desktop.services.checkout import CheckoutService
+
+    co = CheckoutService(till.settings, till.catalog, till.sales, till.clock)
+    assert co.checkout_settings.cash_increment_minor == 10
+    assert co.checkout_settings.other_tenders == ("Invoice",)
+    assert date.today()  # the service itself needs nothing else

@@ -1,0 +1,96 @@
+"""X/Z figures from SQL aggregates match the sales that were rung up; print layout."""
+
+import pytest
+from test_shifts_support import make_env, ring_sale
+
+from pos_desktop.domain.money import Money
+from pos_desktop.services.reports import ReportPrinter
+
+
+@pytest.fixture
+def env(tmp_path):
+    env = make_env(tmp_path)
+    yield env
+    env.close()
+
+
+def _day(env):
+    env.shifts.open_shift(env.users["cashier"], env.shifts.count({1000: 5}))
+    sales = [
+        ring_sale(env, [(1200, "A"), (350, "B")]),
+        ring_sale(env, [(999, "A")], tender="card", cashier="Supervisor"),
+    ]
+    env.clock.advance(hours=2)
+    sales.append(ring_sale(env, [(2000, "A"), (100, "B"), (100, "B")]))
+    return sales
+
+
+def test_x_report_figures(env):
+    sales = _day(env)
+    x = env.shifts.x_report().data
+    assert x["kind"] == "X" and x["sales_count"] == 3
+    assert x["gross_sales_minor"] == sum(s.total_minor for s in sales) == 4749
+    assert x["tax_minor"] == sum(s.tax_minor for s in sales)
+    assert x["net_sales_minor"] == x["gross_sales_minor"] - x["tax_minor"]
+    rates = {r["code"]: r for r in x["tax_rates"]}
+    assert rates["A"]["gross_minor"] == 4199 and rates["B"]["gross_minor"] == 550
+    assert sum(r["tax_minor"] for r in x["tax_rates"]) == x["tax_minor"]
+    assert x["tenders"] == [
+        {"tender": "card", "count": 1, "amount_minor": 999},
+        {"tender": "cash", "count": 2, "amount_minor": 3750},
+    ]
+    assert x["cashiers"] == [
+        {"cashier": "Cashier", "count": 2, "amount_minor": 3750},
+        {"cashier": "Supervisor", "count": 1, "amount_minor": 999},
+    ]
+    assert (x["first_receipt"], x["last_receipt"]) == (1, 3)
+    assert [h["hour"][-2:] for h in x["hourly"]] == ["09", "11"]
+    assert [h["count"] for h in x["hourly"]] == [2, 1]
+    assert x["expected_cash_minor"] == 5000 + 3750
+    assert x["refunds"] == {"count": 0, "amount_minor": 0} and x["discounts_minor"] == 0
+    # an X changes nothing
+    assert env.shifts.current() is not None
+    assert env.db.execute_sql("SELECT COUNT(*) FROM z_report").fetchone()[0] == 0
+
+
+def test_sales_of_other_shifts_do_not_count(env):
+    _day(env)
+    env.shifts.close_shift(env.users["cashier"], env.shifts.count({1000: 5, 500: 7, 200: 1, 50: 1}))
+    env.shifts.open_shift(env.users["cashier"], env.shifts.count({1000: 5}))
+    ring_sale(env, [(500, "A")])
+    x = env.shifts.x_report().data
+    assert x["sales_count"] == 1 and x["first_receipt"] == 4
+    assert x["grand_total_minor"] == 4749 + 500  # perpetual across Z reports
+
+
+def test_optional_refund_and_discount_sources_are_read_when_present(env):
+    _day(env)
+    shift_id = env.shifts.current().shift_id
+    env.db.execute_sql(
+        "INSERT INTO refund (id, terminal_id, receipt_number, kind, currency, goods_minor, "
+        "tax_minor, rounding_minor, total_minor, detail, shift_id, completed_at) VALUES "
+        "('r1', 'T01', 99, 'refund', 'EUR', 350, 0, 0, 350, '{}', ?, '2026-11-26')",
+        (shift_id,),
+    )
+    line_cols = {r[1] for r in env.db.execute_sql("PRAGMA table_info(sale_line)")}
+    if "discount_minor" not in line_cols:
+        env.db.execute_sql("ALTER TABLE sale_line ADD COLUMN discount_minor INTEGER DEFAULT 0")
+    env.db.execute_sql("UPDATE sale_line SET discount_minor = 10")
+    x = env.shifts.x_report().data
+    assert x["refunds"] == {"count": 1, "amount_minor": 350}
+    assert x["discounts_minor"] == 60
+
+
+def test_z_print_job_lists_the_figures(env):
+    _day(env)
+    z = env.shifts.close_shift(
+        env.users["cashier"], env.shifts.count({1000: 8, 500: 1, 200: 1, 1: 1})
+    )
+    job = ReportPrinter("en_IE", 42).job(z, "Corner Market")
+    text = "\n".join(b.text for b in job.blocks if hasattr(b, "text"))
+    assert "Z REPORT 1" in text and "Gross sales" in text and "47.49" in text
+    assert "Cash short" in text and "-0.49" in text
+    assert f"Journal #{z.data['journal_head']['seq']}" in text
+    assert all(len(b.text) <= 42 for b in job.blocks if hasattr(b, "text") and not b.double)
+    assert type(job.blocks[-1]).__name__ == "Cut"
+    assert z.money("gross_sales_minor") == Money(4749, "EUR")

@@ -1,0 +1,141 @@
+"""Printer trouble, reprints, the Devices screen and a serial scanner, on the real window."""
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from hardware.escpos_parse import parse_escpos
+from hardware.simulators.scanner_serial import SimulatedSerialScanner
+from pos_desktop.config import ScannerConfig, TillConfig, load_config
+from pos_desktop.container import build_container
+from pos_desktop.domain.money import Money
+from pos_desktop.services.demo_data import demo_ean13, write_demo_catalog
+from pos_desktop.ui.qt_app import build_window
+from pos_desktop.ui.views.devices_dialog import DevicesDialog, EditDeviceDialog
+from tests.conftest import FixedClock, paper_jobs
+
+
+def test_paper_out_sale_saved_then_reprint_copy(qtbot, till_window, till, sim_printer):
+    window, _wedge, _bridge = till_window
+    sim_printer.paper_out = True
+    window.checkout_view.add_code(demo_ean13(1))
+
+    def cashier_fixes_paper_then_reprints():
+        box = QApplication.activeModalWidget()
+        if isinstance(box, QMessageBox):
+            sim_printer.paper_out = False  # new roll in
+            next(b for b in box.buttons() if b.text().startswith("No: reprint")).click()
+            return
+        QTimer.singleShot(50, cashier_fixes_paper_then_reprints)
+
+    QTimer.singleShot(50, cashier_fixes_paper_then_reprints)
+    window.checkout_view.on_quick_cash(0)
+    assert till.sales.count() == 1  # the sale is saved whatever the printer does
+
+    def printed():
+        return paper_jobs(sim_printer)
+
+    qtbot.waitUntil(lambda: len(printed()) == 1, timeout=8000)
+    assert b"*** COPY ***" in printed()[0]  # the refused job printed nothing
+    qtbot.waitUntil(
+        lambda: (
+            till.db.execute_sql(
+                "SELECT COUNT(*) FROM print_job WHERE status = 'printed'"
+            ).fetchone()[0]
+            == 1
+        ),
+        timeout=5000,
+    )
+    rows = dict(till.db.execute_sql("SELECT kind, status FROM print_job").fetchall())
+    assert rows == {"receipt": "failed", "reprint": "printed"}
+    assert not any(
+        type(e).__name__ == "DrawerPulse" for e in parse_escpos(paper_jobs(sim_printer)[0]).events
+    )
+    assert till.printing.undecided_jobs() == []  # answered once, never asked again
+
+
+def test_half_printed_job_is_unknown_and_never_repeated_by_itself(qtbot, till, sim_printer):
+    till.checkout.scan(demo_ean13(2))
+    sale = till.checkout.pay_cash(Money(1000, "EUR"))
+    sim_printer.drop_after_bytes = 60  # the link dies mid-receipt
+    outcome = till.printing.print_sale(sale).result(timeout=20)
+    assert outcome.status == "unknown"
+    assert [job_id for job_id, *_ in till.printing.undecided_jobs()] == [outcome.job_id]
+    till.printing.mark_printed_ok(outcome.job_id)
+    assert till.printing.undecided_jobs() == []
+    assert till.db.execute_sql("SELECT COUNT(*) FROM print_job").fetchone()[0] == 1
+
+
+def test_reprint_last_receipt_menu(qtbot, till_window, till, sim_printer):
+    window, _wedge, _bridge = till_window
+    window.checkout_view.add_code(demo_ean13(2))
+    window.checkout_view.complete_cash(Money(1000, "EUR"))
+    qtbot.waitUntil(lambda: len(paper_jobs(sim_printer)) == 1, timeout=5000)
+    window.on_reprint_triggered()
+    qtbot.waitUntil(lambda: len(paper_jobs(sim_printer)) == 2, timeout=5000)
+    first, copy = paper_jobs(sim_printer)
+    assert b"*** COPY ***" in copy and b"*** COPY ***" not in first
+
+
+def test_printer_status_chip_follows_the_printer(qtbot, till_window, sim_printer):
+    window, _wedge, _bridge = till_window
+    sim_printer.paper_low = True
+    window.poll_printer_status()
+    qtbot.waitUntil(lambda: "paper low" in window.printer_chip.text(), timeout=5000)
+    sim_printer.paper_low, sim_printer.cover_open = False, True
+    window.poll_printer_status()
+    qtbot.waitUntil(lambda: "cover open" in window.printer_chip.text(), timeout=5000)
+    assert window.printer_chip.property("state") == "error"
+
+
+def test_devices_dialog_tests_and_saves(qtbot, till_window, till, sim_printer, tmp_path):
+    window, _wedge, _bridge = till_window
+    dialog = DevicesDialog(till, window.tasks, window)
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: "ready" in dialog.status["printer"].text(), timeout=5000)
+    dialog.on_test_clicked("printer")
+    qtbot.waitUntil(lambda: "test page printed" in dialog.message.text(), timeout=5000)
+    dialog.on_drawer_clicked()
+    qtbot.waitUntil(
+        lambda: (
+            "sent" in dialog.status.get("drawer", dialog.message).text()
+            or "sent" in dialog.message.text()
+        ),
+        timeout=5000,
+    )
+    reasons = till.db.execute_sql("SELECT reason, status FROM drawer_event").fetchall()
+    assert ("test", "sent") in reasons
+    window.devices_dialog = dialog
+    dialog.on_test_clicked("scanner")
+    window.on_scanner_scanned("4006381333931")
+    assert "4006381333931" in dialog.message.text()
+    assert window.checkout_view.model.rowCount() == 0  # a test scan is not sold
+
+    def fill(edit):
+        box = QApplication.activeModalWidget()
+        if isinstance(box, EditDeviceDialog):
+            box.uri.setText("serial:///dev/ttyUSB7?baudrate=9600&bytesize=7&parity=E")
+            box.accept()
+            return
+        QTimer.singleShot(50, lambda: fill(edit))
+
+    QTimer.singleShot(50, lambda: fill(None))
+    dialog.on_edit_clicked("scale")
+    assert load_config(till.config.data_dir).scale.uri.startswith("serial:///dev/ttyUSB7")
+    assert "Restart the till" in dialog.message.text()
+    window.devices_dialog = None
+
+
+def test_serial_scanner_rings_up_items(qtbot, qapp, tmp_path):
+    with SimulatedSerialScanner() as scanner_sim:
+        config = TillConfig(
+            data_dir=tmp_path, demo=True, scanner=ScannerConfig(serial_uri=scanner_sim.uri)
+        )
+        till = build_container(config, overrides={"clock": FixedClock()})
+        write_demo_catalog(till.db, 20)
+        window, wedge, _bridge = build_window(till, config, qapp)
+        qtbot.addWidget(window)
+        till.extras["serial_scanner"].wait_connected(5)
+        scanner_sim.scan(demo_ean13(3))
+        qtbot.waitUntil(lambda: window.checkout_view.model.rowCount() == 1, timeout=5000)
+        qapp.removeEventFilter(wedge)
+        till.close()
