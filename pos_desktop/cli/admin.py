@@ -17,7 +17,7 @@ from peewee import PeeweeException
 from pos_desktop.domain.errors import DomainError
 from pos_desktop.paths import default_data_dir
 
-from . import commands, commands_store
+from . import admin_staff, commands, commands_store
 from .errors import CommandError, UsageError
 
 PROG = "pos-admin"
@@ -72,6 +72,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_demo_sales(sub, common)
     _add_journal(sub, common)
     _add_db(sub, common)
+    admin_staff.add_subcommands(sub, include_journal=False)
     return parser
 
 
@@ -110,8 +111,9 @@ def _add_init(sub, common) -> None:
     p.add_argument(
         "--admin-name",
         metavar="NAME",
-        help="accepted for scripts; users and PINs come in a later version, nothing is stored",
+        help="create the first administrator (with --admin-pin); more users: 'users add'",
     )
+    p.add_argument("--admin-pin", metavar="PIN", help="4-8 digits for --admin-name")
     p.add_argument("--force", action="store_true", help="re-initialise a store that has sales")
     p.set_defaults(handler=commands_store.run_init)
 
@@ -197,7 +199,7 @@ def _add_journal(sub, common) -> None:
         metavar="SEQ:HASH",
         help="a chain head recorded earlier (Z report, cloud) to detect truncation",
     )
-    verify.set_defaults(handler=commands.run_journal_verify)
+    admin_staff.add_journal_verify_options(verify)  # --against-z and the one verify handler
 
 
 def _add_db(sub, common) -> None:

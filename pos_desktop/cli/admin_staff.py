@@ -24,10 +24,9 @@ from pos_desktop.domain.staff import Role
 from pos_desktop.paths import database_path
 from pos_desktop.services.auth import AuthService
 from pos_desktop.services.ports import SystemClock
-from pos_desktop.services.reports import ReportPrinter, ShiftReport, verify_journal
+from pos_desktop.services.reports import ReportPrinter, ShiftReport
 from pos_desktop.services.shifts import ShiftService, ShiftSettings
 from pos_desktop.storage.db import open_database
-from pos_desktop.storage.journal import ChainHead
 from pos_desktop.storage.report_repo import ReportRepository
 from pos_desktop.storage.settings_repo import load_settings
 
@@ -196,27 +195,7 @@ def write_pdf(report: ShiftReport, path: Path) -> None:
 
 
 def run_journal_verify(args: Namespace) -> int:
-    """Exit 0 when intact; 1 and one line per broken record otherwise."""
-    db = _open(args)
-    try:
-        result = verify_journal(db, against_z=getattr(args, "against_z", False))
-        head_text = getattr(args, "head", None)
-        if head_text:  # admin.py's --head SEQ:HASH, when wired there
-            seq, _, digest = head_text.partition(":")
-            result.problems.extend(p for p in _check_head(db, ChainHead(int(seq), digest.lower())))
-    finally:
-        db.close()
-    if result.ok:
-        print(f"journal OK: {result.checked} records")
-        return 0
-    print(f"journal BROKEN: {len(result.problems)} problem(s) in {result.checked} records")
-    for problem in result.problems:
-        print(f"  {problem}")
-    return 1
+    """One implementation for every parser that offers ``journal verify``."""
+    from . import commands
 
-
-def _check_head(db: SqliteDatabase, head: ChainHead) -> list[str]:
-    row = db.execute_sql("SELECT hash FROM journal WHERE seq = ?", (head.seq,)).fetchone()
-    if row is None:
-        return [f"record {head.seq}: missing, but it was recorded as the chain head"]
-    return [] if row[0] == head.hash else [f"record {head.seq}: differs from the given head"]
+    return commands.run_journal_verify(args)

@@ -17,6 +17,7 @@ from pos_desktop.services.demo_sales import (
 )
 from pos_desktop.services.formatting import local_time_text, money_text
 from pos_desktop.services.ports import NoPrinter
+from pos_desktop.services.reports import verify_journal
 from pos_desktop.storage import journal
 from pos_desktop.storage.codec import parse_utc
 from pos_desktop.storage.migrations import current_version, latest_version, migrate
@@ -97,11 +98,15 @@ def _expected_head(text: str | None) -> journal.ChainHead | None:
 
 
 def run_journal_verify(args: Namespace) -> int:
-    head = _expected_head(args.head)
+    """Walk the chain; ``--head`` and ``--against-z`` (Z reports' heads) also catch truncation."""
+    head = _expected_head(getattr(args, "head", None))
     with opened_db(args.data_dir, migrate=False) as db:
         if current_version(db) < 1:
             raise CommandError(f"The database in {args.data_dir} has no journal yet.")
-        result = journal.verify(db, head)
+        result = verify_journal(db, against_z=getattr(args, "against_z", False))
+        if head is not None:
+            extra = journal.verify(db, head).problems
+            result.problems.extend(p for p in extra if p not in result.problems)
     if result.ok:
         print(f"journal OK: {result.checked} records")
         return 0

@@ -16,6 +16,7 @@ from pos_desktop.domain.money import validate_currency
 from pos_desktop.domain.store import StoreSettings
 from pos_desktop.domain.tax import TaxRate
 from pos_desktop.paths import database_path
+from pos_desktop.services.auth import AuthService
 from pos_desktop.services.csv_import import (
     CsvImportError,
     ImportMode,
@@ -23,6 +24,7 @@ from pos_desktop.services.csv_import import (
     import_products_csv,
 )
 from pos_desktop.services.demo_data import write_demo_catalog
+from pos_desktop.services.ports import SystemClock
 from pos_desktop.services.store_setup import ensure_demo_store, init_store
 from pos_desktop.storage.settings_repo import load_settings
 
@@ -101,6 +103,8 @@ def _settings_from_args(args: Namespace, existing: StoreSettings | None) -> Stor
 
 
 def run_init(args: Namespace) -> int:
+    if bool(args.admin_name) != bool(args.admin_pin):
+        raise UsageError("--admin-name and --admin-pin go together (the first administrator).")
     rates = tuple(parse_tax_rate(text) for text in args.tax_rates)
     codes = [r.code for r in rates]
     if len(set(codes)) != len(codes):
@@ -120,6 +124,10 @@ def run_init(args: Namespace) -> int:
                 f"{settings.currency} would misprice it. Start a new data dir instead."
             )
         init_store(db, settings, rates)
+        if args.admin_name:
+            auth = AuthService(db, SystemClock())
+            if auth.users.by_name(args.admin_name) is None:
+                auth.add_user(args.admin_name, "admin", args.admin_pin, by="pos-admin init")
         all_rates = db.execute_sql("SELECT code, name, percent FROM tax_rate ORDER BY code")
         rate_text = ", ".join(f"{c} {n} {p} %" for c, n, p in all_rates) or "none"
     verb = "updated" if existing else "created"
@@ -133,10 +141,7 @@ def run_init(args: Namespace) -> int:
     if rate_text == "none":
         print("  Add a tax rate (--tax-rate A:Standard:20) before importing products.")
     if args.admin_name:
-        print(
-            f"  Administrator '{args.admin_name}' noted; users and PINs come in a later version, "
-            "so nothing was stored for them yet."
-        )
+        print(f"  administrator: {args.admin_name} (log in at the till with the PIN given)")
     return 0
 
 

@@ -77,7 +77,7 @@ class MainWindow(QMainWindow):
         menu = self.menuBar().addMenu("&Till")
         for text, shortcut, slot in (
             ("&Reprint last receipt", "Ctrl+P", self.on_reprint_triggered),
-            ("&Devices...", "Ctrl+D", self.on_devices_triggered),
+            ("&Devices...", "Ctrl+Shift+D", self.on_devices_triggered),
         ):
             action = QAction(text, self)
             action.setShortcut(QKeySequence(shortcut))

@@ -139,7 +139,7 @@ class StaffSession(QObject):
             ("Paid &out...", None, lambda: self.cash_movement("paid_out")),
             ("Cash &drop...", None, lambda: self.cash_movement("drop")),
             ("&No sale (open drawer)...", "Ctrl+N", lambda: self.cash_movement("no_sale")),
-            ("&X report", "Ctrl+X", self.x_report),
+            ("&X report", "F9", self.x_report),
             ("&Close shift (Z report)...", None, self.close_shift),
         )
         for text, shortcut, slot in entries:

@@ -22,7 +22,7 @@ QPushButton#payButton { background: #1f8a4c; color: white; font-size: 20px; font
     min-height: 72px; border: none; }
 QPushButton#payButton:disabled { background: #9dbfaa; }
 QPushButton#quickCash { background: #fff7e0; border-color: #e0c36b; font-weight: bold; }
-QPlainTextEdit#receiptPreview { font-family: "DejaVu Sans Mono", monospace; font-size: 12px;
+QPlainTextEdit#receiptPreview { font-family: "DejaVu Sans Mono", monospace; font-size: 11px;
     background: #fffef8; border: 1px solid #d9d2b5; }
 QLabel#statusChip { padding: 3px 10px; border-radius: 10px; background: #dde3ea; }
 QLabel#statusChip[state="ok"] { background: #d3f0dc; color: #1e6b34; }

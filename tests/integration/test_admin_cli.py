@@ -63,17 +63,19 @@ def test_init_creates_the_store_with_its_tax_rates(run, data_dir):
     code, out, err = run(
         "init", "--store-name", "Corner Shop", "--currency", "gbp", "--prices-exclude-tax",
         "--terminal-id", "T07", "--locale", "en_GB", "--tax-rate", "S:Standard:20",
-        "--tax-rate", "Z:Zero:0", "--admin-name", "Alice",
+        "--tax-rate", "Z:Zero:0", "--admin-name", "Alice", "--admin-pin", "4321",
     )  # fmt: skip
 
     assert code == 0 and err == ""
-    assert "Store 'Corner Shop' created" in out and "nothing was stored for them" in out
+    assert "Store 'Corner Shop' created" in out and "administrator: Alice" in out
     db = open_database(data_dir / "till.sqlite")
     try:
+        admin_row = db.execute_sql("SELECT role, pin_hash FROM staff_user").fetchone()
         settings = load_settings(db)
         rates = db.execute_sql("SELECT code, percent FROM tax_rate ORDER BY code").fetchall()
     finally:
         db.close()
+    assert admin_row[0] == "admin" and admin_row[1].startswith("$argon2id$")
     assert (settings.name, settings.currency, settings.prices_include_tax) == (
         "Corner Shop",
         "GBP",

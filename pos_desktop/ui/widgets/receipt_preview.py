@@ -30,7 +30,7 @@ class ReceiptPreview(QWidget):
         self.text = QPlainTextEdit()
         self.text.setObjectName("receiptPreview")
         self.text.setReadOnly(True)
-        self.text.setMinimumWidth(430)
+        self.text.setMinimumWidth(360)
         self.drawer_label = QLabel("Drawer: closed")
         self.drawer_label.setObjectName("statusChip")
         self.close_drawer = QPushButton("Push drawer shut")
