@@ -17,7 +17,7 @@ import sys
 import time
 from datetime import UTC, datetime, timedelta
 
-from common import Figure, Stats, judge, log, print_table, standard_args, write_json
+from common import Figure, Stats, log, print_table, standard_args, write_json
 from fixtures import scratch_dir
 
 NAME = "commit"
@@ -125,9 +125,7 @@ def run(quick: bool = False, products: int | None = None) -> list[Figure]:
         target=f"p99 <= {LIMIT_MS:g} ms, <= {MAX_RATIO:g}x floor",
         extra={"floor": "raw sqlite3 INSERT+COMMIT, WAL, synchronous=FULL, same dir"},
     )
-    fig.passed = judge(s.p99, LIMIT_MS, fig.ratio_p99, MAX_RATIO)
-    if not fig.passed and f.p99 > LIMIT_MS and fig.ratio_p99 <= MAX_RATIO:
-        fig.note = f"disk floor p99 > {LIMIT_MS:g} ms"
+    fig.evaluate(LIMIT_MS, MAX_RATIO, "disk floor")
     return [fig]
 
 

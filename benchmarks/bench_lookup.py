@@ -14,7 +14,7 @@ import sqlite3
 import sys
 import time
 
-from common import Figure, Stats, judge, log, print_table, standard_args, write_json
+from common import Figure, Stats, log, print_table, standard_args, write_json
 from fixtures import products_for, random_gtins, till_data_dir
 
 NAME = "lookup"
@@ -78,7 +78,7 @@ def run(quick: bool = False, products: int | None = None) -> list[Figure]:
         target=f"p99 <= {LIMIT_MS:g} ms, <= {MAX_RATIO:g}x floor",
         extra={"products": products, "floor": "raw sqlite3 same SELECT, same file"},
     )
-    fig.passed = judge(s.p99, LIMIT_MS, fig.ratio_p99, MAX_RATIO)
+    fig.evaluate(LIMIT_MS, MAX_RATIO, "floor")
     return [fig]
 
 

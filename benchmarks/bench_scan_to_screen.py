@@ -86,10 +86,17 @@ class _BareTable:
         from PySide6.QtGui import QStandardItemModel
         from PySide6.QtWidgets import QTableView
 
+        self.like = like
         self.model = QStandardItemModel(0, 4)
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.resize(like.size())
+        # same geometry and look, so both paint the same number of rows and pixels
+        self.table.setAlternatingRowColors(like.alternatingRowColors())
+        self.table.verticalHeader().setDefaultSectionSize(
+            like.verticalHeader().defaultSectionSize()
+        )
+        self.table.verticalHeader().setVisible(like.verticalHeader().isVisible())
         self.table.show()
 
     def append_like(self, source) -> None:
@@ -99,6 +106,9 @@ class _BareTable:
         self.model.appendRow(
             [QStandardItem(str(source.data(source.index(row, c)))) for c in range(4)]
         )
+        for col in range(4):
+            self.table.setColumnWidth(col, self.like.columnWidth(col))
+        self.table.selectRow(row)
         self.table.scrollToBottom()
 
     def time_repaint(self) -> int:

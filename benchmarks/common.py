@@ -105,6 +105,15 @@ class Figure:
     def ratio_p99(self) -> float | None:
         return self.stats.p99 / self.floor.p99 if self.floor and self.floor.p99 else None
 
+    def evaluate(self, limit: float, max_ratio: float | None = None, floor_name: str = "floor"):
+        """Set ``passed`` from the p99 limit and the p99 ratio to the floor; explain a miss the
+        floor itself causes (when the floor's own p99 is over the limit, no code can meet it)."""
+        self.passed = judge(self.stats.p99, limit, self.ratio_p99, max_ratio)
+        ratio_ok = max_ratio is None or (self.ratio_p99 is not None and self.ratio_p99 <= max_ratio)
+        if not self.passed and ratio_ok and self.floor and self.floor.p99 > limit:
+            self.note = f"{floor_name} p99 > {limit:g} {self.unit}"
+        return self
+
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
         data["ratio_p50"] = self.ratio_p50
@@ -217,8 +226,13 @@ def print_table(figures: Iterable[Figure]) -> None:
 
 
 def write_json(name: str, figures: Sequence[Figure], params: dict[str, Any]) -> Path:
-    """Write ``benchmarks/results/<name>.json`` with the figures, parameters and machine info."""
+    """Write ``benchmarks/results/<name>.json`` with the figures, parameters and machine info.
+
+    A ``--quick`` run writes ``<name>-quick.json`` so it never overwrites the real figures.
+    """
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
+    if params.get("quick"):
+        name += "-quick"
     path = RESULTS_DIR / f"{name}.json"
     doc = {
         "name": name,

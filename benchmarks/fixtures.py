@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import random
 import shutil
+import sqlite3
 import time
 from pathlib import Path
 
@@ -56,8 +57,7 @@ def build_till(data_dir: Path, products: int) -> float:
 def till_data_dir(products: int) -> Path:
     """A data dir holding a demo store with ``products`` demo products (cached)."""
     target = CACHE_DIR / f"till-{products}"
-    meta = target / _META
-    if meta.exists():
+    if _cache_is_current(target, products):
         return target
     tmp = CACHE_DIR / f"till-{products}.building"
     shutil.rmtree(tmp, ignore_errors=True)
@@ -72,6 +72,26 @@ def till_data_dir(products: int) -> Path:
     tmp.rename(target)  # only a complete build gets the final name
     log(f"built in {seconds:.1f} s")
     return target
+
+
+def _cache_is_current(target: Path, products: int) -> bool:
+    """A complete build whose last demo GTIN is present (the demo GTIN scheme has not changed)."""
+    from pos_desktop.paths import database_path
+    from pos_desktop.services.demo_data import demo_ean13
+
+    if not (target / _META).exists():
+        return False
+    conn = sqlite3.connect(f"file:{database_path(target)}?mode=ro", uri=True)
+    try:
+        gtin = demo_ean13(products).zfill(14)
+        row = conn.execute("SELECT 1 FROM barcode WHERE gtin = ?", (gtin,)).fetchone()
+    except sqlite3.Error:
+        return False
+    finally:
+        conn.close()
+    if row is None:
+        log(f"{target} is stale (no demo GTIN {gtin}); rebuilding")
+    return row is not None
 
 
 def scratch_dir(name: str) -> Path:

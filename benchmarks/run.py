@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 import time
 import traceback
@@ -57,6 +58,7 @@ def main(argv: list[str] | None = None) -> int:
         till_data_dir(products)  # build the cached catalogue first, outside any timing
     figures: list[Figure] = []
     failed: list[str] = []
+    load_at_start = [round(x, 2) for x in os.getloadavg()] if hasattr(os, "getloadavg") else None
     t0 = time.perf_counter()
     for name in args.names:
         module = importlib.import_module(BENCHES[name])
@@ -70,6 +72,7 @@ def main(argv: list[str] | None = None) -> int:
         figures.extend(bench_figures)
     params = {"quick": args.quick, "products": products, "benches": args.names}
     params["crashed"] = failed
+    params["load_avg_at_start"] = load_at_start
     params["seconds"] = round(time.perf_counter() - t0, 1)
     summary = write_json("summary", figures, params)
     print(format_table(figures, markdown=args.markdown), flush=True)

@@ -75,3 +75,14 @@ def test_figure_ratio_table_and_json(tmp_path, monkeypatch):
     doc = json.loads(common.write_json("x", [fig], {"quick": True}).read_text())
     assert doc["machine"]["cpu_count"] >= 1 and doc["machine"]["sqlite"]
     assert doc["figures"][0]["ratio_p99"] == 2.0 and doc["params"] == {"quick": True}
+    assert (tmp_path / "x-quick.json").exists() and not (tmp_path / "x.json").exists()
+
+
+def test_evaluate_blames_the_floor_only_when_the_floor_itself_misses():
+    slow_disk = Figure("c", "commit", "ms", Stats.of([6.0]), floor=Stats.of([5.5]))
+    assert slow_disk.evaluate(5.0, 2.0, "disk floor").passed is False
+    assert slow_disk.note == "disk floor p99 > 5 ms"
+    slow_code = Figure("c", "commit", "ms", Stats.of([6.0]), floor=Stats.of([1.0]))
+    assert slow_code.evaluate(5.0, 2.0).passed is False and slow_code.note == ""
+    fine = Figure("c", "commit", "ms", Stats.of([2.0]), floor=Stats.of([1.5]))
+    assert fine.evaluate(5.0, 2.0).passed is True and fine.note == ""

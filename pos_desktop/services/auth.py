@@ -84,8 +84,17 @@ class AuthService:
         self._hasher = hasher or default_hasher()
         self._policy = policy or LockoutPolicy()
         self.users = StaffRepository(db)
-        # Verified when the name is unknown, so a wrong name costs as long as a wrong PIN.
-        self._dummy_hash = self._hasher.hash("00000000")
+        self._dummy: str | None = None
+
+    @property
+    def _dummy_hash(self) -> str:
+        """Verified when the name is unknown, so a wrong name costs as long as a wrong PIN.
+
+        Made on first use: hashing at construction cost a third of a second at every start.
+        """
+        if self._dummy is None:
+            self._dummy = self._hasher.hash("00000000")
+        return self._dummy
 
     # -- users -------------------------------------------------------------------------------
 

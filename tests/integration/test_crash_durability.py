@@ -69,6 +69,7 @@ def check_database(data_dir: Path, confirmed: dict[int, str]) -> int:
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(900)
 def test_kill_9_while_selling_loses_nothing(tmp_path):
     kills = int(os.environ.get("POS_CRASH_KILLS", "25"))
     rng = random.Random(20261126)

@@ -1,0 +1,195 @@
+"""Cloud sale ingest on PostgreSQL: N concurrent pushers against `pos-cloud serve`.
+
+Server: ONE `pos-cloud serve` process (one uvicorn worker) in a subprocess on loopback, on a
+throw-away PostgreSQL schema at 127.0.0.1:5432. Clients: N threads in this process, each an
+enrolled terminal pushing batches of B `sale.completed` events (1 line, 1 cash payment).
+Reports sales/s and p50/p99 per batch and per event (batch latency / B).
+Targets: >= 2,000 sales/s, p99 <= 50 ms. Usage: bench_cloud_ingest.py [--pushers 4 --batch 50
+--batches 40]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import socket
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from pathlib import Path
+
+import httpx
+import psycopg2
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from pos_cloud import auth  # noqa: E402
+from pos_cloud.db import close_database, connection, init_database  # noqa: E402
+from pos_cloud.migrations import migrate  # noqa: E402
+
+PG = "postgresql://postgres@127.0.0.1:5432/test"
+
+
+def sale_event(seq: int) -> dict:
+    at = "2026-11-26T10:00:00+00:00"
+    payload = {
+        "sale_id": str(uuid.uuid4()),
+        "receipt_number": seq,
+        "currency": "EUR",
+        "subtotal_minor": 250,
+        "tax_minor": 50,
+        "total_minor": 300,
+        "completed_at": at,
+        "cashier": "bench",
+        "lines": [
+            {
+                "line_id": str(uuid.uuid4()),
+                "product_id": None,
+                "sku": f"S{seq % 100}",
+                "gtin": None,
+                "name": "Item",
+                "quantity": "1",
+                "unit_price_minor": 300,
+                "line_total_minor": 300,
+                "tax_minor": 50,
+                "tax_code": "A",
+            }
+        ],
+        "payments": [
+            {
+                "payment_id": str(uuid.uuid4()),
+                "tender": "cash",
+                "amount_minor": 300,
+                "change_minor": 0,
+            }
+        ],
+    }
+    return {
+        "event_id": str(uuid.uuid4()),
+        "seq": seq,
+        "type": "sale.completed",
+        "occurred_at": at,
+        "payload": payload,
+        "journal_hash": None,
+    }
+
+
+def percentile(values: list[float], p: float) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, int(p * len(values)))]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--pushers", type=int, default=4)
+    parser.add_argument("--batch", type=int, default=50)
+    parser.add_argument("--batches", type=int, default=40)
+    args = parser.parse_args()
+    schema = f"bench_ingest_{uuid.uuid4().hex[:10]}"
+    pg = psycopg2.connect(PG)
+    pg.autocommit = True
+    pg.cursor().execute(f'CREATE SCHEMA "{schema}"')
+    url = f"{PG}?options=-csearch_path%3D{schema}"
+    db = init_database(url)
+    with db.connection_context():
+        migrate(db)
+    with connection():
+        token = auth.create_admin_token("bench")
+    close_database(db)
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    sock.close()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "pos_cloud.cli", "serve", "--database", url, "--port", str(port)],
+        cwd=ROOT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    opts = [(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)]
+    try:
+        admin = httpx.Client(
+            base_url=base,
+            headers={"Authorization": f"Bearer {token}"},
+            transport=httpx.HTTPTransport(socket_options=opts),
+        )
+        for _ in range(300):
+            try:
+                admin.get("/v1/health")
+                break
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        store = admin.post("/v1/admin/stores", json={"name": "Bench", "currency": "EUR"}).json()
+        clients = []
+        for i in range(args.pushers):
+            code = admin.post(f"/v1/admin/stores/{store['id']}/enrollment-codes", json={}).json()
+            body = admin.post("/v1/enroll", json={"code": code["code"], "terminal_name": f"T{i}"})
+            clients.append(
+                httpx.Client(
+                    base_url=base,
+                    headers={"Authorization": f"Bearer {body.json()['token']}"},
+                    timeout=60,
+                    transport=httpx.HTTPTransport(socket_options=opts),
+                )
+            )
+        batches = [
+            [
+                [sale_event(b * args.batch + k + 1) for k in range(args.batch)]
+                for b in range(args.batches)
+            ]
+            for _ in clients
+        ]
+        latencies: list[float] = []
+        errors: list[str] = []
+        lock = threading.Lock()
+
+        def push(client: httpx.Client, mine: list[list[dict]]) -> None:
+            for batch in mine:
+                t0 = time.perf_counter()
+                r = client.post("/v1/events:batch", json={"events": batch})
+                dt = time.perf_counter() - t0
+                with lock:
+                    latencies.append(dt)
+                    if r.status_code != 200 or any(
+                        x["status"] != "stored" for x in r.json()["results"]
+                    ):
+                        errors.append(r.text[:200])
+
+        threads = [threading.Thread(target=push, args=(c, b)) for c, b in zip(clients, batches)]
+        start = time.perf_counter()
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        wall = time.perf_counter() - start
+    finally:
+        server.terminate()
+        server.wait(30)
+        pg.cursor().execute(f'DROP SCHEMA "{schema}" CASCADE')
+        pg.close()
+    sales = args.pushers * args.batch * args.batches
+    result = {
+        "name": "cloud_ingest",
+        "server": "one `pos-cloud serve` process (1 uvicorn worker), PostgreSQL on loopback",
+        "pushers": args.pushers,
+        "batch": args.batch,
+        "sales": sales,
+        "sales_per_s": round(sales / wall),
+        "batch_p50_ms": round(percentile(latencies, 0.5) * 1000, 1),
+        "batch_p99_ms": round(percentile(latencies, 0.99) * 1000, 1),
+        "event_p99_ms": round(percentile(latencies, 0.99) * 1000 / args.batch, 2),
+        "errors": len(errors),
+        "targets": {"sales_per_s": 2000, "p99_ms": 50},
+        "cores": __import__("os").cpu_count(),
+    }
+    (ROOT / "benchmarks" / "results" / "cloud_ingest.json").write_text(
+        json.dumps(result, indent=2) + "\n"
+    )
+    print(json.dumps(result))
+    return 0 if not errors else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
