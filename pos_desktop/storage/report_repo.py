@@ -59,33 +59,30 @@ class ReportRepository:
     def _all(self, sql: str, params: tuple) -> list[tuple]:
         return self._db.execute_sql(sql, params).fetchall()
 
+    # Sales, tax and tender figures come from the running totals that triggers keep inside
+    # each sale's transaction (migration 0010); tests cross-check them against the raw rows.
+
     def sales_by_cashier_hour(self, shift_id: str) -> list[tuple]:
         """(cashier, hour 'YYYY-MM-DDTHH' UTC, count, total, tax, min receipt, max receipt)."""
         return self._all(
-            "SELECT cashier, substr(completed_at, 1, 13), COUNT(*), SUM(total_minor), "
-            "SUM(tax_minor), MIN(receipt_number), MAX(receipt_number) FROM sale "
-            "INDEXED BY sale_shift_report WHERE shift_id = ? AND status = 'completed' "
-            "GROUP BY 1, 2",
+            "SELECT NULLIF(cashier, ''), hour, sales, total_minor, tax_minor, min_receipt, "
+            "max_receipt FROM shift_sale_totals WHERE shift_id = ?",
             (shift_id,),
         )
 
     def tax_rows(self, shift_id: str) -> list[tuple]:
         """(tax code, percent, net, tax, gross) of completed sales."""
         return self._all(
-            "SELECT l.tax_code, l.tax_percent, SUM(l.net_minor), SUM(l.tax_minor), "
-            "SUM(l.amount_minor) FROM sale s INDEXED BY sale_shift_report "
-            "JOIN sale_line l INDEXED BY sale_line_report ON l.sale_id = s.id "
-            "WHERE s.shift_id = ? AND s.status = 'completed' GROUP BY 1, 2 ORDER BY 1",
+            "SELECT tax_code, tax_percent, net_minor, tax_minor, gross_minor "
+            "FROM shift_tax_totals WHERE shift_id = ? ORDER BY tax_code, tax_percent",
             (shift_id,),
         )
 
     def tender_rows(self, shift_id: str) -> list[tuple]:
         """(tender, count, amount) of completed sales' payments."""
         return self._all(
-            "SELECT p.tender, COUNT(*), SUM(p.amount_minor) FROM sale s "
-            "INDEXED BY sale_shift_report JOIN payment p INDEXED BY payment_report "
-            "ON p.sale_id = s.id WHERE s.shift_id = ? AND s.status = 'completed' "
-            "GROUP BY 1 ORDER BY 1",
+            "SELECT tender, payments, amount_minor FROM shift_tender_totals "
+            "WHERE shift_id = ? ORDER BY tender",
             (shift_id,),
         )
 
@@ -117,12 +114,11 @@ class ReportRepository:
         return row[0], row[1]
 
     def line_adjustment(self, shift_id: str, column: str) -> int:
-        """Sum of an optional ``sale_line`` column (``discount_minor``, ``promotion_minor``)."""
-        if column not in columns(self._db, "sale_line"):
-            return 0
+        """Sum of ``discount_minor`` or ``promotion_minor`` over the shift's sale lines."""
+        if column not in ("discount_minor", "promotion_minor"):
+            raise ValueError(f"no running total for {column}")
         row = self._db.execute_sql(
-            f"SELECT COALESCE(SUM(l.{column}), 0) FROM sale s JOIN sale_line l "  # noqa: S608
-            "ON l.sale_id = s.id WHERE s.shift_id = ? AND s.status = 'completed'",
+            f"SELECT COALESCE(SUM({column}), 0) FROM shift_tax_totals WHERE shift_id = ?",
             (shift_id,),
         ).fetchone()
         return row[0]

@@ -72,13 +72,25 @@ def test_optional_refund_and_discount_sources_are_read_when_present(env):
         "('r1', 'T01', 99, 'refund', 'EUR', 350, 0, 0, 350, '{}', ?, '2026-11-26')",
         (shift_id,),
     )
-    line_cols = {r[1] for r in env.db.execute_sql("PRAGMA table_info(sale_line)")}
-    if "discount_minor" not in line_cols:
-        env.db.execute_sql("ALTER TABLE sale_line ADD COLUMN discount_minor INTEGER DEFAULT 0")
-    env.db.execute_sql("UPDATE sale_line SET discount_minor = 10")
+    # A discounted sale as the checkout stores it (discount columns set at insert; sales are
+    # never edited afterwards, which is what lets triggers keep the running totals).
+    env.db.execute_sql(
+        "INSERT INTO sale (id, terminal_id, receipt_number, currency, subtotal_minor, tax_minor, "
+        "total_minor, prices_include_tax, status, cashier, completed_at, shift_id) VALUES "
+        "('s-disc', 'T01', 98, 'EUR', 400, 0, 400, 1, 'completed', 'Cashier', "
+        "'2026-11-26T10:30:00+00:00', ?)",
+        (shift_id,),
+    )
+    env.db.execute_sql(
+        "INSERT INTO sale_line (id, sale_id, position, product_id, sku, name, quantity, "
+        "unit_price_minor, amount_minor, net_minor, tax_minor, tax_code, tax_percent, "
+        "discount_minor) VALUES ('l-disc', 's-disc', 1, 'p1', 'SKU1', 'Thing', '1', 460, 400, "
+        "400, 0, 'Z', '0', 60)"
+    )
     x = env.shifts.x_report().data
     assert x["refunds"] == {"count": 1, "amount_minor": 350}
     assert x["discounts_minor"] == 60
+    assert x["sales_count"] == 4
 
 
 def test_z_print_job_lists_the_figures(env):
