@@ -157,7 +157,10 @@ def main() -> int:
                     ):
                         errors.append(r.text[:200])
 
-        threads = [threading.Thread(target=push, args=(c, b)) for c, b in zip(clients, batches)]
+        threads = [
+            threading.Thread(target=push, args=(c, b))
+            for c, b in zip(clients, batches, strict=True)
+        ]
         start = time.perf_counter()
         for t in threads:
             t.start()

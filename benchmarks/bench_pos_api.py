@@ -106,12 +106,14 @@ def run(rounds: int) -> list[Figure]:
         for i in range(rounds + 3):
             sent: dict[str, int] = {}
 
-            def post() -> None:
+            def post(sent=sent) -> None:
                 sent["t"] = time.perf_counter_ns()
                 sent["id"] = client.post("/v1/payment-requests", json=body).json()["id"]
 
-            threading.Thread(target=post).start()
-            _wait(app, lambda: "id" in sent and sent["id"] in shown)
+            poster = threading.Thread(target=post)
+            poster.start()
+            _wait(app, lambda sent=sent: "id" in sent and sent["id"] in shown)
+            poster.join()
             dialog = bridge.dialog
             dialog.accepted_by_cashier.disconnect(bridge.on_dialog_accepted)  # no auto-pay
             row = service.accept(sent["id"])

@@ -44,9 +44,36 @@ def create_app(database_url: str) -> FastAPI:
         headers = {"WWW-Authenticate": "Bearer"} if exc.status_code == 401 else None
         return JSONResponse({"detail": str(exc)}, status_code=exc.status_code, headers=headers)
 
+    _document_plain_422(app)
+
     @app.get("/v1/health", tags=["ops"])
     def health() -> dict:
         """Liveness: the process answers (does not touch the database)."""
         return {"status": "ok"}
 
     return app
+
+
+def _document_plain_422(app: FastAPI) -> None:
+    """Publish that a 422 ``detail`` is FastAPI's list *or* one sentence (BadInput errors).
+
+    Without this the schema promised only the list form, and every BadInput (a bad cursor,
+    a bad GTIN) was a schema violation for clients that validate responses.
+    """
+    generate = app.openapi
+
+    def openapi() -> dict:
+        if app.openapi_schema:
+            return app.openapi_schema
+        schema = generate()
+        error = schema.get("components", {}).get("schemas", {}).get("HTTPValidationError")
+        if error:
+            listed = dict(error["properties"]["detail"])
+            listed.pop("title", None)
+            error["properties"]["detail"] = {
+                "title": "Detail",
+                "anyOf": [listed, {"type": "string"}],
+            }
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]

@@ -83,7 +83,8 @@ class ProductInput:
         if not tax or len(tax) > 32:
             raise BadInput("tax_code must be 1 to 32 characters.")
         price = self.price_minor
-        if isinstance(price, bool) or not isinstance(price, int) or price < 0:
+        # The upper bound is PostgreSQL's BIGINT: larger prices were a 500 (found by schemathesis).
+        if isinstance(price, bool) or not isinstance(price, int) or not 0 <= price < 2**63:
             raise BadInput("price_minor must be a whole number of minor units, 0 or more.")
         gtins = tuple(dict.fromkeys(gtin14(g) for g in self.gtins))
         return ProductInput(sku, name, price, tax, gtins, bool(self.active))

@@ -25,7 +25,7 @@ class EnrollOut(BaseModel):
 
 class EventIn(BaseModel):
     event_id: uuid.UUID
-    seq: StrictInt = Field(ge=1)
+    seq: StrictInt = Field(ge=1, le=2**63 - 1)  # BIGINT; larger was a 500 on PostgreSQL
     type: str = Field(min_length=1, max_length=64)
     occurred_at: dt.datetime
     payload: dict[str, Any]

@@ -91,9 +91,29 @@ def build_terminal(config: TillConfig):
     return ConcertTerminal(t.uri, pos_number=t.pos_number, result_timeout=t.result_timeout_s)
 
 
+def start_sync_if_enrolled(container: Container, overrides: dict[str, Any]) -> None:
+    """Replicate to the cloud when this till was enrolled (``pos-admin enroll``).
+
+    The worker has its own thread and db connection; the checkout only nudges it after a sale,
+    so selling never waits on the network.
+    """
+    from .storage.sync_repo import load_credentials
+
+    if overrides.get("sync") is False or load_credentials(container.db) is None:
+        return
+    from .sync.worker import SyncWorker
+
+    worker = SyncWorker(
+        container.config.database_path,
+        on_applied=lambda _stream, _count: container.catalog.forget_cached_rates(),
+    )
+    worker.start()
+    container.extras["sync"] = worker  # the window nudges it after each sale (notify)
+
+
 def build_container(config: TillConfig, overrides: dict[str, Any] | None = None) -> Container:
     """Wire everything for ``config``; ``overrides`` replaces parts (``clock``, ``printer``,
-    ``terminal``, ``hasher``)."""
+    ``terminal``, ``hasher``; ``sync=False`` keeps an enrolled till offline)."""
     overrides = overrides or {}
     db, settings = open_store_database(config)
     clock = overrides.get("clock") or SystemClock()
@@ -129,6 +149,7 @@ def build_container(config: TillConfig, overrides: dict[str, Any] | None = None)
         auth,
         shifts,
     )
+    start_sync_if_enrolled(container, overrides)
     if config.scanner.serial_uri:
         from hardware.scanners.serial_scanner import SerialScanner
 

@@ -52,6 +52,11 @@ class MainWindow(QMainWindow):
         self.sales_chip = self._chip("")
         self.cashier_chip = self._chip("Nobody logged in")
         self.shift_chip = self._chip("No shift open")
+        sync = container.extras.get("sync")
+        if sync is not None:
+            from .widgets.sync_indicator import SyncIndicator
+
+            self.statusBar().addPermanentWidget(SyncIndicator(sync.status, self))
         for chip in (
             self.cashier_chip,
             self.shift_chip,
@@ -120,6 +125,9 @@ class MainWindow(QMainWindow):
 
     def on_checkout_sale_completed(self, sale) -> None:
         self._update_sales_chip()
+        sync = self.container.extras.get("sync")
+        if sync is not None:
+            sync.notify()  # push now; the sale is already safe in the outbox
         self.container.printing.print_sale(sale, on_done=self.bridge.on_print_done)
 
     def on_printer_print_finished(self, outcome) -> None:

@@ -4,9 +4,12 @@ HTTP proxy, and tills built with the production container."""
 from __future__ import annotations
 
 import http.client
+import os
 import random
+import shutil
 import socket
 import struct
+import tempfile
 import threading
 import time
 import uuid
@@ -75,9 +78,15 @@ class CloudServer:
         self._server = None
 
 
-def _database_url(kind: str, tmp_path_factory) -> Iterator[str]:
+def _database_url(kind: str) -> Iterator[str]:
     if kind == "sqlite":
-        yield f"sqlite:///{tmp_path_factory.mktemp('cloud') / 'cloud.db'}"
+        folder = tempfile.mkdtemp(
+            prefix="pos-cloud-", dir="/dev/shm" if os.path.isdir("/dev/shm") else None
+        )
+        try:
+            yield f"sqlite:///{folder}/cloud.db"
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
         return
     reason = _postgres_error()
     if reason:
@@ -99,8 +108,8 @@ def cloud_fixture(kind: str):
     """A module-scoped (CloudServer, Cloud admin helper) pair on a fresh database."""
 
     @pytest.fixture(scope="module")
-    def fixture(tmp_path_factory):
-        for url in _database_url(kind, tmp_path_factory):
+    def fixture():
+        for url in _database_url(kind):
             server = CloudServer(url)
             server.start()
             with connection():
@@ -275,6 +284,7 @@ class FaultProxy:
                 conn, _ = self._listener.accept()
             except OSError:
                 return
+            conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             with self._lock:
                 self._clients.add(conn)
             t = threading.Thread(target=self._serve, args=(conn,), daemon=True)
@@ -317,6 +327,8 @@ class FaultProxy:
 
     def _forward(self, method, path, headers, body) -> tuple[int, bytes]:
         upstream = http.client.HTTPConnection("127.0.0.1", self._upstream, timeout=60)
+        upstream.connect()
+        upstream.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         try:
             keep = {k: v for k, v in headers.items() if k.lower() not in ("connection", "host")}
             upstream.request(method, path, body=body, headers=keep)

@@ -18,10 +18,10 @@ postgres_e2e_cloud = cloud_fixture("postgres")
 DAY = "2026-11-26"  # tests.conftest.FixedClock's day; the store's time zone is UTC
 
 
-def _end_to_end(server, cloud, tmp_path) -> None:
+def _end_to_end(server, cloud, ram_path) -> None:
     store = cloud.store("EUR")
     gtins = bulk_seed_catalog(store, 10_000)
-    till = make_till(tmp_path / "till", server.url, cloud.code(store))
+    till = make_till(ram_path / "till", server.url, cloud.code(store))
     try:
         c = creds(till)
         with CloudClient(c.cloud_url, c.token) as client:
@@ -54,10 +54,10 @@ def _end_to_end(server, cloud, tmp_path) -> None:
     assert body["gross_minor"] == sum(s.total_minor for s in sales) == 8 * 250
 
 
-def test_end_to_end_sqlite(sqlite_e2e_cloud, tmp_path):
-    _end_to_end(*sqlite_e2e_cloud, tmp_path)
+def test_end_to_end_sqlite(sqlite_e2e_cloud, ram_path):
+    _end_to_end(*sqlite_e2e_cloud, ram_path)
 
 
 @pytest.mark.postgres
-def test_end_to_end_postgres(postgres_e2e_cloud, tmp_path):
-    _end_to_end(*postgres_e2e_cloud, tmp_path)
+def test_end_to_end_postgres(postgres_e2e_cloud, ram_path):
+    _end_to_end(*postgres_e2e_cloud, ram_path)

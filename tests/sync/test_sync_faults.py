@@ -28,16 +28,17 @@ from pos_desktop.sync.push import Pusher
 from pos_desktop.sync.worker import SyncWorker
 
 faults_cloud = cloud_fixture("sqlite")
+pytestmark = pytest.mark.slow  # each test pushes 60-120 sales through faults
 DAY = "2026-11-26"
 
 
 @pytest.fixture
-def store_till(faults_cloud, tmp_path):
+def store_till(faults_cloud, ram_path):
     """A till enrolled in a fresh store with 20 cloud products pulled."""
     server, cloud = faults_cloud
     store = cloud.store("EUR")
     gtins = seed_catalog(store, 20)
-    till = make_till(tmp_path / "till", server.url, cloud.code(store))
+    till = make_till(ram_path / "till", server.url, cloud.code(store))
     c = creds(till)
     with CloudClient(c.cloud_url, c.token) as client:
         Puller(till.db, client).pull_all()
@@ -157,14 +158,14 @@ def test_parked_event_is_shown_and_later_sales_still_go(store_till):
     assert sale.sale_id in _server_sale_ids(cloud, store)
 
 
-def test_two_tills_see_a_cloud_price_change_and_both_sales_arrive(faults_cloud, tmp_path):
+def test_two_tills_see_a_cloud_price_change_and_both_sales_arrive(faults_cloud, ram_path):
     server, cloud, *_ = faults_cloud
     store = cloud.store("EUR")
     gtin = seed_catalog(store, 3)[0]
     tills = [
-        make_till(tmp_path / f"till{i}", server.url, cloud.code(store), f"Lane {i}") for i in (1, 2)
+        make_till(ram_path / f"till{i}", server.url, cloud.code(store), f"Lane {i}") for i in (1, 2)
     ]
-    workers = [SyncWorker(t.config.database_path, long_poll_wait=5, backoff_cap=0.5) for t in tills]
+    workers = [SyncWorker(t.config.database_path, long_poll_wait=3, backoff_cap=0.5) for t in tills]
     price_sql = "SELECT p.price_minor FROM barcode b JOIN product p ON p.id = b.product_id "
     price_sql += "WHERE b.gtin = ?"
 
@@ -181,15 +182,15 @@ def test_two_tills_see_a_cloud_price_change_and_both_sales_arrive(faults_cloud, 
             f"/v1/admin/stores/{store}/products/S1/price", json={"price_minor": 275}
         )
         assert r.status_code == 200, r.text
-        # Both workers are inside a 5 s long poll; the change must arrive through it.
-        assert wait_until(lambda: all(price(t) == 275 for t in tills), timeout=4)
+        # Both workers are inside a 3 s long poll; the change must arrive through it.
+        assert wait_until(lambda: all(price(t) == 275 for t in tills), timeout=2.5)
         sales = []
         for till, worker in zip(tills, workers, strict=True):
             till.catalog.forget_cached_rates()
             sales += sell(till, gtin)
             worker.notify()
         assert all(s.total_minor == 275 for s in sales)
-        assert wait_until(lambda: all(w.status().pending == 0 for w in workers))
+        assert wait_until(lambda: not any(outbox.pending(t.db) for t in tills))
     finally:
         stopped = [w.stop(timeout=10) for w in workers]
         for t in tills:
