@@ -1,17 +1,20 @@
 """Cloud sale ingest on PostgreSQL: N concurrent pushers against `pos-cloud serve`.
 
-Server: ONE `pos-cloud serve` process (one uvicorn worker) in a subprocess on loopback, on a
-throw-away PostgreSQL schema at 127.0.0.1:5432. Clients: N threads in this process, each an
-enrolled terminal pushing batches of B `sale.completed` events (1 line, 1 cash payment).
-Reports sales/s and p50/p99 per batch and per event (batch latency / B).
-Targets: >= 2,000 sales/s, p99 <= 50 ms. Usage: bench_cloud_ingest.py [--pushers 4 --batch 50
---batches 40]
+Server: `pos-cloud serve --workers W` in a subprocess on loopback (its own processes, as
+deployed), on a throw-away PostgreSQL schema at 127.0.0.1:5432. Clients: N threads in this
+process, each an enrolled terminal pushing batches of B `sale.completed` events (1 line, 1 cash
+payment). Reports sales/s, p50/p99 per batch request and the load average.
+Targets: >= 2,000 sales/s, p99 <= 50 ms.
+Usage: bench_cloud_ingest.py [--pushers 4 --batch 50 --batches 40 --workers 2
+[--profile out.txt]]  (--profile: py-spy collapsed stacks of the server, needs py-spy)
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
+import signal
 import socket
 import subprocess
 import sys
@@ -87,6 +90,8 @@ def main() -> int:
     parser.add_argument("--pushers", type=int, default=4)
     parser.add_argument("--batch", type=int, default=50)
     parser.add_argument("--batches", type=int, default=40)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--profile", default=None)
     args = parser.parse_args()
     schema = f"bench_ingest_{uuid.uuid4().hex[:10]}"
     pg = psycopg2.connect(PG)
@@ -103,10 +108,12 @@ def main() -> int:
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
     sock.close()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "pos_cloud.cli", "serve", "--database", url, "--port", str(port)],
-        cwd=ROOT,
-    )
+    command = [sys.executable, "-m", "pos_cloud.cli", "serve", "--database", url]
+    command += ["--port", str(port), "--workers", str(args.workers)]
+    if args.profile:
+        spy = [str(Path(sys.executable).parent / "py-spy"), "record", "--format", "raw"]
+        command = [*spy, "-o", args.profile, "--subprocesses", "--", *command]
+    server = subprocess.Popen(command, cwd=ROOT)
     base = f"http://127.0.0.1:{port}"
     opts = [(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)]
     try:
@@ -167,15 +174,16 @@ def main() -> int:
         for t in threads:
             t.join()
         wall = time.perf_counter() - start
+        load = os.getloadavg()
     finally:
-        server.terminate()
-        server.wait(30)
+        server.send_signal(signal.SIGINT)  # py-spy writes its file on SIGINT
+        server.wait(60)
         pg.cursor().execute(f'DROP SCHEMA "{schema}" CASCADE')
         pg.close()
     sales = args.pushers * args.batch * args.batches
     result = {
         "name": "cloud_ingest",
-        "server": "one `pos-cloud serve` process (1 uvicorn worker), PostgreSQL on loopback",
+        "server": f"`pos-cloud serve --workers {args.workers}` subprocess, PostgreSQL on loopback",
         "pushers": args.pushers,
         "batch": args.batch,
         "sales": sales,
@@ -185,7 +193,9 @@ def main() -> int:
         "event_p99_ms": round(percentile(latencies, 0.99) * 1000 / args.batch, 2),
         "errors": len(errors),
         "targets": {"sales_per_s": 2000, "p99_ms": 50},
-        "cores": __import__("os").cpu_count(),
+        "cores": os.cpu_count(),
+        "load_avg_1_5_15": [round(x, 2) for x in load],
+        "command": "benchmarks/bench_cloud_ingest.py " + " ".join(sys.argv[1:]),
     }
     (ROOT / "benchmarks" / "results" / "cloud_ingest.json").write_text(
         json.dumps(result, indent=2) + "\n"

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import random
 import statistics
@@ -149,6 +150,9 @@ def main(argv: list[str] | None = None) -> int:
         "domain": summary(domain),
         "service": summary(via_service),
         "python": platform.python_version(),
+        "cpus": os.cpu_count(),
+        # p99 on a shared, loaded box mostly measures the scheduler: keep the load with it.
+        "load_average_1m": round(os.getloadavg()[0], 2),
         "machine": platform.machine(),
         "at": datetime.now(UTC).isoformat(timespec="seconds"),
     }

@@ -39,6 +39,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="demo store, demo catalogue and a "
         "simulated receipt printer + drawer; nothing to set up",
     )
+    parser.add_argument(
+        "--api-port",
+        type=int,
+        metavar="P",
+        help="port of the POS API other apps call (default 8765 on 127.0.0.1; see config [api])",
+    )
+    parser.add_argument("--no-api", action="store_true", help="do not serve the POS API")
     parser.add_argument("--quit-after", type=float, default=None, help=argparse.SUPPRESS)
     # Benchmarks: print READY once the window is up and the event loop runs.
     parser.add_argument("--print-ready", action="store_true", help=argparse.SUPPRESS)
@@ -70,6 +77,36 @@ def start_demo_devices(config: TillConfig) -> tuple[TillConfig, dict[str, object
         demo=True,
     )
     return config, {"printer_simulator": printer, "terminal_simulator": terminal}
+
+
+def start_pos_api_services(container, config: TillConfig, port: int | None) -> None:
+    """The POS API (HTTP on its own thread) and the durable callback sender.
+
+    A port already in use is reported and the till sells on without the API.
+    """
+    from .local_api import ApiServerError, start_pos_api
+    from .services.callbacks import CallbackWorker
+    from .services.parking import ParkingService
+    from .services.pos_api import PosApiService, PosApiSettings
+    from .storage.db import open_database
+
+    pos_api = PosApiService(
+        container.db,
+        container.settings,
+        container.clock,
+        PosApiSettings(max_amount_minor=config.api.max_amount_minor),
+    )
+    worker = CallbackWorker(lambda: open_database(config.database_path, run_migrations=False))
+    worker.start()
+    pos_api.on_callback_queued(worker.wake)
+    container.extras.update(pos_api=pos_api, callback_worker=worker)
+    parking = ParkingService(container.db, container.catalog, container.checkout, container.clock)
+    try:
+        container.extras["pos_api_server"] = start_pos_api(
+            pos_api, parking, host=config.api.host, port=port or config.api.port
+        )
+    except ApiServerError as err:
+        print(f"pos-desktop: {err} The till runs without the POS API.", file=sys.stderr)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -104,6 +141,8 @@ def main(argv: list[str] | None = None) -> int:
         if container.catalog.count_products() == 0:
             write_demo_catalog(container.db, DEMO_PRODUCTS)
         ensure_demo_staff(container.auth)
+    if config.api.enabled and not args.no_api:
+        start_pos_api_services(container, config, args.api_port)
     from .ui.qt_app import run_qt
 
     try:

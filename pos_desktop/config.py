@@ -37,6 +37,11 @@ wedge_max_gap_ms = 35   # keys closer than this (and >= min_length of them) are 
 wedge_min_length = 6
 # serial_uri = "serial:///dev/ttyACM1?baudrate=9600"   # a serial / USB-CDC scanner as well
 
+# [api]                 # the POS API other apps call (docs/POS_API.md)
+# host = "127.0.0.1"    # "0.0.0.0" serves the shop LAN: an explicit decision
+# port = 8765
+# max_amount_minor = 1000000
+
 # [scale]               # Mettler-Toledo 8217 protocol: weighed items read the weight
 # uri = "serial:///dev/ttyUSB1?baudrate=9600&bytesize=7&parity=E"
 """
@@ -83,6 +88,16 @@ class ScaleConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class ApiConfig:
+    """The POS API other apps call. Loopback only unless the shop binds it to its LAN."""
+
+    host: str = "127.0.0.1"
+    port: int = 8765
+    max_amount_minor: int = 1_000_000
+    enabled: bool = True
+
+
+@dataclass(frozen=True, slots=True)
 class TillConfig:
     data_dir: Path
     printer: PrinterConfig | None = None
@@ -90,6 +105,7 @@ class TillConfig:
     scanner: ScannerConfig = field(default_factory=ScannerConfig)
     terminal: TerminalConfig | None = None
     scale: ScaleConfig | None = None
+    api: ApiConfig = field(default_factory=ApiConfig)
     demo: bool = False
 
     @property
@@ -161,6 +177,16 @@ def load_config(data_dir: Path, *, demo: bool = False) -> TillConfig:
         if not isinstance(uri, str) or "://" not in uri:
             raise ConfigError(f'{path}: [scale] uri must be a URI such as "serial:///dev/ttyUSB1".')
         scale = ScaleConfig(uri=uri)
+    a = raw.get("api", {})
+    host = a.get("host", "127.0.0.1")
+    if not isinstance(host, str) or not host:
+        raise ConfigError(f'{path}: [api] host must be an address such as "127.0.0.1".')
+    api = ApiConfig(
+        host=host,
+        port=_int(a, "port", 8765, 1, 65535, f"{path} [api]"),
+        max_amount_minor=_int(a, "max_amount_minor", 1_000_000, 1, 10**12, f"{path} [api]"),
+        enabled=bool(a.get("enabled", True)),
+    )
     terminal = None
     if "terminal" in raw:
         t = raw["terminal"]
@@ -187,6 +213,7 @@ def load_config(data_dir: Path, *, demo: bool = False) -> TillConfig:
         scanner=scanner,
         terminal=terminal,
         scale=scale,
+        api=api,
         demo=demo,
     )
 
@@ -235,6 +262,18 @@ def config_text(config: TillConfig) -> str:
     sections.append(("scanner", scanner))
     if config.scale is not None:
         sections.append(("scale", {"uri": config.scale.uri}))
+    a = config.api
+    sections.append(
+        (
+            "api",
+            {
+                "enabled": a.enabled,
+                "host": a.host,
+                "port": a.port,
+                "max_amount_minor": a.max_amount_minor,
+            },
+        )
+    )
     out = ["# Countertop POS terminal configuration (written by the Devices screen)"]
     for name, values in sections:
         out.append(f"\n[{name}]")

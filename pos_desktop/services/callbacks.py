@@ -104,6 +104,7 @@ class CallbackWorker:
 
     def start(self) -> CallbackWorker:
         if self._thread is None:
+            self._stopping.clear()
             self._thread = threading.Thread(target=self._run, name="pos-api-callbacks", daemon=True)
             self._thread.start()
         return self

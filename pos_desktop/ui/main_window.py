@@ -78,6 +78,10 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(0, self.poll_printer_status)
         self.checkout_view.entry.setFocus(Qt.FocusReason.OtherFocusReason)
 
+    def closeEvent(self, event) -> None:  # noqa: N802 (Qt API)
+        self.status_timer.stop()  # no device polling once the window is gone
+        super().closeEvent(event)
+
     def _build_menu(self) -> None:
         menu = self.menuBar().addMenu("&Till")
         for text, shortcut, slot in (

@@ -33,6 +33,11 @@ def build_window(container: Container, config: TillConfig, app: QApplication, *,
     if serial is not None:
         serial.on_scan = bridge.on_serial_scan
     window.staff = StaffSession(window, demo=config.demo)
+    window.pos_api_bridge = None
+    if (pos_api := container.extras.get("pos_api")) is not None:
+        from .pos_api_bridge import PosApiBridge
+
+        window.pos_api_bridge = PosApiBridge(pos_api, window)
     simulator = container.extras.get("printer_simulator")
     if simulator is not None:
         simulator.on_job = bridge.on_simulated_job
@@ -60,6 +65,10 @@ def run_qt(
     window.activateWindow()  # F-key shortcuts need an active window (also without a WM)
     QTimer.singleShot(0, window.resolve_unfinished_card_payments)
     QTimer.singleShot(0, window.staff.start)
+    if window.pos_api_bridge is not None:
+        QTimer.singleShot(0, window.pos_api_bridge.start)
+    if (server := container.extras.get("pos_api_server")) is not None:
+        app.aboutToQuit.connect(server.stop)  # no request may reach a closed window
     if print_ready:
         QTimer.singleShot(0, lambda: print("READY", flush=True))
     if quit_after is not None:

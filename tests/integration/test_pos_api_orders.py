@@ -1,0 +1,85 @@
+"""POST /v1/orders: an app's order waits at the till as a parked sale."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+from test_pos_api_support import start_api
+
+from pos_desktop.services.demo_data import demo_ean13
+from pos_desktop.services.parking import ParkingService
+
+
+@pytest.fixture
+def shop(till):
+    parking = ParkingService(till.db, till.catalog, till.checkout, till.clock)
+    env = start_api(till, parking=parking, worker=False)
+    key = env.service.register_app("Web shop", "http://127.0.0.1:9/pos/")
+    client = httpx.Client(
+        base_url=env.url, headers={"Authorization": f"Bearer {key.key}"}, timeout=5
+    )
+    yield key, client, parking
+    client.close()
+    env.stop()
+
+
+def order(key, **over) -> dict:
+    body = {
+        "app_id": key.app_id,
+        "api_version": "1",
+        "reference": "1234",
+        "note": "pick up at 5",
+        "lines": [
+            {"sku": "SKU0000001", "quantity": 2},
+            {"gtin": demo_ean13(2), "quantity": "1", "unit_price_minor": 500},
+        ],
+    }
+    body.update(over)
+    return body
+
+
+def test_order_is_parked_for_recall(shop):
+    key, client, parking = shop
+    r = client.post("/v1/orders", json=order(key), headers={"Idempotency-Key": "o-1234"})
+    assert r.status_code == 201, r.text
+    parked = parking.list_parked()
+    assert len(parked) == 1 and parked[0].id == r.json()["parked_id"]
+    assert "Web shop order 1234" in parked[0].label and parked[0].line_count == 2
+    cart = parking.recall(parked[0].id)
+    assert cart.lines[1].item.unit_price_minor == 500
+
+
+def test_order_idempotency(shop):
+    key, client, parking = shop
+    first = client.post("/v1/orders", json=order(key), headers={"Idempotency-Key": "o-1"})
+    again = client.post("/v1/orders", json=order(key), headers={"Idempotency-Key": "o-1"})
+    assert first.json() == again.json() and again.headers["Idempotent-Replayed"] == "true"
+    other = client.post(
+        "/v1/orders", json=order(key, reference="999"), headers={"Idempotency-Key": "o-1"}
+    )
+    assert other.status_code == 409
+    assert len(parking.list_parked()) == 1
+
+
+@pytest.mark.parametrize(
+    ("lines", "words"),
+    [
+        ([], "1 to 500 lines"),
+        ([{"quantity": 1}], "exactly one of sku or gtin"),
+        ([{"sku": "SKU0000001", "quantity": 0}], "above 0"),
+        ([{"sku": "SKU0000001", "quantity": 1.5}], "above 0"),
+        ([{"sku": "SKU0000001", "quantity": 1, "unit_price_minor": -1}], "unit_price_minor"),
+        ([{"sku": "NOPE", "quantity": 1}], "NOPE"),
+    ],
+)
+def test_bad_orders_are_422(shop, lines, words):
+    key, client, parking = shop
+    r = client.post("/v1/orders", json=order(key, lines=lines))
+    assert r.status_code == 422, r.text
+    assert words in r.json()["message"]
+    assert parking.list_parked() == []
+
+
+def test_order_for_another_app_is_403(shop):
+    key, client, _ = shop
+    assert client.post("/v1/orders", json=order(key, app_id="app_x")).status_code == 403
