@@ -80,6 +80,42 @@ def sale_event(seq: int) -> dict:
     }
 
 
+def process_tree_cpu(pid: int) -> float:
+    """CPU seconds (user + system) of ``pid`` and its live descendants, from /proc."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total, todo = 0.0, [pid]
+    while todo:
+        current = todo.pop()
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / tick
+        todo.extend(int(c) for c in children)
+    return total
+
+
+def postgres_cpu() -> dict[int, float]:
+    """CPU seconds of every process named ``postgres`` (the server and its backends)."""
+    tick, out = os.sysconf("SC_CLK_TCK"), {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            head, rest = stat.read_text().rsplit(")", 1)
+        except OSError:
+            continue
+        if head.endswith("(postgres"):
+            fields = rest.split()
+            out[int(stat.parent.name)] = (int(fields[11]) + int(fields[12])) / tick
+    return out
+
+
+def machine_busy() -> float:
+    """CPU seconds all cores spent not idle since boot (from /proc/stat)."""
+    values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    return (sum(values) - values[3] - values[4]) / os.sysconf("SC_CLK_TCK")
+
+
 def percentile(values: list[float], p: float) -> float:
     values = sorted(values)
     return values[min(len(values) - 1, int(p * len(values)))]
@@ -111,7 +147,7 @@ def main() -> int:
     command = [sys.executable, "-m", "pos_cloud.cli", "serve", "--database", url]
     command += ["--port", str(port), "--workers", str(args.workers)]
     if args.profile:
-        spy = [str(Path(sys.executable).parent / "py-spy"), "record", "--format", "raw"]
+        spy = [str(Path(sys.executable).parent / "py-spy"), "record", "--format", "raw", "-r", "400"]
         command = [*spy, "-o", args.profile, "--subprocesses", "--", *command]
     server = subprocess.Popen(command, cwd=ROOT)
     base = f"http://127.0.0.1:{port}"
@@ -168,6 +204,8 @@ def main() -> int:
             threading.Thread(target=push, args=(c, b))
             for c, b in zip(clients, batches, strict=True)
         ]
+        server_cpu0, busy0 = process_tree_cpu(server.pid), machine_busy()
+        client_cpu0, pg0 = time.process_time(), postgres_cpu()
         start = time.perf_counter()
         for t in threads:
             t.start()
@@ -175,6 +213,16 @@ def main() -> int:
             t.join()
         wall = time.perf_counter() - start
         load = os.getloadavg()
+        cpu = {
+            "server_s": process_tree_cpu(server.pid) - server_cpu0,
+            "load_generator_s": time.process_time() - client_cpu0,
+            "whole_machine_s": machine_busy() - busy0,
+        }
+        pg1 = postgres_cpu()
+        cpu["postgres_s"] = sum(v - pg0.get(pid, 0.0) for pid, v in pg1.items())
+        cpu["other_processes_s"] = cpu["whole_machine_s"] - cpu["server_s"]
+        cpu["other_processes_s"] -= cpu["load_generator_s"] + cpu["postgres_s"]
+        cpu = {k: round(v, 2) for k, v in cpu.items()}
     finally:
         server.send_signal(signal.SIGINT)  # py-spy writes its file on SIGINT
         server.wait(60)
@@ -192,6 +240,8 @@ def main() -> int:
         "batch_p99_ms": round(percentile(latencies, 0.99) * 1000, 1),
         "event_p99_ms": round(percentile(latencies, 0.99) * 1000 / args.batch, 2),
         "errors": len(errors),
+        "wall_s": round(wall, 2),
+        "cpu_during_run": cpu,
         "targets": {"sales_per_s": 2000, "p99_ms": 50},
         "cores": os.cpu_count(),
         "load_avg_1_5_15": [round(x, 2) for x in load],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -12,6 +13,8 @@ from . import api_admin, api_terminal
 from .db import close_database, init_database
 from .errors import CloudError
 from .migrations import migrate
+
+DATABASE_ENV = "POS_CLOUD_DATABASE"  # how `pos-cloud serve --workers N` hands the URL on
 
 
 def create_app(database_url: str) -> FastAPI:
@@ -52,6 +55,14 @@ def create_app(database_url: str) -> FastAPI:
         return {"status": "ok"}
 
     return app
+
+
+def app_from_environment() -> FastAPI:
+    """App factory for multi-process serving: the database URL comes from POS_CLOUD_DATABASE."""
+    url = os.environ.get(DATABASE_ENV)
+    if not url:
+        raise RuntimeError(f"Set {DATABASE_ENV} to the database URL (pos-cloud serve does).")
+    return create_app(url)
 
 
 def _document_plain_422(app: FastAPI) -> None:

@@ -36,6 +36,15 @@ def build_parser() -> argparse.ArgumentParser:
     serve = command("serve", "Run the HTTP API (put a TLS-terminating proxy in front).")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8080)
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="server processes (PostgreSQL only; about one per core)",
+    )
+    serve.add_argument(
+        "--access-log", action="store_true", help="log every request (the TLS proxy usually does)"
+    )
     store = command("create-store", "Create a store and print its id.")
     store.add_argument("--name", required=True)
     store.add_argument("--currency", default="EUR")
@@ -56,7 +65,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     url = args.database or default_database_url()
     try:
         if args.command == "serve":
-            return _serve(url, args.host, args.port)
+            return _serve(url, args.host, args.port, args.workers, args.access_log)
         database = init_database(url)
         try:
             with database.connection_context():
@@ -98,14 +107,37 @@ def _run(args: argparse.Namespace) -> None:
         print("Schema is up to date.")
 
 
-def _serve(url: str, host: str, port: int) -> int:
+def _serve(url: str, host: str, port: int, workers: int = 1, access_log: bool = False) -> int:
+    import os
+
     import uvicorn
 
-    from .app import create_app
+    from .app import DATABASE_ENV, create_app
 
-    app = create_app(url)
+    if workers < 1:
+        raise CloudError("--workers must be 1 or more.")
     # proxy_headers: behind a TLS-terminating proxy the client address comes from it.
-    uvicorn.run(app, host=host, port=port, proxy_headers=True, forwarded_allow_ips="127.0.0.1")
+    options = {"proxy_headers": True, "forwarded_allow_ips": "127.0.0.1", "access_log": access_log}
+    if workers == 1:
+        uvicorn.run(create_app(url), host=host, port=port, **options)
+        return 0
+    if not url.startswith(("postgres://", "postgresql://")):
+        raise CloudError("--workers above 1 needs PostgreSQL: SQLite allows one writing process.")
+    database = init_database(url)
+    with database.connection_context():  # migrate once here, not racing in every worker
+        from .migrations import migrate
+
+        migrate(database)
+    database.close()
+    os.environ[DATABASE_ENV] = url  # the workers build their app from it
+    uvicorn.run(
+        "pos_cloud.app:app_from_environment",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        **options,
+    )
     return 0
 
 

@@ -1,8 +1,20 @@
 """Exactly-once ingestion of till events and derivation of sales and stock movements.
 
-Each event gets its own transaction. The event row is inserted inside a savepoint and the
-database's unique constraints (event_id, and (terminal, seq)) decide whether it is new: there
-is no check-then-insert window for a concurrent push of the same event to slip through.
+A batch is one transaction, written with a few multi-row statements:
+
+1. lock the terminal row (two pushers of one till serialise here; other tills do not wait);
+2. insert every new event with ``ON CONFLICT DO NOTHING ... RETURNING``: the database's unique
+   constraints (``event_id``; ``(terminal, seq)``) decide which events are new. There is no
+   check-then-insert window: on PostgreSQL an insert that clashes with a row another
+   transaction has not committed yet waits for it, then skips it;
+3. events that were not inserted are classified (duplicate, reused id, reused seq);
+4. sales and payments of the new ``sale.completed`` events are inserted the same way; an event
+   whose sale or payment id is already taken is rejected and its rows removed again;
+5. seq tracking (last_seq, journal head, gaps) is folded for the whole batch;
+6. stock movements are inserted, and only then, if any line had a sku, the store's change
+   counter is taken once for the whole batch to stamp the stock levels (the ``stock`` feed).
+   The counter lock is therefore held for two statements plus the commit, and a batch without
+   stock changes never touches it.
 """
 
 from __future__ import annotations
@@ -11,37 +23,45 @@ import datetime as dt
 import hashlib
 import json
 import zoneinfo
+from dataclasses import dataclass, field
 from decimal import Decimal
 
-import peewee as pw
 from pydantic import ValidationError
 
+from . import seq_tracking
+from .bulk import delete_in, insert_rows, select_in
 from .db import database_proxy
 from .feeds import next_change_seqs
-from .models import (
-    Event,
-    Sale,
-    SalePayment,
-    SeqGap,
-    StockLevel,
-    StockMovement,
-    Store,
-    Terminal,
-    utcnow,
-)
+from .models import Event, Sale, SalePayment, StockLevel, StockMovement, Store, Terminal, utcnow
 from .schemas import EventIn, SaleCompletedIn
 
 REUSED_BODY = "event id reused with a different body"
+_EVENT_COLUMNS = (
+    "event_id",
+    "terminal",
+    "store",
+    "seq",
+    "type",
+    "body_hash",
+    "body",
+    "journal_hash",
+    "occurred_at",
+    "received_at",
+)
 
 
 class Rejected(Exception):
     """The event cannot be stored; the message is the per-event reason."""
 
 
+def canonical_json(body: dict) -> str:
+    """The canonical JSON text (sorted keys, no spaces, not ASCII-escaped)."""
+    return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
 def canonical_hash(body: dict) -> str:
     """SHA-256 of the canonical JSON form (sorted keys, no spaces, UTF-8)."""
-    text = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return hashlib.sha256(canonical_json(body).encode("utf-8")).hexdigest()
 
 
 def event_body(event: EventIn) -> dict:
@@ -49,161 +69,273 @@ def event_body(event: EventIn) -> dict:
     return event.model_dump(mode="json")
 
 
+@dataclass
+class _Item:
+    """One event of the batch on its way through the steps."""
+
+    event: EventIn
+    event_id: str
+    body_text: str
+    body_hash: str
+    sale: SaleCompletedIn | None = None
+    problem: str | None = None  # known before touching the database (bad payload)
+    status: str | None = None
+    reason: str | None = None
+    payment_ids: list[str] = field(default_factory=list)
+
+    def reject(self, reason: str) -> None:
+        self.status, self.reason = "rejected", reason
+
+    def result(self) -> dict:
+        return {"event_id": self.event_id, "status": self.status, "reason": self.reason}
+
+
 def ingest_batch(terminal: Terminal, events: list[EventIn]) -> dict:
-    """Store a batch of events for ``terminal``; answer per event.
+    """Store a batch of events for ``terminal`` in one transaction; answer per event.
 
     Returns:
         ``{"results": [{"event_id", "status", "reason"}], "last_seq": int}``.
     """
-    results = [_ingest_one(terminal, event) for event in events]
-    last_seq = Terminal.select(Terminal.last_seq).where(Terminal.id == terminal.id).scalar()
-    return {"results": results, "last_seq": int(last_seq or 0)}
-
-
-def _ingest_one(terminal: Terminal, event: EventIn) -> dict:
-    event_id = str(event.event_id)
-    body = event_body(event)
-    body_hash = canonical_hash(body)
-    try:
-        with database_proxy.atomic():
-            status = _store(terminal, event, body, body_hash)
-    except Rejected as exc:
-        return {"event_id": event_id, "status": "rejected", "reason": str(exc)}
-    return {"event_id": event_id, "status": status, "reason": None}
-
-
-def _store(terminal: Terminal, event: EventIn, body: dict, body_hash: str) -> str:
-    event_id = str(event.event_id)
-    try:
-        with database_proxy.atomic():  # savepoint: a conflict leaves the transaction usable
-            Event.insert(
-                event_id=event_id,
-                terminal=terminal.id,
-                store=terminal.store_id,
-                seq=event.seq,
-                type=event.type,
-                body_hash=body_hash,
-                body=json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False),
-                journal_hash=event.journal_hash,
-                occurred_at=_naive_utc(event.occurred_at),
-                received_at=utcnow(),
-            ).execute()
-    except pw.IntegrityError:
-        return _classify_conflict(terminal, event, body_hash)
-    if event.type == "sale.completed":
-        _derive_sale(terminal, event_id, event.payload)
-    _track_seq(terminal.id, event.seq, event.journal_hash)
-    return "stored"
-
-
-def _classify_conflict(terminal: Terminal, event: EventIn, body_hash: str) -> str:
-    existing = Event.get_or_none(Event.event_id == str(event.event_id))
-    if existing is None:
-        other = Event.get_or_none((Event.terminal == terminal.id) & (Event.seq == event.seq))
-        other_id = other.event_id if other else "another event"
-        raise Rejected(f"seq {event.seq} was already used by event {other_id} of this terminal")
-    if existing.terminal_id != terminal.id:
-        raise Rejected("event id already used by another terminal")
-    if existing.body_hash != body_hash:
-        raise Rejected(REUSED_BODY)
-    return "duplicate"
-
-
-def _track_seq(terminal_id: str, seq: int, journal_hash: str | None) -> None:
-    """Advance last_seq and keep the list of missing seqs (gaps) exact."""
-    # The UPDATE locks the terminal row first, so two pushers of one till serialise here.
-    Terminal.update(last_seen_at=utcnow()).where(Terminal.id == terminal_id).execute()
-    last = Terminal.select(Terminal.last_seq).where(Terminal.id == terminal_id).scalar()
-    if seq > last:
-        if seq > last + 1:
-            SeqGap.create(terminal=terminal_id, first_seq=last + 1, last_seq=seq - 1)
-        changes = {"last_seq": seq}
-        if journal_hash is not None:
-            changes["journal_head"] = journal_hash
-        Terminal.update(**changes).where(Terminal.id == terminal_id).execute()
-        return
-    gap = SeqGap.get_or_none(
-        (SeqGap.terminal == terminal_id) & (SeqGap.first_seq <= seq) & (SeqGap.last_seq >= seq)
+    if not events:
+        last = Terminal.select(Terminal.last_seq).where(Terminal.id == terminal.id).scalar()
+        return {"results": [], "last_seq": int(last or 0)}
+    store = (
+        Store.select(Store.id, Store.currency, Store.timezone)
+        .where(Store.id == terminal.store_id)
+        .get()
     )
-    if gap is None:
-        return
-    gap.delete_instance()
-    if gap.first_seq < seq:
-        SeqGap.create(terminal=terminal_id, first_seq=gap.first_seq, last_seq=seq - 1)
-    if seq < gap.last_seq:
-        SeqGap.create(terminal=terminal_id, first_seq=seq + 1, last_seq=gap.last_seq)
+    items = [_prepare(event, store) for event in events]
+    with database_proxy.atomic():
+        last_seq = seq_tracking.lock_terminal(terminal.id)
+        _insert_events(terminal, items)
+        _classify_conflicts(terminal, [i for i in items if i.status is None])
+        sales = [i for i in items if i.status == "stored" and i.sale is not None]
+        _insert_sales(terminal, store, sales)
+        stored = [i for i in items if i.status == "stored"]
+        last_seq = seq_tracking.record(
+            terminal.id, last_seq, [(i.event.seq, i.event.journal_hash) for i in stored]
+        )
+        _move_stock(store.id, [i for i in sales if i.status == "stored"])
+    return {"results": [i.result() for i in items], "last_seq": last_seq}
 
 
-def _derive_sale(terminal: Terminal, event_id: str, payload: dict) -> None:
+def _prepare(event: EventIn, store: Store) -> _Item:
+    """Hash the body and validate a sale payload (pure, before any database work)."""
+    text = canonical_json(event_body(event))
+    item = _Item(event, str(event.event_id), text, hashlib.sha256(text.encode()).hexdigest())
+    if event.type != "sale.completed":
+        return item
     try:
-        sale = SaleCompletedIn.model_validate(payload)
+        item.sale = SaleCompletedIn.model_validate(event.payload)
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
-        raise Rejected(f"sale.completed payload invalid at '{where}': {first['msg']}") from None
-    store = Store.get_by_id(terminal.store_id)
-    if sale.currency.upper() != store.currency:
-        raise Rejected(
-            f"sale currency {sale.currency} differs from the store currency {store.currency}"
+        item.problem = f"sale.completed payload invalid at '{where}': {first['msg']}"
+        return item
+    if item.sale.currency.upper() != store.currency:
+        item.problem = (
+            f"sale currency {item.sale.currency} differs from the store currency {store.currency}"
         )
-    completed = _naive_utc(sale.completed_at)
-    try:
-        with database_proxy.atomic():
-            row = Sale.create(
-                sale_id=str(sale.sale_id),
-                store=store.id,
-                terminal=terminal.id,
-                event=event_id,
-                receipt_number=sale.receipt_number,
-                currency=store.currency,
-                subtotal_minor=sale.subtotal_minor,
-                tax_minor=sale.tax_minor,
-                total_minor=sale.total_minor,
-                cashier=sale.cashier,
-                completed_at=completed,
-                business_day=business_day(completed, store.timezone),
-            )
-            for p in sale.payments:
-                SalePayment.create(
-                    payment_id=str(p.payment_id),
-                    sale=row.sale_id,
-                    tender=p.tender,
-                    amount_minor=p.amount_minor,
-                    change_minor=p.change_minor,
+    item.payment_ids = [str(p.payment_id) for p in item.sale.payments]
+    return item
+
+
+def _insert_events(terminal: Terminal, items: list[_Item]) -> None:
+    """Insert the new events; mark the first occurrence of each inserted id ``stored``."""
+    now = utcnow()
+    candidates = [i for i in items if i.problem is None]
+    # One order for every pusher (by id), so two batches sharing events cannot deadlock.
+    rows = [
+        (
+            i.event_id,
+            terminal.id,
+            terminal.store_id,
+            i.event.seq,
+            i.event.type,
+            i.body_hash,
+            i.body_text,
+            i.event.journal_hash,
+            _naive_utc(i.event.occurred_at),
+            now,
+        )
+        for i in sorted(candidates, key=lambda i: i.event_id)
+    ]
+    inserted = {
+        r[0]
+        for r in insert_rows(
+            Event, _EVENT_COLUMNS, rows, ignore_conflicts=True, returning=("event_id",)
+        )
+    }
+    for item in candidates:
+        if item.event_id in inserted:
+            inserted.discard(item.event_id)  # a repeat of the id later in the batch is not new
+            item.status = "stored"
+
+
+def _classify_conflicts(terminal: Terminal, items: list[_Item]) -> None:
+    """Why each of ``items`` was not inserted: duplicate, reused id/seq, or its own problem."""
+    if not items:
+        return
+    by_id = {
+        r[0]: (r[1], r[2])
+        for r in select_in(
+            Event, ("event_id", "terminal", "body_hash"), "event_id", [i.event_id for i in items]
+        )
+    }
+    by_seq = dict(
+        select_in(
+            Event,
+            ("seq", "event_id"),
+            "seq",
+            [i.event.seq for i in items],
+            extra=Event.terminal == terminal.id,
+        )
+    )
+    for item in items:
+        existing = by_id.get(item.event_id)
+        if existing is None:
+            other = by_seq.get(item.event.seq)
+            if other is not None:
+                item.reject(
+                    f"seq {item.event.seq} was already used by event {other} of this terminal"
                 )
-    except pw.IntegrityError:
-        raise Rejected(
-            f"sale {sale.sale_id} or one of its payment ids was already recorded by another event"
-        ) from None
-    _move_stock(store.id, row.sale_id, event_id, sale)
+            elif item.problem is not None:
+                item.reject(item.problem)
+            else:  # cannot happen: the insert skipped it, so a clashing row exists
+                raise RuntimeError(f"event {item.event_id} was neither stored nor a conflict")
+        elif existing[0] != terminal.id:
+            item.reject("event id already used by another terminal")
+        elif existing[1] != item.body_hash:
+            item.reject(REUSED_BODY)
+        else:
+            item.status = "duplicate"
 
 
-def _move_stock(store_id: str, sale_id: str, event_id: str, sale: SaleCompletedIn) -> None:
+def _insert_sales(terminal: Terminal, store: Store, items: list[_Item]) -> None:
+    """Derive sale and payment rows; an event whose ids are taken is rejected and undone."""
+    if not items:
+        return
+    sale_rows = []
+    for item in sorted(items, key=lambda i: str(i.sale.sale_id)):
+        sale = item.sale
+        completed = _naive_utc(sale.completed_at)
+        sale_rows.append(
+            (
+                str(sale.sale_id),
+                store.id,
+                terminal.id,
+                item.event_id,
+                sale.receipt_number,
+                store.currency,
+                sale.subtotal_minor,
+                sale.tax_minor,
+                sale.total_minor,
+                sale.cashier,
+                completed,
+                business_day(completed, store.timezone),
+            )
+        )
+    columns = ("sale_id", "store", "terminal", "event", "receipt_number", "currency")
+    columns += ("subtotal_minor", "tax_minor", "total_minor", "cashier", "completed_at")
+    sales = set(
+        insert_rows(
+            Sale,
+            (*columns, "business_day"),
+            sale_rows,
+            ignore_conflicts=True,
+            returning=("sale_id", "event"),
+        )
+    )
+    payment_rows = [
+        (pid, str(i.sale.sale_id), p.tender, p.amount_minor, p.change_minor)
+        for i in items
+        if (str(i.sale.sale_id), i.event_id) in sales
+        for pid, p in zip(i.payment_ids, i.sale.payments, strict=True)
+    ]
+    payments = set(
+        insert_rows(
+            SalePayment,
+            ("payment_id", "sale", "tender", "amount_minor", "change_minor"),
+            sorted(payment_rows),
+            ignore_conflicts=True,
+            returning=("payment_id", "sale"),
+        )
+    )
+    _undo_taken(items, sales, payments)
+
+
+def _undo_taken(items: list[_Item], sales: set[tuple], payments: set[tuple]) -> None:
+    """Reject (and delete the rows of) events whose sale or a payment id was already taken."""
+    taken = []
+    for item in items:
+        sale_id = str(item.sale.sale_id)
+        mine = [(pid, sale_id) for pid in item.payment_ids]
+        whole = len(set(mine)) == len(mine) and all(m in payments for m in mine)
+        if (sale_id, item.event_id) not in sales or not whole:
+            taken.append(item)
+    if not taken:
+        return
+    delete_in(
+        SalePayment,
+        "payment_id",
+        [p for i in taken for p, s in payments if s == str(i.sale.sale_id) and p in i.payment_ids],
+    )
+    delete_in(Sale, "event", [i.event_id for i in taken])
+    delete_in(Event, "event_id", [i.event_id for i in taken])
+    for item in taken:
+        item.reject(
+            f"sale {item.sale.sale_id} or one of its payment ids was already recorded by "
+            "another event"
+        )
+
+
+def _stock_deltas(sale: SaleCompletedIn) -> dict[str, Decimal]:
     deltas: dict[str, Decimal] = {}
     for line in sale.lines:
         if line.sku:
             deltas[line.sku] = deltas.get(line.sku, Decimal(0)) - Decimal(line.quantity)
-    if not deltas:
+    return deltas
+
+
+def _move_stock(store_id: str, items: list[_Item]) -> None:
+    """One movement per (sale, sku); then the levels, stamped with seqs taken once."""
+    now = utcnow()
+    movements, totals = [], {}
+    for item in items:
+        for sku, delta in sorted(_stock_deltas(item.sale).items()):
+            movements.append(
+                (store_id, sku, str(delta), "sale", str(item.sale.sale_id), item.event_id, now)
+            )
+            totals[sku] = totals.get(sku, Decimal(0)) + delta
+    if not totals:
         return
+    insert_rows(
+        StockMovement,
+        ("store", "sku", "quantity", "reason", "sale", "event", "created_at"),
+        movements,
+    )
     # Last in the transaction: the store counter lock is held only until the commit.
-    seq = next_change_seqs(store_id, len(deltas))
-    for offset, (sku, delta) in enumerate(sorted(deltas.items())):
-        StockMovement.create(
-            store=store_id,
-            sku=sku,
-            quantity=str(delta),
-            reason="sale",
-            sale=sale_id,
-            event=event_id,
+    first = next_change_seqs(store_id, len(totals))
+    skus = sorted(totals)
+    levels = dict(
+        select_in(StockLevel, ("sku", "quantity"), "sku", skus, extra=StockLevel.store == store_id)
+    )
+    rows = [
+        (
+            store_id,
+            sku,
+            str(Decimal(levels[sku]) + totals[sku]) if sku in levels else str(totals[sku]),
+            first + offset,
+            False,
         )
-        level = StockLevel.get_or_none((StockLevel.store == store_id) & (StockLevel.sku == sku))
-        if level is None:
-            StockLevel.create(store=store_id, sku=sku, quantity=str(delta), change_seq=seq + offset)
-        else:
-            quantity = Decimal(level.quantity) + delta
-            StockLevel.update(quantity=str(quantity), change_seq=seq + offset).where(
-                StockLevel.id == level.id
-            ).execute()
+        for offset, sku in enumerate(skus)
+    ]
+    insert_rows(
+        StockLevel,
+        ("store", "sku", "quantity", "change_seq", "deleted"),
+        rows,
+        upsert=(("store", "sku"), ("quantity", "change_seq")),
+    )
 
 
 def business_day(moment_utc: dt.datetime, timezone: str) -> dt.date:

@@ -86,7 +86,6 @@ def start_pos_api_services(container, config: TillConfig, port: int | None) -> N
     """
     from .local_api import ApiServerError, start_pos_api
     from .services.callbacks import CallbackWorker
-    from .services.parking import ParkingService
     from .services.pos_api import PosApiService, PosApiSettings
     from .storage.db import open_database
 
@@ -100,10 +99,9 @@ def start_pos_api_services(container, config: TillConfig, port: int | None) -> N
     worker.start()
     pos_api.on_callback_queued(worker.wake)
     container.extras.update(pos_api=pos_api, callback_worker=worker)
-    parking = ParkingService(container.db, container.catalog, container.checkout, container.clock)
     try:
         container.extras["pos_api_server"] = start_pos_api(
-            pos_api, parking, host=config.api.host, port=port or config.api.port
+            pos_api, container.extras["parking"], host=config.api.host, port=port or config.api.port
         )
     except ApiServerError as err:
         print(f"pos-desktop: {err} The till runs without the POS API.", file=sys.stderr)
@@ -139,7 +137,10 @@ def main(argv: list[str] | None = None) -> int:
         from .services.demo_staff import ensure_demo_staff
 
         if container.catalog.count_products() == 0:
+            from .services.pricing_service import seed_demo_promotions
+
             write_demo_catalog(container.db, DEMO_PRODUCTS)
+            seed_demo_promotions(container.db)
         ensure_demo_staff(container.auth)
     if config.api.enabled and not args.no_api:
         start_pos_api_services(container, config, args.api_port)

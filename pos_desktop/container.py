@@ -15,9 +15,11 @@ from .domain.store import StoreSettings
 from .services.auth import AuthService
 from .services.card_payments import CardPaymentService
 from .services.checkout import CheckoutService
+from .services.parking import ParkingService
 from .services.ports import Clock, NoPrinter, ReceiptPrinterPort, SystemClock
 from .services.printing import DrawerSettings, PrintingService
 from .services.receipts import ReceiptBuilder
+from .services.returns import ReturnsService
 from .services.shifts import ShiftService, ShiftSettings
 from .services.store_setup import ensure_demo_store
 from .storage.catalog_repo import CatalogRepository
@@ -149,6 +151,8 @@ def build_container(config: TillConfig, overrides: dict[str, Any] | None = None)
         auth,
         shifts,
     )
+    container.extras["parking"] = ParkingService(db, catalog, checkout, clock)
+    container.extras["returns"] = ReturnsService(db, sales, checkout, clock)
     start_sync_if_enrolled(container, overrides)
     if config.scanner.serial_uri:
         from hardware.scanners.serial_scanner import SerialScanner

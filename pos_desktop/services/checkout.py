@@ -116,6 +116,10 @@ class CheckoutService:
     def clock(self) -> Clock:
         return self._clock
 
+    @property
+    def sales(self) -> SaleStore:
+        return self._sales
+
     def _new_cart(self) -> Cart:
         return Cart(self.settings.currency, prices_include_tax=self.settings.prices_include_tax)
 

@@ -18,7 +18,9 @@ from hardware.base import DeviceState, DeviceStatus
 from hardware.receipt import DrawerPulse, PrintJob
 from pos_desktop.domain.ids import new_id
 from pos_desktop.domain.sale import Sale
+from pos_desktop.domain.tender import CASH
 from pos_desktop.storage.codec import utc_text
+from pos_desktop.storage.returns_repo import StoredRefund
 
 from .ports import Clock, ReceiptPrinterPort
 from .print_documents import as_copy, job_from_json, job_to_json
@@ -74,6 +76,23 @@ class PrintingService:
         open_drawer = has_cash and self.drawer.open_on_cash
         job = self._builder.sale_receipt(sale, drawer=self.drawer.pulse() if open_drawer else None)
         return self._submit(job, "receipt", sale.sale_id, open_drawer, on_done)
+
+    def print_refund(
+        self, stored: StoredRefund, *, on_done: Callable[[PrintOutcome], None] | None = None
+    ) -> Future[PrintOutcome]:
+        """The refund slip; cash going back opens the drawer first, like a cash sale."""
+        cash = any(t.kind == CASH and t.amount_minor > 0 for t in stored.refund.tenders)
+        open_drawer = cash and self.drawer.open_on_cash
+        job = self._builder.refund_receipt(
+            stored, drawer=self.drawer.pulse() if open_drawer else None
+        )
+        return self._submit(job, "refund", None, open_drawer, on_done)
+
+    def print_gift_receipt(
+        self, sale: Sale, *, on_done: Callable[[PrintOutcome], None] | None = None
+    ) -> Future[PrintOutcome]:
+        """A gift receipt (no prices) for a stored sale."""
+        return self._submit(self._builder.gift_receipt(sale), "gift", sale.sale_id, False, on_done)
 
     def print_document(
         self, job: PrintJob, kind: str, on_done: Callable[[PrintOutcome], None] | None = None

@@ -13,6 +13,7 @@ import json
 from collections.abc import Iterable
 from datetime import datetime, time
 from decimal import Decimal
+from time import monotonic
 from typing import Any
 
 from peewee import SqliteDatabase
@@ -130,10 +131,18 @@ def _row_to_promotion(row, groups: dict[str, set[str]]) -> Promotion:
 class PromotionRepository:
     """The active promotion rows as domain :class:`Promotion` objects, cached."""
 
-    def __init__(self, db: SqliteDatabase) -> None:
+    def __init__(self, db: SqliteDatabase, *, recheck_after_s: float = 1.0) -> None:
         self._db = db
         self._stamp: tuple | None = None
         self._cache: list[Promotion] = []
+        # The screen re-prices on every scan; asking the db whether promotions changed at most
+        # once a second keeps that off the scan path (a synced change shows within a second).
+        self._recheck_after_s = recheck_after_s
+        self._checked_at = float("-inf")
+
+    def invalidate(self) -> None:
+        """Look at the db on the next call (after writing promotions on this till)."""
+        self._checked_at = float("-inf")
 
     def _current_stamp(self) -> tuple:
         promo = self._db.execute_sql(
@@ -144,6 +153,10 @@ class PromotionRepository:
 
     def promotions(self) -> list[Promotion]:
         """Every enabled promotion (time windows are checked by the pricing engine)."""
+        now = monotonic()
+        if now - self._checked_at < self._recheck_after_s:
+            return self._cache
+        self._checked_at = now
         stamp = self._current_stamp()
         if stamp != self._stamp:
             self._cache = self._load()

@@ -32,7 +32,12 @@ class MainWindow(QMainWindow):
             f"{settings.name} - till {settings.terminal_id}" + ("  [DEMO]" if demo else "")
         )
         self.checkout_view = CheckoutView(
-            container.checkout, settings.locale, self, cards=container.cards
+            container.checkout,
+            settings.locale,
+            self,
+            cards=container.cards,
+            parking=container.extras.get("parking"),
+            returns=container.extras.get("returns"),
         )
         self.receipt_preview: ReceiptPreview | None = ReceiptPreview(self) if demo else None
 
@@ -68,6 +73,12 @@ class MainWindow(QMainWindow):
         self._update_sales_chip()
 
         self.checkout_view.sale_completed.connect(self.on_checkout_sale_completed)
+        self.checkout_view.refund_completed.connect(self.on_checkout_refund_completed)
+        self.checkout_view.gift_receipt_requested.connect(
+            lambda sale: container.printing.print_gift_receipt(
+                sale, on_done=self.bridge.on_print_done
+            )
+        )
         bridge.print_finished.connect(self.on_printer_print_finished)
         bridge.printer_status_changed.connect(self.on_printer_status_changed)
         bridge.scanned.connect(self.on_scanner_scanned)
@@ -133,6 +144,13 @@ class MainWindow(QMainWindow):
         if sync is not None:
             sync.notify()  # push now; the sale is already safe in the outbox
         self.container.printing.print_sale(sale, on_done=self.bridge.on_print_done)
+
+    def on_checkout_refund_completed(self, stored) -> None:
+        self._update_sales_chip()
+        sync = self.container.extras.get("sync")
+        if sync is not None:
+            sync.notify()
+        self.container.printing.print_refund(stored, on_done=self.bridge.on_print_done)
 
     def on_printer_print_finished(self, outcome) -> None:
         view = self.checkout_view

@@ -176,3 +176,61 @@ def test_settings_are_read_from_the_db(till):
     assert co.checkout_settings.cash_increment_minor == 10
     assert co.checkout_settings.other_tenders == ("Invoice",)
     assert date.today()  # the service itself needs nothing else
+
+
+def test_promotions_round_trip_with_groups_and_windows(till):
+    from datetime import UTC, datetime, time
+
+    from pos_desktop.domain.promotions import PercentOff, Window
+    from pos_desktop.storage.promotion_repo import PromotionRepository, save_promotion, set_group
+
+    window = Window(
+        starts_at=datetime(2026, 1, 1, tzinfo=UTC),
+        weekdays=frozenset({0, 3}),
+        daily_start=time(8),
+        daily_end=time(12),
+    )
+    promo = PercentOff(
+        promotion_id="p1",
+        name="Morning 5 %",
+        product_ids=frozenset({"x"}),
+        window=window,
+        percent=Decimal("5.5"),
+        priority=3,
+        exclusive=True,
+    )
+    repo = PromotionRepository(till.db, recheck_after_s=0)
+    with till.db.atomic():
+        set_group(till.db, "g", ["demo-00000001", "demo-00000002"])
+        save_promotion(till.db, promo, till.clock.now(), group_code="g")
+    (loaded,) = repo.promotions()
+    assert loaded.window == window and loaded.percent == Decimal("5.5")
+    assert loaded.product_ids == {"x", "demo-00000001", "demo-00000002"}
+    assert (loaded.priority, loaded.exclusive) == (3, True)
+    set_group(till.db, "g", ["demo-00000003"])
+    assert repo.promotions()[0].product_ids == {"x", "demo-00000003"}
+
+
+def test_mix_and_match_over_a_product_group(engine_till):
+    co = engine_till.checkout
+    for n in (5, 6, 7):  # yoghurt, cheddar, mozzarella: any 3 for 5.00
+        co.scan(demo_ean13(n))
+    priced = co.price()
+    assert priced.total_minor == 500
+    assert {a.name for a in priced.promotions} == {"Any 3 cheese/yoghurt for 5.00"}
+
+
+def test_receipt_shows_rounding_and_gift_receipt_has_no_prices(engine_till):
+    from hardware.receipt import TextLine
+    from pos_desktop.services.receipts import ReceiptBuilder
+
+    co = engine_till.checkout
+    co.scan(demo_ean13(2))  # 1.19: cash rounds to 1.20
+    sale = co.pay_cash(Money(500, "EUR"))
+    builder = ReceiptBuilder(engine_till.settings)
+    text = "\n".join(b.text for b in builder.sale_receipt(sale).blocks if isinstance(b, TextLine))
+    assert "Cash rounding" in text and "0.01" in text and "To pay" in text and "1.20" in text
+    gift = builder.sale_receipt(sale, gift=True)
+    gift_text = "\n".join(b.text for b in gift.blocks if isinstance(b, TextLine))
+    assert "GIFT RECEIPT" in gift_text and "Semi-skimmed milk 1L" in gift_text
+    assert "1.19" not in gift_text and "Cash" not in gift_text

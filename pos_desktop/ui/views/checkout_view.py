@@ -1,4 +1,10 @@
-"""The checkout screen: entry field, cart, totals and the keys a cashier uses all day."""
+"""The checkout screen: entry field, cart, totals and the keys a cashier uses all day.
+
+Keys: F2 quantity, F3/Del remove line, F4 cancel sale, F5-F8 quick cash, F1 payment (split
+tender), F10 discount, F11 card, F12 cash, Ctrl+S park (suspend) / recall, Ctrl+R returns, Ctrl+G
+gift receipt of the last sale (F9 is the X report in the staff menu). Sensitive actions ask
+``self.approver(action, detail)`` first.
+"""
 
 from __future__ import annotations
 
@@ -22,17 +28,27 @@ from PySide6.QtWidgets import (
 from pos_desktop.domain.errors import DomainError
 from pos_desktop.domain.money import Money
 from pos_desktop.domain.sale import Sale
+from pos_desktop.domain.staff import Action
+from pos_desktop.domain.tender import round_to_increment
 from pos_desktop.services.card_payments import CardPaymentService
 from pos_desktop.services.checkout import CheckoutService
 from pos_desktop.services.formatting import money_text
 
 from ..models.cart_model import CartTableModel
+from . import engine_actions
 from .card_payment_dialog import CardPaymentDialog
 from .pay_cash_dialog import PayCashDialog, quick_notes
 
 
+def allow_everything(_action: str, _detail: str) -> bool:
+    """The default approval hook; the lead replaces it with the manager-PIN dialog."""
+    return True
+
+
 class CheckoutView(QWidget):
     sale_completed = Signal(object)  # domain.sale.Sale
+    refund_completed = Signal(object)  # storage.returns_repo.StoredRefund: print it
+    gift_receipt_requested = Signal(object)  # domain.sale.Sale
 
     def __init__(
         self,
@@ -40,11 +56,19 @@ class CheckoutView(QWidget):
         locale: str,
         parent=None,
         cards: CardPaymentService | None = None,
+        *,
+        parking=None,
+        returns=None,
     ) -> None:
         super().__init__(parent)
         self.checkout = checkout
         self.cards = cards
         self.locale = locale
+        self.approver = allow_everything
+        self.parking, self.returns = engine_actions.default_services(checkout, parking, returns)
+        self.last_sale: Sale | None = None
+        # While a dialog that takes scans is open (returns), scans go to it instead.
+        self.scan_target = None
         self.last_change: Money | None = None
         # Set while a payment runs: scans are refused (not queued) so nothing joins a cart
         # that is being paid for; the cashier scans the next customer's items afterwards.
@@ -83,10 +107,13 @@ class CheckoutView(QWidget):
         self.total_label = QLabel()
         self.total_label.setObjectName("totalLabel")
         self.total_label.setAlignment(Qt.AlignmentFlag.AlignRight)
+        self.savings_label = QLabel()
+        self.savings_label.setObjectName("savingsLabel")
 
         totals = QVBoxLayout()
         totals.addWidget(self.subtotal_label)
         totals.addWidget(self.tax_label)
+        totals.addWidget(self.savings_label)
         totals.addWidget(self.total_caption)
         totals.addWidget(self.total_label)
 
@@ -112,6 +139,16 @@ class CheckoutView(QWidget):
         self.card_button = self._button("Card (F11)", "F11", self.on_card_clicked)
         self.card_button.setObjectName("payButton")
         actions.addWidget(self.card_button, 0, 4)
+        more = [
+            ("tender", "Payment\n(F1)", "F1", self.on_tender_clicked),
+            ("discount", "Discount\n(F10)", "F10", self.on_discount_clicked),
+            ("park", "Park / recall\n(Ctrl+S)", "Ctrl+S", self.on_park_clicked),
+            ("returns", "Returns\n(Ctrl+R)", "Ctrl+R", self.on_returns_clicked),
+            ("gift", "Gift receipt\n(Ctrl+G)", "Ctrl+G", self.on_gift_clicked),
+        ]
+        for i, (key, text, shortcut, slot) in enumerate(more):
+            self.buttons[key] = self._button(text, shortcut, slot)
+            actions.addWidget(self.buttons[key], 2, i)
         QShortcut(QKeySequence(Qt.Key.Key_Delete), self, self.on_remove_clicked)
         QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.entry.clear)
 
@@ -138,10 +175,13 @@ class CheckoutView(QWidget):
         return money_text(amount, self.locale)
 
     def refresh(self, select_line_id: str | None = None) -> None:
-        self.model.refresh()
-        totals = self.checkout.totals()
+        priced = self.checkout.price()
+        self.model.refresh(priced)
+        totals = self.checkout.totals(priced)
         self.subtotal_label.setText(f"Subtotal (net)  {self._money(totals.subtotal)}")
         self.tax_label.setText(f"Tax  {self._money(totals.tax)}")
+        saved = Money(priced.savings_minor, priced.currency)
+        self.savings_label.setText(f"You save  {self._money(saved)}" if saved.amount_minor else "")
         if self.checkout.cart.is_empty and self.last_change is not None:
             self.total_caption.setText("Change due")
             self.total_label.setText(money_text(self.last_change, self.locale, symbol=True))
@@ -153,7 +193,12 @@ class CheckoutView(QWidget):
             self.buttons[key].setEnabled(has_items)
         self.pay_button.setEnabled(has_items)
         self.card_button.setEnabled(has_items and self.cards is not None and self.cards.available)
-        notes = quick_notes(totals.total) if has_items else []
+        for key in ("tender", "discount"):
+            self.buttons[key].setEnabled(has_items)
+        self.buttons["park"].setEnabled(self.parking is not None)
+        self.buttons["returns"].setEnabled(self.returns is not None)
+        self.buttons["gift"].setEnabled(self.last_sale is not None)
+        notes = quick_notes(self.cash_due(priced)) if has_items else []
         for i, button in enumerate(self.quick_buttons):
             if i < len(notes):
                 label = "Exact cash" if i == 0 else f"Cash {self._money(notes[i])}"
@@ -185,8 +230,17 @@ class CheckoutView(QWidget):
 
     # -- input ------------------------------------------------------------------------------
 
+    def cash_due(self, priced=None) -> Money:
+        """What the customer hands over if cash pays it all (cash rounding applied)."""
+        priced = priced or self.checkout.price()
+        increment = self.checkout.checkout_settings.cash_increment_minor
+        return Money(round_to_increment(priced.total_minor, increment), priced.currency)
+
     def on_scanner_scanned(self, code: str) -> None:
         """A scanner burst: it rings up here whichever widget has the focus."""
+        if self.scan_target is not None:
+            self.scan_target(code)
+            return
         self.add_code(code)
 
     def on_entry_return_pressed(self) -> None:
@@ -205,9 +259,11 @@ class CheckoutView(QWidget):
         result = self.checkout.scan(code)
         if result.ok:
             line = result.line
-            self.show_message(
-                f"{line.item.name}  {self._money(Money(line.amount_minor, line.item.currency))}"
-            )
+            text = f"{line.item.name}  {self._money(Money(line.amount_minor, line.item.currency))}"
+            if result.warning:
+                self.show_message(f"{result.warning} {text}", error=True)
+            else:
+                self.show_message(text)
             self.refresh(select_line_id=line.line_id)
         else:
             self.show_message(result.message, error=True)
@@ -237,6 +293,10 @@ class CheckoutView(QWidget):
         line_id = self.selected_line_id()
         if line_id is None:
             return
+        name = self.checkout.cart.line(line_id).item.name
+        if not self.approver(Action.VOID_LINE, f"Remove {name}"):
+            self.show_message(f"{name} was not removed: not approved.", error=True)
+            return
         line = self.checkout.remove_line(line_id)
         self.show_message(f"Removed {line.item.name}.")
         self.refresh()
@@ -247,6 +307,10 @@ class CheckoutView(QWidget):
         answer = QMessageBox.question(self, "Cancel sale", "Cancel this sale and empty the cart?")
         if answer != QMessageBox.StandardButton.Yes:
             return
+        total = self._money(self.checkout.totals().total)
+        if not self.approver(Action.CANCEL_SALE, f"Cancel a sale of {total}"):
+            self.show_message("The sale was not cancelled: not approved.", error=True)
+            return
         self.checkout.cancel_sale()
         self.show_message("Sale cancelled.")
         self.refresh()
@@ -254,7 +318,7 @@ class CheckoutView(QWidget):
     def on_quick_cash(self, index: int) -> None:
         if self.checkout.cart.is_empty:
             return
-        notes = quick_notes(self.checkout.totals().total)
+        notes = quick_notes(self.cash_due())
         if index < len(notes):
             self.complete_cash(notes[index])
 
@@ -262,16 +326,22 @@ class CheckoutView(QWidget):
         if self.checkout.cart.is_empty:
             self.show_message("The cart is empty: scan an item first.", error=True)
             return
-        dialog = PayCashDialog(self.checkout.totals().total, self.locale, self)
+        dialog = PayCashDialog(self.cash_due(), self.locale, self)
         if dialog.exec() and dialog.tendered is not None:
             self.complete_cash(dialog.tendered)
         self.entry.setFocus()
 
-    def on_card_clicked(self) -> None:
+    def on_card_clicked(self, split=None) -> None:
+        """Card for the whole total, or (``split``) the last tender paying the rest."""
         if self.cards is None or self.checkout.cart.is_empty:
             return
         try:
-            attempt = self.cards.begin()
+            if split is not None:
+                attempt = self.cards.begin(
+                    None, split.payments(), rounding_minor=split.rounding_minor
+                )
+            else:
+                attempt = self.cards.begin()
         except DomainError as err:
             self.show_message(str(err), error=True)
             return
@@ -291,7 +361,27 @@ class CheckoutView(QWidget):
             )
             self.refresh()
 
+    # -- engine actions (dialogs live in engine_actions to keep this file small) -------------
+
+    def on_tender_clicked(self) -> None:
+        engine_actions.take_tenders(self)
+
+    def on_discount_clicked(self) -> None:
+        engine_actions.discount(self)
+
+    def on_park_clicked(self) -> None:
+        engine_actions.park_or_recall(self)
+
+    def on_returns_clicked(self) -> None:
+        engine_actions.returns(self)
+
+    def on_gift_clicked(self) -> None:
+        if self.last_sale is not None:
+            self.gift_receipt_requested.emit(self.last_sale)
+            self.show_message(f"Gift receipt for sale {self.last_sale.receipt_number} printing.")
+
     def sale_paid(self, sale: Sale, message: str) -> None:
+        self.last_sale = sale
         self.last_change = Money(sale.change_minor, sale.currency)
         self.show_message(f"Sale {sale.receipt_number} saved. {message} Printing receipt...")
         self.refresh()

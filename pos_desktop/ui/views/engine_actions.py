@@ -1,0 +1,139 @@
+"""The checkout view's engine actions: split tender, discounts, park/recall, returns.
+
+Kept apart from ``checkout_view`` so that screen stays small; each function takes the view.
+Dialog classes are looked up on this module at call time, so tests can replace them.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QInputDialog
+
+from pos_desktop.domain.errors import DomainError
+from pos_desktop.domain.money import Money
+from pos_desktop.services.parking import ParkingService
+from pos_desktop.services.returns import ReturnsService
+
+from .discount_dialog import LINE, ORDER, OVERRIDE, REMOVE, DiscountDialog
+from .parked_sales_dialog import ParkedSalesDialog
+from .returns_view import ReturnsDialog
+from .tender_dialog import CARD_REST, PAID, TenderDialog
+
+
+def default_services(checkout, parking, returns):
+    """Parking and returns over the checkout's own db when the caller gave none."""
+    db = getattr(checkout, "db", None)
+    if db is not None and parking is None:
+        parking = ParkingService(db, checkout.catalog, checkout, checkout.clock)
+    if db is not None and returns is None and hasattr(checkout.sales, "find_by_receipt"):
+        returns = ReturnsService(db, checkout.sales, checkout, checkout.clock)
+    return parking, returns
+
+
+def take_tenders(view) -> None:
+    """F1: split tender. Settled: store the sale. Card for the rest: run the terminal."""
+    if view.checkout.cart.is_empty:
+        view.show_message("The cart is empty: scan an item first.", error=True)
+        return
+    card = view.cards is not None and view.cards.available
+    dialog = TenderDialog(view.checkout, view.locale, view, card_available=card)
+    dialog.exec()
+    view.entry.setFocus()
+    if dialog.outcome == PAID:
+        try:
+            sale = view.checkout.complete_split(dialog.split)
+        except DomainError as err:
+            view.show_message(f"{err} Nothing was stored.", error=True)
+            return
+        change = Money(sale.change_minor, sale.currency)
+        view.sale_paid(sale, f"Change {view._money(change)}.")
+    elif dialog.outcome == CARD_REST:
+        view.on_card_clicked(dialog.split if dialog.split.tenders else None)
+
+
+def discount(view) -> None:
+    """F10: a line or order discount, or a new price for the selected line."""
+    checkout = view.checkout
+    if checkout.cart.is_empty:
+        return
+    line_id = view.selected_line_id()
+    name = checkout.cart.line(line_id).item.name if line_id else None
+    dialog = DiscountDialog(
+        name, checkout.settings.currency, checkout.checkout_settings.override_reasons, view
+    )
+    if not dialog.exec():
+        view.entry.setFocus()
+        return
+    try:
+        if dialog.target == LINE:
+            checkout.set_line_discount(line_id, dialog.discount, approve=view.approver)
+        elif dialog.target == ORDER:
+            checkout.set_order_discount(dialog.discount, approve=view.approver)
+        elif dialog.target == OVERRIDE:
+            checkout.override_price(
+                line_id, dialog.price.amount_minor, dialog.reason, approve=view.approver
+            )
+        elif dialog.target == REMOVE:
+            if line_id:
+                checkout.set_line_discount(line_id, None)
+            checkout.set_order_discount(None)
+    except DomainError as err:
+        view.show_message(str(err), error=True)
+    else:
+        view.show_message("Discount applied." if dialog.target != REMOVE else "Discounts removed.")
+    view.refresh(select_line_id=line_id)
+    view.entry.setFocus()
+
+
+def park_or_recall(view) -> None:
+    """Ctrl+S: with items, park them under a label; with an empty cart, list parked sales."""
+    if view.parking is None:
+        return
+    if not view.checkout.cart.is_empty:
+        label, ok = QInputDialog.getText(view, "Park sale", "Label (e.g. the customer's name):")
+        if not ok:
+            return
+        try:
+            parked = view.parking.park(label=label or "Parked sale")
+        except DomainError as err:
+            view.show_message(str(err), error=True)
+            return
+        view.last_change = None
+        view.show_message(f"Sale parked as '{parked.label}'. Recall it with Ctrl+S.")
+        view.refresh()
+        return
+    dialog = ParkedSalesDialog(view.parking, view.locale, view)
+    dialog.exec()
+    if dialog.recalled is not None:
+        view.last_change = None
+        view.show_message(f"Recalled '{dialog.recalled.label}'.")
+    view.refresh()
+    view.entry.setFocus()
+
+
+def returns(view) -> None:
+    """Ctrl+R: find the receipt (scan its barcode), choose lines, refund."""
+    if view.returns is None:
+        return
+    dialog = ReturnsDialog(view.returns, view.checkout, view.locale, view.approver, view)
+    view.scan_target = dialog.on_scanner_scanned
+    try:
+        dialog.exec()
+    finally:
+        view.scan_target = None
+    stored = dialog.stored
+    if dialog.exchange_sale is not None:
+        sale = dialog.exchange_sale
+        view.refund_completed.emit(stored)
+        net = stored.refund.payout_minor - sum(
+            t.amount_minor for t in stored.refund.tenders if t.kind == "exchange"
+        )
+        back = f"give back {view._money(Money(net, sale.currency))}" if net else "nothing back"
+        view.sale_paid(sale, f"Exchange done: {back}.")
+    elif stored is not None:
+        payout = Money(stored.refund.payout_minor, stored.currency)
+        view.show_message(
+            f"Refund {stored.receipt_number} saved: give back {view._money(payout)}. "
+            "Printing the refund slip..."
+        )
+        view.refund_completed.emit(stored)
+    view.entry.setFocus()

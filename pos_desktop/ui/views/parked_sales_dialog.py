@@ -1,0 +1,91 @@
+"""Parked sales: pick one to recall (Enter) or drop it (Del); Esc goes back."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QListWidget, QPushButton, QVBoxLayout
+
+from pos_desktop.domain.errors import DomainError
+from pos_desktop.domain.money import Money
+from pos_desktop.services.formatting import local_time_text, money_text
+from pos_desktop.services.parking import ParkedSale, ParkingService
+
+
+class ParkedSalesDialog(QDialog):
+    """``recalled`` is the parked sale put back on the till, if any."""
+
+    def __init__(self, parking: ParkingService, locale: str, parent=None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Parked sales")
+        self.setModal(True)
+        self.parking = parking
+        self.locale = locale
+        self.recalled: ParkedSale | None = None
+        self.list = QListWidget()
+        self.list.setObjectName("parkedList")
+        self.message = QLabel()
+        self.message.setObjectName("message")
+        self.message.setWordWrap(True)
+        recall = QPushButton("Recall (Enter)")
+        recall.setObjectName("payButton")
+        recall.setDefault(True)
+        recall.clicked.connect(self.on_recall_clicked)
+        drop = QPushButton("Drop parked sale (Del)")
+        drop.clicked.connect(self.on_drop_clicked)
+        QShortcut(QKeySequence(Qt.Key.Key_Delete), self, self.on_drop_clicked)
+        back = QPushButton("Back (Esc)")
+        back.clicked.connect(self.reject)
+        row = QHBoxLayout()
+        for b in (back, drop, recall):
+            b.setMinimumHeight(56)
+            row.addWidget(b)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.list, 1)
+        layout.addWidget(self.message)
+        layout.addLayout(row)
+        self.list.itemActivated.connect(lambda _item: self.on_recall_clicked())
+        self._sales: list[ParkedSale] = []
+        self.reload()
+        self.resize(640, 480)
+
+    def reload(self) -> None:
+        self._sales = self.parking.list_parked()
+        self.list.clear()
+        for p in self._sales:
+            total = money_text(Money(p.total_minor, p.currency), self.locale)
+            source = "" if p.source == "till" else f" [{p.source} {p.reference or ''}]"
+            self.list.addItem(
+                f"{p.label}{source}  -  {p.line_count} lines  {total}  "
+                f"({local_time_text(p.created_at)})"
+            )
+        if self._sales:
+            self.list.setCurrentRow(0)
+        else:
+            self.message.setText("No sales are parked.")
+
+    def _selected(self) -> ParkedSale | None:
+        row = self.list.currentRow()
+        return self._sales[row] if 0 <= row < len(self._sales) else None
+
+    def on_recall_clicked(self) -> None:
+        parked = self._selected()
+        if parked is None:
+            return
+        try:
+            self.parking.recall(parked.id)
+        except DomainError as err:
+            self.message.setText(str(err))
+            return
+        self.recalled = parked
+        self.accept()
+
+    def on_drop_clicked(self) -> None:
+        parked = self._selected()
+        if parked is None:
+            return
+        try:
+            self.parking.cancel(parked.id)
+        except DomainError as err:
+            self.message.setText(str(err))
+        self.reload()

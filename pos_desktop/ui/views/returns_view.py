@@ -1,0 +1,274 @@
+"""Returns: scan the receipt's barcode (or type its number), choose lines and quantities,
+refund. F8 switches to a return without a receipt (items scanned, catalogue prices, approval).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+)
+
+from pos_desktop.domain.errors import DomainError
+from pos_desktop.domain.money import Money
+from pos_desktop.domain.refund import ReturnItem
+from pos_desktop.domain.sale import Sale
+from pos_desktop.services.formatting import money_text, quantity_text
+from pos_desktop.services.returns import ReturnsService
+from pos_desktop.services.scanning import resolve_scan
+from pos_desktop.storage.returns_repo import StoredRefund
+
+COLUMNS = ("Item", "Sold", "Can return", "Return")
+
+
+class ReturnsDialog(QDialog):
+    """``stored`` holds the refund once one was made."""
+
+    def __init__(
+        self,
+        returns: ReturnsService,
+        checkout,
+        locale: str,
+        approver: Callable[[str, str], bool],
+        parent=None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Return")
+        self.setModal(True)
+        self.returns = returns
+        self.checkout = checkout
+        self.locale = locale
+        self.approver = approver
+        self.sale: Sale | None = None
+        self.no_receipt_items: list = []
+        self._no_receipt_mode = False
+        self.stored: StoredRefund | None = None
+        self.exchange_sale: Sale | None = None  # the new sale of an exchange
+
+        self.entry = QLineEdit()
+        self.entry.setObjectName("scanEntry")
+        self.entry.setPlaceholderText("Scan the receipt barcode or type the receipt number")
+        self.entry.returnPressed.connect(self.on_entry_return_pressed)
+        self.title = QLabel("No receipt loaded.")
+        self.title.setObjectName("totalCaption")
+        self.table = QTableWidget(0, len(COLUMNS))
+        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.table.verticalHeader().setDefaultSectionSize(40)
+        self.table.itemChanged.connect(lambda _item: self._update_plan())
+        self.plan_label = QLabel()
+        self.plan_label.setObjectName("subtotalLabel")
+        self.message = QLabel()
+        self.message.setObjectName("message")
+        self.message.setWordWrap(True)
+        self.buttons: dict[str, QPushButton] = {}
+        row = QHBoxLayout()
+        for key, text, seq, slot in (
+            ("back", "Back (Esc)", "", self.reject),
+            ("no_receipt", "No receipt (F8)", "F8", self.on_no_receipt_clicked),
+            ("exchange", "Exchange for the cart (F7)", "F7", self.on_exchange_clicked),
+            ("all", "Return all (F5)", "F5", self.on_all_clicked),
+            ("refund", "Refund (F12)", "F12", self.on_refund_clicked),
+        ):
+            button = QPushButton(text)
+            button.setMinimumHeight(56)
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            if seq:
+                button.setShortcut(seq)
+            button.clicked.connect(slot)
+            self.buttons[key] = button
+            row.addWidget(button)
+        self.buttons["refund"].setObjectName("payButton")
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.entry)
+        layout.addWidget(self.title)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.plan_label)
+        layout.addWidget(self.message)
+        layout.addLayout(row)
+        self.resize(820, 560)
+
+    # -- input ------------------------------------------------------------------------------
+
+    def on_scanner_scanned(self, code: str) -> None:
+        """Scans go here while the dialog is open (the checkout view forwards them)."""
+        self.handle_code(code)
+
+    def on_entry_return_pressed(self) -> None:
+        code = self.entry.text().strip()
+        self.entry.clear()
+        if code:
+            self.handle_code(code)
+
+    def handle_code(self, code: str) -> None:
+        if self._no_receipt_mode:
+            self._add_no_receipt_item(code)
+            return
+        try:
+            self.load_sale(self.returns.find_sale(code))
+        except DomainError as err:
+            self.show_error(str(err))
+
+    def load_sale(self, sale: Sale) -> None:
+        self.sale = sale
+        self._no_receipt_mode = False
+        left = self.returns.returnable(sale)
+        self.title.setText(
+            f"Receipt {sale.receipt_number}  -  "
+            f"{money_text(Money(sale.total_minor, sale.currency), self.locale)}"
+        )
+        self.table.blockSignals(True)
+        self.table.setRowCount(len(sale.lines))
+        for r, line in enumerate(sale.lines):
+            cells = (
+                line.name,
+                quantity_text(line.quantity, self.locale),
+                quantity_text(left[line.line_id], self.locale),
+                "0",
+            )
+            for c, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                if c != 3:
+                    item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
+                self.table.setItem(r, c, item)
+        self.table.blockSignals(False)
+        self._update_plan()
+
+    def set_return_quantity(self, row: int, quantity: Decimal | int | str) -> None:
+        self.table.item(row, 3).setText(str(quantity))
+
+    def items(self) -> list[ReturnItem]:
+        if self.sale is None:
+            return []
+        out = []
+        for r, line in enumerate(self.sale.lines):
+            text = (self.table.item(r, 3).text() or "0").strip().replace(",", ".")
+            try:
+                quantity = Decimal(text)
+            except ArithmeticError:
+                raise DomainError(f"'{text}' is not a quantity for {line.name}.") from None
+            if quantity:
+                out.append(ReturnItem(line.line_id, quantity))
+        return out
+
+    def _update_plan(self) -> None:
+        if self.sale is None:
+            return
+        try:
+            items = self.items()
+            if not items:
+                self.plan_label.setText("Type the quantity to return, or F5 for everything.")
+                return
+            plan = self.returns.plan(self.sale, items)
+        except DomainError as err:
+            self.show_error(str(err))
+            return
+        cur = self.sale.currency
+        parts = ", ".join(
+            f"{t.name} {money_text(Money(t.amount_minor, cur), self.locale)}" for t in plan.tenders
+        )
+        total = money_text(Money(plan.payout_minor, cur), self.locale)
+        self.plan_label.setText(f"Refund {total}: {parts}")
+        self.message.setText("")
+
+    def on_all_clicked(self) -> None:
+        if self.sale is None:
+            return
+        left = self.returns.returnable(self.sale)
+        self.table.blockSignals(True)
+        for r, line in enumerate(self.sale.lines):
+            self.set_return_quantity(r, left[line.line_id].normalize())
+        self.table.blockSignals(False)
+        self._update_plan()
+
+    def on_no_receipt_clicked(self) -> None:
+        self.sale = None
+        self._no_receipt_mode = True
+        self.no_receipt_items = []
+        self.table.setRowCount(0)
+        self.title.setText("Return WITHOUT receipt: scan each item (catalogue price).")
+        self.entry.setPlaceholderText("Scan the returned items")
+        self.entry.setFocus()
+
+    def _add_no_receipt_item(self, code: str) -> None:
+        today = self.checkout.clock.now().astimezone().date()
+        found = resolve_scan(code, self.checkout.catalog, self.checkout.settings, today)
+        if found.item is None:
+            self.show_error(found.message)
+            return
+        self.no_receipt_items.append((found.item, found.quantity))
+        r = self.table.rowCount()
+        self.table.setRowCount(r + 1)
+        for c, text in enumerate((found.item.name, "-", "-", str(found.quantity))):
+            self.table.setItem(r, c, QTableWidgetItem(text))
+
+    def on_refund_clicked(self) -> None:
+        try:
+            if self._no_receipt_mode:
+                self.stored = self.returns.return_without_receipt(
+                    self.no_receipt_items, approve=self.approver
+                )
+            elif self.sale is not None:
+                self.stored = self.returns.refund(self.sale, self.items(), approve=self.approver)
+            else:
+                self.show_error("Scan the receipt's barcode first.")
+                return
+        except DomainError as err:
+            self.show_error(str(err))
+            return
+        self.accept()
+
+    def on_exchange_clicked(self) -> None:
+        """Return the chosen lines and sell the items already in the cart, in one go; the
+        customer pays (tender dialog) or gets back only the difference."""
+        if self.sale is None or self.checkout.cart.is_empty:
+            self.show_error("For an exchange, scan the new items first, then load the receipt.")
+            return
+        try:
+            items = self.items()
+            due = self.returns.exchange_due(self.sale, items)
+            extra = None
+            if due > 0:
+                extra = self._take_difference(due)
+                if extra is None:
+                    return
+            self.stored, self.exchange_sale = self.returns.exchange(
+                self.sale, items, extra, approve=self.approver
+            )
+        except DomainError as err:
+            self.show_error(str(err))
+            return
+        self.accept()
+
+    def _take_difference(self, due: int):
+        from pos_desktop.domain.tender import SplitTender
+
+        from . import engine_actions  # the dialog class tests may replace
+
+        split = SplitTender(
+            Money(due, self.sale.currency),
+            cash_increment_minor=self.checkout.checkout_settings.cash_increment_minor,
+        )
+        dialog = engine_actions.TenderDialog(self.checkout, self.locale, self, split=split)
+        dialog.exec()
+        if dialog.outcome != "paid":
+            self.show_error("The difference was not paid: nothing was exchanged.")
+            return None
+        return dialog.split
+
+    def show_error(self, text: str) -> None:
+        self.message.setProperty("kind", "error")
+        self.message.setText(text)
+        self.message.style().unpolish(self.message)
+        self.message.style().polish(self.message)

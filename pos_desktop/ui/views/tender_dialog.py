@@ -1,0 +1,194 @@
+"""Split tender: cash, gift voucher, "other" tenders, and the card last for the rest.
+
+Keyboard-first: the amount field has the focus and holds the rest due; F5 cash, F6 voucher,
+F7 other tender, F8 card for the rest, F9 removes the last tender, Esc goes back (the tenders
+taken so far are dropped: nothing is stored until the sale is paid in full).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QPushButton,
+    QVBoxLayout,
+)
+
+from pos_desktop.domain.errors import DomainError
+from pos_desktop.domain.money import Money
+from pos_desktop.domain.tender import SplitTender
+from pos_desktop.services.checkout import CheckoutService
+from pos_desktop.services.formatting import money_text
+
+PAID, CARD_REST = "paid", "card"
+
+
+class TenderDialog(QDialog):
+    """``outcome`` is "paid" (settled, commit it), "card" (the card pays ``split``'s rest) or
+    None (cancelled)."""
+
+    def __init__(
+        self,
+        checkout: CheckoutService,
+        locale: str,
+        parent=None,
+        *,
+        card_available=False,
+        split: SplitTender | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Payment")
+        self.setModal(True)
+        self.checkout = checkout
+        self.locale = locale
+        # ``split``: pay some other amount (the difference of an exchange) instead of the cart.
+        self.split: SplitTender = split or checkout.new_tender()
+        self.outcome: str | None = None
+
+        self.total_label = QLabel()
+        self.total_label.setObjectName("totalLabel")
+        self.status = QLabel()
+        self.status.setObjectName("totalCaption")
+        self.tenders = QListWidget()
+        self.amount = QLineEdit()
+        self.amount.setObjectName("scanEntry")
+        self.amount.setAccessibleName("Amount")
+        self.voucher_code = QLineEdit()
+        self.voucher_code.setPlaceholderText("Voucher code")
+        self.other_name = QComboBox()
+        self.other_name.addItems(list(checkout.checkout_settings.other_tenders))
+        self.reference = QLineEdit()
+        self.reference.setPlaceholderText("Reference (optional)")
+        self.message = QLabel()
+        self.message.setObjectName("message")
+        self.message.setWordWrap(True)
+
+        self.buttons: dict[str, QPushButton] = {}
+        grid = QGridLayout()
+        specs = [
+            ("cash", "Cash\n(F5)", "F5", self.on_cash_clicked),
+            ("voucher", "Gift voucher\n(F6)", "F6", self.on_voucher_clicked),
+            ("other", "Other tender\n(F7)", "F7", self.on_other_clicked),
+            ("card", "Card for the rest\n(F8)", "F8", self.on_card_clicked),
+            ("remove", "Remove last\n(F9)", "F9", self.on_remove_clicked),
+            ("back", "Back\n(Esc)", "", self.reject),
+        ]
+        for i, (key, text, key_seq, slot) in enumerate(specs):
+            button = QPushButton(text)
+            button.setMinimumHeight(56)  # touch-friendly
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            button.clicked.connect(slot)
+            if key_seq:
+                button.setShortcut(key_seq)
+            self.buttons[key] = button
+            grid.addWidget(button, i // 3, i % 3)
+        self.buttons["card"].setEnabled(card_available)
+        self.buttons["cash"].setObjectName("payButton")
+
+        extras = QHBoxLayout()
+        extras.addWidget(self.voucher_code)
+        extras.addWidget(self.other_name)
+        extras.addWidget(self.reference)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.total_label)
+        layout.addWidget(self.status)
+        layout.addWidget(self.tenders)
+        layout.addWidget(QLabel("Amount"))
+        layout.addWidget(self.amount)
+        layout.addLayout(extras)
+        layout.addLayout(grid)
+        layout.addWidget(self.message)
+        self.amount.returnPressed.connect(self.on_cash_clicked)
+        self._update()
+        self.resize(720, 560)
+
+    def _m(self, minor: int) -> str:
+        return money_text(Money(minor, self.split.currency), self.locale)
+
+    def _update(self) -> None:
+        split = self.split
+        self.total_label.setText(f"Total {self._m(split.total.amount_minor)}")
+        rest = split.remaining_minor
+        text = f"Paid {self._m(split.paid_minor)}   Still due {self._m(rest)}"
+        if split.cash_due_minor != rest:
+            text += f"   (in cash {self._m(split.cash_due_minor)})"
+        self.status.setText(text)
+        self.tenders.clear()
+        for t in split.tenders:
+            line = f"{t.name}  {self._m(t.amount_minor)}"
+            if t.change_minor:
+                line += f"   change {self._m(t.change_minor)}"
+            if t.rounding_minor:
+                line += f"   rounding {self._m(t.rounding_minor)}"
+            if t.reference:
+                line += f"   [{t.reference}]"
+            self.tenders.addItem(line)
+        self.amount.setText(self._m(split.cash_due_minor).replace(",", ""))
+        self.amount.selectAll()
+        self.amount.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.buttons["remove"].setEnabled(bool(split.tenders))
+
+    def _typed(self) -> Money:
+        return Money.parse(self.amount.text(), self.split.currency)
+
+    def _take(self, action) -> None:
+        try:
+            action()
+        except (DomainError, ValueError) as err:
+            self.show_error(str(err))
+            return
+        self.message.setText("")
+        if self.split.is_settled:
+            self.outcome = PAID
+            self.accept()
+            return
+        self._update()
+
+    def show_error(self, text: str) -> None:
+        self.message.setProperty("kind", "error")
+        self.message.setText(text)
+        self.message.style().unpolish(self.message)
+        self.message.style().polish(self.message)
+
+    def on_cash_clicked(self) -> None:
+        self._take(lambda: self.split.add_cash(self._typed()))
+
+    def on_voucher_clicked(self) -> None:
+        code = self.voucher_code.text().strip()
+        if not code:
+            self.show_error("Type or scan the voucher code first, then press F6.")
+            self.voucher_code.setFocus()
+            return
+
+        def redeem() -> None:
+            balance = self.checkout.voucher_balance(code)
+            used = [t for t in self.split.tenders if t.reference == code]
+            if used:
+                raise DomainError(f"Voucher {code} is already on this sale.")
+            self.split.add_voucher(balance, code=code)
+            self.voucher_code.clear()
+
+        self._take(redeem)
+
+    def on_other_clicked(self) -> None:
+        name = self.other_name.currentText()
+        ref = self.reference.text().strip() or None
+        self._take(lambda: self.split.add_other(self._typed(), name=name, reference=ref))
+        if self.outcome is None:
+            self.reference.clear()
+
+    def on_card_clicked(self) -> None:
+        if self.split.remaining_minor <= 0:
+            return
+        self.outcome = CARD_REST
+        self.accept()
+
+    def on_remove_clicked(self) -> None:
+        if self.split.tenders:
+            self._take(lambda: self.split.remove(self.split.tenders[-1].tender_id))
