@@ -29,28 +29,63 @@ def line_notes(priced: PricedLine, currency: str, locale: str) -> list[str]:
     return notes
 
 
+RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+
+
 class CartTableModel(QAbstractTableModel):
+    """Rows are formatted once per change (not per paint), and a scan inserts one row instead
+    of resetting the model: painting and the view's bookkeeping stay cheap on long carts."""
+
     def __init__(self, checkout: CheckoutService, locale: str, parent=None) -> None:
         super().__init__(parent)
         self._checkout = checkout
         self._locale = locale
-        self._lines = ()
-        self._priced: dict[str, PricedLine] = {}
+        self._ids: list[str] = []
+        self._rows: list[tuple[str, str, str, str, str | None]] = []
+
+    def _row(self, line, priced: PricedLine | None) -> tuple[str, str, str, str, str | None]:
+        currency, loc = line.item.currency, self._locale
+        notes = line_notes(priced, currency, loc) if priced else []
+        name = line.item.name + (f"   ({'; '.join(notes)})" if notes else "")
+        qty = quantity_text(line.quantity, loc) + (" kg" if line.item.sold_by_weight else "")
+        unit = priced.unit_price_minor if priced else line.item.unit_price_minor
+        amount = priced.amount_minor if priced else line.amount_minor
+        return (
+            name,
+            qty,
+            money_text(Money(unit, currency), loc),
+            money_text(Money(amount, currency), loc),
+            "\n".join(notes) or None,
+        )
 
     def refresh(self, priced: PricedCart | None = None) -> None:
-        """Re-read the cart (and how it is priced); cheap for a few hundred lines."""
-        self.beginResetModel()
-        self._lines = self._checkout.cart.lines
-        if priced is None and self._lines:
+        """Re-read the cart (and how it is priced) and tell the view only what changed."""
+        lines = self._checkout.cart.lines
+        if priced is None and lines:
             priced = self._checkout.price()
-        self._priced = {p.line_id: p for p in priced.lines} if priced else {}
-        self.endResetModel()
+        by_id = {p.line_id: p for p in priced.lines} if priced else {}
+        ids = [line.line_id for line in lines]
+        rows = [self._row(line, by_id.get(line.line_id)) for line in lines]
+        old = len(self._ids)
+        if ids[:old] != self._ids:  # a line was removed or the cart replaced: start over
+            self.beginResetModel()
+            self._ids, self._rows = ids, rows
+            self.endResetModel()
+            return
+        changed = [i for i in range(old) if rows[i] != self._rows[i]]
+        self._rows[:old] = rows[:old]
+        if len(ids) > old:
+            self.beginInsertRows(QModelIndex(), old, len(ids) - 1)
+            self._ids, self._rows = ids, rows
+            self.endInsertRows()
+        if changed:
+            self.dataChanged.emit(self.index(changed[0], 0), self.index(changed[-1], 3))
 
     def line_id_at(self, row: int) -> str | None:
-        return self._lines[row].line_id if 0 <= row < len(self._lines) else None
+        return self._ids[row] if 0 <= row < len(self._ids) else None
 
     def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802, B008 (Qt API)
-        return 0 if parent.isValid() else len(self._lines)
+        return 0 if parent.isValid() else len(self._ids)
 
     def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802, B008
         return 0 if parent.isValid() else len(HEADERS)
@@ -61,31 +96,17 @@ class CartTableModel(QAbstractTableModel):
         return None
 
     def notes_at(self, row: int) -> list[str]:
-        line = self._lines[row]
-        priced = self._priced.get(line.line_id)
-        return line_notes(priced, line.item.currency, self._locale) if priced else []
+        tooltip = self._rows[row][4]
+        return tooltip.split("\n") if tooltip else []
 
     def data(self, index: QModelIndex, role=Qt.ItemDataRole.DisplayRole):
         if not index.isValid():
             return None
-        line = self._lines[index.row()]
         col = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._rows[index.row()][col]
         if role == Qt.ItemDataRole.TextAlignmentRole and col > 0:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            return RIGHT
         if role == Qt.ItemDataRole.ToolTipRole and col == 0:
-            return "\n".join(self.notes_at(index.row())) or None
-        if role != Qt.ItemDataRole.DisplayRole:
-            return None
-        currency = line.item.currency
-        priced = self._priced.get(line.line_id)
-        if col == 0:
-            notes = self.notes_at(index.row())
-            return line.item.name + (f"   ({'; '.join(notes)})" if notes else "")
-        if col == 1:
-            qty = quantity_text(line.quantity, self._locale)
-            return f"{qty} kg" if line.item.sold_by_weight else qty
-        if col == 2:
-            unit = priced.unit_price_minor if priced else line.item.unit_price_minor
-            return money_text(Money(unit, currency), self._locale)
-        amount = priced.amount_minor if priced else line.amount_minor
-        return money_text(Money(amount, currency), self._locale)
+            return self._rows[index.row()][4]
+        return None

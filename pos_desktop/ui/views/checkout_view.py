@@ -95,8 +95,13 @@ class CheckoutView(QWidget):
         self.table.verticalHeader().hide()
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for col in (1, 2, 3):
-            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        # Fixed widths: ResizeToContents re-measured every row on every scan (most of the
+        # scan-to-screen time on long carts).
+        self.table.ensurePolished()  # the stylesheet sets the font size
+        metrics = self.table.fontMetrics()
+        for col, sample in ((1, "9,999.999 kg"), (2, "99,999.99"), (3, "999,999.99")):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.Fixed)
+            header.resizeSection(col, metrics.horizontalAdvance(sample) + 24)
 
         self.subtotal_label = QLabel()
         self.subtotal_label.setObjectName("subtotalLabel")

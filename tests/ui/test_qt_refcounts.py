@@ -1,0 +1,26 @@
+"""PySide6 6.12.0 dropped a reference to None on every repaint; on Python 3.11 the till then
+aborted ("none_dealloc") after a few thousand scans. This keeps any such Qt build out."""
+
+import sys
+
+import pytest
+
+from pos_desktop.services.demo_data import demo_ean13
+
+pytestmark = pytest.mark.skipif(
+    sys.version_info >= (3, 12), reason="None is immortal from Python 3.12 on"
+)
+
+
+def test_scanning_and_painting_do_not_drain_none(qtbot, qapp, till_window):
+    window, _wedge, _bridge = till_window
+    view = window.checkout_view
+    view.add_code(demo_ean13(1))
+    qapp.processEvents()
+    before = sys.getrefcount(None)
+    for i in range(300):
+        view.add_code(demo_ean13(1 + i % 200))
+        view.table.viewport().repaint()
+        qapp.processEvents()
+    drained = before - sys.getrefcount(None)
+    assert drained < 100, f"None lost {drained} references in 300 scans: a broken Qt binding"
