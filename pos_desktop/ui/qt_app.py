@@ -11,6 +11,7 @@ from pos_desktop.config import TillConfig
 from pos_desktop.container import Container
 
 from .device_bridge import DeviceBridge
+from .focus import DialogFocusKeeper
 from .main_window import MainWindow
 from .staff_session import StaffSession
 from .theme import STYLE
@@ -32,6 +33,7 @@ def build_window(container: Container, config: TillConfig, app: QApplication, *,
     serial = container.extras.get("serial_scanner")
     if serial is not None:
         serial.on_scan = bridge.on_serial_scan
+    DialogFocusKeeper(window).install(app)
     window.staff = StaffSession(window, demo=config.demo)
     window.pos_api_bridge = None
     if (pos_api := container.extras.get("pos_api")) is not None:

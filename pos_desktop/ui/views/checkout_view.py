@@ -187,9 +187,16 @@ class CheckoutView(QWidget):
         self.tax_label.setText(f"Tax  {self._money(totals.tax)}")
         saved = Money(priced.savings_minor, priced.currency)
         self.savings_label.setText(f"You save  {self._money(saved)}" if saved.amount_minor else "")
-        if self.checkout.cart.is_empty and self.last_change is not None:
-            self.total_caption.setText("Change due")
-            self.total_label.setText(money_text(self.last_change, self.locale, symbol=True))
+        if self.checkout.cart.is_empty and self.last_sale is not None and self.last_change:
+            # Until the next scan the big number is what the cashier must do now.
+            paid = self.last_change.amount_minor > 0
+            self.total_caption.setText("Change due" if paid else "Paid")
+            shown = (
+                self.last_change
+                if paid
+                else Money(self.last_sale.total_minor, self.last_sale.currency)
+            )
+            self.total_label.setText(money_text(shown, self.locale, symbol=True))
         else:
             self.total_caption.setText(f"Total  ({totals.item_count.normalize():f} items)")
             self.total_label.setText(money_text(totals.total, self.locale, symbol=True))

@@ -46,6 +46,8 @@ class ReceiptPreview(QWidget):
 
     def show_job(self, data: bytes) -> None:
         parsed = parse_escpos(data)
+        if not any(line.strip() for line in parsed.lines):
+            return  # a status poll: nothing came out of the printer
         self.jobs += 1
         lines = [ln.rstrip() for ln in parsed.lines]
         while lines and not lines[-1]:
