@@ -62,7 +62,7 @@ def run_sales_list(args: Namespace) -> int:
 def run_demo_sales(args: Namespace) -> int:
     with opened_db(args.data_dir, create=True) as db:
         if ensure_demo_sales_data(db):
-            print("Created the demo store and a 500-product demo catalogue.")
+            print("The catalogue was empty: wrote a 500-product demo catalogue first.")
         codes = sellable_codes(db, seed=args.seed)
     # The same wiring as the sales screen, without a printer: receipts are not printed.
     container = build_container(TillConfig(data_dir=args.data_dir), {"printer": NoPrinter()})

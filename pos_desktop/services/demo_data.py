@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Iterator
+from decimal import Decimal
 from itertools import islice
 
 from peewee import SqliteDatabase
@@ -100,8 +101,14 @@ def demo_ean13(n: int) -> str:
     return payload + str(gs1_check_digit(payload))
 
 
-def demo_products(count: int, seed: int = 7) -> Iterator[ProductRecord]:
-    """``count`` products: the named ones first, then generated ones; GTINs unique, valid."""
+def demo_products(
+    count: int, seed: int = 7, tax_codes: dict[str, str] | None = None
+) -> Iterator[ProductRecord]:
+    """``count`` products: the named ones first, then generated ones; GTINs unique, valid.
+
+    ``tax_codes`` maps the demo codes ("A" standard, "B" reduced) to the store's own codes.
+    """
+    codes = tax_codes or {"A": "A", "B": "B"}
     rng = random.Random(seed)
     named = named_products()
     for n in range(1, count + 1):
@@ -117,9 +124,24 @@ def demo_products(count: int, seed: int = 7) -> Iterator[ProductRecord]:
             sku=f"SKU{n:07d}",
             name=name,
             price_minor=price,
-            tax_code=tax,
+            tax_code=codes[tax],
             gtins=(gtin.zfill(14),),
         )
+
+
+def _store_tax_codes(db: SqliteDatabase) -> dict[str, str]:
+    """The demo's standard/reduced codes mapped onto the rates this store has."""
+    rows = db.execute_sql("SELECT code, percent FROM tax_rate").fetchall()
+    if not rows:
+        raise ValueError(
+            "The store has no tax rate yet: add one with 'pos-admin init "
+            "--tax-rate A:Standard:20' before creating demo products."
+        )
+    codes = {code for code, _ in rows}
+    if {"A", "B"} <= codes:
+        return {"A": "A", "B": "B"}
+    by_rate = sorted(rows, key=lambda r: Decimal(r[1]))
+    return {"A": by_rate[-1][0], "B": by_rate[0][0]}  # highest rate standard, lowest reduced
 
 
 def write_demo_catalog(
@@ -129,8 +151,12 @@ def write_demo_catalog(
     batch: int = 20_000,
     progress: Callable[[int, int], None] | None = None,
 ) -> int:
-    """Write ``count`` demo products in batches (memory stays flat); returns how many."""
-    stream = demo_products(count)
+    """Write ``count`` demo products in batches (memory stays flat); returns how many.
+
+    Raises:
+        ValueError: when the store has no tax rate to price them with.
+    """
+    stream = demo_products(count, tax_codes=_store_tax_codes(db))
     written = 0
     while chunk := list(islice(stream, batch)):
         with db.atomic():
