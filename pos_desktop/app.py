@@ -9,7 +9,14 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
-from .config import ConfigError, PrinterConfig, TerminalConfig, TillConfig, load_config
+from .config import (
+    ConfigError,
+    PrinterConfig,
+    ScaleConfig,
+    TerminalConfig,
+    TillConfig,
+    load_config,
+)
 from .container import NotInitialised, build_container
 from .paths import default_data_dir
 
@@ -64,19 +71,23 @@ def _qt_platform_usable() -> bool:
 
 
 def start_demo_devices(config: TillConfig) -> tuple[TillConfig, dict[str, object]]:
-    """Simulated printer (loopback TCP) and card terminal (pty) speaking the real protocols."""
+    """Simulated printer (loopback TCP), card terminal and scale (ptys): the real protocols."""
     from hardware.simulators.printer_tcp import SimulatedPrinter
+    from hardware.simulators.scale_toledo import SimulatedScale
     from hardware.simulators.terminal_concert import SimulatedConcertTerminal
 
     printer = SimulatedPrinter().start()
     terminal = SimulatedConcertTerminal("approve", delay_s=2.0).start()
+    scale = SimulatedScale(weight_grams=750).start()  # 0.750 kg of loose tomatoes, say
     config = replace(
         config,
         printer=PrinterConfig(uri=printer.uri),
         terminal=TerminalConfig(uri=terminal.uri),
+        scale=ScaleConfig(uri=scale.uri),
         demo=True,
     )
-    return config, {"printer_simulator": printer, "terminal_simulator": terminal}
+    sims = {"printer_simulator": printer, "terminal_simulator": terminal, "scale_simulator": scale}
+    return config, sims
 
 
 def start_pos_api_services(container, config: TillConfig, port: int | None) -> None:
@@ -133,13 +144,14 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     container.extras.update(simulators)
     if args.demo:
-        from .services.demo_data import write_demo_catalog
+        from .services.demo_data import write_demo_catalog, write_demo_weighed
         from .services.demo_staff import ensure_demo_staff
 
         if container.catalog.count_products() == 0:
             from .services.pricing_service import seed_demo_promotions
 
             write_demo_catalog(container.db, DEMO_PRODUCTS)
+            write_demo_weighed(container.db, container.settings.barcode_region)
             seed_demo_promotions(container.db)
         ensure_demo_staff(container.auth)
     if config.api.enabled and not args.no_api:

@@ -115,7 +115,7 @@ def start_sync_if_enrolled(container: Container, overrides: dict[str, Any]) -> N
 
 def build_container(config: TillConfig, overrides: dict[str, Any] | None = None) -> Container:
     """Wire everything for ``config``; ``overrides`` replaces parts (``clock``, ``printer``,
-    ``terminal``, ``hasher``; ``sync=False`` keeps an enrolled till offline)."""
+    ``terminal``, ``hasher``, ``scale``; ``sync=False`` keeps an enrolled till offline)."""
     overrides = overrides or {}
     db, settings = open_store_database(config)
     clock = overrides.get("clock") or SystemClock()
@@ -153,6 +153,15 @@ def build_container(config: TillConfig, overrides: dict[str, Any] | None = None)
     )
     container.extras["parking"] = ParkingService(db, catalog, checkout, clock)
     container.extras["returns"] = ReturnsService(db, sales, checkout, clock)
+    if "scale" in overrides or config.scale is not None:
+        from .services.weighing import WeighingService
+
+        scale = overrides.get("scale")
+        if scale is None:
+            from hardware.scales.toledo8217 import Toledo8217Scale
+
+            scale = Toledo8217Scale(config.scale.uri)
+        container.extras["weighing"] = WeighingService(scale)
     start_sync_if_enrolled(container, overrides)
     if config.scanner.serial_uri:
         from hardware.scanners.serial_scanner import SerialScanner

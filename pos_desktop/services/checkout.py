@@ -54,6 +54,7 @@ class ScanResult:
     line: CartLine | None
     message: str
     warning: str | None = None
+    needs_weight: CatalogItem | None = None  # weigh it (scale or typed), then add_weighed()
 
     @property
     def ok(self) -> bool:
@@ -130,7 +131,7 @@ class CheckoutService:
         today = self._clock.now().astimezone().date()
         found = resolve_scan(text, self._catalog, self.settings, today)
         if found.item is None:
-            return ScanResult(None, found.message)
+            return ScanResult(None, found.message, needs_weight=found.needs_weight)
         try:
             if found.price_minor is not None:
                 line = self.cart.add_priced(found.item, found.price_minor)
@@ -142,6 +143,16 @@ class CheckoutService:
         if found.warning:
             message = f"{found.warning} {message}"
         return ScanResult(line, message, found.warning)
+
+    def add_weighed(self, item: CatalogItem, weight_kg: Decimal | str) -> CartLine:
+        """Add a product sold by weight with the weight from the scale or typed by the cashier.
+
+        Raises:
+            DomainError: the item is not sold by weight, or the weight is not a valid weight.
+        """
+        if not item.sold_by_weight:
+            raise DomainError(f"{item.name} is sold by the piece, not by weight.")
+        return self.cart.add(item, weight_kg)
 
     def set_quantity(self, line_id: str, quantity: str | Decimal | int) -> CartLine:
         return self.cart.set_quantity(line_id, quantity)

@@ -164,3 +164,42 @@ def write_demo_catalog(
         if progress:
             progress(written, count)
     return written
+
+
+# Loose goods priced per kg: (sku, name, price per kg in cents, scale-label item reference)
+WEIGHED_PRODUCTS = (
+    ("LOOSE-TOMATO", "Tomatoes, loose (per kg)", 299, "10001"),
+    ("LOOSE-BANANA", "Bananas, loose (per kg)", 169, "10002"),
+    ("DELI-GOUDA", "Gouda from the counter (per kg)", 1490, "10003"),
+)
+
+
+def weighed_shelf_code(index: int) -> str:
+    """The shelf EAN-13 of the index-th weighed demo product (prefix 401: not a label)."""
+    payload = f"401{index:09d}"
+    return payload + str(gs1_check_digit(payload))
+
+
+def write_demo_weighed(db: SqliteDatabase, region: str = "SE") -> int:
+    """The loose-goods demo products: found by their shelf code (then weighed) and by the
+    store's scale labels (prefix 23, weight in the code)."""
+    from pos_desktop.domain.barcodes import parse_scan
+    from pos_desktop.domain.variable_measure import encode_variable_measure
+
+    codes = _store_tax_codes(db)
+    records = []
+    for index, (sku, name, price, reference) in enumerate(WEIGHED_PRODUCTS, start=1):
+        label_key = parse_scan(encode_variable_measure("23", reference, 0, region), region=region)
+        records.append(
+            ProductRecord(
+                product_id=f"demo-weighed-{index}",
+                sku=sku,
+                name=name,
+                price_minor=price,
+                tax_code=codes["B"],
+                gtins=(weighed_shelf_code(index).zfill(14), label_key.gtin14),
+                sold_by_weight=True,
+            )
+        )
+    with db.atomic():
+        return upsert_products(db, records)

@@ -26,6 +26,7 @@ class FoundItem:
     quantity: Decimal = Decimal(1)
     price_minor: int | None = None  # a label's price: the line takes it
     warning: str | None = None
+    needs_weight: CatalogItem | None = None  # sold by weight, no weight on the code
 
 
 def _is_code(code: str) -> bool:
@@ -70,11 +71,12 @@ def resolve_scan(text: str, catalog, settings: StoreSettings, today: date) -> Fo
     if price is not None:
         return FoundItem(item, "", price_minor=price.amount_minor, warning=warning)
     found = _with_quantity(item, getattr(scanned, "weight_kg", None))
-    return FoundItem(found.item, found.message, found.quantity, None, warning)
+    return FoundItem(found.item, found.message, found.quantity, None, warning, found.needs_weight)
 
 
 def _with_quantity(item: CatalogItem, weight: Decimal | None) -> FoundItem:
     if item.sold_by_weight and weight is None:
-        return FoundItem(None, f"{item.name} is sold by weight: weigh it or scan its label.")
+        message = f"{item.name} is sold by weight: weigh it or scan its label."
+        return FoundItem(None, message, needs_weight=item)
     quantity = Decimal(weight) if item.sold_by_weight and weight is not None else Decimal(1)
     return FoundItem(item, "", quantity)

@@ -13,6 +13,11 @@ from typing import Any
 
 import httpx
 
+try:  # optional: parses a 5,000-item feed page several times faster than the stdlib
+    import orjson
+except ImportError:  # pragma: no cover - depends on the install
+    orjson = None
+
 CONNECT_TIMEOUT = 5.0
 REQUEST_TIMEOUT = 30.0
 LONG_POLL_SLACK = 15.0  # the server may hold a long poll a little past ``wait``
@@ -116,8 +121,8 @@ class CloudClient:
         if code >= 400:
             raise CloudRefused(code, _detail(response))
         try:
-            return response.json()
-        except ValueError as exc:  # a proxy's HTML page, a truncated body
+            return orjson.loads(response.content) if orjson is not None else response.json()
+        except ValueError as exc:  # a proxy HTML page, a truncated body (orjson raises it too)
             raise CloudOffline(f"the cloud sent a response that is not JSON ({code})") from exc
 
     def enroll(self, code: str, terminal_name: str) -> dict[str, Any]:

@@ -3,11 +3,17 @@
 Streams are pulled in dependency order (tax rates before products before barcodes). A page that
 refers to a row the till does not have yet (a product created after its products page was read)
 makes the puller catch up on that stream first and try the page once more.
+
+While a page is applied, the next one (when the cloud said ``has_more``) is already being
+fetched on a helper thread, so the server's work and the till's overlap: a first sync of a big
+catalogue takes about the longer of the two instead of their sum. At most two pages are in
+memory, and the client is never used by two threads at once (see ``_settle``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import UTC, datetime
 from typing import Any
 
@@ -19,7 +25,7 @@ from pos_desktop.storage.sync_repo import MissingReference
 from .client import CloudClient, CursorAhead
 
 STREAMS = ("tax_rates", "products", "barcodes", "customers", "stock")
-PAGE_SIZE = 1000
+PAGE_SIZE = 5000  # a first sync of 1M products is 200 pages per stream, each one transaction
 _DEPENDS_ON = {"products": "tax_rates", "barcodes": "products"}
 
 
@@ -67,6 +73,7 @@ class Puller:
         self._page = page_size
         self._now = now
         self._on_applied = on_applied
+        self._inflight: Future | None = None  # a prefetch that may still be using the client
 
     def pull_all(self) -> dict[str, int]:
         """Catch up every stream once (no waiting); returns items applied per stream."""
@@ -80,22 +87,67 @@ class Puller:
             FeedProblem: a page needs rows the cloud has not sent.
         """
         total = 0
+        # Threads are made lazily: a long poll that finds nothing new never starts one.
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="feed-prefetch") as ahead:
+            after, page = self._first_page(stream, wait)
+            while True:
+                upcoming = None
+                if page.get("has_more"):
+                    upcoming = ahead.submit(
+                        self._client.feed, stream, str(page["cursor"]), limit=self._page
+                    )
+                    self._inflight = upcoming
+                # On an error the executor's exit waits for the prefetch before it propagates.
+                applied = self._apply_page(stream, after, page)
+                if applied is None:
+                    # Another puller (e.g. 'pos-admin sync now') moved the cursor first.
+                    after, page = self._first_page(stream, 0.0)
+                    continue
+                total += applied
+                if upcoming is None:
+                    return total
+                after = str(page["cursor"])
+                try:
+                    page = self._settle(upcoming)
+                except CursorAhead:
+                    after, page = self._restart(stream)
+
+    def _first_page(self, stream: str, wait: float) -> tuple[str | None, dict[str, Any]]:
+        """(cursor sent, page) read directly from the stored cursor."""
+        self._settle_inflight()
         while True:
             after = sync_repo.get_cursor(self._db, stream)
             try:
-                page = self._client.feed(stream, after, limit=self._page, wait=wait)
+                return after, self._client.feed(stream, after, limit=self._page, wait=wait)
             except CursorAhead:
-                # The cloud went back in time (restored backup): start this stream over.
-                with self._db.atomic("IMMEDIATE"):
-                    sync_repo.reset_cursor(self._db, stream)
-                continue
-            wait = 0.0
-            applied = self._apply_page(stream, after, page)
-            if applied is None:
-                continue  # another puller (e.g. 'pos-admin sync now') moved the cursor first
-            total += applied
-            if not page.get("has_more"):
-                return total
+                self._reset(stream)
+                wait = 0.0
+
+    def _restart(self, stream: str) -> tuple[str | None, dict[str, Any]]:
+        self._reset(stream)
+        return self._first_page(stream, 0.0)
+
+    def _reset(self, stream: str) -> None:
+        # The cloud went back in time (restored backup): start this stream over.
+        with self._db.atomic("IMMEDIATE"):
+            sync_repo.reset_cursor(self._db, stream)
+
+    def _settle(self, future: Future) -> dict[str, Any]:
+        """The prefetched page (or its error); the client is free again afterwards."""
+        try:
+            return future.result()
+        finally:
+            if self._inflight is future:
+                self._inflight = None
+
+    def _settle_inflight(self) -> None:
+        """Wait for a prefetch still using the client (its page or error is not needed)."""
+        future, self._inflight = self._inflight, None
+        if future is not None:
+            try:
+                future.result()
+            except Exception:  # noqa: S110 - only the wait matters; the page is re-read
+                pass
 
     def _apply_page(
         self, stream: str, after: str | None, page: dict[str, Any], retry: bool = True

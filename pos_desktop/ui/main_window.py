@@ -38,6 +38,7 @@ class MainWindow(QMainWindow):
             cards=container.cards,
             parking=container.extras.get("parking"),
             returns=container.extras.get("returns"),
+            weighing=container.extras.get("weighing"),
         )
         self.receipt_preview: ReceiptPreview | None = ReceiptPreview(self) if demo else None
 

@@ -8,7 +8,7 @@ gift receipt of the last sale (F9 is the X report in the staff menu). Sensitive 
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -45,6 +45,10 @@ def allow_everything(_action: str, _detail: str) -> bool:
     return True
 
 
+class _WeighRelay(QObject):
+    weighed = Signal(object, object, object)  # item, kg or None, error text or None
+
+
 class CheckoutView(QWidget):
     sale_completed = Signal(object)  # domain.sale.Sale
     refund_completed = Signal(object)  # storage.returns_repo.StoredRefund: print it
@@ -59,8 +63,12 @@ class CheckoutView(QWidget):
         *,
         parking=None,
         returns=None,
+        weighing=None,
     ) -> None:
         super().__init__(parent)
+        self.weighing = weighing  # services.weighing.WeighingService when a scale is set up
+        self._weigh_relay = _WeighRelay(self)
+        self._weigh_relay.weighed.connect(self.on_scale_weighed)
         self.checkout = checkout
         self.cards = cards
         self.locale = locale
@@ -277,8 +285,49 @@ class CheckoutView(QWidget):
             else:
                 self.show_message(text)
             self.refresh(select_line_id=line.line_id)
+        elif result.needs_weight is not None:
+            self.weigh_and_add(result.needs_weight)
         else:
             self.show_message(result.message, error=True)
+
+    # -- weighed items -------------------------------------------------------------------------
+
+    def weigh_and_add(self, item) -> None:
+        """Read the scale (when there is one) or ask for the weight, then add the item."""
+        per_kg = self._money(Money(item.unit_price_minor, item.currency))
+        if self.weighing is not None:
+            self.busy_reason = f"{item.name} is being weighed"
+            self.show_message(f"Weighing {item.name} ({per_kg}/kg): keep it still on the scale...")
+            self.weighing.weigh(lambda kg, err: self._weigh_relay.weighed.emit(item, kg, err))
+            return
+        typed, ok = QInputDialog.getText(
+            self,
+            "Weight",
+            f"{item.name} is sold by weight ({per_kg}/kg).\nWeight in kg (for example 0.345):",
+        )
+        if ok and typed.strip():
+            self._add_weighed(item, typed.strip())
+        else:
+            self.show_message(f"{item.name} was not added: no weight.", error=True)
+
+    def on_scale_weighed(self, item, kg, error) -> None:
+        self.busy_reason = None
+        if error:
+            self.show_message(
+                f"{item.name} was not added: {error} Scan it again to retry.", error=True
+            )
+            return
+        self._add_weighed(item, kg)
+
+    def _add_weighed(self, item, weight) -> None:
+        try:
+            line = self.checkout.add_weighed(item, weight)
+        except DomainError as err:
+            self.show_message(str(err), error=True)
+            return
+        amount = self._money(Money(line.amount_minor, item.currency))
+        self.show_message(f"{item.name}  {line.quantity} kg  {amount}")
+        self.refresh(select_line_id=line.line_id)
 
     def on_quantity_clicked(self) -> None:
         line_id = self.selected_line_id()
