@@ -64,6 +64,7 @@ class DrawerConfig:
     on_ms: int = 50
     off_ms: int = 500
     open_on_cash: bool = True
+    open_when_high: bool = True  # drawer wiring: set by the Devices screen's calibration
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +123,13 @@ def _int(section: dict, key: str, default: int, lo: int, hi: int, where: str) ->
     return value
 
 
+def _open_level(section: dict, where: str) -> bool:
+    level = section.get("open_level", "high")
+    if level not in ("high", "low"):
+        raise ConfigError(f'{where}: open_level must be "high" or "low", not {level!r}.')
+    return level == "high"
+
+
 def load_config(data_dir: Path, *, demo: bool = False) -> TillConfig:
     """Read ``config.toml`` from ``data_dir`` (a missing file means defaults, no printer).
 
@@ -155,6 +163,7 @@ def load_config(data_dir: Path, *, demo: bool = False) -> TillConfig:
         on_ms=_int(d, "on_ms", 50, 2, 510, f"{path} [drawer]"),
         off_ms=_int(d, "off_ms", 500, 2, 510, f"{path} [drawer]"),
         open_on_cash=bool(d.get("open_on_cash", True)),
+        open_when_high=_open_level(d, f"{path} [drawer]"),
     )
     s = raw.get("scanner", {})
     serial_uri = s.get("serial_uri")
@@ -239,7 +248,13 @@ def config_text(config: TillConfig) -> str:
     sections.append(
         (
             "drawer",
-            {"pin": d.pin, "on_ms": d.on_ms, "off_ms": d.off_ms, "open_on_cash": d.open_on_cash},
+            {
+                "pin": d.pin,
+                "on_ms": d.on_ms,
+                "off_ms": d.off_ms,
+                "open_on_cash": d.open_on_cash,
+                "open_level": "high" if d.open_when_high else "low",
+            },
         )
     )
     if config.terminal is not None:

@@ -80,7 +80,10 @@ def build_printer(config: TillConfig) -> ReceiptPrinterPort:
     from .devices.printer import EscPosReceiptPrinter
 
     return EscPosReceiptPrinter(
-        config.printer.uri, profile=config.printer.profile, code_page=config.printer.code_page
+        config.printer.uri,
+        profile=config.printer.profile,
+        code_page=config.printer.code_page,
+        drawer_open_high=config.drawer.open_when_high,
     )
 
 

@@ -188,6 +188,43 @@ class PrintingService:
             future.add_done_callback(lambda f: on_done(f.result()))
         return future
 
+    def calibrate_drawer(
+        self, on_done: Callable[[bool | None, str], None] | None = None
+    ) -> Future[bool | None]:
+        """With the drawer CLOSED, learn which pin-3 level means "open" (drawers differ).
+
+        Returns (via the future and ``on_done``) the polarity to keep: True when a high level
+        means open, or None when the printer gave no status (nothing learnt).
+        """
+        reader = getattr(self._printer, "read_status", None)
+        current = getattr(getattr(self._printer, "_printer", None), "drawer_open_high", True)
+
+        def learn() -> bool | None:
+            status = reader() if reader else None
+            if status is None or str(status.state) in ("unknown", "disconnected"):
+                return None
+            closed_reads_open = "drawer_open" in status.reasons
+            polarity = (not current) if closed_reads_open else current
+            setter = getattr(self._printer, "set_drawer_polarity", None)
+            if setter:
+                setter(polarity)
+            return polarity
+
+        future = self._thread.submit(learn)
+        if on_done is not None:
+
+            def report(f):
+                value = f.result()
+                text = (
+                    "no status from the printer: check it and try again"
+                    if value is None
+                    else f"open = pin 3 {'high' if value else 'low'}"
+                )
+                on_done(value, text)
+
+            future.add_done_callback(report)
+        return future
+
     def check_status(
         self, on_done: Callable[[DeviceStatus], None] | None = None
     ) -> Future[DeviceStatus]:

@@ -139,3 +139,20 @@ def test_serial_scanner_rings_up_items(qtbot, qapp, tmp_path):
         qtbot.waitUntil(lambda: window.checkout_view.model.rowCount() == 1, timeout=5000)
         qapp.removeEventFilter(wedge)
         till.close()
+
+
+def test_drawer_calibration_learns_the_wiring(qtbot, till_window, till, sim_printer, monkeypatch):
+    window, _wedge, _bridge = till_window
+    dialog = DevicesDialog(till, window.tasks, window)
+    qtbot.addWidget(dialog)
+    monkeypatch.setattr(
+        QMessageBox, "question", staticmethod(lambda *a, **k: QMessageBox.StandardButton.Yes)
+    )
+    sim_printer.drawer_open = True  # this drawer's sensor reads "high" when it is SHUT
+    dialog.on_calibrate_clicked()
+    qtbot.waitUntil(lambda: "calibrated and saved" in dialog.message.text(), timeout=5000)
+    assert load_config(till.config.data_dir).drawer.open_when_high is False
+    status = till.printing.check_status().result(timeout=5)
+    assert "drawer_open" not in status.reasons  # shut reads shut now
+    sim_printer.drawer_open = False  # the drawer springs open: the level drops
+    assert "drawer_open" in till.printing.check_status().result(timeout=5).reasons

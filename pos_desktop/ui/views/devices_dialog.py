@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QVBoxLayout,
 )
@@ -69,6 +70,7 @@ def with_uri(config: TillConfig, kind: str, uri: str | None) -> TillConfig:
 
 class _Relay(QObject):
     done = Signal(str, str)  # kind, text
+    calibrated = Signal(object, str)  # polarity or None, text
 
 
 class EditDeviceDialog(QDialog):
@@ -115,6 +117,7 @@ class DevicesDialog(QDialog):
         self.message.setWordWrap(True)
         self._relay = _Relay(self)
         self._relay.done.connect(self.on_device_answered)
+        self._relay.calibrated.connect(self.on_drawer_calibrated)
         grid = QGridLayout()
         for row, kind in enumerate(KINDS):
             grid.addWidget(QLabel(LABELS[kind]), row, 0)
@@ -134,6 +137,10 @@ class DevicesDialog(QDialog):
         self.drawer_button.clicked.connect(self.on_drawer_clicked)
         self.drawer_button.setEnabled(self.config.printer is not None)
         grid.addWidget(self.drawer_button, 0, 5)
+        self.calibrate_button = QPushButton("Calibrate drawer...")
+        self.calibrate_button.clicked.connect(self.on_calibrate_clicked)
+        self.calibrate_button.setEnabled(self.config.printer is not None)
+        grid.addWidget(self.calibrate_button, 1, 5)
         close = QPushButton("Close")
         close.clicked.connect(self.accept)
         layout = QVBoxLayout(self)
@@ -208,6 +215,33 @@ class DevicesDialog(QDialog):
         self.container.printing.open_drawer(
             "test", on_done=lambda status: self._relay.done.emit("drawer", status)
         )
+
+    def on_calibrate_clicked(self) -> None:
+        answer = QMessageBox.question(
+            self,
+            "Calibrate drawer",
+            "Push the cash drawer fully SHUT, then press Yes.\n\nThe till reads the drawer "
+            "sensor and learns which level means 'open' for this drawer's wiring.",
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        self.container.printing.calibrate_drawer(
+            lambda polarity, text: self._relay.calibrated.emit(polarity, text)
+        )
+
+    def on_drawer_calibrated(self, polarity, text: str) -> None:
+        if polarity is None:
+            self.say(f"Drawer not calibrated: {text}.", error=True)
+            return
+        self.config = replace(
+            self.config, drawer=replace(self.config.drawer, open_when_high=polarity)
+        )
+        try:
+            save_config(self.config)
+        except (ConfigError, OSError) as err:
+            self.say(f"Calibrated ({text}) but not saved: {err}", error=True)
+            return
+        self.say(f"Drawer calibrated and saved: {text}.")
 
     def on_device_answered(self, kind: str, text: str) -> None:
         if kind in self.status:
