@@ -59,7 +59,20 @@ class DrawerPulse:
     off_ms: int = 500
 
 
-PrintBlock = TextLine | Barcode | QRCode | Feed | Cut | DrawerPulse
+@dataclass(frozen=True)
+class Image:
+    """A 1-bit raster (a logo), printed centred with ``GS v 0``.
+
+    ``data_hex`` holds ``height`` rows of ``ceil(width / 8)`` bytes, most significant bit first,
+    1 = black. Hex text keeps a stored job plain data (reprints are byte-identical).
+    """
+
+    data_hex: str
+    width: int
+    height: int
+
+
+PrintBlock = TextLine | Barcode | QRCode | Feed | Cut | DrawerPulse | Image
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ EXAMPLE = """\
 uri = "tcp://192.168.1.50:9100"   # or serial:///dev/ttyUSB0?baudrate=38400, usb://04b8:0202
 # profile = "TM-T20II"            # python-escpos profile: paper width / columns
 # code_page = "CP858"             # CP858 or WPC1252 print the euro sign
+# logo = "logo.png"               # printed at the top of every receipt (relative: data dir)
 
 [drawer]
 pin = 2            # 2 or 5: the kick-connector pin the drawer is wired to
@@ -56,6 +57,7 @@ class PrinterConfig:
     uri: str
     profile: str | None = None
     code_page: str = "CP858"
+    logo: str | None = None  # a PNG/JPEG printed at the top of receipts
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,8 +153,14 @@ def load_config(data_dir: Path, *, demo: bool = False) -> TillConfig:
             raise ConfigError(
                 f'{path}: [printer] uri must be a device URI such as "tcp://192.168.1.50:9100".'
             )
+        logo = section.get("logo")
+        if logo is not None and not isinstance(logo, str):
+            raise ConfigError(f'{path}: [printer] logo must be a file path such as "logo.png".')
         printer = PrinterConfig(
-            uri=uri, profile=section.get("profile"), code_page=section.get("code_page", "CP858")
+            uri=uri,
+            profile=section.get("profile"),
+            code_page=section.get("code_page", "CP858"),
+            logo=logo,
         )
     d = raw.get("drawer", {})
     pin = d.get("pin", 2)
@@ -243,6 +251,8 @@ def config_text(config: TillConfig) -> str:
         printer = {"uri": p.uri, "code_page": p.code_page}
         if p.profile:
             printer["profile"] = p.profile
+        if p.logo:
+            printer["logo"] = p.logo
         sections.append(("printer", printer))
     d = config.drawer
     sections.append(

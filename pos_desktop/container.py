@@ -5,6 +5,7 @@ No module-level globals: tests build their own container with ``overrides``.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -87,6 +88,22 @@ def build_printer(config: TillConfig) -> ReceiptPrinterPort:
     )
 
 
+def load_receipt_logo(config: TillConfig):
+    """The configured logo as a raster, loaded once; a bad file is logged and skipped (the
+    till must still sell and print)."""
+    if config.printer is None or not config.printer.logo:
+        return None
+    from hardware.base import DeviceError
+    from hardware.printers.logo import load_logo
+
+    path = config.data_dir / config.printer.logo  # an absolute path stays absolute
+    try:
+        return load_logo(path)
+    except DeviceError as err:
+        logging.getLogger(__name__).warning("receipts print without a logo: %s", err)
+        return None
+
+
 def build_terminal(config: TillConfig):
     if config.terminal is None:
         return None
@@ -130,7 +147,9 @@ def build_container(config: TillConfig, overrides: dict[str, Any] | None = None)
     printing = PrintingService(
         db,
         printer,
-        ReceiptBuilder(settings, columns=getattr(printer, "columns", 48)),
+        ReceiptBuilder(
+            settings, columns=getattr(printer, "columns", 48), logo=load_receipt_logo(config)
+        ),
         clock,
         DrawerSettings(pin=d.pin, on_ms=d.on_ms, off_ms=d.off_ms, open_on_cash=d.open_on_cash),
     )

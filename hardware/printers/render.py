@@ -9,6 +9,7 @@ from hardware.receipt import (
     Cut,
     DrawerPulse,
     Feed,
+    Image,
     PrintJob,
     QRCode,
     TextLine,
@@ -127,6 +128,15 @@ def _qr(block: QRCode) -> bytes:
     )
 
 
+def _image(block: Image) -> bytes:
+    width_bytes = (block.width + 7) // 8
+    data = bytes.fromhex(block.data_hex)
+    if block.width <= 0 or block.height <= 0 or len(data) != width_bytes * block.height:
+        raise ReceiptError("The logo image data does not match its size; load the logo again.")
+    head = bytes([width_bytes & 0xFF, width_bytes >> 8, block.height & 0xFF, block.height >> 8])
+    return align("center") + GS + b"v0\x00" + head + data + b"\n" + align("left")
+
+
 def render_block(block, codec: str) -> bytes:
     """Render one block with the given python codec for text."""
     if isinstance(block, TextLine):
@@ -141,6 +151,8 @@ def render_block(block, codec: str) -> bytes:
         return ESC + b"d" + bytes([CUT_FEED_LINES]) + GS + b"V\x01"
     if isinstance(block, DrawerPulse):
         return drawer_pulse_bytes(block.pin, block.on_ms, block.off_ms)
+    if isinstance(block, Image):
+        return _image(block)
     raise ReceiptError(f"Cannot print a {type(block).__name__}; it is not a print block.")
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import dataclasses
 import json
 
-from hardware.receipt import Barcode, Cut, DrawerPulse, Feed, PrintJob, QRCode, TextLine
+from hardware.receipt import Barcode, Cut, DrawerPulse, Feed, Image, PrintJob, QRCode, TextLine
 
-_KINDS = {cls.__name__: cls for cls in (TextLine, Barcode, QRCode, Feed, Cut, DrawerPulse)}
+_KINDS = {cls.__name__: cls for cls in (TextLine, Barcode, QRCode, Feed, Cut, DrawerPulse, Image)}
 
 
 def job_to_json(job: PrintJob) -> str:

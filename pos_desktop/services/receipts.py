@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from hardware.receipt import Barcode, Cut, DrawerPulse, Feed, PrintBlock, PrintJob, TextLine
+from hardware.receipt import (
+    Barcode,
+    Cut,
+    DrawerPulse,
+    Feed,
+    Image,
+    PrintBlock,
+    PrintJob,
+    TextLine,
+)
 from pos_desktop.domain.money import Money
 from pos_desktop.domain.sale import Sale
 from pos_desktop.domain.store import StoreSettings
@@ -30,9 +39,16 @@ def columns_line(left: str, right: str, width: int) -> str:
 class ReceiptBuilder:
     """Builds print jobs for one store; pure (no I/O) so tests read the job directly."""
 
-    def __init__(self, settings: StoreSettings, columns: int = 48) -> None:
+    def __init__(
+        self, settings: StoreSettings, columns: int = 48, logo: Image | None = None
+    ) -> None:
         self.settings = settings
         self.columns = columns
+        self.logo = logo  # printed once at the top of each receipt
+
+    def _store_title(self) -> list[PrintBlock]:
+        title = TextLine(self.settings.name, align="center", bold=True, double=True)
+        return [self.logo, title] if self.logo is not None else [title]
 
     def _money(self, minor: int, currency: str) -> str:
         return money_text(Money(minor, currency), self.settings.locale)
@@ -50,7 +66,7 @@ class ReceiptBuilder:
         blocks: list[PrintBlock] = []
         if drawer is not None:
             blocks.append(drawer)
-        blocks.append(TextLine(s.name, align="center", bold=True, double=True))
+        blocks.extend(self._store_title())
         for text in (s.address, s.receipt_header):
             for part in filter(None, (text or "").splitlines()):
                 blocks.append(TextLine(part, align="center"))
@@ -168,7 +184,7 @@ class ReceiptBuilder:
 
     def _header(self, title: str, number: int | None, moment, cashier: str | None) -> list:
         s, w = self.settings, self.columns
-        blocks: list[PrintBlock] = [TextLine(s.name, align="center", bold=True, double=True)]
+        blocks: list[PrintBlock] = self._store_title()
         for text in (s.address, s.receipt_header):
             for part in filter(None, (text or "").splitlines()):
                 blocks.append(TextLine(part, align="center"))

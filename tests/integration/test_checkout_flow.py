@@ -88,3 +88,33 @@ def test_receipt_numbers_gap_free(till):
         till.checkout.pay_cash(Money(10_000, "EUR"))
     assert till.sales.receipt_numbers("T01") == list(range(1, 26))
     assert [e.seq for e in outbox.pending(till.db)] == list(range(1, 26))
+
+
+def test_configured_logo_tops_every_receipt_and_its_reprint(tmp_path, sim_printer):
+    from dataclasses import replace
+
+    from PIL import Image as PILImage
+
+    from pos_desktop.config import PrinterConfig, TillConfig
+    from pos_desktop.container import build_container
+    from pos_desktop.services.demo_data import write_demo_catalog
+    from tests.conftest import FixedClock, paper_jobs
+
+    PILImage.new("L", (200, 40), 0).save(tmp_path / "logo.png")
+    config = TillConfig(
+        data_dir=tmp_path,
+        demo=True,
+        printer=replace(PrinterConfig(uri=sim_printer.uri), logo="logo.png"),
+    )
+    till = build_container(config, overrides={"clock": FixedClock()})
+    try:
+        write_demo_catalog(till.db, 10)
+        till.checkout.scan(demo_ean13(1))
+        sale = till.checkout.pay_cash(Money(500, "EUR"))
+        till.printing.print_sale(sale).result(timeout=10)
+        till.printing.reprint().result(timeout=10)
+        first, copy = paper_jobs(sim_printer)
+        for job in (first, copy):
+            assert any(type(e).__name__ == "Raster" for e in parse_escpos(job).events)
+    finally:
+        till.close()
