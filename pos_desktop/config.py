@@ -15,6 +15,9 @@ from .paths import config_path, database_path
 
 EXAMPLE = """\
 # Countertop POS terminal configuration
+[till]
+lock_after_idle_s = 300           # the screen locks after 5 minutes untouched
+
 [printer]
 uri = "tcp://192.168.1.50:9100"   # or serial:///dev/ttyUSB0?baudrate=38400, usb://04b8:0202
 # profile = "TM-T20II"            # python-escpos profile: paper width / columns
@@ -109,6 +112,7 @@ class TillConfig:
     terminal: TerminalConfig | None = None
     scale: ScaleConfig | None = None
     api: ApiConfig = field(default_factory=ApiConfig)
+    lock_after_idle_s: int = 300  # [till]: the screen locks after this long untouched
     demo: bool = False
 
     @property
@@ -194,6 +198,7 @@ def load_config(data_dir: Path, *, demo: bool = False) -> TillConfig:
         if not isinstance(uri, str) or "://" not in uri:
             raise ConfigError(f'{path}: [scale] uri must be a URI such as "serial:///dev/ttyUSB1".')
         scale = ScaleConfig(uri=uri)
+    lock_after = _int(raw.get("till", {}), "lock_after_idle_s", 300, 30, 86_400, f"{path} [till]")
     a = raw.get("api", {})
     host = a.get("host", "127.0.0.1")
     if not isinstance(host, str) or not host:
@@ -231,6 +236,7 @@ def load_config(data_dir: Path, *, demo: bool = False) -> TillConfig:
         terminal=terminal,
         scale=scale,
         api=api,
+        lock_after_idle_s=lock_after,
         demo=demo,
     )
 
@@ -299,6 +305,7 @@ def config_text(config: TillConfig) -> str:
             },
         )
     )
+    sections.append(("till", {"lock_after_idle_s": config.lock_after_idle_s}))
     out = ["# Countertop POS terminal configuration (written by the Devices screen)"]
     for name, values in sections:
         out.append(f"\n[{name}]")

@@ -34,7 +34,7 @@ def build_window(container: Container, config: TillConfig, app: QApplication, *,
     if serial is not None:
         serial.on_scan = bridge.on_serial_scan
     DialogFocusKeeper(window).install(app)
-    window.staff = StaffSession(window, demo=config.demo)
+    window.staff = StaffSession(window, idle_lock_s=config.lock_after_idle_s, demo=config.demo)
     window.pos_api_bridge = None
     if (pos_api := container.extras.get("pos_api")) is not None:
         from .pos_api_bridge import PosApiBridge

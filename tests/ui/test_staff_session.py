@@ -92,3 +92,26 @@ def test_a_locked_screen_rings_nothing_up(staffed):
     staffed.staff.locked = False
     staffed.on_scanner_scanned(demo_ean13(4))
     assert staffed.checkout_view.model.rowCount() == 1
+
+
+def test_idle_till_locks_and_scans_wait_for_a_pin(qtbot, staffed):
+    from pos_desktop.ui.views.login_dialog import LoginDialog
+
+    seen = {}
+
+    def unlock():
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, LoginDialog):
+            QTimer.singleShot(30, unlock)
+            return
+        staffed.on_scanner_scanned(demo_ean13(5))  # behind the lock: ignored
+        seen["rows_while_locked"] = staffed.checkout_view.model.rowCount()
+        dialog.pin.setText("1111")
+        dialog.submit()
+
+    staffed.staff.idle.setInterval(50)
+    staffed.staff.idle.start()
+    QTimer.singleShot(30, unlock)
+    qtbot.waitUntil(lambda: "rows_while_locked" in seen and not staffed.staff.locked, timeout=5000)
+    assert seen["rows_while_locked"] == 0
+    assert "Demo Cashier" in staffed.cashier_chip.text()
