@@ -6,6 +6,7 @@ import argparse
 import logging
 import os
 import sys
+import threading
 from dataclasses import replace
 from pathlib import Path
 
@@ -91,11 +92,12 @@ def start_demo_devices(config: TillConfig) -> tuple[TillConfig, dict[str, object
 
 
 def start_pos_api_services(container, config: TillConfig, port: int | None) -> None:
-    """The POS API (HTTP on its own thread) and the durable callback sender.
+    """The POS API service, the durable callback sender, and the HTTP server.
 
+    Called once the window is up: the web framework takes most of a second to import, so the
+    server is imported and started on its own thread and the till is ready to scan meanwhile.
     A port already in use is reported and the till sells on without the API.
     """
-    from .local_api import ApiServerError, start_pos_api
     from .services.callbacks import CallbackWorker
     from .services.pos_api import PosApiService, PosApiSettings
     from .storage.db import open_database
@@ -110,19 +112,32 @@ def start_pos_api_services(container, config: TillConfig, port: int | None) -> N
     worker.start()
     pos_api.on_callback_queued(worker.wake)
     container.extras.update(pos_api=pos_api, callback_worker=worker)
-    try:
-        container.extras["pos_api_server"] = start_pos_api(
-            pos_api, container.extras["parking"], host=config.api.host, port=port or config.api.port
-        )
-    except ApiServerError as err:
-        print(f"pos-desktop: {err} The till runs without the POS API.", file=sys.stderr)
+
+    def serve() -> None:
+        from .local_api import ApiServerError, start_pos_api
+
+        try:
+            container.extras["pos_api_server"] = start_pos_api(
+                pos_api,
+                container.extras["parking"],
+                host=config.api.host,
+                port=port or config.api.port,
+            )
+        except ApiServerError as err:
+            print(f"pos-desktop: {err} The till runs without the POS API.", file=sys.stderr)
+
+    threading.Thread(target=serve, name="pos-api-start", daemon=True).start()
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    # python-escpos logs every connection on the root logger at INFO: keep the root at WARNING
+    # and our own packages at INFO.
     logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+        level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    for name in ("pos_desktop", "hardware"):
+        logging.getLogger(name).setLevel(logging.INFO)
     data_dir = args.data_dir or default_data_dir(demo=args.demo)
     try:
         config = load_config(data_dir, demo=args.demo)
@@ -154,11 +169,22 @@ def main(argv: list[str] | None = None) -> int:
             write_demo_weighed(container.db, container.settings.barcode_region)
             seed_demo_promotions(container.db)
         ensure_demo_staff(container.auth)
+    after_show = None
     if config.api.enabled and not args.no_api:
-        start_pos_api_services(container, config, args.api_port)
+
+        def after_show():
+            start_pos_api_services(container, config, args.api_port)
+            return container.extras["pos_api"]
+
     from .ui.qt_app import run_qt
 
     try:
-        return run_qt(container, config, quit_after=args.quit_after, print_ready=args.print_ready)
+        return run_qt(
+            container,
+            config,
+            quit_after=args.quit_after,
+            print_ready=args.print_ready,
+            start_pos_api=after_show,
+        )
     finally:
         container.close()

@@ -37,9 +37,7 @@ def build_window(container: Container, config: TillConfig, app: QApplication, *,
     window.staff = StaffSession(window, idle_lock_s=config.lock_after_idle_s, demo=config.demo)
     window.pos_api_bridge = None
     if (pos_api := container.extras.get("pos_api")) is not None:
-        from .pos_api_bridge import PosApiBridge
-
-        window.pos_api_bridge = PosApiBridge(pos_api, window)
+        attach_pos_api(window, pos_api)
     simulator = container.extras.get("printer_simulator")
     if simulator is not None:
         simulator.on_job = bridge.on_simulated_job
@@ -50,13 +48,22 @@ def build_window(container: Container, config: TillConfig, app: QApplication, *,
     return window, wedge, bridge
 
 
+def attach_pos_api(window, pos_api) -> None:
+    """Show payment requests from other apps on this window (the app switch)."""
+    from .pos_api_bridge import PosApiBridge
+
+    window.pos_api_bridge = PosApiBridge(pos_api, window)
+
+
 def run_qt(
     container: Container,
     config: TillConfig,
     *,
     quit_after: float | None = None,
     print_ready: bool = False,
+    start_pos_api=None,
 ) -> int:
+    """Run the till's window; ``start_pos_api()`` (returning the service) runs once it shows."""
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Countertop POS")
     app.setStyleSheet(STYLE)
@@ -67,10 +74,19 @@ def run_qt(
     window.activateWindow()  # F-key shortcuts need an active window (also without a WM)
     QTimer.singleShot(0, window.resolve_unfinished_card_payments)
     QTimer.singleShot(0, window.staff.start)
-    if window.pos_api_bridge is not None:
-        QTimer.singleShot(0, window.pos_api_bridge.start)
-    if (server := container.extras.get("pos_api_server")) is not None:
-        app.aboutToQuit.connect(server.stop)  # no request may reach a closed window
+    if start_pos_api is not None:
+
+        def start_api() -> None:
+            attach_pos_api(window, start_pos_api())
+            window.pos_api_bridge.start()
+
+        QTimer.singleShot(0, start_api)
+
+    def stop_api() -> None:  # no request may reach a closed window
+        if (server := container.extras.pop("pos_api_server", None)) is not None:
+            server.stop()
+
+    app.aboutToQuit.connect(stop_api)
     if print_ready:
         QTimer.singleShot(0, lambda: print("READY", flush=True))
     if quit_after is not None:
