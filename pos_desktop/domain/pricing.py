@@ -292,6 +292,27 @@ def _finish(
             promo_totals[applied.promotion_id] = AppliedPromotion(
                 applied.promotion_id, applied.name, total
             )
+        if (
+            not w.applied
+            and not w.line_discount
+            and not w.order_discount
+            and (w.override_reason is None and w.regular == w.current)
+        ):
+            # Most lines carry no promotion or discount: reuse the same (immutable) priced line
+            # from the previous scan instead of building it again for all 200 lines.
+            priced.append(
+                _plain_line(
+                    w.source.line_id,
+                    w.source.item.product_id,
+                    w.source.quantity,
+                    w.unit_price_minor,
+                    w.list_minor,
+                    w.current,
+                    rate,
+                    prices_include_tax,
+                )
+            )
+            continue
         priced.append(
             PricedLine(
                 line_id=w.source.line_id,
@@ -323,6 +344,33 @@ def _finish(
         tax_summary=summary,
         promotions=tuple(sorted(promo_totals.values(), key=lambda a: a.promotion_id)),
         approvals=tuple(approvals),
+    )
+
+
+@lru_cache(maxsize=4096)
+def _plain_line(
+    line_id: str,
+    product_id: str,
+    quantity: Decimal,
+    unit_price_minor: int,
+    list_minor: int,
+    amount_minor: int,
+    rate: TaxRate,
+    prices_include_tax: bool,
+) -> PricedLine:
+    return PricedLine(
+        line_id=line_id,
+        product_id=product_id,
+        quantity=quantity,
+        unit_price_minor=unit_price_minor,
+        list_minor=list_minor,
+        regular_minor=amount_minor,
+        promotion_savings_minor=0,
+        line_discount_minor=0,
+        order_discount_minor=0,
+        amount_minor=amount_minor,
+        tax_rate=rate,
+        tax=_split_with_ratio(amount_minor, _rate_ratio(rate.percent), prices_include_tax),
     )
 
 
