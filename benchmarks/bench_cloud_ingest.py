@@ -147,7 +147,14 @@ def main() -> int:
     command = [sys.executable, "-m", "pos_cloud.cli", "serve", "--database", url]
     command += ["--port", str(port), "--workers", str(args.workers)]
     if args.profile:
-        spy = [str(Path(sys.executable).parent / "py-spy"), "record", "--format", "raw", "-r", "400"]
+        spy = [
+            str(Path(sys.executable).parent / "py-spy"),
+            "record",
+            "--format",
+            "raw",
+            "-r",
+            "400",
+        ]
         command = [*spy, "-o", args.profile, "--subprocesses", "--", *command]
     server = subprocess.Popen(command, cwd=ROOT)
     base = f"http://127.0.0.1:{port}"

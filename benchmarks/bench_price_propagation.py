@@ -1,30 +1,57 @@
 """Cloud price change -> visible in the till db through the SyncWorker's long poll.
 
-One process: a real pos_cloud (uvicorn thread, SQLite on tmpfs or --database URL), one enrolled
-till with a running SyncWorker. 20 price changes; median/p99 of change->visible. Target <= 2 s.
-Usage: .venv/bin/python benchmarks/bench_price_propagation.py [--changes 20]
+`pos-cloud serve` runs in its own process (SQLite on tmpfs, or --database postgresql://...: a
+throw-away schema); this process is one enrolled till with a running SyncWorker. 20 price
+changes through the admin API; median/p99 of change -> visible in the till db. Target <= 2 s.
+Usage: .venv/bin/python benchmarks/bench_price_propagation.py [--changes 20] [--database URL]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
+import shutil
+import signal
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
+import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "sync")]
 
 import httpx  # noqa: E402
-from sync_helpers import CloudServer, creds, make_till, seed_catalog  # noqa: E402
+from bench_catalog_sync import free_port  # noqa: E402
+from sync_helpers import creds, make_till  # noqa: E402
 
-from pos_cloud import auth  # noqa: E402
-from pos_cloud.db import connection  # noqa: E402
+from pos_desktop.services.demo_data import demo_ean13  # noqa: E402
 from pos_desktop.sync.worker import SyncWorker  # noqa: E402
-from tests.cloud.conftest import Cloud  # noqa: E402
+
+
+def admin_token(url: str) -> str:
+    """Migrate the cloud database and make an admin token (the CLI prints it last)."""
+    out = subprocess.run(
+        [sys.executable, "-m", "pos_cloud.cli", "create-admin-token", "--database", url],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return out.strip().splitlines()[-1]
+
+
+def seed(admin: httpx.Client, count: int) -> tuple[str, str]:
+    """A store with tax rate A and ``count`` products S1.. with demo GTINs; (store, gtin of S1)."""
+    store = admin.post("/v1/admin/stores", json={"name": "Bench", "currency": "EUR"}).json()["id"]
+    admin.put(f"/v1/admin/stores/{store}/tax-rates/A", json={"name": "Std", "rate_bp": 2000})
+    for n in range(1, count + 1):
+        body = {"name": f"Item {n}", "price_minor": 250, "tax_code": "A", "gtins": [demo_ean13(n)]}
+        admin.put(f"/v1/admin/stores/{store}/products/S{n}", json=body).raise_for_status()
+    return store, "0" + demo_ean13(1)
 
 
 def main() -> int:
@@ -33,21 +60,42 @@ def main() -> int:
     parser.add_argument("--database", default=None)
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="bench-price-", dir="/dev/shm"))
-    server = CloudServer(args.database or f"sqlite:///{work / 'cloud.db'}")
-    server.start()
-    with connection():
-        token = auth.create_admin_token("bench")
-    admin = httpx.Client(base_url=server.url, headers={"Authorization": f"Bearer {token}"})
-    cloud = Cloud(server.url, admin)
-    store = cloud.store("EUR")
-    gtin = "0" + seed_catalog(store, 10)[0]
-    till = make_till(work / "till", server.url, cloud.code(store))
-    creds(till)
-    worker = SyncWorker(till.config.database_path)
-    worker.start()
-    sql = "SELECT p.price_minor FROM barcode b JOIN product p ON p.id = b.product_id WHERE b.gtin=?"
+    schema = None
+    if args.database:
+        import psycopg2
+
+        schema = f"bench_price_{uuid.uuid4().hex[:10]}"
+        with psycopg2.connect(args.database) as pg:
+            pg.autocommit = True
+            pg.cursor().execute(f'CREATE SCHEMA "{schema}"')
+        url = f"{args.database}?options=-csearch_path%3D{schema}"
+    else:
+        url = f"sqlite:///{work / 'cloud.db'}"
+    token = admin_token(url)
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen(
+        [sys.executable, "-m", "pos_cloud.cli", "serve", "--database", url, "--port", str(port)],
+        cwd=ROOT,
+    )
+    admin = httpx.Client(base_url=base, headers={"Authorization": f"Bearer {token}"})
+    till = worker = None
     latencies = []
     try:
+        for _ in range(300):
+            try:
+                admin.get("/v1/health")
+                break
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        store, gtin = seed(admin, 10)
+        code = admin.post(f"/v1/admin/stores/{store}/enrollment-codes", json={}).json()["code"]
+        till = make_till(work / "till", base, code)
+        creds(till)
+        worker = SyncWorker(till.config.database_path)
+        worker.start()
+        sql = "SELECT p.price_minor FROM barcode b JOIN product p ON p.id = b.product_id "
+        sql += "WHERE b.gtin = ?"
         while till.db.execute_sql(sql, (gtin,)).fetchone() is None:
             time.sleep(0.01)
         for n in range(args.changes):
@@ -61,10 +109,22 @@ def main() -> int:
             while till.db.execute_sql(sql, (gtin,)).fetchone()[0] != price:
                 time.sleep(0.002)
             latencies.append(time.perf_counter() - start)
+        load = os.getloadavg()
     finally:
-        worker.stop(timeout=1)
-        till.close()
-        server.stop()
+        if worker is not None:
+            worker.stop(timeout=1)
+        if till is not None:
+            till.close()
+        admin.close()
+        server.send_signal(signal.SIGINT)
+        server.wait(60)
+        if schema:
+            import psycopg2
+
+            with psycopg2.connect(args.database) as pg:
+                pg.autocommit = True
+                pg.cursor().execute(f'DROP SCHEMA "{schema}" CASCADE')
+        shutil.rmtree(work, ignore_errors=True)
     latencies.sort()
     result = {
         "name": "price_propagation",
@@ -73,7 +133,10 @@ def main() -> int:
         "p99_s": round(latencies[min(len(latencies) - 1, int(0.99 * len(latencies)))], 4),
         "max_s": round(latencies[-1], 4),
         "target_s": 2.0,
-        "database": "sqlite" if not args.database else "postgresql",
+        "server": "`pos-cloud serve` in its own process",
+        "database": "postgresql" if args.database else "sqlite (tmpfs)",
+        "load_avg_1_5_15": [round(x, 2) for x in load],
+        "command": "benchmarks/bench_price_propagation.py " + " ".join(sys.argv[1:]),
     }
     out = ROOT / "benchmarks" / "results" / "price_propagation.json"
     out.write_text(json.dumps(result, indent=2) + "\n")

@@ -108,7 +108,13 @@ def enroll(code: str, terminal_name: str) -> dict:
 
 def authenticate_terminal(token: str) -> Terminal:
     """The live terminal owning ``token``, or Unauthorized."""
-    terminal = Terminal.get_or_none(Terminal.token_hash == hash_secret(token))
+    # The store comes in the same query: ingestion needs its currency and time zone.
+    terminal = (
+        Terminal.select(Terminal, Store)
+        .join(Store)
+        .where(Terminal.token_hash == hash_secret(token))
+        .get_or_none()
+    )
     if terminal is None or terminal.revoked:
         raise Unauthorized(
             "This terminal token is unknown or revoked; re-enroll the till with a new code."

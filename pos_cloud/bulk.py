@@ -19,6 +19,10 @@ from .db import database_proxy
 _MAX_PARAMS = 30_000
 
 
+# Values every driver takes as they are; anything else (dates, decimals) goes through the field.
+_PLAIN = frozenset({str, int, type(None)})
+
+
 def _param() -> str:
     return database_proxy.obj.param
 
@@ -80,7 +84,11 @@ def insert_rows(
     one = "(" + ", ".join([_param()] * len(fields)) + ")"
     out: list[tuple] = []
     for chunk in _chunks(rows, len(fields)):
-        params = [f.db_value(v) for row in chunk for f, v in zip(fields, row, strict=True)]
+        params = [
+            v if type(v) in _PLAIN else f.db_value(v)
+            for row in chunk
+            for f, v in zip(fields, row, strict=True)
+        ]
         sql = f"INSERT INTO {table} ({column_sql}) VALUES {', '.join([one] * len(chunk))}{tail}"
         cursor = database_proxy.execute_sql(sql, params)
         if returning:

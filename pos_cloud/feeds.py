@@ -10,16 +10,22 @@ committed late.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 import peewee as pw
 
+try:  # optional speed-up; the stdlib encoder gives the same JSON
+    import orjson
+except ImportError:  # pragma: no cover - depends on the install
+    orjson = None
+
+from .db import database_proxy
 from .errors import BadInput, Conflict, NotFound
 from .models import Barcode, Customer, Product, StockLevel, Store, TaxRate
 
-MAX_PAGE = 1000
+MAX_PAGE = 10_000  # a first sync of 1M products asks for big pages; see docs/SYNC.md
 
 
 def next_change_seqs(store_id: str, count: int = 1) -> int:
@@ -28,13 +34,17 @@ def next_change_seqs(store_id: str, count: int = 1) -> int:
     Must run inside the caller's write transaction: the row lock taken here is what orders
     commits by seq, and it is released only when that transaction ends.
     """
-    updated = (
-        Store.update(change_seq=Store.change_seq + count).where(Store.id == store_id).execute()
+    mark = database_proxy.obj.param
+    # One round trip (UPDATE ... RETURNING) while the lock is held.
+    cursor = database_proxy.execute_sql(
+        f'UPDATE "store" SET "change_seq" = "change_seq" + {mark} WHERE "id" = {mark} '
+        'RETURNING "change_seq"',
+        (count, store_id),
     )
-    if updated != 1:
+    rows = cursor.fetchall()  # all: SQLite finishes the statement only when it is exhausted
+    if not rows:
         raise NotFound(f"No store with id {store_id}.")
-    last = Store.select(Store.change_seq).where(Store.id == store_id).scalar()
-    return int(last) - count + 1
+    return int(rows[0][0]) - count + 1
 
 
 def latest_change_seq(store_id: str) -> int:
@@ -44,40 +54,51 @@ def latest_change_seq(store_id: str) -> int:
 
 @dataclass(frozen=True)
 class Stream:
-    """How one fed table appears on the wire."""
+    """How one fed table appears on the wire.
+
+    ``columns`` are read as plain tuples (no model instances: a first sync reads millions of
+    rows); the last two are always ``deleted`` and ``change_seq``. ``item_id`` and ``data``
+    take the leading values (the ``columns`` without those two).
+    """
 
     model: type[pw.Model]
-    item_id: Callable[[Any], str]
-    data: Callable[[Any], dict]
+    columns: tuple[str, ...]
+    item_id: Callable[[tuple], str]
+    data: Callable[[tuple], dict]
 
 
 STREAMS: dict[str, Stream] = {
     "products": Stream(
         Product,
-        lambda r: r.id,
+        ("id", "sku", "name", "price_minor", "tax_code", "active"),
+        lambda r: r[0],
         lambda r: {
-            "id": r.id,
-            "sku": r.sku,
-            "name": r.name,
-            "price_minor": r.price_minor,
-            "tax_code": r.tax_code,
-            "active": r.active,
+            "id": r[0],
+            "sku": r[1],
+            "name": r[2],
+            "price_minor": r[3],
+            "tax_code": r[4],
+            "active": bool(r[5]),
         },
     ),
     "barcodes": Stream(
-        Barcode, lambda r: r.gtin, lambda r: {"gtin": r.gtin, "product_id": r.product_id}
+        Barcode, ("gtin", "product"), lambda r: r[0], lambda r: {"gtin": r[0], "product_id": r[1]}
     ),
     "tax_rates": Stream(
         TaxRate,
-        lambda r: r.code,
-        lambda r: {"code": r.code, "name": r.name, "rate_bp": r.rate_bp},
+        ("code", "name", "rate_bp"),
+        lambda r: r[0],
+        lambda r: {"code": r[0], "name": r[1], "rate_bp": r[2]},
     ),
     "customers": Stream(
         Customer,
-        lambda r: r.id,
-        lambda r: {"id": r.id, "name": r.name, "email": r.email, "phone": r.phone},
+        ("id", "name", "email", "phone"),
+        lambda r: r[0],
+        lambda r: {"id": r[0], "name": r[1], "email": r[2], "phone": r[3]},
     ),
-    "stock": Stream(StockLevel, lambda r: r.sku, lambda r: {"sku": r.sku, "quantity": r.quantity}),
+    "stock": Stream(
+        StockLevel, ("sku", "quantity"), lambda r: r[0], lambda r: {"sku": r[0], "quantity": r[1]}
+    ),
 }
 
 
@@ -93,6 +114,22 @@ def parse_cursor(after: str | None) -> int:
     return int(after)
 
 
+def page_query(store_id: str, stream: str, after: int, limit: int) -> pw.Select:
+    """The rows of a page: the stream's columns, then ``deleted`` and ``change_seq``.
+
+    Served by the unique ``(store, change_seq)`` index: an index range scan already in order,
+    so a page costs the same at the start and at the end of a million-row stream.
+    """
+    model = STREAMS[stream].model
+    fields = [model._meta.fields[name] for name in STREAMS[stream].columns]
+    return (
+        model.select(*fields, model.deleted, model.change_seq)
+        .where((model.store == store_id) & (model.change_seq > after))
+        .order_by(model.change_seq)
+        .limit(limit)
+    )
+
+
 def read_page(store_id: str, stream: str, after: int, limit: int) -> dict:
     """One page of a stream, oldest change first.
 
@@ -105,14 +142,10 @@ def read_page(store_id: str, stream: str, after: int, limit: int) -> dict:
             a backup); the till must resync from an empty cursor.
     """
     spec = STREAMS[stream]
-    model = spec.model
     limit = max(1, min(limit, MAX_PAGE))
-    rows = list(
-        model.select()
-        .where((model.store == store_id) & (model.change_seq > after))
-        .order_by(model.change_seq)
-        .limit(limit + 1)
-    )
+    # Raw driver tuples: peewee's per-value conversion cost more than the read itself.
+    rows = database_proxy.execute_sql(*page_query(store_id, stream, after, limit + 1).sql())
+    rows = rows.fetchall()
     has_more = len(rows) > limit
     rows = rows[:limit]
     if not rows and after > latest_change_seq(store_id):
@@ -122,14 +155,21 @@ def read_page(store_id: str, stream: str, after: int, limit: int) -> dict:
         )
     items = [
         {
-            "op": "delete" if row.deleted else "upsert",
+            "op": "delete" if row[-2] else "upsert",
             "id": spec.item_id(row),
             "data": spec.data(row),
         }
         for row in rows
     ]
-    cursor = str(rows[-1].change_seq) if rows else str(after)
+    cursor = str(rows[-1][-1]) if rows else str(after)
     return {"items": items, "cursor": cursor, "has_more": has_more}
+
+
+def encode_page(page: dict) -> bytes:
+    """The page as compact JSON bytes (orjson when installed: ~5x faster on big pages)."""
+    if orjson is not None:
+        return orjson.dumps(page)
+    return json.dumps(page, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
 
 
 def has_changes_after(store_id: str, after: int) -> bool:

@@ -50,10 +50,6 @@ _EVENT_COLUMNS = (
 )
 
 
-class Rejected(Exception):
-    """The event cannot be stored; the message is the per-event reason."""
-
-
 def canonical_json(body: dict) -> str:
     """The canonical JSON text (sorted keys, no spaces, not ASCII-escaped)."""
     return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
@@ -99,11 +95,7 @@ def ingest_batch(terminal: Terminal, events: list[EventIn]) -> dict:
     if not events:
         last = Terminal.select(Terminal.last_seq).where(Terminal.id == terminal.id).scalar()
         return {"results": [], "last_seq": int(last or 0)}
-    store = (
-        Store.select(Store.id, Store.currency, Store.timezone)
-        .where(Store.id == terminal.store_id)
-        .get()
-    )
+    store = terminal.store  # loaded with the terminal by authenticate_terminal (no query)
     items = [_prepare(event, store) for event in events]
     with database_proxy.atomic():
         last_seq = seq_tracking.lock_terminal(terminal.id)
@@ -141,9 +133,16 @@ def _prepare(event: EventIn, store: Store) -> _Item:
 
 
 def _insert_events(terminal: Terminal, items: list[_Item]) -> None:
-    """Insert the new events; mark the first occurrence of each inserted id ``stored``."""
+    """Insert the new events; mark the ones the database took ``stored``."""
     now = utcnow()
-    candidates = [i for i in items if i.problem is None]
+    # Within the batch the first event (in request order) with an id or a seq is the one
+    # tried, as if the events came one at a time; later ones are classified against it.
+    first, ids, seqs = [], set(), set()
+    for item in items:
+        if item.problem is None and item.event_id not in ids and item.event.seq not in seqs:
+            first.append(item)
+            ids.add(item.event_id)
+            seqs.add(item.event.seq)
     # One order for every pusher (by id), so two batches sharing events cannot deadlock.
     rows = [
         (
@@ -158,17 +157,14 @@ def _insert_events(terminal: Terminal, items: list[_Item]) -> None:
             _naive_utc(i.event.occurred_at),
             now,
         )
-        for i in sorted(candidates, key=lambda i: i.event_id)
+        for i in sorted(first, key=lambda i: i.event_id)
     ]
-    inserted = {
-        r[0]
-        for r in insert_rows(
-            Event, _EVENT_COLUMNS, rows, ignore_conflicts=True, returning=("event_id",)
-        )
-    }
-    for item in candidates:
+    returned = insert_rows(
+        Event, _EVENT_COLUMNS, rows, ignore_conflicts=True, returning=("event_id",)
+    )
+    inserted = {r[0] for r in returned}
+    for item in first:
         if item.event_id in inserted:
-            inserted.discard(item.event_id)  # a repeat of the id later in the batch is not new
             item.status = "stored"
 
 
@@ -215,8 +211,18 @@ def _insert_sales(terminal: Terminal, store: Store, items: list[_Item]) -> None:
     """Derive sale and payment rows; an event whose ids are taken is rejected and undone."""
     if not items:
         return
+    # Request order decides between events of the batch that share a sale or payment id.
+    claimed: set[str] = set()
+    clashing, free = [], []
+    for item in items:
+        ids = [str(item.sale.sale_id), *(f"p:{p}" for p in item.payment_ids)]
+        if len(set(ids)) != len(ids) or claimed.intersection(ids):
+            clashing.append(item)
+        else:
+            claimed.update(ids)
+            free.append(item)
     sale_rows = []
-    for item in sorted(items, key=lambda i: str(i.sale.sale_id)):
+    for item in sorted(free, key=lambda i: str(i.sale.sale_id)):
         sale = item.sale
         completed = _naive_utc(sale.completed_at)
         sale_rows.append(
@@ -248,7 +254,7 @@ def _insert_sales(terminal: Terminal, store: Store, items: list[_Item]) -> None:
     )
     payment_rows = [
         (pid, str(i.sale.sale_id), p.tender, p.amount_minor, p.change_minor)
-        for i in items
+        for i in free
         if (str(i.sale.sale_id), i.event_id) in sales
         for pid, p in zip(i.payment_ids, i.sale.payments, strict=True)
     ]
@@ -261,25 +267,26 @@ def _insert_sales(terminal: Terminal, store: Store, items: list[_Item]) -> None:
             returning=("payment_id", "sale"),
         )
     )
-    _undo_taken(items, sales, payments)
+    _undo_taken(free, clashing, sales, payments)
 
 
-def _undo_taken(items: list[_Item], sales: set[tuple], payments: set[tuple]) -> None:
+def _undo_taken(
+    free: list[_Item], clashing: list[_Item], sales: set[tuple], payments: set[tuple]
+) -> None:
     """Reject (and delete the rows of) events whose sale or a payment id was already taken."""
-    taken = []
-    for item in items:
+    taken, undo_payments = list(clashing), []
+    for item in free:
         sale_id = str(item.sale.sale_id)
         mine = [(pid, sale_id) for pid in item.payment_ids]
-        whole = len(set(mine)) == len(mine) and all(m in payments for m in mine)
-        if (sale_id, item.event_id) not in sales or not whole:
+        has_sale = (sale_id, item.event_id) in sales
+        if not has_sale or not all(m in payments for m in mine):
             taken.append(item)
+            # Payment rows exist only under this event's own sale row (ids are unique among
+            # the batch's free events), so these are exactly the rows it wrote.
+            undo_payments += [pid for pid, s in mine if has_sale and (pid, s) in payments]
     if not taken:
         return
-    delete_in(
-        SalePayment,
-        "payment_id",
-        [p for i in taken for p, s in payments if s == str(i.sale.sale_id) and p in i.payment_ids],
-    )
+    delete_in(SalePayment, "payment_id", undo_payments)
     delete_in(Sale, "event", [i.event_id for i in taken])
     delete_in(Event, "event_id", [i.event_id for i in taken])
     for item in taken:

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from .bulk import delete_in, insert_rows
+from .db import database_proxy
 from .models import SeqGap, Terminal, utcnow
 
 
@@ -51,9 +52,13 @@ def fold(state: SeqState, events: Iterable[tuple[int, str | None]]) -> SeqState:
 
 def lock_terminal(terminal_id: str) -> int:
     """Lock the terminal row for this transaction (touching ``last_seen_at``); its last_seq."""
-    Terminal.update(last_seen_at=utcnow()).where(Terminal.id == terminal_id).execute()
-    last = Terminal.select(Terminal.last_seq).where(Terminal.id == terminal_id).scalar()
-    return int(last or 0)
+    mark = database_proxy.obj.param
+    cursor = database_proxy.execute_sql(
+        f'UPDATE "terminal" SET "last_seen_at" = {mark} WHERE "id" = {mark} RETURNING "last_seq"',
+        (Terminal.last_seen_at.db_value(utcnow()), terminal_id),
+    )
+    rows = cursor.fetchall()  # all: SQLite finishes the statement only when it is exhausted
+    return int(rows[0][0]) if rows else 0
 
 
 def record(terminal_id: str, last_seq: int, events: list[tuple[int, str | None]]) -> int:

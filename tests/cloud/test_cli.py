@@ -112,3 +112,57 @@ def test_bad_database_url(capsys):
     assert "Unsupported database URL" in capsys.readouterr().err
     assert main(["create-admin-token", "--database", "postgresql://nobody@127.0.0.1:1/x"]) == 2
     assert "cannot use database" in capsys.readouterr().err
+
+
+def test_serve_refuses_several_workers_on_sqlite_and_zero_workers(db_url, capsys):
+    assert main(["serve", "--workers", "2", "--database", db_url]) == 2
+    assert "needs PostgreSQL" in capsys.readouterr().err
+    assert main(["serve", "--workers", "0", "--database", db_url]) == 2
+    assert "--workers must be 1 or more" in capsys.readouterr().err
+
+
+@pytest.mark.postgres
+def test_serve_with_two_workers_on_postgres(tmp_path):
+    import signal
+    import socket
+    import subprocess
+    import sys
+    import time
+    import uuid
+
+    import httpx
+    import psycopg2
+
+    from .conftest import PG_DSN, _postgres_error
+
+    reason = _postgres_error()
+    if reason:
+        pytest.skip(reason)
+    schema = f"pos_cli_test_{uuid.uuid4().hex[:12]}"
+    admin = psycopg2.connect(PG_DSN)
+    admin.autocommit = True
+    admin.cursor().execute(f'CREATE SCHEMA "{schema}"')
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    url = f"{PG_DSN}?options=-csearch_path%3D{schema}"
+    command = [sys.executable, "-m", "pos_cloud.cli", "serve", "--workers", "2"]
+    server = subprocess.Popen([*command, "--database", url, "--port", str(port)])
+    try:
+        statuses = set()
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}") as client:
+            for _ in range(300):  # up to ~30 s on a loaded machine; returns as soon as it answers
+                try:
+                    client.get("/v1/health")
+                    break
+                except httpx.HTTPError:
+                    time.sleep(0.1)
+            for _ in range(6):  # spread over the workers: each checks tokens in the database
+                r = client.get("/v1/terminals/me", headers={"Authorization": "Bearer pct_nope"})
+                statuses.add(r.status_code)
+        assert statuses == {401}
+    finally:
+        server.send_signal(signal.SIGINT)
+        server.wait(30)
+        admin.cursor().execute(f'DROP SCHEMA "{schema}" CASCADE')
+        admin.close()
