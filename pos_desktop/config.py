@@ -29,6 +29,8 @@ pin = 2            # 2 or 5: the kick-connector pin the drawer is wired to
 on_ms = 50
 off_ms = 500
 open_on_cash = true
+# uri = "serial:///dev/ttyUSB2?baudrate=9600"   # a standalone drawer instead of the printer's
+# open_sequence_hex = "07"                     # bytes it opens on; pulse_dtr = true for DTR
 
 [terminal]          # card terminal (Concert V2 over serial / USB-CDC)
 uri = "serial:///dev/ttyACM0?baudrate=9600"
@@ -70,6 +72,9 @@ class DrawerConfig:
     off_ms: int = 500
     open_on_cash: bool = True
     open_when_high: bool = True  # drawer wiring: set by the Devices screen's calibration
+    uri: str | None = None  # a standalone serial/USB drawer instead of the printer's kick port
+    open_sequence_hex: str = "00"  # what that drawer wants to hear (vendor-specific)
+    pulse_dtr: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,6 +134,22 @@ def _int(section: dict, key: str, default: int, lo: int, hi: int, where: str) ->
     return value
 
 
+def _standalone_drawer(section: dict, where: str) -> dict:
+    uri = section.get("uri")
+    if uri is None:
+        return {}
+    if not isinstance(uri, str) or "://" not in uri:
+        raise ConfigError(f'{where}: uri must be a device URI such as "serial:///dev/ttyUSB2".')
+    sequence = section.get("open_sequence_hex", "00")
+    try:
+        bytes.fromhex(sequence)
+    except (TypeError, ValueError):
+        raise ConfigError(
+            f'{where}: open_sequence_hex must be hex bytes such as "1b 70 00", not {sequence!r}.'
+        ) from None
+    return {"uri": uri, "open_sequence_hex": sequence, "pulse_dtr": bool(section.get("pulse_dtr"))}
+
+
 def _open_level(section: dict, where: str) -> bool:
     level = section.get("open_level", "high")
     if level not in ("high", "low"):
@@ -176,6 +197,7 @@ def load_config(data_dir: Path, *, demo: bool = False) -> TillConfig:
         off_ms=_int(d, "off_ms", 500, 2, 510, f"{path} [drawer]"),
         open_on_cash=bool(d.get("open_on_cash", True)),
         open_when_high=_open_level(d, f"{path} [drawer]"),
+        **_standalone_drawer(d, f"{path} [drawer]"),
     )
     s = raw.get("scanner", {})
     serial_uri = s.get("serial_uri")
@@ -270,6 +292,15 @@ def config_text(config: TillConfig) -> str:
                 "off_ms": d.off_ms,
                 "open_on_cash": d.open_on_cash,
                 "open_level": "high" if d.open_when_high else "low",
+                **(
+                    {
+                        "uri": d.uri,
+                        "open_sequence_hex": d.open_sequence_hex,
+                        "pulse_dtr": d.pulse_dtr,
+                    }
+                    if d.uri
+                    else {}
+                ),
             },
         )
     )

@@ -104,6 +104,18 @@ def load_receipt_logo(config: TillConfig):
         return None
 
 
+def build_standalone_drawer(config: TillConfig):
+    """A serial/USB drawer of its own, when ``[drawer] uri`` names one."""
+    d = config.drawer
+    if d.uri is None:
+        return None
+    from hardware.drawers.printer_drawer import SerialDrawer
+
+    return SerialDrawer(
+        d.uri, open_sequence=bytes.fromhex(d.open_sequence_hex), pulse_dtr=d.pulse_dtr
+    )
+
+
 def build_terminal(config: TillConfig):
     if config.terminal is None:
         return None
@@ -151,7 +163,13 @@ def build_container(config: TillConfig, overrides: dict[str, Any] | None = None)
             settings, columns=getattr(printer, "columns", 48), logo=load_receipt_logo(config)
         ),
         clock,
-        DrawerSettings(pin=d.pin, on_ms=d.on_ms, off_ms=d.off_ms, open_on_cash=d.open_on_cash),
+        DrawerSettings(
+            pin=d.pin,
+            on_ms=d.on_ms,
+            off_ms=d.off_ms,
+            open_on_cash=d.open_on_cash,
+            standalone=build_standalone_drawer(config),
+        ),
     )
     terminal = overrides["terminal"] if "terminal" in overrides else build_terminal(config)
     cards = CardPaymentService(db, terminal, checkout, clock)

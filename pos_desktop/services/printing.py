@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import Any
 
 from peewee import SqliteDatabase
 
@@ -36,6 +37,8 @@ class DrawerSettings:
     on_ms: int = 50
     off_ms: int = 500
     open_on_cash: bool = True
+    # A standalone (serial/USB) drawer with its own ``open()``; None: kicked through the printer.
+    standalone: Any = None
 
     def pulse(self) -> DrawerPulse:
         return DrawerPulse(pin=self.pin, on_ms=self.on_ms, off_ms=self.off_ms)
@@ -73,16 +76,28 @@ class PrintingService:
     ) -> Future[PrintOutcome]:
         """Print the receipt; a cash sale kicks the drawer first so it opens while printing."""
         has_cash = any(p.tender == "cash" for p in sale.payments)
-        open_drawer = has_cash and self.drawer.open_on_cash
+        open_drawer = self._kick_for_cash(has_cash, "sale")
         job = self._builder.sale_receipt(sale, drawer=self.drawer.pulse() if open_drawer else None)
         return self._submit(job, "receipt", sale.sale_id, open_drawer, on_done)
+
+    def _kick_for_cash(self, has_cash: bool, reason: str) -> bool:
+        """True when the drawer pulse goes in the print job (a drawer on the printer).
+
+        A standalone drawer is opened on its own, first, and recorded like any other opening.
+        """
+        if not (has_cash and self.drawer.open_on_cash):
+            return False
+        if self.drawer.standalone is not None:
+            self.open_drawer(reason)
+            return False
+        return True
 
     def print_refund(
         self, stored: StoredRefund, *, on_done: Callable[[PrintOutcome], None] | None = None
     ) -> Future[PrintOutcome]:
         """The refund slip; cash going back opens the drawer first, like a cash sale."""
         cash = any(t.kind == CASH and t.amount_minor > 0 for t in stored.refund.tenders)
-        open_drawer = cash and self.drawer.open_on_cash
+        open_drawer = self._kick_for_cash(cash, "refund")
         job = self._builder.refund_receipt(
             stored, drawer=self.drawer.pulse() if open_drawer else None
         )
@@ -171,8 +186,11 @@ class PrintingService:
                 status = "expired"
             else:
                 try:
-                    pulse = self.drawer.pulse()
-                    self._printer.kick_drawer(pulse.pin, pulse.on_ms, pulse.off_ms)
+                    if self.drawer.standalone is not None:
+                        self.drawer.standalone.open()
+                    else:
+                        pulse = self.drawer.pulse()
+                        self._printer.kick_drawer(pulse.pin, pulse.on_ms, pulse.off_ms)
                     status = "sent"
                 except Exception as err:  # any driver failure: not opened
                     status, error = "failed", str(err) or type(err).__name__

@@ -1,6 +1,7 @@
 """The first sale end to end without the screen: scan, pay cash, stored once, printed, drawer."""
 
 import json
+import time
 
 from hardware.escpos_parse import parse_escpos
 from pos_desktop.domain.money import Money
@@ -118,3 +119,52 @@ def test_configured_logo_tops_every_receipt_and_its_reprint(tmp_path, sim_printe
             assert any(type(e).__name__ == "Raster" for e in parse_escpos(job).events)
     finally:
         till.close()
+
+
+def test_standalone_serial_drawer_opens_on_cash_and_is_recorded(tmp_path, sim_printer):
+    import socket
+    import threading
+
+    from pos_desktop.config import DrawerConfig, PrinterConfig, TillConfig
+    from pos_desktop.container import build_container
+    from pos_desktop.services.demo_data import write_demo_catalog
+    from tests.conftest import FixedClock, paper_jobs
+
+    received = bytearray()
+    server = socket.create_server(("127.0.0.1", 0))
+
+    def drawer_port():  # the drawer: a serial device reached as pyserial's socket:// URL
+        for _ in range(2):
+            conn, _ = server.accept()
+            with conn:
+                while chunk := conn.recv(64):
+                    received.extend(chunk)
+
+    threading.Thread(target=drawer_port, daemon=True).start()
+    uri = f"socket://127.0.0.1:{server.getsockname()[1]}"
+    config = TillConfig(
+        data_dir=tmp_path,
+        demo=True,
+        printer=PrinterConfig(uri=sim_printer.uri),
+        drawer=DrawerConfig(uri=uri, open_sequence_hex="07 07"),
+    )
+    till = build_container(config, overrides={"clock": FixedClock()})
+    try:
+        write_demo_catalog(till.db, 10)
+        till.checkout.scan(demo_ean13(1))
+        sale = till.checkout.pay_cash(Money(500, "EUR"))
+        till.printing.print_sale(sale).result(timeout=10)
+        till.printing.open_drawer("no_sale").result(timeout=10)
+        deadline = time.monotonic() + 5
+        while len(received) < 4 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert bytes(received) == b"\x07\x07\x07\x07"  # the sale, then the no-sale
+        (job,) = paper_jobs(sim_printer)
+        assert not any(type(e).__name__ == "DrawerPulse" for e in parse_escpos(job).events)
+        reasons = till.db.execute_sql(
+            "SELECT reason, status FROM drawer_event ORDER BY created_at"
+        ).fetchall()
+        assert reasons == [("sale", "sent"), ("no_sale", "sent")]
+    finally:
+        till.close()
+        server.close()
