@@ -106,6 +106,13 @@ def push_order(
         raise ApiError(422, "invalid_note", "note must be text of at most 500 characters.")
     lines = check_lines(body.get("lines"))
     body_hash = sha256_hex(canonical_json([app.id, reference, note, lines]))
+    # The key check, the parked sale and the order record commit together: a retry after a
+    # crash or a lost answer finds the order, never parks it twice.
+    with service.transaction():
+        return _park_once(service, parking, app, lines, reference, note, idempotency_key, body_hash)
+
+
+def _park_once(service, parking, app, lines, reference, note, idempotency_key, body_hash):
     if idempotency_key:
         earlier = service.repo.order_by_idempotency_key(app.id, idempotency_key)
         if earlier is not None:

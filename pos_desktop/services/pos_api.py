@@ -123,6 +123,10 @@ class PosApiService:
         self.repo = PosApiRepository(db)
         self._listeners = _Listeners()
 
+    def transaction(self):
+        """One write transaction, taken at once (BEGIN IMMEDIATE): checks inside it hold."""
+        return self._db.atomic("IMMEDIATE")
+
     # -- listeners (the UI bridge, the callback worker) -------------------------------------
 
     def on_request_created(self, fn: Callable[[str], None]) -> None:
