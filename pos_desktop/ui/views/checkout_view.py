@@ -206,7 +206,8 @@ class CheckoutView(QWidget):
             )
             self.total_label.setText(money_text(shown, self.locale, symbol=True))
         else:
-            self.total_caption.setText(f"Total  ({totals.item_count.normalize():f} items)")
+            count = totals.item_count.normalize()
+            self.total_caption.setText(f"Total  ({count:f} item{'' if count == 1 else 's'})")
             self.total_label.setText(money_text(totals.total, self.locale, symbol=True))
         has_items = not self.checkout.cart.is_empty
         for key in ("qty", "remove", "cancel"):
