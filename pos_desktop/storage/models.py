@@ -1,4 +1,9 @@
-"""peewee models over the schema the migrations create (the migrations, not these, own DDL)."""
+"""peewee models over the schema the migrations create (the migrations, not these, own DDL).
+
+The scan and commit paths use plain SQL (measured faster); these models are the typed map of
+the tables for ad-hoc queries and tools; tests/integration/test_models_match_schema.py keeps
+them equal to what the migrations make.
+"""
 
 from __future__ import annotations
 
@@ -86,6 +91,9 @@ class SaleRow(BaseModel):
     status = CharField()
     cashier = TextField(null=True)
     completed_at = TextField()
+    shift_id = CharField(null=True)
+    rounding_minor = IntegerField(default=0)
+    savings_minor = IntegerField(default=0)
 
     class Meta:
         table_name = "sale"
@@ -106,6 +114,12 @@ class SaleLineRow(BaseModel):
     tax_minor = IntegerField()
     tax_code = CharField()
     tax_percent = TextField()
+    regular_minor = IntegerField(null=True)
+    promotion_minor = IntegerField(default=0)
+    discount_minor = IntegerField(default=0)
+    order_discount_minor = IntegerField(default=0)
+    promotions = TextField(default="[]")
+    override_reason = TextField(null=True)
 
     class Meta:
         table_name = "sale_line"
@@ -163,6 +177,9 @@ class PrintJobRow(BaseModel):
     error = TextField(null=True)
     created_at = TextField()
     finished_at = TextField(null=True)
+    document = TextField(null=True)
+    copy_of = CharField(null=True)
+    decided = CharField(null=True)
 
     class Meta:
         table_name = "print_job"
