@@ -1,5 +1,5 @@
 """The peewee models describe the tables the frozen migrations make; this keeps them in step
-(code on the hot path uses plain SQL, admin code and tools use the models)."""
+(the hot path uses plain SQL; the models are the typed map for queries and tools)."""
 
 import pytest
 
