@@ -98,5 +98,7 @@ def test_order_and_its_parked_sale_commit_together(shop, monkeypatch):
         r.raise_for_status()
     assert parking.list_parked() == []  # nothing half-written: the retry parks it exactly once
     monkeypatch.undo()
-    retry = client.post("/v1/orders", json=order(key), headers={"Idempotency-Key": "o-crash"})
+    # A new connection, as an app would after a failed request (the old one may be reset).
+    with httpx.Client(base_url=str(client.base_url), headers=dict(client.headers), timeout=5) as c:
+        retry = c.post("/v1/orders", json=order(key), headers={"Idempotency-Key": "o-crash"})
     assert retry.status_code == 201 and len(parking.list_parked()) == 1
