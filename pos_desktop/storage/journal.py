@@ -56,14 +56,22 @@ def head(db: SqliteDatabase) -> ChainHead:
 
 
 def append(
-    db: SqliteDatabase, type_: str, object_id: str | None, body: dict[str, Any], now: datetime
+    db: SqliteDatabase,
+    type_: str,
+    object_id: str | None,
+    body: dict[str, Any] | str,
+    now: datetime,
 ) -> ChainHead:
-    """Append one record; call inside the business action's transaction."""
+    """Append one record; call inside the business action's transaction.
+
+    ``body`` is a dict, or its canonical JSON when the caller already has it (a sale writes the
+    same text to the journal and the outbox).
+    """
     prev = head(db)
     seq = prev.seq + 1
     record_id = new_id()
     created = utc_text(now)
-    body_text = canonical_json(body)
+    body_text = body if isinstance(body, str) else canonical_json(body)
     digest = record_hash(prev.hash, seq, record_id, type_, object_id, created, body_text)
     db.execute_sql(
         "INSERT INTO journal (seq, record_id, type, object_id, created_at, body, prev_hash, hash)"

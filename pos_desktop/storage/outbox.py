@@ -25,12 +25,18 @@ class OutboxEvent:
     last_error: str | None
 
 
-def append_event(db: SqliteDatabase, type_: str, payload: dict[str, Any], now: datetime) -> str:
-    """Queue an event; call inside the business action's transaction. Returns the event id."""
+def append_event(
+    db: SqliteDatabase, type_: str, payload: dict[str, Any] | str, now: datetime
+) -> str:
+    """Queue an event; call inside the business action's transaction. Returns the event id.
+
+    ``payload`` is a dict, or its canonical JSON text when the caller already made it.
+    """
     event_id = new_id()
+    text = payload if isinstance(payload, str) else canonical_json(payload)
     db.execute_sql(
         "INSERT INTO outbox (event_id, type, payload, created_at) VALUES (?, ?, ?, ?)",
-        (event_id, type_, canonical_json(payload), utc_text(now)),
+        (event_id, type_, text, utc_text(now)),
     )
     return event_id
 

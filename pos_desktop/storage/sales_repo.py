@@ -17,7 +17,7 @@ from pos_desktop.domain.sale import Sale, SaleLine
 from pos_desktop.domain.tax import TaxSummaryRow
 
 from . import journal, outbox
-from .codec import parse_utc, utc_text
+from .codec import canonical_json, parse_utc, utc_text
 
 SALE_COMPLETED = "sale.completed"
 
@@ -194,7 +194,7 @@ class SalesRepository:
                     for p in sale.payments
                 ],
             )
-            payload = sale_payload(sale)
+            payload = canonical_json(sale_payload(sale))  # one text for journal and outbox
             journal.append(db, SALE_COMPLETED, sale.sale_id, payload, sale.completed_at)
             outbox.append_event(db, SALE_COMPLETED, payload, sale.completed_at)
             if within is not None:
