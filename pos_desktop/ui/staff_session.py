@@ -58,8 +58,9 @@ class StaffSession(QObject):
             return
         if self.demo:
             self.set_user(self.auth.login("Demo Cashier", "1111"))
-        elif not self.login():
-            return
+        else:
+            while not self.login():
+                pass  # a till with users never sells without somebody logged in
         if self.shifts.current() is None:
             if self.demo:
                 float_count = self.shifts.count(
