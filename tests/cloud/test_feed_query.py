@@ -1,5 +1,5 @@
 """The feed page query uses the (store, change_seq) index on both databases (no sort step),
-and migration 0002 removed only indexes a composite index covers."""
+and migrations 0002/0003 removed only indexes and foreign keys another key covers."""
 
 from __future__ import annotations
 
@@ -42,3 +42,23 @@ def test_covered_single_column_indexes_are_gone(server):
         names = {row[0] for row in database_proxy.execute_sql(sql).fetchall()}
     assert not names & set(covered)
     assert set(covered.values()) <= names  # the covering ones stay
+
+
+def test_implied_foreign_keys_are_gone_on_postgres_only_those(server):
+    from importlib import import_module
+
+    implied = import_module("pos_cloud.migrations.0003_drop_implied_foreign_keys").IMPLIED
+    with connection():
+        if not is_postgres():
+            pytest.skip("SQLite keeps every foreign key (migration 0003 is PostgreSQL only)")
+        rows = database_proxy.execute_sql(
+            "SELECT c.conrelid::regclass::text, a.attname FROM pg_constraint c "
+            "JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = ANY (c.conkey) "
+            "JOIN pg_namespace n ON n.oid = c.connamespace "
+            "WHERE c.contype = 'f' AND n.nspname = current_schema()"
+        ).fetchall()
+    keys = {(table.strip('"'), column) for table, column in rows}
+    assert not keys & set(implied)
+    # the keys that imply the dropped ones stay
+    assert {("event", "terminal_id"), ("sale", "event_id"), ("stock_movement", "sale_id")} <= keys
+    assert ("sale_payment", "sale_id") in keys

@@ -1,0 +1,32 @@
+"""Text with U+0000, which PostgreSQL cannot store, is a 422 with a message there, never a 500."""
+
+from __future__ import annotations
+
+from pos_cloud.models import new_id
+
+from .conftest import sale_payload
+
+
+def _expected(database_url: str) -> int:
+    return 422 if database_url.startswith("postgres") else 200  # SQLite stores it as is
+
+
+def test_customer_name_with_nul(cloud, database_url):
+    store = cloud.store()
+    r = cloud.admin.put(f"/v1/admin/stores/{store}/customers/{new_id()}", json={"name": "A\x00B"})
+    assert r.status_code == _expected(database_url), r.text
+    if r.status_code == 422:
+        assert "NUL" in r.json()["detail"]
+
+
+def test_sale_with_nul_in_cashier_leaves_nothing_half_written(cloud, database_url):
+    till = cloud.till()
+    payload = {**sale_payload(), "cashier": "ann\x00"}
+    r = till.push([till.event("sale.completed", payload, seq=1)])
+    assert r.status_code == _expected(database_url), r.text
+    last_seq = till.client.get("/v1/terminals/me").json()["last_seq"]
+    if r.status_code == 422:
+        assert last_seq == 0  # the whole batch rolled back
+    else:
+        assert r.json()["results"][0]["status"] == "stored"
+        assert last_seq == 1
