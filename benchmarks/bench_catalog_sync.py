@@ -22,7 +22,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -95,18 +94,11 @@ def main() -> int:
     if args.seed:
         seed(args.seed[0], int(args.seed[1]))
         return 0
-    work = Path(tempfile.mkdtemp(prefix="bench-catalog-", dir="/dev/shm"))
-    schema = None
-    if args.database:
-        import psycopg2
+    from pos_cloud.db import ThrowawaySchema  # after the sys.path set-up above
 
-        schema = f"bench_catalog_{uuid.uuid4().hex[:10]}"
-        with psycopg2.connect(args.database) as pg:
-            pg.autocommit = True
-            pg.cursor().execute(f'CREATE SCHEMA "{schema}"')
-        url = f"{args.database}?options=-csearch_path%3D{schema}"
-    else:
-        url = f"sqlite:///{work / 'cloud.db'}"
+    work = Path(tempfile.mkdtemp(prefix="bench-catalog-", dir="/dev/shm"))
+    schema = ThrowawaySchema(args.database, "bench_catalog") if args.database else None
+    url = schema.url if schema else f"sqlite:///{work / 'cloud.db'}"
     server = None
     try:
         t0 = time.perf_counter()
@@ -134,11 +126,7 @@ def main() -> int:
             server.send_signal(signal.SIGINT)
             server.wait(60)
         if schema:
-            import psycopg2
-
-            with psycopg2.connect(args.database) as pg:
-                pg.autocommit = True
-                pg.cursor().execute(f'DROP SCHEMA "{schema}" CASCADE')
+            schema.drop()
         shutil.rmtree(work, ignore_errors=True)
     result = {
         "name": "catalog_sync",

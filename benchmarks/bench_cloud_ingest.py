@@ -24,13 +24,17 @@ import uuid
 from pathlib import Path
 
 import httpx
-import psycopg2
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from pos_cloud import auth  # noqa: E402
-from pos_cloud.db import close_database, connection, init_database  # noqa: E402
+from pos_cloud.db import (  # noqa: E402
+    ThrowawaySchema,
+    close_database,
+    connection,
+    init_database,
+)
 from pos_cloud.migrations import migrate  # noqa: E402
 
 PG = "postgresql://postgres@127.0.0.1:5432/test"
@@ -129,11 +133,8 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--profile", default=None)
     args = parser.parse_args()
-    schema = f"bench_ingest_{uuid.uuid4().hex[:10]}"
-    pg = psycopg2.connect(PG)
-    pg.autocommit = True
-    pg.cursor().execute(f'CREATE SCHEMA "{schema}"')
-    url = f"{PG}?options=-csearch_path%3D{schema}"
+    schema = ThrowawaySchema(PG, "bench_ingest")
+    url = schema.url
     db = init_database(url)
     with db.connection_context():
         migrate(db)
@@ -233,8 +234,7 @@ def main() -> int:
     finally:
         server.send_signal(signal.SIGINT)  # py-spy writes its file on SIGINT
         server.wait(60)
-        pg.cursor().execute(f'DROP SCHEMA "{schema}" CASCADE')
-        pg.close()
+        schema.drop()
     sales = args.pushers * args.batch * args.batches
     result = {
         "name": "cloud_ingest",

@@ -18,7 +18,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -59,18 +58,11 @@ def main() -> int:
     parser.add_argument("--changes", type=int, default=20)
     parser.add_argument("--database", default=None)
     args = parser.parse_args()
-    work = Path(tempfile.mkdtemp(prefix="bench-price-", dir="/dev/shm"))
-    schema = None
-    if args.database:
-        import psycopg2
+    from pos_cloud.db import ThrowawaySchema  # after the sys.path set-up above
 
-        schema = f"bench_price_{uuid.uuid4().hex[:10]}"
-        with psycopg2.connect(args.database) as pg:
-            pg.autocommit = True
-            pg.cursor().execute(f'CREATE SCHEMA "{schema}"')
-        url = f"{args.database}?options=-csearch_path%3D{schema}"
-    else:
-        url = f"sqlite:///{work / 'cloud.db'}"
+    work = Path(tempfile.mkdtemp(prefix="bench-price-", dir="/dev/shm"))
+    schema = ThrowawaySchema(args.database, "bench_price") if args.database else None
+    url = schema.url if schema else f"sqlite:///{work / 'cloud.db'}"
     token = admin_token(url)
     port = free_port()
     base = f"http://127.0.0.1:{port}"
@@ -119,11 +111,7 @@ def main() -> int:
         server.send_signal(signal.SIGINT)
         server.wait(60)
         if schema:
-            import psycopg2
-
-            with psycopg2.connect(args.database) as pg:
-                pg.autocommit = True
-                pg.cursor().execute(f'DROP SCHEMA "{schema}" CASCADE')
+            schema.drop()
         shutil.rmtree(work, ignore_errors=True)
     latencies.sort()
     result = {

@@ -127,3 +127,33 @@ def connection() -> Iterator[None]:
             yield
     else:
         yield
+
+
+class ThrowawaySchema:
+    """A fresh PostgreSQL schema for tests and benchmarks: ``url`` points into it, ``drop()``
+    removes it with everything in it."""
+
+    def __init__(self, dsn: str, prefix: str) -> None:
+        import uuid
+
+        import psycopg2
+
+        self.name = f"{prefix}_{uuid.uuid4().hex[:12]}"
+        self._admin = psycopg2.connect(dsn)
+        self._admin.autocommit = True
+        self._admin.cursor().execute(f'CREATE SCHEMA "{self.name}"')
+        self.url = f"{dsn}?options=-csearch_path%3D{self.name}"
+
+    def drop(self) -> None:
+        self._admin.cursor().execute(f'DROP SCHEMA "{self.name}" CASCADE')
+        self._admin.close()
+
+
+@contextlib.contextmanager
+def throwaway_schema(dsn: str, prefix: str) -> Iterator[str]:
+    """``with throwaway_schema(dsn, "pos_test") as url:``: a database URL on a scratch schema."""
+    schema = ThrowawaySchema(dsn, prefix)
+    try:
+        yield schema.url
+    finally:
+        schema.drop()

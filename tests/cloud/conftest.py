@@ -17,7 +17,7 @@ import uvicorn
 
 from pos_cloud import auth
 from pos_cloud.app import create_app
-from pos_cloud.db import close_database, connection
+from pos_cloud.db import close_database, connection, throwaway_schema
 
 PG_DSN = "postgresql://postgres@127.0.0.1:5432/test"
 # Building an SSL context costs ~30 ms per httpx.Client; the tests only speak plain HTTP.
@@ -47,17 +47,8 @@ def database_url(request, tmp_path_factory) -> Iterator[str]:
     reason = _postgres_error()
     if reason:
         pytest.skip(reason)
-    import psycopg2
-
-    schema = f"pos_cloud_test_{uuid.uuid4().hex[:12]}"
-    admin = psycopg2.connect(PG_DSN)
-    admin.autocommit = True
-    admin.cursor().execute(f'CREATE SCHEMA "{schema}"')
-    try:
-        yield f"{PG_DSN}?options=-csearch_path%3D{schema}"
-    finally:
-        admin.cursor().execute(f'DROP SCHEMA "{schema}" CASCADE')
-        admin.close()
+    with throwaway_schema(PG_DSN, "pos_cloud_test") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from pos_cloud.cli import main
-from pos_cloud.db import connection, init_database
+from pos_cloud.db import ThrowawaySchema, connection, init_database
 from pos_cloud.models import Barcode, Product
 
 
@@ -128,24 +128,19 @@ def test_serve_with_two_workers_on_postgres(tmp_path):
     import subprocess
     import sys
     import time
-    import uuid
 
     import httpx
-    import psycopg2
 
     from .conftest import PG_DSN, _postgres_error
 
     reason = _postgres_error()
     if reason:
         pytest.skip(reason)
-    schema = f"pos_cli_test_{uuid.uuid4().hex[:12]}"
-    admin = psycopg2.connect(PG_DSN)
-    admin.autocommit = True
-    admin.cursor().execute(f'CREATE SCHEMA "{schema}"')
+    schema = ThrowawaySchema(PG_DSN, "pos_cli_test")
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    url = f"{PG_DSN}?options=-csearch_path%3D{schema}"
+    url = schema.url
     command = [sys.executable, "-m", "pos_cloud.cli", "serve", "--workers", "2"]
     server = subprocess.Popen([*command, "--database", url, "--port", str(port)])
     try:
@@ -164,5 +159,4 @@ def test_serve_with_two_workers_on_postgres(tmp_path):
     finally:
         server.send_signal(signal.SIGINT)
         server.wait(30)
-        admin.cursor().execute(f'DROP SCHEMA "{schema}" CASCADE')
-        admin.close()
+        schema.drop()

@@ -23,7 +23,7 @@ import uvicorn
 from pos_cloud import auth
 from pos_cloud.app import create_app
 from pos_cloud.catalog import ProductInput, upsert_products, upsert_tax_rate
-from pos_cloud.db import close_database, connection
+from pos_cloud.db import close_database, connection, throwaway_schema
 from pos_desktop.config import TillConfig
 from pos_desktop.container import build_container
 from pos_desktop.domain.money import Money
@@ -91,17 +91,8 @@ def _database_url(kind: str) -> Iterator[str]:
     reason = _postgres_error()
     if reason:
         pytest.skip(reason)
-    import psycopg2
-
-    schema = f"pos_sync_test_{uuid.uuid4().hex[:12]}"
-    admin = psycopg2.connect(PG_DSN)
-    admin.autocommit = True
-    admin.cursor().execute(f'CREATE SCHEMA "{schema}"')
-    try:
-        yield f"{PG_DSN}?options=-csearch_path%3D{schema}"
-    finally:
-        admin.cursor().execute(f'DROP SCHEMA "{schema}" CASCADE')
-        admin.close()
+    with throwaway_schema(PG_DSN, "pos_sync_test") as url:
+        yield url
 
 
 def cloud_fixture(kind: str):
