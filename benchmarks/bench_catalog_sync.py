@@ -27,6 +27,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "sync")]
 
+from common import save_result  # noqa: E402
+
 
 def rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -144,8 +146,7 @@ def main() -> int:
         "load_avg_1_5_15": [round(x, 2) for x in load],
         "command": "benchmarks/bench_catalog_sync.py " + " ".join(sys.argv[1:]),
     }
-    out_file = ROOT / "benchmarks" / "results" / "catalog_sync.json"
-    out_file.write_text(json.dumps(result, indent=2) + "\n")
+    save_result("catalog_sync", result)
     print(json.dumps(result))
     return 0 if count == args.products else 1
 

@@ -28,6 +28,8 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from common import save_result  # noqa: E402
+
 from pos_cloud import auth  # noqa: E402
 from pos_cloud.db import (  # noqa: E402
     ThrowawaySchema,
@@ -55,7 +57,7 @@ def sale_event(seq: int) -> dict:
             {
                 "line_id": str(uuid.uuid4()),
                 "product_id": None,
-                "sku": f"S{seq % 100}",
+                "sku": None if os.environ.get("BENCH_NO_SKU") else f"S{seq % 100}",
                 "gtin": None,
                 "name": "Item",
                 "quantity": "1",
@@ -254,9 +256,7 @@ def main() -> int:
         "load_avg_1_5_15": [round(x, 2) for x in load],
         "command": "benchmarks/bench_cloud_ingest.py " + " ".join(sys.argv[1:]),
     }
-    (ROOT / "benchmarks" / "results" / "cloud_ingest.json").write_text(
-        json.dumps(result, indent=2) + "\n"
-    )
+    save_result("cloud_ingest", result)
     print(json.dumps(result))
     return 0 if not errors else 1
 

@@ -25,6 +25,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "sync")]
 
 import httpx  # noqa: E402
 from bench_catalog_sync import free_port  # noqa: E402
+from common import save_result  # noqa: E402
 from sync_helpers import creds, make_till  # noqa: E402
 
 from pos_desktop.services.demo_data import demo_ean13  # noqa: E402
@@ -126,8 +127,7 @@ def main() -> int:
         "load_avg_1_5_15": [round(x, 2) for x in load],
         "command": "benchmarks/bench_price_propagation.py " + " ".join(sys.argv[1:]),
     }
-    out = ROOT / "benchmarks" / "results" / "price_propagation.json"
-    out.write_text(json.dumps(result, indent=2) + "\n")
+    save_result("price_propagation", result)
     print(json.dumps(result))
     return 0
 

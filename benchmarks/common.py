@@ -225,6 +225,14 @@ def print_table(figures: Iterable[Figure]) -> None:
     print(format_table(figures), flush=True)
 
 
+def save_result(name: str, doc: dict[str, Any]) -> Path:
+    """Write ``doc`` to ``benchmarks/results/<name>.json`` (the folder is made on a fresh clone)."""
+    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
+    path = RESULTS_DIR / f"{name}.json"
+    path.write_text(json.dumps(doc, indent=2) + "\n", encoding="utf-8")
+    return path
+
+
 def write_json(name: str, figures: Sequence[Figure], params: dict[str, Any]) -> Path:
     """Write ``benchmarks/results/<name>.json`` with the figures, parameters and machine info.
 

@@ -113,11 +113,13 @@ def _serve(url: str, host: str, port: int, workers: int = 1, access_log: bool = 
     import uvicorn
 
     from .app import DATABASE_ENV, create_app
+    from .server_protocol import NODELAY_HTTP
 
     if workers < 1:
         raise CloudError("--workers must be 1 or more.")
     # proxy_headers: behind a TLS-terminating proxy the client address comes from it.
     options = {"proxy_headers": True, "forwarded_allow_ips": "127.0.0.1", "access_log": access_log}
+    options["http"] = NODELAY_HTTP
     if workers == 1:
         uvicorn.run(create_app(url), host=host, port=port, **options)
         return 0

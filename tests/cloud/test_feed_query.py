@@ -1,5 +1,6 @@
 """The feed page query uses the (store, change_seq) index on both databases (no sort step),
-and migrations 0002/0003 removed only indexes and foreign keys another key covers."""
+migrations 0002/0003 removed only indexes and foreign keys another key covers, and 0004 only
+indexes no query reads."""
 
 from __future__ import annotations
 
@@ -30,18 +31,38 @@ def test_page_query_walks_the_feed_index(server, stream):
     assert "TEMP B-TREE" not in plan and "Sort" not in plan, plan
 
 
+def _index_names() -> set[str]:
+    if is_postgres():
+        sql = "SELECT indexname FROM pg_indexes WHERE schemaname = current_schema()"
+    else:
+        sql = "SELECT name FROM sqlite_master WHERE type = 'index'"
+    return {row[0] for row in database_proxy.execute_sql(sql).fetchall()}
+
+
 def test_covered_single_column_indexes_are_gone(server):
     from importlib import import_module
 
     covered = import_module("pos_cloud.migrations.0002_drop_prefix_indexes").COVERED
+    unused = import_module("pos_cloud.migrations.0004_drop_unused_indexes").UNUSED
     with connection():
-        if is_postgres():
-            sql = "SELECT indexname FROM pg_indexes WHERE schemaname = current_schema()"
-        else:
-            sql = "SELECT name FROM sqlite_master WHERE type = 'index'"
-        names = {row[0] for row in database_proxy.execute_sql(sql).fetchall()}
+        names = _index_names()
     assert not names & set(covered)
-    assert set(covered.values()) <= names  # the covering ones stay
+    assert set(covered.values()) - set(unused) <= names  # the covering ones stay
+
+
+def test_unused_indexes_are_gone_and_the_ones_deletes_need_stay(server):
+    from importlib import import_module
+
+    migration = import_module("pos_cloud.migrations.0004_drop_unused_indexes")
+    with connection():
+        names = _index_names()
+        postgres = is_postgres()
+    assert not names & set(migration.UNUSED)
+    # a deleted sale (or, on SQLite, event) must find its movements through an index
+    assert "stock_movement_sale_id" in names
+    assert ("stock_movement_event_id" in names) is not postgres
+    # the report and the exactly-once keys stay
+    assert {"sale_store_id_business_day", "event_terminal_id_seq", "sale_event_id"} <= names
 
 
 def test_implied_foreign_keys_are_gone_on_postgres_only_those(server):
