@@ -39,8 +39,9 @@ def _utc_now() -> datetime:
 
 def _apply(stream: str, db: SqliteDatabase, items: list[dict[str, Any]], now: datetime) -> int:
     # A page names each row once and commits as a whole, so the order inside it is free:
-    # sorted by product id, the inserts and foreign-key checks walk the random-UUID indexes
-    # in one direction instead of jumping around (~10 % faster on a 1M first sync).
+    # sorted by product id, the inserts and foreign-key checks walk the id indexes in one
+    # direction instead of jumping around (~10 % faster on a 1M first sync of random UUIDs;
+    # the cloud's UUIDv7 ids mostly arrive in order already, and then sorting costs little).
     items = sorted(items, key=_product_key if stream == "barcodes" else _item_key)
     if stream == "products":
         return sync_repo.apply_products(db, items, now)

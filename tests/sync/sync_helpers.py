@@ -12,7 +12,6 @@ import struct
 import tempfile
 import threading
 import time
-import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -22,7 +21,7 @@ import uvicorn
 
 from pos_cloud import auth
 from pos_cloud.app import create_app
-from pos_cloud.catalog import ProductInput, upsert_products, upsert_tax_rate
+from pos_cloud.catalog import ProductInput, new_product_id, upsert_products, upsert_tax_rate
 from pos_cloud.db import close_database, connection, throwaway_schema
 from pos_desktop.config import TillConfig
 from pos_desktop.container import build_container
@@ -144,7 +143,8 @@ def seed_catalog(store_id: str, count: int, start: int = 1, price: int = 250) ->
 
 def bulk_seed_catalog(store_id: str, count: int, price: int = 250) -> list[str]:
     """Like :func:`seed_catalog` but fast: rows inserted in bulk with change seqs reserved the
-    way the server reserves them (``next_change_seqs`` in the same transaction)."""
+    way the server reserves them (``next_change_seqs`` in the same transaction) and product
+    ids from the cloud's own generator (``catalog.new_product_id``), as real products get."""
     from pos_cloud.db import database_proxy
     from pos_cloud.feeds import next_change_seqs
     from pos_cloud.models import Barcode, Product
@@ -157,32 +157,22 @@ def bulk_seed_catalog(store_id: str, count: int, price: int = 250) -> list[str]:
             first = next_change_seqs(store_id, 2 * count)
             products, barcodes = [], []
             for i, gtin in enumerate(gtins):
-                pid = str(uuid.uuid4())
+                pid = new_product_id()
                 products.append(
-                    {
-                        "id": pid,
-                        "store": store_id,
-                        "sku": f"S{i + 1}",
-                        "name": f"Cloud item {i + 1}",
-                        "price_minor": price,
-                        "tax_code": "A",
-                        "active": True,
-                        "change_seq": first + 2 * i,
-                        "deleted": False,
-                    }
+                    (pid, store_id, f"S{i + 1}", f"Cloud item {i + 1}", price, "A", True)
+                    + (first + 2 * i, False)
                 )
-                barcodes.append(
-                    {
-                        "store": store_id,
-                        "gtin": "0" + gtin,
-                        "product": pid,
-                        "change_seq": first + 2 * i + 1,
-                        "deleted": False,
-                    }
-                )
+                barcodes.append((store_id, "0" + gtin, pid, first + 2 * i + 1, False))
+            # Rows as tuples with the field list: peewee turns dicts into SQL far more slowly
+            # (1M products seeded in 160 s with dicts).
+            product_fields = [Product.id, Product.store, Product.sku, Product.name]
+            product_fields += [Product.price_minor, Product.tax_code, Product.active]
+            product_fields += [Product.change_seq, Product.deleted]
+            barcode_fields = [Barcode.store, Barcode.gtin, Barcode.product]
+            barcode_fields += [Barcode.change_seq, Barcode.deleted]
             for i in range(0, count, 500):
-                Product.insert_many(products[i : i + 500]).execute()
-                Barcode.insert_many(barcodes[i : i + 500]).execute()
+                Product.insert_many(products[i : i + 500], fields=product_fields).execute()
+                Barcode.insert_many(barcodes[i : i + 500], fields=barcode_fields).execute()
     return gtins
 
 
