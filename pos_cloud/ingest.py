@@ -35,7 +35,7 @@ except ImportError:  # pragma: no cover - depends on the install
 
 from . import seq_tracking
 from .bulk import delete_in, insert_rows, select_in
-from .db import database_proxy
+from .db import database_proxy, is_postgres
 from .feeds import next_change_seqs
 from .models import Event, Sale, SalePayment, StockLevel, StockMovement, Store, Terminal, utcnow
 from .schemas import EventIn, SaleCompletedIn
@@ -355,8 +355,11 @@ def _move_stock(store_id: str, items: list[_Item]) -> None:
         movements,
     )
     # Last in the transaction: the store counter lock is held only until the commit.
-    first = next_change_seqs(store_id, len(totals))
     skus = sorted(totals)
+    if is_postgres():
+        _stamp_levels_postgres(store_id, skus, [totals[sku] for sku in skus])
+        return
+    first = next_change_seqs(store_id, len(totals))
     levels = dict(
         select_in(StockLevel, ("sku", "quantity"), "sku", skus, extra=StockLevel.store == store_id)
     )
@@ -376,6 +379,33 @@ def _move_stock(store_id: str, items: list[_Item]) -> None:
         rows,
         upsert=(("store", "sku"), ("quantity", "change_seq")),
     )
+
+
+# The same as the SQLite path above in one round trip instead of three: take the store's
+# counter, then add each delta to its level (exact NUMERIC arithmetic on the stored text,
+# which prints a sum with the same digits as Python's Decimal) and stamp it with its seq.
+_STAMP_LEVELS_PG = """
+WITH counter AS (
+    UPDATE "store" SET "change_seq" = "change_seq" + %(count)s WHERE "id" = %(store)s
+    RETURNING "change_seq" - %(count)s AS "base"
+)
+INSERT INTO "stock_level" ("store_id", "sku", "quantity", "change_seq", "deleted")
+SELECT %(store)s, d."sku", d."delta", counter."base" + d."n", false
+FROM unnest(%(skus)s::text[], %(deltas)s::text[]) WITH ORDINALITY AS d("sku", "delta", "n"),
+     counter
+ON CONFLICT ("store_id", "sku") DO UPDATE SET
+    "quantity" = ("stock_level"."quantity"::numeric + EXCLUDED."quantity"::numeric)::text,
+    "change_seq" = EXCLUDED."change_seq"
+"""
+
+
+def _stamp_levels_postgres(store_id: str, skus: list[str], deltas: list[Decimal]) -> None:
+    cursor = database_proxy.execute_sql(
+        _STAMP_LEVELS_PG,
+        {"count": len(skus), "store": store_id, "skus": skus, "deltas": [str(d) for d in deltas]},
+    )
+    if cursor.rowcount != len(skus):  # no store row: the counter CTE returned nothing
+        raise RuntimeError(f"store {store_id} vanished while its stock was stamped")
 
 
 def business_day(moment_utc: dt.datetime, timezone: str) -> dt.date:
