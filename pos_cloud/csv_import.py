@@ -6,7 +6,7 @@ import csv
 from pathlib import Path
 
 from .catalog import ProductInput, get_store, upsert_products
-from .db import database_proxy
+from .db import database_proxy, is_postgres
 from .errors import BadInput, CloudError
 
 REQUIRED = ("sku", "name", "price_minor", "tax_code", "gtin")
@@ -72,10 +72,27 @@ def _row_to_item(row: dict) -> ProductInput:
     )
 
 
+# From this many rows on, an import on PostgreSQL ends with VACUUM ANALYZE (see below).
+SETTLE_AFTER_ROWS = 10_000
+
+
 def import_products(store_id: str, path: Path) -> int:
     """Validate ``path`` and upsert all its products in one transaction; return the count."""
     with database_proxy.connection_context():
         get_store(store_id)
         items = parse_products(path)
         upsert_products(store_id, items)
+        if len(items) >= SETTLE_AFTER_ROWS and is_postgres():
+            settle_catalogue()
     return len(items)
+
+
+def settle_catalogue() -> None:
+    """VACUUM ANALYZE the catalogue tables (PostgreSQL; outside any transaction).
+
+    The first reader of a million freshly written rows sets each one's hint bits (dirtying
+    every page) and competes with the autovacuum those rows trigger: a new till's first sync
+    of 1M products took 76.8 s right after a bulk load and 24.5 s once the tables were
+    vacuumed and analysed. Doing it here, once, spares the first till that wait.
+    """
+    database_proxy.execute_sql("VACUUM ANALYZE product, barcode")

@@ -160,3 +160,35 @@ def test_serve_with_two_workers_on_postgres(tmp_path):
         server.send_signal(signal.SIGINT)
         server.wait(30)
         schema.drop()
+
+
+def test_big_import_on_postgres_leaves_the_catalogue_vacuumed(tmp_path, capsys, monkeypatch):
+    from pos_cloud import csv_import
+
+    from .conftest import PG_DSN, _postgres_error
+
+    reason = _postgres_error()
+    if reason:
+        pytest.skip(reason)
+    monkeypatch.setattr(csv_import, "SETTLE_AFTER_ROWS", 2)  # a 2-row file counts as big
+    schema = ThrowawaySchema(PG_DSN, "pos_cli_vacuum")
+    try:
+        store = _store(schema.url, capsys)
+        csv = tmp_path / "p.csv"
+        csv.write_text(
+            "sku,name,price_minor,tax_code,gtin,active\n"
+            "A1,Pen,150,A,4006381333931,1\nA2,Pad,300,B,,1\n"
+        )
+        assert main(["import-products", "--store", store, str(csv), "--database", schema.url]) == 0
+        init_database(schema.url)
+        with connection():
+            from pos_cloud.db import database_proxy
+
+            rows = database_proxy.execute_sql(
+                "SELECT relname, last_vacuum IS NOT NULL, last_analyze IS NOT NULL "
+                "FROM pg_stat_user_tables WHERE schemaname = current_schema() "
+                "AND relname IN ('product', 'barcode') ORDER BY relname"
+            ).fetchall()
+        assert rows == [("barcode", True, True), ("product", True, True)]
+    finally:
+        schema.drop()
