@@ -30,7 +30,6 @@ def create_app(database_url: str) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        calm_garbage_collector()
         yield
         close_database(database)
 
@@ -73,7 +72,10 @@ _GC_THRESHOLD = (50_000, 10, 10)
 
 
 def calm_garbage_collector() -> None:
-    """Keep full garbage collections from stalling requests (called once the app has started).
+    """Keep full garbage collections from stalling requests (for a serving process).
+
+    `pos-cloud serve` calls it once the app is built, in every worker; an app embedded in
+    another process (the tests) leaves that process's collector alone.
 
     Every gen2 collection walked all objects alive, most of them the modules, models and
     routes built at start-up, and held the GIL meanwhile: at 2,000 sales/s every request in
@@ -92,7 +94,9 @@ def app_from_environment() -> FastAPI:
     url = os.environ.get(DATABASE_ENV)
     if not url:
         raise RuntimeError(f"Set {DATABASE_ENV} to the database URL (pos-cloud serve does).")
-    return create_app(url)
+    app = create_app(url)
+    calm_garbage_collector()
+    return app
 
 
 def _document_plain_422(app: FastAPI) -> None:

@@ -112,7 +112,7 @@ def _serve(url: str, host: str, port: int, workers: int = 1, access_log: bool = 
 
     import uvicorn
 
-    from .app import DATABASE_ENV, create_app
+    from .app import DATABASE_ENV, calm_garbage_collector, create_app
     from .server_protocol import NODELAY_HTTP
 
     if workers < 1:
@@ -121,7 +121,9 @@ def _serve(url: str, host: str, port: int, workers: int = 1, access_log: bool = 
     options = {"proxy_headers": True, "forwarded_allow_ips": "127.0.0.1", "access_log": access_log}
     options["http"] = NODELAY_HTTP
     if workers == 1:
-        uvicorn.run(create_app(url), host=host, port=port, **options)
+        app = create_app(url)
+        calm_garbage_collector()
+        uvicorn.run(app, host=host, port=port, **options)
         return 0
     if not url.startswith(("postgres://", "postgresql://")):
         raise CloudError("--workers above 1 needs PostgreSQL: SQLite allows one writing process.")
