@@ -66,10 +66,15 @@ def insert_rows(
             PostgreSQL a clash with a row another transaction has not committed yet waits for
             that transaction, which is what makes concurrent pushes of one event safe.
         upsert: ``(conflict fields, fields to overwrite)``: ``ON CONFLICT (...) DO UPDATE``.
-        returning: field names; return those values of every row actually inserted.
+        returning: field names; return those values of every row actually inserted, and
+            with ``upsert`` also of every row updated (both engines return those too).
+
+    On PostgreSQL all rows go in one statement (one JSON document): callers with very many
+    rows chunk them (the catalogue import does, 5,000 at a time).
 
     Returns:
-        One tuple of ``returning`` values per inserted row (empty without ``returning``).
+        One tuple of ``returning`` values per inserted (or upserted) row; empty without
+        ``returning``.
     """
     if not rows:
         return []

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from .catalog import ProductInput, get_store, upsert_products
+from .catalog import ProductInput, bulk_upsert_products, get_store
 from .db import database_proxy, is_postgres
 from .errors import BadInput, CloudError
 
@@ -20,6 +20,9 @@ def parse_products(path: Path) -> list[ProductInput]:
     Raises:
         BadInput: listing every bad row as ``line N: problem`` (line 1 is the header).
     """
+    items: list[ProductInput] = []
+    problems: list[str] = []
+    seen: dict[str, int] = {}
     try:
         with path.open(newline="", encoding="utf-8-sig") as handle:
             reader = csv.DictReader(handle)
@@ -29,27 +32,34 @@ def parse_products(path: Path) -> list[ProductInput]:
                     f"{path}: header lacks column(s) {', '.join(missing)}; expected "
                     "sku,name,price_minor,tax_code,gtin[,active]."
                 )
-            rows = [(reader.line_num, row) for row in reader]
+            # Row by row: holding every raw row (a dict each) before checking any took
+            # about as much memory again as the parsed items of a 1M-row file.
+            for row in reader:
+                _check_row(reader.line_num, row, items, problems, seen)
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
         raise BadInput(f"Cannot read {path}: {exc}") from None
-    items, problems, seen = [], [], {}
-    for line, row in rows:
-        try:
-            item = _row_to_item(row).validated()
-        except CloudError as exc:
-            problems.append(f"line {line}: {exc}")
-            continue
-        if item.sku in seen:
-            problems.append(f"line {line}: sku '{item.sku}' repeats line {seen[item.sku]}")
-            continue
-        seen[item.sku] = line
-        items.append(item)
     if problems:
         shown = problems[:20] + (
             [f"... and {len(problems) - 20} more"] if len(problems) > 20 else []
         )
         raise BadInput(f"{path}: nothing imported, {len(problems)} bad row(s): " + "; ".join(shown))
     return items
+
+
+def _check_row(
+    line: int, row: dict, items: list[ProductInput], problems: list[str], seen: dict[str, int]
+) -> None:
+    """Append the row's item to ``items``, or what is wrong with it to ``problems``."""
+    try:
+        item = _row_to_item(row).validated()
+    except CloudError as exc:
+        problems.append(f"line {line}: {exc}")
+        return
+    if item.sku in seen:
+        problems.append(f"line {line}: sku '{item.sku}' repeats line {seen[item.sku]}")
+        return
+    seen[item.sku] = line
+    items.append(item)
 
 
 def _row_to_item(row: dict) -> ProductInput:
@@ -81,7 +91,8 @@ def import_products(store_id: str, path: Path) -> int:
     with database_proxy.connection_context():
         get_store(store_id)
         items = parse_products(path)
-        upsert_products(store_id, items)
+        # Each item was validated while parsing (to report every bad line at once).
+        bulk_upsert_products(store_id, items, prevalidated=True)
         if len(items) >= SETTLE_AFTER_ROWS and is_postgres():
             settle_catalogue()
     return len(items)

@@ -192,3 +192,33 @@ def test_big_import_on_postgres_leaves_the_catalogue_vacuumed(tmp_path, capsys, 
         assert rows == [("barcode", True, True), ("product", True, True)]
     finally:
         schema.drop()
+
+
+def test_reimport_updates_in_place_restores_and_moves_barcodes(db_url, tmp_path, capsys):
+    from pos_cloud import catalog
+
+    store = _store(db_url, capsys)
+    csv = tmp_path / "p.csv"
+    csv.write_text(
+        "sku,name,price_minor,tax_code,gtin\nA1,Pen,150,A,4006381333931\nA2,Pad,300,A,\n"
+    )
+    argv = ["import-products", "--store", store, str(csv), "--database", db_url]
+    assert main(argv) == 0
+    init_database(db_url)
+    with connection():
+        first = {p.sku: p.id for p in Product.select()}
+        catalog.delete_product(store, "A1")
+    csv.write_text(  # A1 comes back, its barcode moves to the new A3
+        "sku,name,price_minor,tax_code,gtin\nA1,Pen,175,A,\nA3,Ink,99,A,4006381333931\n"
+    )
+    assert main(argv) == 0
+    init_database(db_url)
+    with connection():
+        rows = {p.sku: (p.id, p.price_minor, p.deleted) for p in Product.select()}
+        barcode = Barcode.get()
+        seqs = sorted(
+            [p.change_seq for p in Product.select()] + [b.change_seq for b in Barcode.select()]
+        )
+    assert rows["A1"] == (first["A1"], 175, False) and rows["A2"][0] == first["A2"]
+    assert (barcode.product_id, barcode.deleted) == (rows["A3"][0], False)
+    assert len(set(seqs)) == len(seqs)
