@@ -58,6 +58,9 @@ class ApprovalDialog(QDialog):
         self.message.setWordWrap(True)
         cancel = QPushButton("Cancel (Esc)")
         cancel.clicked.connect(self.reject)
+        # Not the dialog's default button: Enter in the PIN field approves (a wrong PIN stays
+        # open for another try) instead of also clicking Cancel. Esc still cancels.
+        cancel.setAutoDefault(False)
         layout = QVBoxLayout(self)
         for widget in (
             what,

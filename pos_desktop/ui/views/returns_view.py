@@ -211,7 +211,10 @@ class ReturnsDialog(QDialog):
         r = self.table.rowCount()
         self.table.setRowCount(r + 1)
         for c, text in enumerate((found.item.name, "-", "-", str(found.quantity))):
-            self.table.setItem(r, c, QTableWidgetItem(text))
+            item = QTableWidgetItem(text)
+            # Read-only: the scanned quantity is what is refunded, so no typed one may show.
+            item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
+            self.table.setItem(r, c, item)
 
     def on_refund_clicked(self) -> None:
         try:
