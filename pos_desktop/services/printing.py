@@ -78,7 +78,7 @@ class PrintingService:
         has_cash = any(p.tender == "cash" for p in sale.payments)
         open_drawer = self._kick_for_cash(has_cash, "sale")
         job = self._builder.sale_receipt(sale, drawer=self.drawer.pulse() if open_drawer else None)
-        return self._submit(job, "receipt", sale.sale_id, open_drawer, on_done)
+        return self._submit(job, "receipt", sale.sale_id, "sale" if open_drawer else None, on_done)
 
     def _kick_for_cash(self, has_cash: bool, reason: str) -> bool:
         """True when the drawer pulse goes in the print job (a drawer on the printer).
@@ -101,24 +101,24 @@ class PrintingService:
         job = self._builder.refund_receipt(
             stored, drawer=self.drawer.pulse() if open_drawer else None
         )
-        return self._submit(job, "refund", None, open_drawer, on_done)
+        return self._submit(job, "refund", None, "refund" if open_drawer else None, on_done)
 
     def print_gift_receipt(
         self, sale: Sale, *, on_done: Callable[[PrintOutcome], None] | None = None
     ) -> Future[PrintOutcome]:
         """A gift receipt (no prices) for a stored sale."""
-        return self._submit(self._builder.gift_receipt(sale), "gift", sale.sale_id, False, on_done)
+        return self._submit(self._builder.gift_receipt(sale), "gift", sale.sale_id, None, on_done)
 
     def print_document(
         self, job: PrintJob, kind: str, on_done: Callable[[PrintOutcome], None] | None = None
     ) -> Future[PrintOutcome]:
         """Print any prepared job (X/Z reports, ...), recorded like a receipt."""
-        return self._submit(job, kind, None, False, on_done)
+        return self._submit(job, kind, None, None, on_done)
 
     def print_test_page(
         self, on_done: Callable[[PrintOutcome], None] | None = None
     ) -> Future[PrintOutcome]:
-        return self._submit(self._builder.test_page(), "test", None, False, on_done)
+        return self._submit(self._builder.test_page(), "test", None, None, on_done)
 
     def reprint(
         self, job_id: str | None = None, on_done: Callable[[PrintOutcome], None] | None = None
@@ -146,7 +146,7 @@ class PrintingService:
                 (original_id,),
             )
         copy = as_copy(job_from_json(document))
-        return self._submit(copy, "reprint", sale_id, False, on_done, copy_of=original_id)
+        return self._submit(copy, "reprint", sale_id, None, on_done, copy_of=original_id)
 
     def mark_printed_ok(self, job_id: str) -> None:
         """The cashier saw the receipt come out: no reprint is needed."""
@@ -260,8 +260,13 @@ class PrintingService:
         return future
 
     def _submit(
-        self, job, kind, sale_id, open_drawer, on_done, copy_of: str | None = None
+        self, job, kind, sale_id, drawer_reason: str | None, on_done, copy_of: str | None = None
     ) -> Future[PrintOutcome]:
+        """Record the job, then print it on the printer's thread.
+
+        ``drawer_reason``: the job carries the drawer pulse, and the opening is recorded with
+        this reason (``sale``, ``refund``); None when it carries none.
+        """
         job_id = new_id()
         now = utc_text(self._clock.now())
         with self._db.atomic():
@@ -270,12 +275,12 @@ class PrintingService:
                 "VALUES (?, ?, ?, 'pending', ?, ?, ?)",
                 (job_id, kind, sale_id, now, job_to_json(job), copy_of),
             )
-        future = self._thread.submit(self._run, job_id, job, sale_id, open_drawer)
+        future = self._thread.submit(self._run, job_id, job, sale_id, drawer_reason)
         if on_done is not None:
             future.add_done_callback(lambda f: on_done(f.result()))
         return future
 
-    def _run(self, job_id: str, job: PrintJob, sale_id: str | None, open_drawer: bool):
+    def _run(self, job_id: str, job: PrintJob, sale_id: str | None, drawer_reason: str | None):
         error = None
         try:
             self._printer.print_job(job)
@@ -290,13 +295,21 @@ class PrintingService:
                 "UPDATE print_job SET status = ?, error = ?, finished_at = ? WHERE id = ?",
                 (status, error, now, job_id),
             )
-            if open_drawer:
+            if drawer_reason is not None:
                 self._db.execute_sql(
                     "INSERT INTO drawer_event (id, reason, sale_id, status, error, created_at) "
-                    "VALUES (?, 'sale', ?, ?, ?, ?)",
-                    (new_id(), sale_id, "sent" if status == "printed" else "unknown", error, now),
+                    "VALUES (?, ?, ?, ?, ?, ?)",
+                    (
+                        new_id(),
+                        drawer_reason,
+                        sale_id,
+                        "sent" if status == "printed" else "unknown",
+                        error,
+                        now,
+                    ),
                 )
-        return PrintOutcome(job_id, status, open_drawer and status == "printed", error)
+        opened = drawer_reason is not None and status == "printed"
+        return PrintOutcome(job_id, status, opened, error)
 
     def close(self) -> None:
         self._thread.shutdown(wait=True, cancel_futures=False)

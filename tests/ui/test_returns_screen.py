@@ -228,3 +228,7 @@ def test_return_without_receipt_with_the_manager_refunds_cash(qtbot, staffed, ti
         ),
         timeout=5000,
     )
+    # The opening is audited as a refund's, not a sale's.
+    assert till.db.execute_sql("SELECT reason, status FROM drawer_event").fetchall() == [
+        ("refund", "sent")
+    ]
