@@ -27,7 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "sync")]
 
-from common import save_result  # noqa: E402
+from common import save_result, wait_until_healthy  # noqa: E402
 
 
 def rss_mb() -> float:
@@ -74,12 +74,7 @@ def pull(url: str, token: str, store: str, work: Path) -> tuple[dict, float, flo
     from pos_desktop.sync.pull import Puller
 
     with httpx.Client(base_url=url, headers={"Authorization": f"Bearer {token}"}) as admin:
-        for _ in range(300):
-            try:
-                admin.get("/v1/health")
-                break
-            except httpx.HTTPError:
-                time.sleep(0.1)
+        wait_until_healthy(admin)
         code = admin.post(f"/v1/admin/stores/{store}/enrollment-codes", json={}).json()["code"]
     till = make_till(work / "till", url, code)
     c = creds(till)

@@ -37,7 +37,7 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from common import save_result  # noqa: E402
+from common import save_result, wait_until_healthy  # noqa: E402
 
 from pos_cloud import auth  # noqa: E402
 from pos_cloud.app import calm_garbage_collector  # noqa: E402
@@ -181,12 +181,7 @@ def main() -> int:
             headers={"Authorization": f"Bearer {token}"},
             transport=httpx.HTTPTransport(socket_options=opts),
         )
-        for _ in range(300):
-            try:
-                admin.get("/v1/health")
-                break
-            except httpx.HTTPError:
-                time.sleep(0.1)
+        wait_until_healthy(admin)
         store = admin.post("/v1/admin/stores", json={"name": "Bench", "currency": "EUR"}).json()
         clients = []
         for i in range(args.pushers):

@@ -25,7 +25,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "sync")]
 
 import httpx  # noqa: E402
 from bench_catalog_sync import free_port  # noqa: E402
-from common import save_result  # noqa: E402
+from common import save_result, wait_until_healthy  # noqa: E402
 from sync_helpers import creds, make_till  # noqa: E402
 
 from pos_desktop.services.demo_data import demo_ean13  # noqa: E402
@@ -75,12 +75,7 @@ def main() -> int:
     till = worker = None
     latencies = []
     try:
-        for _ in range(300):
-            try:
-                admin.get("/v1/health")
-                break
-            except httpx.HTTPError:
-                time.sleep(0.1)
+        wait_until_healthy(admin)
         store, gtin = seed(admin, 10)
         code = admin.post(f"/v1/admin/stores/{store}/enrollment-codes", json={}).json()["code"]
         till = make_till(work / "till", base, code)

@@ -225,6 +225,19 @@ def print_table(figures: Iterable[Figure]) -> None:
     print(format_table(figures), flush=True)
 
 
+def wait_until_healthy(client: Any, attempts: int = 300) -> None:
+    """Poll ``GET /v1/health`` on an httpx client until the cloud server answers (~30 s max)."""
+    import httpx  # only the cloud benchmarks need it
+
+    for _ in range(attempts):
+        try:
+            client.get("/v1/health")
+            return
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    raise RuntimeError("the cloud server did not answer /v1/health in time")
+
+
 def save_result(name: str, doc: dict[str, Any]) -> Path:
     """Write ``doc`` to ``benchmarks/results/<name>.json`` (the folder is made on a fresh clone)."""
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
