@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import socket
 
-import pytest
 import uvicorn
 from uvicorn.server import ServerState
 
@@ -57,7 +56,6 @@ def test_accepted_connections_send_without_delay():
     assert asyncio.run(_nodelay_of_accepted(NODELAY_HTTP)) != 0
 
 
-@pytest.mark.skipif(not hasattr(socket, "TCP_NODELAY"), reason="no TCP_NODELAY here")
 def test_plain_uvicorn_protocol_leaves_nagle_on_for_such_a_listener():
     # The condition the fix is for: if this ever passes asyncio/uvicorn fixed it themselves.
     assert asyncio.run(_nodelay_of_accepted("h11")) == 0
