@@ -2,8 +2,11 @@
 
 peewee builds one statement per model call and instantiates models for every row read; at a
 few thousand events per second that overhead dominates, so ingestion talks to the database
-in multi-row statements instead. Values go through the model fields' ``db_value`` so the
-stored text of dates and booleans is the same as when peewee writes the row.
+in multi-row statements instead. On SQLite values go through the model fields' ``db_value``
+so the stored text of dates and booleans is the same as when peewee writes the row. On
+PostgreSQL the rows travel as one JSON document (see ``_json_rows``): dates and datetimes as
+ISO text, which must be naive UTC like every DateTimeField here (``models.utcnow``); a
+``timestamp`` column would silently drop an offset.
 """
 
 from __future__ import annotations

@@ -13,7 +13,8 @@ A batch is one transaction, written with a few multi-row statements:
 5. seq tracking (last_seq, journal head, gaps) is folded for the whole batch;
 6. stock movements are inserted, and only then, if any line had a sku, the store's change
    counter is taken once for the whole batch to stamp the stock levels (the ``stock`` feed).
-   The counter lock is therefore held for two statements plus the commit, and a batch without
+   The counter lock is therefore held for the last statement or two (on PostgreSQL one
+   statement takes the counter and updates the levels) plus the commit, and a batch without
    stock changes never touches it.
 """
 
