@@ -269,6 +269,31 @@ class Journey:
 
         return Step(arrows, delay_ms=10)
 
+    def menu(self, title: str, entry: str) -> Step:
+        """Click a menu bar title, then the entry whose text contains ``entry`` (mouse clicks)."""
+
+        def clicks() -> None:
+            bar = self.window.menuBar()
+            menu_action = next(
+                (a for a in bar.actions() if title in a.text().replace("&", "")), None
+            )
+            if menu_action is None:
+                raise AssertionError(f"no menu {title!r}")
+            QTest.mouseClick(
+                bar, Qt.MouseButton.LeftButton, pos=bar.actionGeometry(menu_action).center()
+            )
+            menu = menu_action.menu()
+            self.qtbot.waitUntil(menu.isVisible, timeout=2000)
+            item = next((a for a in menu.actions() if entry in a.text().replace("&", "")), None)
+            if item is None:
+                texts = [a.text() for a in menu.actions()]
+                raise AssertionError(f"no entry {entry!r} in {title!r}: {texts}")
+            QTest.mouseClick(
+                menu, Qt.MouseButton.LeftButton, pos=menu.actionGeometry(item).center()
+            )
+
+        return Step(clicks, delay_ms=30)
+
     def wait(self, ms: int) -> Step:
         return Step(None, delay_ms=ms)
 
@@ -288,7 +313,13 @@ class Journey:
         return WaitFor(probe, timeout_s, f"a {getattr(kind, '__name__', 'modal')} dialog")
 
     def closed(self, dialog: QWidget, timeout_s: float = 5) -> WaitFor:
-        return WaitFor(lambda: not dialog.isVisible(), timeout_s, f"{type(dialog).__name__} closed")
+        def gone() -> bool:
+            try:
+                return not dialog.isVisible()
+            except RuntimeError:  # already deleted (a static QInputDialog.getText)
+                return True
+
+        return WaitFor(gone, timeout_s, f"{type(dialog).__name__} closed")
 
     # -- what the person sees ---------------------------------------------------------------------
 
