@@ -178,6 +178,18 @@ def reasons_for(action: Action) -> tuple[ReasonCode, ...]:
     return tuple(r for r in REASON_CODES if action in r.actions)
 
 
+def reason_code_for(action: Action, text: str) -> str | None:
+    """The reason code whose code or label is ``text`` (a reason typed or picked on another
+    screen, so it is not asked again); ``OTHER`` for any other text, None for no text."""
+    wanted = (text or "").strip().casefold()
+    if not wanted:
+        return None
+    for reason in reasons_for(action):
+        if wanted in (reason.code.casefold(), reason.label.casefold()):
+            return reason.code
+    return "OTHER"
+
+
 def check_reason(action: Action, code: str | None) -> ReasonCode | None:
     """Validate the reason code for ``action``; sensitive actions always need one.
 

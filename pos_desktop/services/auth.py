@@ -159,6 +159,10 @@ class AuthService:
         self._unattributed_failures = 0
         self._unattributed_blocked_until = None
 
+    def clock_now(self):
+        """The till's clock (lock times on screen count from it)."""
+        return self._clock.now()
+
     @property
     def policy(self) -> ApprovalPolicy:
         """The store's approval policy as stored now (``pos-admin policy set`` applies at once)."""

@@ -8,7 +8,10 @@ Figures, all in minor units of ``currency``:
   net_sales_minor    the same without tax (gross - tax)
   tax_rates          per rate: net, tax, gross
   tenders            per tender: count, amount taken (change already deducted)
-  refunds/voids/discounts/promotions   0 until the tables/columns that hold them exist
+  refunds/discounts/promotions   0 until the tables/columns that hold them exist
+  voided_lines       lines voided before payment (``void_record``): count, amount
+  cancelled_sales    sales cancelled before payment and parked sales dropped: count, amount
+  voids              both of the above (plus completed sales with a voided status)
   no_sales, paid_in, paid_out, drops   cash movements
   cashiers           per cashier (``sale.cashier``): sales, amount
   first/last receipt, hourly (UTC hour), grand_total_minor (perpetual: previous Z + this
@@ -27,7 +30,7 @@ from peewee import SqliteDatabase
 
 from hardware.receipt import Cut, Feed, PrintBlock, PrintJob, TextLine
 from pos_desktop.domain.money import Money
-from pos_desktop.storage import journal
+from pos_desktop.storage import journal, void_repo
 from pos_desktop.storage.codec import parse_utc, utc_text
 from pos_desktop.storage.report_repo import ReportRepository
 from pos_desktop.storage.shift_repo import Shift
@@ -59,6 +62,11 @@ def _pair(n_amount: tuple[int, int] | None) -> dict[str, int]:
     return {"count": n, "amount_minor": amount or 0}
 
 
+def _sum(*pairs: tuple[int, int] | None) -> tuple[int, int]:
+    present = [p for p in pairs if p]
+    return sum(p[0] for p in present), sum(p[1] for p in present)
+
+
 class ReportService:
     def __init__(self, db: SqliteDatabase) -> None:
         self._db = db
@@ -83,6 +91,7 @@ class ReportService:
             {"tender": t, "count": n, "amount_minor": a} for t, n, a in repo.tender_rows(sid)
         ]
         moves = repo.movement_rows(sid)
+        voided = void_repo.totals(self._db, sid)
         cash_taken = sum(t["amount_minor"] for t in tenders if t["tender"] == "cash")
         paid_in, paid_out, drops = (_pair(moves.get(k)) for k in ("paid_in", "paid_out", "drop"))
         float_minor = shift.float_count.total().amount_minor
@@ -106,7 +115,9 @@ class ReportService:
             ],
             "tenders": tenders,
             "refunds": _pair(repo.refunds(sid)),
-            "voids": _pair(repo.voids(sid)),
+            "voided_lines": _pair(voided.get("line")),
+            "cancelled_sales": _pair(_sum(voided.get("sale"), voided.get("parked_sale"))),
+            "voids": _pair(_sum(repo.voids(sid), *voided.values())),
             "discounts_minor": repo.line_adjustment(sid, "discount_minor"),
             "promotions_minor": repo.line_adjustment(sid, "promotion_minor"),
             "no_sales": _pair(moves.get("no_sale"))["count"],
@@ -178,6 +189,12 @@ class ReportPrinter:
         row("Net sales", d["net_sales_minor"])
         row(f"Refunds ({d['refunds']['count']})", d["refunds"]["amount_minor"])
         row(f"Voids ({d['voids']['count']})", d["voids"]["amount_minor"])
+        for key, label in (
+            ("voided_lines", "Voided lines"),
+            ("cancelled_sales", "Cancelled sales"),
+        ):
+            if key in d:  # a Z stored before void records had no such figure
+                row(f"{label} ({d[key]['count']})", d[key]["amount_minor"])
         row("Discounts", d["discounts_minor"])
         row("Promotions", d["promotions_minor"])
         text(rule)

@@ -146,7 +146,9 @@ class PosApiBridge(QObject):
         if dialog is None:
             return
         if dialog.stage == "pay":
-            self.view.checkout.cancel_sale()  # only the request's line is in the cart
+            # Only the app's line is in the cart: it was never a sale of the cashier's, so
+            # dropping it is no void (and needs no approval).
+            self.view.checkout.hand_over_cart()
             self.view.refresh()
         self.service.decline(dialog.row.id)
         self.view.show_message(f"Payment request {dialog.row.reference} declined.")

@@ -54,6 +54,14 @@ def report_lines(data: dict[str, Any], locale: str) -> list[tuple[str, str]]:
         ("Net sales", m(data["net_sales_minor"])),
         ("Refunds", f"{data['refunds']['count']}  {m(data['refunds']['amount_minor'])}"),
         ("Voids", f"{data['voids']['count']}  {m(data['voids']['amount_minor'])}"),
+        *(
+            (label, f"{data[key]['count']}  {m(data[key]['amount_minor'])}")
+            for key, label in (
+                ("voided_lines", "Voided lines"),
+                ("cancelled_sales", "Cancelled sales"),
+            )
+            if key in data  # a Z stored before void records had no such figure
+        ),
         ("Discounts / promotions", f"{m(data['discounts_minor'])} / {m(data['promotions_minor'])}"),
     ]
     rows += [

@@ -3,7 +3,8 @@
 Keys: F2 quantity, F3/Del remove line, F4 cancel sale, F5-F8 quick cash, F1 payment (split
 tender), F10 discount, F11 card, F12 cash, Ctrl+S park (suspend) / recall, Ctrl+R returns, Ctrl+G
 gift receipt of the last sale (F9 is the X report in the staff menu). Sensitive actions ask
-``self.approver(action, detail)`` first.
+``self.approver(action, detail, object_id=...)`` for an ``Approval`` token and hand it to the
+service, which refuses the change without one.
 """
 
 from __future__ import annotations
@@ -40,9 +41,9 @@ from .card_payment_dialog import CardPaymentDialog
 from .pay_cash_dialog import PayCashDialog, quick_notes
 
 
-def allow_everything(_action: str, _detail: str) -> bool:
-    """The default approval hook; the lead replaces it with the manager-PIN dialog."""
-    return True
+def no_approver(_action: str, _detail: str, **_kw):
+    """Until a staff session sets ``approver``, nobody approves anything (fail closed)."""
+    return None
 
 
 class _WeighRelay(QObject):
@@ -72,7 +73,7 @@ class CheckoutView(QWidget):
         self.checkout = checkout
         self.cards = cards
         self.locale = locale
-        self.approver = allow_everything
+        self.approver = no_approver  # the staff session sets the PIN dialog
         self.parking, self.returns = engine_actions.default_services(checkout, parking, returns)
         self.last_sale: Sale | None = None
         # While a dialog that takes scans is open (returns), scans go to it instead.
@@ -356,10 +357,15 @@ class CheckoutView(QWidget):
         if line_id is None:
             return
         name = self.checkout.cart.line(line_id).item.name
-        if not self.approver(Action.VOID_LINE, f"Remove {name}"):
+        approval = self.approver(Action.VOID_LINE, f"Remove {name}", object_id=line_id)
+        if approval is None:
             self.show_message(f"{name} was not removed: not approved.", error=True)
             return
-        line = self.checkout.remove_line(line_id)
+        try:
+            line = self.checkout.remove_line(line_id, approval)
+        except DomainError as err:
+            self.show_message(str(err), error=True)
+            return
         self.show_message(f"Removed {line.item.name}.")
         self.refresh()
 
@@ -370,10 +376,15 @@ class CheckoutView(QWidget):
         if answer != QMessageBox.StandardButton.Yes:
             return
         total = self._money(self.checkout.totals().total)
-        if not self.approver(Action.CANCEL_SALE, f"Cancel a sale of {total}"):
+        approval = self.approver(Action.CANCEL_SALE, f"Cancel a sale of {total}")
+        if approval is None:
             self.show_message("The sale was not cancelled: not approved.", error=True)
             return
-        self.checkout.cancel_sale()
+        try:
+            self.checkout.cancel_sale(approval)
+        except DomainError as err:
+            self.show_message(str(err), error=True)
+            return
         self.show_message("Sale cancelled.")
         self.refresh()
 
