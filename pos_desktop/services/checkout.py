@@ -158,7 +158,7 @@ class CheckoutService:
     def set_quantity(self, line_id: str, quantity: str | Decimal | int) -> CartLine:
         return self.cart.set_quantity(line_id, quantity)
 
-    def remove_line(self, line_id: str, approval: Approval | None) -> CartLine:
+    def remove_line(self, line_id: str, approval: Approval | None = None) -> CartLine:
         """Void a line with a ``VOID_LINE`` approval for it; the void is recorded.
 
         Raises:
@@ -171,7 +171,7 @@ class CheckoutService:
         self._record_void("line", approval, line_id, line.item.name, str(line.quantity), amount)
         return self.cart.remove(line_id)
 
-    def cancel_sale(self, approval: Approval | None) -> None:
+    def cancel_sale(self, approval: Approval | None = None) -> None:
         """Empty the cart with a ``CANCEL_SALE`` approval; the cancelled sale is recorded.
 
         Raises:
@@ -305,7 +305,7 @@ class CheckoutService:
         )
 
     def override_price(
-        self, line_id: str, unit_price_minor: int, reason: str, approval: Approval | None
+        self, line_id: str, unit_price_minor: int, reason: str, approval: Approval | None = None
     ) -> PricedCart:
         """Set a line's unit price with a reason; always needs a ``PRICE_OVERRIDE`` approval
         for this line.

@@ -204,7 +204,7 @@ class ParkingService:
             self._checkout.replace_cart(cart)
         return cart
 
-    def cancel(self, parked_id: str, approval: Approval | None) -> None:
+    def cancel(self, parked_id: str, approval: Approval | None = None) -> None:
         """Drop a parked sale with a ``DROP_PARKED_SALE`` approval for it (the row stays as
         'cancelled'; the drop is recorded as a void in the same transaction).
 

@@ -109,7 +109,7 @@ class ReturnsService:
         return plan_refund(self.original(sale), items, self.previous(sale))
 
     def refund(
-        self, sale: Sale, items: list[ReturnItem], *, approval: Approval | None
+        self, sale: Sale, items: list[ReturnItem], *, approval: Approval | None = None
     ) -> StoredRefund:
         """Return ``items`` of ``sale`` with a ``REFUND`` approval for this sale: store, journal
         and outbox the refund (numbered from the sale counter). Voucher payments go back onto
@@ -151,7 +151,7 @@ class ReturnsService:
         return self._repo.save(stored, within=in_transaction)
 
     def return_without_receipt(
-        self, items: list[tuple[CatalogItem, Decimal]], *, approval: Approval | None
+        self, items: list[tuple[CatalogItem, Decimal]], *, approval: Approval | None = None
     ) -> StoredRefund:
         """Take items back at today's catalogue price (no promotions) and pay out cash, with a
         ``RETURN_NO_RECEIPT`` approval.
@@ -188,7 +188,7 @@ class ReturnsService:
         items: list[ReturnItem],
         extra: SplitTender | None = None,
         *,
-        approval: Approval | None,
+        approval: Approval | None = None,
     ) -> tuple[StoredRefund, Sale]:
         """Return ``items`` and sell the current cart in one transaction.
 
