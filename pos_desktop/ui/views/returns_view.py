@@ -220,7 +220,7 @@ class ReturnsDialog(QDialog):
     def _approval(self, action: Action, detail: str, object_id: str | None = None):
         approval = self.approver(action, detail, object_id=object_id)
         if approval is None:
-            raise DomainError("Not approved: nothing was refunded.")
+            raise DomainError("The refund was not approved: nothing was refunded.")
         return approval
 
     def on_refund_clicked(self) -> None:
