@@ -352,14 +352,21 @@ class CheckoutView(QWidget):
         self.show_message(f"{line.item.name}: quantity {line.quantity}")
         self.refresh(select_line_id=line_id)
 
+    def _ask(self, action: Action, detail: str, **kw):
+        """The approver's token, and what it said on this screen when it refused (kept)."""
+        before = self.message.text()
+        approval = self.approver(action, detail, **kw)
+        said = self.message.text()
+        return approval, (f" {said}" if approval is None and said != before else "")
+
     def on_remove_clicked(self) -> None:
         line_id = self.selected_line_id()
         if line_id is None:
             return
         name = self.checkout.cart.line(line_id).item.name
-        approval = self.approver(Action.VOID_LINE, f"Remove {name}", object_id=line_id)
+        approval, why = self._ask(Action.VOID_LINE, f"Remove {name}", object_id=line_id)
         if approval is None:
-            self.show_message(f"{name} was not removed: not approved.", error=True)
+            self.show_message(f"{name} was not removed: not approved.{why}", error=True)
             return
         try:
             line = self.checkout.remove_line(line_id, approval)
@@ -376,9 +383,9 @@ class CheckoutView(QWidget):
         if answer != QMessageBox.StandardButton.Yes:
             return
         total = self._money(self.checkout.totals().total)
-        approval = self.approver(Action.CANCEL_SALE, f"Cancel a sale of {total}")
+        approval, why = self._ask(Action.CANCEL_SALE, f"Cancel a sale of {total}")
         if approval is None:
-            self.show_message("The sale was not cancelled: not approved.", error=True)
+            self.show_message(f"The sale was not cancelled: not approved.{why}", error=True)
             return
         try:
             self.checkout.cancel_sale(approval)
