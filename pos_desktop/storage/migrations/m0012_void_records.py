@@ -7,7 +7,7 @@ per shift (``void_record_shift``).
 VERSION = 12
 
 STATEMENTS = [
-    """CREATE TABLE void_record (
+    """CREATE TABLE IF NOT EXISTS void_record (
         id TEXT PRIMARY KEY,
         kind TEXT NOT NULL CHECK (kind IN ('line', 'sale', 'parked_sale')),
         terminal_id TEXT NOT NULL,
@@ -24,10 +24,10 @@ STATEMENTS = [
         audit_seq INTEGER NOT NULL,
         created_at TEXT NOT NULL
     )""",
-    "CREATE INDEX void_record_shift ON void_record (shift_id, kind)",
-    """CREATE TRIGGER void_record_no_update BEFORE UPDATE ON void_record
+    "CREATE INDEX IF NOT EXISTS void_record_shift ON void_record (shift_id, kind)",
+    """CREATE TRIGGER IF NOT EXISTS void_record_no_update BEFORE UPDATE ON void_record
         BEGIN SELECT RAISE(ABORT, 'void records are append-only'); END""",
-    """CREATE TRIGGER void_record_no_delete BEFORE DELETE ON void_record
+    """CREATE TRIGGER IF NOT EXISTS void_record_no_delete BEFORE DELETE ON void_record
         BEGIN SELECT RAISE(ABORT, 'void records are append-only'); END""",
 ]
 
