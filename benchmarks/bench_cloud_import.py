@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 from common import log, machine_info, save_result  # noqa: E402
 
 from pos_cloud.db import ThrowawaySchema  # noqa: E402
-from pos_cloud.gtin import check_digit  # noqa: E402
+from pos_common.gs1 import check_digit  # noqa: E402
 
 COMMAND = [sys.executable, "-m", "pos_cloud.cli"]
 

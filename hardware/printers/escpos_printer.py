@@ -12,7 +12,6 @@ import threading
 from collections.abc import Iterator
 
 from hardware.base import DeviceError, DeviceState, DeviceStatus
-from hardware.executor import DRAWER_TTL, expires_after
 from hardware.printers.codepages import code_page as lookup_code_page
 from hardware.printers.escpos_lib import profile_columns
 from hardware.printers.render import ReceiptError, drawer_pulse_bytes, render_job
@@ -126,7 +125,6 @@ class EscPosPrinter:
             if checked:
                 self._confirm(link)
 
-    @expires_after(DRAWER_TTL)
     def kick_drawer(self, pin: int = 2, on_ms: int = 50, off_ms: int = 500) -> None:
         """Pulse the drawer connector (``ESC p``); pin 2 or 5, times 2-510 ms.
 

@@ -14,6 +14,7 @@ from hardware.receipt import (
     QRCode,
     TextLine,
 )
+from pos_common import gs1
 
 ESC = b"\x1b"
 GS = b"\x1d"
@@ -65,9 +66,7 @@ def _text(block: TextLine, codec: str) -> bytes:
 def _check_gs1(data: str, length: int, name: str) -> None:
     if len(data) != length or not data.isascii() or not data.isdigit():
         raise ReceiptError(f"{name} barcode needs exactly {length} digits, got {data!r}.")
-    digits = [int(d) for d in data[:-1]]
-    total = sum(d * (3 if i % 2 == 0 else 1) for i, d in enumerate(reversed(digits)))
-    if (10 - total % 10) % 10 != int(data[-1]):
+    if not gs1.is_valid(data):
         raise ReceiptError(f"{name} barcode {data!r} has a wrong check digit.")
 
 

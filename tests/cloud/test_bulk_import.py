@@ -18,9 +18,9 @@ from pos_cloud.catalog import ProductInput
 from pos_cloud.db import close_database, connection, database_proxy, init_database
 from pos_cloud.errors import BadInput
 from pos_cloud.feeds import latest_change_seq
-from pos_cloud.gtin import check_digit
 from pos_cloud.migrations import migrate
 from pos_cloud.models import Barcode, Product
+from pos_common.gs1 import check_digit
 
 
 def ean(n: int) -> str:
