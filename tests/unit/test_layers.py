@@ -1,8 +1,9 @@
 """Layer rules import-linter cannot express as allow-lists.
 
-- ``pos_desktop.domain`` and ``pos_common`` are pure Python: they may import only the
-  standard-library modules listed in ``PURE_STDLIB`` (no files, sockets, databases, processes,
-  clocks of the machine), themselves, and (the domain) ``pos_common``.
+- ``pos_desktop.domain`` is pure Python: it may import only the standard-library modules listed
+  in ``PURE_STDLIB`` (no files, sockets, databases, processes, clocks of the machine), itself, and
+  the ``pos_common`` modules that are themselves that pure (``gs1``, ``currencies``).
+- ``pos_common`` imports only the standard library.
 - Services, sync and storage reach devices only through the ports in ``SERVICE_PORTS``.
 - Every top-level module of ``pos_desktop`` is placed in the layers contract of pyproject.toml.
 """
@@ -10,6 +11,7 @@
 from __future__ import annotations
 
 import ast
+import sys
 import tomllib
 from collections.abc import Iterator
 from pathlib import Path
@@ -71,25 +73,46 @@ def module_files(subpackage: str) -> Iterator[tuple[Path, str]]:
         yield path, package
 
 
-def _is_pure(module: str, extra: frozenset[str] = frozenset()) -> bool:
-    own = ("pos_desktop.domain", "pos_common")
-    return module in PURE_STDLIB | extra or any(
-        module == o or module.startswith(o + ".") for o in own
-    )
+def _pure_common_modules() -> set[str]:
+    """pos_common modules that import only PURE_STDLIB (and each other): the domain may use them."""
+    imports = {
+        package + "." + path.stem if path.stem != "__init__" else package: {
+            m for _, m in imported_modules(path, package)
+        }
+        for path, package in module_files("../pos_common")
+    }
+    pure: set[str] = set()
+    changed = True
+    while changed:
+        changed = False
+        for module, used in imports.items():
+            if module not in pure and all(m in PURE_STDLIB or m in pure for m in used):
+                pure.add(module)
+                changed = True
+    return pure
 
 
 def test_domain_imports_only_pure_standard_library() -> None:
+    allowed = PURE_STDLIB | _pure_common_modules() | {"pos_common"}
     offenders = []
-    files = [(p, k, frozenset()) for p, k in module_files("domain")]
-    # pos_common's backoff draws its jitter from ``random`` (seedable, no I/O)
-    files += [(p, k, frozenset({"random"})) for p, k in module_files("../pos_common")]
-    for path, package, extra in files:
+    for path, package in module_files("domain"):
         for line, module in imported_modules(path, package):
-            if _is_pure(module, extra):
+            if module in allowed or module.split(".")[:2] == ["pos_desktop", "domain"]:
                 continue
-            if module not in PURE_STDLIB:
-                offenders.append(f"{path.relative_to(ROOT)}:{line} imports {module}")
+            offenders.append(f"{path.relative_to(ROOT)}:{line} imports {module}")
     assert not offenders, "domain must stay pure Python:\n" + "\n".join(offenders)
+
+
+def test_pos_common_imports_only_the_standard_library() -> None:
+    offenders = [
+        f"{path.relative_to(ROOT)}:{line} imports {module}"
+        for path, package in module_files("../pos_common")
+        for line, module in imported_modules(path, package)
+        if module.split(".")[0] not in sys.stdlib_module_names | {"pos_common"}
+    ]
+    assert not offenders, "pos_common is shared by all and depends on none:\n" + "\n".join(
+        offenders
+    )
 
 
 def test_the_allow_list_catches_an_impure_import(tmp_path: Path) -> None:
