@@ -143,16 +143,3 @@ def test_simulate_scale_process_takes_weights_from_stdin(simulator_process, caps
     assert json.loads(capsys.readouterr().out)["grams"] == 250
     proc.send_signal(signal.SIGINT)
     assert proc.wait(timeout=10) == 0
-
-
-def test_default_registry_builds_the_device_drivers():
-    registry_module = pytest.importorskip("hardware.registry")
-    from hardware.scales.toledo8217 import Toledo8217Scale
-    from hardware.scanners.serial_scanner import SerialScanner
-    from hardware.terminals.concert import ConcertTerminal
-
-    registry = registry_module.default_registry()
-    uri = "serial:///dev/ttyUSB9"
-    assert isinstance(registry.create("terminal", uri, pos_number=2), ConcertTerminal)
-    assert isinstance(registry.create("scale", uri), Toledo8217Scale)
-    assert isinstance(registry.create("scanner", uri, suffix="\r\n"), SerialScanner)
