@@ -18,6 +18,7 @@ from .errors import CloudError
 from .migrations import migrate
 
 DATABASE_ENV = "POS_CLOUD_DATABASE"  # how `pos-cloud serve --workers N` hands the URL on
+DOCS_ENV = "POS_CLOUD_PUBLIC_DOCS"  # and --public-docs ("1")
 
 
 def create_app(
@@ -112,7 +113,7 @@ def app_from_environment() -> FastAPI:
     url = os.environ.get(DATABASE_ENV)
     if not url:
         raise RuntimeError(f"Set {DATABASE_ENV} to the database URL (pos-cloud serve does).")
-    app = create_app(url)
+    app = create_app(url, public_docs=os.environ.get(DOCS_ENV) == "1")
     calm_garbage_collector()
     return app
 
