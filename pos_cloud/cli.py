@@ -81,9 +81,11 @@ def build_parser() -> argparse.ArgumentParser:
     create.add_argument("--label", default="", help="who or what uses it (for the listing)")
     create.add_argument("--store", default=None, help="limit the token to this store id")
     create.add_argument("--read-only", action="store_true", help="the token may only read")
-    token_sub.add_parser("list", help="list tokens: id, scope, label, created, revoked")
+    listing = token_sub.add_parser("list", help="list tokens: id, scope, label, created, revoked")
     revoke = token_sub.add_parser("revoke", help="revoke a token by its id (from list)")
     revoke.add_argument("id", type=int)
+    for action in (create, listing, revoke):  # --database also after the action
+        action.add_argument("--database", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     held = command("quarantine", "List events the cloud rejected (newest first).")
     held.add_argument("--store", required=True)
     held.add_argument("--terminal", default=None, help="only this terminal id")
