@@ -9,7 +9,7 @@ batches back to back (its latency is what "another store waited" means):
    would add 500 gaps per batch without a cap;
 3. ``legacy``: a terminal of store C that already has 100,000 gaps (written straight into
    the table, as an older server could have collected) pushes 500 late events per batch,
-   each filling one hole: the case that cost 9.6 s per batch before.
+   each filling one hole, spread over the whole range: the case that cost 9.6 s per batch.
 
 The physical floor is ``GET /v1/health`` (a request that touches no database), timed in the
 same run, interleaved with the honest till's pushes. ``--server-root`` runs the server from
@@ -215,13 +215,15 @@ def main() -> int:
                 events.append(event(attack_seq[0]))
             return attacker, json.dumps({"events": events})
 
-        legacy_hole = [1]
+        legacy_round = [0]
 
         def legacy_batch():
-            events = []
-            for _ in range(500):
-                events.append(event(legacy_hole[0]))
-                legacy_hole[0] += 4
+            # 500 holes spread over the whole range (every 200th gap), a new set each batch:
+            # the old code read every gap between the lowest and the highest late seq.
+            k = legacy_round[0]
+            legacy_round[0] += 1
+            stride = LEGACY_GAPS // 500
+            events = [event(1 + 4 * (k % stride + stride * j)) for j in range(500)]
             return legacy, json.dumps({"events": events})
 
         phase("quiet")

@@ -49,7 +49,7 @@ from .schemas import EventIn, SaleCompletedIn
 # Also the answer when the id belongs to another terminal (of any store): saying so would
 # confirm that an id exists elsewhere.
 REUSED_BODY = "event id reused with a different body"
-MAX_EVENT_TEXT = 256 * 1024  # characters of canonical JSON per event
+MAX_EVENT_TEXT = 1024 * 1024  # characters of canonical JSON per event (1,000 lines fit)
 _EVENT_COLUMNS = (
     "event_id",
     "terminal",
@@ -149,10 +149,11 @@ def ingest_batch(terminal: Terminal, events: list) -> dict:
         first = _first_tries(items)
         book = seq_tracking.load(terminal.id, last_seq, [i.event.seq for i in first])
         refused = seq_tracking.refused_seqs(book, [i.event.seq for i in first])
-        for item in first:
-            if item.event.seq in refused:
-                item.problem = seq_tracking.too_many_gaps(item.event.seq)
-        _insert_events(terminal, [i for i in first if i.problem is None])
+        for item in items:
+            if item.status is None and item.event is not None and item.event.seq in refused:
+                # Never a duplicate: a stored event's seq is in no gap and not above last_seq.
+                item.reject(seq_tracking.too_many_gaps(item.event.seq))
+        _insert_events(terminal, [i for i in first if i.status is None])
         _classify_conflicts(terminal, [i for i in items if i.status is None])
         sales = [i for i in items if i.status == "stored" and i.sale is not None]
         _insert_sales(terminal, store, sales)
@@ -303,8 +304,10 @@ def _classify_conflicts(terminal: Terminal, items: list[_Item]) -> None:
                 )
             elif item.problem is not None:
                 item.reject(item.problem)
-            else:  # cannot happen: the insert skipped it, so a clashing row exists
-                raise RuntimeError(f"event {item.event_id} was neither stored nor a conflict")
+            else:  # its id or seq was first used in this batch by an event that was refused
+                item.reject(
+                    "event id or seq repeats an earlier event of this batch that was rejected"
+                )
         elif existing[0] != terminal.id or existing[1] != item.body_hash:
             item.reject(REUSED_BODY)
         else:

@@ -71,3 +71,15 @@ def test_a_batch_reads_only_the_gaps_its_late_events_fall_in(cloud):
     with connection():
         left = SeqGap.select().where(SeqGap.terminal == till.terminal_id).count()
     assert left == 100_000 - 498
+
+
+def test_events_repeating_a_refused_event_of_the_batch_are_rejected_too(cloud, monkeypatch):
+    monkeypatch.setattr(seq_tracking, "MAX_GAPS", 0)
+    till = cloud.till()
+    refused = till.event(seq=10)
+    same_seq = till.event(seq=10)
+    same_id = dict(till.event(seq=1), event_id=refused["event_id"])
+    results = till.push([refused, same_seq, same_id]).json()["results"]
+    assert [r["status"] for r in results] == ["rejected"] * 3
+    assert "ranges of missing seqs" in results[1]["reason"]
+    assert "repeats an earlier event of this batch" in results[2]["reason"]
