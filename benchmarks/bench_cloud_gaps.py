@@ -154,6 +154,8 @@ def main() -> int:
         floor_client = httpx.Client(base_url=base, timeout=300)
         honest_seq = [0]
 
+        failures: list[str] = []
+
         def honest_run() -> tuple[list[float], list[float]]:
             pushes, floors = [], []
             for _ in range(args.honest):
@@ -164,7 +166,8 @@ def main() -> int:
                     "/v1/events:batch", content=body, headers={"content-type": "application/json"}
                 )
                 pushes.append((time.perf_counter() - t0) * 1000)
-                assert r.status_code == 200 and r.json()["results"][0]["status"] == "stored"
+                if r.status_code != 200 or r.json()["results"][0]["status"] != "stored":
+                    failures.append(f"{r.status_code} {r.text[:80]}")
                 t0 = time.perf_counter()
                 floor_client.get("/v1/health")
                 floors.append((time.perf_counter() - t0) * 1000)
@@ -185,6 +188,9 @@ def main() -> int:
                         headers={"content-type": "application/json"},
                     )
                     hostile_times.append((time.perf_counter() - t0) * 1000)
+                    if r.status_code != 200:
+                        outcomes[str(r.status_code)] = outcomes.get(str(r.status_code), 0) + 1
+                        continue
                     for result in r.json()["results"]:
                         outcomes[result["status"]] = outcomes.get(result["status"], 0) + 1
 
@@ -197,6 +203,8 @@ def main() -> int:
             if thread:
                 thread.join()
             entry: dict = {"honest_push_ms": _stats(pushes), "floor_ms": _stats(floors)}
+            entry["honest_failures"] = failures[:]
+            failures.clear()
             entry["p50_ratio_to_floor"] = round(
                 entry["honest_push_ms"]["p50"] / entry["floor_ms"]["p50"], 1
             )
