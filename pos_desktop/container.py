@@ -25,6 +25,7 @@ from .services.shifts import ShiftService, ShiftSettings
 from .services.store_setup import ensure_demo_store
 from .storage.catalog_repo import CatalogRepository
 from .storage.db import open_database
+from .storage.product_search import ProductSearch
 from .storage.sales_repo import SalesRepository
 from .storage.settings_repo import load_settings
 
@@ -193,6 +194,7 @@ def build_container(config: TillConfig, overrides: dict[str, Any] | None = None)
     )
     container.extras["parking"] = ParkingService(db, catalog, checkout, clock)
     container.extras["returns"] = ReturnsService(db, sales, checkout, clock)
+    container.extras["search"] = ProductSearch(db)
     if "scale" in overrides or config.scale is not None:
         from .services.weighing import WeighingService
 

@@ -39,6 +39,7 @@ class MainWindow(QMainWindow):
             parking=container.extras.get("parking"),
             returns=container.extras.get("returns"),
             weighing=container.extras.get("weighing"),
+            search=container.extras.get("search"),
         )
         self.receipt_preview: ReceiptPreview | None = ReceiptPreview(self) if demo else None
 

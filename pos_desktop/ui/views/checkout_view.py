@@ -64,6 +64,7 @@ class CheckoutView(QWidget):
         parking=None,
         returns=None,
         weighing=None,
+        search=None,
     ) -> None:
         super().__init__(parent)
         self.weighing = weighing  # services.weighing.WeighingService when a scale is set up
@@ -87,6 +88,14 @@ class CheckoutView(QWidget):
         self.entry.setPlaceholderText("Scan an item, or type a barcode / SKU and press Enter")
         self.entry.setAccessibleName("Barcode or SKU")
         self.entry.returnPressed.connect(self.on_entry_return_pressed)
+        self.search_results = None  # type-ahead under the entry (storage.product_search)
+        if search is not None:
+            from ..widgets.search_results import SearchResults
+
+            self.search_results = SearchResults(
+                self.entry, search, checkout.settings.currency, locale, self
+            )
+            self.search_results.picked.connect(self.add_code)  # a SKU, as if typed
         self.message = QLabel("Ready: scan the first item.")
         self.message.setObjectName("message")
         self.message.setProperty("kind", "info")
@@ -170,6 +179,8 @@ class CheckoutView(QWidget):
         bottom.addLayout(totals, 2)
         layout = QVBoxLayout(self)
         layout.addWidget(self.entry)
+        if self.search_results is not None:
+            layout.addWidget(self.search_results)
         layout.addWidget(self.message)
         layout.addWidget(self.table, 1)
         layout.addLayout(bottom)
