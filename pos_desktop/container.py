@@ -16,6 +16,7 @@ from .domain.store import StoreSettings
 from .services.auth import AuthService
 from .services.card_payments import CardPaymentService
 from .services.checkout import CheckoutService
+from .services.departments import DepartmentService
 from .services.parking import ParkingService
 from .services.ports import Clock, NoPrinter, ReceiptPrinterPort, SystemClock
 from .services.printing import DrawerSettings, PrintingService
@@ -195,6 +196,7 @@ def build_container(config: TillConfig, overrides: dict[str, Any] | None = None)
     container.extras["parking"] = ParkingService(db, catalog, checkout, clock)
     container.extras["returns"] = ReturnsService(db, sales, checkout, clock)
     container.extras["search"] = ProductSearch(db)
+    container.extras["departments"] = DepartmentService(db, checkout, clock)
     if "scale" in overrides or config.scale is not None:
         from .services.weighing import WeighingService
 

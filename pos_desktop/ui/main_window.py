@@ -40,6 +40,7 @@ class MainWindow(QMainWindow):
             returns=container.extras.get("returns"),
             weighing=container.extras.get("weighing"),
             search=container.extras.get("search"),
+            departments=container.extras.get("departments"),
         )
         self.receipt_preview: ReceiptPreview | None = ReceiptPreview(self) if demo else None
 

@@ -65,8 +65,11 @@ class CheckoutView(QWidget):
         returns=None,
         weighing=None,
         search=None,
+        departments=None,
     ) -> None:
         super().__init__(parent)
+        self.departments = departments  # services.departments.DepartmentService
+        self.unknown_barcode: str | None = None  # the last scan no product has (Ctrl+D sells it)
         self.weighing = weighing  # services.weighing.WeighingService when a scale is set up
         self._weigh_relay = _WeighRelay(self)
         self._weigh_relay.weighed.connect(self.on_scale_weighed)
@@ -171,6 +174,7 @@ class CheckoutView(QWidget):
         for i, (key, text, shortcut, slot) in enumerate(more):
             self.buttons[key] = self._button(text, shortcut, slot)
             actions.addWidget(self.buttons[key], 2, i)
+        QShortcut(QKeySequence("Ctrl+D"), self, self.on_department_clicked)
         QShortcut(QKeySequence(Qt.Key.Key_Delete), self, self.on_remove_clicked)
         QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.entry.clear)
 
@@ -289,6 +293,14 @@ class CheckoutView(QWidget):
             return
         self.last_change = None
         result = self.checkout.scan(code)
+        self.unknown_barcode = None
+        if result.unknown_gtin is not None and self.departments is not None:
+            self.unknown_barcode = result.unknown_gtin
+            self.departments.record_unknown(result.unknown_gtin)
+            self.show_message(
+                f"{result.message} Or press Ctrl+D to sell it as a department item.", error=True
+            )
+            return
         if result.ok:
             line = result.line
             text = f"{line.item.name}  {self._money(Money(line.amount_minor, line.item.currency))}"
@@ -447,6 +459,9 @@ class CheckoutView(QWidget):
 
     def on_returns_clicked(self) -> None:
         engine_actions.returns(self)
+
+    def on_department_clicked(self) -> None:
+        engine_actions.sell_by_department(self)
 
     def on_gift_clicked(self) -> None:
         if self.last_sale is not None:
