@@ -34,6 +34,7 @@ DEMO_DEPARTMENTS = (
 
 class DepartmentService:
     def __init__(self, db: SqliteDatabase, checkout, clock: Clock) -> None:
+        """``checkout`` owns the cart that :meth:`sell` adds to (None for managing only)."""
         self._db = db
         self._checkout = checkout
         self._clock = clock
@@ -48,9 +49,9 @@ class DepartmentService:
         Raises:
             DomainError: the tax code is unknown.
         """
-        rates = self._checkout.catalog.tax_rates()
-        if department.tax_code not in rates:
-            known = ", ".join(sorted(rates)) or "none"
+        codes = self.repo.tax_codes()
+        if department.tax_code not in codes:
+            known = ", ".join(sorted(codes)) or "none"
             raise DomainError(
                 f"There is no tax rate '{department.tax_code}' (known: {known}); pick one of those."
             )

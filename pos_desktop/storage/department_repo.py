@@ -62,6 +62,9 @@ class DepartmentRepository:
             ),
         )
 
+    def tax_codes(self) -> set[str]:
+        return {row[0] for row in self._db.execute_sql("SELECT code FROM tax_rate").fetchall()}
+
     def deactivate(self, code: str) -> bool:
         """Hide a department from the till; past sales keep its name on their lines."""
         cursor = self._db.execute_sql(
