@@ -50,6 +50,11 @@ wedge_min_length = 6
 
 # [scale]               # Mettler-Toledo 8217 protocol: weighed items read the weight
 # uri = "serial:///dev/ttyUSB1?baudrate=9600&bytesize=7&parity=E"
+
+# [customer_display]    # what the customer sees (docs/CHECKOUT.md)
+# window = true         # a second window for the customer, on screen number `screen`
+# screen = 1
+# pole_uri = "serial:///dev/ttyUSB3?baudrate=9600"   # a 2x20 pole display (Epson commands)
 """
 
 
@@ -99,6 +104,13 @@ class ScaleConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class CustomerDisplayConfig:
+    window: bool = False  # a second window facing the customer
+    screen: int = 1  # the screen it opens on (0 = the till's own screen)
+    pole_uri: str | None = None  # a 2x20 pole display
+
+
+@dataclass(frozen=True, slots=True)
 class ApiConfig:
     """The POS API other apps call. Loopback only unless the shop binds it to its LAN."""
 
@@ -117,6 +129,7 @@ class TillConfig:
     terminal: TerminalConfig | None = None
     scale: ScaleConfig | None = None
     api: ApiConfig = field(default_factory=ApiConfig)
+    customer_display: CustomerDisplayConfig = field(default_factory=CustomerDisplayConfig)
     lock_after_idle_s: int = 300  # [till]: the screen locks after this long untouched
     demo: bool = False
 
@@ -220,6 +233,17 @@ def load_config(data_dir: Path, *, demo: bool = False) -> TillConfig:
         if not isinstance(uri, str) or "://" not in uri:
             raise ConfigError(f'{path}: [scale] uri must be a URI such as "serial:///dev/ttyUSB1".')
         scale = ScaleConfig(uri=uri)
+    cd = raw.get("customer_display", {})
+    pole_uri = cd.get("pole_uri")
+    if pole_uri is not None and (not isinstance(pole_uri, str) or "://" not in pole_uri):
+        raise ConfigError(
+            f'{path}: [customer_display] pole_uri must be a URI such as "serial:///dev/ttyUSB3".'
+        )
+    customer_display = CustomerDisplayConfig(
+        window=bool(cd.get("window", False)),
+        screen=_int(cd, "screen", 1, 0, 8, f"{path} [customer_display]"),
+        pole_uri=pole_uri,
+    )
     lock_after = _int(raw.get("till", {}), "lock_after_idle_s", 300, 30, 86_400, f"{path} [till]")
     a = raw.get("api", {})
     host = a.get("host", "127.0.0.1")
@@ -258,6 +282,7 @@ def load_config(data_dir: Path, *, demo: bool = False) -> TillConfig:
         terminal=terminal,
         scale=scale,
         api=api,
+        customer_display=customer_display,
         lock_after_idle_s=lock_after,
         demo=demo,
     )
@@ -336,6 +361,11 @@ def config_text(config: TillConfig) -> str:
             },
         )
     )
+    cd = config.customer_display
+    display = {"window": cd.window, "screen": cd.screen}
+    if cd.pole_uri:
+        display["pole_uri"] = cd.pole_uri
+    sections.append(("customer_display", display))
     sections.append(("till", {"lock_after_idle_s": config.lock_after_idle_s}))
     out = ["# Countertop POS terminal configuration (written by the Devices screen)"]
     for name, values in sections:

@@ -206,6 +206,10 @@ def build_container(config: TillConfig, overrides: dict[str, Any] | None = None)
 
             scale = Toledo8217Scale(config.scale.uri)
         container.extras["weighing"] = WeighingService(scale)
+    if config.customer_display.pole_uri:
+        from hardware.displays.pole import PoleDisplay
+
+        container.extras["pole_display"] = PoleDisplay(config.customer_display.pole_uri)
     start_sync_if_enrolled(container, overrides)
     if config.scanner.serial_uri:
         from hardware.scanners.serial_scanner import SerialScanner

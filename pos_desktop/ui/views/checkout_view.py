@@ -53,6 +53,7 @@ class CheckoutView(QWidget):
     sale_completed = Signal(object)  # domain.sale.Sale
     refund_completed = Signal(object)  # storage.returns_repo.StoredRefund: print it
     gift_receipt_requested = Signal(object)  # domain.sale.Sale
+    display_changed = Signal(object)  # ui.customer_facing.ShownTotals: for the customer
 
     def __init__(
         self,
@@ -252,6 +253,24 @@ class CheckoutView(QWidget):
                 )
             self.table.selectRow(row)
             self.table.scrollTo(self.model.index(row, 0))
+        self._announce(rows)
+
+    def _announce(self, rows: int) -> None:
+        """Tell the customer-facing displays what the cashier's screen now shows."""
+        from ..customer_facing import ShownTotals
+
+        selected = self.table.selectionModel().selectedRows() if rows else []
+        row = selected[0].row() if selected else None
+        self.display_changed.emit(
+            ShownTotals(
+                caption=self.total_caption.text(),
+                amount=self.total_label.text(),
+                savings=self.savings_label.text(),
+                last_item=None if row is None else self.checkout.cart.lines[row].item.name,
+                last_amount=None if row is None else str(self.model.index(row, 3).data()),
+                cart_empty=self.checkout.cart.is_empty,
+            )
+        )
 
     def show_message(self, text: str, *, error: bool = False) -> None:
         self.message.setText(text)
