@@ -27,6 +27,7 @@ from fixtures import products_for, till_data_dir
 BENCHES = {
     "lookup": "bench_lookup",
     "search": "bench_search",
+    "customer_display": "bench_customer_display",
     "commit": "bench_commit",
     "scan": "bench_scan_to_screen",
     "cold_start": "bench_cold_start",

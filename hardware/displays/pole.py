@@ -55,7 +55,7 @@ class PoleDisplay:
             with self._wake:
                 while self._frame is None and not self._closed:
                     self._wake.wait()
-                if self._closed:
+                if self._frame is None:  # closed, and the last frame went out
                     break
                 frame, self._frame = self._frame, None
             self._send(frame)

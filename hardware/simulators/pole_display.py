@@ -29,5 +29,5 @@ class SimulatedPoleDisplay(PtySimulator):
                 continue
             with self._lock:
                 self.screen.feed(bytes([byte]))
-                if not self.screen._pending:
-                    self.changed.set()
+            if not self._buffer:  # everything the driver wrote so far is applied
+                self.changed.set()
