@@ -176,6 +176,7 @@ class CheckoutView(QWidget):
             self.buttons[key] = self._button(text, shortcut, slot)
             actions.addWidget(self.buttons[key], 2, i)
         QShortcut(QKeySequence("Ctrl+D"), self, self.on_department_clicked)
+        QShortcut(QKeySequence("Ctrl+F"), self, self.on_price_check_clicked)
         QShortcut(QKeySequence(Qt.Key.Key_Delete), self, self.on_remove_clicked)
         QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.entry.clear)
 
@@ -481,6 +482,14 @@ class CheckoutView(QWidget):
 
     def on_department_clicked(self) -> None:
         engine_actions.sell_by_department(self)
+
+    def on_price_check_clicked(self) -> None:
+        if self.search_results is None:
+            return
+        from .price_check_dialog import PriceCheckDialog
+
+        PriceCheckDialog(self.checkout, self.search_results.search, self.locale, self).exec()
+        self.entry.setFocus()
 
     def on_gift_clicked(self) -> None:
         if self.last_sale is not None:
