@@ -41,6 +41,7 @@ class MainWindow(QMainWindow):
             weighing=container.extras.get("weighing"),
             search=container.extras.get("search"),
             departments=container.extras.get("departments"),
+            quick_keys=container.extras.get("quick_keys"),
         )
         self.receipt_preview: ReceiptPreview | None = ReceiptPreview(self) if demo else None
 
