@@ -505,7 +505,13 @@ class CheckoutView(QWidget):
             return
         from .price_check_dialog import PriceCheckDialog
 
-        PriceCheckDialog(self.checkout, self.search_results.search, self.locale, self).exec()
+        PriceCheckDialog(
+            self.checkout,
+            self.search_results.search,
+            self.locale,
+            self,
+            print_label=getattr(self, "print_shelf_label", None),
+        ).exec()
         self.entry.setFocus()
 
     def on_gift_clicked(self) -> None:

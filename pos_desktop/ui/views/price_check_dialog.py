@@ -18,8 +18,10 @@ from ..widgets.search_results import SearchResults
 
 
 class PriceCheckDialog(QDialog):
-    def __init__(self, checkout, search, locale: str, parent=None) -> None:
+    def __init__(self, checkout, search, locale: str, parent=None, *, print_label=None) -> None:
         super().__init__(parent)
+        self.print_label = print_label  # (sku) -> None: a shelf label on the receipt printer
+        self.sku: str | None = None
         self.setWindowTitle("Price check")
         self.setModal(True)
         self.checkout, self.locale = checkout, locale
@@ -38,12 +40,19 @@ class PriceCheckDialog(QDialog):
         self.details.setWordWrap(True)
         for label in (self.name, self.price, self.details):
             label.setTextFormat(Qt.TextFormat.PlainText)
+        self.label_button = QPushButton("Print shelf label")
+        self.label_button.setAutoDefault(False)
+        self.label_button.setEnabled(False)
+        self.label_button.setVisible(print_label is not None)
+        self.label_button.clicked.connect(self.on_label_clicked)
         close = QPushButton("Close (Esc)")
         close.setAutoDefault(False)
         close.clicked.connect(self.reject)
         layout = QVBoxLayout(self)
-        for widget in (self.entry, self.results, self.name, self.price, self.details, close):
+        for widget in (self.entry, self.results, self.name, self.price, self.details):
             layout.addWidget(widget)
+        layout.addWidget(self.label_button)
+        layout.addWidget(close)
         self.resize(640, 480)
         self.entry.setFocus()
 
@@ -51,6 +60,11 @@ class PriceCheckDialog(QDialog):
         """A scan while the window is open looks the item up here (never adds it)."""
         self.show_code(code)
         return True
+
+    def on_label_clicked(self) -> None:
+        if self.sku and self.print_label is not None:
+            self.print_label(self.sku)
+            self.details.setText(self.details.text() + "\nShelf label sent to the printer.")
 
     def show_code(self, code: str) -> None:
         if not code:
@@ -60,6 +74,8 @@ class PriceCheckDialog(QDialog):
         item = found.item or found.needs_weight
         self.entry.clear()
         self.results.close_list()
+        self.sku = item.sku if item is not None else None
+        self.label_button.setEnabled(self.sku is not None)
         if item is None:
             self.name.setText(found.message)
             self.price.setText("")
