@@ -11,7 +11,7 @@ from peewee import SqliteDatabase
 VERSION = 19
 
 _STATEMENTS = (
-    """CREATE TABLE quick_key (
+    """CREATE TABLE IF NOT EXISTS quick_key (
         page INTEGER NOT NULL CHECK (page BETWEEN 1 AND 9),
         position INTEGER NOT NULL CHECK (position BETWEEN 0 AND 23),
         label TEXT NOT NULL, sku TEXT, department TEXT,

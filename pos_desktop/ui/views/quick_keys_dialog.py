@@ -8,6 +8,8 @@ one; Esc or Done closes it. Scans while the grid is open ring up too. A manager 
 
 from __future__ import annotations
 
+import textwrap
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -28,6 +30,7 @@ from pos_desktop.storage.quick_key_repo import KEYS_PER_PAGE, PAGES, QuickKey
 from ..widgets.search_results import SearchResults
 
 COLUMNS = 6
+LABEL_WIDTH = 13  # characters per line on a key: labels wrap onto two lines
 
 
 class QuickKeysDialog(QDialog):
@@ -95,7 +98,7 @@ class QuickKeysDialog(QDialog):
                 if key.price_minor
                 else ""
             )
-            button.setText(key.label + price)
+            button.setText("\n".join(textwrap.wrap(key.label, LABEL_WIDTH)[:2]) + price)
             button.setEnabled(True)
             button.setProperty("key", key)
 
