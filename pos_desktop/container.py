@@ -18,6 +18,7 @@ from .services.card_payments import CardPaymentService
 from .services.checkout import CheckoutService
 from .services.customers import CustomerService
 from .services.departments import DepartmentService
+from .services.goods_receipts import GoodsReceiptService
 from .services.parking import ParkingService
 from .services.ports import Clock, NoPrinter, ReceiptPrinterPort, SystemClock
 from .services.printing import DrawerSettings, PrintingService
@@ -203,6 +204,9 @@ def build_container(config: TillConfig, overrides: dict[str, Any] | None = None)
     container.extras["quick_keys"] = QuickKeyService(db)
     container.extras["customers"] = CustomerService(db, checkout, clock, settings.terminal_id)
     container.extras["stock_counts"] = StockCountService(db, checkout, clock, settings.terminal_id)
+    container.extras["goods_receipts"] = GoodsReceiptService(
+        db, checkout, clock, settings.terminal_id
+    )
     if "scale" in overrides or config.scale is not None:
         from .services.weighing import WeighingService
 

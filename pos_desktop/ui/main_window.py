@@ -44,6 +44,7 @@ class MainWindow(QMainWindow):
             quick_keys=container.extras.get("quick_keys"),
             customers=container.extras.get("customers"),
             stock_counts=container.extras.get("stock_counts"),
+            goods_receipts=container.extras.get("goods_receipts"),
         )
         self.checkout_view.print_shelf_label = self.print_shelf_label  # from the price check
         self.receipt_preview: ReceiptPreview | None = ReceiptPreview(self) if demo else None
