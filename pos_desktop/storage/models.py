@@ -35,6 +35,10 @@ class StoreSettingsRow(BaseModel):
     terminal_id = CharField()
     locale = CharField(default="en_GB")
     barcode_region = CharField(default="SE")
+    tax_id = TextField(default="")
+    country = CharField(default="")
+    language = CharField(default="en")
+    receipt_logo = TextField(default="")
 
     class Meta:
         table_name = "store_settings"
