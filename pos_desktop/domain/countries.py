@@ -65,7 +65,7 @@ PRESETS: dict[str, CountryPreset] = {
             True,
             _rates(("A", "Standard", "20"), ("B", "Intermediate", "10"), ("C", "Reduced", "5.5")),
             tax_id_label="N° TVA",
-                    ),
+        ),
         CountryPreset(
             "AT",
             "Austria",
@@ -85,7 +85,7 @@ PRESETS: dict[str, CountryPreset] = {
             _rates(("A", "Standard", "21"), ("B", "Reduced", "9")),
             cash_increment_minor=5,  # Dutch shops round cash totals to 5 cents
             tax_id_label="btw-nr.",
-                    ),
+        ),
         CountryPreset(
             "GB",
             "United Kingdom",
@@ -104,7 +104,7 @@ PRESETS: dict[str, CountryPreset] = {
             False,  # shelf prices exclude sales tax; it is added per line at the till
             _rates(("A", "Sales tax", "8.875"), ("N", "Non-taxable", "0")),
             tax_id_label="Tax ID",
-                    ),
+        ),
         CountryPreset(
             "CH",
             "Switzerland",

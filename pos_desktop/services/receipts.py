@@ -27,7 +27,7 @@ TENDER_LABELS = {"cash": "Cash", "card": "Card", "voucher": "Gift voucher", "exc
 def tax_id_line(country: str, tax_id: str) -> str:
     """The tax id as the receipt prints it, with the country's name for it ("VAT no. ...")."""
     label = PRESETS[country].tax_id_label if country in PRESETS else "VAT no."
-    return "{label} {tax_id}".format(label=label, tax_id=tax_id.strip())
+    return f"{label} {tax_id.strip()}"
 
 
 def receipt_code(terminal_id: str, receipt_number: int) -> str:

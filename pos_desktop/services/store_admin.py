@@ -97,7 +97,9 @@ def shown_values(state: StoreState) -> dict[str, str]:
         "discount_limit": f"{c.max_discount_percent.normalize():f}",
         "tenders": ", ".join(c.other_tenders),
         "drawer_tenders": ", ".join(c.drawer_tenders),
-        "tax_rate": ", ".join(f"{r.code}:{r.name}:{r.percent.normalize():f}" for r in state.tax_rates),
+        "tax_rate": ", ".join(
+            f"{r.code}:{r.name}:{r.percent.normalize():f}" for r in state.tax_rates
+        ),
         "barcode_region": s.barcode_region,
     }
     return {key: value.replace("\n", "\\n") for key, value in values.items()}
@@ -206,12 +208,14 @@ def apply_value(
     if key == "country":
         code = text.strip().upper()
         if code and (len(code) != 2 or not code.isalpha()):
-            raise StoreSettingError(f"country: write a two-letter code such as {', '.join(PRESETS)}.")
+            known = ", ".join(PRESETS)
+            raise StoreSettingError(f"country: write a two-letter code such as {known}.")
         return replace(state, settings=replace(s, country=code))
     if key == "language":
         code = text.strip().lower()
         if code not in LANGUAGES:
-            raise StoreSettingError(f"language: {text!r} is not available; use {', '.join(LANGUAGES)}.")
+            known = ", ".join(LANGUAGES)
+            raise StoreSettingError(f"language: {text!r} is not available; use {known}.")
         return replace(state, settings=replace(s, language=code))
     if key == "currency":
         try:
@@ -264,7 +268,9 @@ def _checked_locale(text: str) -> str:
     try:
         Locale.parse(text.strip())
     except (ValueError, UnknownLocaleError):
-        raise StoreSettingError(f"locale: {text!r} is not known; write e.g. en_GB or de_DE.") from None
+        raise StoreSettingError(
+            f"locale: {text!r} is not known; write e.g. en_GB or de_DE."
+        ) from None
     return text.strip()
 
 

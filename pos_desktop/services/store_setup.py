@@ -70,7 +70,9 @@ class SetupAnswers:
     terminal_id: str = "T01"
 
 
-def settings_for(answers: SetupAnswers) -> tuple[StoreSettings, CheckoutSettings, tuple[TaxRate, ...]]:
+def settings_for(
+    answers: SetupAnswers,
+) -> tuple[StoreSettings, CheckoutSettings, tuple[TaxRate, ...]]:
     """The store, checkout settings and tax rates the answers and the country preset give.
 
     Raises:
@@ -95,7 +97,8 @@ def settings_for(answers: SetupAnswers) -> tuple[StoreSettings, CheckoutSettings
         country=preset.code,
         language=answers.language,
     )
-    return settings, CheckoutSettings(cash_increment_minor=preset.cash_increment_minor), preset.tax_rates
+    checkout = CheckoutSettings(cash_increment_minor=preset.cash_increment_minor)
+    return settings, checkout, preset.tax_rates
 
 
 def create_store(db: SqliteDatabase, answers: SetupAnswers) -> StoreSettings:
