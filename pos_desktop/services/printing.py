@@ -149,9 +149,12 @@ class PrintingService:
                 "AND status IN ('unknown', 'failed')",
                 (original_id,),
             )
-        held = self._db.execute_sql(
-            "SELECT status FROM print_job WHERE id = ?", (original_id,)
-        ).fetchone()[0] == "held"
+        held = (
+            self._db.execute_sql(
+                "SELECT status FROM print_job WHERE id = ?", (original_id,)
+            ).fetchone()[0]
+            == "held"
+        )
         job = job_from_json(document)
         if held:  # it never came out: the first paper copy is the original, without a kick
             job = PrintJob(
