@@ -133,8 +133,13 @@ class PrintingService:
             job_id: the job to copy; default the last customer receipt.
 
         Raises:
-            LookupError: when there is nothing to reprint.
+            LookupError: when there is nothing to reprint, or no printer to print on.
         """
+        if not self.has_printer:
+            raise LookupError(
+                "No receipt printer is set up: add one in Till > Devices, then print the "
+                "receipt (Ctrl+Shift+R shows it on screen)."
+            )
         row = self._db.execute_sql(
             "SELECT id, sale_id, document FROM print_job WHERE document IS NOT NULL AND "
             + ("id = ?" if job_id else "kind = 'receipt' ORDER BY created_at DESC LIMIT 1"),

@@ -283,9 +283,13 @@ def save_state(db: SqliteDatabase, state: StoreState) -> None:
 
 
 def set_values(
-    db: SqliteDatabase, changes: dict[str, str], *, data_dir: Path | None = None
+    db: SqliteDatabase,
+    changes: dict[str, str] | list[tuple[str, str]],
+    *,
+    data_dir: Path | None = None,
 ) -> StoreState:
-    """Check every change, then save them all together (or nothing).
+    """Check every change (in order: a pair list may set ``tax_rate`` several times), then
+    save them all together, or nothing.
 
     Raises:
         StoreSettingError: before anything is written.
@@ -293,7 +297,8 @@ def set_values(
     state = load_state(db)
     if state is None:
         raise StoreSettingError("No store is set up yet; run the setup first.")
-    for key, text in changes.items():
+    pairs = list(changes.items()) if isinstance(changes, dict) else list(changes)
+    for key, text in pairs:
         state = apply_value(db, state, key, text, data_dir=data_dir)
     save_state(db, state)
     return state

@@ -119,7 +119,8 @@ def test_devices_dialog_tests_and_saves(qtbot, till_window, till, sim_printer, t
         QTimer.singleShot(50, lambda: fill(edit))
 
     QTimer.singleShot(50, lambda: fill(None))
-    dialog.on_edit_clicked("scale")
+    dialog.on_edit_clicked("scale")  # discovery runs off the GUI thread, then the editor opens
+    qtbot.waitUntil(lambda: load_config(till.config.data_dir).scale is not None, timeout=8000)
     assert load_config(till.config.data_dir).scale.uri.startswith("serial:///dev/ttyUSB7")
     assert "Restart the till" in dialog.message.text()
     window.devices_dialog = None
