@@ -353,6 +353,9 @@ class DevicesPage(SetupPage):
             return str(err)
         return None
 
+    def validatePage(self) -> bool:  # noqa: N802 (Qt API): Finish, the last page
+        return super().validatePage() and self.wizard().finish()
+
 
 class SetupWizard(QWizard):
     """The first-run setup; ``exec()`` is true once the store exists."""
@@ -398,9 +401,8 @@ class SetupWizard(QWizard):
         if self.resume_at and self.currentId() == 0:
             self.resume()
 
-    def accept(self) -> None:
-        if not self.currentPage().validatePage():
-            return
+    def finish(self) -> bool:
+        """Create the store and save the printer (Finish on the last page); False: not yet."""
         answers = {}
         for page in (self.language_page, self.country_page, self.store_page, self.receipt_page):
             answers.update(page.answers())
@@ -408,7 +410,7 @@ class SetupWizard(QWizard):
             create_store(self.db, SetupAnswers(**answers))
         except (KeyError, ValueError, DomainError) as err:
             show_error(self.devices_page.message, f"The store could not be created: {err}")
-            return
+            return False
         printer = self.devices_page.answers()
         if printer["uri"]:
             from .views.devices_dialog import with_printer
@@ -416,7 +418,7 @@ class SetupWizard(QWizard):
             config = load_config(self.data_dir)
             save_config(with_printer(config, printer["uri"], printer["profile"]))
         clear_progress(self.db)
-        super().accept()
+        return True
 
 
 def run_setup(db, data_dir, tasks, parent=None) -> bool:

@@ -54,6 +54,7 @@ def test_first_day_from_empty_data_dir_to_a_printed_receipt(first_start_journey,
 
         login = yield j.modal(LoginDialog, timeout_s=15)
         assert "Ola Owner" in login.names.currentText()
+        assert j.db_one("SELECT count(*) FROM setup_progress") == 0  # no wizard next start
         yield j.pin(login, "135790")
         opening = yield j.modal(OpenShiftDialog, timeout_s=10)
         yield j.click(opening.ok_button)
