@@ -10,6 +10,7 @@ Till > Devices).
 
 from __future__ import annotations
 
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -252,8 +253,8 @@ class AdminPage(SetupPage):
         self.repeat = pin_entry()
         self.repeat.setAccessibleName("PIN again")
         self.pad = PinPad(self.pin, self.on_pad_enter)
-        self.pin.returnPressed.connect(self.on_pad_enter)
-        self.repeat.returnPressed.connect(self.on_pad_enter)
+        for field in (self.pin, self.repeat):  # Enter on the keyboard acts as the pad's
+            field.installEventFilter(self)
         self.existing: str | None = None  # created on an earlier run of this setup
         self._short_pin_ok = ""
         form = QFormLayout()
@@ -264,6 +265,21 @@ class AdminPage(SetupPage):
         layout.addLayout(form)
         layout.addWidget(self.pad)
         layout.addWidget(self.message)
+
+    def initializePage(self) -> None:  # noqa: N802 (Qt API)
+        (self.pin if self.name.text() else self.name).setFocus()
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt API)
+        """Enter in a PIN field is the pad's Enter, not the wizard's Next (which would check
+        the PIN before it was typed twice)."""
+        if event.type() == QEvent.Type.KeyPress and event.key() in (
+            Qt.Key.Key_Return,
+            Qt.Key.Key_Enter,
+        ):
+            self.pad.entry = watched
+            self.on_pad_enter()
+            return True
+        return super().eventFilter(watched, event)
 
     def on_pad_enter(self) -> None:
         """Enter after the first PIN moves on to repeating it; after the second, Next."""

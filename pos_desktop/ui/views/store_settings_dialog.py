@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
@@ -108,7 +109,7 @@ class StoreSettingsDialog(QDialog):
                 if col == 0:  # products point at the code: change the name and rate only
                     item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
                 self.rates.setItem(row, col, item)
-        self.rates.horizontalHeader().setStretchLastSection(True)
+        self.rates.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         taxes = QWidget()
         box = QVBoxLayout(taxes)
         box.addWidget(self.prices_include_tax)
@@ -129,7 +130,7 @@ class StoreSettingsDialog(QDialog):
             opens = name in c.drawer_tenders
             check.setCheckState(Qt.CheckState.Checked if opens else Qt.CheckState.Unchecked)
             self.tenders.setItem(row, 1, check)
-        self.tenders.horizontalHeader().setStretchLastSection(True)
+        self.tenders.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         payments = QWidget()
         form = QFormLayout(payments)
         form.addRow("Cash rounding step", self.cash_rounding)
