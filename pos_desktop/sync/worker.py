@@ -92,7 +92,8 @@ class SyncWorker:
         self._lock = threading.Lock()
         self._status = SyncStatus()
         self._threads: list[threading.Thread] = []
-        self._push_rounds = 0  # push attempts so far (flush waits for the next one)
+        self._pushes_started = 0  # push rounds begun / finished: flush waits for one that
+        self._pushes_done = 0  # begins after it asked
 
     # --- public API ---------------------------------------------------------------------------
 
@@ -129,10 +130,10 @@ class SyncWorker:
         """
         if not self._threads or self._stopping.is_set():
             return False
-        start, deadline = self._push_rounds, time.monotonic() + timeout
+        wanted, deadline = self._pushes_started + 1, time.monotonic() + timeout
         self.notify()
         while time.monotonic() < deadline and self._threads[0].is_alive():
-            if self._push_rounds > start:
+            if self._pushes_done >= wanted:
                 return self.status().pending == 0
             time.sleep(0.02)
         return False
@@ -178,19 +179,20 @@ class SyncWorker:
             self._wake.clear()
             if self._stopping.is_set():
                 return
+            self._pushes_started += 1
             self._refresh_counts()
             try:
                 result = pusher.push_pending()
             except CloudError as exc:
                 delay = self._failed(exc, backoff)
                 self._refresh_counts()
-                self._push_rounds += 1
+                self._pushes_done += 1
                 continue
             backoff.reset()
             if not result.lease_busy:
                 self._succeeded()
             self._refresh_counts()
-            self._push_rounds += 1
+            self._pushes_done += 1
             delay = self._idle
 
     def _pull_loop(self, db: SqliteDatabase, client: CloudClient) -> None:
