@@ -244,21 +244,22 @@ class MainWindow(QMainWindow):
             self.status_timer.stop()
             self._set_chip(self.printer_chip, "Printer: none", "")
 
-    def is_manager(self, what: str) -> bool:
-        """Store-wide changes and quitting are for a manager (or a till with no users yet)."""
+    def is_manager(self, refusal: str) -> bool:
+        """Store-wide changes and quitting are for a manager (or a till with no users yet);
+        anybody else sees ``refusal``."""
         staff = self.staff
         if staff is None or (staff.user is None and not self.container.auth.list_users()):
             return True
         if staff.user is not None and str(staff.user.role) in MANAGER_ROLES:
             return True
-        self.checkout_view.show_message(
-            f"Only a manager can {what}: log in as a manager (Staff > Lock / switch cashier).",
-            error=True,
-        )
+        self.checkout_view.show_message(refusal, error=True)
         return False
 
     def on_store_settings_triggered(self) -> None:
-        if not self.is_manager("change the store settings"):
+        if not self.is_manager(
+            "Only a manager can change the store settings: log in as a manager "
+            "(Staff > Lock / switch cashier)."
+        ):
             return
         from .views.store_settings_dialog import StoreSettingsDialog
 
@@ -270,7 +271,10 @@ class MainWindow(QMainWindow):
     def on_quit_triggered(self) -> None:
         """Close the till: the receipts still queued print and the last sales are pushed
         (``Container.close``, run when the event loop ends)."""
-        if not self.is_manager("close the till"):
+        if not self.is_manager(
+            "Only a manager can close the till: log in as a manager (Staff > Lock / switch "
+            "cashier)."
+        ):
             return
         if not self.checkout_view.checkout.cart.is_empty:
             self.checkout_view.show_message(

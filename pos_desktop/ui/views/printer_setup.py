@@ -207,8 +207,7 @@ class PrinterSetup(QWidget):
             if current and combo.findData(current) >= 0:
                 combo.setCurrentIndex(combo.findData(current))
         count = len(found.serial) + len(found.usb)
-        notes = " ".join(found.notes)
-        self.say(f"Found {count} ports and devices. {notes}".strip())
+        self.say("\n".join([f"Found {count} ports and devices.", *found.notes]))
 
     def _on_discovery_failed(self, err) -> None:
         self.search.setEnabled(True)
