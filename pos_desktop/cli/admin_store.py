@@ -11,6 +11,7 @@ from argparse import Namespace
 from dataclasses import replace
 
 from pos_desktop.config import ConfigError, load_config, save_config
+from pos_desktop.devices.printer import logo_problem
 from pos_desktop.services.store_admin import (
     STORE_KEYS,
     StoreSettingError,
@@ -73,7 +74,9 @@ def run_store_set(args: Namespace) -> int:
         return _set_idle_lock(args)
     with opened_db(args.data_dir) as db:
         try:
-            state = set_values(db, {args.key: args.value}, data_dir=args.data_dir)
+            state = set_values(
+                db, {args.key: args.value}, data_dir=args.data_dir, check_logo=logo_problem
+            )
         except StoreSettingError as err:
             raise UsageError(str(err)) from None
     print(f"{args.key} = {shown_values(state)[args.key]}")

@@ -74,3 +74,15 @@ def try_printer(uri: str, *, profile: str | None = None, code_page: str = "CP858
     finally:
         printer.close()
     return f"Test page printed ({width} characters per line). Did it come out?"
+
+
+def logo_problem(path) -> str | None:
+    """What stops ``path`` printing as a receipt logo (missing, not a picture), or None."""
+    from hardware.base import DeviceError
+    from hardware.printers.logo import load_logo
+
+    try:
+        load_logo(path)
+    except DeviceError as err:
+        return str(err)
+    return None

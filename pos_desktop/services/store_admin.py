@@ -5,6 +5,7 @@ change. Every value is checked before anything is written; a bad one raises
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -24,6 +25,9 @@ from pos_desktop.storage.checkout_settings_repo import (
     save_checkout_settings,
 )
 from pos_desktop.storage.settings_repo import load_settings, save_settings
+
+# Reads a picture the way the printer will; returns what is wrong with it, or None.
+LogoCheck = Callable[[Path], str | None]
 
 
 class StoreSettingError(ValueError):
@@ -165,19 +169,19 @@ def parse_names(key: str, text: str) -> tuple[str, ...]:
     return names
 
 
-def _checked_logo(text: str, data_dir: Path | None) -> str:
+def _checked_logo(text: str, data_dir: Path | None, check_logo: LogoCheck | None) -> str:
     path_text = text.strip()
     if not path_text:
         return ""
-    from hardware.base import DeviceError
-    from hardware.printers.logo import load_logo
-
     path = Path(path_text).expanduser()
     full = path if path.is_absolute() or data_dir is None else data_dir / path
-    try:
-        load_logo(full)
-    except DeviceError as err:
-        raise StoreSettingError(f"receipt_logo: {err}") from None
+    if check_logo is None:  # no picture reader given: the file must at least be there
+        if not full.is_file():
+            raise StoreSettingError(f"receipt_logo: there is no file {full}.")
+        return str(path)
+    problem = check_logo(full)
+    if problem:
+        raise StoreSettingError(f"receipt_logo: {problem}")
     return str(path)
 
 
@@ -186,9 +190,18 @@ def _has_rows(db: SqliteDatabase, table: str) -> bool:
 
 
 def apply_value(
-    db: SqliteDatabase, state: StoreState, key: str, text: str, *, data_dir: Path | None = None
+    db: SqliteDatabase,
+    state: StoreState,
+    key: str,
+    text: str,
+    *,
+    data_dir: Path | None = None,
+    check_logo: LogoCheck | None = None,
 ) -> StoreState:
     """The state with ``key`` set from ``text`` (checked, not yet saved).
+
+    ``check_logo`` reads a receipt logo as the printer would (the caller's device adapter);
+    without it a logo is only checked to exist.
 
     Raises:
         StoreSettingError: an unknown key or a bad value; nothing is changed.
@@ -233,7 +246,8 @@ def apply_value(
     if key == "prices_include_tax":
         return replace(state, settings=replace(s, prices_include_tax=parse_yes_no(key, text)))
     if key == "receipt_logo":
-        return replace(state, settings=replace(s, receipt_logo=_checked_logo(text, data_dir)))
+        logo = _checked_logo(text, data_dir, check_logo)
+        return replace(state, settings=replace(s, receipt_logo=logo))
     if key == "barcode_region":
         region = text.strip().upper()
         if region not in REGION_LAYOUTS:
@@ -287,6 +301,7 @@ def set_values(
     changes: dict[str, str] | list[tuple[str, str]],
     *,
     data_dir: Path | None = None,
+    check_logo: LogoCheck | None = None,
 ) -> StoreState:
     """Check every change (in order: a pair list may set ``tax_rate`` several times), then
     save them all together, or nothing.
@@ -299,6 +314,6 @@ def set_values(
         raise StoreSettingError("No store is set up yet; run the setup first.")
     pairs = list(changes.items()) if isinstance(changes, dict) else list(changes)
     for key, text in pairs:
-        state = apply_value(db, state, key, text, data_dir=data_dir)
+        state = apply_value(db, state, key, text, data_dir=data_dir, check_logo=check_logo)
     save_state(db, state)
     return state

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from pos_desktop.config import ConfigError, load_config, save_config
+from pos_desktop.devices.printer import logo_problem
 from pos_desktop.domain.countries import LANGUAGES, PRESETS
 from pos_desktop.services.store_admin import (
     StoreSettingError,
@@ -204,7 +205,12 @@ class StoreSettingsDialog(QDialog):
     def on_save_clicked(self) -> None:
         container = self.container
         try:
-            state = set_values(container.db, self.changes(), data_dir=container.config.data_dir)
+            state = set_values(
+                container.db,
+                self.changes(),
+                data_dir=container.config.data_dir,
+                check_logo=logo_problem,
+            )
         except StoreSettingError as err:
             self.say(str(err))
             return
