@@ -3,6 +3,8 @@ Quit is for a manager."""
 
 from __future__ import annotations
 
+import socket
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QWizard
 
@@ -116,3 +118,36 @@ def test_quit_needs_a_manager_and_an_empty_sale(qtbot, till_window, till, monkey
     window.staff.set_user(till.auth.login("Mia", "135791"))
     window.on_quit_triggered()
     assert quits == [True]
+
+
+def test_wizard_printer_page_tests_a_network_printer_and_saves_it(qtbot, tmp_path, sim_printer):
+    from tests.conftest import paper_jobs
+
+    db = open_db(tmp_path)
+    wizard = SetupWizard(db, tmp_path, InlineTaskRunner())
+    qtbot.addWidget(wizard)
+    wizard.show()
+    wizard.next()
+    wizard.next()
+    wizard.store_page.name.setText("Shop")
+    wizard.next()
+    wizard.next()
+    wizard.admin_page.name.setText("Ann")
+    wizard.admin_page.pin.setText("135790")
+    wizard.admin_page.repeat.setText("135790")
+    wizard.next()
+    setup = wizard.devices_page.printer
+    setup.connection.setCurrentIndex(setup.connection.findData("network"))
+    setup.host.setText("127.0.0.1")
+    with socket.socket() as closed:  # bound, never listening: connections are refused
+        closed.bind(("127.0.0.1", 0))
+        setup.port.setValue(closed.getsockname()[1])
+        setup.test_button.click()
+    assert "Test failed" in setup.result.text()
+    setup.port.setValue(sim_printer.port)
+    setup.test_button.click()
+    assert "Test page printed" in setup.result.text() and len(paper_jobs(sim_printer)) == 1
+    wizard.button(QWizard.WizardButton.FinishButton).click()
+    assert load_config(tmp_path).printer.uri == f"tcp://127.0.0.1:{sim_printer.port}"
+    assert not needs_setup(db)
+    db.close()
