@@ -70,6 +70,40 @@ class Container:
         self.printer, self.config = printer, config
         return future
 
+    def use_device_config(self, config: TillConfig) -> list[str]:
+        """Switch the card terminal, scale and serial scanner to those of ``config`` (the
+        Devices screen saved them), live. The printer goes through :meth:`use_printer_config`.
+
+        Returns:
+            What could not be opened now, one sentence each (empty when all is well); the
+            config is saved either way and is tried again at the next start.
+        """
+        problems: list[str] = []
+        old = self.config
+        if config.terminal != old.terminal:
+            try:
+                self.cards.replace_terminal(build_terminal(config))
+            except Exception as err:  # a driver refusing its URI must not stop the till
+                problems.append(f"The card terminal could not be opened: {err}")
+        if config.scale != old.scale:
+            if (weighing := self.extras.pop("weighing", None)) is not None:
+                weighing.close()
+            if config.scale is not None:
+                try:
+                    self.extras["weighing"] = build_weighing(config)
+                except Exception as err:
+                    problems.append(f"The scale could not be opened: {err}")
+        if config.scanner.serial_uri != old.scanner.serial_uri:
+            if (scanner := self.extras.pop("serial_scanner", None)) is not None:
+                scanner.stop()
+            if config.scanner.serial_uri:
+                try:
+                    self.extras["serial_scanner"] = start_serial_scanner(config)
+                except Exception as err:
+                    problems.append(f"The serial scanner could not be opened: {err}")
+        self.config = config
+        return problems
+
     def use_store_settings(self, settings: StoreSettings, checkout_settings) -> None:
         """New store-wide settings (the Store settings screen saved them), live.
 
@@ -185,6 +219,26 @@ def build_terminal(config: TillConfig):
     return ConcertTerminal(t.uri, pos_number=t.pos_number, result_timeout=t.result_timeout_s)
 
 
+def build_weighing(config: TillConfig, scale=None):
+    """The weighing service on ``scale`` or on the config's Toledo 8217 scale."""
+    from .services.weighing import WeighingService
+
+    if scale is None:
+        from hardware.scales.toledo8217 import Toledo8217Scale
+
+        scale = Toledo8217Scale(config.scale.uri)
+    return WeighingService(scale)
+
+
+def start_serial_scanner(config: TillConfig):
+    """The serial scanner, reading; its thread reconnects by itself after an unplug."""
+    from hardware.scanners.serial_scanner import SerialScanner
+
+    scanner = SerialScanner(config.scanner.serial_uri, suffix=config.scanner.serial_suffix)
+    scanner.start()
+    return scanner
+
+
 def start_sync_if_enrolled(container: Container, overrides: dict[str, Any]) -> None:
     """Replicate to the cloud when this till was enrolled (``pos-admin enroll``).
 
@@ -251,23 +305,12 @@ def build_container(config: TillConfig, overrides: dict[str, Any] | None = None)
     container.extras["search"] = ProductSearch(db)
     container.extras["departments"] = DepartmentService(db, checkout, clock)
     if "scale" in overrides or config.scale is not None:
-        from .services.weighing import WeighingService
-
-        scale = overrides.get("scale")
-        if scale is None:
-            from hardware.scales.toledo8217 import Toledo8217Scale
-
-            scale = Toledo8217Scale(config.scale.uri)
-        container.extras["weighing"] = WeighingService(scale)
+        container.extras["weighing"] = build_weighing(config, overrides.get("scale"))
     if config.customer_display.pole_uri:
         from hardware.displays.pole import PoleDisplay
 
         container.extras["pole_display"] = PoleDisplay(config.customer_display.pole_uri)
     start_sync_if_enrolled(container, overrides)
     if config.scanner.serial_uri:
-        from hardware.scanners.serial_scanner import SerialScanner
-
-        scanner = SerialScanner(config.scanner.serial_uri, suffix=config.scanner.serial_suffix)
-        scanner.start()  # its reader thread reconnects by itself after an unplug
-        container.extras["serial_scanner"] = scanner
+        container.extras["serial_scanner"] = start_serial_scanner(config)
     return container

@@ -246,6 +246,17 @@ class MainWindow(QMainWindow):
             self.status_timer.stop()
             self._set_chip(self.printer_chip, "Printer: none", "")
 
+    def on_devices_changed(self) -> None:
+        """The Devices screen switched the terminal, scale or serial scanner: the screen
+        follows (the scale weighs the next item, a new scanner's codes come here)."""
+        extras = self.container.extras
+        self.checkout_view.weighing = extras.get("weighing")
+        if (scanner := extras.get("serial_scanner")) is not None:
+            scanner.on_scan = self.bridge.on_serial_scan
+        terminal = "ready" if self.container.cards.available else "none"
+        self.terminal_chip.setText(f"Card terminal: {terminal}")
+        self.checkout_view.refresh()
+
     def is_manager(self, refusal: str) -> bool:
         """Store-wide changes and quitting are for a manager (or a till with no users yet);
         anybody else sees ``refusal``."""
@@ -291,6 +302,7 @@ class MainWindow(QMainWindow):
     def on_devices_triggered(self) -> None:
         self.devices_dialog = DevicesDialog(self.container, self.tasks, self)
         self.devices_dialog.on_printer_changed = self.on_printer_changed
+        self.devices_dialog.on_devices_changed = self.on_devices_changed
         try:
             self.devices_dialog.exec()
         finally:

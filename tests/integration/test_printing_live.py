@@ -58,3 +58,22 @@ def test_store_settings_apply_to_the_next_receipt(tmp_path, sim_printer):
         assert any("VAT no. GB999" in line for line in lines)
     finally:
         container.close()
+
+
+def test_a_card_terminal_saved_while_the_till_runs_is_used_at_once(tmp_path):
+    from hardware.simulators.terminal_concert import SimulatedConcertTerminal
+    from pos_desktop.config import TerminalConfig
+
+    container = build_container(TillConfig(data_dir=tmp_path, demo=True), {"clock": FixedClock()})
+    try:
+        assert not container.cards.available
+        with SimulatedConcertTerminal("approve").start() as terminal:
+            config = replace(container.config, terminal=TerminalConfig(uri=terminal.uri))
+            assert container.use_device_config(config) == []
+            container.cards._thread.submit(lambda: None).result(5)  # the swap has run
+            assert container.cards.available
+            assert container.use_device_config(replace(config, terminal=None)) == []
+            container.cards._thread.submit(lambda: None).result(5)
+            assert not container.cards.available
+    finally:
+        container.close()

@@ -1,8 +1,8 @@
 """Devices: every configured device with its live status, a Test button, and add/edit.
 
-The receipt printer is set up by model and connection with a Test (:mod:`.printer_setup`); a
-saved printer is used at once, without a restart. The other devices are edited by URI or by
-picking a discovered port; they are written to config.toml and apply at the next start."""
+The receipt printer is set up by model and connection with a Test (:mod:`.printer_setup`); the
+other devices are edited by URI or by picking a discovered port. Saved devices are written to
+config.toml and used at once, without a restart."""
 
 from __future__ import annotations
 
@@ -161,6 +161,7 @@ class DevicesDialog(QDialog):
         self.test_buttons: dict[str, QPushButton] = {}
         self.printer_dialog: PrinterSetupDialog | None = None
         self.on_printer_changed = None  # the main window refreshes its printer chip
+        self.on_devices_changed = None  # ... and hands the new scale / scanner to the screen
         self.message = QLabel()
         self.message.setObjectName("message")
         self.message.setWordWrap(True)
@@ -328,7 +329,16 @@ class DevicesDialog(QDialog):
             return
         self.config = new_config
         self.uris[kind].setText(configured_uri(new_config, kind) or "not configured")
-        self.say("Saved to config.toml. Restart the till to use the new setting.")
+        problems = self.container.use_device_config(new_config)
+        if self.on_devices_changed is not None:
+            self.on_devices_changed()
+        self.test_buttons[kind].setEnabled(
+            configured_uri(new_config, kind) is not None or kind == "scanner"
+        )
+        if problems:
+            self.say("\n".join(["Saved to config.toml.", *problems]), error=True)
+        else:
+            self.say("Saved. The till uses it now.")
 
     def edit_printer(self) -> None:
         """Model, connection, Test, Save: the new printer prints the next receipt."""
