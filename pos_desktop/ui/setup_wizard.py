@@ -206,8 +206,10 @@ class StorePage(SetupPage):
         a = self.answers()
         if not a["name"]:
             return "Type the store's name: it heads every receipt."
-        if len(a["currency"]) != 3 or not a["currency"].isalpha():
-            return "The currency is a three-letter code such as EUR, GBP or CHF."
+        from babel.numbers import is_currency
+
+        if len(a["currency"]) != 3 or not is_currency(a["currency"]):
+            return "The currency is a three-letter ISO code such as EUR, GBP or CHF."
         return None
 
 
