@@ -186,6 +186,11 @@ def run_init(args: Namespace) -> int:
         print("  Add a tax rate (--tax-rate A:Standard:20) before importing products.")
     if args.admin_name:
         print(f"  administrator: {args.admin_name} (log in at the till with the PIN given)")
+        if len(args.admin_pin) < 6:
+            print(
+                "  A 6-digit PIN is much harder to guess: 'pos-admin users reset-pin "
+                f"{args.admin_name} --pin ...' changes it."
+            )
     return 0
 
 
