@@ -21,6 +21,7 @@ from pos_desktop.paths import default_data_dir
 from . import (
     admin_apps,
     admin_departments,
+    admin_labels,
     admin_staff,
     admin_store,
     admin_sync,
@@ -86,6 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
     admin_sync.add_subcommands(sub)
     admin_apps.add_subcommands(sub)
     admin_departments.add_subcommands(sub)
+    admin_labels.add_subcommands(sub)
     return parser
 
 
