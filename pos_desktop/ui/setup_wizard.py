@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QWizard
 
-from pos_desktop.config import load_config, save_config
+from pos_desktop.config import ConfigError, load_config, save_config
 from pos_desktop.domain.errors import DomainError
 from pos_desktop.services.store_setup import SetupAnswers, create_store
 from pos_desktop.storage.settings_repo import load_settings
@@ -93,8 +93,12 @@ class SetupWizard(QWizard):
         if printer["uri"]:
             from .views.devices_dialog import with_printer
 
-            config = load_config(self.data_dir)
-            save_config(with_printer(config, printer["uri"], printer["profile"]))
+            try:
+                config = load_config(self.data_dir)
+                save_config(with_printer(config, printer["uri"], printer["profile"]))
+            except (ConfigError, OSError) as err:  # the store stays; Finish can be pressed again
+                show_error(self.devices_page.message, f"The printer could not be saved: {err}")
+                return False
         clear_progress(self.db)
         return True
 
