@@ -17,6 +17,7 @@ from .domain.store import StoreSettings
 from .services.auth import AuthService
 from .services.card_payments import CardPaymentService
 from .services.checkout import CheckoutService
+from .services.customers import CustomerService
 from .services.departments import DepartmentService
 from .services.parking import ParkingService
 from .services.ports import Clock, NoPrinter, ReceiptPrinterPort, SystemClock
@@ -306,6 +307,7 @@ def build_container(config: TillConfig, overrides: dict[str, Any] | None = None)
     container.extras["search"] = ProductSearch(db)
     container.extras["departments"] = DepartmentService(db, checkout, clock)
     container.extras["quick_keys"] = QuickKeyService(db)
+    container.extras["customers"] = CustomerService(db, checkout, clock, settings.terminal_id)
     if "scale" in overrides or config.scale is not None:
         container.extras["weighing"] = build_weighing(config, overrides.get("scale"))
     if config.customer_display.pole_uri:

@@ -68,8 +68,10 @@ class CheckoutView(QWidget):
         search=None,
         departments=None,
         quick_keys=None,
+        customers=None,
     ) -> None:
         super().__init__(parent)
+        self.customers = customers  # services.customers.CustomerService
         self.quick_keys = quick_keys  # services.quick_keys.QuickKeyService
         self.departments = departments  # services.departments.DepartmentService
         self.unknown_barcode: str | None = None  # the last scan no product has (Ctrl+D sells it)
@@ -180,6 +182,7 @@ class CheckoutView(QWidget):
         QShortcut(QKeySequence("Ctrl+D"), self, self.on_department_clicked)
         QShortcut(QKeySequence("Ctrl+F"), self, self.on_price_check_clicked)
         QShortcut(QKeySequence("Ctrl+K"), self, self.on_quick_keys_clicked)
+        QShortcut(QKeySequence("Ctrl+U"), self, self.on_customer_clicked)
         QShortcut(QKeySequence(Qt.Key.Key_Delete), self, self.on_remove_clicked)
         QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.entry.clear)
 
@@ -273,6 +276,9 @@ class CheckoutView(QWidget):
                 last_item=None if row is None else self.checkout.cart.lines[row].item.name,
                 last_amount=None if row is None else str(self.model.index(row, 3).data()),
                 cart_empty=self.checkout.cart.is_empty,
+                customer=None
+                if self.checkout.cart.customer is None
+                else self.checkout.cart.customer.name,
             )
         )
 
@@ -485,6 +491,17 @@ class CheckoutView(QWidget):
 
     def on_department_clicked(self) -> None:
         engine_actions.sell_by_department(self)
+
+    def on_customer_clicked(self) -> None:
+        if self.customers is None:
+            return
+        from .customer_dialog import CustomerDialog
+
+        CustomerDialog(
+            self.customers, self.locale, cashier=self.checkout.cashier, parent=self
+        ).exec()
+        self.refresh()
+        self.entry.setFocus()
 
     def on_quick_keys_clicked(self) -> None:
         if self.quick_keys is None:
