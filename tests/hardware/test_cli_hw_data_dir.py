@@ -16,7 +16,9 @@ def test_status_and_kick_use_the_configured_printer_and_drawer(sim, tmp_path, ca
     assert main(["status", "--data-dir", str(tmp_path)]) == 0  # after the command
     assert "state: ready" in capsys.readouterr().out
     assert main(["--data-dir", str(tmp_path), "kick-drawer"]) == 0  # before it
-    pulses = parse_escpos(b"".join(sim.wait_for_jobs(1))).of_type(DrawerPulse)
+    # The status poll's connection is a job of its own: wait for the one with the pulse.
+    assert sim.wait_until(lambda: any(b"\x1bp" in job for job in sim.jobs), 5)
+    pulses = parse_escpos(b"".join(sim.jobs)).of_type(DrawerPulse)
     assert pulses == [DrawerPulse(5, 100, 500)]
 
 
