@@ -26,6 +26,7 @@ from .services.quick_keys import QuickKeyService
 from .services.receipts import ReceiptBuilder
 from .services.returns import ReturnsService
 from .services.shifts import ShiftService, ShiftSettings
+from .services.stock_counts import StockCountService
 from .services.store_setup import ensure_demo_store
 from .storage.catalog_repo import CatalogRepository
 from .storage.db import open_database
@@ -308,6 +309,7 @@ def build_container(config: TillConfig, overrides: dict[str, Any] | None = None)
     container.extras["departments"] = DepartmentService(db, checkout, clock)
     container.extras["quick_keys"] = QuickKeyService(db)
     container.extras["customers"] = CustomerService(db, checkout, clock, settings.terminal_id)
+    container.extras["stock_counts"] = StockCountService(db, checkout, clock, settings.terminal_id)
     if "scale" in overrides or config.scale is not None:
         container.extras["weighing"] = build_weighing(config, overrides.get("scale"))
     if config.customer_display.pole_uri:

@@ -52,6 +52,7 @@ class MainWindow(QMainWindow):
             departments=container.extras.get("departments"),
             quick_keys=container.extras.get("quick_keys"),
             customers=container.extras.get("customers"),
+            stock_counts=container.extras.get("stock_counts"),
         )
         self.checkout_view.print_shelf_label = self.print_shelf_label  # from the price check
         self.receipt_preview: ReceiptPreview | None = ReceiptPreview(self) if demo else None
