@@ -150,6 +150,17 @@ def main(argv: list[str] | None = None) -> int:
     simulators: dict[str, object] = {}
     if args.demo:
         config, simulators = start_demo_devices(config)
+    else:
+        from .ui.qt_app import first_run_setup
+
+        config = first_run_setup(config)
+        if config is None:
+            print(
+                "pos-desktop: the setup is not finished; start pos-desktop again to go on "
+                "where you left off.",
+                file=sys.stderr,
+            )
+            return 0
     try:
         container = build_container(config)
     except NotInitialised as err:
@@ -169,6 +180,8 @@ def main(argv: list[str] | None = None) -> int:
             write_demo_weighed(container.db, container.settings.barcode_region)
             seed_demo_promotions(container.db)
         ensure_demo_staff(container.auth)
+        container.extras["departments"].seed_demo()
+        container.extras["quick_keys"].seed_demo()
     after_show = None
     if config.api.enabled and not args.no_api:
 

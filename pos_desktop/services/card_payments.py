@@ -15,6 +15,7 @@ Order of events for one payment:
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -42,6 +43,8 @@ from pos_desktop.storage.codec import canonical_json
 from .checkout import CheckoutService
 from .ports import Clock
 
+log = logging.getLogger(__name__)
+
 
 @dataclass(frozen=True, slots=True)
 class CardAttempt:
@@ -55,28 +58,6 @@ class CardAttempt:
     earlier: tuple[Payment, ...] = ()
     rounding_minor: int = 0
     priced: PricedCart | None = None
-
-
-def _payment_data(p: Payment) -> dict:
-    return {
-        "payment_id": p.payment_id,
-        "tender": p.tender,
-        "amount_minor": p.amount.amount_minor,
-        "tendered_minor": p.tendered.amount_minor,
-        "change_minor": p.change.amount_minor,
-        "reference": p.reference,
-    }
-
-
-def _payment_from(data: dict, currency: str) -> Payment:
-    return Payment(
-        tender=data["tender"],
-        amount=Money(data["amount_minor"], currency),
-        tendered=Money(data["tendered_minor"], currency),
-        change=Money(data["change_minor"], currency),
-        payment_id=data["payment_id"],
-        reference=data.get("reference"),
-    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,7 +140,7 @@ class CardPaymentService:
         now = self._clock.now()
         data = cart_to_snapshot(cart)
         data["priced"] = priced_to_snapshot(priced)
-        data["earlier_payments"] = [_payment_data(p) for p in earlier]
+        data["earlier_payments"] = [p.to_json() for p in earlier]
         data["rounding_minor"] = rounding_minor
         snapshot = canonical_json(data)
         with self._db.atomic("IMMEDIATE"):
@@ -283,7 +264,9 @@ class CardPaymentService:
         if [ln.line_id for ln in current.lines] == [ln.line_id for ln in cart.lines]:
             cart = current  # the same sale is still on screen: sell (and clear) that one
         priced = priced_from_snapshot(data["priced"]) if "priced" in data else None
-        earlier = tuple(_payment_from(p, row.currency) for p in data.get("earlier_payments", ()))
+        earlier = tuple(
+            Payment.from_json(p, row.currency) for p in data.get("earlier_payments", ())
+        )
         return CardAttempt(
             row.id,
             row.reference,
@@ -328,6 +311,24 @@ class CardPaymentService:
                 {"status": status, "message": details.get("message")},
                 now,
             )
+
+    def replace_terminal(self, terminal: PaymentTerminal | None) -> Future[None]:
+        """Use another terminal (or none) from now on; the Devices screen saved it.
+
+        The swap waits on the terminal's thread behind a payment in progress, so a running
+        payment finishes on the terminal it started on.
+        """
+
+        def swap() -> None:
+            old, self._terminal = self._terminal, terminal
+            closer = getattr(old, "close", None)
+            if old is not terminal and closer is not None:
+                try:
+                    closer()
+                except Exception as err:  # a terminal that is gone may fail to close
+                    log.warning("closing the previous terminal: %s", err)
+
+        return self._thread.submit(swap)
 
     def close(self) -> None:
         self._thread.shutdown(wait=False, cancel_futures=True)
