@@ -165,13 +165,6 @@ def test_a_locked_manager_is_unlocked_by_an_admin_at_the_till(journey):
         assert "30 min" in dialog.message.text()  # the time left is shown
         yield j.key(Qt.Key.Key_Escape)
         yield j.closed(dialog)
-        yield j.key(Qt.Key.Key_L, CTRL)  # the login PIN pad shows the lock and its time left
-        login = yield j.modal(LoginDialog)
-        yield j.choose(login.names, "Demo Manager")
-        assert "min left" in login.message.text() and "Unlock user" in login.message.text()
-        yield j.choose(login.names, "Demo Cashier")
-        yield j.pin(login, "1111")
-        yield j.closed(login)
         yield j.menu("Staff", "Unlock user")
         unlock = yield j.modal(ApprovalDialog)
         yield j.choose(unlock.locked_user, "Demo Manager")
