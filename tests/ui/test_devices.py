@@ -172,6 +172,7 @@ def test_a_scale_added_on_the_devices_screen_weighs_without_a_restart(
         dialog = DevicesDialog(till, window.tasks, window)
         qtbot.addWidget(dialog)
         dialog.on_devices_changed = window.on_devices_changed
+        window.staff.approve = approver(till.auth)  # a manager approves (the PIN dialog's part)
 
         def fill():
             box = QApplication.activeModalWidget()
