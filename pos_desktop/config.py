@@ -41,6 +41,9 @@ result_timeout_s = 120
 [scanner]
 wedge_max_gap_ms = 35   # keys closer than this (and >= min_length of them) are a scan
 wedge_min_length = 6
+# wedge_prefix = ""     # text the scanner sends before / after each code (stripped)
+# wedge_suffix = ""
+# wedge_gs_substitute = ""   # text the scanner sends for GS1's FNC1 (GS, ASCII 29), e.g. "~"
 # serial_uri = "serial:///dev/ttyACM1?baudrate=9600"   # a serial / USB-CDC scanner as well
 
 # [api]                 # the POS API other apps call (docs/POS_API.md)
@@ -89,6 +92,9 @@ class TerminalConfig:
 class ScannerConfig:
     wedge_max_gap_ms: int = 35
     wedge_min_length: int = 6
+    wedge_prefix: str = ""  # framing text a wedge scanner sends around each code (stripped)
+    wedge_suffix: str = ""
+    wedge_gs_substitute: str = ""  # what the scanner types for GS1's FNC1 (GS, ASCII 29)
     serial_uri: str | None = None  # a serial / USB-CDC scanner beside the keyboard wedge
     serial_suffix: str = "\r"
 
@@ -211,6 +217,7 @@ def load_config(data_dir: Path, *, demo: bool = False) -> TillConfig:
     scanner = ScannerConfig(
         wedge_max_gap_ms=_int(s, "wedge_max_gap_ms", 35, 5, 200, f"{path} [scanner]"),
         wedge_min_length=_int(s, "wedge_min_length", 6, 3, 64, f"{path} [scanner]"),
+        **{k: str(s.get(k, "")) for k in ("wedge_prefix", "wedge_suffix", "wedge_gs_substitute")},
         serial_uri=serial_uri,
         serial_suffix=suffix,
     )
@@ -319,6 +326,9 @@ def config_text(config: TillConfig) -> str:
         )
     sc = config.scanner
     scanner = {"wedge_max_gap_ms": sc.wedge_max_gap_ms, "wedge_min_length": sc.wedge_min_length}
+    for key in ("wedge_prefix", "wedge_suffix", "wedge_gs_substitute"):
+        if getattr(sc, key):
+            scanner[key] = getattr(sc, key)
     if sc.serial_uri:
         scanner.update(serial_uri=sc.serial_uri, serial_suffix=sc.serial_suffix)
     sections.append(("scanner", scanner))

@@ -25,6 +25,9 @@ def build_window(container: Container, config: TillConfig, app: QApplication, *,
     wedge = WedgeScannerFilter(
         max_gap_ms=config.scanner.wedge_max_gap_ms,
         min_length=config.scanner.wedge_min_length,
+        prefix=config.scanner.wedge_prefix,
+        suffix=config.scanner.wedge_suffix,
+        gs_substitute=config.scanner.wedge_gs_substitute,
         parent=window,
         **({"clock": clock} if clock else {}),
     )

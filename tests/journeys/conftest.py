@@ -187,12 +187,21 @@ class Journey:
         self.clock.advance(gap_s)
         target = self.focus()
         key, mods = key_for(char), modifiers_for(char, layout)
-        if mods & Qt.KeyboardModifier.ControlModifier:  # AltGr: its own key goes down first
-            QTest.keyPress(target, Qt.Key.Key_AltGr)
+        # The modifier's own key goes down first and up last, as a HID keyboard sends it.
+        if mods & Qt.KeyboardModifier.ControlModifier:  # AltGr
+            modifier_key, down_mods = Qt.Key.Key_AltGr, Qt.KeyboardModifier.NoModifier
+        elif mods & Qt.KeyboardModifier.ShiftModifier:
+            modifier_key, down_mods = Qt.Key.Key_Shift, Qt.KeyboardModifier.ShiftModifier
+        else:
+            modifier_key = None
+        if modifier_key is not None:
+            QTest.sendKeyEvent(QTest.KeyAction.Press, target, modifier_key, "", down_mods)
         QTest.sendKeyEvent(QTest.KeyAction.Press, target, key, char, mods)
         QTest.sendKeyEvent(QTest.KeyAction.Release, target, key, char, mods)
-        if mods & Qt.KeyboardModifier.ControlModifier:
-            QTest.keyRelease(target, Qt.Key.Key_AltGr)
+        if modifier_key is not None:
+            QTest.sendKeyEvent(
+                QTest.KeyAction.Release, target, modifier_key, "", Qt.KeyboardModifier.NoModifier
+            )
 
     # -- steps ------------------------------------------------------------------------------------
 
