@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QMainWindow, QMessageBox, QWi
 from pos_desktop.container import Container
 
 from .device_bridge import DeviceBridge
+from .scan_routing import scan_to_modal
 from .tasks import TaskRunner
 from .views.card_payment_dialog import UnresolvedPaymentDialog
 from .views.checkout_view import CheckoutView
@@ -130,8 +131,11 @@ class MainWindow(QMainWindow):
     # -- scanners ------------------------------------------------------------------------------
 
     def on_scanner_scanned(self, code: str) -> None:
-        """Every scanner (wedge or serial) lands here; a Devices test may claim the scan."""
+        """Every scanner (wedge or serial) lands here. While a modal dialog is open the scan is
+        that dialog's (returns, payment, the Devices test) or refused with a notice on it."""
         if self.devices_dialog is not None and self.devices_dialog.on_scanner_scanned(code):
+            return
+        if scan_to_modal(code):
             return
         if self.staff is not None and self.staff.locked:
             return  # nothing is rung up behind a locked screen

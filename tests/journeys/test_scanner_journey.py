@@ -13,7 +13,6 @@ from pos_desktop.ui.views.returns_view import ReturnsDialog
 from pos_desktop.ui.views.tender_dialog import TenderDialog
 
 
-
 @pytest.fixture
 def vouchers(till):
     """The demo vouchers GIFT-1000 and GIFT-5000 (as ``pos-desktop --demo`` seeds them)."""
@@ -120,5 +119,68 @@ def test_lower_case_voucher_code_typed_in_the_payment_dialog(journey, vouchers):
         yield j.key(Qt.Key.Key_F6)
         yield j.closed(dialog)
         yield j.until(lambda: j.db_one("SELECT count(*) FROM sale") == 1, what="sale saved")
+
+    journey.run(steps)
+
+
+def refused_notice(dialog):
+    from PySide6.QtWidgets import QLabel
+
+    notice = dialog.findChild(QLabel, "scanRefused")
+    return notice.text() if notice is not None and notice.isVisible() else ""
+
+
+def test_scan_behind_the_cash_dialog_is_refused_on_the_dialog(journey):
+    from pos_desktop.ui.views.pay_cash_dialog import PayCashDialog
+
+    def steps(j):
+        yield j.scan(demo_ean13(1))
+        yield j.key(Qt.Key.Key_F12)
+        dialog = yield j.modal(PayCashDialog)
+        before = dialog.entry.text()
+        yield j.scan("SKU0000005")
+        assert "SKU0000005 was NOT added" in refused_notice(dialog)
+        assert dialog.entry.text() == before and dialog.isVisible()
+        assert j.cart_names() == [item_name(j.till, 1)]
+        yield j.key(Qt.Key.Key_Escape)
+        yield j.closed(dialog)
+        assert j.cart_names() == [item_name(j.till, 1)]
+
+    journey.run(steps)
+
+
+def test_scan_while_asking_for_a_quantity_is_refused(journey):
+    from PySide6.QtWidgets import QApplication, QInputDialog
+
+    def steps(j):
+        yield j.scan(demo_ean13(1))
+        yield j.key(Qt.Key.Key_F2)  # nothing typed: the quantity dialog asks
+        dialog = yield j.modal(QInputDialog)
+        yield j.scan(demo_ean13(3))
+        assert demo_ean13(3) in refused_notice(dialog)
+        assert dialog.textValue() == "1"
+        yield j.key(Qt.Key.Key_Escape)
+        yield j.until(lambda: QApplication.activeModalWidget() is None, what="dialog closed")
+        assert j.cart_names() == [item_name(j.till, 1)]
+
+    journey.run(steps)
+
+
+def test_scan_while_a_manager_approves_is_refused(journey):
+    from pos_desktop.ui.views.approval_dialog import ApprovalDialog
+
+    def steps(j):
+        yield j.scan(demo_ean13(1))
+        yield j.key(Qt.Key.Key_F4)  # cancel sale: asks first, then wants a manager
+        question = yield j.modal()
+        yield j.scan(demo_ean13(3))
+        assert demo_ean13(3) in refused_notice(question)
+        yield j.click(j.button(question, "Yes"))
+        dialog = yield j.modal(ApprovalDialog)
+        yield j.scan(demo_ean13(3))
+        assert demo_ean13(3) in refused_notice(dialog)
+        yield j.key(Qt.Key.Key_Escape)
+        yield j.closed(dialog)
+        assert j.cart_names() == [item_name(j.till, 1)]
 
     journey.run(steps)

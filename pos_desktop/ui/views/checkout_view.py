@@ -75,8 +75,6 @@ class CheckoutView(QWidget):
         self.approver = allow_everything
         self.parking, self.returns = engine_actions.default_services(checkout, parking, returns)
         self.last_sale: Sale | None = None
-        # While a dialog that takes scans is open (returns), scans go to it instead.
-        self.scan_target = None
         self.last_change: Money | None = None
         # Set while a payment runs: scans are refused (not queued) so nothing joins a cart
         # that is being paid for; the cashier scans the next customer's items afterwards.
@@ -258,10 +256,8 @@ class CheckoutView(QWidget):
         return Money(round_to_increment(priced.total_minor, increment), priced.currency)
 
     def on_scanner_scanned(self, code: str) -> None:
-        """A scanner burst: it rings up here whichever widget has the focus."""
-        if self.scan_target is not None:
-            self.scan_target(code)
-            return
+        """A scanner burst with no dialog open: it rings up here whichever widget has the
+        focus (the main window routes scans to an open dialog first)."""
         self.add_code(code)
 
     def on_entry_return_pressed(self) -> None:

@@ -115,11 +115,7 @@ def returns(view) -> None:
     if view.returns is None:
         return
     dialog = ReturnsDialog(view.returns, view.checkout, view.locale, view.approver, view)
-    view.scan_target = dialog.on_scanner_scanned
-    try:
-        dialog.exec()
-    finally:
-        view.scan_target = None
+    dialog.exec()  # scans reach it through the main window while it is open
     stored = dialog.stored
     if dialog.exchange_sale is not None:
         sale = dialog.exchange_sale
