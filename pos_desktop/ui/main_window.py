@@ -91,6 +91,10 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(0, self.poll_printer_status)
         self.checkout_view.entry.setFocus(Qt.FocusReason.OtherFocusReason)
 
+    def focus_home(self) -> None:
+        """Keys go to the checkout's entry field (after a menu closed, for example)."""
+        self.checkout_view.entry.setFocus(Qt.FocusReason.OtherFocusReason)
+
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt API)
         self.status_timer.stop()  # no device polling once the window is gone
         super().closeEvent(event)

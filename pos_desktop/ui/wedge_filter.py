@@ -86,7 +86,15 @@ class WedgeScannerFilter(QObject):
         return self
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
-        if self._replaying or event.type() != QEvent.Type.KeyPress:
+        if self._replaying:
+            return False
+        if event.type() == QEvent.Type.ShortcutOverride:
+            # A shortcut (F2...) fires before its KeyPress is delivered: keys typed just before
+            # it must reach their field first (a quantity typed quickly, then F2).
+            if self._held and self._settles_burst(event):
+                self._apply(self._parser.flush(self._now(), force=True))
+            return False
+        if event.type() != QEvent.Type.KeyPress:
             return False
         if not watched.isWidgetType():
             return False  # Qt delivers a key to the window too; act once, on the widget
@@ -109,6 +117,13 @@ class WedgeScannerFilter(QObject):
         if self._held:  # a function key or shortcut: settle what is held first, then let it pass
             self._apply(self._parser.flush(now, force=True))
         return False
+
+    @staticmethod
+    def _settles_burst(event: QKeyEvent) -> bool:
+        key = event.key()
+        if key in _MODIFIER_KEYS or key in _ENTER_KEYS:
+            return False
+        return not is_burst_text(event.text(), event.modifiers())
 
     def _on_timeout(self) -> None:
         self._apply(self._parser.flush(self._now()))

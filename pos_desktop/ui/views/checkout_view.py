@@ -1,9 +1,9 @@
 """The checkout screen: entry field, cart, totals and the keys a cashier uses all day.
 
-Keys: F2 quantity, F3/Del remove line, F4 cancel sale, F5-F8 quick cash, F1 payment (split
-tender), F10 discount, F11 card, F12 cash, Ctrl+S park (suspend) / recall, Ctrl+R returns, Ctrl+G
-gift receipt of the last sale (F9 is the X report in the staff menu). Sensitive actions ask
-``self.approver(action, detail)`` first.
+Keys: Up/Down/Page Up/Page Down select a line, F2 quantity, F3/Del remove line, F4 cancel
+sale, F5-F8 quick cash, F1 payment (split tender), F10 discount, F11 card, F12 cash, Ctrl+S park
+(suspend) / recall, Ctrl+R returns, Ctrl+G gift receipt of the last sale (F9 is the X report in
+the staff menu). Sensitive actions ask ``self.approver(action, detail)`` first.
 """
 
 from __future__ import annotations
@@ -37,6 +37,7 @@ from pos_desktop.services.formatting import money_text
 from ..models.cart_model import CartTableModel
 from . import engine_actions
 from .card_payment_dialog import CardPaymentDialog
+from .cart_keys import CartKeys
 from .pay_cash_dialog import PayCashDialog, quick_notes
 
 
@@ -161,6 +162,7 @@ class CheckoutView(QWidget):
             self.buttons[key] = self._button(text, shortcut, slot)
             actions.addWidget(self.buttons[key], 2, i)
         QShortcut(QKeySequence(Qt.Key.Key_Delete), self, self.on_remove_clicked)
+        self.cart_keys = CartKeys(self.entry, self.table, self.on_remove_clicked)
         QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.entry.clear)
 
         bottom = QHBoxLayout()
