@@ -77,6 +77,8 @@ class CheckoutView(QWidget):
         self.parking, self.returns = engine_actions.default_services(checkout, parking, returns)
         self.last_sale: Sale | None = None
         self.last_change: Money | None = None
+        # What the last refund gave back: shown big until the next scan (not the sale's "Paid").
+        self.last_refund: Money | None = None
         # Set while a payment runs: scans are refused (not queued) so nothing joins a cart
         # that is being paid for; the cashier scans the next customer's items afterwards.
         self.busy_reason: str | None = None
@@ -195,7 +197,10 @@ class CheckoutView(QWidget):
         self.tax_label.setText(f"Tax  {self._money(totals.tax)}")
         saved = Money(priced.savings_minor, priced.currency)
         self.savings_label.setText(f"You save  {self._money(saved)}" if saved.amount_minor else "")
-        if self.checkout.cart.is_empty and self.last_sale is not None and self.last_change:
+        if self.checkout.cart.is_empty and self.last_refund is not None:
+            self.total_caption.setText("Give back")
+            self.total_label.setText(money_text(self.last_refund, self.locale, symbol=True))
+        elif self.checkout.cart.is_empty and self.last_sale is not None and self.last_change:
             # Until the next scan the big number is what the cashier must do now.
             paid = self.last_change.amount_minor > 0
             self.total_caption.setText("Change due" if paid else "Paid")
@@ -274,7 +279,7 @@ class CheckoutView(QWidget):
                 f"{code} was NOT added: {self.busy_reason}. Scan it again afterwards.", error=True
             )
             return
-        self.last_change = None
+        self.forget_last_customer()
         result = self.checkout.scan(code)
         if result.ok:
             line = result.line
@@ -440,8 +445,21 @@ class CheckoutView(QWidget):
             self.gift_receipt_requested.emit(self.last_sale)
             self.show_message(f"Gift receipt for sale {self.last_sale.receipt_number} printing.")
 
+    def forget_last_customer(self) -> None:
+        """Drop the last sale's or refund's big display (the next customer, a locked screen)."""
+        self.last_change = None
+        self.last_refund = None
+
+    def refund_given(self, payout: Money, message: str) -> None:
+        """A refund was saved: the big display says what to give back, until the next scan."""
+        self.forget_last_customer()
+        self.last_refund = payout
+        self.show_message(message)
+        self.refresh()
+
     def sale_paid(self, sale: Sale, message: str) -> None:
         self.last_sale = sale
+        self.last_refund = None
         self.last_change = Money(sale.change_minor, sale.currency)
         self.show_message(f"Sale {sale.receipt_number} saved. {message} Printing receipt...")
         self.refresh()

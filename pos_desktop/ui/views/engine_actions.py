@@ -97,14 +97,14 @@ def park_or_recall(view) -> None:
         except DomainError as err:
             view.show_message(str(err), error=True)
             return
-        view.last_change = None
+        view.forget_last_customer()
         view.show_message(f"Sale parked as '{parked.label}'. Recall it with Ctrl+S.")
         view.refresh()
         return
     dialog = ParkedSalesDialog(view.parking, view.locale, view)
     dialog.exec()
     if dialog.recalled is not None:
-        view.last_change = None
+        view.forget_last_customer()
         view.show_message(f"Recalled '{dialog.recalled.label}'.")
     view.refresh()
     view.entry.setFocus()
@@ -127,9 +127,10 @@ def returns(view) -> None:
         view.sale_paid(sale, f"Exchange done: {back}.")
     elif stored is not None:
         payout = Money(stored.refund.payout_minor, stored.currency)
-        view.show_message(
+        view.refund_given(
+            payout,
             f"Refund {stored.receipt_number} saved: give back {view._money(payout)}. "
-            "Printing the refund slip..."
+            "Printing the refund slip...",
         )
         view.refund_completed.emit(stored)
     view.entry.setFocus()

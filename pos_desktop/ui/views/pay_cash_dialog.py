@@ -84,6 +84,7 @@ class PayCashDialog(QDialog):
         return Money.parse(self.entry.text(), self.total.currency)
 
     def _update_change(self) -> None:
+        self.message.setText("")  # an error was about the amount before this edit
         try:
             tendered = self._parse()
         except ValueError:
