@@ -12,6 +12,7 @@ from pos_desktop.container import Container
 from .device_bridge import DeviceBridge
 from .scan_routing import scan_to_modal
 from .tasks import TaskRunner
+from .theme import icon
 from .views.card_payment_dialog import UnresolvedPaymentDialog
 from .views.checkout_view import CheckoutView
 from .views.devices_dialog import DevicesDialog, describe
@@ -29,6 +30,7 @@ class MainWindow(QMainWindow):
         self.devices_dialog: DevicesDialog | None = None
         self.staff = None  # ui.staff_session.StaffSession, attached by qt_app
         settings = container.settings
+        self.setWindowIcon(icon("till"))
         self.setWindowTitle(
             f"{settings.name} - till {settings.terminal_id}" + ("  [DEMO]" if demo else "")
         )

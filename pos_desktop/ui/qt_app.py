@@ -14,7 +14,7 @@ from .device_bridge import DeviceBridge
 from .focus import DialogFocusKeeper
 from .main_window import MainWindow
 from .staff_session import StaffSession
-from .theme import STYLE
+from .theme import icon, stylesheet
 from .wedge_filter import WedgeScannerFilter
 
 
@@ -69,7 +69,8 @@ def run_qt(
     """Run the till's window; ``start_pos_api()`` (returning the service) runs once it shows."""
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Countertop POS")
-    app.setStyleSheet(STYLE)
+    app.setStyleSheet(stylesheet())
+    app.setWindowIcon(icon("till"))
     window, _wedge, _bridge = build_window(container, config, app)
     window.resize(1280, 760)
     window.show()

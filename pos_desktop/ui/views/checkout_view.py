@@ -35,6 +35,7 @@ from pos_desktop.services.checkout import CheckoutService
 from pos_desktop.services.formatting import money_text
 
 from ..models.cart_model import CartTableModel
+from ..theme import icon
 from . import engine_actions
 from .card_payment_dialog import CardPaymentDialog
 from .cart_keys import CartKeys
@@ -148,9 +149,11 @@ class CheckoutView(QWidget):
             self.quick_buttons.append(button)
             actions.addWidget(button, 1, i + (1 if i == 3 else 0), 1, 2 if i == 3 else 1)
         self.pay_button = self._button("Pay cash (F12)", "F12", self.on_pay_clicked)
+        self.pay_button.setIcon(icon("cash"))
         self.pay_button.setObjectName("payButton")
         actions.addWidget(self.pay_button, 0, 3)
         self.card_button = self._button("Card (F11)", "F11", self.on_card_clicked)
+        self.card_button.setIcon(icon("card"))
         self.card_button.setObjectName("payButton")
         actions.addWidget(self.card_button, 0, 4)
         more = [
@@ -162,6 +165,8 @@ class CheckoutView(QWidget):
         ]
         for i, (key, text, shortcut, slot) in enumerate(more):
             self.buttons[key] = self._button(text, shortcut, slot)
+            if key in ("discount", "park", "returns", "gift"):
+                self.buttons[key].setIcon(icon(key))
             actions.addWidget(self.buttons[key], 2, i)
         QShortcut(QKeySequence(Qt.Key.Key_Delete), self, self.on_remove_clicked)
         self.cart_keys = CartKeys(self.entry, self.table, self.on_remove_clicked)
