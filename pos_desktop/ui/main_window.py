@@ -49,7 +49,7 @@ class MainWindow(QMainWindow):
         layout = QHBoxLayout(central)
         layout.addWidget(self.checkout_view, 3)
         if self.receipt_preview is not None:
-            layout.addWidget(self.receipt_preview, 2)
+            layout.addWidget(self.receipt_preview, 1)
             bridge.printer_bytes_received.connect(self.receipt_preview.show_job)
         self.setCentralWidget(central)
         self._build_menu()

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMessageBox,
     QPushButton,
+    QSizePolicy,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -36,10 +37,14 @@ from pos_desktop.services.formatting import money_text
 
 from ..models.cart_model import CartTableModel
 from ..theme import icon
+from ..widgets.fit_label import FitLabel
 from . import engine_actions
 from .card_payment_dialog import CardPaymentDialog
 from .cart_keys import CartKeys
 from .pay_cash_dialog import PayCashDialog, quick_notes
+
+TOTALS_WIDTH = 250  # the totals column; the big total shrinks to fit it
+MIN_BUTTON_WIDTH = 110  # five keys a row fit a 1024 px screen beside the demo receipt
 
 
 def allow_everything(_action: str, _detail: str) -> bool:
@@ -119,7 +124,7 @@ class CheckoutView(QWidget):
         self.tax_label.setObjectName("taxLabel")
         self.total_caption = QLabel("Total")
         self.total_caption.setObjectName("totalCaption")
-        self.total_label = QLabel()
+        self.total_label = FitLabel()  # shrinks a long total instead of widening the window
         self.total_label.setObjectName("totalLabel")
         self.total_label.setAlignment(Qt.AlignmentFlag.AlignRight)
         self.savings_label = QLabel()
@@ -148,11 +153,11 @@ class CheckoutView(QWidget):
             button.setObjectName("quickCash")
             self.quick_buttons.append(button)
             actions.addWidget(button, 1, i + (1 if i == 3 else 0), 1, 2 if i == 3 else 1)
-        self.pay_button = self._button("Pay cash (F12)", "F12", self.on_pay_clicked)
+        self.pay_button = self._button("Pay cash\n(F12)", "F12", self.on_pay_clicked)
         self.pay_button.setIcon(icon("cash"))
         self.pay_button.setObjectName("payButton")
         actions.addWidget(self.pay_button, 0, 3)
-        self.card_button = self._button("Card (F11)", "F11", self.on_card_clicked)
+        self.card_button = self._button("Card\n(F11)", "F11", self.on_card_clicked)
         self.card_button.setIcon(icon("card"))
         self.card_button.setObjectName("payButton")
         actions.addWidget(self.card_button, 0, 4)
@@ -165,25 +170,33 @@ class CheckoutView(QWidget):
         ]
         for i, (key, text, shortcut, slot) in enumerate(more):
             self.buttons[key] = self._button(text, shortcut, slot)
-            if key in ("discount", "park", "returns", "gift"):
-                self.buttons[key].setIcon(icon(key))
             actions.addWidget(self.buttons[key], 2, i)
         QShortcut(QKeySequence(Qt.Key.Key_Delete), self, self.on_remove_clicked)
         self.cart_keys = CartKeys(self.entry, self.table, self.on_remove_clicked)
         QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.entry.clear)
 
-        bottom = QHBoxLayout()
-        bottom.addLayout(actions, 3)
-        bottom.addLayout(totals, 2)
+        # Totals beside the cart, the keys across the full width below: the screen fits 1024 px.
+        totals_box = QWidget()
+        totals_box.setLayout(totals)
+        totals_box.setFixedWidth(TOTALS_WIDTH)
+        middle = QHBoxLayout()
+        middle.addWidget(self.table, 1)
+        middle.addWidget(totals_box)
+        for column in range(5):
+            actions.setColumnStretch(column, 1)
+        for label in (self.subtotal_label, self.tax_label, self.savings_label, self.total_caption):
+            label.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.addWidget(self.entry)
         layout.addWidget(self.message)
-        layout.addWidget(self.table, 1)
-        layout.addLayout(bottom)
+        layout.addLayout(middle, 1)
+        layout.addLayout(actions)
         self.refresh()
 
     def _button(self, text: str, shortcut: str, slot) -> QPushButton:
         button = QPushButton(text)
+        button.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        button.setMinimumWidth(MIN_BUTTON_WIDTH)
         button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the entry field keeps the focus
         button.clicked.connect(slot)
         QShortcut(QKeySequence(shortcut), self, slot)
