@@ -3,6 +3,8 @@ for everything that is not ringing up a sale."""
 
 from __future__ import annotations
 
+import logging
+
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMainWindow, QMessageBox, QWidget
@@ -19,6 +21,7 @@ from .views.devices_dialog import DevicesDialog, describe
 from .widgets.receipt_preview import ReceiptPreview
 
 STATUS_POLL_MS = 15_000
+log = logging.getLogger(__name__)
 
 
 class MainWindow(QMainWindow):
@@ -145,6 +148,7 @@ class MainWindow(QMainWindow):
             return
         if self.staff is not None and self.staff.locked:
             return  # nothing is rung up behind a locked screen
+        log.info("scan %r went to the checkout", code)
         self.checkout_view.on_scanner_scanned(code)
 
     # -- printing ------------------------------------------------------------------------------

@@ -8,8 +8,12 @@ ever rung up on the cart behind it.
 
 from __future__ import annotations
 
+import logging
+
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QLabel, QWidget
+
+log = logging.getLogger(__name__)
 
 NOTICE_MS = 5000
 
@@ -20,7 +24,10 @@ def scan_to_modal(code: str) -> bool:
     if modal is None or not modal.isVisible():
         return False
     handler = getattr(modal, "on_scanner_scanned", None)
-    if handler is None or handler(code) is False:
+    if handler is not None and handler(code) is not False:
+        log.info("scan %r went to the %s", code, type(modal).__name__)
+    else:
+        log.info("scan %r refused: the %s does not take scans", code, type(modal).__name__)
         refuse(
             modal,
             f"{code} was NOT added: this window does not take scans. Finish or close "
