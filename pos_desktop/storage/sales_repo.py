@@ -10,7 +10,6 @@ from typing import Any
 
 from peewee import SqliteDatabase
 
-from pos_desktop.domain.money import Money
 from pos_desktop.domain.payment import Payment
 from pos_desktop.domain.pricing import AppliedPromotion
 from pos_desktop.domain.sale import Sale, SaleLine
@@ -18,6 +17,7 @@ from pos_desktop.domain.tax import TaxSummaryRow
 
 from . import journal, outbox
 from .codec import canonical_json, parse_utc, utc_text
+from .customer_repo import link_sale
 
 SALE_COMPLETED = "sale.completed"
 
@@ -38,6 +38,7 @@ def sale_payload(sale: Sale) -> dict[str, Any]:
         "completed_at": utc_text(sale.completed_at),
         "cashier": sale.cashier,
         "shift_id": sale.shift_id,
+        **({"customer_id": sale.customer_id} if sale.customer_id else {}),
         "lines": [
             {
                 "line_id": ln.line_id,
@@ -62,17 +63,7 @@ def sale_payload(sale: Sale) -> dict[str, Any]:
             }
             for ln in sale.lines
         ],
-        "payments": [
-            {
-                "payment_id": p.payment_id,
-                "tender": p.tender,
-                "amount_minor": p.amount.amount_minor,
-                "tendered_minor": p.tendered.amount_minor,
-                "change_minor": p.change.amount_minor,
-                "reference": p.reference,
-            }
-            for p in sale.payments
-        ],
+        "payments": [p.to_json() for p in sale.payments],
     }
 
 
@@ -142,6 +133,8 @@ class SalesRepository:
                     sale.savings_minor,
                 ),
             )
+            if sale.customer_id:
+                link_sale(db, sale.sale_id, sale.customer_id)
             conn = db.connection()
             conn.executemany(
                 "INSERT INTO sale_line (id, sale_id, position, product_id, sku, gtin, name, "
@@ -270,17 +263,7 @@ def sale_from_payload(data: dict[str, Any]) -> Sale:
         )
         for ln in data["lines"]
     )
-    payments = tuple(
-        Payment(
-            tender=p["tender"],
-            amount=Money(p["amount_minor"], cur),
-            tendered=Money(p["tendered_minor"], cur),
-            change=Money(p["change_minor"], cur),
-            payment_id=p["payment_id"],
-            reference=p.get("reference"),
-        )
-        for p in data["payments"]
-    )
+    payments = tuple(Payment.from_json(p, cur) for p in data["payments"])
     return Sale(
         sale_id=data["sale_id"],
         terminal_id=data["terminal_id"],
@@ -295,6 +278,7 @@ def sale_from_payload(data: dict[str, Any]) -> Sale:
         completed_at=parse_utc(data["completed_at"]),
         cashier=data.get("cashier"),
         shift_id=data.get("shift_id"),
+        customer_id=data.get("customer_id"),
         receipt_number=data.get("receipt_number"),
         rounding_minor=data.get("rounding_minor", 0),
         savings_minor=data.get("savings_minor", 0),

@@ -40,7 +40,9 @@ from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
     QApplication,
+    QCheckBox,
     QComboBox,
+    QRadioButton,
     QWidget,
 )
 
@@ -260,13 +262,29 @@ class Journey:
 
         return Step(press, delay_ms=30)
 
-    def click(self, button: QAbstractButton) -> Step:
-        """A click (or a finger) on a real, visible, enabled button."""
+    def click(self, button: QWidget) -> Step:
+        """A click (or a finger) on a real, visible, enabled button, box or field."""
 
         def tap() -> None:
             if not (button.isVisible() and button.isEnabled()):
-                raise AssertionError(f"button {button.text()!r} is not clickable")
-            QTest.mouseClick(button, Qt.MouseButton.LeftButton)
+                name = button.text() if hasattr(button, "text") else type(button).__name__
+                raise AssertionError(f"{name!r} is not clickable")
+            pos = button.rect().center()
+            if isinstance(button, QCheckBox | QRadioButton):  # a finger on the box and its words
+                pos = QPoint(min(12, button.width() // 2), button.height() // 2)
+            QTest.mouseClick(button, Qt.MouseButton.LeftButton, pos=pos)
+
+        return Step(tap, delay_ms=30)
+
+    def tap_row(self, view, row: int) -> Step:
+        """A tap on row ``row`` of a list or table on screen."""
+
+        def tap() -> None:
+            index = view.model().index(row, 0)
+            rect = view.visualRect(index)
+            if not view.isVisible() or rect.isEmpty():
+                raise AssertionError(f"row {row} of {view.objectName() or view} is not on screen")
+            QTest.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
 
         return Step(tap, delay_ms=30)
 
