@@ -95,6 +95,21 @@ def show_customer_window(window, app: QApplication, screen_number: int) -> None:
     customer.show()
 
 
+def fit_to_screen(window, app: QApplication, preferred=(1280, 800)) -> None:
+    """Size the window for the screen it opens on: 1280x800 where there is room, the whole
+    screen on smaller ones (1024x768 touch screens), never larger than the screen."""
+    screen = app.primaryScreen()
+    if screen is None:
+        window.resize(*preferred)
+        return
+    room = screen.availableGeometry()
+    frame = window.frameGeometry().size() - window.size()  # title bar and borders, if any
+    width = min(preferred[0], room.width() - frame.width())
+    height = min(preferred[1], room.height() - frame.height())
+    window.resize(width, height)
+    window.move(room.x() + (room.width() - width - frame.width()) // 2, room.y())
+
+
 def attach_pos_api(window, pos_api) -> None:
     """Show payment requests from other apps on this window (the app switch)."""
     from .pos_api_bridge import PosApiBridge
@@ -116,7 +131,7 @@ def run_qt(
     app.setStyleSheet(stylesheet())
     app.setWindowIcon(icon("till"))
     window, _wedge, _bridge = build_window(container, config, app)
-    window.resize(1280, 760)
+    fit_to_screen(window, app)
     window.show()
     show_customer_window(window, app, config.customer_display.screen)
     app.aboutToQuit.connect(lambda: window.customer_window and window.customer_window.close())

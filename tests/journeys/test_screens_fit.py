@@ -103,6 +103,7 @@ def test_main_window_fits_and_a_big_total_does_not_grow_it(demo_window, screen):
     view = window.checkout_view
     render(window, screen)
     assert problems(window, screen) == []
+    assert view.table.columnWidth(0) >= 180  # the item's name has room
     view.add_code(demo_ean13(1))
     view.checkout.set_quantity(view.selected_line_id(), "9999")  # a five-digit total
     view.refresh()

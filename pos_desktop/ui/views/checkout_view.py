@@ -43,7 +43,7 @@ from .card_payment_dialog import CardPaymentDialog
 from .cart_keys import CartKeys
 from .pay_cash_dialog import PayCashDialog, quick_notes
 
-TOTALS_WIDTH = 250  # the totals column; the big total shrinks to fit it
+TOTALS_WIDTH = 220  # the totals column; the big total shrinks to fit it
 MIN_BUTTON_WIDTH = 110  # five keys a row fit a 1024 px screen beside the demo receipt
 
 
@@ -133,9 +133,10 @@ class CheckoutView(QWidget):
         # scan-to-screen time on long carts).
         self.table.ensurePolished()  # the stylesheet sets the font size
         metrics = self.table.fontMetrics()
-        for col, sample in ((1, "9,999.999 kg"), (2, "99,999.99"), (3, "999,999.99")):
+        # Sized for usual amounts so the item name keeps room on a 1024 px screen.
+        for col, sample in ((1, "99.999 kg"), (2, "9,999.99"), (3, "99,999.99")):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.Fixed)
-            header.resizeSection(col, metrics.horizontalAdvance(sample) + 24)
+            header.resizeSection(col, metrics.horizontalAdvance(sample) + 16)
 
         self.subtotal_label = QLabel()
         self.subtotal_label.setObjectName("subtotalLabel")
