@@ -2,7 +2,8 @@
 
 Rendered with the till's stylesheet. A screen fails when the window cannot be as small as the
 screen, a widget lies outside its window, a label's text is wider than the label (or taller,
-when it wraps), or a button's text does not fit the button.
+when it wraps), a button's text does not fit the button, or a control a finger presses
+(button, drop-down, field, spin box, radio or check box) is less than 44 px high.
 """
 
 from __future__ import annotations
@@ -12,9 +13,12 @@ from collections.abc import Callable
 import pytest
 from PySide6.QtWidgets import (
     QAbstractButton,
+    QAbstractSpinBox,
     QApplication,
     QComboBox,
     QLabel,
+    QLineEdit,
+    QTableView,
     QWidget,
 )
 
@@ -25,6 +29,8 @@ from pos_desktop.ui.theme import stylesheet
 from pos_desktop.ui.widgets.fit_label import FitLabel
 
 SCREENS = [(1024, 768), (1280, 800), (1366, 768)]
+MIN_TOUCH_PX = 44
+TOUCH_CONTROLS = (QAbstractButton, QComboBox, QLineEdit, QAbstractSpinBox)
 
 
 def problems(top: QWidget, screen: tuple[int, int]) -> list[str]:
@@ -42,6 +48,9 @@ def problems(top: QWidget, screen: tuple[int, int]) -> list[str]:
         if not inside.contains(box):
             found.append(f"{name} lies outside the window: {box.getRect()} not in {inside.size()}")
         found += _clipped_text(widget, name)
+        corner = isinstance(widget.parent(), QTableView) and type(widget) is QAbstractButton
+        if isinstance(widget, TOUCH_CONTROLS) and not corner and widget.height() < MIN_TOUCH_PX:
+            found.append(f"{name} is {widget.height()} px high: a finger needs {MIN_TOUCH_PX}")
     return found
 
 
