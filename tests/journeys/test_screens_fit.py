@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractSpinBox,
@@ -89,8 +90,7 @@ def render(widget: QWidget, screen: tuple[int, int] | None = None) -> None:
     if screen is not None:
         frame = widget.frameGeometry().size() - widget.size()
         widget.resize(screen[0] - frame.width(), screen[1] - frame.height())
-    for _ in range(3):
-        QApplication.processEvents()
+    QTest.qWait(50)  # pending layouts (a status chip that just changed its text) settle
 
 
 @pytest.fixture

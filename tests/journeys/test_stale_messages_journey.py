@@ -88,3 +88,21 @@ def test_lock_screen_hides_the_last_sale_and_the_cashier(journey):
         assert j.window.cashier_chip.text() == "Cashier: Demo Manager"
 
     journey.run(steps)
+
+
+def test_cash_tapped_on_the_number_pad(journey):
+    """A touch screen: the cashier taps 20 on the pad (it replaces the proposed exact amount)."""
+
+    def steps(j):
+        yield j.scan(demo_ean13(1))
+        yield j.key(Qt.Key.Key_F12)
+        dialog = yield j.modal(PayCashDialog)
+        for key in "20":
+            yield j.click(dialog.pad.buttons[key])
+        assert dialog.entry.text() == "20"
+        yield j.click(j.button(dialog, "Pay"))
+        yield j.closed(dialog)
+        yield j.until(lambda: j.db_one("SELECT count(*) FROM sale") == 1, what="sale saved")
+        assert j.view.total_caption.text() == "Change due"
+
+    journey.run(steps)
