@@ -14,9 +14,11 @@ import pytest
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
     QAbstractButton,
+    QAbstractItemView,
     QAbstractSpinBox,
     QApplication,
     QComboBox,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QTableView,
@@ -49,6 +51,15 @@ def problems(top: QWidget, screen: tuple[int, int]) -> list[str]:
         if not inside.contains(box):
             found.append(f"{name} lies outside the window: {box.getRect()} not in {inside.size()}")
         found += _clipped_text(widget, name)
+        is_list = isinstance(widget, QAbstractItemView) and not isinstance(widget, QHeaderView)
+        if is_list and widget.model() and widget.model().rowCount():
+            row = (
+                widget.rowHeight(0)  # the cell's rect leaves out the grid line
+                if isinstance(widget, QTableView)
+                else widget.visualRect(widget.model().index(0, 0)).height()
+            )
+            if row < MIN_TOUCH_PX:
+                found.append(f"{name} rows are {row} px high: a finger needs {MIN_TOUCH_PX}")
         corner = isinstance(widget.parent(), QTableView) and type(widget) is QAbstractButton
         if isinstance(widget, TOUCH_CONTROLS) and not corner and widget.height() < MIN_TOUCH_PX:
             found.append(f"{name} is {widget.height()} px high: a finger needs {MIN_TOUCH_PX}")
@@ -116,6 +127,7 @@ def test_main_window_fits_and_a_big_total_does_not_grow_it(demo_window, screen):
     view.add_code(demo_ean13(1))
     view.checkout.set_quantity(view.selected_line_id(), "9999")  # a five-digit total
     view.refresh()
+    assert view.table.rowHeight(0) >= MIN_TOUCH_PX
     render(window, screen)
     assert window.width() <= screen[0] and problems(window, screen) == []
 
@@ -126,7 +138,6 @@ def _dialogs(window) -> dict[str, Callable[[], QWidget]]:
     from pos_desktop.ui.views.login_dialog import LoginDialog
     from pos_desktop.ui.views.parked_sales_dialog import ParkedSalesDialog
     from pos_desktop.ui.views.pay_cash_dialog import PayCashDialog
-    from pos_desktop.ui.views.returns_view import ReturnsDialog
     from pos_desktop.ui.views.shift_dialogs import (
         CashMovementDialog,
         CloseShiftDialog,
@@ -139,7 +150,7 @@ def _dialogs(window) -> dict[str, Callable[[], QWidget]]:
     return {
         "pay cash": lambda: PayCashDialog(Money(123456, "EUR"), locale, window),
         "payment": lambda: TenderDialog(c.checkout, locale, window, card_available=True),
-        "returns": lambda: ReturnsDialog(view.returns, c.checkout, locale, view.approver, window),
+        "returns": lambda: _returns_with_a_receipt(window),
         "discount": lambda: DiscountDialog(
             "Whole milk 1L", "EUR", c.checkout.checkout_settings.override_reasons, window
         ),
@@ -147,13 +158,26 @@ def _dialogs(window) -> dict[str, Callable[[], QWidget]]:
             c.auth, Action.VOID_LINE, staff.user, "Remove Whole milk 1L", parent=window
         ),
         "login": lambda: LoginDialog(c.auth, parent=window),
-        "parked": lambda: ParkedSalesDialog(view.parking, locale, window),
+        "parked": lambda: (
+            view.parking.park(label="Mrs Smith") and ParkedSalesDialog(view.parking, locale, window)
+        ),
         "open shift": lambda: OpenShiftDialog(c.shifts, staff.user, locale, window),
         "close shift": lambda: CloseShiftDialog(c.shifts, c.auth, staff.user, locale, window),
         "paid in": lambda: CashMovementDialog(
             c.shifts, c.auth, staff.user, "paid_in", locale, window
         ),
     }
+
+
+def _returns_with_a_receipt(window):
+    from pos_desktop.ui.views.returns_view import ReturnsDialog
+
+    view, checkout = window.checkout_view, window.container.checkout
+    sale = checkout.pay_cash(checkout.totals().total)  # the cart's item becomes sale 1
+    view.add_code(demo_ean13(1))  # and the next customer's cart has one again
+    dialog = ReturnsDialog(view.returns, checkout, view.locale, view.approver, window)
+    dialog.load_sale(sale)
+    return dialog
 
 
 DIALOGS = [

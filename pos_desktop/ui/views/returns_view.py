@@ -65,7 +65,7 @@ class ReturnsDialog(QDialog):
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setHorizontalHeaderLabels(COLUMNS)
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.table.verticalHeader().setDefaultSectionSize(40)
+        self.table.verticalHeader().setDefaultSectionSize(44)  # a finger picks a row
         self.table.itemChanged.connect(lambda _item: self._update_plan())
         self.plan_label = QLabel()
         self.plan_label.setObjectName("subtotalLabel")
