@@ -184,3 +184,26 @@ def test_scan_while_a_manager_approves_is_refused(journey):
         assert j.cart_names() == [item_name(j.till, 1)]
 
     journey.run(steps)
+
+
+def test_sku_scanned_in_a_return_without_receipt(journey):
+    def steps(j):
+        yield j.key(Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
+        dialog = yield j.modal(ReturnsDialog)
+        yield j.click(dialog.buttons["no_receipt"])  # no receipt: scan the returned items
+        yield j.scan("SKU0000005", layout="de")
+        items = [item.sku for item, _qty in dialog.no_receipt_items]
+        assert items == ["SKU0000005"], dialog.message.text()
+        assert dialog.entry.text() == "" and j.cart_names() == []
+        yield j.key(Qt.Key.Key_Escape)
+        yield j.closed(dialog)
+
+    journey.run(steps)
+
+
+def test_voucher_code_scanned_at_the_checkout_is_named_whole(journey):
+    def steps(j):
+        yield j.scan("GIFT-5000")
+        assert "'GIFT-5000'" in j.message() and j.cart_names() == []
+
+    journey.run(steps)
