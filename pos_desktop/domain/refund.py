@@ -219,7 +219,7 @@ def _pro_rata(amount: int, part: Decimal, whole: Decimal) -> int:
 
 
 def _completes(
-    sale: OriginalSale, lines: tuple[RefundLine, ...], returned: dict[str, tuple]
+    sale: OriginalSale, lines: tuple[RefundLine, ...], returned: dict[str, tuple[Decimal, int, int]]
 ) -> bool:
     now = {line.line_id: line.quantity for line in lines}
     return all(
