@@ -1,4 +1,5 @@
-"""Concert V2 codec: byte-for-byte against HARDWARE.md, validation, and fuzzing."""
+"""Concert V2 codec: byte for byte against the frames in docs/HARDWARE_DEVICES.md ("Frames"),
+validation, and fuzzing."""
 
 from __future__ import annotations
 
