@@ -101,9 +101,11 @@ def parse_cursor(after: str | None) -> int:
     """Turn the client's cursor into a seq (empty or missing means from the beginning)."""
     if after in (None, ""):
         return 0
-    if not after.isdigit():
+    # ASCII digits only (str.isdigit also takes '²' and other scripts' digits, which int()
+    # then refused with a 500), and within BIGINT.
+    if not (after.isascii() and after.isdigit() and len(after) <= 19 and int(after) < 2**63):
         raise BadInput(
-            f"Cursor '{after}' is not one this server issued; "
+            f"Cursor '{after[:40]}' is not one this server issued; "
             "send the cursor of the previous page, or none to start over."
         )
     return int(after)

@@ -63,6 +63,11 @@ wedge_min_length = 6
 
 # [scale]               # Mettler-Toledo 8217 protocol: weighed items read the weight
 # uri = "serial:///dev/ttyUSB1?baudrate=9600&bytesize=7&parity=E"
+
+# [customer_display]    # what the customer sees (docs/CHECKOUT.md)
+# window = true         # a second window for the customer, on screen number `screen`
+# screen = 1
+# pole_uri = "serial:///dev/ttyUSB3?baudrate=9600"   # a 2x20 pole display (Epson commands)
 """
 
 
@@ -112,6 +117,13 @@ class ScaleConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class CustomerDisplayConfig:
+    window: bool = False  # a second window facing the customer
+    screen: int = 1  # the screen it opens on (0 = the till's own screen)
+    pole_uri: str | None = None  # a 2x20 pole display
+
+
+@dataclass(frozen=True, slots=True)
 class ApiConfig:
     """The POS API other apps call. Loopback only unless the shop binds it to its LAN."""
 
@@ -130,6 +142,7 @@ class TillConfig:
     terminal: TerminalConfig | None = None
     scale: ScaleConfig | None = None
     api: ApiConfig = field(default_factory=ApiConfig)
+    customer_display: CustomerDisplayConfig = field(default_factory=CustomerDisplayConfig)
     lock_after_idle_s: int = 300  # [till]: the screen locks after this long untouched
     demo: bool = False
 
@@ -147,6 +160,7 @@ URI_EXAMPLES = {
     "scanner": "serial:///dev/ttyACM1?baudrate=9600",
     "scale": "serial:///dev/ttyUSB1?baudrate=9600&bytesize=7&parity=E",
     "drawer": "serial:///dev/ttyUSB2?baudrate=9600",
+    "pole display": "serial:///dev/ttyUSB3?baudrate=9600",
 }
 
 
@@ -257,6 +271,17 @@ class _Api(_Section):
     enabled: bool = True
 
 
+class _CustomerDisplay(_Section):
+    window: bool = False
+    screen: int = Field(1, ge=0, le=8)
+    pole_uri: str | None = None
+
+    @field_validator("pole_uri")
+    @classmethod
+    def _uri(cls, value: str | None) -> str | None:
+        return None if value is None else check_device_uri(value, "pole display")
+
+
 class _Till(_Section):
     lock_after_idle_s: int = Field(300, ge=30, le=86_400)
 
@@ -268,6 +293,7 @@ class _FileModel(_Section):
     scanner: _Scanner = _Scanner()
     scale: _Scale | None = None
     api: _Api = _Api()
+    customer_display: _CustomerDisplay = _CustomerDisplay()
     till: _Till = _Till()
 
 
@@ -396,6 +422,7 @@ def _from_model(m: _FileModel, data_dir: Path, demo: bool) -> TillConfig:
         terminal=TerminalConfig(**m.terminal.model_dump()) if m.terminal else None,
         scale=ScaleConfig(m.scale.uri) if m.scale else None,
         api=ApiConfig(**m.api.model_dump()),
+        customer_display=CustomerDisplayConfig(**m.customer_display.model_dump()),
         lock_after_idle_s=m.till.lock_after_idle_s,
         demo=demo,
     )
@@ -439,6 +466,11 @@ def _sections(config: TillConfig) -> dict[str, dict[str, Any] | None]:
             "host": a.host,
             "port": a.port,
             "max_amount_minor": a.max_amount_minor,
+        },
+        "customer_display": {
+            "window": config.customer_display.window,
+            "screen": config.customer_display.screen,
+            "pole_uri": config.customer_display.pole_uri,
         },
         "till": {"lock_after_idle_s": config.lock_after_idle_s},
     }

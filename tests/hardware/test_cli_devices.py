@@ -144,3 +144,20 @@ def test_simulate_scale_process_takes_weights_from_stdin(simulator_process, caps
     assert json.loads(capsys.readouterr().out)["grams"] == 250
     proc.send_signal(signal.SIGINT)
     assert proc.wait(timeout=10) == 0
+
+
+def test_simulate_display_process_shows_what_the_till_sends(simulator_process):
+    from hardware.displays.pole import PoleDisplay
+
+    proc, uri = simulator_process("display")
+    display = PoleDisplay(uri)
+    try:
+        display.show("Whole milk 1L   1.29", "TOTAL          €1.29")
+    finally:
+        display.close()
+    err = ""
+    while "|TOTAL" not in err:  # blocking reads: a display that never shows it times out
+        err += proc.stderr.readline()
+    assert "|Whole milk 1L   1.29|" in err and "|TOTAL          €1.29|" in err
+    proc.send_signal(signal.SIGINT)
+    assert proc.wait(timeout=10) == 0
