@@ -235,7 +235,14 @@ class PosApiService:
             return earlier
         for fn in self._listeners.created:
             fn(row.id)
-        return CreatedRequest(self.repo.request(row.id), replayed=False)
+        return CreatedRequest(self._request(row.id), replayed=False)
+
+    def _request(self, request_id: str) -> RequestRow:
+        """A request known to exist (this service just wrote or read it)."""
+        row = self.repo.request(request_id)
+        if row is None:
+            raise LookupError(f"payment request {request_id} is not in the database")
+        return row
 
     def _replay(self, app_id: str, key: str, body_hash: str) -> CreatedRequest | None:
         earlier = self.repo.request_by_idempotency_key(app_id, key)
@@ -277,7 +284,7 @@ class PosApiService:
         """
         row = self.get_request(app, request_id)
         if not self._finish(row, "cancelled", expect=("pending",), message="cancelled by the app"):
-            row = self.repo.request(request_id)
+            row = self._request(request_id)
             raise ApiError(
                 409,
                 "not_cancellable",
@@ -287,7 +294,7 @@ class PosApiService:
             )
         for fn in self._listeners.cancelled:
             fn(request_id)
-        return self.repo.request(request_id)
+        return self._request(request_id)
 
     def _validate(self, app: AppRow, body: dict[str, Any]) -> dict[str, Any]:
         return validate_payment_request(app, body, self.settings.currency, self.api_settings)
@@ -320,7 +327,7 @@ class PosApiService:
             row = self.repo.request(request_id)
             status = row.status if row else "unknown"
             raise DomainError(f"This payment request is already {status}; nothing to take.")
-        return self.repo.request(request_id)
+        return self._request(request_id)
 
     def decline(self, request_id: str, message: str = "declined by the cashier") -> bool:
         """Decline a pending or accepted request (nothing was charged); queues the callback."""
@@ -463,7 +470,7 @@ class PosApiService:
         with self._db.atomic("IMMEDIATE"):
             if not self.repo.set_status(row.id, status, expect=expect, now=now, **fields):
                 return False
-            final = self.repo.request(row.id)
+            final = self._request(row.id)
             body = canonical_json(callback_body(final))
             self.repo.insert_callback(
                 new_id(), row.id, row.app_id, row.callback_url, body, self._time(), now

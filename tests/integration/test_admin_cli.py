@@ -172,10 +172,22 @@ def test_import_products_good_file(run, store, data_dir, tmp_path):
 
     assert code == 0 and err == ""
     assert "Imported 2 products (2 new, 0 updated)" in out
+    assert f"{path}: Read as UTF-8, comma-separated." in out
     assert db_query(data_dir, "SELECT sku, price_minor FROM product ORDER BY sku") == [
         ("MILK", 129),
         ("TEA", 250),
     ]
+
+
+def test_import_products_says_how_a_german_excel_file_was_read(run, store, data_dir):
+    from pathlib import Path
+
+    path = Path(__file__).parents[1] / "fixtures" / "catalog" / "excel_de_semicolon_cp1252.csv"
+    code, out, err = run("import-products", str(path))
+
+    assert code == 0 and err == ""
+    assert "Read as Windows-1252 (not UTF-8), semicolon-separated, decimal commas." in out
+    assert ("KAFFEE500", 649) in db_query(data_dir, "SELECT sku, price_minor FROM product")
 
 
 def test_import_products_all_or_nothing_reports_rows_and_writes_nothing(
