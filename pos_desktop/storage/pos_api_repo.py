@@ -150,6 +150,21 @@ class PosApiRepository:
         )
         return [RequestRow(*r) for r in rows.fetchall()]
 
+    def count_with_status(self, app_id: str, status: str) -> int:
+        return self._db.execute_sql(
+            "SELECT COUNT(*) FROM payment_request WHERE app_id = ? AND status = ?",
+            (app_id, status),
+        ).fetchone()[0]
+
+    def pending_created_before(self, cutoff: str) -> list[RequestRow]:
+        """Pending requests created before ``cutoff`` (UTC text), oldest first."""
+        rows = self._db.execute_sql(
+            f"SELECT {_REQ_COLS} FROM payment_request WHERE status = 'pending' "
+            "AND created_at < ? ORDER BY created_at, id",
+            (cutoff,),
+        )
+        return [RequestRow(*r) for r in rows.fetchall()]
+
     def set_status(
         self, request_id: str, status: str, *, expect: tuple[str, ...], now: datetime, **fields
     ) -> bool:

@@ -143,3 +143,87 @@ def test_an_unexpected_error_while_sending_fails_only_that_row(till, receiver):
         assert repo.due_callbacks(time.time()) == []  # not due again at once
     finally:
         env.stop()
+
+
+def test_a_30_mb_body_is_refused_with_413(api, app_key):
+    big = b'{"reference": "' + b"x" * (30 * 1024 * 1024) + b'"}'
+    r = httpx.post(
+        api.url + "/v1/payment-requests",
+        content=big,
+        headers={"Authorization": f"Bearer {app_key.key}", "Content-Type": "application/json"},
+        timeout=30,
+    )
+    assert r.status_code == 413 and r.json()["error"] == "body_too_large"
+
+
+def test_a_body_without_content_length_is_cut_at_the_limit(api, app_key):
+    def chunks():
+        yield b'{"reference": "'
+        for _ in range(100):
+            yield b"x" * 10_000
+        yield b'"}'
+
+    r = httpx.post(
+        api.url + "/v1/orders",
+        content=chunks(),
+        headers={"Authorization": f"Bearer {app_key.key}"},
+        timeout=30,
+    )
+    assert r.status_code == 413
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [b"[" * 900 + b"]" * 900, b'{"a": NaN}', b'{"a": Infinity}', b'{"reference": "\\ud800"}'],
+    ids=["deep", "nan", "infinity", "lone-surrogate"],
+)
+def test_odd_json_is_a_400_not_a_500(api, app_key, raw):
+    r = httpx.post(
+        api.url + "/v1/payment-requests",
+        content=raw,
+        headers={"Authorization": f"Bearer {app_key.key}", "Content-Type": "application/json"},
+    )
+    assert r.status_code == 400 and r.json()["error"] == "invalid_json"
+
+
+def test_pending_requests_are_capped_per_app(api, app_key, receiver):
+    codes = [
+        post(api, app_key, request_body(app_key.app_id, receiver.prefix)).status_code
+        for _ in range(8)
+    ]
+    assert codes == [201] * 5 + [429] * 3
+    r = post(api, app_key, request_body(app_key.app_id, receiver.prefix))
+    assert r.json()["error"] == "too_many_pending" and r.headers["Retry-After"]
+    other = api.service.register_app("Other", receiver.prefix)
+    assert post(api, other, request_body(other.app_id, receiver.prefix)).status_code == 201
+
+
+def test_new_requests_are_rate_limited_per_app(api, app_key, receiver):
+    codes = []
+    for _ in range(40):
+        r = post(api, app_key, request_body(app_key.app_id, receiver.prefix))
+        codes.append(r.status_code)
+        if r.status_code == 201:
+            api.service.cancel_request(
+                api.service.repo.app(app_key.app_id), r.json()["id"]
+            )  # keep under the pending cap
+    assert codes.count(201) == 30 and codes[30:] == [429] * 10
+    assert (
+        "in a minute"
+        in post(api, app_key, request_body(app_key.app_id, receiver.prefix)).json()["message"]
+    )
+
+
+def test_unanswered_requests_expire_and_the_app_is_told(till, receiver):
+    env = start_api(till, settings=PosApiSettings(pending_expiry_s=600))
+    try:
+        key = env.service.register_app("Web shop", receiver.prefix)
+        rid = post(env, key, request_body(key.app_id, receiver.prefix)).json()["id"]
+        assert [r.id for r in env.service.waiting_requests()] == [rid]
+        till.clock.current += __import__("datetime").timedelta(minutes=11)
+        assert env.service.waiting_requests() == []
+        assert env.service.request(rid).status == "expired"
+        assert receiver.got_one.wait(5)
+        assert receiver.received[0].json["status"] == "expired"
+    finally:
+        env.stop()
