@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
+from pos_desktop.domain.limits import MAX_UNIT_PRICE_MINOR
+
 
 class PaymentRequestIn(BaseModel):
     amount_minor: int = Field(description="Amount in minor units: 1250 = 12.50", gt=0)
@@ -46,7 +48,12 @@ class OrderLineIn(BaseModel):
     sku: str | None = Field(default=None, description="The product's SKU, or give gtin")
     gtin: str | None = Field(default=None, description="A barcode (GTIN-8/12/13/14)")
     quantity: str | int = Field(description='Pieces, or kg for weighed items ("1.250")')
-    unit_price_minor: int | None = Field(default=None, ge=0, description="Overrides the price")
+    unit_price_minor: int | None = Field(
+        default=None,
+        ge=0,
+        le=MAX_UNIT_PRICE_MINOR,
+        description="Overrides the catalogue price (a manager approves it at the till)",
+    )
 
 
 class OrderIn(BaseModel):

@@ -10,6 +10,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from pos_desktop.domain.errors import DomainError
+from pos_desktop.domain.limits import MAX_SALE_MINOR
 from pos_desktop.storage.pos_api_repo import AppRow
 
 SUPPORTED_API_VERSIONS = ("1",)
@@ -138,12 +139,13 @@ def validate_payment_request(
             f"amount_minor must be a whole number of minor units above 0 (1250 = 12.50), "
             f"not {amount!r}.",
         )
-    if amount > rules.max_amount_minor:
+    limit = min(rules.max_amount_minor, MAX_SALE_MINOR)
+    if amount > limit:
         raise _fail(
             "amount_minor",
-            f"amount_minor {amount} is above this till's limit of {rules.max_amount_minor}; "
+            f"amount_minor {amount} is above this till's limit of {limit}; "
             "ask the shop to take larger payments at the till directly.",
-            max_amount_minor=rules.max_amount_minor,
+            max_amount_minor=limit,
         )
     if body.get("currency") != currency:
         raise _fail(
