@@ -24,6 +24,7 @@ from peewee import SqliteDatabase
 from pos_desktop.domain.barcodes import normalize_gtin
 from pos_desktop.domain.errors import DomainError
 from pos_desktop.domain.ids import new_id
+from pos_desktop.domain.limits import MAX_UNIT_PRICE_MINOR
 from pos_desktop.domain.money import Money
 from pos_desktop.storage.catalog_repo import ProductRecord, upsert_products
 from pos_desktop.storage.settings_repo import load_settings
@@ -33,7 +34,7 @@ OPTIONAL_COLUMNS = ("active", "sold_by_weight")
 COLUMNS_HELP = "sku,name,price,tax_code,barcodes[,active][,sold_by_weight]"
 MAX_SKU_LENGTH = 64
 MAX_NAME_LENGTH = 200
-MAX_PRICE_MINOR = 10**12 - 1  # far above any shelf price, far below SQLite's 64-bit limit
+MAX_PRICE_MINOR = MAX_UNIT_PRICE_MINOR  # a product the till can sell (domain/limits.py)
 # Plain decimal text only: Decimal() would also accept "1e3", "NaN" and signs.
 _PRICE_TEXT = re.compile(r"^[0-9]+([.,][0-9]+)?$")
 _TRUE = frozenset({"1", "true", "yes", "y"})
