@@ -13,6 +13,7 @@ from pos_desktop.container import Container
 from .device_bridge import DeviceBridge
 from .focus import DialogFocusKeeper
 from .main_window import MainWindow
+from .plain_text import PlainTextLabels
 from .staff_session import StaffSession
 from .theme import STYLE
 from .wedge_filter import WedgeScannerFilter
@@ -34,6 +35,7 @@ def build_window(container: Container, config: TillConfig, app: QApplication, *,
     if serial is not None:
         serial.on_scan = bridge.on_serial_scan
     DialogFocusKeeper(window).install(app)
+    window.plain_text = PlainTextLabels(window).install(app)
     window.staff = StaffSession(window, idle_lock_s=config.lock_after_idle_s, demo=config.demo)
     window.pos_api_bridge = None
     if (pos_api := container.extras.get("pos_api")) is not None:
