@@ -20,6 +20,7 @@ from .config import (
 )
 from .container import NotInitialised, build_container
 from .paths import default_data_dir
+from .storage.safekeeping import DatabaseDamaged
 
 log = logging.getLogger("pos_desktop")
 
@@ -152,7 +153,7 @@ def main(argv: list[str] | None = None) -> int:
         config, simulators = start_demo_devices(config)
     try:
         container = build_container(config)
-    except NotInitialised as err:
+    except (NotInitialised, DatabaseDamaged) as err:
         print(f"pos-desktop: {err}", file=sys.stderr)
         for sim in simulators.values():
             sim.stop()

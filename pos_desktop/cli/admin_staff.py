@@ -79,7 +79,7 @@ def _open(args: Namespace) -> SqliteDatabase:
     path = database_path(Path(args.data_dir))
     if not path.exists():
         raise CommandError(f"No till database in {args.data_dir}; run 'pos-admin init' first.")
-    return open_database(path)
+    return open_database(path, check=True)
 
 
 def _pin(text: str) -> str:

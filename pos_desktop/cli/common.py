@@ -40,7 +40,7 @@ def opened_db(
     path = database_path(data_dir)
     if not create and not path.exists():
         raise CommandError(no_database_message(data_dir))
-    db = open_database(path, run_migrations=migrate)
+    db = open_database(path, run_migrations=migrate, check=True)
     try:
         yield db
     finally:

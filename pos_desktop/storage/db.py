@@ -11,6 +11,7 @@ from peewee import SqliteDatabase
 
 from .migrations import migrate
 from .models import ALL_MODELS
+from .safekeeping import ensure_sound
 
 PRAGMAS = {
     "journal_mode": "wal",
@@ -22,15 +23,23 @@ PRAGMAS = {
 }
 
 
-def open_database(path: Path | str, *, run_migrations: bool = True) -> SqliteDatabase:
+def open_database(
+    path: Path | str, *, run_migrations: bool = True, check: bool | None = None
+) -> SqliteDatabase:
     """Open (creating if needed) the till database, upgrade its schema and bind the models.
 
     Args:
         path: the SQLite file; its folder is created when missing.
         run_migrations: apply pending numbered migrations before returning.
+        check: run ``PRAGMA quick_check`` first (default: when migrating, i.e. at a start).
+
+    Raises:
+        DatabaseDamaged: the file is not a sound database; the message says how to restore.
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    if run_migrations if check is None else check:
+        ensure_sound(path)
     db = SqliteDatabase(str(path), pragmas=PRAGMAS, check_same_thread=False, autoconnect=True)
     db.connect(reuse_if_open=True)
     if run_migrations:

@@ -265,7 +265,7 @@ def test_demo_sales_on_an_empty_data_dir_then_sales_list(run, data_dir):
     assert [row.split()[0] for row in table[1:]] == ["6", "5", "4", "3"]
     assert all("€" in row and "cash" in row for row in table[1:])
 
-    assert run("journal", "verify")[:2] == (0, "journal OK: 6 records\n")
+    assert run("journal", "verify")[:2] == (0, "journal OK: 6 records\naudit log OK: 0 entries\n")
 
 
 def test_demo_sales_are_reproducible_with_a_seed(tmp_path, capsys):
