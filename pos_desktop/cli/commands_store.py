@@ -127,6 +127,9 @@ def run_init(args: Namespace) -> int:
         if args.admin_name:
             auth = AuthService(db, SystemClock())
             if auth.users.by_name(args.admin_name) is None:
+                from .admin_staff import warn_short_pin
+
+                warn_short_pin(args.admin_pin)
                 auth.add_user(args.admin_name, "admin", args.admin_pin, by="pos-admin init")
         all_rates = db.execute_sql("SELECT code, name, percent FROM tax_rate ORDER BY code")
         rate_text = ", ".join(f"{c} {n} {p} %" for c, n, p in all_rates) or "none"

@@ -11,6 +11,7 @@ from peewee import SqliteDatabase
 
 from .migrations import migrate
 from .models import ALL_MODELS
+from .permissions import ensure_private_file, make_private_dir
 from .safekeeping import ensure_sound
 
 PRAGMAS = {
@@ -37,7 +38,11 @@ def open_database(
         DatabaseDamaged: the file is not a sound database; the message says how to restore.
     """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    if run_migrations:  # a start: the data dir is made private (and fixed when it was not)
+        make_private_dir(path.parent)
+        ensure_private_file(path)
+    else:
+        path.parent.mkdir(parents=True, exist_ok=True)
     if run_migrations if check is None else check:
         ensure_sound(path)
     db = SqliteDatabase(str(path), pragmas=PRAGMAS, check_same_thread=False, autoconnect=True)

@@ -5,12 +5,13 @@ Plain SQL over the caller's db; the caller owns transactions (the service wraps 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from peewee import SqliteDatabase
 
 from .codec import utc_text
+from .secrets import SecretBox
 
 OPEN_REQUEST_STATUSES = ("pending", "accepted")
 _APP_COLS = "id, name, callback_url_prefix, created_at, revoked_at"
@@ -87,10 +88,12 @@ class PosApiRepository:
     def insert_app(
         self, app_id: str, name: str, prefix: str, key_hash: str, key: str, now: datetime
     ) -> None:
+        """Store an app: its key's hash (to log in) and the key sealed (to sign callbacks)."""
+        sealed = SecretBox.for_database(self._db).seal(key)
         self._db.execute_sql(
             "INSERT INTO api_app (id, name, callback_url_prefix, key_hash, signing_key, "
             "created_at) VALUES (?, ?, ?, ?, ?, ?)",
-            (app_id, name, prefix, key_hash, key, utc_text(now)),
+            (app_id, name, prefix, key_hash, sealed, utc_text(now)),
         )
 
     def apps(self) -> list[AppRow]:
@@ -221,7 +224,14 @@ class PosApiRepository:
             "ORDER BY c.next_attempt_at, c.id LIMIT ?",
             (now, limit),
         )
-        return [CallbackRow(*r) for r in rows.fetchall()]
+        box = SecretBox.for_database(self._db)
+        out = []
+        for r in rows.fetchall():
+            row = CallbackRow(*r)
+            if row.signing_key is not None:
+                row = replace(row, signing_key=box.open(row.signing_key))
+            out.append(row)
+        return out
 
     def next_due_at(self) -> float | None:
         row = self._db.execute_sql(
