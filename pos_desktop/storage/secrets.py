@@ -94,8 +94,8 @@ class SecretBox:
         except InvalidToken:
             raise SecretUnavailable(
                 f"A stored secret cannot be opened with this machine's key ({self.where}): the "
-                "data dir was probably copied from another machine. Enrol the till again "
-                "('pos-admin cloud enrol') and re-create the POS API keys ('pos-admin apps')."
+                "data dir was probably copied from another machine. Enroll the till again "
+                "('pos-admin enroll') and re-create the POS API keys ('pos-admin apps')."
             ) from None
 
 
