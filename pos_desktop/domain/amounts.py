@@ -11,6 +11,7 @@ the till for 46 s).
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 from .limits import MAX_SALE_MINOR
 
@@ -53,3 +54,23 @@ def parse_amount_minor(text: str, exponent: int, currency: str = "") -> int:
             f"({MAX_SALE_MINOR // 10**exponent} at most); check the amount."
         )
     return minor
+
+
+def parse_percent(text: str) -> Decimal:
+    """A typed percentage ("15", "12.5", "7,25"): plain digits, at most 2 decimals, 0-100.
+
+    Raises:
+        ValueError: with a message saying what to type.
+    """
+    shown = (text or "")[:MAX_TYPED_CHARS]
+    cleaned = (text or "").strip()
+    match = _PLAIN.fullmatch(cleaned) if len(cleaned) <= MAX_TYPED_CHARS else None
+    if match is None or not (match.group(1) or match.group(2)):
+        raise ValueError(f"'{shown}' is not a percentage; type digits like 15 or 12.5.")
+    whole, decimals = match.group(1) or "0", (match.group(2) or "").rstrip("0")
+    if len(decimals) > 2:
+        raise ValueError(f"A percentage has at most 2 decimals: '{shown}'.")
+    value = Decimal(f"{int(whole)}.{decimals or '0'}")
+    if value > 100:
+        raise ValueError(f"A discount of {shown} % is not possible: use 0-100 %.")
+    return value

@@ -102,3 +102,27 @@ def test_round_trip(minor, exponent):
         else f"{minor // 10**exponent}.{minor % 10**exponent:0{exponent}d}"
     )
     assert parse_amount_minor(text, exponent) == minor
+
+
+@pytest.mark.parametrize(
+    ("text", "value"), [("15", "15"), ("12,5", "12.5"), ("7.25", "7.25"), ("100", "100")]
+)
+def test_percentages(text, value):
+    from decimal import Decimal
+
+    from pos_desktop.domain.amounts import parse_percent
+
+    assert parse_percent(text) == Decimal(value)
+
+
+@settings(max_examples=2000, deadline=200)
+@given(st.text(max_size=60))
+def test_fuzz_percent(text):
+    from pos_desktop.domain.amounts import parse_percent
+
+    try:
+        value = parse_percent(text)
+    except ValueError as err:
+        assert str(err)
+        return
+    assert 0 <= value <= 100
