@@ -10,9 +10,9 @@ from pathlib import Path
 from peewee import SqliteDatabase
 
 from .migrations import migrate
-from .models import ALL_MODELS
 from .permissions import ensure_private_file, make_private_dir
 from .safekeeping import ensure_sound
+from .secrets import seal_clear_secrets
 
 PRAGMAS = {
     "journal_mode": "wal",
@@ -27,7 +27,7 @@ PRAGMAS = {
 def open_database(
     path: Path | str, *, run_migrations: bool = True, check: bool | None = None
 ) -> SqliteDatabase:
-    """Open (creating if needed) the till database, upgrade its schema and bind the models.
+    """Open (creating if needed) the till database, upgrade its schema.
 
     Args:
         path: the SQLite file; its folder is created when missing.
@@ -49,5 +49,5 @@ def open_database(
     db.connect(reuse_if_open=True)
     if run_migrations:
         migrate(db)
-    db.bind(ALL_MODELS, bind_refs=False, bind_backrefs=False)
+        seal_clear_secrets(db)
     return db

@@ -124,3 +124,47 @@ def _keyring_key(account: str, adopt: Path) -> bytes | None:
         return key
     except (KeyringError, ValueError, RuntimeError, OSError):
         return None
+
+
+def seal_clear_secrets(db) -> int:
+    """Seal any secret still stored in clear (POS API signing keys, the cloud token); returns
+    how many were sealed. Idempotent and cheap: run by migration 14 and at every start (a
+    database that was already past version 14 when that migration arrived is covered too)."""
+    path = getattr(db, "database", ":memory:")
+    if not path or path == ":memory:":
+        return 0
+    tables = {
+        r[0]
+        for r in db.execute_sql(
+            "SELECT name FROM sqlite_master WHERE type = 'table' "
+            "AND name IN ('api_app', 'sync_state')"
+        ).fetchall()
+    }
+    clear: list[tuple[str, str, object]] = []
+    if "api_app" in tables:
+        clear += [
+            ("api_app", key, app_id)
+            for app_id, key in db.execute_sql(
+                "SELECT id, signing_key FROM api_app WHERE signing_key IS NOT NULL"
+            ).fetchall()
+            if not is_sealed(key)
+        ]
+    if "sync_state" in tables:
+        clear += [
+            ("sync_state", token, row_id)
+            for row_id, token in db.execute_sql(
+                "SELECT id, token FROM sync_state WHERE token IS NOT NULL"
+            ).fetchall()
+            if not is_sealed(token)
+        ]
+    if not clear:
+        return 0
+    box = SecretBox.for_data_dir(Path(path).parent)
+    with db.atomic():
+        for table, value, row_id in clear:
+            column = "signing_key" if table == "api_app" else "token"
+            db.execute_sql(
+                f"UPDATE {table} SET {column} = ? WHERE id = ?", (box.seal(value), row_id)
+            )
+    log.warning("sealed %d secret(s) that were stored in clear (%s)", len(clear), box.where)
+    return len(clear)

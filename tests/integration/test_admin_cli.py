@@ -63,7 +63,7 @@ def test_init_creates_the_store_with_its_tax_rates(run, data_dir):
     code, out, err = run(
         "init", "--store-name", "Corner Shop", "--currency", "gbp", "--prices-exclude-tax",
         "--terminal-id", "T07", "--locale", "en_GB", "--tax-rate", "S:Standard:20",
-        "--tax-rate", "Z:Zero:0", "--admin-name", "Alice", "--admin-pin", "4321",
+        "--tax-rate", "Z:Zero:0", "--admin-name", "Alice", "--admin-pin", "654321",
     )  # fmt: skip
 
     assert code == 0 and err == ""

@@ -173,3 +173,16 @@ def test_pos_admin_warns_on_short_pins_and_takes_six_digits_quietly(tmp_path, ca
         == 0
     )
     assert "warning" not in capsys.readouterr().err
+
+
+def test_a_database_already_past_version_14_is_sealed_at_start(tmp_path):
+    """Migration 14 arrived after 17 and 18 had shipped: the start seals what it missed."""
+    db = open_database(tmp_path / "till.sqlite")
+    db.execute_sql(
+        "INSERT INTO api_app (id, name, callback_url_prefix, key_hash, signing_key, created_at) "
+        "VALUES ('app_1', 'Shop', 'https://s.example/', 'h', 'posk_raw_key', '2026')"
+    )
+    db.close()
+    db = open_database(tmp_path / "till.sqlite")
+    assert db.execute_sql("SELECT signing_key FROM api_app").fetchone()[0].startswith("v1:")
+    db.close()
