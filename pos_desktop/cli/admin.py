@@ -125,7 +125,11 @@ def _add_init(sub, common) -> None:
         metavar="NAME",
         help="create the first administrator (with --admin-pin); more users: 'users add'",
     )
-    p.add_argument("--admin-pin", metavar="PIN", help="4-8 digits (6+ recommended)")
+    p.add_argument(
+        "--admin-pin",
+        metavar="PIN",
+        help="4-8 digits, 6+ recommended; '-' reads it from stdin (kept out of the shell history)",
+    )
     p.add_argument("--force", action="store_true", help="re-initialise a store that has sales")
     p.set_defaults(handler=commands_store.run_init)
 

@@ -186,3 +186,21 @@ def test_a_database_already_past_version_14_is_sealed_at_start(tmp_path):
     db = open_database(tmp_path / "till.sqlite")
     assert db.execute_sql("SELECT signing_key FROM api_app").fetchone()[0].startswith("v1:")
     db.close()
+
+
+def test_init_reads_the_admin_pin_from_stdin(tmp_path, monkeypatch, capsys):
+    import io
+
+    from pos_desktop.cli.admin import main as pos_admin
+
+    monkeypatch.setattr("sys.stdin", io.StringIO("246810\n"))
+    d = str(tmp_path / "t")
+    argv = ["--data-dir", d, "init", "--store-name", "S", "--admin-name", "Al", "--admin-pin", "-"]
+    assert pos_admin(argv) == 0
+    assert "warning" not in capsys.readouterr().err
+    db = open_database(tmp_path / "t" / "till.sqlite")
+    from pos_desktop.services.auth import AuthService
+    from pos_desktop.services.ports import SystemClock
+
+    assert AuthService(db, SystemClock()).login("Al", "246810").name == "Al"
+    db.close()
