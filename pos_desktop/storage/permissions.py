@@ -22,8 +22,19 @@ def _posix() -> bool:
     return os.name == "posix"
 
 
+# The till's own files in its data dir; anything else there is left as it is.
+TILL_FILES = ("till.sqlite", "config.toml", "secret.key")
+
+
+def _is_till_file(name: str) -> bool:
+    return any(
+        name == f or name.startswith(f + "-") or name.startswith(f + ".") for f in TILL_FILES
+    )
+
+
 def make_private_dir(path: Path) -> list[str]:
-    """Create ``path`` (0700) or tighten it and the files directly in it; returns the fixes."""
+    """Create ``path`` (0700) or tighten it, the till's files in it and its backups; returns
+    the fixes (each also logged)."""
     path.mkdir(parents=True, exist_ok=True, mode=DIR_MODE)
     if not _posix():
         return []
@@ -32,7 +43,7 @@ def make_private_dir(path: Path) -> list[str]:
     for child in path.iterdir():
         if child.is_symlink():
             continue
-        if child.is_file():
+        if child.is_file() and _is_till_file(child.name):
             fixed += _tighten(child, FILE_MODE)
         elif child.is_dir() and child.name == "backups":
             fixed += _tighten(child, DIR_MODE)

@@ -204,3 +204,13 @@ def test_init_reads_the_admin_pin_from_stdin(tmp_path, monkeypatch, capsys):
 
     assert AuthService(db, SystemClock()).login("Al", "246810").name == "Al"
     db.close()
+
+
+def test_other_files_in_the_data_dir_are_left_alone(tmp_path):
+    data = tmp_path / "till"
+    data.mkdir()
+    script = data / "notes.sh"
+    script.write_text("#!/bin/sh\n")
+    os.chmod(script, 0o755)  # noqa: S103 (the owner's own file)
+    open_database(data / "till.sqlite").close()
+    assert mode(script) == 0o755 and mode(data / "till.sqlite") == 0o600
