@@ -160,11 +160,13 @@ def seal_clear_secrets(db) -> int:
     if not clear:
         return 0
     box = SecretBox.for_data_dir(Path(path).parent)
+    db.execute_sql("PRAGMA secure_delete = ON")  # the clear text is overwritten, not just freed
     with db.atomic():
         for table, value, row_id in clear:
             column = "signing_key" if table == "api_app" else "token"
             db.execute_sql(
                 f"UPDATE {table} SET {column} = ? WHERE id = ?", (box.seal(value), row_id)
             )
+    db.execute_sql("PRAGMA secure_delete = OFF")
     log.warning("sealed %d secret(s) that were stored in clear (%s)", len(clear), box.where)
     return len(clear)

@@ -186,6 +186,9 @@ def test_a_database_already_past_version_14_is_sealed_at_start(tmp_path):
     db = open_database(tmp_path / "till.sqlite")
     assert db.execute_sql("SELECT signing_key FROM api_app").fetchone()[0].startswith("v1:")
     db.close()
+    for name in ("till.sqlite", "till.sqlite-wal"):
+        path = tmp_path / name
+        assert not path.exists() or b"posk_raw_key" not in path.read_bytes(), name
 
 
 def test_init_reads_the_admin_pin_from_stdin(tmp_path, monkeypatch, capsys):
