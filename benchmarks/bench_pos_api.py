@@ -129,8 +129,7 @@ def run(rounds: int) -> list[Figure]:
             _wait(app, lambda sent=sent: "id" in sent and sent["id"] in shown)
             poster.join()
             # the cashier's "accept" and the cash payment, without the modal cash dialog
-            row = service.accept(sent["id"])
-            till.checkout.cart.add(service.request_item(row))
+            bridge.flow.begin(sent["id"])  # the request becomes the till's own sale
             receiver.event.clear()
             t0 = time.perf_counter_ns()
             window.checkout_view.complete_cash(till.checkout.totals().total)
