@@ -13,12 +13,6 @@ from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import QApplication, QLabel
 
 
-def plain(label: QLabel) -> QLabel:
-    """``label`` set to show its text literally; returned for chaining."""
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    return label
-
-
 class PlainTextLabels(QObject):
     """An application event filter: each QLabel becomes plain text when it is polished."""
 
