@@ -22,6 +22,7 @@ from pos_desktop.services.reports import ReportPrinter, ShiftReport
 from pos_desktop.services.shifts import ShiftService, ShiftSettings
 from pos_desktop.storage.db import open_database
 from pos_desktop.storage.report_repo import ReportRepository
+from pos_desktop.storage.safekeeping import ensure_sound
 from pos_desktop.storage.settings_repo import load_settings
 
 from .errors import CommandError
@@ -79,6 +80,7 @@ def _open(args: Namespace) -> SqliteDatabase:
     path = database_path(Path(args.data_dir))
     if not path.exists():
         raise CommandError(f"No till database in {args.data_dir}; run 'pos-admin init' first.")
+    ensure_sound(path)  # every page (PRAGMA quick_check)
     return open_database(path, check=True)
 
 

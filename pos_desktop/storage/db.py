@@ -32,7 +32,9 @@ def open_database(
     Args:
         path: the SQLite file; its folder is created when missing.
         run_migrations: apply pending numbered migrations before returning.
-        check: run ``PRAGMA quick_check`` first (default: when migrating, i.e. at a start).
+        check: check the file first (default: when migrating, i.e. at a start): its header and
+            schema, in milliseconds. ``pos-admin`` runs the full ``quick_check`` itself and the
+            till runs it in the background once its window shows.
 
     Raises:
         DatabaseDamaged: the file is not a sound database; the message says how to restore.
@@ -44,7 +46,7 @@ def open_database(
     else:
         path.parent.mkdir(parents=True, exist_ok=True)
     if run_migrations if check is None else check:
-        ensure_sound(path)
+        ensure_sound(path, full=False)
     db = SqliteDatabase(str(path), pragmas=PRAGMAS, check_same_thread=False, autoconnect=True)
     db.connect(reuse_if_open=True)
     if run_migrations:

@@ -23,6 +23,10 @@ class DatabaseDamaged(RuntimeError):
     """The till database is not readable as a whole; the message says what to do."""
 
 
+def damaged_message(db_path: Path, problem: str) -> str:
+    return f"The till database {db_path} {problem}. {restore_hint(db_path)}"
+
+
 def restore_hint(db_path: Path) -> str:
     data_dir = db_path.parent
     return (
@@ -32,21 +36,25 @@ def restore_hint(db_path: Path) -> str:
     )
 
 
-def check_file(path: Path) -> str | None:
+def check_file(path: Path, *, full: bool = True) -> str | None:
     """What is wrong with the SQLite file at ``path`` (None when it is sound).
 
-    Opens it read-only and runs ``PRAGMA quick_check``: a file that is not a database, a
-    damaged page or index, or a truncated file is reported, never a traceback.
+    Opens it read-only. ``full`` runs ``PRAGMA quick_check`` (every page and index: about
+    0.7 s for a 300 MB database with 1M products); otherwise only the header and the schema are
+    read (milliseconds), which finds a file that is not a database or has a damaged start.
+    Never raises: the answer is a sentence.
     """
     try:
         conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     except sqlite3.Error as err:
-        return f"it cannot be opened ({err})"
+        return f"cannot be opened ({err})"
     try:
         conn.text_factory = lambda raw: raw.decode("utf-8", "replace")
-        rows = conn.execute("PRAGMA quick_check").fetchall()
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        conn.execute("PRAGMA user_version").fetchone()
+        rows = conn.execute("PRAGMA quick_check").fetchall() if full else [("ok",)]
     except sqlite3.Error as err:
-        return f"it is not a readable till database ({err})"
+        return f"is damaged or is not a till database ({err})"
     finally:
         conn.close()
     problems = [str(r[0]) for r in rows if r and r[0] != "ok"]
@@ -54,20 +62,20 @@ def check_file(path: Path) -> str | None:
         shown = "; ".join(problems[:3]) + (
             f" (+{len(problems) - 3} more)" if len(problems) > 3 else ""
         )
-        return f"it is damaged: {shown}"
+        return f"is damaged: {shown}"
     return None
 
 
-def ensure_sound(path: Path) -> None:
-    """Raise :class:`DatabaseDamaged` (what is wrong + how to restore) unless the file is sound.
-
-    A missing file is fine (a new till creates it).
+def ensure_sound(path: Path, *, full: bool = True) -> None:
+    """Raise :class:`DatabaseDamaged` (what is wrong + how to restore) unless the file is sound
+    (``full``: every page, see :func:`check_file`). A missing file is fine (a new till creates
+    it).
     """
     if not path.exists():
         return
-    problem = check_file(path)
+    problem = check_file(path, full=full)
     if problem is not None:
-        raise DatabaseDamaged(f"The till database {path} {problem}. {restore_hint(path)}")
+        raise DatabaseDamaged(damaged_message(path, problem))
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,7 +116,7 @@ def backup(
     problem = check_file(partial)
     if problem is not None:
         partial.unlink(missing_ok=True)
-        raise DatabaseDamaged(f"The backup could not be verified ({problem}); nothing was kept.")
+        raise DatabaseDamaged(f"The backup could not be verified: it {problem}; nothing was kept.")
     os.replace(partial, target)
     return BackupResult(target, target.stat().st_size, tuple(prune(to_dir, keep_days, now)))
 
@@ -144,7 +152,9 @@ def restore(backup_file: Path, db_path: Path, *, now: datetime | None = None) ->
     """
     problem = check_file(backup_file)
     if problem is not None:
-        raise DatabaseDamaged(f"{backup_file} cannot be restored: {problem}. Nothing was changed.")
+        raise DatabaseDamaged(
+            f"{backup_file} cannot be restored: it {problem}. Nothing was changed."
+        )
     conn = sqlite3.connect(f"file:{backup_file}?mode=ro", uri=True)
     try:
         has_journal = conn.execute(

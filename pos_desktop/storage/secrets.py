@@ -17,8 +17,6 @@ import os
 import threading
 from pathlib import Path
 
-from cryptography.fernet import Fernet, InvalidToken
-
 from .permissions import create_private_file
 
 log = logging.getLogger(__name__)
@@ -38,6 +36,8 @@ class SecretBox:
     """Seal and open short secrets with one data dir's key."""
 
     def __init__(self, key: bytes, where: str) -> None:
+        from cryptography.fernet import Fernet  # only when a secret is used: a faster start
+
         self._fernet = Fernet(key)
         self.where = where  # "keyring" or the key file's path, for logs and messages
 
@@ -56,7 +56,7 @@ class SecretBox:
         """The box of the data dir holding ``db`` (an in-memory db gets a throwaway key)."""
         path = getattr(db, "database", ":memory:")
         if not path or path == ":memory:":
-            return cls(Fernet.generate_key(), "memory")
+            return cls(_new_key(), "memory")
         return cls.for_data_dir(Path(path).parent)
 
     @classmethod
@@ -68,7 +68,7 @@ class SecretBox:
                 return cls(key, "keyring")
         if key_file.exists():
             return cls(key_file.read_bytes().strip(), str(key_file))
-        key = Fernet.generate_key()
+        key = _new_key()
         create_private_file(key_file, key)
         log.warning(
             "no OS keyring available: the key that seals the till's secrets is in %s (0600); "
@@ -87,6 +87,8 @@ class SecretBox:
             SecretUnavailable: the value was sealed with another key (a data dir copied to
                 another machine without its keyring entry).
         """
+        from cryptography.fernet import InvalidToken
+
         if not value.startswith(PREFIX):
             return value
         try:
@@ -97,6 +99,12 @@ class SecretBox:
                 "data dir was probably copied from another machine. Enroll the till again "
                 "('pos-admin enroll') and re-create the POS API keys ('pos-admin apps')."
             ) from None
+
+
+def _new_key() -> bytes:
+    from cryptography.fernet import Fernet
+
+    return Fernet.generate_key()
 
 
 def is_sealed(value: str | None) -> bool:
@@ -114,7 +122,7 @@ def _keyring_key(account: str, adopt: Path) -> bytes | None:
         stored = keyring.get_password(KEYRING_SERVICE, account)
         if stored is None:
             # A key file made while no keyring worked keeps its key (sealed values need it).
-            key = adopt.read_bytes().strip() if adopt.exists() else Fernet.generate_key()
+            key = adopt.read_bytes().strip() if adopt.exists() else _new_key()
             keyring.set_password(KEYRING_SERVICE, account, key.decode())
             stored = keyring.get_password(KEYRING_SERVICE, account)
             if stored is None:

@@ -12,6 +12,7 @@ from pos_desktop.container import Container
 
 from .device_bridge import DeviceBridge
 from .focus import DialogFocusKeeper
+from .integrity_watch import INTEGRITY_CHECK_DELAY_MS, IntegrityWatch
 from .main_window import MainWindow
 from .plain_text import PlainTextLabels
 from .staff_session import StaffSession
@@ -116,6 +117,11 @@ def run_qt(
     window.raise_()
     window.activateWindow()  # F-key shortcuts need an active window (also without a WM)
     QTimer.singleShot(0, window.resolve_unfinished_card_payments)
+    # Every page of the database, once the till is up (not competing with its start).
+    window.integrity = IntegrityWatch(window)
+    QTimer.singleShot(
+        INTEGRITY_CHECK_DELAY_MS, lambda: window.integrity.start(config.database_path)
+    )
     QTimer.singleShot(0, window.staff.start)
     if start_pos_api is not None:
 
