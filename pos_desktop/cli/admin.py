@@ -20,6 +20,7 @@ from pos_desktop.paths import default_data_dir
 from . import (
     admin_apps,
     admin_departments,
+    admin_labels,
     admin_security,
     admin_staff,
     admin_sync,
@@ -85,6 +86,7 @@ def build_parser() -> argparse.ArgumentParser:
     admin_apps.add_subcommands(sub)
     admin_security.add_subcommands(sub)
     admin_departments.add_subcommands(sub)
+    admin_labels.add_subcommands(sub)
     return parser
 
 
