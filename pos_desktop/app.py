@@ -151,6 +151,21 @@ def main(argv: list[str] | None = None) -> int:
     simulators: dict[str, object] = {}
     if args.demo:
         config, simulators = start_demo_devices(config)
+    else:
+        from .ui.qt_app import first_run_setup
+
+        try:
+            config = first_run_setup(config)
+        except DatabaseDamaged as err:  # what is wrong and how to restore, not a traceback
+            print(f"pos-desktop: {err}", file=sys.stderr)
+            return 1
+        if config is None:
+            print(
+                "pos-desktop: the setup is not finished; start pos-desktop again to go on "
+                "where you left off.",
+                file=sys.stderr,
+            )
+            return 0
     try:
         container = build_container(config)
     except (NotInitialised, DatabaseDamaged) as err:

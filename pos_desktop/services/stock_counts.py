@@ -38,7 +38,8 @@ class CountLine:
         return None if self.expected is None else self.counted - self.expected
 
 
-def _quantity(text) -> Decimal:
+def parse_stock_quantity(text) -> Decimal:
+    """A counted or received quantity (0 to MAX_QUANTITY, decimals for weights)."""
     try:
         value = Decimal(str(text).strip().replace(",", "."))
     except InvalidOperation:
@@ -104,7 +105,7 @@ class StockCountService:
         self, count_id: str, sku: str, quantity, *, name: str | None = None
     ) -> CountLine:
         """Set the counted quantity of ``sku`` (typed on the pad)."""
-        counted = _quantity(quantity)
+        counted = parse_stock_quantity(quantity)
         status = self._db.execute_sql(
             "SELECT status, started_at FROM stock_count WHERE id = ?", (count_id,)
         ).fetchone()

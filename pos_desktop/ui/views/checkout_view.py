@@ -70,8 +70,10 @@ class CheckoutView(QWidget):
         quick_keys=None,
         customers=None,
         stock_counts=None,
+        goods_receipts=None,
     ) -> None:
         super().__init__(parent)
+        self.goods_receipts = goods_receipts  # services.goods_receipts.GoodsReceiptService
         self.stock_counts = stock_counts  # services.stock_counts.StockCountService
         self.customers = customers  # services.customers.CustomerService
         self.quick_keys = quick_keys  # services.quick_keys.QuickKeyService
@@ -186,6 +188,7 @@ class CheckoutView(QWidget):
         QShortcut(QKeySequence("Ctrl+K"), self, self.on_quick_keys_clicked)
         QShortcut(QKeySequence("Ctrl+U"), self, self.on_customer_clicked)
         QShortcut(QKeySequence("Ctrl+Shift+C"), self, self.on_stock_count_clicked)
+        QShortcut(QKeySequence("Ctrl+Shift+G"), self, self.on_goods_receipt_clicked)
         QShortcut(QKeySequence(Qt.Key.Key_Delete), self, self.on_remove_clicked)
         QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.entry.clear)
 
@@ -524,6 +527,27 @@ class CheckoutView(QWidget):
 
         user = self.window().staff.user
         dialog = StockCountDialog(self.stock_counts, user.name, self)
+        if dialog.exec():
+            self.show_message(dialog.message.text())
+        self.entry.setFocus()
+
+    def on_goods_receipt_clicked(self) -> None:
+        if self.goods_receipts is None:
+            return
+        if not self.can_edit_quick_keys():
+            self.show_message(
+                "Receiving goods is for a manager: log in as one (Ctrl+L).", error=True
+            )
+            return
+        from .goods_receipt_dialog import GoodsReceiptDialog
+
+        dialog = GoodsReceiptDialog(
+            self.goods_receipts,
+            self.window().staff.user.name,
+            self.checkout.settings.currency,
+            self.locale,
+            self,
+        )
         if dialog.exec():
             self.show_message(dialog.message.text())
         self.entry.setFocus()
