@@ -6,9 +6,7 @@ Exit codes: 0 ok, 1 the device failed or is not ready, 2 bad input.
 from __future__ import annotations
 
 import argparse
-import signal
 import sys
-import threading
 
 from hardware.base import DeviceError, DeviceState
 from hardware.till_config import fill_from_config
@@ -114,17 +112,6 @@ def cmd_kick_drawer(args) -> int:
     return 0
 
 
-def _wait_for_signal() -> None:
-    stop = threading.Event()
-    previous = {s: signal.signal(s, lambda *_: stop.set()) for s in (signal.SIGINT, signal.SIGTERM)}
-    try:
-        while not stop.wait(0.2):
-            pass
-    finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
-
-
 def cmd_simulate(args) -> int:
     """Run a simulated printer until SIGINT/SIGTERM, logging each job to stderr."""
     from hardware.escpos_parse import parse_escpos
@@ -145,17 +132,9 @@ def cmd_simulate(args) -> int:
         sim = SimulatedPrinter(port=args.port, on_job=on_job)
     for switch in ("paper_low", "paper_out", "cover_open", "offline", "silent", "drawer_open"):
         setattr(sim, switch, getattr(args, switch))
-    try:
-        sim.start()
-    except OSError as exc:
-        print(f"pos-hw: error: cannot start the simulator: {exc}", file=sys.stderr)
-        return 1
-    try:
-        print(sim.uri, flush=True)
-        _wait_for_signal()
-    finally:
-        sim.stop()
-    return 0
+    from hardware.cli_devices import run_simulator  # signal handlers before the URI is out
+
+    return run_simulator(sim, None, "printing each job here; Ctrl+C stops")
 
 
 def _add_printer_args(sub: argparse.ArgumentParser) -> None:
