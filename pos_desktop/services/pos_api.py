@@ -23,6 +23,7 @@ import sqlite3
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -39,6 +40,7 @@ from pos_desktop.storage.codec import canonical_json, sha256_hex, utc_text
 from pos_desktop.storage.pos_api_repo import AppRow, PosApiRepository, RequestRow
 
 from .ports import Clock
+from .pos_api_limits import RateLimiter
 from .pos_api_rules import (
     ApiError,
     PosApiSettings,
@@ -46,7 +48,7 @@ from .pos_api_rules import (
     validate_payment_request,
 )
 
-FINAL_STATUSES = ("approved", "declined", "cancelled", "unknown")
+FINAL_STATUSES = ("approved", "declined", "cancelled", "unknown", "expired")
 REQUEST_PRODUCT_PREFIX = "payreq:"  # sale line product_id = prefix + request id
 NO_TAX = TaxRate("X", "No tax (payment request)", Decimal(0))
 KEY_PREFIX = "posk_"
@@ -122,6 +124,7 @@ class PosApiService:
         self._time = time_fn
         self.repo = PosApiRepository(db)
         self._listeners = _Listeners()
+        self._rate = RateLimiter(self.api_settings.rate_per_minute, time.monotonic)
 
     def transaction(self):
         """One write transaction, taken at once (BEGIN IMMEDIATE): checks inside it hold."""
@@ -199,6 +202,9 @@ class PosApiService:
             earlier = self._replay(app.id, key, body_hash)
             if earlier is not None:
                 return earlier
+        self.expire_stale()
+        self._rate.check(app.id)
+        self._check_pending_cap(app.id)
         now = self._clock.now()
         stamp = utc_text(now)
         row = RequestRow(
@@ -243,6 +249,37 @@ class PosApiService:
         if row is None:
             raise LookupError(f"payment request {request_id} is not in the database")
         return row
+
+    def _check_pending_cap(self, app_id: str) -> None:
+        cap = self.api_settings.max_pending_per_app
+        if self.repo.count_with_status(app_id, "pending") >= cap:
+            raise ApiError(
+                429,
+                "too_many_pending",
+                f"This app already has {cap} payment requests waiting for the cashier; wait "
+                "for their results (or cancel some) before sending more.",
+                max_pending=cap,
+                retry_after_s=30,
+            )
+
+    def expire_stale(self) -> list[str]:
+        """Expire pending requests nobody answered within ``pending_expiry_s``; the app gets
+        an ``expired`` result. Returns the expired ids (the till closes their dialogs)."""
+        cutoff = self._clock.now() - timedelta(seconds=self.api_settings.pending_expiry_s)
+        expired = []
+        for row in self.repo.pending_created_before(utc_text(cutoff)):
+            minutes = self.api_settings.pending_expiry_s // 60
+            if self._finish(
+                row,
+                "expired",
+                expect=("pending",),
+                message=f"nobody answered at the till within {minutes} minutes",
+            ):
+                expired.append(row.id)
+        for request_id in expired:
+            for fn in self._listeners.cancelled:
+                fn(request_id)
+        return expired
 
     def _replay(self, app_id: str, key: str, body_hash: str) -> CreatedRequest | None:
         earlier = self.repo.request_by_idempotency_key(app_id, key)
@@ -302,7 +339,8 @@ class PosApiService:
     # -- the till side (GUI thread) ---------------------------------------------------------
 
     def waiting_requests(self) -> list[RequestRow]:
-        """Requests the cashier has not answered yet, oldest first."""
+        """Requests the cashier has not answered yet, oldest first (stale ones expire)."""
+        self.expire_stale()
         return self.repo.requests_with_status("pending")
 
     def request(self, request_id: str) -> RequestRow | None:

@@ -63,7 +63,7 @@ def test_init_creates_the_store_with_its_tax_rates(run, data_dir):
     code, out, err = run(
         "init", "--store-name", "Corner Shop", "--currency", "gbp", "--prices-exclude-tax",
         "--terminal-id", "T07", "--locale", "en_GB", "--tax-rate", "S:Standard:20",
-        "--tax-rate", "Z:Zero:0", "--admin-name", "Alice", "--admin-pin", "4321",
+        "--tax-rate", "Z:Zero:0", "--admin-name", "Alice", "--admin-pin", "654321",
     )  # fmt: skip
 
     assert code == 0 and err == ""
@@ -277,7 +277,7 @@ def test_demo_sales_on_an_empty_data_dir_then_sales_list(run, data_dir):
     assert [row.split()[0] for row in table[1:]] == ["6", "5", "4", "3"]
     assert all("€" in row and "cash" in row for row in table[1:])
 
-    assert run("journal", "verify")[:2] == (0, "journal OK: 6 records\n")
+    assert run("journal", "verify")[:2] == (0, "journal OK: 6 records\naudit log OK: 0 entries\n")
 
 
 def test_demo_sales_are_reproducible_with_a_seed(tmp_path, capsys):
