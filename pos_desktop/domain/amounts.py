@@ -47,7 +47,8 @@ def parse_amount_minor(text: str, exponent: int, currency: str = "") -> int:
     if len(decimals) > exponent:
         what = f"{currency} amounts" if currency else "Amounts"
         raise ValueError(f"{what} have at most {exponent} decimals: '{shown}'.")
-    minor = int(whole or "0") * 10**exponent + int(decimals.ljust(exponent, "0") or "0")
+    scale: int = 10**exponent
+    minor = int(whole or "0") * scale + int(decimals.ljust(exponent, "0") or "0")
     if minor > MAX_SALE_MINOR:
         raise ValueError(
             f"'{shown}' is more than the till accepts "
