@@ -9,7 +9,7 @@ import time
 from fastapi import APIRouter, Depends, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
 
-from . import auth, feeds, ingest, reports
+from . import auth, change_notify, feeds, ingest, reports
 from .deps import as_terminal, current_terminal, in_db, terminal_token
 from .guards import StrictJSONRoute
 from .models import Store, Terminal
@@ -17,7 +17,6 @@ from .schemas import BatchIn, BatchOut, EnrollIn, EnrollOut, FeedPage, GapsOut, 
 
 router = APIRouter(prefix="/v1", tags=["terminal"], route_class=StrictJSONRoute)
 
-POLL_INTERVAL = 0.1  # seconds; a change reaches a waiting till within ~100 ms
 MAX_WAIT = 25.0
 
 
@@ -119,12 +118,29 @@ def _read(
 
 
 async def _wait_for_change(request: Request, store_id: str, seen: int, deadline: float) -> bool:
-    """Poll the store's counter until it passes ``seen`` (True) or time runs out (False)."""
-    while time.monotonic() < deadline:
-        await asyncio.sleep(min(POLL_INTERVAL, max(0.0, deadline - time.monotonic())))
-        if await request.is_disconnected():
-            return False
-        latest = await run_in_threadpool(in_db, feeds.latest_change_seq, store_id)
-        if latest > seen:
+    """Wait until the store's counter passes ``seen`` (True) or time runs out (False).
+
+    Woken by change_notify (PostgreSQL NOTIFY, or this process's own writes): no query while
+    nothing changes. On SQLite, or while the PostgreSQL listener is down, the counter is also
+    read every second (a write from another process, e.g. a CLI import).
+    """
+    entry = change_notify.hub.register(store_id)
+    try:
+        # A change committed between the page read and the registration woke nobody.
+        if await run_in_threadpool(in_db, feeds.latest_change_seq, store_id) > seen:
             return True
-    return False
+        while (left := deadline - time.monotonic()) > 0:
+            try:
+                await asyncio.wait_for(entry[1].wait(), min(left, change_notify.FALLBACK_POLL))
+                return True
+            except TimeoutError:
+                pass
+            if await request.is_disconnected():
+                return False
+            if not change_notify.hub.listening:
+                latest = await run_in_threadpool(in_db, feeds.latest_change_seq, store_id)
+                if latest > seen:
+                    return True
+        return False
+    finally:
+        change_notify.hub.unregister(store_id, entry)
