@@ -139,8 +139,9 @@ def _run(args: argparse.Namespace) -> None:
         print(f"One-time enrollment code for store {args.store}, valid until {until}:")
         print(code)
     elif args.command == "import-products":
-        count = csv_import.import_products(args.store, args.file)
-        print(f"Imported {count} product(s) into store {args.store}.")
+        result = csv_import.import_catalogue(args.store, args.file)
+        print(f"{args.file}: {result.reading}")
+        print(f"Imported {result.count} product(s) into store {args.store}.")
     elif args.command == "create-admin-token":
         print("Admin token (store it now; it is not shown again):")
         print(auth.create_admin_token("cli"))

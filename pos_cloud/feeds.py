@@ -10,16 +10,11 @@ committed late.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import orjson
 import peewee as pw
-
-try:  # optional speed-up; the stdlib encoder gives the same JSON
-    import orjson
-except ImportError:  # pragma: no cover - depends on the install
-    orjson = None
 
 from . import change_notify
 from .db import database_proxy, is_postgres
@@ -175,10 +170,8 @@ def read_page(store_id: str, stream: str, after: int, limit: int) -> dict:
 
 
 def encode_page(page: dict) -> bytes:
-    """The page as compact JSON bytes (orjson when installed: ~5x faster on big pages)."""
-    if orjson is not None:
-        return orjson.dumps(page)
-    return json.dumps(page, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    """The page as compact JSON bytes (orjson: ~5x faster than the stdlib on big pages)."""
+    return orjson.dumps(page)
 
 
 def has_changes_after(store_id: str, after: int) -> bool:

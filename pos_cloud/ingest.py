@@ -32,12 +32,8 @@ import zoneinfo
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+import orjson
 from pydantic import ValidationError
-
-try:  # optional speed-up (~13x on a sale body); falls back to the stdlib, same text
-    import orjson
-except ImportError:  # pragma: no cover - depends on the install
-    orjson = None
 
 from . import change_notify, quarantine, seq_tracking
 from .bulk import delete_in, insert_rows, select_in
@@ -73,7 +69,7 @@ def canonical_json(body: dict) -> str:
     differently (``1e-05`` vs ``0.00001``), so a body with a float, or one orjson refuses (a
     huge integer, a lone surrogate), goes through the stdlib.
     """
-    if orjson is not None and not _has_float(body):
+    if not _has_float(body):  # orjson: ~13x faster on a sale body, same text
         try:
             return orjson.dumps(body, option=orjson.OPT_SORT_KEYS).decode("utf-8")
         except TypeError:  # orjson.JSONEncodeError: let the stdlib answer (or raise)
