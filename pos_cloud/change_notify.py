@@ -53,6 +53,7 @@ class Hub:
         return entry
 
     def unregister(self, store_id: str, entry) -> None:
+        """Forget a waiter (its request answered or went away)."""
         with self._lock:
             waiters = self._waiters.get(store_id)
             if waiters is not None:
@@ -71,6 +72,7 @@ class Hub:
                 pass
 
     def waiting(self) -> int:
+        """How many waiters this process holds (for tests and diagnostics)."""
         with self._lock:
             return sum(len(w) for w in self._waiters.values())
 
@@ -86,6 +88,7 @@ class Hub:
         self._thread.start()
 
     def stop_listener(self) -> None:
+        """Stop the listener thread (the app is shutting down)."""
         self._stop.set()
         if self._thread is not None:
             self._thread.join(timeout=5)

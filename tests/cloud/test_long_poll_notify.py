@@ -117,3 +117,84 @@ def test_a_sale_wakes_a_stock_poll(cloud, stream):
     thread.join(10)
     assert answer["body"]["items"][0]["id"] == "S1"
     assert answer["at"] - changed < 2.0
+
+
+@pytest.mark.postgres
+def test_long_polls_on_every_worker_wake_on_a_change_made_through_one(tmp_path):
+    """`serve --workers 2`: each worker LISTENs, so a change committed by one wakes the
+    long polls held by both."""
+    import signal
+    import socket
+    import subprocess
+    import sys
+
+    import httpx
+
+    from pos_cloud import auth
+    from pos_cloud.db import ThrowawaySchema, close_database, init_database
+    from pos_cloud.migrations import migrate
+
+    from .conftest import PG_DSN, _postgres_error
+
+    if reason := _postgres_error():
+        pytest.skip(reason)
+    schema = ThrowawaySchema(PG_DSN, "pos_notify_test")
+    database = init_database(schema.url)
+    with connection():
+        migrate(database)
+        admin_token = auth.create_admin_token("notify")
+        store = catalog.create_store("Two workers")
+        catalog.upsert_products(store.id, [catalog.ProductInput("W1", "Item", 100, "A", (), True)])
+        tokens = []
+        for n in range(6):
+            code, _ = auth.create_enrollment_code(store.id)
+            tokens.append(auth.enroll(code, f"Lane {n}")["token"])
+    close_database(database)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    command = [sys.executable, "-m", "pos_cloud.cli", "serve", "--workers", "2"]
+    server = subprocess.Popen([*command, "--database", schema.url, "--port", str(port)])
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(300):
+            try:
+                httpx.get(f"{base}/v1/health", timeout=1)
+                break
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        cursor = httpx.get(
+            f"{base}/v1/feed/products", headers={"Authorization": f"Bearer {tokens[0]}"}
+        ).json()["cursor"]
+        answers: list[float] = []
+
+        def poll(token: str) -> None:
+            # A connection each: the kernel spreads them over the two workers.
+            r = httpx.get(
+                f"{base}/v1/feed/products",
+                params={"after": cursor, "wait": 15},
+                headers={"Authorization": f"Bearer {token}"},
+                timeout=30,
+            )
+            if r.json()["items"]:
+                answers.append(time.monotonic())
+
+        threads = [threading.Thread(target=poll, args=(t,)) for t in tokens]
+        for thread in threads:
+            thread.start()
+        time.sleep(1.5)
+        changed = time.monotonic()
+        r = httpx.put(
+            f"{base}/v1/admin/stores/{store.id}/products/W1/price",
+            json={"price_minor": 5},
+            headers={"Authorization": f"Bearer {admin_token}"},
+        )
+        assert r.status_code == 200, r.text
+        for thread in threads:
+            thread.join(20)
+        assert len(answers) == len(tokens)
+        assert max(answers) - changed < 2.0
+    finally:
+        server.send_signal(signal.SIGINT)
+        server.wait(30)
+        schema.drop()
