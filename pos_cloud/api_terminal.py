@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import enum
 import time
+from collections.abc import AsyncIterator
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
@@ -34,14 +36,50 @@ def enroll(body: EnrollIn) -> dict:
     return in_db(auth.enroll, body.code, body.terminal_name)
 
 
+class _Gates:
+    """At most ``limit`` batches per token in flight in this process; the rest wait here.
+
+    Batches of one terminal take turns on its row lock anyway. Without this gate a terminal
+    sending many batches at once would park one worker thread and one pooled database
+    connection per batch while they wait for that lock (SQLite: for the write lock), which
+    every other store needs too. Waiting here costs neither. Entries live only while held.
+    """
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self._held: dict[str, tuple[asyncio.Semaphore, int]] = {}
+
+    @contextlib.asynccontextmanager
+    async def hold(self, key: str) -> AsyncIterator[None]:
+        """Wait for a place for ``key`` (runs on the event loop: no lock needed)."""
+        gate, users = self._held.get(key, (None, 0))
+        if gate is None:
+            gate = asyncio.Semaphore(self.limit)
+        self._held[key] = (gate, users + 1)
+        try:
+            async with gate:
+                yield
+        finally:
+            gate, users = self._held[key]
+            if users == 1:
+                del self._held[key]
+            else:
+                self._held[key] = (gate, users - 1)
+
+
+BATCHES_PER_TERMINAL = 2  # one writing, one waiting for the lock (ready the moment it frees)
+batch_gates = _Gates(BATCHES_PER_TERMINAL)
+
+
 @router.post("/events:batch", response_model=BatchOut)
-def push_events(body: BatchIn, token: str = Depends(terminal_token)) -> dict:
+async def push_events(body: BatchIn, token: str = Depends(terminal_token)) -> dict:
     """Store up to 500 events exactly once; one result per event, in order.
 
     Each event is validated on its own: a malformed one is answered ``rejected`` (and
     quarantined) while the others are stored.
     """
-    return as_terminal(token, ingest.ingest_batch, body.events)
+    async with batch_gates.hold(token):
+        return await run_in_threadpool(as_terminal, token, ingest.ingest_batch, body.events)
 
 
 @router.get("/terminals/me", response_model=TerminalOut)
