@@ -20,6 +20,7 @@ from .services.departments import DepartmentService
 from .services.parking import ParkingService
 from .services.ports import Clock, NoPrinter, ReceiptPrinterPort, SystemClock
 from .services.printing import DrawerSettings, PrintingService
+from .services.quick_keys import QuickKeyService
 from .services.receipts import ReceiptBuilder
 from .services.returns import ReturnsService
 from .services.shifts import ShiftService, ShiftSettings
@@ -197,6 +198,7 @@ def build_container(config: TillConfig, overrides: dict[str, Any] | None = None)
     container.extras["returns"] = ReturnsService(db, sales, checkout, clock)
     container.extras["search"] = ProductSearch(db)
     container.extras["departments"] = DepartmentService(db, checkout, clock)
+    container.extras["quick_keys"] = QuickKeyService(db)
     if "scale" in overrides or config.scale is not None:
         from .services.weighing import WeighingService
 

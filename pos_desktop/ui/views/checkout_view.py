@@ -67,8 +67,10 @@ class CheckoutView(QWidget):
         weighing=None,
         search=None,
         departments=None,
+        quick_keys=None,
     ) -> None:
         super().__init__(parent)
+        self.quick_keys = quick_keys  # services.quick_keys.QuickKeyService
         self.departments = departments  # services.departments.DepartmentService
         self.unknown_barcode: str | None = None  # the last scan no product has (Ctrl+D sells it)
         self.weighing = weighing  # services.weighing.WeighingService when a scale is set up
@@ -176,6 +178,8 @@ class CheckoutView(QWidget):
             self.buttons[key] = self._button(text, shortcut, slot)
             actions.addWidget(self.buttons[key], 2, i)
         QShortcut(QKeySequence("Ctrl+D"), self, self.on_department_clicked)
+        QShortcut(QKeySequence("Ctrl+F"), self, self.on_price_check_clicked)
+        QShortcut(QKeySequence("Ctrl+K"), self, self.on_quick_keys_clicked)
         QShortcut(QKeySequence(Qt.Key.Key_Delete), self, self.on_remove_clicked)
         QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.entry.clear)
 
@@ -481,6 +485,34 @@ class CheckoutView(QWidget):
 
     def on_department_clicked(self) -> None:
         engine_actions.sell_by_department(self)
+
+    def on_quick_keys_clicked(self) -> None:
+        if self.quick_keys is None:
+            return
+        from .quick_keys_dialog import QuickKeysDialog
+
+        QuickKeysDialog(self, self.quick_keys, can_edit=self.can_edit_quick_keys).exec()
+        self.entry.setFocus()
+
+    def can_edit_quick_keys(self) -> bool:
+        """A manager or admin is logged in at the till (the window's staff session knows)."""
+        staff = getattr(self.window(), "staff", None)
+        user = getattr(staff, "user", None)
+        return user is not None and str(user.role) in ("manager", "admin")
+
+    def on_price_check_clicked(self) -> None:
+        if self.search_results is None:
+            return
+        from .price_check_dialog import PriceCheckDialog
+
+        PriceCheckDialog(
+            self.checkout,
+            self.search_results.search,
+            self.locale,
+            self,
+            print_label=getattr(self, "print_shelf_label", None),
+        ).exec()
+        self.entry.setFocus()
 
     def on_gift_clicked(self) -> None:
         if self.last_sale is not None:

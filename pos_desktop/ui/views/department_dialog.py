@@ -34,6 +34,7 @@ class DepartmentDialog(QDialog):
         locale: str,
         *,
         barcode=None,
+        preselect: str | None = None,
         parent=None,
     ) -> None:
         super().__init__(parent)
@@ -65,7 +66,7 @@ class DepartmentDialog(QDialog):
             button.setProperty("code", department.code)
             self.group.addButton(button, i)
             row.addWidget(button)
-            if i == 0:
+            if (i == 0 and preselect is None) or department.code == preselect:
                 button.setChecked(True)
         layout.addLayout(row)
         layout.addWidget(QLabel(f"Price ({currency})"))
