@@ -25,6 +25,11 @@ can drive it::
 The till starts as ``pos-desktop --demo`` does (``journey`` fixture: Demo Cashier logged in, a
 shift open with a float) or with nobody logged in (``fresh_journey``: the login dialog comes first).
 Demo users: Demo Cashier PIN 1111, Demo Manager PIN 9999.
+
+``first_start_journey`` starts as ``pos-desktop`` does on an empty data dir: ``yield j.start()``
+opens the setup wizard (a modal: the journey goes on inside it); once the wizard is finished the
+real window is built, ``j.window``/``j.view``/``j.db`` are filled in, and the login dialog comes
+up. ``j.tap(field)`` puts the finger (and the keyboard focus) on a field to type into.
 """
 
 from __future__ import annotations
@@ -34,9 +39,16 @@ from collections.abc import Callable, Generator
 from typing import Any
 
 import pytest
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QAbstractButton, QApplication, QComboBox, QWidget
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QApplication,
+    QCheckBox,
+    QComboBox,
+    QRadioButton,
+    QWidget,
+)
 
 from pos_desktop.services.demo_staff import ensure_demo_staff
 from tests.ui.conftest import KeyClock
@@ -116,13 +128,19 @@ class Journey:
     """Input events for the real window; see the module docstring."""
 
     def __init__(self, qtbot, window, wedge, clock: KeyClock, till) -> None:
-        self.qtbot, self.window, self.wedge = qtbot, window, wedge
-        self.clock, self.till = clock, till
-        self.view = window.checkout_view
-        self.db = till.db
+        self.qtbot, self.clock = qtbot, clock
+        self.window = self.wedge = self.till = self.view = self.db = None
+        if window is not None:
+            self.attach(window, wedge, till)
         self._gen: Generator | None = None
         self._done = False
         self._error: BaseException | None = None
+
+    def attach(self, window, wedge, till) -> None:
+        """The window the journey drives (set later when the till starts inside the journey)."""
+        self.window, self.wedge, self.till = window, wedge, till
+        self.view = window.checkout_view
+        self.db = till.db
 
     # -- the driver -------------------------------------------------------------------------------
 
@@ -232,15 +250,32 @@ class Journey:
 
         return Step(press, delay_ms=30)
 
-    def click(self, button: QAbstractButton) -> Step:
-        """A click (or a finger) on a real, visible, enabled button."""
+    def click(self, button: QWidget) -> Step:
+        """A click (or a finger) on a real, visible, enabled button, box or field."""
 
         def tap() -> None:
             if not (button.isVisible() and button.isEnabled()):
-                raise AssertionError(f"button {button.text()!r} is not clickable")
-            QTest.mouseClick(button, Qt.MouseButton.LeftButton)
+                name = button.text() if hasattr(button, "text") else type(button).__name__
+                raise AssertionError(f"{name!r} is not clickable")
+            pos = button.rect().center()
+            if isinstance(button, QCheckBox | QRadioButton):  # a finger on the box and its words
+                pos = QPoint(min(12, button.width() // 2), button.height() // 2)
+            QTest.mouseClick(button, Qt.MouseButton.LeftButton, pos=pos)
 
         return Step(tap, delay_ms=30)
+
+    def tap(self, widget: QWidget) -> Step:
+        """A finger on a field (or any widget): it gets the keyboard focus, as on a screen."""
+
+        def touch() -> None:
+            if not (widget.isVisible() and widget.isEnabled()):
+                raise AssertionError(f"{type(widget).__name__} is not on screen to tap")
+            target = getattr(widget, "viewport", lambda: widget)()  # text areas: their page
+            QTest.mouseClick(target, Qt.MouseButton.LeftButton)
+            if not widget.hasFocus():  # offscreen platforms may not focus on a click
+                widget.setFocus(Qt.FocusReason.MouseFocusReason)
+
+        return Step(touch, delay_ms=30)
 
     def tap_row(self, view, row: int) -> Step:
         """A tap on row ``row`` of a list or table on screen."""
@@ -353,6 +388,40 @@ def _open_window(qtbot, qapp, till, sim_printer, key_clock):
     window.activateWindow()
     qtbot.waitExposed(window)
     return window, wedge
+
+
+@pytest.fixture
+def first_start_journey(qtbot, qapp, tmp_path, key_clock):
+    """``pos-desktop`` on an empty data dir: ``yield j.start()`` opens the setup wizard."""
+    from pos_desktop.config import TillConfig
+    from pos_desktop.container import build_container
+    from pos_desktop.ui.qt_app import build_window, first_run_setup
+    from tests.conftest import FixedClock
+
+    journey = Journey(qtbot, None, None, key_clock, None)
+    opened: list = []
+
+    def launch() -> None:  # as app.main does: setup first, then the till
+        config = first_run_setup(TillConfig(data_dir=tmp_path / "till"), qapp)
+        if config is None:
+            raise AssertionError("the setup wizard was closed before the end")
+        till = build_container(config, overrides={"clock": FixedClock()})
+        window, wedge, _bridge = build_window(till, config, qapp, clock=key_clock)
+        opened.append((till, window, wedge))
+        qtbot.addWidget(window)
+        window.resize(1280, 760)
+        window.show()
+        window.activateWindow()
+        journey.attach(window, wedge, till)
+        window.staff.start()  # the login dialog (modal): the journey goes on inside it
+
+    journey.start = lambda: Step(launch, delay_ms=30)
+    yield journey
+    for till, window, wedge in opened:
+        window.staff.idle.stop()
+        qapp.removeEventFilter(window.staff)
+        qapp.removeEventFilter(wedge)
+        till.close()
 
 
 @pytest.fixture
