@@ -6,10 +6,9 @@ Exit codes: 0 ok, 1 the device failed or is not ready, 2 bad input.
 from __future__ import annotations
 
 import argparse
-import signal
 import sys
-import threading
 
+from hardware import cli_devices
 from hardware.base import DeviceError, DeviceState
 from hardware.till_config import fill_from_config
 from hardware.uri import DeviceUriError, parse_device_uri
@@ -114,17 +113,6 @@ def cmd_kick_drawer(args) -> int:
     return 0
 
 
-def _wait_for_signal() -> None:
-    stop = threading.Event()
-    previous = {s: signal.signal(s, lambda *_: stop.set()) for s in (signal.SIGINT, signal.SIGTERM)}
-    try:
-        while not stop.wait(0.2):
-            pass
-    finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
-
-
 def cmd_simulate(args) -> int:
     """Run a simulated printer until SIGINT/SIGTERM, logging each job to stderr."""
     from hardware.escpos_parse import parse_escpos
@@ -145,17 +133,9 @@ def cmd_simulate(args) -> int:
         sim = SimulatedPrinter(port=args.port, on_job=on_job)
     for switch in ("paper_low", "paper_out", "cover_open", "offline", "silent", "drawer_open"):
         setattr(sim, switch, getattr(args, switch))
-    try:
-        sim.start()
-    except OSError as exc:
-        print(f"pos-hw: error: cannot start the simulator: {exc}", file=sys.stderr)
-        return 1
-    try:
-        print(sim.uri, flush=True)
-        _wait_for_signal()
-    finally:
-        sim.stop()
-    return 0
+    from hardware.cli_devices import run_simulator  # signal handlers before the URI is out
+
+    return run_simulator(sim, None, "printing each job here; Ctrl+C stops")
 
 
 def _add_printer_args(sub: argparse.ArgumentParser) -> None:
@@ -172,7 +152,7 @@ def _add_printer_args(sub: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The ``pos-hw`` argument parser (other helpers add subcommands via cli_devices)."""
+    """The ``pos-hw`` argument parser (terminal, scale and scanner commands: cli_devices)."""
     parser = _Parser(prog="pos-hw", description="Check and exercise POS hardware.")
     parser.add_argument(
         "--data-dir",
@@ -208,12 +188,7 @@ def build_parser() -> argparse.ArgumentParser:
         printer.add_argument(f"--{switch}", action="store_true", help=f"start with {switch}")
     printer.set_defaults(func=cmd_simulate)
 
-    try:
-        from hardware import cli_devices
-    except ImportError:
-        cli_devices = None
-    if cli_devices is not None:
-        cli_devices.add_subcommands(subparsers)
+    cli_devices.add_subcommands(subparsers)  # a broken import fails pos-hw loudly, never halves it
     return parser
 
 

@@ -179,7 +179,7 @@ def cmd_simulate_terminal(args) -> int:
     from hardware.simulators.terminal_concert import SimulatedConcertTerminal
 
     sim = SimulatedConcertTerminal(args.behaviour, delay_s=args.delay)
-    return _run_simulator(sim, None, f"terminal behaviour: {args.behaviour}")
+    return run_simulator(sim, None, f"terminal behaviour: {args.behaviour}")
 
 
 def cmd_simulate_scanner(args) -> int:
@@ -187,7 +187,7 @@ def cmd_simulate_scanner(args) -> int:
     from hardware.simulators.scanner_serial import SimulatedSerialScanner
 
     sim = SimulatedSerialScanner(suffix=_SUFFIXES[args.suffix], aim_id=args.aim_id)
-    return _run_simulator(sim, sim.scan, "type a code and Enter to scan it")
+    return run_simulator(sim, sim.scan, "type a code and Enter to scan it")
 
 
 def cmd_simulate_scale(args) -> int:
@@ -204,7 +204,7 @@ def cmd_simulate_scale(args) -> int:
         else:
             _stderr("enter grams (e.g. 1250) or 'u' to toggle unstable")
 
-    return _run_simulator(sim, on_line, "enter grams to put on the scale, 'u' toggles motion")
+    return run_simulator(sim, on_line, "enter grams to put on the scale, 'u' toggles motion")
 
 
 def cmd_simulate_display(args) -> int:
@@ -223,10 +223,11 @@ def cmd_simulate_display(args) -> int:
                 _stderr(f"+{'-' * 20}+\n|{shown[0]}|\n|{shown[1]}|\n+{'-' * 20}+")
 
     threading.Thread(target=watch, daemon=True).start()
-    return _run_simulator(sim, None, "showing what the till sends; Ctrl+C stops")
+    return run_simulator(sim, None, "showing what the till sends; Ctrl+C stops")
 
 
-def _run_simulator(sim, on_line, hint: str) -> int:
+def run_simulator(sim, on_line, hint: str) -> int:
+    """Start ``sim``, print its URI, run until SIGINT/SIGTERM (``on_line``: stdin lines)."""
     stop = threading.Event()
     # Handlers go in before the URI is printed: whoever reads it may signal us at once.
     with _stop_on_signals(stop):
