@@ -134,10 +134,9 @@ def test_long_polls_on_every_worker_wake_on_a_change_made_through_one(tmp_path):
     from pos_cloud.db import ThrowawaySchema, close_database, init_database
     from pos_cloud.migrations import migrate
 
-    from .conftest import PG_DSN, _postgres_error
+    from .conftest import PG_DSN, skip_without_postgres
 
-    if reason := _postgres_error():
-        pytest.skip(reason)
+    skip_without_postgres()
     schema = ThrowawaySchema(PG_DSN, "pos_notify_test")
     database = init_database(schema.url)
     with connection():

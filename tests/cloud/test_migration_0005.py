@@ -8,7 +8,7 @@ import pytest
 from pos_cloud import admin_tokens, auth, migrations, seq_tracking
 from pos_cloud.db import close_database, connection, init_database, throwaway_schema
 
-from .conftest import PG_DSN, _postgres_error
+from .conftest import PG_DSN, skip_without_postgres
 
 
 def _upgrade(url: str, monkeypatch) -> None:
@@ -54,7 +54,6 @@ def test_upgrade_on_sqlite(tmp_path, monkeypatch):
 
 @pytest.mark.postgres
 def test_upgrade_on_postgres(monkeypatch):
-    if reason := _postgres_error():
-        pytest.skip(reason)
+    skip_without_postgres()
     with throwaway_schema(PG_DSN, "pos_migrate_test") as url:
         _upgrade(url, monkeypatch)
