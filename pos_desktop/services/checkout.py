@@ -42,6 +42,7 @@ class PromotionSource(Protocol):
 class VoucherStore(Protocol):
     def balance(self, code: str) -> Money | None: ...
     def redeem(self, code: str, amount_minor: int, now) -> None: ...
+    def refund_to(self, code: str, amount_minor: int, now) -> None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +104,7 @@ class CheckoutService:
         from pos_desktop.storage.promotion_repo import PromotionRepository
         from pos_desktop.storage.voucher_repo import VoucherRepository
 
+        assert self.db is not None  # called only with a database (see __init__)
         if self.promotions is None:
             self.promotions = PromotionRepository(self.db)
         if self.vouchers is None:
@@ -379,6 +381,7 @@ class CheckoutService:
 
         def in_transaction(db, stored: Sale) -> None:
             for p in vouchers:
+                assert self.vouchers is not None  # checked above
                 self.vouchers.redeem(p.reference or "", p.amount.amount_minor, now)
             if within is not None:
                 within(db, stored)

@@ -110,7 +110,8 @@ def upsert_products(
 ) -> int:
     """Insert or update products and their barcodes; the caller owns the transaction."""
     stamp = utc_text(now or datetime.now(UTC))
-    product_rows, barcode_rows = [], []
+    product_rows: list[tuple] = []
+    barcode_rows: list[tuple[str, str]] = []
     for p in products:
         product_rows.append(
             (

@@ -95,6 +95,9 @@ class CheckoutView(QWidget):
         self.approver = allow_everything
         self.parking, self.returns = engine_actions.default_services(checkout, parking, returns)
         self.last_sale: Sale | None = None
+        # While another app's payment request owns the cart (pos_api_bridge), it takes the
+        # scans (and refuses them); the main window asks it before any dialog.
+        self.scan_target = None
         self.last_change: Money | None = None
         # What the last refund gave back: shown big until the next scan (not the sale's "Paid").
         self.last_refund: Money | None = None
@@ -334,6 +337,9 @@ class CheckoutView(QWidget):
     def on_scanner_scanned(self, code: str) -> None:
         """A scanner burst with no dialog open: it rings up here whichever widget has the
         focus (the main window routes scans to an open dialog first)."""
+        if self.scan_target is not None:
+            self.scan_target(code)
+            return
         self.add_code(code)
 
     def on_entry_return_pressed(self) -> None:
