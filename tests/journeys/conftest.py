@@ -200,6 +200,7 @@ class Journey:
         """A keyboard-wedge scan: every key at scanner speed (Shift held for capitals), Enter."""
 
         def burst() -> None:
+            self.clock.advance(PERSON_GAP_S)  # a scan starts after a pause, not within a key's 3 ms
             for char in code:
                 self._char(char, gap_s, layout)
             self.clock.advance(gap_s)
@@ -269,6 +270,48 @@ class Journey:
 
         return Step(arrows, delay_ms=10)
 
+    def click_on(self, widget: QWidget) -> Step:
+        """A click in any visible widget (a text field, a spin box): it takes the focus."""
+
+        def tap() -> None:
+            if not widget.isVisible():
+                raise AssertionError(f"{type(widget).__name__} is not on screen")
+            QTest.mouseClick(widget, Qt.MouseButton.LeftButton)
+            widget.setFocus(Qt.FocusReason.MouseFocusReason)  # offscreen: no window manager
+
+        return Step(tap, delay_ms=30)
+
+    def fill(self, field: QWidget, text: str) -> Step:
+        """Click in a field, select what is there (Ctrl+A) and type ``text`` over it."""
+
+        def keys() -> None:
+            QTest.mouseClick(field, Qt.MouseButton.LeftButton)
+            field.setFocus(Qt.FocusReason.MouseFocusReason)
+            target = self.focus()
+            QTest.keyClick(target, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+            for char in text:
+                self._char(char, PERSON_GAP_S, "us")
+            self.clock.advance(PERSON_GAP_S)
+
+        return Step(keys, delay_ms=120)
+
+    def menu(self, *path: str) -> Step:
+        """Open a menu of the window's menu bar and click an entry (``"Staff", "Close shift"``)."""
+
+        def clicks() -> None:
+            bar = self.window.menuBar()
+            top = _action(bar.actions(), path[0])
+            QTest.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.actionGeometry(top).center())
+            popup = top.menu()
+            for label in path[1:]:
+                item = _action(popup.actions(), label)
+                QTest.mouseClick(
+                    popup, Qt.MouseButton.LeftButton, pos=popup.actionGeometry(item).center()
+                )
+                popup = item.menu()
+
+        return Step(clicks, delay_ms=30)
+
     def wait(self, ms: int) -> Step:
         return Step(None, delay_ms=ms)
 
@@ -322,6 +365,13 @@ class Journey:
     def db_one(self, sql: str, params: tuple = ()):
         row = self.db.execute_sql(sql, params).fetchone()
         return row[0] if row is not None and len(row) == 1 else row
+
+
+def _action(actions, label: str):
+    for action in actions:
+        if label in action.text().replace("&", ""):
+            return action
+    raise AssertionError(f"no menu entry {label!r} in {[a.text() for a in actions]}")
 
 
 @pytest.fixture
