@@ -144,6 +144,7 @@ class CardPaymentService:
             raise DomainError("The cart is empty: scan an item first.")
         if self._repo.open_payments():
             raise DomainError("An earlier card payment is still unresolved: settle it first.")
+        self._checkout.current_shift_id()  # never charge a card for a sale no shift can hold
         priced = self._checkout.price(cart)
         rest = priced.total_minor + rounding_minor - sum(p.amount.amount_minor for p in earlier)
         total = amount or Money(rest, priced.currency)

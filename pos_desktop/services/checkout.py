@@ -22,6 +22,7 @@ from pos_desktop.domain.tender import VOUCHER, SplitTender
 
 from .ports import Clock
 from .scanning import resolve_scan
+from .shift_guard import require_open_shift, still_open
 
 Approver = Callable[[str, str], bool]
 
@@ -123,6 +124,17 @@ class CheckoutService:
 
     def _new_cart(self) -> Cart:
         return Cart(self.settings.currency, prices_include_tax=self.settings.prices_include_tax)
+
+    def current_shift_id(self) -> str | None:
+        """The till's open shift, which every sale and refund belongs to.
+
+        Raises:
+            NoOpenShift: the till has a db and no open shift (nothing may be sold then).
+        """
+        if self.db is None:  # a db-less checkout (unit tests) has no shifts to check
+            return self.shift_id
+        self.shift_id = require_open_shift(self.db, self.settings.terminal_id)
+        return self.shift_id
 
     # -- scanning ---------------------------------------------------------------------------
 
@@ -356,6 +368,7 @@ class CheckoutService:
         the sale's transaction, as do voucher redemptions. The current cart is emptied only
         when it was the one sold."""
         sold = cart or self.cart
+        shift_id = self.current_shift_id()
         now = self._clock.now()
         sale = sale_from_cart(
             sold,
@@ -363,7 +376,7 @@ class CheckoutService:
             terminal_id=self.settings.terminal_id,
             completed_at=now,
             cashier=self.cashier,
-            shift_id=self.shift_id,
+            shift_id=shift_id,
             priced=priced or self.price(sold),
             rounding_minor=rounding_minor,
         )
@@ -372,6 +385,8 @@ class CheckoutService:
             raise PaymentError("This till has no voucher store: take another tender.")
 
         def in_transaction(db, stored: Sale) -> None:
+            if self.db is not None:
+                still_open(db, shift_id)
             for p in vouchers:
                 self.vouchers.redeem(p.reference or "", p.amount.amount_minor, now)
             if within is not None:
