@@ -46,4 +46,6 @@ def still_open(db: SqliteDatabase, shift_id: str) -> None:
     """
     row = db.execute_sql("SELECT status FROM shift WHERE id = ?", (shift_id,)).fetchone()
     if row is None or row[0] != "open":
-        raise NoOpenShift("The shift was closed meanwhile: open a new shift, then take the payment.")
+        raise NoOpenShift(
+            "The shift was closed meanwhile: open a new shift, then take the payment."
+        )

@@ -78,9 +78,7 @@ def test_after_the_close_a_scan_asks_for_a_new_shift_first(journey):
         yield j.until(lambda: j.cart_names() == ["Whole milk 1L"], what="the scan rang up")
         yield j.key(Qt.Key.Key_F5)
         yield j.until(lambda: j.db_one("SELECT count(*) FROM sale") == 1, what="sale saved")
-        shift_id, float_minor = j.db_one(
-            "SELECT id, float_minor FROM shift WHERE status = 'open'"
-        )
+        shift_id, float_minor = j.db_one("SELECT id, float_minor FROM shift WHERE status = 'open'")
         assert float_minor == 5000
         assert j.db_one("SELECT shift_id FROM sale") == shift_id
         assert "Shift 2 open" in j.window.shift_chip.text()
