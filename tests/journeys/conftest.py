@@ -416,3 +416,27 @@ def journey(qtbot, qapp, till, sim_printer, key_clock):
     window.staff.idle.stop()
     qapp.removeEventFilter(window.staff)
     qapp.removeEventFilter(wedge)
+
+
+@pytest.fixture
+def demo_journey(qtbot, qapp, tmp_path, sim_printer, key_clock):
+    """The very first ``pos-desktop --demo`` run on a fresh data dir: the demo store is filled
+    (promotions, vouchers GIFT-1000/GIFT-5000, 0.05 cash rounding) the way ``app.main`` does it,
+    then Demo Cashier is logged in with a shift open."""
+    from pos_desktop.app import prepare_demo
+    from pos_desktop.config import PrinterConfig, TillConfig
+    from pos_desktop.container import build_container
+    from tests.conftest import FixedClock
+
+    config = TillConfig(data_dir=tmp_path, printer=PrinterConfig(uri=sim_printer.uri), demo=True)
+    till = build_container(config, overrides={"clock": FixedClock()})
+    prepare_demo(till, products=300)
+    window, wedge = _open_window(qtbot, qapp, till, sim_printer, key_clock)
+    window.staff.demo = True
+    window.staff.start()
+    yield Journey(qtbot, window, wedge, key_clock, till)
+    window.staff.idle.stop()
+    qapp.removeEventFilter(window.staff)
+    qapp.removeEventFilter(wedge)
+    till.close()
+
