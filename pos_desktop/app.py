@@ -140,7 +140,10 @@ def prepare_demo(container, products: int = DEMO_PRODUCTS) -> None:
 
         write_demo_catalog(container.db, products)
         write_demo_weighed(container.db, container.settings.barcode_region)
-        seed_demo_promotions(container.db)
+        seed_demo_promotions(container.db, currency=container.settings.currency)
+        # The checkout read its settings when it was built, before these were seeded: read them
+        # again, or the first run would sell without the store's cash rounding.
+        container.checkout.reload_settings()
     ensure_demo_staff(container.auth)
 
 

@@ -20,6 +20,8 @@ class Payment:
     change: Money
     payment_id: str = field(default_factory=new_id)
     reference: str | None = None
+    # A gift voucher's balance after this payment (printed on the receipt); None otherwise.
+    balance_left_minor: int | None = None
 
 
 def pay_cash(total: Money, tendered: Money) -> Payment:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Protocol
 
@@ -109,6 +109,12 @@ class CheckoutService:
             self.vouchers = VoucherRepository(self.db)
         if load_settings:
             self.checkout_settings = load_checkout_settings(self.db)
+
+    def reload_settings(self) -> None:
+        """Read the checkout settings (cash rounding, tenders, limits) from the db again, after
+        they were changed (the demo seeds them after the checkout was built)."""
+        if self.db is not None:
+            self._defaults_from_db(True)
 
     @property
     def catalog(self) -> CatalogLookup:
@@ -355,6 +361,21 @@ class CheckoutService:
             split.payments(), priced=priced, rounding_minor=split.rounding_minor
         )
 
+    def _with_voucher_balances(self, payments: tuple[Payment, ...]) -> tuple[Payment, ...]:
+        """Each voucher payment with the balance it leaves (printed on the receipt)."""
+        if self.vouchers is None or not any(p.tender == VOUCHER for p in payments):
+            return payments
+        out, spent = [], {}
+        for p in payments:
+            if p.tender == VOUCHER:
+                code = p.reference or ""
+                balance = self.vouchers.balance(code)
+                before = balance.amount_minor if balance is not None else 0
+                spent[code] = spent.get(code, 0) + p.amount.amount_minor
+                p = replace(p, balance_left_minor=before - spent[code])
+            out.append(p)
+        return tuple(out)
+
     def complete_sale(
         self,
         payments: tuple[Payment, ...],
@@ -369,6 +390,7 @@ class CheckoutService:
         when it was the one sold."""
         sold = cart or self.cart
         shift_id = self.current_shift_id()
+        payments = self._with_voucher_balances(payments)
         now = self._clock.now()
         sale = sale_from_cart(
             sold,
@@ -389,6 +411,11 @@ class CheckoutService:
                 still_open(db, shift_id)
             for p in vouchers:
                 self.vouchers.redeem(p.reference or "", p.amount.amount_minor, now)
+                left = self.vouchers.balance(p.reference or "")
+                if left is not None and left.amount_minor != p.balance_left_minor:
+                    raise PaymentError(  # the receipt would print a wrong balance: roll back
+                        f"Voucher {p.reference} was used elsewhere meanwhile: take it again."
+                    )
             if within is not None:
                 within(db, stored)
 

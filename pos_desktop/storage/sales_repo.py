@@ -70,6 +70,11 @@ def sale_payload(sale: Sale) -> dict[str, Any]:
                 "tendered_minor": p.tendered.amount_minor,
                 "change_minor": p.change.amount_minor,
                 "reference": p.reference,
+                **(
+                    {"balance_left_minor": p.balance_left_minor}
+                    if p.balance_left_minor is not None
+                    else {}
+                ),
             }
             for p in sale.payments
         ],
@@ -278,6 +283,7 @@ def sale_from_payload(data: dict[str, Any]) -> Sale:
             change=Money(p["change_minor"], cur),
             payment_id=p["payment_id"],
             reference=p.get("reference"),
+            balance_left_minor=p.get("balance_left_minor"),
         )
         for p in data["payments"]
     )

@@ -57,7 +57,9 @@ def _till(data_dir: Path):
 
 def _cash_in(payments) -> int:
     """What a drawer gains from a sale's payments: cash handed over less change given."""
-    return sum(p.tendered.amount_minor - p.change.amount_minor for p in payments if p.tender == CASH)
+    return sum(
+        p.tendered.amount_minor - p.change.amount_minor for p in payments if p.tender == CASH
+    )
 
 
 def _cash_out(stored) -> int:

@@ -439,4 +439,3 @@ def demo_journey(qtbot, qapp, tmp_path, sim_printer, key_clock):
     qapp.removeEventFilter(window.staff)
     qapp.removeEventFilter(wedge)
     till.close()
-
