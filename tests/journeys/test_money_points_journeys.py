@@ -74,3 +74,24 @@ def test_more_than_the_voucher_holds_is_refused_with_its_balance(demo_journey):
         yield j.closed(tender)
 
     demo_journey.run(steps)
+
+
+def test_a_card_receipt_names_the_brand_in_capitals_and_the_payment_reference(
+    card_journey, sim_printer
+):
+    def steps(j):
+        yield j.scan(demo_ean13(1))
+        yield j.key(Qt.Key.Key_F11)  # the card pays the whole total on the terminal
+        yield j.until(
+            lambda: j.db_one("SELECT count(*) FROM sale") == 1, timeout_s=15, what="approved"
+        )
+        reference = j.db_one("SELECT reference FROM card_payment")
+        yield j.until(lambda: paper_jobs(sim_printer), what="receipt printed")
+        text = receipt_text(sim_printer)
+        assert "VISA ****7892" in text
+        # Concert V2 answers carry no authorisation code: the reference the terminal echoed
+        # ties the receipt to the terminal's own ticket instead.
+        assert f"ref {reference}" in text
+        assert "visa" not in text
+
+    card_journey.run(steps)
