@@ -442,8 +442,9 @@ def demo_journey(qtbot, qapp, tmp_path, sim_printer, key_clock):
 
 
 @pytest.fixture
-def card_journey(qtbot, qapp, tmp_path, sim_printer, key_clock):
-    """The demo till with a simulated Concert card terminal (approves after 0.2 s)."""
+def card_journey(request, qtbot, qapp, tmp_path, sim_printer, key_clock):
+    """The demo till with a simulated Concert card terminal (approves after 0.2 s; parametrize
+    indirectly with another behaviour, e.g. "silent": the answer never comes)."""
     from hardware.simulators.terminal_concert import SimulatedConcertTerminal
     from hardware.terminals.concert import ConcertTerminal
     from pos_desktop.config import PrinterConfig, TillConfig
@@ -451,11 +452,13 @@ def card_journey(qtbot, qapp, tmp_path, sim_printer, key_clock):
     from pos_desktop.services.demo_data import write_demo_catalog
     from tests.conftest import FixedClock
 
-    with SimulatedConcertTerminal("approve", delay_s=0.2) as terminal_sim:
+    behaviour = getattr(request, "param", "approve")
+    with SimulatedConcertTerminal(behaviour, delay_s=0.2) as terminal_sim:
         config = TillConfig(
             data_dir=tmp_path, printer=PrinterConfig(uri=sim_printer.uri), demo=True
         )
-        terminal = ConcertTerminal(terminal_sim.uri, result_timeout=5.0, ack_timeout=1.0)
+        timeout = 5.0 if behaviour == "approve" else 1.0
+        terminal = ConcertTerminal(terminal_sim.uri, result_timeout=timeout, ack_timeout=1.0)
         till = build_container(config, overrides={"clock": FixedClock(), "terminal": terminal})
         write_demo_catalog(till.db, 50)
         window, wedge = _open_window(qtbot, qapp, till, sim_printer, key_clock)

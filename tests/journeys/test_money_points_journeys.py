@@ -1,10 +1,12 @@
 """Smaller money points at the till, by input events only: cash rounding on the demo's first
 run, a voucher paying the amount typed, a card receipt with its brand and auth code."""
 
+import pytest
 from PySide6.QtCore import Qt
 
 from hardware.escpos_parse import parse_escpos
 from pos_desktop.services.demo_data import demo_ean13
+from pos_desktop.ui.views.card_payment_dialog import CardPaymentDialog
 from pos_desktop.ui.views.pay_cash_dialog import PayCashDialog
 from pos_desktop.ui.views.tender_dialog import TenderDialog
 from tests.conftest import paper_jobs
@@ -95,3 +97,20 @@ def test_a_card_receipt_names_the_brand_in_capitals_and_the_payment_reference(
         assert "visa" not in text
 
     card_journey.run(steps)
+
+
+@pytest.mark.parametrize("card_journey", ["silent"], indirect=True)
+def test_the_auth_code_read_off_the_ticket_is_printed(card_journey, sim_printer):
+    def steps(j):
+        yield j.scan(demo_ean13(2))
+        yield j.key(Qt.Key.Key_F11)
+        dialog = yield j.modal(CardPaymentDialog)
+        yield j.until(lambda: dialog.resolve.auth_code.isVisible(), timeout_s=15, what="asked")
+        yield j.click_on(dialog.resolve.auth_code)
+        yield j.type("A1B2C3")
+        yield j.click(dialog.resolve.approved_button)
+        yield j.until(lambda: j.db_one("SELECT count(*) FROM sale") == 1, what="sale saved")
+        yield j.until(lambda: paper_jobs(sim_printer), what="receipt printed")
+        assert "Card auth A1B2C3" in receipt_text(sim_printer)  # no card data came back
+
+    card_journey.run(steps, timeout_s=40)
