@@ -85,6 +85,10 @@ def run(rounds: int) -> list[Figure]:
     printer = SimulatedPrinter().start()  # receipts print as in a shop (no "unknown" prompt)
     config = TillConfig(data_dir=data_dir, printer=PrinterConfig(uri=printer.uri), demo=True)
     till = build_container(config)
+    from pos_desktop.domain.cash import CashCount  # every sale needs an open shift
+
+    float_count = CashCount.from_total(till.settings.currency, 10000)
+    till.shifts.repo.open(till.settings.terminal_id, "bench", float_count, till.clock.now())
     service = PosApiService(till.db, till.settings, till.clock)
     worker = CallbackWorker(lambda: open_database(till.config.database_path, run_migrations=False))
     service.on_callback_queued(worker.wake)
