@@ -24,7 +24,14 @@ can drive it::
 
 The till starts as ``pos-desktop --demo`` does (``journey`` fixture: Demo Cashier logged in, a
 shift open with a float) or with nobody logged in (``fresh_journey``: the login dialog comes first).
-Demo users: Demo Cashier PIN 1111, Demo Manager PIN 9999.
+``demo_journey`` is the demo's very first run on a fresh data dir (promotions, vouchers GIFT-1000 /
+GIFT-5000, 0.05 cash rounding, seeded by ``app.prepare_demo``); ``card_journey`` adds a simulated
+Concert terminal (``@pytest.mark.parametrize("card_journey", ["silent"], indirect=True)`` for a
+lost answer). Demo users: Demo Cashier PIN 1111, Demo Manager PIN 9999.
+
+Steps: ``scan``, ``type``, ``key``, ``click`` (a button), ``click_on`` (any widget: a text field),
+``fill`` (click a field, Ctrl+A, type over it), ``menu("Staff", "Close shift")`` (clicks on the
+menu bar and the menu entry), ``pin``, ``choose``, ``wait``, ``until``, ``modal``, ``closed``.
 """
 
 from __future__ import annotations
