@@ -97,7 +97,9 @@ def test_upgrade_back_fills_the_totals(env):
         db.execute_sql(f"DROP TABLE {table}")  # as if made by version 9
     for trigger in ("sale_totals", "sale_line_totals", "payment_totals"):
         db.execute_sql(f"DROP TRIGGER {trigger}")
-    db.execute_sql("DROP TABLE cash_ledger")  # 0013's table, dropped with its triggers
+    db.execute_sql("DROP TABLE cash_ledger")  # 0013's table and the triggers that fill it
+    for trigger in ("float", "sale", "refund", "movement"):
+        db.execute_sql(f"DROP TRIGGER cash_ledger_{trigger}")
     db.execute_sql("PRAGMA user_version = 9")
     migrate(db)
     assert_totals_match_rows(env, shift_id)
