@@ -145,6 +145,8 @@ def prepare_demo(container, products: int = DEMO_PRODUCTS) -> None:
         # again, or the first run would sell without the store's cash rounding.
         container.checkout.reload_settings()
     ensure_demo_staff(container.auth)
+    container.extras["departments"].seed_demo()
+    container.extras["quick_keys"].seed_demo()
 
 
 def main(argv: list[str] | None = None) -> int:

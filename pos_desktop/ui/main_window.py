@@ -39,7 +39,11 @@ class MainWindow(QMainWindow):
             parking=container.extras.get("parking"),
             returns=container.extras.get("returns"),
             weighing=container.extras.get("weighing"),
+            search=container.extras.get("search"),
+            departments=container.extras.get("departments"),
+            quick_keys=container.extras.get("quick_keys"),
         )
+        self.checkout_view.print_shelf_label = self.print_shelf_label  # from the price check
         self.receipt_preview: ReceiptPreview | None = ReceiptPreview(self) if demo else None
 
         central = QWidget()
@@ -185,6 +189,16 @@ class MainWindow(QMainWindow):
                 printing.reprint(job_id, on_done=self.bridge.on_print_done)
             else:
                 printing.mark_printed_ok(job_id)
+
+    def print_shelf_label(self, sku: str) -> None:
+        """One shelf label for ``sku`` on the receipt printer (services.shelf_labels)."""
+        from pos_desktop.services.shelf_labels import ShelfLabelService
+
+        service = ShelfLabelService(self.container.db, self.container.settings)
+        job = service.print_job(service.labels(skus=[sku]), self.container.printing.columns)
+        self.container.printing.print_document(
+            job, "shelf_label", on_done=self.bridge.on_print_done
+        )
 
     def on_reprint_triggered(self) -> None:
         try:

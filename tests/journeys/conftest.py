@@ -250,6 +250,18 @@ class Journey:
 
         return Step(tap, delay_ms=30)
 
+    def tap_row(self, view, row: int) -> Step:
+        """A tap on row ``row`` of a list or table on screen."""
+
+        def tap() -> None:
+            index = view.model().index(row, 0)
+            rect = view.visualRect(index)
+            if not view.isVisible() or rect.isEmpty():
+                raise AssertionError(f"row {row} of {view.objectName() or view} is not on screen")
+            QTest.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+
+        return Step(tap, delay_ms=30)
+
     def pin(self, dialog: QWidget, digits: str, *, enter: bool = True) -> Step:
         """Tap a PIN on the dialog's PIN pad, then its Enter key."""
 

@@ -18,14 +18,10 @@ def count_drawer(j, counter, pieces):
 
 
 def x_report(j):
-    """F9 shows the X report; Esc closes it. Returns the report's figures."""
+    """F9 shows the X report; Esc closes it. Returns its figures and the texts on screen."""
     yield j.key(Qt.Key.Key_F9)
     viewer = yield j.modal(ReportViewerDialog)
-    shown = {
-        viewer.table.item(r, 0).text(): viewer.table.item(r, 1).text()
-        for r in range(viewer.table.rowCount())
-        if viewer.table.item(r, 0) is not None and viewer.table.item(r, 1) is not None
-    }
+    shown = viewer.view.texts()
     yield j.key(Qt.Key.Key_Escape)
     yield j.closed(viewer)
     return viewer.report.data, shown
@@ -52,7 +48,8 @@ def test_a_cash_refund_is_not_a_shortage_on_the_x_report(journey):
         # The butter's cash came in and went back out: the drawer holds the float again.
         assert data["expected_cash_minor"] == float_minor
         assert data["cash_refunds"] == {"count": 1, "amount_minor": 289}
-        assert shown["Expected cash"] == "76.00"
+        expected = shown.index("Expected")
+        assert "76.00" in shown[expected + 1 : expected + 3]  # the Cash section's amount
 
     journey.run(steps)
 
