@@ -208,7 +208,7 @@ def build_layout(
     cashiers = ReportSection(
         "Cashiers",
         count_amount,
-        tuple(ReportRow(c["cashier"], counted(c)) for c in data["cashiers"])
+        tuple(row for c in data["cashiers"] for row in _cashier_rows(c, counted, m))
         or (ReportRow("No sales", ("", "")),),
     )
     totals = ReportSection(
@@ -240,3 +240,12 @@ def build_layout(
         zone_label=_zone_name(opened),
         footer=footer,
     )
+
+
+def _cashier_rows(cashier: dict, counted, m) -> tuple[ReportRow, ...]:
+    """A cashier's sales, then the cash they took and gave back (from the cash ledger)."""
+    rows = [ReportRow(cashier["cashier"], counted(cashier))]
+    if cashier.get("cash_minor") or cashier.get("cash_refunds_minor"):
+        rows.append(ReportRow("  cash taken", ("", m(cashier["cash_minor"]))))
+        rows.append(ReportRow("  cash refunded", ("", m(cashier["cash_refunds_minor"]))))
+    return tuple(rows)

@@ -125,5 +125,7 @@ def test_switching_cashier_keeps_the_shift_and_the_report_says_whose_sales(journ
         assert by_name["Demo Cashier"]["cash_minor"] == 129
         assert by_name["Demo Manager"]["count"] == 1
         assert by_name["Demo Manager"]["cash_minor"] == 199
+        manager = _shown.index("Demo Manager")  # on screen: whose sales, and the cash they took
+        assert "cash taken" in " ".join(_shown[manager : manager + 6])
 
     journey.run(steps)
