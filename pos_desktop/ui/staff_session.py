@@ -197,6 +197,13 @@ class StaffSession(QObject):
     def cash_movement(self, kind: str) -> None:
         if not self._need_user():
             return
+        if self.shifts.current() is None:  # the drawer opens for a shift's cash only
+            self.window.checkout_view.show_message(
+                "No shift is open, so the drawer stays shut: open a shift (Staff > Open shift) "
+                "with a counted float first.",
+                error=True,
+            )
+            return
         dialog = CashMovementDialog(
             self.shifts, self.auth, self.user, kind, self.locale, parent=self.window
         )

@@ -129,3 +129,22 @@ def test_switching_cashier_keeps_the_shift_and_the_report_says_whose_sales(journ
         assert "cash taken" in " ".join(_shown[manager : manager + 6])
 
     journey.run(steps)
+
+
+def test_no_sale_with_no_shift_keeps_the_drawer_shut(journey, sim_printer):
+    def steps(j):
+        yield j.menu("Staff", "Close shift")
+        close = yield j.modal(CloseShiftDialog)
+        yield from count_drawer(j, close.counter, DEMO_FLOAT)
+        yield j.click(close.ok_button)
+        z_viewer = yield j.modal(ReportViewerDialog)
+        yield j.key(Qt.Key.Key_Escape)
+        yield j.closed(z_viewer)
+        kicks = j.db_one("SELECT count(*) FROM drawer_event")
+        yield j.key(Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)  # no sale
+        yield j.wait(200)
+        assert "drawer stays shut" in j.message()
+        assert j.db_one("SELECT count(*) FROM drawer_event") == kicks
+        assert j.db_one("SELECT count(*) FROM cash_movement") == 0
+
+    journey.run(steps)
