@@ -87,14 +87,43 @@ def test_shift_commands_say_what_is_wrong(tmp_path):
     assert "short" in confirmed.stdout
 
 
-def test_a_till_user_with_a_pin_opens_the_shift(tmp_path):
+def test_a_till_user_with_a_pin_opens_and_closes_the_shift(tmp_path):
     assert admin(tmp_path, "demo-sales", "--sales", "1", "--seed", "1").returncode == 0
     added = admin(tmp_path, "users", "add", "Ann", "--role", "cashier", "--pin", "4321")
     assert added.returncode == 0, added.stderr
-    expected = admin(tmp_path, "shift", "status").stdout
-    assert "Shift 1 open" in expected
-    wrong = admin(tmp_path, "shift", "open", "--float", "100", "--user", "Ann", "--pin", "0000")
-    assert wrong.returncode == 1
+    expected = int(
+        subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                "import sqlite3,sys; db=sqlite3.connect(sys.argv[1]); "
+                "print(db.execute('SELECT SUM(amount_minor) FROM cash_ledger').fetchone()[0])",
+                str(tmp_path / "till.sqlite"),
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    )
+    closed = admin(
+        tmp_path,
+        "shift",
+        "close",
+        "--counted",
+        str(expected),
+        "--user",
+        "Ann",
+        "--pin",
+        "-",
+        stdin="4321\n",
+    )
+    assert closed.returncode == 0, closed.stderr
+    wrong = admin(tmp_path, "shift", "open", "--float", "5000", "--user", "Ann", "--pin", "0000")
+    assert wrong.returncode == 1 and "PIN" in wrong.stderr
+    assert "No shift is open" in admin(tmp_path, "shift", "status").stdout
+    opened = admin(tmp_path, "shift", "open", "--float", "5000", "--user", "Ann", "--pin", "4321")
+    assert opened.returncode == 0, opened.stderr
+    assert "by Ann" in opened.stdout
 
 
 @pytest.mark.parametrize(
