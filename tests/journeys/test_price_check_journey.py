@@ -11,6 +11,10 @@ def test_look_up_by_name_then_close_and_the_cart_is_untouched(journey, till):
     from pos_desktop.services.demo_data import write_demo_weighed
 
     write_demo_weighed(till.db, till.settings.barcode_region)
+    till.db.execute_sql(
+        "INSERT INTO stock_level (sku, quantity, updated_at) VALUES ('SKU0000005', '7', "
+        "'2026-11-26T09:00:00Z')"
+    )
 
     def steps(j):
         yield j.key(Qt.Key.Key_F, CTRL)
@@ -19,6 +23,7 @@ def test_look_up_by_name_then_close_and_the_cart_is_untouched(journey, till):
         yield j.key(Qt.Key.Key_Return)
         assert dialog.name.text() == "Greek yoghurt 500g"
         assert "2.49" in dialog.price.text() and "SKU" in dialog.details.text()
+        assert "On hand: 7" in dialog.details.text()  # the cloud's figure (set below)
         yield j.type("4010000000012")  # loose tomatoes, typed off the shelf label
         yield j.key(Qt.Key.Key_Return)
         assert "Tomatoes" in dialog.name.text() and dialog.price.text().endswith("/ kg")

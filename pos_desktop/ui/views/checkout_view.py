@@ -68,8 +68,14 @@ class CheckoutView(QWidget):
         search=None,
         departments=None,
         quick_keys=None,
+        customers=None,
+        stock_counts=None,
+        goods_receipts=None,
     ) -> None:
         super().__init__(parent)
+        self.goods_receipts = goods_receipts  # services.goods_receipts.GoodsReceiptService
+        self.stock_counts = stock_counts  # services.stock_counts.StockCountService
+        self.customers = customers  # services.customers.CustomerService
         self.quick_keys = quick_keys  # services.quick_keys.QuickKeyService
         self.departments = departments  # services.departments.DepartmentService
         self.unknown_barcode: str | None = None  # the last scan no product has (Ctrl+D sells it)
@@ -182,6 +188,9 @@ class CheckoutView(QWidget):
         QShortcut(QKeySequence("Ctrl+D"), self, self.on_department_clicked)
         QShortcut(QKeySequence("Ctrl+F"), self, self.on_price_check_clicked)
         QShortcut(QKeySequence("Ctrl+K"), self, self.on_quick_keys_clicked)
+        QShortcut(QKeySequence("Ctrl+U"), self, self.on_customer_clicked)
+        QShortcut(QKeySequence("Ctrl+Shift+C"), self, self.on_stock_count_clicked)
+        QShortcut(QKeySequence("Ctrl+Shift+G"), self, self.on_goods_receipt_clicked)
         QShortcut(QKeySequence(Qt.Key.Key_Delete), self, self.on_remove_clicked)
         QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.entry.clear)
 
@@ -275,6 +284,9 @@ class CheckoutView(QWidget):
                 last_item=None if row is None else self.checkout.cart.lines[row].item.name,
                 last_amount=None if row is None else str(self.model.index(row, 3).data()),
                 cart_empty=self.checkout.cart.is_empty,
+                customer=None
+                if self.checkout.cart.customer is None
+                else self.checkout.cart.customer.name,
             )
         )
 
@@ -490,12 +502,58 @@ class CheckoutView(QWidget):
     def on_department_clicked(self) -> None:
         engine_actions.sell_by_department(self)
 
+    def on_customer_clicked(self) -> None:
+        if self.customers is None:
+            return
+        from .customer_dialog import CustomerDialog
+
+        CustomerDialog(
+            self.customers, self.locale, cashier=self.checkout.cashier, parent=self
+        ).exec()
+        self.refresh()
+        self.entry.setFocus()
+
     def on_quick_keys_clicked(self) -> None:
         if self.quick_keys is None:
             return
         from .quick_keys_dialog import QuickKeysDialog
 
         QuickKeysDialog(self, self.quick_keys, can_edit=self.can_edit_quick_keys).exec()
+        self.entry.setFocus()
+
+    def on_stock_count_clicked(self) -> None:
+        if self.stock_counts is None:
+            return
+        if not self.can_edit_quick_keys():
+            self.show_message("Stock counts are for a manager: log in as one (Ctrl+L).", error=True)
+            return
+        from .stock_count_dialog import StockCountDialog
+
+        user = self.window().staff.user
+        dialog = StockCountDialog(self.stock_counts, user.name, self)
+        if dialog.exec():
+            self.show_message(dialog.message.text())
+        self.entry.setFocus()
+
+    def on_goods_receipt_clicked(self) -> None:
+        if self.goods_receipts is None:
+            return
+        if not self.can_edit_quick_keys():
+            self.show_message(
+                "Receiving goods is for a manager: log in as one (Ctrl+L).", error=True
+            )
+            return
+        from .goods_receipt_dialog import GoodsReceiptDialog
+
+        dialog = GoodsReceiptDialog(
+            self.goods_receipts,
+            self.window().staff.user.name,
+            self.checkout.settings.currency,
+            self.locale,
+            self,
+        )
+        if dialog.exec():
+            self.show_message(dialog.message.text())
         self.entry.setFocus()
 
     def can_edit_quick_keys(self) -> bool:

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QDialog, QLabel, QLineEdit, QPushButton, QVBoxLayo
 from pos_desktop.domain.money import Money
 from pos_desktop.services.formatting import money_text
 from pos_desktop.services.scanning import resolve_scan
+from pos_desktop.storage.stock_repo import on_hand
 
 from ..widgets.search_results import SearchResults
 
@@ -89,5 +90,17 @@ class PriceCheckDialog(QDialog):
         rate = item.tax_rate
         self.details.setText(
             f"SKU {item.sku}" + (f"   barcode {item.gtin.lstrip('0')}" if item.gtin else "")
-            + f"   tax {rate.name} {rate.percent.normalize():f} %"
+            + f"   tax {rate.name} {rate.percent.normalize():f} %\n" + self._on_hand(item.sku)
         )  # fmt: skip
+
+    def _on_hand(self, sku: str) -> str:
+        db = getattr(self.checkout, "db", None)
+        if db is None:
+            return ""
+        figure = on_hand(db, sku)
+        if figure.quantity is None:
+            return "On hand: unknown (no stock figure from the cloud for this product)."
+        text = f"On hand: {figure.quantity.normalize():f}"
+        if figure.sold_unsynced:
+            text += f" ({figure.sold_unsynced.normalize():f} sold here not yet synced)"
+        return text
