@@ -170,6 +170,17 @@ def main(argv: list[str] | None = None) -> int:
     simulators: dict[str, object] = {}
     if args.demo:
         config, simulators = start_demo_devices(config)
+    else:
+        from .ui.qt_app import first_run_setup
+
+        config = first_run_setup(config)
+        if config is None:
+            print(
+                "pos-desktop: the setup is not finished; start pos-desktop again to go on "
+                "where you left off.",
+                file=sys.stderr,
+            )
+            return 0
     try:
         container = build_container(config)
     except NotInitialised as err:

@@ -64,12 +64,14 @@ class CheckoutSettings:
     ``cash_increment_minor``: cash is rounded to this (5 = 0.05; 1 = no rounding).
     ``other_tenders``: names of the "other" tenders the till offers.
     ``max_discount_percent``: deeper discounts need a manager's approval.
+    ``drawer_tenders``: the other tenders that open the cash drawer (a cheque goes in it).
     """
 
     cash_increment_minor: int = 1
     other_tenders: tuple[str, ...] = DEFAULT_OTHER_TENDERS
     max_discount_percent: Decimal = Decimal(10)
     override_reasons: tuple[str, ...] = ("Damaged", "Price match", "Wrong shelf label")
+    drawer_tenders: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.cash_increment_minor < 1:

@@ -15,6 +15,7 @@ Order of events for one payment:
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -41,6 +42,8 @@ from pos_desktop.storage.codec import canonical_json
 
 from .checkout import CheckoutService
 from .ports import Clock
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -318,6 +321,24 @@ class CardPaymentService:
                 {"status": status, "message": details.get("message")},
                 now,
             )
+
+    def replace_terminal(self, terminal: PaymentTerminal | None) -> Future[None]:
+        """Use another terminal (or none) from now on; the Devices screen saved it.
+
+        The swap waits on the terminal's thread behind a payment in progress, so a running
+        payment finishes on the terminal it started on.
+        """
+
+        def swap() -> None:
+            old, self._terminal = self._terminal, terminal
+            closer = getattr(old, "close", None)
+            if old is not terminal and closer is not None:
+                try:
+                    closer()
+                except Exception as err:  # a terminal that is gone may fail to close
+                    log.warning("closing the previous terminal: %s", err)
+
+        return self._thread.submit(swap)
 
     def close(self) -> None:
         self._thread.shutdown(wait=False, cancel_futures=True)

@@ -7,7 +7,7 @@ import sys
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
-from pos_desktop.config import TillConfig
+from pos_desktop.config import TillConfig, load_config
 from pos_desktop.container import Container
 
 from .device_bridge import DeviceBridge
@@ -47,6 +47,33 @@ def build_window(container: Container, config: TillConfig, app: QApplication, *,
                 simulator, "drawer_open", is_open
             )
     return window, wedge, bridge
+
+
+def first_run_setup(config: TillConfig, app: QApplication | None = None) -> TillConfig | None:
+    """Run the setup wizard when the data dir has no store yet (or a setup was left half-way).
+
+    Returns:
+        The till's config as the wizard left it (a printer may have been set up), or None
+        when the person closed the wizard before the end (the answers so far are kept).
+    """
+    from pos_desktop.storage.db import open_database
+
+    from .setup_wizard import SetupWizard, needs_setup
+    from .tasks import TaskRunner
+
+    db = open_database(config.database_path)
+    try:
+        if not needs_setup(db):
+            return config
+        app = app or QApplication.instance() or QApplication(sys.argv[:1])
+        app.setStyleSheet(STYLE)
+        tasks = TaskRunner()
+        wizard = SetupWizard(db, config.data_dir, tasks)
+        done = bool(wizard.exec())  # exec shows it modal (a show() first would not be)
+        tasks.wait()
+    finally:
+        db.close()
+    return load_config(config.data_dir, demo=config.demo) if done else None
 
 
 def attach_customer_displays(window, container: Container, config: TillConfig) -> None:

@@ -29,9 +29,14 @@ GIFT-5000, 0.05 cash rounding, seeded by ``app.prepare_demo``); ``card_journey``
 Concert terminal (``@pytest.mark.parametrize("card_journey", ["silent"], indirect=True)`` for a
 lost answer). Demo users: Demo Cashier PIN 1111, Demo Manager PIN 9999.
 
-Steps: ``scan``, ``type``, ``key``, ``click`` (a button), ``click_on`` (any widget: a text field),
+Steps: ``scan``, ``type``, ``key``, ``click`` (a button), ``tap`` / ``click_on`` (any widget),
 ``fill`` (click a field, Ctrl+A, type over it), ``menu("Staff", "Close shift")`` (clicks on the
 menu bar and the menu entry), ``pin``, ``choose``, ``wait``, ``until``, ``modal``, ``closed``.
+
+``first_start_journey`` starts as ``pos-desktop`` does on an empty data dir: ``yield j.start()``
+opens the setup wizard (a modal: the journey goes on inside it); once the wizard is finished the
+real window is built, ``j.window``/``j.view``/``j.db`` are filled in, and the login dialog comes
+up. ``j.tap(field)`` puts the finger (and the keyboard focus) on a field to type into.
 """
 
 from __future__ import annotations
@@ -130,13 +135,19 @@ class Journey:
     """Input events for the real window; see the module docstring."""
 
     def __init__(self, qtbot, window, wedge, clock: KeyClock, till) -> None:
-        self.qtbot, self.window, self.wedge = qtbot, window, wedge
-        self.clock, self.till = clock, till
-        self.view = window.checkout_view
-        self.db = till.db
+        self.qtbot, self.clock = qtbot, clock
+        self.window = self.wedge = self.till = self.view = self.db = None
+        if window is not None:
+            self.attach(window, wedge, till)
         self._gen: Generator | None = None
         self._done = False
         self._error: BaseException | None = None
+
+    def attach(self, window, wedge, till) -> None:
+        """The window the journey drives (set later when the till starts inside the journey)."""
+        self.window, self.wedge, self.till = window, wedge, till
+        self.view = window.checkout_view
+        self.db = till.db
 
     # -- the driver -------------------------------------------------------------------------------
 
@@ -261,6 +272,19 @@ class Journey:
 
         return Step(tap, delay_ms=30)
 
+    def tap(self, widget: QWidget) -> Step:
+        """A finger on a field (or any widget): it gets the keyboard focus, as on a screen."""
+
+        def touch() -> None:
+            if not (widget.isVisible() and widget.isEnabled()):
+                raise AssertionError(f"{type(widget).__name__} is not on screen to tap")
+            target = getattr(widget, "viewport", lambda: widget)()  # text areas: their page
+            QTest.mouseClick(target, Qt.MouseButton.LeftButton)
+            if not widget.hasFocus():  # offscreen platforms may not focus on a click
+                widget.setFocus(Qt.FocusReason.MouseFocusReason)
+
+        return Step(touch, delay_ms=30)
+
     def tap_row(self, view, row: int) -> Step:
         """A tap on row ``row`` of a list or table on screen."""
 
@@ -301,15 +325,8 @@ class Journey:
         return Step(arrows, delay_ms=10)
 
     def click_on(self, widget: QWidget) -> Step:
-        """A click in any visible widget (a text field, a spin box): it takes the focus."""
-
-        def tap() -> None:
-            if not widget.isVisible():
-                raise AssertionError(f"{type(widget).__name__} is not on screen")
-            QTest.mouseClick(widget, Qt.MouseButton.LeftButton)
-            widget.setFocus(Qt.FocusReason.MouseFocusReason)  # offscreen: no window manager
-
-        return Step(tap, delay_ms=30)
+        """A click in any visible widget (a text field, a spin box): the same as :meth:`tap`."""
+        return self.tap(widget)
 
     def fill(self, field: QWidget, text: str) -> Step:
         """Click in a field, select what is there (Ctrl+A) and type ``text`` over it."""
@@ -421,6 +438,40 @@ def _open_window(qtbot, qapp, till, sim_printer, key_clock):
     window.activateWindow()
     qtbot.waitExposed(window)
     return window, wedge
+
+
+@pytest.fixture
+def first_start_journey(qtbot, qapp, tmp_path, key_clock):
+    """``pos-desktop`` on an empty data dir: ``yield j.start()`` opens the setup wizard."""
+    from pos_desktop.config import TillConfig
+    from pos_desktop.container import build_container
+    from pos_desktop.ui.qt_app import build_window, first_run_setup
+    from tests.conftest import FixedClock
+
+    journey = Journey(qtbot, None, None, key_clock, None)
+    opened: list = []
+
+    def launch() -> None:  # as app.main does: setup first, then the till
+        config = first_run_setup(TillConfig(data_dir=tmp_path / "till"), qapp)
+        if config is None:
+            raise AssertionError("the setup wizard was closed before the end")
+        till = build_container(config, overrides={"clock": FixedClock()})
+        window, wedge, _bridge = build_window(till, config, qapp, clock=key_clock)
+        opened.append((till, window, wedge))
+        qtbot.addWidget(window)
+        window.resize(1280, 760)
+        window.show()
+        window.activateWindow()
+        journey.attach(window, wedge, till)
+        window.staff.start()  # the login dialog (modal): the journey goes on inside it
+
+    journey.start = lambda: Step(launch, delay_ms=30)
+    yield journey
+    for till, window, wedge in opened:
+        window.staff.idle.stop()
+        qapp.removeEventFilter(window.staff)
+        qapp.removeEventFilter(wedge)
+        till.close()
 
 
 @pytest.fixture
