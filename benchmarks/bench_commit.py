@@ -43,8 +43,8 @@ def _build_sales(catalog, settings, count: int) -> list:
         for _ in range(LINES_PER_SALE):
             cart.add(catalog.find_by_gtin(demo_ean13(rng.randint(1, CATALOGUE)).zfill(14)), 1)
         total = cart.totals().total
-        change = Money(500, total.currency)  # a note above the total, change given back
-        payment = Payment("cash", total, total + change, change)
+        tendered = Money(total.amount_minor + 500, total.currency)
+        payment = Payment("cash", total, tendered, tendered - total)
         sales.append(
             sale_from_cart(
                 cart,

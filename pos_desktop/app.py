@@ -20,6 +20,7 @@ from .config import (
 )
 from .container import NotInitialised, build_container
 from .paths import default_data_dir
+from .storage.safekeeping import DatabaseDamaged
 
 log = logging.getLogger("pos_desktop")
 
@@ -173,7 +174,11 @@ def main(argv: list[str] | None = None) -> int:
     else:
         from .ui.qt_app import first_run_setup
 
-        config = first_run_setup(config)
+        try:
+            config = first_run_setup(config)
+        except DatabaseDamaged as err:  # what is wrong and how to restore, not a traceback
+            print(f"pos-desktop: {err}", file=sys.stderr)
+            return 1
         if config is None:
             print(
                 "pos-desktop: the setup is not finished; start pos-desktop again to go on "
@@ -183,7 +188,7 @@ def main(argv: list[str] | None = None) -> int:
             return 0
     try:
         container = build_container(config)
-    except NotInitialised as err:
+    except (NotInitialised, DatabaseDamaged) as err:
         print(f"pos-desktop: {err}", file=sys.stderr)
         for sim in simulators.values():
             sim.stop()

@@ -9,6 +9,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Tests seal secrets with a key file in their temp data dir, never in the developer's keyring.
+os.environ.setdefault("POS_SECRET_STORE", "file")
 
 
 class FixedClock:

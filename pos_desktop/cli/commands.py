@@ -24,6 +24,7 @@ from pos_desktop.storage.codec import parse_utc
 from pos_desktop.storage.migrations import current_version, latest_version, migrate
 from pos_desktop.storage.sales_repo import SalesRepository
 
+from .admin_security import audit_problems
 from .common import opened_db, require_store
 from .errors import CommandError, UsageError
 from .progress import ProgressBar
@@ -113,13 +114,23 @@ def run_journal_verify(args: Namespace) -> int:
         if head is not None:
             extra = journal.verify(db, head).problems
             result.problems.extend(p for p in extra if p not in result.problems)
+        audit_checked, audit_problems_, _head = audit_problems(db)
+    broken = 0
     if result.ok:
         print(f"journal OK: {result.checked} records")
-        return 0
-    print(f"journal BROKEN: {len(result.problems)} problem(s) in {result.checked} records")
-    for problem in result.problems:
-        print(f"  {problem}")
-    return 1
+    else:
+        broken = 1
+        print(f"journal BROKEN: {len(result.problems)} problem(s) in {result.checked} records")
+        for problem in result.problems:
+            print(f"  {problem}")
+    if not audit_problems_:
+        print(f"audit log OK: {audit_checked} entries")
+    else:
+        broken = 1
+        print(f"audit log BROKEN: {len(audit_problems_)} problem(s) in {audit_checked} entries")
+        for problem in audit_problems_:
+            print(f"  {problem}")
+    return broken
 
 
 def run_db_version(args: Namespace) -> int:

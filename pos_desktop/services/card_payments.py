@@ -190,9 +190,12 @@ class CardPaymentService:
             reference=attempt.reference,
         )
 
+        terminal = self._terminal
+        assert terminal is not None, "no card terminal is configured"
+
         def send() -> PaymentResult:
             try:
-                return self._terminal.pay(request, on_progress=on_progress)
+                return terminal.pay(request, on_progress=on_progress)
             except Exception as err:  # a driver bug must not look like "not charged"
                 return PaymentResult(
                     PaymentOutcome.UNKNOWN,

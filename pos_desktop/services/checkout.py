@@ -43,6 +43,7 @@ class PromotionSource(Protocol):
 class VoucherStore(Protocol):
     def balance(self, code: str) -> Money | None: ...
     def redeem(self, code: str, amount_minor: int, now) -> None: ...
+    def refund_to(self, code: str, amount_minor: int, now) -> None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +105,7 @@ class CheckoutService:
         from pos_desktop.storage.promotion_repo import PromotionRepository
         from pos_desktop.storage.voucher_repo import VoucherRepository
 
+        assert self.db is not None  # called only with a database (see __init__)
         if self.promotions is None:
             self.promotions = PromotionRepository(self.db)
         if self.vouchers is None:
@@ -416,6 +418,7 @@ class CheckoutService:
             if self.db is not None:
                 still_open(db, shift_id)
             for p in vouchers:
+                assert self.vouchers is not None  # checked above
                 self.vouchers.redeem(p.reference or "", p.amount.amount_minor, now)
                 left = self.vouchers.balance(p.reference or "")
                 if left is not None and left.amount_minor != p.balance_left_minor:

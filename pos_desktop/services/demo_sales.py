@@ -153,7 +153,7 @@ def _fill_basket(checkout: CheckoutService, codes: Sequence[str], rng: random.Ra
         if len(checkout.cart.lines) >= wanted:
             break
         result = checkout.scan(rng.choice(codes))
-        if not result.ok:
+        if not result.ok or result.line is None:
             continue
         extra = rng.choices(_QUANTITIES, _QUANTITY_WEIGHTS)[0] - 1
         if extra:

@@ -87,6 +87,7 @@ def _zone_name(moment: datetime) -> str:
 
 
 def report_title(data: dict[str, Any]) -> str:
+    """The title: "Z report 7", or the X report's, which says it is not a close."""
     if data["kind"] == "Z":
         return f"Z report {data['z_number']}"
     return "X report (running, not a close)"

@@ -204,7 +204,15 @@ def _section_lines(section: ReportSection, width: int) -> list[TextLine]:
 
 
 def layout_lines(layout: ReportLayout, width: int) -> list[PrintBlock]:
-    """The layout as receipt lines ``width`` characters wide, with an hourly bar chart in text."""
+    """The layout as receipt lines, with the hourly chart as text bars.
+
+    Args:
+        layout: the report's layout.
+        width: characters per line (the printer profile's columns).
+
+    Returns:
+        Text lines, none wider than ``width`` (header lines wrap).
+    """
     lines: list[PrintBlock] = []
     if layout.store_name:
         lines.append(TextLine(layout.store_name, align="center", bold=True))

@@ -26,11 +26,10 @@ from pos_desktop.domain.payment import Payment
 from pos_desktop.domain.pricing import price_cart_for
 from pos_desktop.domain.refund import (
     OriginalSale,
-    PaidTender,
     Refund,
-    RefundTender,
     ReturnItem,
     SoldLine,
+    TenderAmount,
     original_from_sale,
     plan_refund,
 )
@@ -189,7 +188,7 @@ class ReturnsService:
                 SoldLine(p.line_id, p.quantity, p.tax.gross, p.tax.tax, names[p.line_id])
                 for p in priced.lines
             ),
-            tenders=(PaidTender("cash", CASH, "Cash", priced.total_minor),),
+            tenders=(TenderAmount("cash", CASH, "Cash", priced.total_minor),),
             cash_increment_minor=self._checkout.checkout_settings.cash_increment_minor,
         )
         plan = plan_refund(original, [ReturnItem(p.line_id, p.quantity) for p in priced.lines])
@@ -258,19 +257,19 @@ class ReturnsService:
         return self._checkout.price().total_minor - plan.payout_minor
 
 
-def _take_credit(tenders: tuple[RefundTender, ...], credit: int) -> tuple[RefundTender, ...]:
+def _take_credit(tenders: tuple[TenderAmount, ...], credit: int) -> tuple[TenderAmount, ...]:
     """The refund's tenders with ``credit`` moved to the new sale, cash giving it up first.
 
     The credit keeps the id of the original tender it comes from, so later returns against
     the same sale count it as already given back.
     """
-    out: list[RefundTender] = []
+    out: list[TenderAmount] = []
     left = credit
     for t in sorted(tenders, key=lambda t: t.kind != CASH):
         take = min(left, t.amount_minor)
         left -= take
         if take:
-            out.append(RefundTender(t.tender_id, EXCHANGE, "Exchange", take, t.reference))
+            out.append(TenderAmount(t.tender_id, EXCHANGE, "Exchange", take, t.reference))
         if t.amount_minor - take > 0:
             out.append(replace(t, amount_minor=t.amount_minor - take))
     return tuple(out)

@@ -12,7 +12,9 @@ from pos_desktop.container import Container
 
 from .device_bridge import DeviceBridge
 from .focus import DialogFocusKeeper
+from .integrity_watch import INTEGRITY_CHECK_DELAY_MS, IntegrityWatch
 from .main_window import MainWindow
+from .plain_text import PlainTextLabels
 from .staff_session import StaffSession
 from .theme import STYLE
 from .wedge_filter import WedgeScannerFilter
@@ -34,6 +36,7 @@ def build_window(container: Container, config: TillConfig, app: QApplication, *,
     if serial is not None:
         serial.on_scan = bridge.on_serial_scan
     DialogFocusKeeper(window).install(app)
+    window.plain_text = PlainTextLabels(window).install(app)
     window.staff = StaffSession(window, idle_lock_s=config.lock_after_idle_s, demo=config.demo)
     window.pos_api_bridge = None
     if (pos_api := container.extras.get("pos_api")) is not None:
@@ -146,6 +149,11 @@ def run_qt(
     window.raise_()
     window.activateWindow()  # F-key shortcuts need an active window (also without a WM)
     QTimer.singleShot(0, window.resolve_unfinished_card_payments)
+    # Every page of the database, once the till is up (not competing with its start).
+    window.integrity = IntegrityWatch(window)
+    QTimer.singleShot(
+        INTEGRITY_CHECK_DELAY_MS, lambda: window.integrity.start(config.database_path)
+    )
     QTimer.singleShot(0, window.staff.start)
     if start_pos_api is not None:
 

@@ -33,6 +33,10 @@ Steps: ``scan``, ``type``, ``key``, ``click`` (a button), ``tap`` / ``click_on``
 ``fill`` (click a field, Ctrl+A, type over it), ``menu("Staff", "Close shift")`` (clicks on the
 menu bar and the menu entry), ``pin``, ``choose``, ``wait``, ``until``, ``modal``, ``closed``.
 
+``api_journey`` is ``journey`` with the till's POS API served on loopback, the app switch on the
+window and one registered app; ``j.api.ask(**fields)`` posts a payment request as that app would
+(over real HTTP) and ``j.api.receiver`` records the signed result callbacks.
+
 ``first_start_journey`` starts as ``pos-desktop`` does on an empty data dir: ``yield j.start()``
 opens the setup wizard (a modal: the journey goes on inside it); once the wizard is finished the
 real window is built, ``j.window``/``j.view``/``j.db`` are filled in, and the login dialog comes
@@ -41,8 +45,10 @@ up. ``j.tap(field)`` puts the finger (and the keyboard focus) on a field to type
 
 from __future__ import annotations
 
+import sys
 import time
 from collections.abc import Callable, Generator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -371,14 +377,22 @@ class Journey:
 
         def probe():
             widget = QApplication.activeModalWidget()
-            if widget is None or not widget.isVisible():
+            # As a person sees it: on screen and holding the keyboard (the active window).
+            if widget is None or not widget.isVisible() or not widget.isActiveWindow():
                 return None
             return widget if kind is None or isinstance(widget, kind) else None
 
         return WaitFor(probe, timeout_s, f"a {getattr(kind, '__name__', 'modal')} dialog")
 
     def closed(self, dialog: QWidget, timeout_s: float = 5) -> WaitFor:
-        return WaitFor(lambda: not dialog.isVisible(), timeout_s, f"{type(dialog).__name__} closed")
+        """Wait until ``dialog`` is off screen (closed, or deleted with its parent)."""
+        import shiboken6
+
+        return WaitFor(
+            lambda: not shiboken6.isValid(dialog) or not dialog.isVisible(),
+            timeout_s,
+            f"{type(dialog).__name__} closed",
+        )
 
     # -- what the person sees ---------------------------------------------------------------------
 
@@ -482,6 +496,76 @@ def fresh_journey(qtbot, qapp, till, sim_printer, key_clock):
     journey = Journey(qtbot, window, wedge, key_clock, till)
     journey.start = lambda: Step(window.staff.start, delay_ms=30)  # as run_qt does at start-up
     yield journey
+    window.staff.idle.stop()
+    qapp.removeEventFilter(window.staff)
+    qapp.removeEventFilter(wedge)
+
+
+class AppClient:
+    """One app registered on the till's POS API, talking to it over real HTTP."""
+
+    def __init__(self, service, server, worker, receiver, name: str = "Web shop") -> None:
+        import httpx
+
+        self.service, self.server, self.worker, self.receiver = service, server, worker, receiver
+        self.key = service.register_app(name, receiver.prefix)
+        self.http = httpx.Client(
+            base_url=server.url, headers={"Authorization": f"Bearer {self.key.key}"}, timeout=5
+        )
+
+    def ask(self, **fields) -> str:
+        """POST a payment request (defaults: 12.50 EUR by card or cash); returns its id."""
+        body = {
+            "amount_minor": 1250,
+            "currency": "EUR",
+            "payment_types": ["card", "cash"],
+            "callback_url": self.receiver.prefix + "result",
+            "app_id": self.key.app_id,
+            "api_version": "1",
+            "reference": "WEB-1001",
+            "description": "Order 1001",
+            **fields,
+        }
+        r = self.http.post("/v1/payment-requests", json=body)
+        assert r.status_code == 201, r.text
+        return r.json()["id"]
+
+    def close(self) -> None:
+        self.http.close()
+        self.server.stop()
+        self.worker.stop()
+
+
+@pytest.fixture
+def api_journey(qtbot, qapp, till, sim_printer, key_clock):
+    """``journey`` plus the POS API on loopback, the app switch and one app (``j.api``)."""
+    sys.path.insert(0, str(Path(__file__).parents[1] / "integration"))
+    from test_pos_api_support import CallbackReceiver
+
+    from pos_desktop.local_api import ApiServer
+    from pos_desktop.local_api.app import create_app
+    from pos_desktop.services.callbacks import CallbackWorker, RetryPolicy
+    from pos_desktop.services.pos_api import PosApiService
+    from pos_desktop.storage.db import open_database
+
+    service = PosApiService(till.db, till.settings, till.clock)
+    path = till.config.database_path
+    worker = CallbackWorker(
+        lambda: open_database(path, run_migrations=False), RetryPolicy(base_s=0.05, cap_s=0.2)
+    )
+    service.on_callback_queued(worker.wake)
+    worker.start()
+    server = ApiServer(create_app(service, till.extras.get("parking")), port=0).start()
+    till.extras["pos_api"] = service  # build_window attaches the app switch
+    window, wedge = _open_window(qtbot, qapp, till, sim_printer, key_clock)
+    window.staff.demo = True
+    window.staff.start()
+    window.pos_api_bridge.start()
+    with CallbackReceiver() as receiver:
+        journey = Journey(qtbot, window, wedge, key_clock, till)
+        journey.api = AppClient(service, server, worker, receiver)
+        yield journey
+        journey.api.close()  # no more signals from the API thread before the window goes
     window.staff.idle.stop()
     qapp.removeEventFilter(window.staff)
     qapp.removeEventFilter(wedge)
