@@ -151,7 +151,7 @@ class ReturnsService:
         vouchers = self._checkout.vouchers
 
         def in_transaction(db) -> None:
-            still_open(db, shift_id)
+            still_open(db, shift_id or "")  # no id: refused, never stored shiftless
             for t in plan.tenders:
                 if t.kind == VOUCHER and t.reference and vouchers is not None:
                     vouchers.refund_to(t.reference, t.amount_minor, now)
