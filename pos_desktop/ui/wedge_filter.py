@@ -18,6 +18,15 @@ from PySide6.QtWidgets import QApplication
 from hardware.scanners.wedge import ReplayKeys, ScanDetected, WedgeBurstParser
 
 _ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+# A HID scanner presses Shift (AltGr on some layouts) before each capital: part of the burst,
+# so such a key neither ends it nor releases the keys held so far.
+_MODIFIER_KEYS = (
+    Qt.Key.Key_Shift,
+    Qt.Key.Key_Control,
+    Qt.Key.Key_Alt,
+    Qt.Key.Key_AltGr,
+    Qt.Key.Key_Meta,
+)
 
 
 class WedgeScannerFilter(QObject):
@@ -48,6 +57,8 @@ class WedgeScannerFilter(QObject):
         key_event: QKeyEvent = event  # type: ignore[assignment]
         now = self._now()
         text = key_event.text()
+        if key_event.key() in _MODIFIER_KEYS:
+            return False
         if key_event.key() in _ENTER_KEYS:
             if not self._held:
                 return False
