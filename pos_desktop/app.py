@@ -141,6 +141,26 @@ def start_pos_api_services(container, config: TillConfig, port: int | None) -> N
     threading.Thread(target=serve, name="pos-api-start", daemon=True).start()
 
 
+def prepare_demo(container, products: int = DEMO_PRODUCTS) -> None:
+    """The demo's first run fills the store: catalogue, weighed items, promotions, vouchers,
+    cash rounding and the demo users (later runs keep what is there)."""
+    from .services.demo_data import write_demo_catalog, write_demo_weighed
+    from .services.demo_staff import ensure_demo_staff
+
+    if container.catalog.count_products() == 0:
+        from .services.pricing_service import seed_demo_promotions
+
+        write_demo_catalog(container.db, products)
+        write_demo_weighed(container.db, container.settings.barcode_region)
+        seed_demo_promotions(container.db, currency=container.settings.currency)
+        # The checkout read its settings when it was built, before these were seeded: read them
+        # again, or the first run would sell without the store's cash rounding.
+        container.checkout.reload_settings()
+    ensure_demo_staff(container.auth)
+    container.extras["departments"].seed_demo()
+    container.extras["quick_keys"].seed_demo()
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     # python-escpos logs every connection on the root logger at INFO: keep the root at WARNING
@@ -186,18 +206,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     container.extras.update(simulators)
     if args.demo:
-        from .services.demo_data import write_demo_catalog, write_demo_weighed
-        from .services.demo_staff import ensure_demo_staff
-
-        if container.catalog.count_products() == 0:
-            from .services.pricing_service import seed_demo_promotions
-
-            write_demo_catalog(container.db, DEMO_PRODUCTS)
-            write_demo_weighed(container.db, container.settings.barcode_region)
-            seed_demo_promotions(container.db)
-        ensure_demo_staff(container.auth)
-        container.extras["departments"].seed_demo()
-        container.extras["quick_keys"].seed_demo()
+        prepare_demo(container)
     after_show = None
     if config.api.enabled and not args.no_api:
 

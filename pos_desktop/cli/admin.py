@@ -23,6 +23,7 @@ from . import (
     admin_departments,
     admin_labels,
     admin_security,
+    admin_shifts,
     admin_staff,
     admin_store,
     admin_sync,
@@ -85,6 +86,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_journal(sub, common)
     _add_db(sub, common)
     admin_staff.add_subcommands(sub, include_journal=False)
+    admin_shifts.add_subcommands(sub, common)
     admin_sync.add_subcommands(sub)
     admin_apps.add_subcommands(sub)
     admin_security.add_subcommands(sub)

@@ -12,6 +12,7 @@ from pos_desktop.domain.money import Money
 from pos_desktop.services.demo_sales import (
     DemoSalesError,
     ensure_demo_sales_data,
+    ensure_demo_shift,
     record_demo_sales,
     sellable_codes,
 )
@@ -67,6 +68,11 @@ def run_demo_sales(args: Namespace) -> int:
         codes = sellable_codes(db, seed=args.seed)
     # The same wiring as the sales screen, without a printer: receipts are not printed.
     container = build_container(TillConfig(data_dir=args.data_dir), {"printer": NoPrinter()})
+    if ensure_demo_shift(container.checkout, container.shifts):
+        shift = container.shifts.current()
+        print(f"No shift was open: opened shift {shift.number} (float 100) for the demo sales.")
+    if container.checkout.cashier is None:
+        container.checkout.cashier = "demo-sales"
     bar = ProgressBar("Recording sales", args.sales)
     started = time.perf_counter()
     try:

@@ -41,6 +41,7 @@ from pos_desktop.storage.sales_repo import SalesRepository
 
 from .checkout import CheckoutService
 from .ports import Clock
+from .shift_guard import still_open
 
 EXCHANGE = "exchange"
 _RECEIPT_CODE = re.compile(r"^R(?P<terminal>[A-Za-z0-9]+)-(?P<number>\d{1,10})$")
@@ -122,6 +123,7 @@ class ReturnsService:
         Raises:
             DomainError: more than is left to return, or the refund was not approved.
         """
+        self._checkout.current_shift_id()  # before asking anybody to approve
         plan = self.plan(sale, items)
         detail = f"Receipt {sale.receipt_number}: refund {Money(plan.payout_minor, sale.currency)}"
         if not approve(Action.REFUND, detail):
@@ -131,6 +133,7 @@ class ReturnsService:
     def _store(
         self, plan: Refund, sale: Sale | None, kind: str, *, names=None, within=None
     ) -> StoredRefund:
+        shift_id = self._checkout.current_shift_id()  # no refund without an open shift
         now = self._clock.now()
         names = names or ({ln.line_id: ln.name for ln in sale.lines} if sale else {})
         stored = StoredRefund(
@@ -143,11 +146,12 @@ class ReturnsService:
             names=names,
             original_receipt_number=sale.receipt_number if sale else None,
             cashier=self._checkout.cashier,
-            shift_id=self._checkout.shift_id,
+            shift_id=shift_id,
         )
         vouchers = self._checkout.vouchers
 
         def in_transaction(db) -> None:
+            still_open(db, shift_id or "")  # no id: refused, never stored shiftless
             for t in plan.tenders:
                 if t.kind == VOUCHER and t.reference and vouchers is not None:
                     vouchers.refund_to(t.reference, t.amount_minor, now)
@@ -166,6 +170,7 @@ class ReturnsService:
         """
         if not items:
             raise DomainError("Scan the items being returned first.")
+        self._checkout.current_shift_id()
         settings = self._checkout.settings
         cart = Cart(settings.currency, prices_include_tax=settings.prices_include_tax)
         for item, quantity in items:
@@ -209,6 +214,7 @@ class ReturnsService:
         checkout = self._checkout
         if checkout.cart.is_empty:
             raise DomainError("Scan the new items first; for a plain return use Refund.")
+        checkout.current_shift_id()
         plan = self.plan(sale, items)
         priced = checkout.price()
         credit = min(plan.payout_minor, priced.total_minor)

@@ -277,7 +277,11 @@ def test_demo_sales_on_an_empty_data_dir_then_sales_list(run, data_dir):
     assert [row.split()[0] for row in table[1:]] == ["6", "5", "4", "3"]
     assert all("€" in row and "cash" in row for row in table[1:])
 
-    assert run("journal", "verify")[:2] == (0, "journal OK: 6 records\naudit log OK: 0 entries\n")
+    # The shift demo-sales opened for its sales, then the 6 sales.
+    assert run("journal", "verify")[:2] == (
+        0,
+        "journal OK: 7 records\naudit log OK: 0 entries\n",
+    )
 
 
 def test_demo_sales_are_reproducible_with_a_seed(tmp_path, capsys):
@@ -311,7 +315,7 @@ def test_journal_verify_reports_a_tampered_record_and_exits_1(run, store, data_d
 
     code, out, _ = run("journal", "verify")
     assert code == 1
-    assert "journal BROKEN: 1 problem(s) in 3 records" in out
+    assert "journal BROKEN: 1 problem(s) in 4 records" in out  # the shift's opening, 3 sales
     assert "record 2: content was changed" in out
 
     code, _, err = run("journal", "verify", "--head", "3:nothex")

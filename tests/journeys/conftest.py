@@ -24,7 +24,14 @@ can drive it::
 
 The till starts as ``pos-desktop --demo`` does (``journey`` fixture: Demo Cashier logged in, a
 shift open with a float) or with nobody logged in (``fresh_journey``: the login dialog comes first).
-Demo users: Demo Cashier PIN 1111, Demo Manager PIN 9999.
+``demo_journey`` is the demo's very first run on a fresh data dir (promotions, vouchers GIFT-1000 /
+GIFT-5000, 0.05 cash rounding, seeded by ``app.prepare_demo``); ``card_journey`` adds a simulated
+Concert terminal (``@pytest.mark.parametrize("card_journey", ["silent"], indirect=True)`` for a
+lost answer). Demo users: Demo Cashier PIN 1111, Demo Manager PIN 9999.
+
+Steps: ``scan``, ``type``, ``key``, ``click`` (a button), ``tap`` / ``click_on`` (any widget),
+``fill`` (click a field, Ctrl+A, type over it), ``menu("Staff", "Close shift")`` (clicks on the
+menu bar and the menu entry), ``pin``, ``choose``, ``wait``, ``until``, ``modal``, ``closed``.
 
 ``api_journey`` is ``journey`` with the till's POS API served on loopback, the app switch on the
 window and one registered app; ``j.api.ask(**fields)`` posts a payment request as that app would
@@ -234,6 +241,7 @@ class Journey:
         """A keyboard-wedge scan: every key at scanner speed (Shift held for capitals), Enter."""
 
         def burst() -> None:
+            self.clock.advance(PERSON_GAP_S)  # a scan starts after a pause, not within a key's 3 ms
             for char in code:
                 self._char(char, gap_s, layout)
             self.clock.advance(gap_s)
@@ -362,6 +370,41 @@ class Journey:
 
         return Step(arrows, delay_ms=10)
 
+    def click_on(self, widget: QWidget) -> Step:
+        """A click in any visible widget (a text field, a spin box): the same as :meth:`tap`."""
+        return self.tap(widget)
+
+    def fill(self, field: QWidget, text: str) -> Step:
+        """Click in a field, select what is there (Ctrl+A) and type ``text`` over it."""
+
+        def keys() -> None:
+            QTest.mouseClick(field, Qt.MouseButton.LeftButton)
+            field.setFocus(Qt.FocusReason.MouseFocusReason)
+            target = self.focus()
+            QTest.keyClick(target, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+            for char in text:
+                self._char(char, PERSON_GAP_S, "us")
+            self.clock.advance(PERSON_GAP_S)
+
+        return Step(keys, delay_ms=120)
+
+    def menu(self, *path: str) -> Step:
+        """Open a menu of the window's menu bar and click an entry (``"Staff", "Close shift"``)."""
+
+        def clicks() -> None:
+            bar = self.window.menuBar()
+            top = _action(bar.actions(), path[0])
+            QTest.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.actionGeometry(top).center())
+            popup = top.menu()
+            for label in path[1:]:
+                item = _action(popup.actions(), label)
+                QTest.mouseClick(
+                    popup, Qt.MouseButton.LeftButton, pos=popup.actionGeometry(item).center()
+                )
+                popup = item.menu()
+
+        return Step(clicks, delay_ms=30)
+
     def wait(self, ms: int) -> Step:
         return Step(None, delay_ms=ms)
 
@@ -423,6 +466,13 @@ class Journey:
     def db_one(self, sql: str, params: tuple = ()):
         row = self.db.execute_sql(sql, params).fetchone()
         return row[0] if row is not None and len(row) == 1 else row
+
+
+def _action(actions, label: str):
+    for action in actions:
+        if label in action.text().replace("&", ""):
+            return action
+    raise AssertionError(f"no menu entry {label!r} in {[a.text() for a in actions]}")
 
 
 @pytest.fixture
@@ -571,3 +621,56 @@ def journey(qtbot, qapp, till, sim_printer, key_clock):
     window.staff.idle.stop()
     qapp.removeEventFilter(window.staff)
     qapp.removeEventFilter(wedge)
+
+
+@pytest.fixture
+def demo_journey(qtbot, qapp, tmp_path, sim_printer, key_clock):
+    """The very first ``pos-desktop --demo`` run on a fresh data dir: the demo store is filled
+    (promotions, vouchers GIFT-1000/GIFT-5000, 0.05 cash rounding) the way ``app.main`` does it,
+    then Demo Cashier is logged in with a shift open."""
+    from pos_desktop.app import prepare_demo
+    from pos_desktop.config import PrinterConfig, TillConfig
+    from pos_desktop.container import build_container
+    from tests.conftest import FixedClock
+
+    config = TillConfig(data_dir=tmp_path, printer=PrinterConfig(uri=sim_printer.uri), demo=True)
+    till = build_container(config, overrides={"clock": FixedClock()})
+    prepare_demo(till, products=300)
+    window, wedge = _open_window(qtbot, qapp, till, sim_printer, key_clock)
+    window.staff.demo = True
+    window.staff.start()
+    yield Journey(qtbot, window, wedge, key_clock, till)
+    window.staff.idle.stop()
+    qapp.removeEventFilter(window.staff)
+    qapp.removeEventFilter(wedge)
+    till.close()
+
+
+@pytest.fixture
+def card_journey(request, qtbot, qapp, tmp_path, sim_printer, key_clock):
+    """The demo till with a simulated Concert card terminal (approves after 0.2 s; parametrize
+    indirectly with another behaviour, e.g. "silent": the answer never comes)."""
+    from hardware.simulators.terminal_concert import SimulatedConcertTerminal
+    from hardware.terminals.concert import ConcertTerminal
+    from pos_desktop.config import PrinterConfig, TillConfig
+    from pos_desktop.container import build_container
+    from pos_desktop.services.demo_data import write_demo_catalog
+    from tests.conftest import FixedClock
+
+    behaviour = getattr(request, "param", "approve")
+    with SimulatedConcertTerminal(behaviour, delay_s=0.2) as terminal_sim:
+        config = TillConfig(
+            data_dir=tmp_path, printer=PrinterConfig(uri=sim_printer.uri), demo=True
+        )
+        timeout = 5.0 if behaviour == "approve" else 1.0
+        terminal = ConcertTerminal(terminal_sim.uri, result_timeout=timeout, ack_timeout=1.0)
+        till = build_container(config, overrides={"clock": FixedClock(), "terminal": terminal})
+        write_demo_catalog(till.db, 50)
+        window, wedge = _open_window(qtbot, qapp, till, sim_printer, key_clock)
+        window.staff.demo = True
+        window.staff.start()
+        yield Journey(qtbot, window, wedge, key_clock, till)
+        window.staff.idle.stop()
+        qapp.removeEventFilter(window.staff)
+        qapp.removeEventFilter(wedge)
+        till.close()

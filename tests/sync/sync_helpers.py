@@ -188,6 +188,9 @@ def make_till(data_dir: Path, cloud_url: str, code: str, name: str = "Lane 1"):
 
 def sell(till, gtin: str, times: int = 1):
     """Ring up ``times`` sales of one item each through the real checkout service."""
+    from tests.conftest import open_test_shift
+
+    open_test_shift(till)  # a till sells in a shift only
     sales = []
     for _ in range(times):
         result = till.checkout.scan(gtin)

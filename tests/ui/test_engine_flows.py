@@ -14,7 +14,7 @@ from pos_desktop.services.pricing_service import seed_demo_promotions
 from pos_desktop.services.receipts import receipt_code
 from pos_desktop.ui.qt_app import build_window
 from pos_desktop.ui.views import engine_actions
-from tests.conftest import FixedClock
+from tests.conftest import FixedClock, open_test_shift
 
 
 def stop_polling(window) -> None:
@@ -125,6 +125,7 @@ def test_park_and_recall_across_a_restart(qtbot, qapp, tmp_path, sim_printer, mo
     config = TillConfig(data_dir=tmp_path, printer=PrinterConfig(uri=sim_printer.uri), demo=True)
     till = build_container(config, overrides={"clock": FixedClock()})
     write_demo_catalog(till.db, 20)
+    open_test_shift(till)
     win, wedge, _ = build_window(till, config, qapp)
     qtbot.addWidget(win)
     win.show()

@@ -104,6 +104,8 @@ class CheckoutView(QWidget):
         # Set while a payment runs: scans are refused (not queued) so nothing joins a cart
         # that is being paid for; the cashier scans the next customer's items afterwards.
         self.busy_reason: str | None = None
+        # Asked before a scan rings up; the staff session opens a shift here when none is open.
+        self.before_scan = lambda: True
 
         self.entry = QLineEdit()
         self.entry.setObjectName("scanEntry")
@@ -353,6 +355,8 @@ class CheckoutView(QWidget):
             self.show_message(
                 f"{code} was NOT added: {self.busy_reason}. Scan it again afterwards.", error=True
             )
+            return
+        if not self.before_scan():
             return
         self.forget_last_customer()
         result = self.checkout.scan(code)

@@ -129,7 +129,8 @@ class TenderDialog(QDialog):
             if t.reference:
                 line += f"   [{t.reference}]"
             self.tenders.addItem(line)
-        self.amount.setText(self._m(split.cash_due_minor).replace(",", ""))
+        self._offered = self._m(split.cash_due_minor).replace(",", "")
+        self.amount.setText(self._offered)
         self.amount.selectAll()
         self.amount.setFocus(Qt.FocusReason.OtherFocusReason)
         self.buttons["remove"].setEnabled(bool(split.tenders))
@@ -178,7 +179,10 @@ class TenderDialog(QDialog):
             ]
             if used:
                 raise DomainError(f"Voucher {code} is already on this sale.")
-            self.split.add_voucher(balance, code=code)
+            # An amount the cashier typed is what the customer spends; left as offered, the
+            # voucher pays as much as it can.
+            typed = self._typed() if self.amount.text() != self._offered else None
+            self.split.add_voucher(balance, code=code, amount=typed)
             self.voucher_code.clear()
 
         self._take(redeem)
