@@ -61,15 +61,26 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def _qt_platform_usable() -> bool:
-    """Check before QApplication, whose failure to load the xcb plugin aborts the process."""
+NO_DISPLAY_HINT = (
+    "no display is available: neither DISPLAY (X11) nor WAYLAND_DISPLAY (Wayland) is set.\n"
+    "Start the till from the desktop session of the till's screen, or set DISPLAY (e.g.\n"
+    "DISPLAY=:0 when the screen runs X server :0). Over SSH use 'ssh -X'. On a server without a\n"
+    "screen run a virtual one (xvfb-run pos-desktop --demo) or QT_QPA_PLATFORM=offscreen."
+)
+
+
+def _qt_platform_problem() -> str | None:
+    """What keeps Qt from opening a window, checked before QApplication (whose failure to load
+    the xcb plugin aborts the process); None when nothing does."""
     if os.environ.get("QT_QPA_PLATFORM") or sys.platform != "linux":
-        return True
+        return None
     if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
-        return False
+        return NO_DISPLAY_HINT
+    if os.environ.get("WAYLAND_DISPLAY") and not os.environ.get("DISPLAY"):
+        return None  # Qt's Wayland plugin does not need the X libraries
     import ctypes.util
 
-    return ctypes.util.find_library("xcb-cursor") is not None
+    return None if ctypes.util.find_library("xcb-cursor") else XCB_HINT
 
 
 def start_demo_devices(config: TillConfig) -> tuple[TillConfig, dict[str, object]]:
@@ -165,8 +176,8 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as err:
         print(f"pos-desktop: {err}", file=sys.stderr)
         return 2
-    if not _qt_platform_usable():
-        print(f"pos-desktop: {XCB_HINT}", file=sys.stderr)
+    if (problem := _qt_platform_problem()) is not None:
+        print(f"pos-desktop: {problem}", file=sys.stderr)
         return 1
     simulators: dict[str, object] = {}
     if args.demo:

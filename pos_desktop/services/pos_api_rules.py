@@ -175,7 +175,7 @@ def validate_payment_request(
             f"callback_url is refused: {problem}. Send a plain http(s) URL of at most "
             f"{MAX_CALLBACK_URL} characters under {app.callback_url_prefix}.",
         )
-    if not url_within_prefix(url, app.callback_url_prefix):
+    if not isinstance(url, str) or not url_within_prefix(url, app.callback_url_prefix):
         raise _fail(
             "callback_url",
             f"callback_url {url!r} is outside this app's registered prefix "

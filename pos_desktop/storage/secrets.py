@@ -108,7 +108,7 @@ def _new_key() -> bytes:
 
 
 def is_sealed(value: str | None) -> bool:
-    return bool(value) and value.startswith(PREFIX)
+    return value is not None and value.startswith(PREFIX)
 
 
 def _keyring_key(account: str, adopt: Path) -> bytes | None:

@@ -129,8 +129,15 @@ class StaffSession(QObject):
     def lock(self) -> None:
         if self.locked or self.user is None:
             return
+        # The next person at the till sees neither the last customer's sale nor who was here.
+        view = self.window.checkout_view
+        view.forget_last_customer()
+        view.show_message("Screen locked: log in to go on.")
+        view.refresh()
+        self.window.set_cashier_text("Screen locked")
         while not self.login(locked_user=self.user):
             pass  # a locked till stays locked until somebody logs in
+        view.show_message(f"{self.user.name} is logged in.")
         self.idle.start()
 
     def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt API)

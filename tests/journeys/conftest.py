@@ -56,6 +56,7 @@ from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
     QAbstractButton,
+    QAbstractItemView,
     QApplication,
     QCheckBox,
     QComboBox,
@@ -218,12 +219,21 @@ class Journey:
         self.clock.advance(gap_s)
         target = self.focus()
         key, mods = key_for(char), modifiers_for(char, layout)
-        if mods & Qt.KeyboardModifier.ControlModifier:  # AltGr: its own key goes down first
-            QTest.keyPress(target, Qt.Key.Key_AltGr)
+        # The modifier's own key goes down first and up last, as a HID keyboard sends it.
+        if mods & Qt.KeyboardModifier.ControlModifier:  # AltGr
+            modifier_key, down_mods = Qt.Key.Key_AltGr, Qt.KeyboardModifier.NoModifier
+        elif mods & Qt.KeyboardModifier.ShiftModifier:
+            modifier_key, down_mods = Qt.Key.Key_Shift, Qt.KeyboardModifier.ShiftModifier
+        else:
+            modifier_key = None
+        if modifier_key is not None:
+            QTest.sendKeyEvent(QTest.KeyAction.Press, target, modifier_key, "", down_mods)
         QTest.sendKeyEvent(QTest.KeyAction.Press, target, key, char, mods)
         QTest.sendKeyEvent(QTest.KeyAction.Release, target, key, char, mods)
-        if mods & Qt.KeyboardModifier.ControlModifier:
-            QTest.keyRelease(target, Qt.Key.Key_AltGr)
+        if modifier_key is not None:
+            QTest.sendKeyEvent(
+                QTest.KeyAction.Release, target, modifier_key, "", Qt.KeyboardModifier.NoModifier
+            )
 
     # -- steps ------------------------------------------------------------------------------------
 
@@ -239,13 +249,26 @@ class Journey:
 
         return Step(burst, delay_ms=30)
 
-    def type(self, text: str, *, layout: str = "us") -> Step:
-        """A person typing ``text`` (150 ms per key); the wedge filter hands the keys on."""
+    def type(
+        self,
+        text: str,
+        *,
+        layout: str = "us",
+        gap_s: float = PERSON_GAP_S,
+        then: Qt.Key | None = None,
+    ) -> Step:
+        """A person typing ``text`` (150 ms per key); the wedge filter hands the keys on.
+
+        ``then``: a key (e.g. F2) pressed right after the last character, before the filter's
+        hold-back timer runs: a quick typist.
+        """
 
         def keys() -> None:
             for char in text:
-                self._char(char, PERSON_GAP_S, layout)
-            self.clock.advance(PERSON_GAP_S)
+                self._char(char, gap_s, layout)
+            self.clock.advance(gap_s)
+            if then is not None:
+                QTest.keyClick(self.focus(), then)
 
         return Step(keys, delay_ms=120)  # > the filter's hold-back timer
 
@@ -302,6 +325,23 @@ class Journey:
             QTest.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
 
         return Step(tap, delay_ms=30)
+
+    def click_row(self, table: QAbstractItemView, row: int) -> Step:
+        """A click (or a finger) on a row of a list or table."""
+
+        def tap() -> None:
+            rect = table.visualRect(table.model().index(row, 0))
+            if not rect.isValid():
+                raise AssertionError(f"row {row} is not on screen")
+            QTest.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+
+        return Step(tap, delay_ms=30)
+
+    def click_at(self, widget: QWidget, pos: QPoint) -> Step:
+        """A click at ``pos`` inside ``widget`` (e.g. a menu title on the menu bar)."""
+        return Step(
+            lambda: QTest.mouseClick(widget, Qt.MouseButton.LeftButton, pos=pos), delay_ms=60
+        )
 
     def pin(self, dialog: QWidget, digits: str, *, enter: bool = True) -> Step:
         """Tap a PIN on the dialog's PIN pad, then its Enter key."""

@@ -160,6 +160,11 @@ class TenderDialog(QDialog):
     def on_cash_clicked(self) -> None:
         self._take(lambda: self.split.add_cash(self._typed()))
 
+    def on_scanner_scanned(self, code: str) -> None:
+        """A scan while paying is a gift voucher's code: redeem it at once."""
+        self.voucher_code.setText(code)
+        self.on_voucher_clicked()
+
     def on_voucher_clicked(self) -> None:
         code = self.voucher_code.text().strip()
         if not code:
@@ -169,7 +174,9 @@ class TenderDialog(QDialog):
 
         def redeem() -> None:
             balance = self.checkout.voucher_balance(code)
-            used = [t for t in self.split.tenders if t.reference == code]
+            used = [
+                t for t in self.split.tenders if (t.reference or "").casefold() == code.casefold()
+            ]
             if used:
                 raise DomainError(f"Voucher {code} is already on this sale.")
             # An amount the cashier typed is what the customer spends; left as offered, the
