@@ -176,10 +176,6 @@ class MainWindow(QMainWindow):
         that dialog's (returns, payment, the Devices test) or refused with a notice on it."""
         if self.devices_dialog is not None and self.devices_dialog.on_scanner_scanned(code):
             return
-        if self.checkout_view.scan_target is not None:  # an app's payment request owns the till
-            log.info("scan %r went to the payment request", code)
-            self.checkout_view.scan_target(code)
-            return
         if scan_to_modal(code):
             return
         if self.staff is not None and self.staff.locked:
