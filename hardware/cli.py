@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from hardware import cli_devices
 from hardware.base import DeviceError, DeviceState
 from hardware.till_config import fill_from_config
 from hardware.uri import DeviceUriError, parse_device_uri
@@ -151,7 +152,7 @@ def _add_printer_args(sub: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The ``pos-hw`` argument parser (other helpers add subcommands via cli_devices)."""
+    """The ``pos-hw`` argument parser (terminal, scale and scanner commands: cli_devices)."""
     parser = _Parser(prog="pos-hw", description="Check and exercise POS hardware.")
     parser.add_argument(
         "--data-dir",
@@ -187,12 +188,7 @@ def build_parser() -> argparse.ArgumentParser:
         printer.add_argument(f"--{switch}", action="store_true", help=f"start with {switch}")
     printer.set_defaults(func=cmd_simulate)
 
-    try:
-        from hardware import cli_devices
-    except ImportError:
-        cli_devices = None
-    if cli_devices is not None:
-        cli_devices.add_subcommands(subparsers)
+    cli_devices.add_subcommands(subparsers)  # a broken import fails pos-hw loudly, never halves it
     return parser
 
 

@@ -23,6 +23,8 @@ from . import (
     admin_departments,
     admin_labels,
     admin_policy,
+    admin_security,
+    admin_shifts,
     admin_staff,
     admin_store,
     admin_sync,
@@ -86,8 +88,10 @@ def build_parser() -> argparse.ArgumentParser:
     _add_db(sub, common)
     admin_staff.add_subcommands(sub, include_journal=False)
     admin_policy.add_subcommands(sub)
+    admin_shifts.add_subcommands(sub, common)
     admin_sync.add_subcommands(sub)
     admin_apps.add_subcommands(sub)
+    admin_security.add_subcommands(sub)
     admin_departments.add_subcommands(sub)
     admin_labels.add_subcommands(sub)
     return parser
@@ -141,7 +145,11 @@ def _add_init(sub, common) -> None:
         metavar="NAME",
         help="create the first administrator (with --admin-pin); more users: 'users add'",
     )
-    p.add_argument("--admin-pin", metavar="PIN", help="4-8 digits for --admin-name")
+    p.add_argument(
+        "--admin-pin",
+        metavar="PIN",
+        help="4-8 digits, 6+ recommended; '-' reads it from stdin (kept out of the shell history)",
+    )
     p.add_argument("--force", action="store_true", help="re-initialise a store that has sales")
     p.set_defaults(handler=commands_store.run_init)
 

@@ -166,7 +166,10 @@ def run_init(args: Namespace) -> int:
         if args.admin_name:
             auth = AuthService(db, SystemClock())
             if auth.users.by_name(args.admin_name) is None:
-                auth.add_user(args.admin_name, "admin", args.admin_pin, by="pos-admin init")
+                from .admin_staff import _pin
+
+                pin = _pin(args.admin_pin)  # '-': from stdin, not the shell history
+                auth.add_user(args.admin_name, "admin", pin, by="pos-admin init")
         all_rates = db.execute_sql("SELECT code, name, percent FROM tax_rate ORDER BY code")
         rate_text = ", ".join(f"{c} {n} {p} %" for c, n, p in all_rates) or "none"
     verb = "updated" if existing else "created"

@@ -134,6 +134,12 @@ class ReceiptBuilder:
             )
             if p.reference:  # e.g. "VISA ****7892 auth 123456": never more than the last four
                 blocks.append(TextLine(f"  {p.reference}"[:w]))
+            if p.balance_left_minor is not None:  # a gift voucher: what is still on it
+                blocks.append(
+                    TextLine(
+                        columns_line("  Balance left", self._money(p.balance_left_minor, cur), w)
+                    )
+                )
         if sale.change_minor:
             blocks.append(TextLine(columns_line("Change", self._money(sale.change_minor, cur), w)))
         blocks.append(rule)

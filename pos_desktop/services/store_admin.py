@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import Any
 
 from peewee import SqliteDatabase
 
@@ -217,7 +218,8 @@ def apply_value(
             raise StoreSettingError("name: the store needs a name.")
         if len(value) > 400:
             raise StoreSettingError(f"{key}: keep it under 400 characters.")
-        return replace(state, settings=replace(s, **{key: value}))
+        changed: dict[str, Any] = {key: value}  # a text field, checked above
+        return replace(state, settings=replace(s, **changed))
     if key == "country":
         code = text.strip().upper()
         if code and (len(code) != 2 or not code.isalpha()):

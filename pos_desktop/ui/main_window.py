@@ -3,6 +3,8 @@ for everything that is not ringing up a sale."""
 
 from __future__ import annotations
 
+import logging
+
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
@@ -17,7 +19,9 @@ from PySide6.QtWidgets import (
 from pos_desktop.container import Container
 
 from .device_bridge import DeviceBridge
+from .scan_routing import scan_to_modal
 from .tasks import TaskRunner
+from .theme import icon
 from .views.card_payment_dialog import UnresolvedPaymentDialog
 from .views.checkout_view import CheckoutView
 from .views.devices_dialog import DevicesDialog, describe
@@ -26,6 +30,7 @@ from .widgets.receipt_preview import ReceiptPreview
 STATUS_POLL_MS = 15_000
 NO_PRINTER_NOTE = "No receipt printer: Ctrl+Shift+R shows the receipt."
 MANAGER_ROLES = ("manager", "admin")
+log = logging.getLogger(__name__)
 
 
 class MainWindow(QMainWindow):
@@ -37,6 +42,7 @@ class MainWindow(QMainWindow):
         self.devices_dialog: DevicesDialog | None = None
         self.staff = None  # ui.staff_session.StaffSession, attached by qt_app
         settings = container.settings
+        self.setWindowIcon(icon("till"))
         self.setWindowTitle(
             f"{settings.name} - till {settings.terminal_id}" + ("  [DEMO]" if demo else "")
         )
@@ -62,7 +68,7 @@ class MainWindow(QMainWindow):
         layout = QHBoxLayout(central)
         layout.addWidget(self.checkout_view, 3)
         if self.receipt_preview is not None:
-            layout.addWidget(self.receipt_preview, 2)
+            layout.addWidget(self.receipt_preview, 1)
             bridge.printer_bytes_received.connect(self.receipt_preview.show_job)
         self.setCentralWidget(central)
         self._build_menu()
@@ -108,6 +114,10 @@ class MainWindow(QMainWindow):
         if not no_printer:
             self.status_timer.start(STATUS_POLL_MS)
             QTimer.singleShot(0, self.poll_printer_status)
+        self.checkout_view.entry.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def focus_home(self) -> None:
+        """Keys go to the checkout's entry field (after a menu closed, for example)."""
         self.checkout_view.entry.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt API)
@@ -162,11 +172,15 @@ class MainWindow(QMainWindow):
     # -- scanners ------------------------------------------------------------------------------
 
     def on_scanner_scanned(self, code: str) -> None:
-        """Every scanner (wedge or serial) lands here; a Devices test may claim the scan."""
+        """Every scanner (wedge or serial) lands here. While a modal dialog is open the scan is
+        that dialog's (returns, payment, the Devices test) or refused with a notice on it."""
         if self.devices_dialog is not None and self.devices_dialog.on_scanner_scanned(code):
+            return
+        if scan_to_modal(code):
             return
         if self.staff is not None and self.staff.locked:
             return  # nothing is rung up behind a locked screen
+        log.info("scan %r went to the checkout", code)
         self.checkout_view.on_scanner_scanned(code)
 
     # -- printing ------------------------------------------------------------------------------

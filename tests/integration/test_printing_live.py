@@ -9,10 +9,11 @@ from pos_desktop.config import PrinterConfig, TillConfig
 from pos_desktop.container import build_container
 from pos_desktop.domain.money import Money
 from pos_desktop.services.demo_data import demo_ean13, write_demo_catalog
-from tests.conftest import FixedClock, paper_jobs
+from tests.conftest import FixedClock, open_test_shift, paper_jobs
 
 
 def sell(container) -> object:
+    open_test_shift(container)  # a till sells in a shift only
     container.checkout.scan(demo_ean13(1))
     total = container.checkout.totals().total
     return container.checkout.pay_cash(Money(total.amount_minor + 500, total.currency))

@@ -14,7 +14,7 @@ from pos_desktop.services.demo_data import demo_ean13, write_demo_catalog
 from pos_desktop.ui.qt_app import build_window
 from pos_desktop.ui.views.devices_dialog import DevicesDialog, EditDeviceDialog
 from tests.approvals import approver
-from tests.conftest import FixedClock, paper_jobs
+from tests.conftest import FixedClock, open_test_shift, paper_jobs
 
 
 def test_paper_out_sale_saved_then_reprint_copy(qtbot, till_window, till, sim_printer):
@@ -133,6 +133,7 @@ def test_serial_scanner_rings_up_items(qtbot, qapp, tmp_path):
         )
         till = build_container(config, overrides={"clock": FixedClock()})
         write_demo_catalog(till.db, 20)
+        open_test_shift(till)
         window, wedge, _bridge = build_window(till, config, qapp)
         qtbot.addWidget(window)
         till.extras["serial_scanner"].wait_connected(5)
