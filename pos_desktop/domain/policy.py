@@ -70,7 +70,9 @@ class ApprovalPolicy:
     def needs_second_person(self, action: Action) -> bool:
         return Action(action) in self.second_person
 
-    def with_decision(self, role: Role | str, action: Action | str, decision) -> ApprovalPolicy:
+    def with_decision(
+        self, role: Role | str, action: Action | str, decision: Decision | str
+    ) -> ApprovalPolicy:
         """The policy with one cell changed.
 
         Raises:
@@ -105,7 +107,9 @@ class ApprovalPolicy:
         (chosen.add if required else chosen.discard)(action)
         return replace(self, second_person=frozenset(chosen))
 
-    def table(self, actions: Iterable[Action] = tuple(Action)) -> list[tuple[Action, dict]]:
+    def table(
+        self, actions: Iterable[Action] = tuple(Action)
+    ) -> list[tuple[Action, dict[Role, Decision]]]:
         """Rows for display: each action with its decision per role."""
         return [(a, {r: self.decide(r, a) for r in Role}) for a in actions]
 

@@ -17,6 +17,7 @@ import logging
 import threading
 import time
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -157,7 +158,7 @@ class AuthService:
         self._dummy: str | None = None
         # Wrong PINs typed without naming an approver: counted per till, not per user.
         self._unattributed_failures = 0
-        self._unattributed_blocked_until = None
+        self._unattributed_blocked_until: datetime | None = None
 
     def clock_now(self):
         """The till's clock (lock times on screen count from it)."""
@@ -266,7 +267,7 @@ class AuthService:
             DomainError: no such user, or the user is not locked.
         """
         member, now = self._existing(name), self._clock.now()
-        redeem(approval, Action.UNLOCK_USER, member.user_id)
+        approval = redeem(approval, Action.UNLOCK_USER, member.user_id)
         if not member.locked_at(now):
             raise DomainError(f"{member.name} is not locked.")
         with self._db.atomic():
