@@ -94,6 +94,7 @@ def attach_customer_displays(window, container: Container, config: TillConfig) -
             window.checkout_view.model,
             container.settings.name,
             config.data_dir / "customer_display",
+            parent=window,
         )
         window.customer_window.setAttribute(Qt.WidgetAttribute.WA_QuitOnClose, False)
     pole = container.extras.get("pole_display")

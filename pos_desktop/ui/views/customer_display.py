@@ -26,9 +26,10 @@ IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg"}
 
 
 class CustomerDisplayWindow(QWidget):
-    def __init__(self, model, store_name: str, slides_dir: Path | None = None) -> None:
-        # Never takes the keyboard from the till: the cashier's keys and scans stay there.
-        super().__init__(None, Qt.WindowType.Window | Qt.WindowType.WindowDoesNotAcceptFocus)
+    def __init__(self, model, store_name: str, slides_dir: Path | None = None, parent=None) -> None:
+        # A window of its own, owned by the till's window (it goes when the till goes, never
+        # later through Python's garbage collector); it never takes the keyboard from the till.
+        super().__init__(parent, Qt.WindowType.Window | Qt.WindowType.WindowDoesNotAcceptFocus)
         self.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating)
         self.setObjectName("customerDisplay")
         self.setWindowTitle(f"{store_name} - customer display")
