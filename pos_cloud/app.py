@@ -14,15 +14,17 @@ from . import api_admin, api_terminal
 from .db import close_database, init_database
 from .errors import CloudError
 from .migrations import migrate
+from .web import mount as mount_back_office
 
 DATABASE_ENV = "POS_CLOUD_DATABASE"  # how `pos-cloud serve --workers N` hands the URL on
 
 
-def create_app(database_url: str) -> FastAPI:
+def create_app(database_url: str, *, back_office_worker: bool = True) -> FastAPI:
     """Build the API on the database at ``database_url`` (migrated to the current schema).
 
     The process keeps no state of its own, so any number of processes may serve one database.
-    The peewee proxy is process-wide: one app per process.
+    The peewee proxy is process-wide: one app per process. ``back_office_worker=False`` leaves
+    out the web back office's background thread (projections for its reports, webhooks).
     """
     database = init_database(database_url)
     with database.connection_context():
@@ -30,7 +32,11 @@ def create_app(database_url: str) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if worker is not None:
+            worker.start()
         yield
+        if worker is not None:
+            worker.stop()
         close_database(database)
 
     app = FastAPI(
@@ -57,6 +63,7 @@ def create_app(database_url: str) -> FastAPI:
         detail = "Text values must not contain the NUL character (U+0000); remove it and resend."
         return JSONResponse({"detail": detail}, status_code=422)
 
+    worker = mount_back_office(app, worker=back_office_worker)  # the owner's pages, /app
     _document_plain_422(app)
 
     @app.get("/v1/health", tags=["ops"])
