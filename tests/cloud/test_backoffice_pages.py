@@ -145,12 +145,12 @@ def test_price_change_reaches_the_till_feed_and_is_audited(owner, cloud):
 def test_csv_import_lists_every_bad_row_and_writes_nothing(owner, cloud):
     store = cloud.store()
     bad = (
-        "sku,name,price_minor,tax_code,gtin\n"
-        "S1,Good,100,A,\n"
-        "S2,Bad price,1.5,A,\n"
-        "S3,Bad gtin,100,A,4006381333932\n"
-        "S1,Again,100,A,\n"
-    ).encode()
+        b"sku,name,price_minor,tax_code,gtin\n"
+        b"S1,Good,100,A,\n"
+        b"S2,Bad price,1.5,A,\n"
+        b"S3,Bad gtin,100,A,4006381333932\n"
+        b"S1,Again,100,A,\n"
+    )
     r = owner.post(
         f"/app/stores/{store}/products/import",
         data={"csrf_token": page_csrf(owner)},
