@@ -15,6 +15,7 @@ import peewee as pw
 
 from ..models import Sale, SalePayment, Store, Terminal
 from .models import WebRefund, WebSaleLine, WebShift
+from .projector import snapshot
 
 PERIODS = ("day", "week", "month", "year")
 
@@ -140,6 +141,11 @@ def period_figures(store: Store, period: str, today: dt.date | None = None) -> P
     """Sales of the period with buckets, the previous period, tenders, refunds, voids, top 10."""
     if period not in PERIODS:
         period = "day"
+    with snapshot():
+        return _period_figures(store, period, today)
+
+
+def _period_figures(store: Store, period: str, today: dt.date | None) -> PeriodFigures:
     today = today or store_today(store)
     start, end, pstart, pend = period_bounds(period, today)
     figures = PeriodFigures(period, start, end, pstart, pend, [])

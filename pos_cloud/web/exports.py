@@ -20,6 +20,7 @@ import peewee as pw
 from ..models import Sale, SalePayment, Store, TaxRate, Terminal
 from .models import WebCashMovement, WebRefund, WebSaleLine, WebShift
 from .money import decimal_text
+from .projector import snapshot
 
 MAX_DAYS = 366
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -79,6 +80,11 @@ def _day(value) -> dt.date:
 def journal(store: Store, start: dt.date, end: dt.date) -> list[JournalRow]:
     """The daily journal rows of a store, by day then kind then key."""
     check_period(start, end)
+    with snapshot():
+        return _journal(store, start, end)
+
+
+def _journal(store: Store, start: dt.date, end: dt.date) -> list[JournalRow]:
     rates = _rates(store.id)
     rows: list[JournalRow] = []
     in_lines = (WebSaleLine.store_id == store.id) & WebSaleLine.business_day.between(start, end)

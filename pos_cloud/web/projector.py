@@ -112,7 +112,7 @@ def _project_terminal(terminal_id: str, store_id: str, last_seq: int) -> int:
     mark = WebProjectionMark.get_or_none(WebProjectionMark.source_id == terminal_id)
     upto = mark.upto_seq if mark else 0
     scanned = mark.scanned_seq if mark else 0
-    with _snapshot():
+    with snapshot():
         first_gap = (
             SeqGap.select(pw.fn.MIN(SeqGap.first_seq))
             .where(SeqGap.terminal == terminal_id)
@@ -154,9 +154,14 @@ def _project_terminal(terminal_id: str, store_id: str, last_seq: int) -> int:
     return len(events)
 
 
-class _snapshot:
-    """One consistent read of gaps and events (REPEATABLE READ on PostgreSQL; a SQLite read
-    transaction in WAL mode is a snapshot already)."""
+class snapshot:
+    """A read-only transaction that sees one consistent state of the database.
+
+    REPEATABLE READ on PostgreSQL (each statement of a plain READ COMMITTED read may see
+    a different commit); on SQLite a DEFERRED read transaction in WAL mode is a snapshot.
+    The projector reads gaps and events in one; exports read all their sums in one, so a
+    projection committing meanwhile cannot show refunds without their sales.
+    """
 
     def __enter__(self):
         # DEFERRED on SQLite: a read must not take the write lock (the database's default

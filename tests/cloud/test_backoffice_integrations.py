@@ -228,6 +228,7 @@ def test_exports_journal_datev_and_lines(owner, cloud):
 
     rows = list(csv.DictReader(io.StringIO(wait_for(journal))))
     kinds = {(r["kind"], r["key"]): r for r in rows}
+    assert ("sales_by_tax", "A") in kinds, rows
     assert kinds[("sales_by_tax", "A")]["gross"] == "3.00"
     assert (
         kinds[("sales_by_tax", "A")]["tax"] == "0.48"
