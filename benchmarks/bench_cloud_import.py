@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 from common import log, machine_info, save_result  # noqa: E402
 
 from pos_cloud.db import ThrowawaySchema  # noqa: E402
-from pos_cloud.gtin import check_digit  # noqa: E402
+from pos_common.gs1 import check_digit  # noqa: E402
 
 COMMAND = [sys.executable, "-m", "pos_cloud.cli"]
 
@@ -35,10 +35,11 @@ COMMAND = [sys.executable, "-m", "pos_cloud.cli"]
 def write_csv(path: Path, rows: int) -> None:
     """``rows`` products S1..SN, each with its own valid EAN-13 (prefix 20: in-store codes)."""
     with path.open("w", encoding="utf-8", newline="") as out:
-        out.write("sku,name,price_minor,tax_code,gtin,active\n")
+        out.write("sku,name,price,tax_code,barcodes,active\n")
         for n in range(1, rows + 1):
-            body = f"20{n:010d}"
-            out.write(f"S{n},Item {n},{100 + n % 9900},A,{body}{check_digit(body)},1\n")
+            body, cents = f"20{n:010d}", 100 + n % 9900
+            price = f"{cents // 100}.{cents % 100:02d}"
+            out.write(f"S{n},Item {n},{price},A,{body}{check_digit(body)},1\n")
 
 
 def run(argv: list[str]) -> tuple[float, int, str]:

@@ -26,6 +26,8 @@ from fixtures import products_for, till_data_dir
 # name -> module; the order runs the heavy writer last so it does not evict the cached db's pages
 BENCHES = {
     "lookup": "bench_lookup",
+    "search": "bench_search",
+    "customer_display": "bench_customer_display",
     "commit": "bench_commit",
     "scan": "bench_scan_to_screen",
     "cold_start": "bench_cold_start",

@@ -68,6 +68,8 @@ def add_subcommands(subparsers) -> None:
     scale = kinds.add_parser("scale", help="a Toledo 8217 scale on a pty; stdin sets grams")
     scale.add_argument("--weight", type=int, default=0, help="grams on the platter")
     scale.set_defaults(func=cmd_simulate_scale)
+    display = kinds.add_parser("display", help="a 2x20 pole display on a pty; prints each change")
+    display.set_defaults(func=cmd_simulate_display)
 
 
 def _simulate_kinds(subparsers):
@@ -193,6 +195,25 @@ def cmd_simulate_scale(args) -> int:
             _stderr("enter grams (e.g. 1250) or 'u' to toggle unstable")
 
     return _run_simulator(sim, on_line, "enter grams to put on the scale, 'u' toggles motion")
+
+
+def cmd_simulate_display(args) -> int:
+    """Run a simulated pole display; every change of what it shows goes to stderr."""
+    from hardware.simulators.pole_display import SimulatedPoleDisplay
+
+    sim = SimulatedPoleDisplay()
+
+    def watch() -> None:
+        shown = None
+        while True:
+            sim.changed.wait()
+            sim.changed.clear()
+            if sim.lines != shown:
+                shown = sim.lines
+                _stderr(f"+{'-' * 20}+\n|{shown[0]}|\n|{shown[1]}|\n+{'-' * 20}+")
+
+    threading.Thread(target=watch, daemon=True).start()
+    return _run_simulator(sim, None, "showing what the till sends; Ctrl+C stops")
 
 
 def _run_simulator(sim, on_line, hint: str) -> int:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from hardware.printers.codepages import CODEC_BY_NUMBER, DEFAULT_CODEC
+from hardware.printers.codepages import CODEC_BY_NUMBER, DEFAULT_CODEC, codec_by_number
 
 ESC, GS, DLE, FS, LF, CR, HT = 0x1B, 0x1D, 0x10, 0x1C, 0x0A, 0x0D, 0x09
 
@@ -191,7 +191,8 @@ def _decoder(codec: str) -> str:
 
 
 class _Parser:
-    def __init__(self, data: bytes):
+    def __init__(self, data: bytes, codecs: dict[int, str] = CODEC_BY_NUMBER):
+        self.codecs = codecs
         self.data = data
         self.i = 0
         self.out = ParsedReceipt()
@@ -268,7 +269,7 @@ class _Parser:
 
     def esc_arg(self, cmd: int, n: int) -> None:
         if cmd == ord("t"):
-            self.table = _decoder(CODEC_BY_NUMBER.get(n, DEFAULT_CODEC))
+            self.table = _decoder(self.codecs.get(n, DEFAULT_CODEC))
             self.event(CodePage(n))
         elif cmd == ord("a"):
             self.event(Align(_ALIGN.get(n, "left")))
@@ -422,13 +423,15 @@ def _code128_text(raw: bytes) -> str:
     return "".join(out)
 
 
-def parse_escpos(data: bytes) -> ParsedReceipt:
+def parse_escpos(data: bytes, profile: str | None = None) -> ParsedReceipt:
     """Parse captured ESC/POS bytes.
 
     Args:
         data: Bytes as sent to a printer (e.g. ``SimulatedPrinter.jobs[0]``).
+        profile: The printer's python-escpos profile, whose ``ESC t`` numbering decodes text
+            (the Epson numbering without one).
 
     Returns:
         The text lines (decoded with the selected code page) and the command events.
     """
-    return _Parser(bytes(data)).run()
+    return _Parser(bytes(data), codec_by_number(profile)).run()

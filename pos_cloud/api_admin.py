@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
 
-from . import auth, catalog, reports
+from . import auth, catalog, quarantine, reports
+from .admin_tokens import AdminScope
 from .catalog import ProductInput
 from .deps import in_db, require_admin
-from .models import Store
+from .errors import NotFound
+from .guards import StrictJSONRoute
+from .models import Store, Terminal
 from .schemas import (
     AdminTerminalOut,
     CustomerIn,
@@ -19,13 +22,23 @@ from .schemas import (
     PriceIn,
     ProductIn,
     ProductOut,
+    QuarantinedEventOut,
     SaleOut,
     StoreIn,
     StoreOut,
     TaxRateIn,
 )
 
-router = APIRouter(prefix="/v1/admin", tags=["admin"], dependencies=[Depends(require_admin)])
+router = APIRouter(
+    prefix="/v1/admin",
+    tags=["admin"],
+    dependencies=[Depends(require_admin)],
+    route_class=StrictJSONRoute,
+)
+
+
+def _scope(request: Request) -> AdminScope:
+    return request.state.admin_scope  # set by require_admin, which runs first
 
 
 def _product_out(product) -> dict:
@@ -40,14 +53,18 @@ def _product_out(product) -> dict:
 
 
 @router.get("/stores", response_model=list[StoreOut])
-def list_stores() -> list[dict]:
-    """Every store."""
-    return in_db(lambda: [catalog.store_dict(s) for s in Store.select().order_by(Store.name)])
+def list_stores(request: Request) -> list[dict]:
+    """Every store (a store-scoped token sees its own only)."""
+    query = Store.select().order_by(Store.name)
+    if _scope(request).store_id is not None:
+        query = query.where(Store.id == _scope(request).store_id)
+    return in_db(lambda: [catalog.store_dict(s) for s in query])
 
 
 @router.post("/stores", response_model=StoreOut, status_code=201)
-def create_store(body: StoreIn) -> dict:
-    """Create a store with its currency and time zone (for business days)."""
+def create_store(request: Request, body: StoreIn) -> dict:
+    """Create a store with its currency and time zone (for business days); global tokens only."""
+    _scope(request).check_all_stores()
     return in_db(lambda: catalog.store_dict(catalog.create_store(**body.model_dump())))
 
 
@@ -105,7 +122,9 @@ def delete_tax_rate(store_id: str, code: str) -> Response:
 
 
 @router.put("/stores/{store_id}/customers/{customer_id}")
-def put_customer(store_id: str, customer_id: str, body: CustomerIn) -> dict:
+def put_customer(
+    store_id: str, body: CustomerIn, customer_id: str = Path(min_length=1, max_length=36)
+) -> dict:
     """Create or update a customer."""
     c = in_db(catalog.upsert_customer, store_id, customer_id, body.name, body.email, body.phone)
     return {"id": c.id, "name": c.name, "email": c.email, "phone": c.phone}
@@ -125,10 +144,29 @@ def list_terminals(store_id: str) -> list[dict]:
 
 
 @router.post("/terminals/{terminal_id}/revoke", status_code=204)
-def revoke_terminal(terminal_id: str) -> Response:
+def revoke_terminal(request: Request, terminal_id: str) -> Response:
     """Revoke a terminal's token; its next request gets 401."""
-    in_db(auth.revoke_terminal, terminal_id)
+    scope = _scope(request)
+
+    def revoke() -> None:
+        if scope.store_id is not None:
+            store = Terminal.select(Terminal.store).where(Terminal.id == terminal_id).scalar()
+            if store != scope.store_id:  # another store's terminal: as if it did not exist
+                raise NotFound(f"No terminal with id {terminal_id}.")
+        auth.revoke_terminal(terminal_id)
+
+    in_db(revoke)
     return Response(status_code=204)
+
+
+@router.get("/stores/{store_id}/quarantine", response_model=list[QuarantinedEventOut])
+def quarantined_events(
+    store_id: str,
+    terminal: str | None = Query(default=None, max_length=36, description="Only this terminal"),
+    limit: int = Query(default=100, ge=1, le=quarantine.LIST_LIMIT),
+) -> list[dict]:
+    """Events the store's terminals sent that were rejected, with the reason, newest first."""
+    return in_db(quarantine.listing, store_id, terminal, limit)
 
 
 @router.get("/stores/{store_id}/sales", response_model=list[SaleOut])

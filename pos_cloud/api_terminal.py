@@ -11,10 +11,11 @@ from starlette.concurrency import run_in_threadpool
 
 from . import auth, feeds, ingest, reports
 from .deps import as_terminal, current_terminal, in_db, terminal_token
+from .guards import StrictJSONRoute
 from .models import Store, Terminal
 from .schemas import BatchIn, BatchOut, EnrollIn, EnrollOut, FeedPage, GapsOut, TerminalOut
 
-router = APIRouter(prefix="/v1", tags=["terminal"])
+router = APIRouter(prefix="/v1", tags=["terminal"], route_class=StrictJSONRoute)
 
 POLL_INTERVAL = 0.1  # seconds; a change reaches a waiting till within ~100 ms
 MAX_WAIT = 25.0
@@ -36,7 +37,11 @@ def enroll(body: EnrollIn) -> dict:
 
 @router.post("/events:batch", response_model=BatchOut)
 def push_events(body: BatchIn, token: str = Depends(terminal_token)) -> dict:
-    """Store up to 500 events exactly once; one result per event, in order."""
+    """Store up to 500 events exactly once; one result per event, in order.
+
+    Each event is validated on its own: a malformed one is answered ``rejected`` (and
+    quarantined) while the others are stored.
+    """
     return as_terminal(token, ingest.ingest_batch, body.events)
 
 

@@ -7,24 +7,40 @@ import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi import Depends, FastAPI, Request
+from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
+from fastapi.responses import HTMLResponse, JSONResponse
 
-from . import api_admin, api_terminal
+from . import api_admin, api_terminal, guards
 from .db import close_database, init_database
+from .deps import require_admin
 from .errors import CloudError
 from .migrations import migrate
 from .web import mount as mount_back_office
 
 DATABASE_ENV = "POS_CLOUD_DATABASE"  # how `pos-cloud serve --workers N` hands the URL on
+DOCS_ENV = "POS_CLOUD_PUBLIC_DOCS"  # and --public-docs ("1")
 
 
-def create_app(database_url: str, *, back_office_worker: bool = True) -> FastAPI:
+def create_app(
+    database_url: str,
+    *,
+    public_docs: bool = False,
+    max_body_bytes: int = guards.MAX_BODY_BYTES,
+    back_office_worker: bool = True,
+) -> FastAPI:
     """Build the API on the database at ``database_url`` (migrated to the current schema).
 
     The process keeps no state of its own, so any number of processes may serve one database.
-    The peewee proxy is process-wide: one app per process. ``back_office_worker=False`` leaves
-    out the web back office's background thread (projections for its reports, webhooks).
+    The peewee proxy is process-wide: one app per process.
+
+    Args:
+        database_url: see :func:`pos_cloud.db.open_database`.
+        public_docs: serve ``/docs``, ``/redoc`` and ``/openapi.json`` to anyone; by default
+            only ``/openapi.json`` is served, and only with an admin token.
+        max_body_bytes: larger request bodies are refused with 413.
+        back_office_worker: run the web back office's background thread (projections for
+            its reports, webhook deliveries); tests that only need the API may leave it out.
     """
     database = init_database(database_url)
     with database.connection_context():
@@ -44,6 +60,9 @@ def create_app(database_url: str, *, back_office_worker: bool = True) -> FastAPI
         version="1",
         lifespan=lifespan,
         description="Sync API for tills (events up, change feeds down) and admin endpoints.",
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
     )
     app.state.database = database
     app.include_router(api_terminal.router)
@@ -65,6 +84,8 @@ def create_app(database_url: str, *, back_office_worker: bool = True) -> FastAPI
 
     worker = mount_back_office(app, worker=back_office_worker)  # the owner's pages, /app
     _document_plain_422(app)
+    guards.install(app, max_body_bytes)
+    _serve_docs(app, public_docs)
 
     @app.get("/v1/health", tags=["ops"])
     def health() -> dict:
@@ -101,9 +122,30 @@ def app_from_environment() -> FastAPI:
     url = os.environ.get(DATABASE_ENV)
     if not url:
         raise RuntimeError(f"Set {DATABASE_ENV} to the database URL (pos-cloud serve does).")
-    app = create_app(url)
+    app = create_app(url, public_docs=os.environ.get(DOCS_ENV) == "1")
     calm_garbage_collector()
     return app
+
+
+def _serve_docs(app: FastAPI, public: bool) -> None:
+    """The OpenAPI document (admin token, or anyone when ``public``) and, when ``public``,
+    the interactive pages. The document maps every route, so it is not for strangers."""
+    guard = [] if public else [Depends(require_admin)]
+
+    @app.get("/openapi.json", include_in_schema=False, dependencies=guard)
+    def openapi_document() -> JSONResponse:
+        return JSONResponse(app.openapi())
+
+    if not public:
+        return
+
+    @app.get("/docs", include_in_schema=False)
+    def swagger() -> HTMLResponse:
+        return get_swagger_ui_html(openapi_url="/openapi.json", title=app.title)
+
+    @app.get("/redoc", include_in_schema=False)
+    def redoc() -> HTMLResponse:
+        return get_redoc_html(openapi_url="/openapi.json", title=app.title)
 
 
 def _document_plain_422(app: FastAPI) -> None:

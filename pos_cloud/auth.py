@@ -10,13 +10,14 @@ import datetime as dt
 import hashlib
 import secrets
 
+from . import admin_tokens
 from .catalog import get_store
 from .db import database_proxy
 from .errors import BadInput, NotFound, Unauthorized
-from .models import AdminToken, EnrollmentCode, Store, Terminal, new_id, utcnow
+from .models import EnrollmentCode, Store, Terminal, new_id, utcnow
 
 TERMINAL_PREFIX = "pct_"
-ADMIN_PREFIX = "pca_"
+ADMIN_PREFIX = admin_tokens.PREFIX
 # No 0/O, 1/I/L: the code is read aloud or typed from a screen.
 _CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 DEFAULT_CODE_TTL = dt.timedelta(hours=24)
@@ -33,17 +34,16 @@ def normalise_code(code: str) -> str:
 
 
 def create_admin_token(label: str = "") -> str:
-    """Make an admin token and return it (it is shown once; only its hash is kept)."""
-    token = ADMIN_PREFIX + secrets.token_urlsafe(32)
-    AdminToken.create(token_hash=hash_secret(token), label=label)
-    return token
+    """Make a global admin token and return it (shown once; only its hash is kept).
+
+    Scoped tokens (one store, read-only): :func:`pos_cloud.admin_tokens.create`.
+    """
+    return admin_tokens.create(label)[1]
 
 
-def check_admin_token(token: str) -> None:
-    """Raise Unauthorized unless ``token`` is a live admin token."""
-    row = AdminToken.get_or_none(AdminToken.token_hash == hash_secret(token))
-    if row is None or row.revoked:
-        raise Unauthorized("Unknown or revoked admin token; create one with pos-cloud.")
+def check_admin_token(token: str) -> admin_tokens.AdminScope:
+    """The scope of a live admin token; Unauthorized unless ``token`` is one."""
+    return admin_tokens.authenticate(token)
 
 
 def create_enrollment_code(

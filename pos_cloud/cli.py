@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -13,6 +14,8 @@ from .db import DatabaseUrlError, database_proxy, default_database_url, init_dat
 from .errors import CloudError
 
 EXIT_BAD_INPUT = 2
+# The database URL may hold a password: from the environment it stays out of shell history.
+DATABASE_ENV = "POS_CLOUD_DATABASE"
 
 
 class _Parser(argparse.ArgumentParser):
@@ -29,7 +32,10 @@ def build_parser() -> argparse.ArgumentParser:
     def command(name: str, help_text: str) -> argparse.ArgumentParser:
         cmd = sub.add_parser(name, help=help_text, description=help_text)
         cmd.add_argument(
-            "--database", default=None, help="sqlite:///path.db or postgresql://user@host/db"
+            "--database",
+            default=None,
+            help=f"sqlite:///path.db or postgresql://user@host/db (default: ${DATABASE_ENV}, "
+            "then the user data dir); keep passwords in the variable or ~/.pgpass",
         )
         return cmd
 
@@ -45,6 +51,20 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--access-log", action="store_true", help="log every request (the TLS proxy usually does)"
     )
+    serve.add_argument(
+        "--trusted-proxy",
+        action="append",
+        default=[],
+        metavar="IP",
+        help="trust X-Forwarded-For/-Proto only from this proxy address (repeatable; "
+        "default: none, the headers are ignored)",
+    )
+    serve.add_argument(
+        "--public-docs",
+        action="store_true",
+        help="serve /docs, /redoc and /openapi.json to anyone (default: /openapi.json "
+        "with an admin token only)",
+    )
     store = command("create-store", "Create a store and print its id.")
     store.add_argument("--name", required=True)
     store.add_argument("--currency", default="EUR")
@@ -54,7 +74,18 @@ def build_parser() -> argparse.ArgumentParser:
     imp = command("import-products", "Import products from a CSV (all rows or none).")
     imp.add_argument("--store", required=True)
     imp.add_argument("file", type=Path)
-    command("create-admin-token", "Print a new admin token (shown once).")
+    command("create-admin-token", "Print a new global admin token (shown once).")
+    tokens = command("admin-token", "Create, list or revoke admin tokens.")
+    token_sub = tokens.add_subparsers(dest="action", required=True, parser_class=_Parser)
+    create = token_sub.add_parser("create", help="print a new admin token (shown once)")
+    create.add_argument("--label", default="", help="who or what uses it (for the listing)")
+    create.add_argument("--store", default=None, help="limit the token to this store id")
+    create.add_argument("--read-only", action="store_true", help="the token may only read")
+    listing = token_sub.add_parser("list", help="list tokens: id, scope, label, created, revoked")
+    revoke = token_sub.add_parser("revoke", help="revoke a token by its id (from list)")
+    revoke.add_argument("id", type=int)
+    for action in (create, listing, revoke):  # --database also after the action
+        action.add_argument("--database", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     base_help = "the back office's public address, for the printed link"
     owner = command("create-owner", "Create a back-office owner; print a one-time setup link.")
     owner.add_argument("--email", required=True)
@@ -66,6 +97,10 @@ def build_parser() -> argparse.ArgumentParser:
     reset = command("reset-password", "Print a new one-time setup link for an account.")
     reset.add_argument("--email", required=True)
     reset.add_argument("--base-url", default="http://127.0.0.1:8080", help=base_help)
+    held = command("quarantine", "List events the cloud rejected (newest first).")
+    held.add_argument("--store", required=True)
+    held.add_argument("--terminal", default=None, help="only this terminal id")
+    held.add_argument("--limit", type=int, default=100)
     command("migrate", "Bring the database schema up to date.")
     return parser
 
@@ -73,10 +108,16 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point; returns the exit code (0 ok, 2 bad input)."""
     args = build_parser().parse_args(argv)
-    url = args.database or default_database_url()
+    url = args.database or os.environ.get(DATABASE_ENV) or default_database_url()
+    if args.database and _has_password(args.database):
+        print(
+            f"pos-cloud: warning: a password on the command line lands in shell history and "
+            f"the process list; set {DATABASE_ENV} or use ~/.pgpass instead.",
+            file=sys.stderr,
+        )
     try:
         if args.command == "serve":
-            return _serve(url, args.host, args.port, args.workers, args.access_log)
+            return _serve(url, args)
         database = init_database(url)
         try:
             with database.connection_context():
@@ -109,15 +150,29 @@ def _run(args: argparse.Namespace) -> None:
         print(f"One-time enrollment code for store {args.store}, valid until {until}:")
         print(code)
     elif args.command == "import-products":
-        count = csv_import.import_products(args.store, args.file)
-        print(f"Imported {count} product(s) into store {args.store}.")
+        result = csv_import.import_catalogue(args.store, args.file)
+        print(f"{args.file}: {result.reading}")
+        print(f"Imported {result.count} product(s) into store {args.store}.")
     elif args.command == "create-admin-token":
         print("Admin token (store it now; it is not shown again):")
         print(auth.create_admin_token("cli"))
     elif args.command in ("create-owner", "create-manager", "reset-password"):
         _account(args)
+    elif args.command == "admin-token":
+        _admin_token(args)
+    elif args.command == "quarantine":
+        _quarantine(args)
     elif args.command == "migrate":
         print("Schema is up to date.")
+
+
+def _has_password(url: str) -> bool:
+    from urllib.parse import urlsplit
+
+    try:
+        return bool(urlsplit(url).password)
+    except ValueError:
+        return False
 
 
 def _account(args: argparse.Namespace) -> None:
@@ -136,21 +191,73 @@ def _account(args: argparse.Namespace) -> None:
     print(f"Setup code: {code}")
 
 
-def _serve(url: str, host: str, port: int, workers: int = 1, access_log: bool = False) -> int:
-    import os
+def _admin_token(args: argparse.Namespace) -> None:
+    from . import admin_tokens
 
-    import uvicorn
+    if args.action == "create":
+        token_id, token = admin_tokens.create(args.label, args.store, args.read_only)
+        scope = f"store {args.store}" if args.store else "every store"
+        mode = "read-only" if args.read_only else "read-write"
+        print(f"Admin token {token_id} ({scope}, {mode}); store it now, it is not shown again:")
+        print(token)
+    elif args.action == "list":
+        rows = admin_tokens.listing()
+        if not rows:
+            print("No admin tokens.")
+        for row in rows:
+            scope = f"store {row['store_id']}" if row["store_id"] else "all stores"
+            mode = "read-only" if row["read_only"] else "read-write"
+            state = f"revoked {row['revoked_at']:%Y-%m-%d %H:%M}" if row["revoked"] else "live"
+            if row["revoked"] and row["revoked_at"] is None:
+                state = "revoked"
+            created = f"{row['created_at']:%Y-%m-%d %H:%M}"
+            print(f"{row['id']}\t{state}\t{scope}\t{mode}\tcreated {created}\t{row['label']}")
+    else:
+        admin_tokens.revoke(args.id)
+        print(f"Admin token {args.id} revoked; it is refused from now on.")
 
-    from .app import DATABASE_ENV, calm_garbage_collector, create_app
+
+def _quarantine(args: argparse.Namespace) -> None:
+    from . import quarantine
+
+    rows = quarantine.listing(args.store, args.terminal, args.limit)
+    if not rows:
+        print("No quarantined events.")
+    for row in rows:
+        seq = row["seq"] if row["seq"] is not None else "-"
+        print(
+            f"{row['received_at']:%Y-%m-%d %H:%M:%S}\tterminal {row['terminal_id']}\t"
+            f"seq {seq}\tevent {row['event_id'] or '-'}\t{row['reason']}"
+        )
+
+
+def uvicorn_options(args: argparse.Namespace) -> dict:
+    """uvicorn settings for ``serve``: forwarded headers only from the configured proxies."""
     from .server_protocol import NODELAY_HTTP
 
+    options: dict = {"access_log": args.access_log, "http": NODELAY_HTTP}
+    # X-Forwarded-For/-Proto are believed only from the proxies named; without one they are
+    # ignored (uvicorn's default trusted 127.0.0.1: any local process could claim any client).
+    if args.trusted_proxy:
+        options["proxy_headers"] = True
+        options["forwarded_allow_ips"] = ",".join(args.trusted_proxy)
+    else:
+        options["proxy_headers"] = False
+    return options
+
+
+def _serve(url: str, args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from .app import DATABASE_ENV as APP_DATABASE_ENV
+    from .app import DOCS_ENV, calm_garbage_collector, create_app
+
+    host, port, workers = args.host, args.port, args.workers
     if workers < 1:
         raise CloudError("--workers must be 1 or more.")
-    # proxy_headers: behind a TLS-terminating proxy the client address comes from it.
-    options = {"proxy_headers": True, "forwarded_allow_ips": "127.0.0.1", "access_log": access_log}
-    options["http"] = NODELAY_HTTP
+    options = uvicorn_options(args)
     if workers == 1:
-        app = create_app(url)
+        app = create_app(url, public_docs=args.public_docs)
         calm_garbage_collector()
         uvicorn.run(app, host=host, port=port, **options)
         return 0
@@ -162,7 +269,8 @@ def _serve(url: str, host: str, port: int, workers: int = 1, access_log: bool = 
 
         migrate(database)
     database.close()
-    os.environ[DATABASE_ENV] = url  # the workers build their app from it
+    os.environ[APP_DATABASE_ENV] = url  # the workers build their app from it
+    os.environ[DOCS_ENV] = "1" if args.public_docs else ""
     uvicorn.run(
         "pos_cloud.app:app_from_environment",
         factory=True,

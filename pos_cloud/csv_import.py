@@ -1,101 +1,132 @@
-"""Product import from CSV: every row is checked first, then all rows are written or none."""
+"""Product import from CSV: every row is checked first, then all rows are written or none.
+
+The file format is the catalogue CSV the till reads too (``pos_common.catalog_csv``,
+documented in docs/ADMIN.md): ``sku,name,price,tax_code,barcodes[,active][,sold_by_weight]``
+with ``price`` in major units of the store's currency, any of comma/semicolon/tab, UTF-8 (BOM or
+not) or Windows-1252.
+"""
 
 from __future__ import annotations
 
-import csv
+from dataclasses import dataclass
 from pathlib import Path
+
+from pos_common import catalog_csv
 
 from .catalog import ProductInput, bulk_upsert_products, get_store
 from .db import database_proxy, is_postgres
 from .errors import BadInput, CloudError
 
-REQUIRED = ("sku", "name", "price_minor", "tax_code", "gtin")
-_TRUE = {"1", "true", "yes", "y"}
-_FALSE = {"0", "false", "no", "n"}
+
+@dataclass(frozen=True, slots=True)
+class ParsedCatalogue:
+    """The checked products and how the file was read."""
+
+    items: list[ProductInput]
+    detected: catalog_csv.Detected
+    decimal_commas: int
+    weighed: int  # rows with sold_by_weight set: kept by each till, not by the cloud
+
+    def reading(self) -> str:
+        commas = ", decimal commas" if self.decimal_commas else ""
+        text = f"Read as {self.detected.describe()}{commas}."
+        if self.weighed:
+            text += (
+                f" {self.weighed} row(s) set sold_by_weight, which each till keeps (the cloud"
+                " does not): import the same file on the till to set it."
+            )
+        return text
 
 
-def parse_products(path: Path) -> list[ProductInput]:
-    """Read and validate the file.
+@dataclass(frozen=True, slots=True)
+class ImportResult:
+    count: int
+    reading: str
+
+
+def read_products(path: Path, currency: str) -> ParsedCatalogue:
+    """Read and validate the file; prices are converted to minor units of ``currency``.
 
     Raises:
-        BadInput: listing every bad row as ``line N: problem`` (line 1 is the header).
+        BadInput: the file cannot be read, or listing every bad row as ``line N: problem``
+            (line 1 is the header).
     """
     items: list[ProductInput] = []
     problems: list[str] = []
     seen: dict[str, int] = {}
+    commas = weighed = 0
     try:
-        with path.open(newline="", encoding="utf-8-sig") as handle:
-            reader = csv.DictReader(handle)
-            missing = [c for c in REQUIRED if c not in (reader.fieldnames or [])]
-            if missing:
-                raise BadInput(
-                    f"{path}: header lacks column(s) {', '.join(missing)}; expected "
-                    "sku,name,price_minor,tax_code,gtin[,active]."
-                )
-            # Row by row: holding every raw row (a dict each) before checking any took
-            # about as much memory again as the parsed items of a 1M-row file.
-            for row in reader:
-                _check_row(reader.line_num, row, items, problems, seen)
-    except (OSError, UnicodeDecodeError, csv.Error) as exc:
-        raise BadInput(f"Cannot read {path}: {exc}") from None
+        detected, rows = catalog_csv.read_catalog(path)
+        # Row by row: holding every raw row before checking any took about as much memory
+        # again as the parsed items of a 1M-row file.
+        for row in rows:
+            if isinstance(row, catalog_csv.RowProblem):
+                problems.append(f"line {row.line}: {row}")
+                continue
+            commas += "," in row.price_text
+            weighed += row.sold_by_weight
+            _check_row(row, currency, items, problems, seen)
+    except catalog_csv.CatalogFileError as exc:
+        raise BadInput(str(exc)) from None
     if problems:
         shown = problems[:20] + (
             [f"... and {len(problems) - 20} more"] if len(problems) > 20 else []
         )
         raise BadInput(f"{path}: nothing imported, {len(problems)} bad row(s): " + "; ".join(shown))
-    return items
+    return ParsedCatalogue(items, detected, commas, weighed)
+
+
+def parse_products(path: Path, currency: str = "EUR") -> list[ProductInput]:
+    """The checked products of ``path`` (see :func:`read_products`)."""
+    return read_products(path, currency).items
 
 
 def _check_row(
-    line: int, row: dict, items: list[ProductInput], problems: list[str], seen: dict[str, int]
+    row: catalog_csv.CatalogRow,
+    currency: str,
+    items: list[ProductInput],
+    problems: list[str],
+    seen: dict[str, int],
 ) -> None:
     """Append the row's item to ``items``, or what is wrong with it to ``problems``."""
     try:
-        item = _row_to_item(row).validated()
-    except CloudError as exc:
-        problems.append(f"line {line}: {exc}")
+        item = ProductInput(
+            sku=row.sku,
+            name=row.name,
+            price_minor=row.price_minor(currency),
+            tax_code=row.tax_code,
+            gtins=row.barcodes,
+            active=row.active,
+        ).validated()
+    except (CloudError, catalog_csv.RowProblem) as exc:
+        problems.append(f"line {row.line}: {exc}")
         return
     if item.sku in seen:
-        problems.append(f"line {line}: sku '{item.sku}' repeats line {seen[item.sku]}")
+        problems.append(f"line {row.line}: sku '{item.sku}' repeats line {seen[item.sku]}")
         return
-    seen[item.sku] = line
+    seen[item.sku] = row.line
     items.append(item)
-
-
-def _row_to_item(row: dict) -> ProductInput:
-    if None in row:
-        raise BadInput("more fields than columns in the header")
-    price_text = (row.get("price_minor") or "").strip()
-    if not price_text.lstrip("-").isdigit():
-        raise BadInput(f"price_minor '{price_text}' must be a whole number of minor units")
-    active_text = (row.get("active") or "1").strip().lower()
-    if active_text not in _TRUE | _FALSE:
-        raise BadInput(f"active '{active_text}' must be 1/0, true/false or yes/no")
-    gtin = (row.get("gtin") or "").strip()
-    return ProductInput(
-        sku=row.get("sku") or "",
-        name=row.get("name") or "",
-        price_minor=int(price_text),
-        tax_code=row.get("tax_code") or "",
-        gtins=(gtin,) if gtin else (),
-        active=active_text in _TRUE,
-    )
 
 
 # From this many rows on, an import on PostgreSQL ends with VACUUM ANALYZE (see below).
 SETTLE_AFTER_ROWS = 10_000
 
 
+def import_catalogue(store_id: str, path: Path) -> ImportResult:
+    """Validate ``path`` and upsert all its products in one transaction."""
+    with database_proxy.connection_context():
+        store = get_store(store_id)
+        parsed = read_products(path, store.currency)
+        # Each item was validated while parsing (to report every bad line at once).
+        bulk_upsert_products(store_id, parsed.items, prevalidated=True)
+        if len(parsed.items) >= SETTLE_AFTER_ROWS and is_postgres():
+            settle_catalogue()
+    return ImportResult(len(parsed.items), parsed.reading())
+
+
 def import_products(store_id: str, path: Path) -> int:
     """Validate ``path`` and upsert all its products in one transaction; return the count."""
-    with database_proxy.connection_context():
-        get_store(store_id)
-        items = parse_products(path)
-        # Each item was validated while parsing (to report every bad line at once).
-        bulk_upsert_products(store_id, items, prevalidated=True)
-        if len(items) >= SETTLE_AFTER_ROWS and is_postgres():
-            settle_catalogue()
-    return len(items)
+    return import_catalogue(store_id, path).count
 
 
 def settle_catalogue() -> None:

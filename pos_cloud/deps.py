@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeVar
 
-from fastapi import Depends
+from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from .admin_tokens import AdminScope
 from .auth import authenticate_terminal, check_admin_token
 from .db import connection
 from .errors import Unauthorized
@@ -54,6 +55,19 @@ def current_terminal(
     return in_db(authenticate_terminal, _token(credentials))
 
 
-def require_admin(credentials: HTTPAuthorizationCredentials | None = Depends(_bearer)) -> None:
-    """Refuse the request unless it carries a live admin token."""
-    in_db(check_admin_token, _token(credentials))
+def require_admin(
+    request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(_bearer)
+) -> AdminScope:
+    """Refuse the request unless a live admin token covers it; the token's scope.
+
+    A read-only token may only read; a store-scoped token may only name its own store in the
+    path (``store_id``). Routes that reach a store another way (a terminal id) or every store
+    check the scope themselves (it is also in ``request.state.admin_scope``).
+    """
+    scope = in_db(check_admin_token, _token(credentials))
+    scope.check_method(request.method)
+    store_id = request.path_params.get("store_id")
+    if store_id is not None:
+        scope.check_store(store_id)
+    request.state.admin_scope = scope
+    return scope

@@ -29,3 +29,9 @@ class Unauthorized(CloudError):
     """Missing, unknown or revoked credentials."""
 
     status_code = 401
+
+
+class Forbidden(CloudError):
+    """The credentials are valid but do not cover this request (scope, read-only)."""
+
+    status_code = 403

@@ -10,16 +10,11 @@ committed late.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import orjson
 import peewee as pw
-
-try:  # optional speed-up; the stdlib encoder gives the same JSON
-    import orjson
-except ImportError:  # pragma: no cover - depends on the install
-    orjson = None
 
 from .db import database_proxy
 from .errors import BadInput, Conflict, NotFound
@@ -106,9 +101,11 @@ def parse_cursor(after: str | None) -> int:
     """Turn the client's cursor into a seq (empty or missing means from the beginning)."""
     if after in (None, ""):
         return 0
-    if not after.isdigit():
+    # ASCII digits only (str.isdigit also takes '²' and other scripts' digits, which int()
+    # then refused with a 500), and within BIGINT.
+    if not (after.isascii() and after.isdigit() and len(after) <= 19 and int(after) < 2**63):
         raise BadInput(
-            f"Cursor '{after}' is not one this server issued; "
+            f"Cursor '{after[:40]}' is not one this server issued; "
             "send the cursor of the previous page, or none to start over."
         )
     return int(after)
@@ -166,10 +163,8 @@ def read_page(store_id: str, stream: str, after: int, limit: int) -> dict:
 
 
 def encode_page(page: dict) -> bytes:
-    """The page as compact JSON bytes (orjson when installed: ~5x faster on big pages)."""
-    if orjson is not None:
-        return orjson.dumps(page)
-    return json.dumps(page, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    """The page as compact JSON bytes (orjson: ~5x faster than the stdlib on big pages)."""
+    return orjson.dumps(page)
 
 
 def has_changes_after(store_id: str, after: int) -> bool:

@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
+from pos_common import gs1
+
 from .errors import BadInput
-
-
-def check_digit(body: str) -> int:
-    """GS1 mod-10 check digit for the digits before it."""
-    total = sum(int(d) * (3 if i % 2 == 0 else 1) for i, d in enumerate(reversed(body)))
-    return (10 - total % 10) % 10
 
 
 def gtin14(value: str) -> str:
@@ -20,6 +16,6 @@ def gtin14(value: str) -> str:
     code = (value or "").strip()
     if not code.isdigit() or not code.isascii() or len(code) not in (8, 12, 13, 14):
         raise BadInput(f"'{value}' is not a GTIN: use 8, 12, 13 or 14 digits.")
-    if check_digit(code[:-1]) != int(code[-1]):
+    if not gs1.is_valid(code):
         raise BadInput(f"GTIN '{value}' has a wrong check digit; re-scan or re-type it.")
     return code.zfill(14)

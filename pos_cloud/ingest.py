@@ -10,12 +10,17 @@ A batch is one transaction, written with a few multi-row statements:
 3. events that were not inserted are classified (duplicate, reused id, reused seq);
 4. sales and payments of the new ``sale.completed`` events are inserted the same way; an event
    whose sale or payment id is already taken is rejected and its rows removed again;
-5. seq tracking (last_seq, journal head, gaps) is folded for the whole batch;
+5. seq tracking (last_seq, journal head, gaps) is folded for the whole batch (an event that
+   would give the terminal more than ``seq_tracking.MAX_GAPS`` gaps is refused before step 2);
 6. stock movements are inserted, and only then, if any line had a sku, the store's change
    counter is taken once for the whole batch to stamp the stock levels (the ``stock`` feed).
    The counter lock is therefore held for the last statement or two (on PostgreSQL one
    statement takes the counter and updates the levels) plus the commit, and a batch without
    stock changes never touches it.
+
+Each event is validated on its own: one that is malformed (a field out of range, a bad
+payload, text the database cannot hold) or refused is answered ``rejected`` with the reason
+and kept in the quarantine (:mod:`pos_cloud.quarantine`); the events behind it go on.
 """
 
 from __future__ import annotations
@@ -27,21 +32,20 @@ import zoneinfo
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+import orjson
 from pydantic import ValidationError
 
-try:  # optional speed-up (~13x on a sale body); falls back to the stdlib, same text
-    import orjson
-except ImportError:  # pragma: no cover - depends on the install
-    orjson = None
-
-from . import seq_tracking
+from . import quarantine, seq_tracking
 from .bulk import delete_in, insert_rows, select_in
 from .db import database_proxy, is_postgres
 from .feeds import next_change_seqs
 from .models import Event, Sale, SalePayment, StockLevel, StockMovement, Store, Terminal, utcnow
 from .schemas import EventIn, SaleCompletedIn
 
+# Also the answer when the id belongs to another terminal (of any store): saying so would
+# confirm that an id exists elsewhere.
 REUSED_BODY = "event id reused with a different body"
+MAX_EVENT_TEXT = 1024 * 1024  # characters of canonical JSON per event (1,000 lines fit)
 _EVENT_COLUMNS = (
     "event_id",
     "terminal",
@@ -65,7 +69,7 @@ def canonical_json(body: dict) -> str:
     differently (``1e-05`` vs ``0.00001``), so a body with a float, or one orjson refuses (a
     huge integer, a lone surrogate), goes through the stdlib.
     """
-    if orjson is not None and not _has_float(body):
+    if not _has_float(body):  # orjson: ~13x faster on a sale body, same text
         try:
             return orjson.dumps(body, option=orjson.OPT_SORT_KEYS).decode("utf-8")
         except TypeError:  # orjson.JSONEncodeError: let the stdlib answer (or raise)
@@ -103,7 +107,8 @@ def event_body(event: EventIn) -> dict:
 class _Item:
     """One event of the batch on its way through the steps."""
 
-    event: EventIn
+    raw: object  # as sent (quarantined when rejected)
+    event: EventIn | None  # None when it failed validation
     event_id: str
     body_text: str
     body_hash: str
@@ -120,8 +125,12 @@ class _Item:
         return {"event_id": self.event_id, "status": self.status, "reason": self.reason}
 
 
-def ingest_batch(terminal: Terminal, events: list[EventIn]) -> dict:
+def ingest_batch(terminal: Terminal, events: list) -> dict:
     """Store a batch of events for ``terminal`` in one transaction; answer per event.
+
+    Args:
+        terminal: the authenticated terminal (its store loaded with it).
+        events: the events as sent (JSON objects); each is validated here, on its own.
 
     Returns:
         ``{"results": [{"event_id", "status", "reason"}], "last_seq": int}``.
@@ -133,50 +142,106 @@ def ingest_batch(terminal: Terminal, events: list[EventIn]) -> dict:
     items = [_prepare(event, store) for event in events]
     with database_proxy.atomic():
         last_seq = seq_tracking.lock_terminal(terminal.id)
-        _insert_events(terminal, items)
+        first = _first_tries(items)
+        book = seq_tracking.load(terminal.id, last_seq, [i.event.seq for i in first])
+        refused = seq_tracking.refused_seqs(book, [i.event.seq for i in first])
+        for item in items:
+            if item.status is None and item.event is not None and item.event.seq in refused:
+                # Never a duplicate: a stored event's seq is in no gap and not above last_seq.
+                item.reject(seq_tracking.too_many_gaps(item.event.seq))
+        _insert_events(terminal, [i for i in first if i.status is None])
         _classify_conflicts(terminal, [i for i in items if i.status is None])
         sales = [i for i in items if i.status == "stored" and i.sale is not None]
         _insert_sales(terminal, store, sales)
         stored = [i for i in items if i.status == "stored"]
-        last_seq = seq_tracking.record(
-            terminal.id, last_seq, [(i.event.seq, i.event.journal_hash) for i in stored]
-        )
+        last_seq = seq_tracking.record(book, [(i.event.seq, i.event.journal_hash) for i in stored])
         _move_stock(store.id, [i for i in sales if i.status == "stored"])
+        quarantine.keep(
+            terminal, [(i.raw, i.event_id, i.reason) for i in items if i.status == "rejected"]
+        )
     return {"results": [i.result() for i in items], "last_seq": last_seq}
 
 
-def _prepare(event: EventIn, store: Store) -> _Item:
-    """Hash the body and validate a sale payload (pure, before any database work)."""
-    text = canonical_json(event_body(event))
-    item = _Item(event, str(event.event_id), text, hashlib.sha256(text.encode()).hexdigest())
-    if event.type != "sale.completed":
+def _prepare(raw: object, store: Store) -> _Item:
+    """Validate one event, hash its body and validate a sale payload (before any database work).
+
+    A problem found here rejects this event only (``item.problem``).
+    """
+    sent_id = raw.get("event_id") if isinstance(raw, dict) else None
+    try:
+        event = EventIn.model_validate(raw)
+    except ValidationError as exc:
+        item = _Item(raw, None, str(sent_id)[:64] if sent_id is not None else "", "", "")
+        item.problem = "event invalid " + _first_error(exc)
         return item
+    item = _Item(raw, event, str(event.event_id), "", "")
+    try:
+        item.body_text = canonical_json(event_body(event))
+        encoded = item.body_text.encode("utf-8")
+    except (UnicodeEncodeError, ValueError, RecursionError):
+        item.problem = (
+            "event text holds a lone surrogate (U+D800-U+DFFF) or an unencodable value; "
+            "send valid Unicode"
+        )
+        return item
+    item.body_hash = hashlib.sha256(encoded).hexdigest()
+    if len(item.body_text) > MAX_EVENT_TEXT:
+        item.problem = f"event is longer than {MAX_EVENT_TEXT} characters of JSON"
+        return item
+    if event.type == "sale.completed":
+        _prepare_sale(item, event, store)
+    if item.problem is None and is_postgres() and _has_nul(item):
+        item.problem = (
+            "event text holds the NUL character (U+0000), which the database cannot store; "
+            "remove it and send the event again with a new id"
+        )
+    return item
+
+
+def _first_error(exc: ValidationError) -> str:
+    first = exc.errors()[0]
+    where = ".".join(str(p) for p in first["loc"])
+    return f"at '{where}': {first['msg']}"
+
+
+def _prepare_sale(item: _Item, event: EventIn, store: Store) -> None:
     try:
         item.sale = SaleCompletedIn.model_validate(event.payload)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        item.problem = f"sale.completed payload invalid at '{where}': {first['msg']}"
-        return item
+        item.problem = "sale.completed payload invalid " + _first_error(exc)
+        return
     if item.sale.currency.upper() != store.currency:
         item.problem = (
             f"sale currency {item.sale.currency} differs from the store currency {store.currency}"
         )
     item.payment_ids = [str(p.payment_id) for p in item.sale.payments]
-    return item
 
 
-def _insert_events(terminal: Terminal, items: list[_Item]) -> None:
-    """Insert the new events; mark the ones the database took ``stored``."""
-    now = utcnow()
-    # Within the batch the first event (in request order) with an id or a seq is the one
-    # tried, as if the events came one at a time; later ones are classified against it.
+def _has_nul(item: _Item) -> bool:
+    """True when a text that goes into a column of its own holds U+0000 (PostgreSQL refuses
+    it; the body itself is JSON text, where it is escaped)."""
+    texts = [item.event.type, item.event.journal_hash or ""]
+    if item.sale is not None:
+        texts += [item.sale.cashier or "", *(p.tender for p in item.sale.payments)]
+        texts += [line.sku or "" for line in item.sale.lines]
+    return any("\x00" in text for text in texts)
+
+
+def _first_tries(items: list[_Item]) -> list[_Item]:
+    """The events the insert tries: within the batch the first (in request order) with an
+    id or a seq, as if the events came one at a time; later ones are classified against it."""
     first, ids, seqs = [], set(), set()
     for item in items:
         if item.problem is None and item.event_id not in ids and item.event.seq not in seqs:
             first.append(item)
             ids.add(item.event_id)
             seqs.add(item.event.seq)
+    return first
+
+
+def _insert_events(terminal: Terminal, first: list[_Item]) -> None:
+    """Insert the new events; mark the ones the database took ``stored``."""
+    now = utcnow()
     # One order for every pusher (by id), so two batches sharing events cannot deadlock.
     rows = [
         (
@@ -204,6 +269,10 @@ def _insert_events(terminal: Terminal, items: list[_Item]) -> None:
 
 def _classify_conflicts(terminal: Terminal, items: list[_Item]) -> None:
     """Why each of ``items`` was not inserted: duplicate, reused id/seq, or its own problem."""
+    for item in items:
+        if item.event is None:  # failed validation: its id may not even be an id
+            item.reject(item.problem)
+    items = [i for i in items if i.event is not None]
     if not items:
         return
     by_id = {
@@ -231,11 +300,11 @@ def _classify_conflicts(terminal: Terminal, items: list[_Item]) -> None:
                 )
             elif item.problem is not None:
                 item.reject(item.problem)
-            else:  # cannot happen: the insert skipped it, so a clashing row exists
-                raise RuntimeError(f"event {item.event_id} was neither stored nor a conflict")
-        elif existing[0] != terminal.id:
-            item.reject("event id already used by another terminal")
-        elif existing[1] != item.body_hash:
+            else:  # its id or seq was first used in this batch by an event that was refused
+                item.reject(
+                    "event id or seq repeats an earlier event of this batch that was rejected"
+                )
+        elif existing[0] != terminal.id or existing[1] != item.body_hash:
             item.reject(REUSED_BODY)
         else:
             item.status = "duplicate"

@@ -58,6 +58,10 @@ class AdminToken(BaseModel):
     label = pw.CharField(200, default="")
     revoked = pw.BooleanField(default=False)
     created_at = pw.DateTimeField(default=utcnow)
+    # Migration 0005: scope (see admin_tokens.py)
+    store_id = pw.CharField(36, null=True)  # None: every store
+    read_only = pw.BooleanField(default=False)
+    revoked_at = pw.DateTimeField(null=True)
 
 
 class Terminal(BaseModel):

@@ -169,6 +169,7 @@ def main(argv: list[str] | None = None) -> int:
             write_demo_weighed(container.db, container.settings.barcode_region)
             seed_demo_promotions(container.db)
         ensure_demo_staff(container.auth)
+        container.extras["departments"].seed_demo()
     after_show = None
     if config.api.enabled and not args.no_api:
 

@@ -2,14 +2,27 @@
 
 Store-wide business settings (currency, tax mode, receipt texts) live in the database instead,
 because they replicate from the cloud.
+
+The file is validated by pydantic models (``_FileModel`` below: types, ranges, device URIs and
+their schemes, and no unknown section or key: a typo is an error naming the file and line, not a
+silently ignored setting). A UTF-8 BOM (Notepad) is accepted. :func:`save_config` edits the
+existing file with tomlkit, so the owner's comments and layout survive the Devices screen.
+The public types (:class:`TillConfig` and its sections) are plain frozen dataclasses.
 """
 
 from __future__ import annotations
 
-import json
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Literal
+
+import tomlkit
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from hardware.printers.codepages import code_page
+from hardware.uri import DeviceUriError, parse_device_uri
 
 from .paths import config_path, database_path
 
@@ -50,6 +63,11 @@ wedge_min_length = 6
 
 # [scale]               # Mettler-Toledo 8217 protocol: weighed items read the weight
 # uri = "serial:///dev/ttyUSB1?baudrate=9600&bytesize=7&parity=E"
+
+# [customer_display]    # what the customer sees (docs/CHECKOUT.md)
+# window = true         # a second window for the customer, on screen number `screen`
+# screen = 1
+# pole_uri = "serial:///dev/ttyUSB3?baudrate=9600"   # a 2x20 pole display (Epson commands)
 """
 
 
@@ -99,6 +117,13 @@ class ScaleConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class CustomerDisplayConfig:
+    window: bool = False  # a second window facing the customer
+    screen: int = 1  # the screen it opens on (0 = the till's own screen)
+    pole_uri: str | None = None  # a 2x20 pole display
+
+
+@dataclass(frozen=True, slots=True)
 class ApiConfig:
     """The POS API other apps call. Loopback only unless the shop binds it to its LAN."""
 
@@ -117,6 +142,7 @@ class TillConfig:
     terminal: TerminalConfig | None = None
     scale: ScaleConfig | None = None
     api: ApiConfig = field(default_factory=ApiConfig)
+    customer_display: CustomerDisplayConfig = field(default_factory=CustomerDisplayConfig)
     lock_after_idle_s: int = 300  # [till]: the screen locks after this long untouched
     demo: bool = False
 
@@ -125,230 +151,390 @@ class TillConfig:
         return database_path(self.data_dir)
 
 
-def _int(section: dict, key: str, default: int, lo: int, hi: int, where: str) -> int:
-    value = section.get(key, default)
-    if not isinstance(value, int) or isinstance(value, bool) or not lo <= value <= hi:
-        raise ConfigError(
-            f"{where}: [{key}] must be a whole number from {lo} to {hi}, not {value!r}."
+# Which URI schemes each kind of device can use (hardware/uri.py describes them).
+PRINTER_SCHEMES = ("tcp", "serial", "usb", "file", "socket", "sim")
+SERIAL_SCHEMES = ("serial", "socket", "loop")
+URI_EXAMPLES = {
+    "printer": "tcp://192.168.1.50:9100",
+    "terminal": "serial:///dev/ttyACM0?baudrate=9600",
+    "scanner": "serial:///dev/ttyACM1?baudrate=9600",
+    "scale": "serial:///dev/ttyUSB1?baudrate=9600&bytesize=7&parity=E",
+    "drawer": "serial:///dev/ttyUSB2?baudrate=9600",
+    "pole display": "serial:///dev/ttyUSB3?baudrate=9600",
+}
+
+
+def check_device_uri(uri: str, kind: str) -> str:
+    """``uri`` if a ``kind`` device can use it; else ValueError saying what to write."""
+    schemes = PRINTER_SCHEMES if kind == "printer" else SERIAL_SCHEMES
+    example = URI_EXAMPLES[kind]
+    if "://" not in uri:
+        raise ValueError(f"{uri!r} is not a device URI; write it like {example!r}")
+    scheme = uri.split("://", 1)[0].lower()
+    if scheme not in schemes:
+        raise ValueError(
+            f"a {kind} cannot use {scheme}://; use one of "
+            f"{', '.join(s + '://' for s in schemes)} (e.g. {example!r})"
         )
-    return value
-
-
-def _standalone_drawer(section: dict, where: str) -> dict:
-    uri = section.get("uri")
-    if uri is None:
-        return {}
-    if not isinstance(uri, str) or "://" not in uri:
-        raise ConfigError(f'{where}: uri must be a device URI such as "serial:///dev/ttyUSB2".')
-    sequence = section.get("open_sequence_hex", "00")
     try:
-        bytes.fromhex(sequence)
-    except (TypeError, ValueError):
-        raise ConfigError(
-            f'{where}: open_sequence_hex must be hex bytes such as "1b 70 00", not {sequence!r}.'
-        ) from None
-    return {"uri": uri, "open_sequence_hex": sequence, "pulse_dtr": bool(section.get("pulse_dtr"))}
+        parse_device_uri(uri)
+    except DeviceUriError as err:
+        raise ValueError(str(err)) from None
+    return uri
 
 
-def _open_level(section: dict, where: str) -> bool:
-    level = section.get("open_level", "high")
-    if level not in ("high", "low"):
-        raise ConfigError(f'{where}: open_level must be "high" or "low", not {level!r}.')
-    return level == "high"
+class _Section(BaseModel):
+    # strict: "5" is not 5 and 1 is not true; forbid: a misspelt key is an error
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class _Printer(_Section):
+    uri: str
+    profile: str | None = None
+    code_page: str = "CP858"
+    logo: str | None = None
+
+    @field_validator("uri")
+    @classmethod
+    def _uri(cls, value: str) -> str:
+        return check_device_uri(value, "printer")
+
+    @field_validator("code_page")
+    @classmethod
+    def _code_page(cls, value: str) -> str:
+        code_page(value)  # the printer's profile is checked when the driver is built
+        return value
+
+
+class _Drawer(_Section):
+    pin: Literal[2, 5] = 2
+    on_ms: int = Field(50, ge=2, le=510)
+    off_ms: int = Field(500, ge=2, le=510)
+    open_on_cash: bool = True
+    open_level: Literal["high", "low"] = "high"
+    uri: str | None = None
+    open_sequence_hex: str = "00"
+    pulse_dtr: bool = False
+
+    @field_validator("uri")
+    @classmethod
+    def _uri(cls, value: str | None) -> str | None:
+        return None if value is None else check_device_uri(value, "drawer")
+
+    @field_validator("open_sequence_hex")
+    @classmethod
+    def _hex(cls, value: str) -> str:
+        try:
+            bytes.fromhex(value)
+        except ValueError:
+            raise ValueError(f'must be hex bytes such as "1b 70 00", not {value!r}') from None
+        return value
+
+
+class _Terminal(_Section):
+    uri: str
+    protocol: Literal["concert"] = "concert"
+    pos_number: int = Field(1, ge=1, le=99)
+    result_timeout_s: int = Field(120, ge=10, le=600)
+
+    @field_validator("uri")
+    @classmethod
+    def _uri(cls, value: str) -> str:
+        return check_device_uri(value, "terminal")
+
+
+class _Scanner(_Section):
+    wedge_max_gap_ms: int = Field(35, ge=5, le=200)
+    wedge_min_length: int = Field(6, ge=3, le=64)
+    serial_uri: str | None = None
+    serial_suffix: Literal["\r", "\n", "\r\n"] = "\r"
+
+    @field_validator("serial_uri")
+    @classmethod
+    def _uri(cls, value: str | None) -> str | None:
+        return None if value is None else check_device_uri(value, "scanner")
+
+
+class _Scale(_Section):
+    uri: str
+
+    @field_validator("uri")
+    @classmethod
+    def _uri(cls, value: str) -> str:
+        return check_device_uri(value, "scale")
+
+
+class _Api(_Section):
+    host: str = Field("127.0.0.1", min_length=1)
+    port: int = Field(8765, ge=1, le=65535)
+    max_amount_minor: int = Field(1_000_000, ge=1, le=10**12)
+    enabled: bool = True
+
+
+class _CustomerDisplay(_Section):
+    window: bool = False
+    screen: int = Field(1, ge=0, le=8)
+    pole_uri: str | None = None
+
+    @field_validator("pole_uri")
+    @classmethod
+    def _uri(cls, value: str | None) -> str | None:
+        return None if value is None else check_device_uri(value, "pole display")
+
+
+class _Till(_Section):
+    lock_after_idle_s: int = Field(300, ge=30, le=86_400)
+
+
+class _FileModel(_Section):
+    printer: _Printer | None = None
+    drawer: _Drawer = _Drawer()
+    terminal: _Terminal | None = None
+    scanner: _Scanner = _Scanner()
+    scale: _Scale | None = None
+    api: _Api = _Api()
+    customer_display: _CustomerDisplay = _CustomerDisplay()
+    till: _Till = _Till()
+
+
+# What a key must hold, for messages (pydantic's own words are for programmers).
+_HINTS = {
+    "pin": "2 or 5 (the kick-connector pin the drawer is wired to)",
+    "open_level": '"high" or "low"',
+    "protocol": '"concert" (the only card-terminal protocol supported)',
+    "serial_suffix": '"\\r", "\\n" or "\\r\\n"',
+    "host": 'an address such as "127.0.0.1"',
+}
+_KINDS = {
+    "string_type": "text in double quotes",
+    "int_type": "a whole number",
+    "bool_type": "true or false",
+}
+
+
+def _line_of(text: str, section: str | None, key: str | None) -> int | None:
+    """The line of ``[section]`` (or of ``key`` in it); TOML readers give no positions."""
+    current = None
+    for number, line in enumerate(text.splitlines(), start=1):
+        header = re.match(r"\s*\[\s*([^\]\s]+)\s*\]", line)
+        if header:
+            current = header.group(1).strip('"')
+            if key is None and current == section:
+                return number
+            continue
+        if key is not None and current == section:
+            if re.match(rf"\s*[\"']?{re.escape(key)}[\"']?\s*=", line):
+                return number
+    return None
+
+
+def _section_model(section: str) -> type[_Section]:
+    annotation = _FileModel.model_fields[section].annotation
+    return next(a for a in getattr(annotation, "__args__", (annotation,)) if isinstance(a, type))
+
+
+def _bounds(section: str, key: str) -> tuple[Any, Any]:
+    metadata = _section_model(section).model_fields[key].metadata
+    lo = next((m.ge for m in metadata if hasattr(m, "ge")), None)
+    hi = next((m.le for m in metadata if hasattr(m, "le")), None)
+    return lo, hi
+
+
+def _describe(error: dict[str, Any], text: str, path: Path) -> str:
+    loc = [str(part) for part in error["loc"]]
+    section, key = loc[0], loc[1] if len(loc) > 1 else None
+    where = f"{path}"
+    line = _line_of(text, section, key) or _line_of(text, section, None)
+    if line:
+        where += f" line {line}"
+    if error["type"] == "extra_forbidden":
+        if key is None:
+            known = ", ".join(f"[{name}]" for name in _FileModel.model_fields)
+            return f"{where}: unknown section [{section}]; the sections are {known}."
+        known = ", ".join(_section_model(section).model_fields)
+        return f"{where}: unknown key {key!r} in [{section}]; the keys there are {known}."
+    name = f"[{section}] {key}" if key else f"[{section}]"
+    if error["type"] == "missing":
+        example = URI_EXAMPLES.get(section, "")
+        return f'{where}: {name} is missing; write it like {key} = "{example}".'
+    if error["type"] == "value_error":
+        return f"{where}: {name}: {error['ctx']['error']}."
+    if error["type"] == "model_type":
+        return f"{where}: {name} must be a table such as [{section}] on a line of its own."
+    if error["type"] in ("greater_than_equal", "less_than_equal"):
+        lo, hi = _bounds(section, key or "")
+        return f"{where}: {name} must be a whole number from {lo} to {hi}, not {error['input']!r}."
+    wanted = _HINTS.get(key or "") or _KINDS.get(error["type"]) or error["msg"]
+    return f"{where}: {name} must be {wanted}, not {error['input']!r}."
+
+
+def _read(path: Path) -> tuple[str, dict[str, Any]]:
+    try:
+        text = path.read_bytes().decode("utf-8-sig")  # a BOM (Notepad) is fine
+    except UnicodeDecodeError as err:
+        raise ConfigError(f"{path}: not UTF-8 text (byte {err.start}); save it as UTF-8.") from None
+    try:
+        return text, tomllib.loads(text)
+    except tomllib.TOMLDecodeError as err:
+        raise ConfigError(f"{path}: not valid TOML ({err}); see the example in README.") from None
 
 
 def load_config(data_dir: Path, *, demo: bool = False) -> TillConfig:
     """Read ``config.toml`` from ``data_dir`` (a missing file means defaults, no printer).
 
     Raises:
-        ConfigError: when the file is not valid TOML or a value is out of range.
+        ConfigError: naming the file, the line and what to write, when the file is not TOML,
+            has an unknown section or key, or a value of the wrong type or out of range.
     """
     path = config_path(data_dir)
     if not path.exists():
         return TillConfig(data_dir=data_dir, demo=demo)
+    text, raw = _read(path)
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
-        raise ConfigError(f"{path}: not valid TOML ({err}); see the example in README.") from err
+        model = _FileModel.model_validate(raw)
+    except ValidationError as err:
+        problems = [_describe(e, text, path) for e in err.errors(include_url=False)]
+        raise ConfigError("\n".join(problems)) from None
+    return _from_model(model, data_dir, demo)
+
+
+def _from_model(m: _FileModel, data_dir: Path, demo: bool) -> TillConfig:
+    d = m.drawer
     printer = None
-    if "printer" in raw:
-        section = raw["printer"]
-        uri = section.get("uri")
-        if not isinstance(uri, str) or "://" not in uri:
-            raise ConfigError(
-                f'{path}: [printer] uri must be a device URI such as "tcp://192.168.1.50:9100".'
-            )
-        logo = section.get("logo")
-        if logo is not None and not isinstance(logo, str):
-            raise ConfigError(f'{path}: [printer] logo must be a file path such as "logo.png".')
-        printer = PrinterConfig(
-            uri=uri,
-            profile=section.get("profile"),
-            code_page=section.get("code_page", "CP858"),
-            logo=logo,
-        )
-    d = raw.get("drawer", {})
-    pin = d.get("pin", 2)
-    if pin not in (2, 5):
-        raise ConfigError(f"{path}: [drawer] pin must be 2 or 5, not {pin!r}.")
-    drawer = DrawerConfig(
-        pin=pin,
-        on_ms=_int(d, "on_ms", 50, 2, 510, f"{path} [drawer]"),
-        off_ms=_int(d, "off_ms", 500, 2, 510, f"{path} [drawer]"),
-        open_on_cash=bool(d.get("open_on_cash", True)),
-        open_when_high=_open_level(d, f"{path} [drawer]"),
-        **_standalone_drawer(d, f"{path} [drawer]"),
-    )
-    s = raw.get("scanner", {})
-    serial_uri = s.get("serial_uri")
-    if serial_uri is not None and (not isinstance(serial_uri, str) or "://" not in serial_uri):
-        raise ConfigError(
-            f'{path}: [scanner] serial_uri must be a URI such as "serial:///dev/ttyACM1".'
-        )
-    suffix = s.get("serial_suffix", "\r")
-    if suffix not in ("\r", "\n", "\r\n"):
-        raise ConfigError(f'{path}: [scanner] serial_suffix must be "\\r", "\\n" or "\\r\\n".')
-    scanner = ScannerConfig(
-        wedge_max_gap_ms=_int(s, "wedge_max_gap_ms", 35, 5, 200, f"{path} [scanner]"),
-        wedge_min_length=_int(s, "wedge_min_length", 6, 3, 64, f"{path} [scanner]"),
-        serial_uri=serial_uri,
-        serial_suffix=suffix,
-    )
-    scale = None
-    if "scale" in raw:
-        uri = raw["scale"].get("uri")
-        if not isinstance(uri, str) or "://" not in uri:
-            raise ConfigError(f'{path}: [scale] uri must be a URI such as "serial:///dev/ttyUSB1".')
-        scale = ScaleConfig(uri=uri)
-    lock_after = _int(raw.get("till", {}), "lock_after_idle_s", 300, 30, 86_400, f"{path} [till]")
-    a = raw.get("api", {})
-    host = a.get("host", "127.0.0.1")
-    if not isinstance(host, str) or not host:
-        raise ConfigError(f'{path}: [api] host must be an address such as "127.0.0.1".')
-    api = ApiConfig(
-        host=host,
-        port=_int(a, "port", 8765, 1, 65535, f"{path} [api]"),
-        max_amount_minor=_int(a, "max_amount_minor", 1_000_000, 1, 10**12, f"{path} [api]"),
-        enabled=bool(a.get("enabled", True)),
-    )
-    terminal = None
-    if "terminal" in raw:
-        t = raw["terminal"]
-        uri = t.get("uri")
-        if not isinstance(uri, str) or "://" not in uri:
-            raise ConfigError(
-                f"{path}: [terminal] uri must be a device URI such as "
-                '"serial:///dev/ttyACM0?baudrate=9600".'
-            )
-        if t.get("protocol", "concert") != "concert":
-            raise ConfigError(
-                f"{path}: [terminal] protocol {t.get('protocol')!r} is not supported; "
-                'use "concert".'
-            )
-        terminal = TerminalConfig(
-            uri=uri,
-            pos_number=_int(t, "pos_number", 1, 1, 99, f"{path} [terminal]"),
-            result_timeout_s=_int(t, "result_timeout_s", 120, 10, 600, f"{path} [terminal]"),
-        )
+    if m.printer is not None:
+        printer = PrinterConfig(**m.printer.model_dump())
     return TillConfig(
         data_dir=data_dir,
         printer=printer,
-        drawer=drawer,
-        scanner=scanner,
-        terminal=terminal,
-        scale=scale,
-        api=api,
-        lock_after_idle_s=lock_after,
+        drawer=DrawerConfig(
+            pin=d.pin,
+            on_ms=d.on_ms,
+            off_ms=d.off_ms,
+            open_on_cash=d.open_on_cash,
+            open_when_high=d.open_level == "high",
+            **(
+                {"uri": d.uri, "open_sequence_hex": d.open_sequence_hex, "pulse_dtr": d.pulse_dtr}
+                if d.uri
+                else {}
+            ),
+        ),
+        scanner=ScannerConfig(**m.scanner.model_dump()),
+        terminal=TerminalConfig(**m.terminal.model_dump()) if m.terminal else None,
+        scale=ScaleConfig(m.scale.uri) if m.scale else None,
+        api=ApiConfig(**m.api.model_dump()),
+        customer_display=CustomerDisplayConfig(**m.customer_display.model_dump()),
+        lock_after_idle_s=m.till.lock_after_idle_s,
         demo=demo,
     )
 
 
-def _toml_value(value) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    return json.dumps(str(value), ensure_ascii=False)  # a JSON string is a TOML basic string
+def _sections(config: TillConfig) -> dict[str, dict[str, Any] | None]:
+    """What the file should say, per section (None: the section is absent)."""
+    p, d, t, sc, a = config.printer, config.drawer, config.terminal, config.scanner, config.api
+    drawer: dict[str, Any] = {
+        "pin": d.pin,
+        "on_ms": d.on_ms,
+        "off_ms": d.off_ms,
+        "open_on_cash": d.open_on_cash,
+        "open_level": "high" if d.open_when_high else "low",
+        "uri": d.uri,
+        "open_sequence_hex": d.open_sequence_hex if d.uri else None,
+        "pulse_dtr": d.pulse_dtr if d.uri else None,
+    }
+    return {
+        "printer": None
+        if p is None
+        else {"uri": p.uri, "profile": p.profile, "code_page": p.code_page, "logo": p.logo},
+        "drawer": drawer,
+        "terminal": None
+        if t is None
+        else {
+            "uri": t.uri,
+            "protocol": t.protocol,
+            "pos_number": t.pos_number,
+            "result_timeout_s": t.result_timeout_s,
+        },
+        "scanner": {
+            "wedge_max_gap_ms": sc.wedge_max_gap_ms,
+            "wedge_min_length": sc.wedge_min_length,
+            "serial_uri": sc.serial_uri,
+            "serial_suffix": sc.serial_suffix if sc.serial_uri else None,
+        },
+        "scale": None if config.scale is None else {"uri": config.scale.uri},
+        "api": {
+            "enabled": a.enabled,
+            "host": a.host,
+            "port": a.port,
+            "max_amount_minor": a.max_amount_minor,
+        },
+        "customer_display": {
+            "window": config.customer_display.window,
+            "screen": config.customer_display.screen,
+            "pole_uri": config.customer_display.pole_uri,
+        },
+        "till": {"lock_after_idle_s": config.lock_after_idle_s},
+    }
 
 
-def config_text(config: TillConfig) -> str:
-    """The config as TOML (the file the Devices screen writes)."""
-    sections: list[tuple[str, dict]] = []
-    if config.printer is not None:
-        p = config.printer
-        printer = {"uri": p.uri, "code_page": p.code_page}
-        if p.profile:
-            printer["profile"] = p.profile
-        if p.logo:
-            printer["logo"] = p.logo
-        sections.append(("printer", printer))
-    d = config.drawer
-    sections.append(
-        (
-            "drawer",
-            {
-                "pin": d.pin,
-                "on_ms": d.on_ms,
-                "off_ms": d.off_ms,
-                "open_on_cash": d.open_on_cash,
-                "open_level": "high" if d.open_when_high else "low",
-                **(
-                    {
-                        "uri": d.uri,
-                        "open_sequence_hex": d.open_sequence_hex,
-                        "pulse_dtr": d.pulse_dtr,
-                    }
-                    if d.uri
-                    else {}
-                ),
-            },
+def _defaults() -> dict[str, dict[str, Any] | None]:
+    return _sections(
+        TillConfig(
+            data_dir=Path(),
+            printer=PrinterConfig(uri=""),
+            terminal=TerminalConfig(uri=""),
+            scale=ScaleConfig(uri=""),
         )
     )
-    if config.terminal is not None:
-        t = config.terminal
-        sections.append(
-            (
-                "terminal",
-                {
-                    "uri": t.uri,
-                    "protocol": t.protocol,
-                    "pos_number": t.pos_number,
-                    "result_timeout_s": t.result_timeout_s,
-                },
-            )
-        )
-    sc = config.scanner
-    scanner = {"wedge_max_gap_ms": sc.wedge_max_gap_ms, "wedge_min_length": sc.wedge_min_length}
-    if sc.serial_uri:
-        scanner.update(serial_uri=sc.serial_uri, serial_suffix=sc.serial_suffix)
-    sections.append(("scanner", scanner))
-    if config.scale is not None:
-        sections.append(("scale", {"uri": config.scale.uri}))
-    a = config.api
-    sections.append(
-        (
-            "api",
-            {
-                "enabled": a.enabled,
-                "host": a.host,
-                "port": a.port,
-                "max_amount_minor": a.max_amount_minor,
-            },
-        )
-    )
-    sections.append(("till", {"lock_after_idle_s": config.lock_after_idle_s}))
-    out = ["# Countertop POS terminal configuration (written by the Devices screen)"]
-    for name, values in sections:
-        out.append(f"\n[{name}]")
-        out.extend(f"{key} = {_toml_value(value)}" for key, value in values.items())
-    return "\n".join(out) + "\n"
+
+
+def config_document(config: TillConfig, existing: str = "") -> tomlkit.TOMLDocument:
+    """``existing`` (the file as it is) with ``config``'s values; comments and layout kept.
+
+    A key is written when its value differs from what the file says now, or from the default
+    when the file does not say it; keys whose setting is gone are removed.
+    """
+    doc = tomlkit.parse(existing) if existing.strip() else tomlkit.document()
+    if not existing.strip():
+        doc.add(tomlkit.comment("Countertop POS terminal configuration (see README)"))
+    defaults = _defaults()
+    for name, values in _sections(config).items():
+        if values is None:
+            if name in doc:
+                del doc[name]
+            continue
+        table = doc.get(name)
+        for key, value in values.items():
+            if value is None:
+                if table is not None and key in table:
+                    del table[key]
+                continue
+            default = (defaults.get(name) or {}).get(key)
+            if table is not None and key in table:
+                if table[key] != value:
+                    table[key] = value
+            elif value != default:
+                if table is None:
+                    table = tomlkit.table()
+                    doc[name] = table
+                    table = doc[name]
+                table[key] = value
+    return doc
+
+
+def config_text(config: TillConfig, existing: str = "") -> str:
+    """The config as TOML (the file the Devices screen writes), keeping ``existing``'s comments."""
+    return tomlkit.dumps(config_document(config, existing))
 
 
 def save_config(config: TillConfig) -> None:
-    """Write ``config.toml`` atomically (a crash never leaves half a file), then re-read it."""
+    """Write ``config.toml`` atomically (a crash never leaves half a file), then re-read it.
+
+    The file is edited, not regenerated: the owner's comments and key order stay.
+    """
     path = config_path(config.data_dir)
     path.parent.mkdir(parents=True, exist_ok=True)
+    existing = _read(path)[0] if path.exists() else ""
     tmp = path.with_suffix(".toml.tmp")
-    tmp.write_text(config_text(config), encoding="utf-8")
+    tmp.write_text(config_text(config, existing), encoding="utf-8")
     tmp.replace(path)
     load_config(config.data_dir)  # fail loudly here, not at the next start

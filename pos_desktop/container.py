@@ -16,6 +16,7 @@ from .domain.store import StoreSettings
 from .services.auth import AuthService
 from .services.card_payments import CardPaymentService
 from .services.checkout import CheckoutService
+from .services.departments import DepartmentService
 from .services.parking import ParkingService
 from .services.ports import Clock, NoPrinter, ReceiptPrinterPort, SystemClock
 from .services.printing import DrawerSettings, PrintingService
@@ -25,6 +26,7 @@ from .services.shifts import ShiftService, ShiftSettings
 from .services.store_setup import ensure_demo_store
 from .storage.catalog_repo import CatalogRepository
 from .storage.db import open_database
+from .storage.product_search import ProductSearch
 from .storage.sales_repo import SalesRepository
 from .storage.settings_repo import load_settings
 
@@ -193,6 +195,8 @@ def build_container(config: TillConfig, overrides: dict[str, Any] | None = None)
     )
     container.extras["parking"] = ParkingService(db, catalog, checkout, clock)
     container.extras["returns"] = ReturnsService(db, sales, checkout, clock)
+    container.extras["search"] = ProductSearch(db)
+    container.extras["departments"] = DepartmentService(db, checkout, clock)
     if "scale" in overrides or config.scale is not None:
         from .services.weighing import WeighingService
 
@@ -202,6 +206,10 @@ def build_container(config: TillConfig, overrides: dict[str, Any] | None = None)
 
             scale = Toledo8217Scale(config.scale.uri)
         container.extras["weighing"] = WeighingService(scale)
+    if config.customer_display.pole_uri:
+        from hardware.displays.pole import PoleDisplay
+
+        container.extras["pole_display"] = PoleDisplay(config.customer_display.pole_uri)
     start_sync_if_enrolled(container, overrides)
     if config.scanner.serial_uri:
         from hardware.scanners.serial_scanner import SerialScanner

@@ -2,19 +2,13 @@
 
 import re
 
+from hardware.terminals.card import luhn_valid
+
 CANDIDATE = re.compile(r"(?<!\d)\d{13,19}(?!\d)")
 IDS = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[0-9a-f]{64}")
-
-
-def luhn_ok(digits: str) -> bool:
-    total = 0
-    for i, ch in enumerate(reversed(digits)):
-        d = int(ch) * (2 if i % 2 else 1)
-        total += d - 9 if d > 9 else d
-    return total % 10 == 0
 
 
 def card_like(text: str) -> list[str]:
     # UUIDs and SHA-256 hashes are ids, not card data: take them out before looking.
     flat = re.sub(r"[ -]", "", IDS.sub(" ", text.lower()))  # 4111 1111 1111 1111 / 4111-1111-...
-    return [m for m in CANDIDATE.findall(flat) if luhn_ok(m)]
+    return [m for m in CANDIDATE.findall(flat) if luhn_valid(m)]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from hardware.base import DeviceError, DeviceState, DeviceStatus
-from hardware.executor import DRAWER_TTL, expires_after
 from hardware.serial_port import open_serial
 
 
@@ -35,7 +34,6 @@ class PrinterDrawer:
         drawer._owns_printer = True
         return drawer
 
-    @expires_after(DRAWER_TTL)
     def open(self) -> None:
         """Pulse the drawer; raises ``PrinterError`` when the printer is unreachable."""
         self.printer.kick_drawer(self.pin, self.on_ms, self.off_ms)
@@ -73,7 +71,6 @@ class SerialDrawer:
         self.open_sequence = open_sequence
         self.pulse_dtr = pulse_dtr
 
-    @expires_after(DRAWER_TTL)
     def open(self) -> None:
         """Send the open sequence; raises ``DeviceError`` when the port cannot be used."""
         port = open_serial(self.uri)

@@ -1,7 +1,8 @@
 """ESC/POS receipt printer driver: print jobs, drawer kicks and real status reads.
 
-Not thread-safe by design: one ``DeviceExecutor`` thread owns each printer. A small lock
-still guards the handle so a stray second caller waits instead of interleaving bytes.
+Not thread-safe by design: the till's printing service owns each printer on its one printer
+thread. A small lock still guards the handle so a stray second caller waits instead of
+interleaving bytes.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ import threading
 from collections.abc import Iterator
 
 from hardware.base import DeviceError, DeviceState, DeviceStatus
-from hardware.executor import DRAWER_TTL, expires_after
 from hardware.printers.codepages import code_page as lookup_code_page
 from hardware.printers.escpos_lib import profile_columns
 from hardware.printers.render import ReceiptError, drawer_pulse_bytes, render_job
@@ -59,11 +59,12 @@ class EscPosPrinter:
     Args:
         uri: Device URI, e.g. ``tcp://192.168.1.50:9100`` or ``sim://printer``.
         profile: python-escpos profile name for the paper width (e.g. ``TM-T20II``).
-        code_page: Code page for text; CP858 (default) and WPC1252 have the euro sign.
+        code_page: Code page for text; CP858 (default) and WPC1252 have the euro sign. Its
+            ``ESC t`` number is the one in the profile's table (Star and Epson differ).
         timeout: Connect/write timeout in seconds.
         status_timeout: How long to wait for each status byte before calling it silence.
         check_status: Query status before and after each job (skipped for write-only links).
-        drawer_open_high: Drawer wiring polarity (see HARDWARE.md: calibrate per site).
+        drawer_open_high: Drawer wiring polarity (docs/HARDWARE_PRINTERS.md: calibrate per site).
     """
 
     def __init__(
@@ -83,10 +84,11 @@ class EscPosPrinter:
                 f"Device URI {uri!r}: a printer cannot use {parsed.scheme}://. "
                 "Example of a valid URI: tcp://192.168.1.50:9100"
             )
-        lookup_code_page(code_page)  # validate early: fail at configuration, not at sale
+        self.columns = profile_columns(profile)
+        # validate early (fail at configuration, not at sale), with the profile's numbering
+        lookup_code_page(code_page, profile)
         self.uri = parsed
         self.code_page = code_page
-        self.columns = profile_columns(profile)
         self.profile = profile
         self.status_timeout = status_timeout
         self.check_status = check_status
@@ -114,7 +116,7 @@ class EscPosPrinter:
                 went into error during the job (``sent=True``: outcome unknown).
         """
         try:
-            data = render_job(job, self.code_page)
+            data = render_job(job, self.code_page, self.profile)
         except (ReceiptError, ValueError) as exc:
             raise PrinterError(f"The receipt cannot be printed: {exc}") from exc
         with self._session() as link:
@@ -126,7 +128,6 @@ class EscPosPrinter:
             if checked:
                 self._confirm(link)
 
-    @expires_after(DRAWER_TTL)
     def kick_drawer(self, pin: int = 2, on_ms: int = 50, off_ms: int = 500) -> None:
         """Pulse the drawer connector (``ESC p``); pin 2 or 5, times 2-510 ms.
 

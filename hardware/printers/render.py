@@ -14,6 +14,7 @@ from hardware.receipt import (
     QRCode,
     TextLine,
 )
+from pos_common import gs1
 
 ESC = b"\x1b"
 GS = b"\x1d"
@@ -65,9 +66,7 @@ def _text(block: TextLine, codec: str) -> bytes:
 def _check_gs1(data: str, length: int, name: str) -> None:
     if len(data) != length or not data.isascii() or not data.isdigit():
         raise ReceiptError(f"{name} barcode needs exactly {length} digits, got {data!r}.")
-    digits = [int(d) for d in data[:-1]]
-    total = sum(d * (3 if i % 2 == 0 else 1) for i, d in enumerate(reversed(digits)))
-    if (10 - total % 10) % 10 != int(data[-1]):
+    if not gs1.is_valid(data):
         raise ReceiptError(f"{name} barcode {data!r} has a wrong check digit.")
 
 
@@ -156,18 +155,22 @@ def render_block(block, codec: str) -> bytes:
     raise ReceiptError(f"Cannot print a {type(block).__name__}; it is not a print block.")
 
 
-def job_header(code_page_name: str) -> bytes:
-    """``ESC @`` then ``ESC t n``: every job starts from a known printer state."""
-    number, _codec = code_page(code_page_name)
+def job_header(code_page_name: str, profile: str | None = None) -> bytes:
+    """``ESC @`` then ``ESC t n``: every job starts from a known printer state.
+
+    ``n`` is the code page's number on the printer's profile (Epson numbering without one).
+    """
+    number, _codec = code_page(code_page_name, profile)
     return INIT + ESC + b"t" + bytes([number])
 
 
-def render_job(job: PrintJob, code_page_name: str = "CP858") -> bytes:
+def render_job(job: PrintJob, code_page_name: str = "CP858", profile: str | None = None) -> bytes:
     """Render a whole job, starting with ``ESC @`` and the code page selection.
 
     Args:
         job: The blocks to print.
         code_page_name: A name from ``CODE_PAGES``; CP858 prints the euro sign.
+        profile: The printer's python-escpos profile, whose numbering selects the code page.
 
     Returns:
         The ESC/POS byte stream.
@@ -176,7 +179,7 @@ def render_job(job: PrintJob, code_page_name: str = "CP858") -> bytes:
         ReceiptError: A block cannot be rendered (nothing should be sent then).
         ValueError: The code page is unknown.
     """
-    _number, codec = code_page(code_page_name)
-    parts = [job_header(code_page_name)]
+    _number, codec = code_page(code_page_name, profile)
+    parts = [job_header(code_page_name, profile)]
     parts.extend(render_block(block, codec) for block in job.blocks)
     return b"".join(parts)

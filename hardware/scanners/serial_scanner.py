@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from hardware.base import DeviceState, DeviceStatus
 from hardware.serial_port import open_serial
+from pos_common.backoff import Backoff
 
 log = logging.getLogger(__name__)
 
@@ -124,18 +125,18 @@ class SerialScanner:
         self.stop()
 
     def _run(self) -> None:
-        delay = self.backoff_initial
+        # No jitter: one scanner on one port has nobody to fall in step with.
+        backoff = Backoff(self.backoff_initial, self.backoff_max, rng=lambda: 1.0)
         while not self._stop.is_set():
             self._set_status(DeviceStatus(DeviceState.CONNECTING))
             try:
                 port = open_serial(self.uri, baudrate=9600, timeout=0.05)
             except Exception as exc:  # DeviceError or a bad URI: report and retry
                 self._set_status(_disconnected(f"Scanner not connected: {exc}"))
-                if self._stop.wait(delay):
+                if self._stop.wait(backoff.next_delay()):
                     break
-                delay = min(delay * 2, self.backoff_max)
                 continue
-            delay = self.backoff_initial
+            backoff.reset()
             self._read_until_error(port)
         self._set_status(DeviceStatus(DeviceState.DISCONNECTED, message="Scanner stopped."))
 

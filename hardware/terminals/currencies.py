@@ -1,16 +1,13 @@
 """ISO 4217 numeric codes, as card terminals want them.
 
-``hardware`` may not import ``pos_desktop``, so this small table mirrors the one in
-``pos_desktop.domain.money``; a test keeps the two in step.
+The table is ``pos_common.currencies.NUMERIC``, shared with the till.
 """
 
 from __future__ import annotations
 
-ISO_NUMERIC = {
-    "EUR": "978", "USD": "840", "GBP": "826", "CHF": "756", "SEK": "752", "NOK": "578",
-    "DKK": "208", "PLN": "985", "CZK": "203", "HUF": "348", "JPY": "392", "CAD": "124",
-    "AUD": "036", "NZD": "554", "ISK": "352", "RON": "946", "BGN": "975",
-}  # fmt: skip
+from pos_common.currencies import NUMERIC
+
+ISO_NUMERIC = NUMERIC
 ISO_ALPHA = {numeric: alpha for alpha, numeric in ISO_NUMERIC.items()}
 
 

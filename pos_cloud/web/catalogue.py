@@ -6,18 +6,21 @@ reads, so a change reaches waiting tills within their long poll.
 
 from __future__ import annotations
 
-import csv
-import io
+import tempfile
 from dataclasses import dataclass, field
+from pathlib import Path
+
+from pos_common import catalog_csv
 
 from .. import catalog, csv_import
 from ..db import database_proxy, is_postgres
 from ..errors import BadInput
+from ..guards import MAX_BODY_BYTES
 from ..models import Barcode, Product, live
 from . import audit
 from .accounts import Viewer
 
-MAX_IMPORT_BYTES = 50 * 1024 * 1024
+MAX_IMPORT_BYTES = MAX_BODY_BYTES  # the server refuses larger request bodies anyway
 
 
 @dataclass
@@ -44,30 +47,32 @@ def set_price(viewer: Viewer, store_id: str, sku: str, price_minor: int) -> Prod
 
 
 def import_csv(viewer: Viewer, store_id: str, data: bytes) -> ImportResult:
-    """Check every row (the CLI import's rules); write all rows only when none is bad."""
+    """Check every row (the CLI import's rules and file format); write all rows or none.
+
+    The upload goes through the same reader as ``pos-cloud import-products`` (encoding and
+    delimiter detection, prices in major units), but every bad row is kept for the page,
+    not only the first twenty.
+    """
     if len(data) > MAX_IMPORT_BYTES:
-        raise BadInput("The file is over 50 MB; split it or use pos-cloud import-products.")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise BadInput(
-            "The file is not UTF-8 text; save it as CSV UTF-8 and upload again."
-        ) from None
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    missing = [c for c in csv_import.REQUIRED if c not in (reader.fieldnames or [])]
-    if missing:
-        raise BadInput(
-            f"The header lacks column(s) {', '.join(missing)}; the first line must be "
-            "sku,name,price_minor,tax_code,gtin[,active]."
-        )
+        limit = MAX_IMPORT_BYTES // (1024 * 1024)
+        raise BadInput(f"The file is over {limit} MB; split it or use pos-cloud import-products.")
+    store = catalog.get_store(store_id)
     items: list = []
     texts: list[str] = []
     seen: dict[str, int] = {}
-    try:
-        for row in reader:
-            csv_import._check_row(reader.line_num, row, items, texts, seen)
-    except csv.Error as exc:
-        raise BadInput(f"The file is not valid CSV: {exc}") from None
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "upload.csv"
+        path.write_bytes(data)
+        try:
+            _detected, rows = catalog_csv.read_catalog(path)
+            for row in rows:
+                if isinstance(row, catalog_csv.RowProblem):
+                    texts.append(f"line {row.line}: {row}")
+                else:
+                    csv_import._check_row(row, store.currency, items, texts, seen)
+        except catalog_csv.CatalogFileError as exc:
+            # The message names the temporary file; say "the file" instead.
+            raise BadInput(str(exc).replace(str(path), "The file")) from None
     result = ImportResult()
     for problem in texts:  # "line N: what"
         head, _, what = problem.partition(": ")

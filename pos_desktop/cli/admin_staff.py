@@ -1,19 +1,12 @@
 """``pos-admin users|report|journal verify``: staff, X/Z reports and journal checks.
 
-Wiring (lead): in ``admin.build_parser`` call ``admin_staff.add_subcommands(sub)``. Every handler
-is ``args.handler(args) -> int`` and reads ``args.data_dir``. ``admin.py`` already has a
-``journal verify --head``; pass ``include_journal=False`` and call :func:`run_journal_verify`
-(it also honours ``--head``) from there, or drop theirs.
-
-``--pdf`` runs ``python -m pos_desktop.ui.report_pdf`` in a child process: Qt may only be
-imported by ``pos_desktop.ui``, and the CLI layer must not import the UI layer.
+``admin.build_parser`` adds these with :func:`add_subcommands`. Every handler is
+``args.handler(args) -> int`` and reads ``args.data_dir``. ``report --pdf`` renders with
+``services.report_pdf`` (ReportLab), the same code the till's report viewer uses.
 """
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
 import sys
 from argparse import Namespace
 from pathlib import Path
@@ -24,6 +17,7 @@ from pos_desktop.domain.staff import Role
 from pos_desktop.paths import database_path
 from pos_desktop.services.auth import AuthService
 from pos_desktop.services.ports import SystemClock
+from pos_desktop.services.report_pdf import write_report_pdf
 from pos_desktop.services.reports import ReportPrinter, ShiftReport
 from pos_desktop.services.shifts import ShiftService, ShiftSettings
 from pos_desktop.storage.db import open_database
@@ -162,36 +156,21 @@ def run_report(args: Namespace) -> int:
         settings = load_settings(db)
     finally:
         db.close()
-    job = ReportPrinter(settings.locale if settings else "en_GB", 48).job(report)
+    locale = settings.locale if settings else "en_GB"
+    store = (settings.name, settings.address) if settings else ("", "")
+    job = ReportPrinter(locale, 48).job(report, store[0])
     for block in job.blocks:
         if hasattr(block, "text"):
             print(block.text)
     if args.pdf:
-        write_pdf(report, args.pdf)
+        try:
+            write_report_pdf(
+                report.data, args.pdf, locale, store_name=store[0], store_address=store[1]
+            )
+        except OSError as err:
+            raise CommandError(f"Could not write the PDF {args.pdf}: {err}") from err
         print(f"PDF written to {args.pdf}")
     return 0
-
-
-def write_pdf(report: ShiftReport, path: Path) -> None:
-    """Render ``report`` to ``path`` in a child Python running ``pos_desktop.ui.report_pdf``."""
-    root = str(Path(__file__).resolve().parents[2])  # so the child finds an uninstalled tree
-    path_var = os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))
-    env = {
-        **os.environ,
-        "PYTHONPATH": path_var,
-        "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen"),
-    }
-    done = subprocess.run(
-        [sys.executable, "-m", "pos_desktop.ui.report_pdf", str(path)],
-        input=json.dumps(report.data),
-        text=True,
-        capture_output=True,
-        env=env,
-        timeout=120,
-        check=False,
-    )
-    if done.returncode != 0:
-        raise CommandError(f"Could not write the PDF {path}: {done.stderr.strip()[-300:]}")
 
 
 def run_journal_verify(args: Namespace) -> int:

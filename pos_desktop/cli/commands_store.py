@@ -188,6 +188,8 @@ def run_import(args: Namespace) -> int:
             raise CommandError(str(err)) from None
     for error in report.errors:
         print(f"{args.file}: {error}", file=sys.stderr)
+    if report.reading():
+        print(f"{args.file}: {report.reading()}")
     print(_summary(report, args.file))
     if report.errors and (args.dry_run or report.mode is ImportMode.ALL_OR_NOTHING):
         return 1

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
+from pos_common import gs1
+
 from .errors import InvalidBarcode
 
 if TYPE_CHECKING:
@@ -51,15 +53,12 @@ def gs1_check_digit(payload: str) -> int:
     """
     if not is_ascii_digits(payload):
         raise InvalidBarcode(f"'{payload}' is not a barcode: it must contain digits only.")
-    total = 0
-    for position, char in enumerate(reversed(payload)):
-        total += int(char) * (3 if position % 2 == 0 else 1)
-    return (10 - total % 10) % 10
+    return gs1.check_digit(payload)
 
 
 def has_valid_check_digit(code: str) -> bool:
     """True if the last digit of ``code`` is the GS1 check digit of the rest."""
-    return is_ascii_digits(code) and len(code) >= 2 and gs1_check_digit(code[:-1]) == int(code[-1])
+    return gs1.is_valid(code)
 
 
 def expand_upce(code: str) -> str:

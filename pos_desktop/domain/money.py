@@ -10,69 +10,21 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
-from .errors import CurrencyMismatch
+from pos_common.currencies import EXPONENTS, NUMERIC
 
-# ISO 4217 minor-unit exponents that differ from 2 (the default).
-_EXPONENTS = {
-    "BHD": 3,
-    "BIF": 0,
-    "CLF": 4,
-    "CLP": 0,
-    "DJF": 0,
-    "GNF": 0,
-    "IQD": 3,
-    "ISK": 0,
-    "JOD": 3,
-    "JPY": 0,
-    "KMF": 0,
-    "KRW": 0,
-    "KWD": 3,
-    "LYD": 3,
-    "OMR": 3,
-    "PYG": 0,
-    "RWF": 0,
-    "TND": 3,
-    "UGX": 0,
-    "UYI": 0,
-    "UYW": 4,
-    "VND": 0,
-    "VUV": 0,
-    "XAF": 0,
-    "XOF": 0,
-    "XPF": 0,
-}
-# ISO 4217 numeric codes for the currencies a card terminal is most likely to be asked for.
-_NUMERIC = {
-    "EUR": "978",
-    "USD": "840",
-    "GBP": "826",
-    "CHF": "756",
-    "SEK": "752",
-    "NOK": "578",
-    "DKK": "208",
-    "PLN": "985",
-    "CZK": "203",
-    "HUF": "348",
-    "JPY": "392",
-    "CAD": "124",
-    "AUD": "036",
-    "NZD": "554",
-    "ISK": "352",
-    "RON": "946",
-    "BGN": "975",
-}
+from .errors import CurrencyMismatch
 
 
 def currency_exponent(currency: str) -> int:
     """Number of decimal places of the currency's minor unit (2 for EUR, 0 for JPY)."""
-    return _EXPONENTS.get(validate_currency(currency), 2)
+    return EXPONENTS.get(validate_currency(currency), 2)
 
 
 def currency_numeric(currency: str) -> str:
     """ISO 4217 numeric code (``"978"`` for EUR), as card terminals want it."""
     code = validate_currency(currency)
     try:
-        return _NUMERIC[code]
+        return NUMERIC[code]
     except KeyError:
         raise CurrencyMismatch(f"No ISO numeric code known for currency {code}.") from None
 

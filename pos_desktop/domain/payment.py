@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
-from .errors import PaymentError
 from .ids import new_id
 from .money import Money
 
@@ -21,17 +22,28 @@ class Payment:
     payment_id: str = field(default_factory=new_id)
     reference: str | None = None
 
+    def to_json(self) -> dict[str, object]:
+        """The payment as stored in a sale's document and in a card payment's context."""
+        return {
+            "payment_id": self.payment_id,
+            "tender": self.tender,
+            "amount_minor": self.amount.amount_minor,
+            "tendered_minor": self.tendered.amount_minor,
+            "change_minor": self.change.amount_minor,
+            "reference": self.reference,
+        }
 
-def pay_cash(total: Money, tendered: Money) -> Payment:
-    """Take cash for ``total``; change is what was tendered above it.
-
-    Raises:
-        PaymentError: when the cash does not cover the total.
-    """
-    if tendered < total:
-        short = total - tendered
-        raise PaymentError(f"Cash tendered is {short} short of the total; take more cash.")
-    return Payment(tender="cash", amount=total, tendered=tendered, change=tendered - total)
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any], currency: str) -> Payment:
+        """The inverse of :meth:`to_json` (amounts are in ``currency``)."""
+        return cls(
+            tender=data["tender"],
+            amount=Money(data["amount_minor"], currency),
+            tendered=Money(data["tendered_minor"], currency),
+            change=Money(data["change_minor"], currency),
+            payment_id=data["payment_id"],
+            reference=data.get("reference"),
+        )
 
 
 DEFAULT_OTHER_TENDERS = ("Mobile wallet", "BNPL", "Cheque")

@@ -24,6 +24,7 @@ from datetime import UTC, datetime
 import httpx
 from peewee import SqliteDatabase
 
+from pos_common.backoff import jittered_delay
 from pos_desktop.storage.pos_api_repo import CallbackRow, PosApiRepository
 
 log = logging.getLogger(__name__)
@@ -67,8 +68,7 @@ class RetryPolicy:
     timeout_s: float = 10.0
 
     def delay(self, attempts: int, rng: random.Random) -> float:
-        raw = min(self.cap_s, self.base_s * 2 ** max(0, attempts - 1))
-        return raw * (0.5 + rng.random() / 2)
+        return jittered_delay(max(0, attempts - 1), self.base_s, self.cap_s, rng.random())
 
 
 class CallbackWorker:

@@ -57,28 +57,6 @@ class CardAttempt:
     priced: PricedCart | None = None
 
 
-def _payment_data(p: Payment) -> dict:
-    return {
-        "payment_id": p.payment_id,
-        "tender": p.tender,
-        "amount_minor": p.amount.amount_minor,
-        "tendered_minor": p.tendered.amount_minor,
-        "change_minor": p.change.amount_minor,
-        "reference": p.reference,
-    }
-
-
-def _payment_from(data: dict, currency: str) -> Payment:
-    return Payment(
-        tender=data["tender"],
-        amount=Money(data["amount_minor"], currency),
-        tendered=Money(data["tendered_minor"], currency),
-        change=Money(data["change_minor"], currency),
-        payment_id=data["payment_id"],
-        reference=data.get("reference"),
-    )
-
-
 @dataclass(frozen=True, slots=True)
 class CardSettlement:
     """What happened: ``sale`` is set only when the payment was approved and the sale stored."""
@@ -159,7 +137,7 @@ class CardPaymentService:
         now = self._clock.now()
         data = cart_to_snapshot(cart)
         data["priced"] = priced_to_snapshot(priced)
-        data["earlier_payments"] = [_payment_data(p) for p in earlier]
+        data["earlier_payments"] = [p.to_json() for p in earlier]
         data["rounding_minor"] = rounding_minor
         snapshot = canonical_json(data)
         with self._db.atomic("IMMEDIATE"):
@@ -283,7 +261,9 @@ class CardPaymentService:
         if [ln.line_id for ln in current.lines] == [ln.line_id for ln in cart.lines]:
             cart = current  # the same sale is still on screen: sell (and clear) that one
         priced = priced_from_snapshot(data["priced"]) if "priced" in data else None
-        earlier = tuple(_payment_from(p, row.currency) for p in data.get("earlier_payments", ()))
+        earlier = tuple(
+            Payment.from_json(p, row.currency) for p in data.get("earlier_payments", ())
+        )
         return CardAttempt(
             row.id,
             row.reference,

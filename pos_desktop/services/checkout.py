@@ -55,6 +55,7 @@ class ScanResult:
     message: str
     warning: str | None = None
     needs_weight: CatalogItem | None = None  # weigh it (scale or typed), then add_weighed()
+    unknown_gtin: str | None = None  # a valid barcode that no product has
 
     @property
     def ok(self) -> bool:
@@ -131,7 +132,12 @@ class CheckoutService:
         today = self._clock.now().astimezone().date()
         found = resolve_scan(text, self._catalog, self.settings, today)
         if found.item is None:
-            return ScanResult(None, found.message, needs_weight=found.needs_weight)
+            return ScanResult(
+                None,
+                found.message,
+                needs_weight=found.needs_weight,
+                unknown_gtin=found.unknown_gtin,
+            )
         try:
             if found.price_minor is not None:
                 line = self.cart.add_priced(found.item, found.price_minor)

@@ -1,43 +1,30 @@
 """Product import from a CSV file: every row checked, then all written or only the good ones.
 
-Columns (header row required, names case-insensitive, any order)::
-
-    sku,name,price,tax_code,barcodes[,active][,sold_by_weight]
-
-``price`` is in major units as text ("1.29"), parsed exactly by :meth:`Money.parse` (never a
-float); ``barcodes`` holds zero or more GTINs separated by ``|``, each validated and normalised
-to 14 digits. A product's barcodes are replaced by the ones in the file. Existing products keep
-their id (matched by SKU); new SKUs get a new UUID.
+The file format (columns, encodings, delimiters, refused characters) is the one the cloud also
+reads: ``pos_common.catalog_csv``, documented in docs/ADMIN.md. Here the rows are checked
+against the store (tax codes, currency decimals, barcodes owned by other products) and written.
+``barcodes`` are validated and normalised to 14 digits; a product's barcodes are replaced by the
+ones in the file. Existing products keep their id (matched by SKU); new SKUs get a new UUID.
 """
 
 from __future__ import annotations
 
-import csv
-import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
 
 from peewee import SqliteDatabase
 
+from pos_common import catalog_csv
 from pos_desktop.domain.barcodes import normalize_gtin
 from pos_desktop.domain.errors import DomainError
 from pos_desktop.domain.ids import new_id
-from pos_desktop.domain.money import Money
 from pos_desktop.storage.catalog_repo import ProductRecord, upsert_products
 from pos_desktop.storage.settings_repo import load_settings
 
-REQUIRED_COLUMNS = ("sku", "name", "price", "tax_code", "barcodes")
-OPTIONAL_COLUMNS = ("active", "sold_by_weight")
-COLUMNS_HELP = "sku,name,price,tax_code,barcodes[,active][,sold_by_weight]"
-MAX_SKU_LENGTH = 64
-MAX_NAME_LENGTH = 200
-MAX_PRICE_MINOR = 10**12 - 1  # far above any shelf price, far below SQLite's 64-bit limit
-# Plain decimal text only: Decimal() would also accept "1e3", "NaN" and signs.
-_PRICE_TEXT = re.compile(r"^[0-9]+([.,][0-9]+)?$")
-_TRUE = frozenset({"1", "true", "yes", "y"})
-_FALSE = frozenset({"0", "false", "no", "n"})
+REQUIRED_COLUMNS = catalog_csv.REQUIRED_COLUMNS
+OPTIONAL_COLUMNS = catalog_csv.OPTIONAL_COLUMNS
+COLUMNS_HELP = catalog_csv.COLUMNS_HELP
 
 
 class ImportMode(StrEnum):
@@ -78,6 +65,15 @@ class ImportReport:
     updated: int = 0
     written: bool = False
     errors: list[RowError] = field(default_factory=list)
+    detected: str = ""  # how the file was read, e.g. "UTF-8 with BOM, semicolon-separated"
+    decimal_commas: int = 0  # prices written with a decimal comma
+
+    def reading(self) -> str:
+        """How the file was read, for the person who imported it."""
+        if not self.detected:
+            return ""
+        commas = ", decimal commas" if self.decimal_commas else ""
+        return f"Read as {self.detected}{commas}."
 
     @property
     def ok(self) -> bool:
@@ -106,7 +102,8 @@ def import_products_csv(
 
     Args:
         db: the till database (store settings and tax rates must exist).
-        path: a UTF-8 CSV file (with or without BOM) with a header row.
+        path: a CSV file in the catalogue format (UTF-8 or Windows-1252; comma, semicolon or
+            tab; see docs/ADMIN.md).
         mode: ``all-or-nothing`` writes nothing when any row is bad; ``skip-bad-rows`` writes
             the good rows and reports the bad ones.
         dry_run: check everything, write nothing.
@@ -139,113 +136,49 @@ def _parse_file(
     path: Path, db: SqliteDatabase, currency: str, tax_codes: set[str], report: ImportReport
 ) -> list[_Row]:
     try:
-        with path.open(newline="", encoding="utf-8-sig") as handle:
-            return _parse_rows(_numbered(csv.reader(handle)), db, currency, tax_codes, report)
-    except FileNotFoundError:
-        raise CsvImportError(f"{path}: no such file; check the path.") from None
-    except UnicodeDecodeError as err:
-        raise CsvImportError(
-            f"{path}: not UTF-8 text (byte {err.start}); save the file as CSV UTF-8 and retry."
-        ) from None
-    except csv.Error as err:
-        raise CsvImportError(f"{path}: not a readable CSV file ({err}).") from None
-    except OSError as err:
-        raise CsvImportError(f"{path}: cannot be read ({err.strerror or err}).") from None
+        detected, rows = catalog_csv.read_catalog(path)
+        report.detected = detected.describe()
+        return _parse_rows(rows, db, currency, tax_codes, report)
+    except catalog_csv.CatalogFileError as err:
+        raise CsvImportError(str(err)) from None
 
 
-def _numbered(reader) -> Iterator[tuple[int, list[str]]]:
-    """Each record with the line it starts on (quoted fields may span several lines)."""
-    start = 1
-    for fields in reader:
-        yield start, fields
-        start = reader.line_num + 1
-
-
-def _header(numbered: Iterator[tuple[int, list[str]]]) -> dict[str, int]:
-    for _line, fields in numbered:
-        if not any(f.strip() for f in fields):
-            continue  # blank lines before the header
-        names = [f.strip().lower() for f in fields]
-        missing = [c for c in REQUIRED_COLUMNS if c not in names]
-        if missing:
-            raise CsvImportError(
-                f"line 1: the header row is missing or incomplete (no column "
-                f"{', '.join(missing)}); the first row must name the columns: {COLUMNS_HELP}."
-            )
-        known = set(REQUIRED_COLUMNS + OPTIONAL_COLUMNS)
-        unknown = [n for n in names if n not in known]
-        if unknown:
-            raise CsvImportError(
-                f"line 1: unknown column {', '.join(repr(n) for n in unknown)}; "
-                f"the columns are {COLUMNS_HELP}."
-            )
-        repeated = sorted({n for n in names if names.count(n) > 1})
-        if repeated:
-            raise CsvImportError(f"line 1: column {', '.join(repeated)} appears twice.")
-        return {name: i for i, name in enumerate(names)}
-    raise CsvImportError(f"the file is empty; it needs a header row: {COLUMNS_HELP}.")
-
-
-def _parse_rows(numbered, db, currency, tax_codes, report) -> list[_Row]:
-    columns = _header(numbered)
-    rows: list[_Row] = []
+def _parse_rows(rows, db, currency, tax_codes, report) -> list[_Row]:
+    parsed: list[_Row] = []
     sku_lines: dict[str, int] = {}
     gtin_lines: dict[str, int] = {}
-    for line, fields in numbered:
-        if not any(f.strip() for f in fields):
-            continue
+    for row in rows:
         report.rows_read += 1
-        sku = fields[columns["sku"]].strip() if len(fields) > columns["sku"] else ""
-        try:
-            record = _record(fields, columns, currency, tax_codes)
-            _check_unique(record, line, sku_lines, gtin_lines)
-        except (ValueError, DomainError) as err:
-            report.errors.append(RowError(line, sku, str(err)))
+        if isinstance(row, catalog_csv.RowProblem):
+            report.errors.append(RowError(row.line, row.sku, str(row)))
             continue
-        existing = db.execute_sql("SELECT id FROM product WHERE sku = ?", (sku,)).fetchone()
+        if "," in row.price_text:
+            report.decimal_commas += 1
+        try:
+            record = _record(row, currency, tax_codes)
+            _check_unique(record, row.line, sku_lines, gtin_lines)
+        except (ValueError, DomainError) as err:
+            report.errors.append(RowError(row.line, row.sku, str(err)))
+            continue
+        existing = db.execute_sql("SELECT id FROM product WHERE sku = ?", (row.sku,)).fetchone()
         record = replace(record, product_id=existing[0] if existing else new_id())
-        rows.append(_Row(line, record, is_new=existing is None))
-    return rows
+        parsed.append(_Row(row.line, record, is_new=existing is None))
+    return parsed
 
 
-def _record(fields: list[str], columns: dict[str, int], currency, tax_codes) -> ProductRecord:
-    if len(fields) != len(columns):
-        names = list(columns)
-        if len(fields) < len(columns):
-            absent = ", ".join(names[len(fields) :])
-            raise ValueError(
-                f"{len(fields)} fields but the header has {len(columns)}: missing column {absent}"
-            )
-        raise ValueError(
-            f"{len(fields)} fields but the header has {len(columns)} columns; "
-            "quote fields that contain commas"
-        )
-
-    def get(name: str) -> str:
-        return fields[columns[name]].strip() if name in columns else ""
-
-    sku, name = get("sku"), get("name")
-    if not sku:
-        raise ValueError("sku is empty")
-    if len(sku) > MAX_SKU_LENGTH or any(c.isspace() for c in sku):
-        raise ValueError(f"sku must be 1-{MAX_SKU_LENGTH} characters without spaces")
-    if not name:
-        raise ValueError("name is empty")
-    if len(name) > MAX_NAME_LENGTH:
-        raise ValueError(f"name is longer than {MAX_NAME_LENGTH} characters")
-    tax_code = get("tax_code")
-    if tax_code not in tax_codes:
+def _record(row: catalog_csv.CatalogRow, currency: str, tax_codes: set[str]) -> ProductRecord:
+    if row.tax_code not in tax_codes:
         known = ", ".join(sorted(tax_codes)) or "none: add one with 'pos-admin init --tax-rate'"
-        raise ValueError(f"unknown tax code '{tax_code}' (known: {known})")
+        raise ValueError(f"unknown tax code '{row.tax_code}' (known: {known})")
     return ProductRecord(
         product_id="",  # assigned once the SKU is looked up
-        sku=sku,
-        name=name,
-        price_minor=parse_price(get("price"), currency),
-        tax_code=tax_code,
-        gtins=parse_barcodes(get("barcodes")),
-        active=_flag(get("active"), "active", default=True),
-        sold_by_weight=_flag(get("sold_by_weight"), "sold_by_weight", default=False),
+        sku=row.sku,
+        name=row.name,
+        price_minor=row.price_minor(currency),
+        tax_code=row.tax_code,
+        gtins=parse_barcodes("|".join(row.barcodes)),
+        active=row.active,
+        sold_by_weight=row.sold_by_weight,
     )
 
 
@@ -257,15 +190,7 @@ def parse_price(text: str, currency: str) -> int:
     """
     if not text:
         raise ValueError("price is empty; write it like 1.29")
-    if not _PRICE_TEXT.match(text):
-        raise ValueError(f"bad price '{text}'; write it like 1.29 (no sign, symbol or spaces)")
-    try:
-        minor = Money.parse(text, currency).amount_minor
-    except ValueError as err:
-        raise ValueError(f"bad price: {err}") from None
-    if minor > MAX_PRICE_MINOR:
-        raise ValueError(f"price '{text}' is too large")
-    return minor
+    return catalog_csv.parse_price(text, currency)
 
 
 def parse_barcodes(text: str) -> tuple[str, ...]:
@@ -281,17 +206,6 @@ def parse_barcodes(text: str) -> tuple[str, ...]:
             if gtin not in gtins:
                 gtins.append(gtin)
     return tuple(gtins)
-
-
-def _flag(text: str, column: str, *, default: bool) -> bool:
-    value = text.lower()
-    if not value:
-        return default
-    if value in _TRUE:
-        return True
-    if value in _FALSE:
-        return False
-    raise ValueError(f"{column} '{text}' must be 1/0, true/false or yes/no")
 
 
 def _check_unique(record: ProductRecord, line: int, sku_lines: dict, gtin_lines: dict) -> None:

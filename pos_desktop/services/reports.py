@@ -1,7 +1,8 @@
 """X and Z report data (SQL aggregates per shift) and their receipt-printer layout.
 
 A report is a plain JSON-able dict wrapped in :class:`ShiftReport`; a Z report stores exactly
-that dict (immutable) and the PDF view (``ui/report_pdf.py``) reads the same dict.
+that dict (immutable). ``report_layout.build_layout`` turns it into the one layout that the
+printer (:class:`ReportPrinter`), the till's viewer and the PDF (``report_pdf.py``) all draw.
 
 Figures, all in minor units of ``currency``:
   gross_sales_minor  totals of completed sales, tax included
@@ -21,6 +22,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
+from textwrap import wrap
 from typing import Any
 
 from peewee import SqliteDatabase
@@ -28,12 +30,12 @@ from peewee import SqliteDatabase
 from hardware.receipt import Cut, Feed, PrintBlock, PrintJob, TextLine
 from pos_desktop.domain.money import Money
 from pos_desktop.storage import journal
-from pos_desktop.storage.codec import parse_utc, utc_text
+from pos_desktop.storage.codec import utc_text
 from pos_desktop.storage.report_repo import ReportRepository
+from pos_desktop.storage.settings_repo import load_settings
 from pos_desktop.storage.shift_repo import Shift
 
-from .formatting import local_time_text, money_text
-from .receipts import columns_line
+from .report_layout import ReportLayout, ReportSection, build_layout
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +59,12 @@ class ShiftReport:
 def _pair(n_amount: tuple[int, int] | None) -> dict[str, int]:
     n, amount = n_amount or (0, 0)
     return {"count": n, "amount_minor": amount or 0}
+
+
+def _store(db: SqliteDatabase) -> dict[str, str]:
+    """The store a report is for, kept in the report (a Z stays right after the store moves)."""
+    settings = load_settings(db)
+    return {"name": settings.name, "address": settings.address} if settings else {}
 
 
 class ReportService:
@@ -96,6 +104,7 @@ class ReportService:
             "opened_by": shift.opened_by,
             "opened_at": utc_text(shift.opened_at),
             "generated_at": utc_text(now),
+            "store": _store(self._db),
             "sales_count": count,
             "gross_sales_minor": gross,
             "tax_minor": tax,
@@ -139,75 +148,70 @@ class ReportService:
 
 
 class ReportPrinter:
-    """Lays a report out for the receipt printer (pure: returns a PrintJob)."""
+    """Draws a report's :class:`~.report_layout.ReportLayout` for the receipt printer (pure)."""
 
     def __init__(self, locale: str, columns: int = 48) -> None:
         self.locale = locale
         self.columns = columns
 
-    def _m(self, report: ShiftReport, minor: int) -> str:
-        return money_text(Money(minor, report.currency), self.locale)
-
     def job(self, report: ShiftReport, store_name: str = "") -> PrintJob:
-        d, w = report.data, self.columns
-        title = f"Z REPORT {d['z_number']}" if report.kind == "Z" else "X REPORT (not a close)"
-        lines: list[PrintBlock] = []
-        if store_name:
-            lines.append(TextLine(store_name, align="center", bold=True))
-        lines.append(TextLine(title, align="center", bold=True, double=True))
-
-        def row(label: str, minor: int) -> None:
-            lines.append(TextLine(columns_line(label, self._m(report, minor), w)))
-
-        def text(value: str, **kw) -> None:
-            lines.append(TextLine(value, **kw))
-
-        rule = "-" * w
-        text(f"Terminal {d['terminal_id']}  Shift {d['shift_number']}  {d['currency']}")
-        text(f"Opened {local_time_text(parse_utc(d['opened_at']))} by {d['opened_by']}")
-        if d.get("closed_at"):
-            text(f"Closed {local_time_text(parse_utc(d['closed_at']))} by {d['closed_by']}")
-        text(f"Printed {local_time_text(parse_utc(d['generated_at']))}")
-        text(rule)
-        text(
-            f"Sales {d['sales_count']}  receipts {d['first_receipt'] or '-'}"
-            f" to {d['last_receipt'] or '-'}"
+        layout = build_layout(report.data, self.locale, store_name=store_name)
+        return PrintJob(
+            blocks=(*layout_lines(layout, self.columns), Feed(2), Cut()), columns=self.columns
         )
-        row("Gross sales", d["gross_sales_minor"])
-        row("Tax", d["tax_minor"])
-        row("Net sales", d["net_sales_minor"])
-        row(f"Refunds ({d['refunds']['count']})", d["refunds"]["amount_minor"])
-        row(f"Voids ({d['voids']['count']})", d["voids"]["amount_minor"])
-        row("Discounts", d["discounts_minor"])
-        row("Promotions", d["promotions_minor"])
-        text(rule)
-        text("Tax rates", bold=True)
-        for t in d["tax_rates"]:
-            row(
-                f"{t['code']} {t['percent']}% net {self._m(report, t['net_minor'])}", t["tax_minor"]
-            )
-        text("Tenders", bold=True)
-        for t in d["tenders"]:
-            row(f"{t['tender'].title()} ({t['count']})", t["amount_minor"])
-        text(rule)
-        row("Float", d["float_minor"])
-        row(f"Paid in ({d['paid_in']['count']})", d["paid_in"]["amount_minor"])
-        row(f"Paid out ({d['paid_out']['count']})", d["paid_out"]["amount_minor"])
-        row(f"Drops ({d['drops']['count']})", d["drops"]["amount_minor"])
-        text(columns_line("No-sales", str(d["no_sales"]), w))
-        row("Expected cash", d["expected_cash_minor"])
-        for v in d.get("variances", []):
-            row(f"{v['tender'].title()} counted", v["counted_minor"])
-            row(f"{v['tender'].title()} {v['outcome']}", v["difference_minor"])
-        text(rule)
-        text("Cashiers", bold=True)
-        for c in d["cashiers"]:
-            row(f"{c['cashier']} ({c['count']})", c["amount_minor"])
-        text(rule)
-        row("Grand total", d["grand_total_minor"])
-        head = d["journal_head"]
-        text(f"Journal #{head['seq']} {head['hash'][:16]}")
-        return PrintJob(blocks=(*lines, Feed(2), Cut()), columns=w)
+
+
+def _section_lines(section: ReportSection, width: int) -> list[TextLine]:
+    """The section's rows with each value column right-aligned; a row too wide for the paper
+    puts its label on a line of its own."""
+    cells = [section.columns, *(row.values for row in section.rows)]
+    widths = [max(len(r[i]) for r in cells) + 1 for i in range(len(section.columns))]
+
+    def values(vals: tuple[str, ...]) -> str:
+        return "".join(v.rjust(wd) for v, wd in zip(vals, widths, strict=True))
+
+    room = width - sum(widths)
+    heads = values(section.columns)
+    if len(section.title) + len(heads) <= width:
+        lines = [TextLine(section.title.ljust(width - len(heads)) + heads, bold=True)]
+    else:
+        lines = [TextLine(section.title, bold=True), TextLine(heads.rjust(width))]
+    for row in section.rows:
+        if len(row.label) <= room:
+            text = row.label.ljust(room) + values(row.values)
+            lines.append(TextLine(text, bold=row.highlight))
+        else:
+            lines.append(TextLine(row.label, bold=row.highlight))
+            lines.append(TextLine(values(row.values).rjust(width), bold=row.highlight))
+    return lines
+
+
+def layout_lines(layout: ReportLayout, width: int) -> list[PrintBlock]:
+    """The layout as receipt lines ``width`` characters wide, with an hourly bar chart in text."""
+    lines: list[PrintBlock] = []
+    if layout.store_name:
+        lines.append(TextLine(layout.store_name, align="center", bold=True))
+    lines += [TextLine(p, align="center") for a in layout.store_address for p in wrap(a, width)]
+    lines.append(TextLine(layout.title.upper(), align="center", bold=True, double=True))
+    lines += [TextLine(part) for h in layout.header for part in wrap(h, width)]
+    for section in layout.sections:
+        lines.append(TextLine("-" * width))
+        lines += _section_lines(section, width)
+    lines += [TextLine("-" * width), TextLine(layout.chart_title, bold=True)]
+    lines += [TextLine(p) for p in wrap(f"Hour starting ({layout.zone_label})", width)]
+    if not layout.hourly:
+        lines.append(TextLine("No sales in this period"))
+    top = max((bar.amount_minor for bar in layout.hourly), default=0) or 1
+    amount_width = max((len(bar.amount_text) for bar in layout.hourly), default=0)
+    room = max(width - 6 - amount_width - 2, 1)
+    for bar in layout.hourly:
+        length = max(bar.amount_minor, 0) * room // top
+        lines.append(
+            TextLine(f"{bar.label} {'#' * length:<{room}} {bar.amount_text:>{amount_width}}")
+        )
+    lines.append(TextLine("-" * width))
+    lines += [TextLine(p) for f in layout.footer for p in wrap(f, width)]
+    return lines
 
 
 def verify_journal(db: SqliteDatabase, *, against_z: bool = False) -> journal.VerifyResult:

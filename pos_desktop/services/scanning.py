@@ -27,6 +27,7 @@ class FoundItem:
     price_minor: int | None = None  # a label's price: the line takes it
     warning: str | None = None
     needs_weight: CatalogItem | None = None  # sold by weight, no weight on the code
+    unknown_gtin: str | None = None  # a valid barcode no product has (GTIN-14)
 
 
 def _is_code(code: str) -> bool:
@@ -60,7 +61,11 @@ def resolve_scan(text: str, catalog, settings: StoreSettings, today: date) -> Fo
     if item is None and alternative:
         item = catalog.find_by_gtin(alternative)
     if item is None:
-        return FoundItem(None, f"No product has barcode {code}: check the item or type its SKU.")
+        return FoundItem(
+            None,
+            f"No product has barcode {code}: check the item or type its SKU.",
+            unknown_gtin=scanned.gtin14,
+        )
     warning = None
     if isinstance(scanned, GS1ElementString) and scanned.is_expired(today):
         warning = f"EXPIRED on {scanned.expiry.isoformat()}: check the item before selling it."

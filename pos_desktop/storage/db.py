@@ -10,7 +10,6 @@ from pathlib import Path
 from peewee import SqliteDatabase
 
 from .migrations import migrate
-from .models import ALL_MODELS
 
 PRAGMAS = {
     "journal_mode": "wal",
@@ -23,7 +22,7 @@ PRAGMAS = {
 
 
 def open_database(path: Path | str, *, run_migrations: bool = True) -> SqliteDatabase:
-    """Open (creating if needed) the till database, upgrade its schema and bind the models.
+    """Open (creating if needed) the till database, upgrade its schema.
 
     Args:
         path: the SQLite file; its folder is created when missing.
@@ -35,5 +34,4 @@ def open_database(path: Path | str, *, run_migrations: bool = True) -> SqliteDat
     db.connect(reuse_if_open=True)
     if run_migrations:
         migrate(db)
-    db.bind(ALL_MODELS, bind_refs=False, bind_backrefs=False)
     return db

@@ -10,7 +10,6 @@ from typing import Any
 
 from peewee import SqliteDatabase
 
-from pos_desktop.domain.money import Money
 from pos_desktop.domain.payment import Payment
 from pos_desktop.domain.pricing import AppliedPromotion
 from pos_desktop.domain.sale import Sale, SaleLine
@@ -62,17 +61,7 @@ def sale_payload(sale: Sale) -> dict[str, Any]:
             }
             for ln in sale.lines
         ],
-        "payments": [
-            {
-                "payment_id": p.payment_id,
-                "tender": p.tender,
-                "amount_minor": p.amount.amount_minor,
-                "tendered_minor": p.tendered.amount_minor,
-                "change_minor": p.change.amount_minor,
-                "reference": p.reference,
-            }
-            for p in sale.payments
-        ],
+        "payments": [p.to_json() for p in sale.payments],
     }
 
 
@@ -270,17 +259,7 @@ def sale_from_payload(data: dict[str, Any]) -> Sale:
         )
         for ln in data["lines"]
     )
-    payments = tuple(
-        Payment(
-            tender=p["tender"],
-            amount=Money(p["amount_minor"], cur),
-            tendered=Money(p["tendered_minor"], cur),
-            change=Money(p["change_minor"], cur),
-            payment_id=p["payment_id"],
-            reference=p.get("reference"),
-        )
-        for p in data["payments"]
-    )
+    payments = tuple(Payment.from_json(p, cur) for p in data["payments"])
     return Sale(
         sale_id=data["sale_id"],
         terminal_id=data["terminal_id"],

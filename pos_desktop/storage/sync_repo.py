@@ -6,19 +6,14 @@ applies one feed page (items + cursor) inside a single ``db.atomic()``.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+import orjson
 from peewee import SqliteDatabase
-
-try:  # optional speed-up for the per-page JSON parameters; the stdlib gives the same text
-    import orjson
-except ImportError:  # pragma: no cover - depends on the install
-    orjson = None
 
 from pos_desktop.domain.tax import TaxRate
 
@@ -368,9 +363,7 @@ def missing_products(db: SqliteDatabase, product_ids: Iterable[str]) -> set[str]
 
 def _json(value: Any) -> str:
     # Text, not bytes: SQLite's JSON functions refuse a BLOB argument.
-    if orjson is not None:
-        return orjson.dumps(value).decode()
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+    return orjson.dumps(value).decode()
 
 
 def _existing(db: SqliteDatabase, sql: str, keys: set[str]) -> set[str]:

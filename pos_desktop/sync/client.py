@@ -12,11 +12,7 @@ import socket
 from typing import Any
 
 import httpx
-
-try:  # optional: parses a 5,000-item feed page several times faster than the stdlib
-    import orjson
-except ImportError:  # pragma: no cover - depends on the install
-    orjson = None
+import orjson
 
 CONNECT_TIMEOUT = 5.0
 REQUEST_TIMEOUT = 30.0
@@ -121,7 +117,7 @@ class CloudClient:
         if code >= 400:
             raise CloudRefused(code, _detail(response))
         try:
-            return orjson.loads(response.content) if orjson is not None else response.json()
+            return orjson.loads(response.content)  # several times faster than the stdlib
         except ValueError as exc:  # a proxy HTML page, a truncated body (orjson raises it too)
             raise CloudOffline(f"the cloud sent a response that is not JSON ({code})") from exc
 

@@ -24,10 +24,10 @@ from pathlib import Path
 import httpx
 from peewee import SqliteDatabase
 
+from pos_common.backoff import Backoff
 from pos_desktop.storage import sync_repo
 from pos_desktop.storage.db import open_database
 
-from .backoff import Backoff
 from .client import CloudClient, CloudError, CloudOffline, CloudUnauthorized
 from .pull import FeedProblem, Puller
 from .push import Pusher

@@ -39,6 +39,8 @@ class MainWindow(QMainWindow):
             parking=container.extras.get("parking"),
             returns=container.extras.get("returns"),
             weighing=container.extras.get("weighing"),
+            search=container.extras.get("search"),
+            departments=container.extras.get("departments"),
         )
         self.receipt_preview: ReceiptPreview | None = ReceiptPreview(self) if demo else None
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
 from pos_desktop.config import TillConfig
@@ -38,6 +38,7 @@ def build_window(container: Container, config: TillConfig, app: QApplication, *,
     window.pos_api_bridge = None
     if (pos_api := container.extras.get("pos_api")) is not None:
         attach_pos_api(window, pos_api)
+    attach_customer_displays(window, container, config)
     simulator = container.extras.get("printer_simulator")
     if simulator is not None:
         simulator.on_job = bridge.on_simulated_job
@@ -46,6 +47,44 @@ def build_window(container: Container, config: TillConfig, app: QApplication, *,
                 simulator, "drawer_open", is_open
             )
     return window, wedge, bridge
+
+
+def attach_customer_displays(window, container: Container, config: TillConfig) -> None:
+    """The customer's window (configured, or always in demo mode) and the pole display."""
+    from .customer_facing import CustomerFacing
+
+    window.customer_window = None
+    if config.customer_display.window or config.demo:
+        from .views.customer_display import CustomerDisplayWindow
+
+        window.customer_window = CustomerDisplayWindow(
+            window.checkout_view.model,
+            container.settings.name,
+            config.data_dir / "customer_display",
+        )
+        window.customer_window.setAttribute(Qt.WidgetAttribute.WA_QuitOnClose, False)
+    pole = container.extras.get("pole_display")
+    window.customer_facing = None
+    if window.customer_window is not None or pole is not None:
+        window.customer_facing = CustomerFacing(
+            window.checkout_view, container.settings.name, window=window.customer_window, pole=pole
+        )
+        window.checkout_view.refresh()  # the displays start from what the till shows
+
+
+def show_customer_window(window, app: QApplication, screen_number: int) -> None:
+    """On its own screen when there is one; otherwise beside the till (demo, one screen)."""
+    customer = window.customer_window
+    if customer is None:
+        return
+    screens = app.screens()
+    if 0 < screen_number < len(screens):
+        customer.setGeometry(screens[screen_number].geometry())
+        customer.showFullScreen()
+        return
+    frame = window.frameGeometry()
+    customer.move(frame.right() + 8, frame.top())
+    customer.show()
 
 
 def attach_pos_api(window, pos_api) -> None:
@@ -70,6 +109,8 @@ def run_qt(
     window, _wedge, _bridge = build_window(container, config, app)
     window.resize(1280, 760)
     window.show()
+    show_customer_window(window, app, config.customer_display.screen)
+    app.aboutToQuit.connect(lambda: window.customer_window and window.customer_window.close())
     window.raise_()
     window.activateWindow()  # F-key shortcuts need an active window (also without a WM)
     QTimer.singleShot(0, window.resolve_unfinished_card_payments)

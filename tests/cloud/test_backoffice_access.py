@@ -234,7 +234,7 @@ def test_a_store_manager_cannot_open_another_stores_pages(server, cloud, two_sto
                         "url": "http://127.0.0.1:9/x",
                         "events": "sale.completed",
                     },
-                    files={"file": ("x.csv", b"sku,name,price_minor,tax_code,gtin\n")}
+                    files={"file": ("x.csv", b"sku,name,price,tax_code,barcodes\n")}
                     if path.endswith("/import")
                     else None,
                 )

@@ -177,15 +177,15 @@ def test_owner_journey_in_chromium(browser, server, cloud, shots):
         ]
 
         # A CSV with bad rows: every bad row listed, nothing written.
-        bad = b"sku,name,price_minor,tax_code,gtin\nN1,New,100,A,\nN2,Oops,12.5,A,\n"
-        bad += b"N3,Bad,100,A,123\n"
+        bad = b"sku,name,price,tax_code,barcodes\nN1,New,1.00,A,\nN2,Oops,12.5.0,A,\n"
+        bad += b"N3,Bad,1.00,A,123\n"
         page.set_input_files(
             "input[type=file]",
             files=[{"name": "products.csv", "mimeType": "text/csv", "buffer": bad}],
         )
         page.click("button:has-text('Import')")
         errors = page.locator("[data-testid=import-errors]")
-        sync_api.expect(errors).to_contain_text("whole number of minor units")
+        sync_api.expect(errors).to_contain_text("12.5.0")
         assert errors.locator("tbody tr").count() == 2
         page.screenshot(path=str(shots / "backoffice-catalogue.png"), full_page=True)
 

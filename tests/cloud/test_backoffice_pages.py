@@ -145,11 +145,11 @@ def test_price_change_reaches_the_till_feed_and_is_audited(owner, cloud):
 def test_csv_import_lists_every_bad_row_and_writes_nothing(owner, cloud):
     store = cloud.store()
     bad = (
-        b"sku,name,price_minor,tax_code,gtin\n"
-        b"S1,Good,100,A,\n"
-        b"S2,Bad price,1.5,A,\n"
-        b"S3,Bad gtin,100,A,4006381333932\n"
-        b"S1,Again,100,A,\n"
+        b"sku,name,price,tax_code,barcodes\n"
+        b"S1,Good,1.00,A,\n"
+        b"S2,Bad price,1.5.0,A,\n"
+        b"S3,Bad gtin,1.00,A,4006381333932\n"
+        b"S1,Again,1.00,A,\n"
     )
     r = owner.post(
         f"/app/stores/{store}/products/import",
@@ -163,7 +163,7 @@ def test_csv_import_lists_every_bad_row_and_writes_nothing(owner, cloud):
         assert line in r.text
     assert "No product matches" in owner.get(f"/app/stores/{store}/products").text
     good = (
-        b"sku,name,price_minor,tax_code,gtin\nS1,Good,100,A,4006381333931\nS2,<b>Two</b>,250,A,\n"
+        b"sku,name,price,tax_code,barcodes\nS1,Good,1.00,A,4006381333931\nS2,<b>Two</b>,2.50,A,\n"
     )
     r = owner.post(
         f"/app/stores/{store}/products/import",

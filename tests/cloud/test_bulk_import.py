@@ -18,9 +18,9 @@ from pos_cloud.catalog import ProductInput
 from pos_cloud.db import close_database, connection, database_proxy, init_database
 from pos_cloud.errors import BadInput
 from pos_cloud.feeds import latest_change_seq
-from pos_cloud.gtin import check_digit
 from pos_cloud.migrations import migrate
 from pos_cloud.models import Barcode, Product
+from pos_common.gs1 import check_digit
 
 
 def ean(n: int) -> str:
@@ -169,13 +169,13 @@ def test_csv_bad_row_writes_nothing_and_good_file_matches(stores, tmp_path):
     old, new = stores
     good = tmp_path / "good.csv"
     good.write_text(
-        "sku,name,price_minor,tax_code,gtin,active\n"
-        + "".join(f"C{n},Item {n},{n * 10},A,{ean(300 + n)},{n % 2}\n" for n in range(7))
+        "sku,name,price,tax_code,barcodes,active\n"
+        + "".join(f"C{n},Item {n},0.{n}0,A,{ean(300 + n)},{n % 2}\n" for n in range(7))
     )
     bad = tmp_path / "bad.csv"
-    bad.write_text(good.read_text() + "C9,Bad,1.5,A,,1\n")
+    bad.write_text(good.read_text() + "C9,Bad,1.555,A,,1\n")
     with connection():
-        with pytest.raises(BadInput, match="line 9: price_minor"):
+        with pytest.raises(BadInput, match="line 9: bad price"):
             csv_import.import_products(new, bad)
         assert snapshot(new) == ([], [], 0)
         assert csv_import.import_products(new, good) == 7

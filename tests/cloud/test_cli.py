@@ -47,12 +47,13 @@ def test_import_products_all_good(db_url, tmp_path, capsys):
     store = _store(db_url, capsys)
     csv = tmp_path / "p.csv"
     csv.write_text(
-        "sku,name,price_minor,tax_code,gtin,active\n"
-        "A1,Pen,150,A,4006381333931,1\n"
-        "A2,Pad,300,B,,false\n"
+        "sku,name,price,tax_code,barcodes,active\n"
+        "A1,Pen,1.50,A,4006381333931,1\n"
+        "A2,Pad,3,B,,false\n"
     )
     assert main(["import-products", "--store", store, str(csv), "--database", db_url]) == 0
-    assert "Imported 2" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "Imported 2" in out and "Read as UTF-8, comma-separated." in out
     assert _products(db_url) == ([("A1", 150, True), ("A2", 300, False)], 1)
 
 
@@ -60,15 +61,15 @@ def test_import_reports_bad_rows_by_line_and_writes_nothing(db_url, tmp_path, ca
     store = _store(db_url, capsys)
     csv = tmp_path / "p.csv"
     csv.write_text(
-        "sku,name,price_minor,tax_code,gtin\n"
-        "A1,Pen,150,A,4006381333931\n"
-        "A2,Pad,1.50,A,\n"
-        "A3,Ink,100,A,4006381333932\n"
-        "A1,Dup,100,A,\n"
+        "sku,name,price,tax_code,barcodes\n"
+        "A1,Pen,1.50,A,4006381333931\n"
+        "A2,Pad,1.505,A,\n"
+        "A3,Ink,1,A,4006381333932\n"
+        "A1,Dup,1,A,\n"
     )
     assert main(["import-products", "--store", store, str(csv), "--database", db_url]) == 2
     err = capsys.readouterr().err
-    assert "line 3: price_minor '1.50'" in err
+    assert "line 3: bad price: EUR amounts have at most 2 decimals: '1.505'" in err
     assert "line 4: GTIN '4006381333932' has a wrong check digit" in err
     assert "line 5: sku 'A1' repeats line 2" in err
     assert len(err.strip().splitlines()) == 1
@@ -100,11 +101,12 @@ def test_missing_csv_and_bad_header(db_url, tmp_path, capsys):
     store = _store(db_url, capsys)
     missing = tmp_path / "none.csv"
     assert main(["import-products", "--store", store, str(missing), "--database", db_url]) == 2
-    assert "Cannot read" in capsys.readouterr().err
+    assert "no such file" in capsys.readouterr().err
     bad = tmp_path / "bad.csv"
     bad.write_text("sku,title\nA,B\n")
     assert main(["import-products", "--store", store, str(bad), "--database", db_url]) == 2
-    assert "header lacks column(s) name, price_minor, tax_code, gtin" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "header row is missing or incomplete (no column name, price, tax_code, barcodes" in err
 
 
 def test_bad_database_url(capsys):
@@ -176,8 +178,8 @@ def test_big_import_on_postgres_leaves_the_catalogue_vacuumed(tmp_path, capsys, 
         store = _store(schema.url, capsys)
         csv = tmp_path / "p.csv"
         csv.write_text(
-            "sku,name,price_minor,tax_code,gtin,active\n"
-            "A1,Pen,150,A,4006381333931,1\nA2,Pad,300,B,,1\n"
+            "sku,name,price,tax_code,barcodes,active\n"
+            "A1,Pen,1.50,A,4006381333931,1\nA2,Pad,3.00,B,,1\n"
         )
         assert main(["import-products", "--store", store, str(csv), "--database", schema.url]) == 0
         init_database(schema.url)
@@ -199,9 +201,7 @@ def test_reimport_updates_in_place_restores_and_moves_barcodes(db_url, tmp_path,
 
     store = _store(db_url, capsys)
     csv = tmp_path / "p.csv"
-    csv.write_text(
-        "sku,name,price_minor,tax_code,gtin\nA1,Pen,150,A,4006381333931\nA2,Pad,300,A,\n"
-    )
+    csv.write_text("sku,name,price,tax_code,barcodes\nA1,Pen,1.50,A,4006381333931\nA2,Pad,3,A,\n")
     argv = ["import-products", "--store", store, str(csv), "--database", db_url]
     assert main(argv) == 0
     init_database(db_url)
@@ -209,7 +209,7 @@ def test_reimport_updates_in_place_restores_and_moves_barcodes(db_url, tmp_path,
         first = {p.sku: p.id for p in Product.select()}
         catalog.delete_product(store, "A1")
     csv.write_text(  # A1 comes back, its barcode moves to the new A3
-        "sku,name,price_minor,tax_code,gtin\nA1,Pen,175,A,\nA3,Ink,99,A,4006381333931\n"
+        "sku,name,price,tax_code,barcodes\nA1,Pen,1.75,A,\nA3,Ink,0.99,A,4006381333931\n"
     )
     assert main(argv) == 0
     init_database(db_url)

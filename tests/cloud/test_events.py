@@ -154,6 +154,12 @@ def test_batch_shape_is_validated(cloud):
     till = cloud.till()
     too_many = [till.event(seq=i) for i in range(1, 502)]
     assert till.push(too_many).status_code == 422
-    bad = dict(till.event(), event_id="not-a-uuid")
-    assert till.push([bad]).status_code == 422
-    assert till.push([dict(till.event(), seq=0)]).status_code == 422
+    assert till.push([1, 2]).status_code == 422  # events are JSON objects
+    # A malformed event is rejected on its own (and quarantined); the batch goes on.
+    bad = dict(till.event(seq=1), event_id="not-a-uuid")
+    zero = dict(till.event(seq=1), seq=0)
+    good = till.event(seq=1)
+    results = till.push([bad, zero, good]).json()["results"]
+    assert [r["status"] for r in results] == ["rejected", "rejected", "stored"]
+    assert results[0]["event_id"] == "not-a-uuid"
+    assert "event_id" in results[0]["reason"] and "'seq'" in results[1]["reason"]

@@ -159,7 +159,7 @@ def test_overlapping_batches_in_different_orders_store_each_event_once(cloud):
 def _one_at_a_time(start: SeqState, events) -> SeqState:
     state = start
     for event in events:
-        state = fold(state, [event])
+        state, _ = fold(state, [event])
     return state
 
 
@@ -170,7 +170,7 @@ def _one_at_a_time(start: SeqState, events) -> SeqState:
 def test_seq_fold_keeps_exactly_the_missing_seqs(start, seqs):
     events = [(s, f"h{s}") for s in seqs]
     seen = set(range(1, start + 1))
-    state = fold(SeqState(start), events)
+    state, _ = fold(SeqState(start), events)
     seen |= {s for s in seqs}
     top = max([start, *seqs])
     missing = {n for a, b in state.gaps for n in range(a, b + 1)}

@@ -145,14 +145,18 @@ def test_simulate_scale_process_takes_weights_from_stdin(simulator_process, caps
     assert proc.wait(timeout=10) == 0
 
 
-def test_default_registry_builds_the_device_drivers():
-    registry_module = pytest.importorskip("hardware.registry")
-    from hardware.scales.toledo8217 import Toledo8217Scale
-    from hardware.scanners.serial_scanner import SerialScanner
-    from hardware.terminals.concert import ConcertTerminal
+def test_simulate_display_process_shows_what_the_till_sends(simulator_process):
+    from hardware.displays.pole import PoleDisplay
 
-    registry = registry_module.default_registry()
-    uri = "serial:///dev/ttyUSB9"
-    assert isinstance(registry.create("terminal", uri, pos_number=2), ConcertTerminal)
-    assert isinstance(registry.create("scale", uri), Toledo8217Scale)
-    assert isinstance(registry.create("scanner", uri, suffix="\r\n"), SerialScanner)
+    proc, uri = simulator_process("display")
+    display = PoleDisplay(uri)
+    try:
+        display.show("Whole milk 1L   1.29", "TOTAL          €1.29")
+    finally:
+        display.close()
+    err = ""
+    while "|TOTAL" not in err:  # blocking reads: a display that never shows it times out
+        err += proc.stderr.readline()
+    assert "|Whole milk 1L   1.29|" in err and "|TOTAL          €1.29|" in err
+    proc.send_signal(signal.SIGINT)
+    assert proc.wait(timeout=10) == 0

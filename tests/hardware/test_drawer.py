@@ -1,15 +1,12 @@
-"""Drawer pulses, printer-driven drawers and the device executor's drawer expiry."""
+"""Drawer pulses and printer-driven drawers (the queue's drawer expiry: tests/integration)."""
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 
-from hardware.base import DeviceError, DeviceState
+from hardware.base import DeviceState
 from hardware.drawers.printer_drawer import PrinterDrawer, SerialDrawer
 from hardware.escpos_parse import DrawerPulse, parse_escpos
-from hardware.executor import DeviceExecutor
 from hardware.printers.escpos_printer import PrinterError
 from hardware.printers.render import ReceiptError, drawer_pulse_bytes
 
@@ -67,76 +64,3 @@ def test_serial_drawer_sends_its_open_sequence(pty_sim):
     SerialDrawer(pty_sim.uri, open_sequence=b"\x07").open()
     assert pty_sim.wait_until(lambda: pty_sim._received == bytearray(b"\x07"))
     assert SerialDrawer(pty_sim.uri).read_status().state is DeviceState.UNKNOWN
-
-
-class FakeClock:
-    def __init__(self):
-        self.now = 1000.0
-
-    def __call__(self):
-        return self.now
-
-
-def test_executor_runs_calls_in_order_on_one_thread():
-    with DeviceExecutor("printer") as executor:
-        names = [executor.submit(lambda: threading.current_thread().name) for _ in range(3)]
-        assert {f.result(timeout=5) for f in names} == {"dev-printer"}
-        assert executor.call(lambda a, b: a + b, 2, 3, timeout=5) == 5
-
-
-def test_executor_passes_exceptions_to_the_caller():
-    def boom():
-        raise DeviceError("paper jam")
-
-    with DeviceExecutor() as executor, pytest.raises(DeviceError, match="paper jam"):
-        executor.call(boom, timeout=5)
-
-
-def _blocked_executor(clock):
-    executor = DeviceExecutor("printer", clock=clock)
-    gate = threading.Event()
-    started = threading.Event()
-
-    def slow_job():
-        started.set()
-        gate.wait(5)
-        return "printed"
-
-    job = executor.submit(slow_job)
-    assert started.wait(5)
-    return executor, gate, job
-
-
-def test_drawer_command_older_than_10s_is_dropped_not_replayed(sim, printer):
-    clock = FakeClock()
-    executor, gate, job = _blocked_executor(clock)
-    try:
-        kick = executor.submit(printer.kick_drawer)  # marked to expire after 10 s
-        clock.now += 10.5
-        gate.set()
-        assert job.result(timeout=5) == "printed"
-        with pytest.raises(DeviceError, match="drawer command expired"):
-            kick.result(timeout=5)
-    finally:
-        executor.close()
-    printer.close()
-    assert not any(parse_escpos(j).of_type(DrawerPulse) for j in sim.jobs)
-
-
-def test_fresh_drawer_command_still_runs():
-    clock = FakeClock()
-    executor, gate, _job = _blocked_executor(clock)
-    try:
-        kick = executor.submit(lambda: "opened", expires_after=10.0)
-        clock.now += 9.0
-        gate.set()
-        assert kick.result(timeout=5) == "opened"
-    finally:
-        executor.close()
-
-
-def test_submit_after_close_is_refused():
-    executor = DeviceExecutor()
-    executor.close()
-    with pytest.raises(DeviceError, match="closed"):
-        executor.submit(lambda: None)

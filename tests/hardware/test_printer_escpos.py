@@ -53,6 +53,39 @@ def test_wpc1252_selects_page_16_and_keeps_the_euro():
     assert "Total € 12,50" in parse_escpos(data).lines
 
 
+# "Total € 12,50" in bold, then a partial cut: the exact bytes after ESC @ and ESC t n.
+EURO_BODY = (
+    b"\x1ba\x00"  # align left
+    + b"\x1bE\x01\x1d!\x00"  # bold on, normal size
+    + b"Total \xd5 12,50\n"  # CP858: the euro sign is 0xD5
+    + b"\x1bE\x00"  # bold off
+    + b"\x1bd\x03\x1dV\x01"  # feed 3, partial cut
+)
+
+
+def test_epson_profile_selects_cp858_as_19_byte_for_byte():
+    data = render_job(EURO_JOB, "CP858", profile="TM-T20II")
+    assert data == b"\x1b@" + b"\x1bt\x13" + EURO_BODY  # ESC @, ESC t 19
+    assert data == render_job(EURO_JOB, "CP858")  # the Epson numbering is the default
+
+
+def test_star_profile_selects_cp858_as_4_not_19_byte_for_byte():
+    """On a Star TSP600 page 19 is CP772: ESC t 19 would print another character for the euro."""
+    data = render_job(EURO_JOB, "CP858", profile="TSP600")
+    assert data == b"\x1b@" + b"\x1bt\x04" + EURO_BODY  # ESC @, ESC t 4 (CP858 on Star)
+    assert render_job(EURO_JOB, "WPC1252", profile="TSP600")[:5] == b"\x1b@\x1bt\x20"  # 32
+    assert "Total € 12,50" in parse_escpos(data, profile="TSP600").lines
+
+
+def test_kr306_profile_has_its_own_numbers():
+    assert render_job(EURO_JOB, "CP858", profile="KR-306")[:5] == b"\x1b@\x1bt\x0e"  # 14
+
+
+def test_a_code_page_the_profile_lacks_is_refused_at_configuration():
+    with pytest.raises(ValueError, match="'TM-T88II' has no code page CP858; it offers CP437"):
+        EscPosPrinter("tcp://127.0.0.1:9", profile="TM-T88II", code_page="CP858")
+
+
 def test_unmappable_and_control_characters_become_question_marks():
     data = render_job(PrintJob((TextLine("a\x1bb 漢"),)), "CP858")
     assert "a?b ?" in parse_escpos(data).lines

@@ -99,9 +99,17 @@ def test_z_print_job_lists_the_figures(env):
         env.users["cashier"], env.shifts.count({1000: 8, 500: 1, 200: 1, 1: 1})
     )
     job = ReportPrinter("en_IE", 42).job(z, "Corner Market")
-    text = "\n".join(b.text for b in job.blocks if hasattr(b, "text"))
-    assert "Z REPORT 1" in text and "Gross sales" in text and "47.49" in text
-    assert "Cash short" in text and "-0.49" in text
+    lines = [b for b in job.blocks if hasattr(b, "text")]
+    text = "\n".join(b.text for b in lines)
+    assert "Z REPORT 1" in text and "47.49" in text
+    assert "Corner Market" in text and "Currency EUR" in text
+    for title in ("Sales by tax rate", "Tenders", "Refunds and voids", "Cash", "Cashiers"):
+        assert any(b.text.startswith(title) and b.bold for b in lines), title
+    gross = next(b.text for b in lines if b.text.startswith("Gross sales"))
+    assert gross.endswith(" 3  47.49") and len(gross) == 42  # count and amount right-aligned
+    variance = next(b for b in lines if b.text.startswith("Variance (short)"))
+    assert variance.bold and variance.text.endswith("-0.49")  # highlighted
+    assert any(b.text.startswith("09:00 #") for b in lines)  # the hourly chart, in text
     assert f"Journal #{z.data['journal_head']['seq']}" in text
     assert all(len(b.text) <= 42 for b in job.blocks if hasattr(b, "text") and not b.double)
     assert type(job.blocks[-1]).__name__ == "Cut"

@@ -13,7 +13,7 @@ from peewee import IntegrityError
 from pos_desktop.domain.cart import Cart
 from pos_desktop.domain.catalog import CatalogItem
 from pos_desktop.domain.money import Money
-from pos_desktop.domain.payment import pay_cash
+from pos_desktop.domain.payment import Payment
 from pos_desktop.domain.sale import sale_from_cart
 from pos_desktop.domain.store import StoreSettings
 from pos_desktop.domain.tax import TaxRate
@@ -44,7 +44,8 @@ def make_sale(lines: int = 2, terminal_id: str = "T01"):
     for n in range(lines):
         item = CatalogItem(f"p{n}", f"SKU{n}", f"Item {n}", 129 + n, "EUR", REDUCED)
         cart.add(item, n + 1)
-    payment = pay_cash(cart.totals().total, Money(10_000, "EUR"))
+    total, tendered = cart.totals().total, Money(10_000, "EUR")
+    payment = Payment("cash", total, tendered, tendered - total)
     return sale_from_cart(cart, (payment,), terminal_id=terminal_id, completed_at=datetime.now(UTC))
 
 

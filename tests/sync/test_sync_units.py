@@ -11,10 +11,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 from sync_helpers import cloud_fixture, creds, make_till, seed_catalog, sell
 
+from pos_common.backoff import Backoff
 from pos_desktop.cli import admin_sync
 from pos_desktop.storage import sync_repo
 from pos_desktop.storage.db import open_database
-from pos_desktop.sync.backoff import Backoff
 from pos_desktop.sync.client import CloudClient
 from pos_desktop.sync.pull import Puller
 from pos_desktop.sync.worker import SyncStatus

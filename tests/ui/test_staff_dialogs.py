@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "integration"))
 from test_shifts_support import PIN, make_env, ring_sale  # noqa: E402
@@ -95,3 +96,11 @@ def test_open_then_blind_close_with_recount_and_approval(qtbot, env):
     viewer.print_now()
     viewer.save_pdf()
     assert printed == [z] and pdf.read_bytes().startswith(b"%PDF")
+    # formatted like the printed report: sections, aligned amounts, the variance highlighted
+    texts = viewer.view.texts()
+    assert "Corner Market (demo)" in texts and "Currency EUR" in texts
+    assert {"Sales by tax rate", "Tenders", "Cash", "Cashiers"} <= set(viewer.view.sections)
+    highlighted = [w for w in viewer.findChildren(QLabel) if w.property("highlight")]
+    assert [w.text() for w in highlighted] == ["Variance (short)", "", "-25.00"]
+    amount = highlighted[-1]
+    assert amount.alignment() & Qt.AlignmentFlag.AlignRight

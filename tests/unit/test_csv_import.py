@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 import uuid
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -209,12 +210,60 @@ def test_a_missing_or_wrong_header_is_refused_clearly(db, write_csv, text, messa
         import_products_csv(db, write_csv(text))
 
 
-def test_a_file_that_is_not_utf8_is_refused(db, tmp_path):
-    path = tmp_path / "latin1.csv"
-    path.write_bytes(f"{HEADER}\nX,Cr\xe8me,1.00,A,\n".encode("latin-1"))
+def test_a_file_in_neither_utf8_nor_windows_1252_is_refused(db, tmp_path):
+    path = tmp_path / "odd.csv"
+    path.write_bytes(f"{HEADER}\nX,Odd\x81name,1.00,A,\n".encode("latin-1"))  # 0x81: undefined
 
-    with pytest.raises(CsvImportError, match="not UTF-8"):
+    with pytest.raises(CsvImportError, match="neither UTF-8 nor Windows-1252.*0x81"):
         import_products_csv(db, path)
+
+
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "catalog"
+
+
+def test_german_excel_semicolons_cp1252_and_decimal_commas(db):
+    report = import_products_csv(db, FIXTURES / "excel_de_semicolon_cp1252.csv")
+
+    assert report.ok and report.written and report.created == 4
+    assert report.reading() == (
+        "Read as Windows-1252 (not UTF-8), semicolon-separated, decimal commas."
+    )
+    products = {p[1]: p for p in catalogue(db)[0]}
+    assert products["KAFFEE500"][2:4] == ("Röstkaffee 500 g", 649)
+    assert products["CREME"][2:4] == ("Crème fraîche 200 g", 129)
+    assert products["EURO"][2:4] == ("Geschenkkarte 10 €", 1000)
+    assert products["KAESE"][3] == 2490 and products["KAESE"][6] == 1  # sold by weight
+    assert len(catalogue(db)[1]) == 3
+
+
+def test_excel_utf8_with_bom_and_a_quoted_comma(db):
+    report = import_products_csv(db, FIXTURES / "excel_bom_utf8.csv")
+
+    assert report.ok and report.reading() == "Read as UTF-8 with BOM, comma-separated."
+    names = {p[1]: p[2] for p in catalogue(db)[0]}
+    assert names == {"SUSHI": "寿司セット", "TEA80": "Tea bags, 80 – green"}
+
+
+def test_tab_separated_with_a_decimal_comma(db):
+    report = import_products_csv(db, FIXTURES / "tab_separated.csv")
+
+    assert report.reading() == "Read as UTF-8, tab-separated, decimal commas."
+    assert catalogue(db)[0][0][1:4] == ("TAB1", "Tabbed, with comma", 350)
+
+
+def test_hostile_cells_are_refused_with_the_character_named(db):
+    report = import_products_csv(db, FIXTURES / "hostile_cells.csv", mode=ImportMode.SKIP_BAD_ROWS)
+
+    assert report.written and report.created == 2  # GOOD1 and GOOD2 only
+    why = {e.line: e.message for e in report.errors}
+    assert "U+0000" in why[3] and "control character" in why[3]
+    assert "U+202E RIGHT-TO-LEFT OVERRIDE" in why[4]
+    assert "U+200B ZERO WIDTH SPACE" in why[5] and why[5].startswith("sku")
+    assert "name '=HYPERLINK" in why[6] and "formula" in why[6]
+    assert "sku '@SUM' starts with '@'" in why[7]
+    assert "starts with '+'" in why[8] and "starts with '-'" in why[9]
+    assert "U+0007" in why[10]
+    assert sorted(p[1] for p in catalogue(db)[0]) == ["GOOD1", "GOOD2"]
 
 
 def test_existing_sku_keeps_its_id_and_its_barcodes_are_replaced(db, write_csv):
@@ -261,7 +310,9 @@ def test_line_numbers_count_physical_lines_of_multiline_fields(db, write_csv):
 
     report = import_products_csv(db, path)
 
-    assert [e.line for e in report.errors] == [4]
+    # the line break itself has no place in a product name (receipts, screens): refused, named
+    assert [e.line for e in report.errors] == [2, 4]
+    assert "U+000A" in report.errors[0].message
 
 
 def test_import_needs_a_store(tmp_path, write_csv):

@@ -53,6 +53,7 @@ class CheckoutView(QWidget):
     sale_completed = Signal(object)  # domain.sale.Sale
     refund_completed = Signal(object)  # storage.returns_repo.StoredRefund: print it
     gift_receipt_requested = Signal(object)  # domain.sale.Sale
+    display_changed = Signal(object)  # ui.customer_facing.ShownTotals: for the customer
 
     def __init__(
         self,
@@ -64,8 +65,12 @@ class CheckoutView(QWidget):
         parking=None,
         returns=None,
         weighing=None,
+        search=None,
+        departments=None,
     ) -> None:
         super().__init__(parent)
+        self.departments = departments  # services.departments.DepartmentService
+        self.unknown_barcode: str | None = None  # the last scan no product has (Ctrl+D sells it)
         self.weighing = weighing  # services.weighing.WeighingService when a scale is set up
         self._weigh_relay = _WeighRelay(self)
         self._weigh_relay.weighed.connect(self.on_scale_weighed)
@@ -87,6 +92,14 @@ class CheckoutView(QWidget):
         self.entry.setPlaceholderText("Scan an item, or type a barcode / SKU and press Enter")
         self.entry.setAccessibleName("Barcode or SKU")
         self.entry.returnPressed.connect(self.on_entry_return_pressed)
+        self.search_results = None  # type-ahead under the entry (storage.product_search)
+        if search is not None:
+            from ..widgets.search_results import SearchResults
+
+            self.search_results = SearchResults(
+                self.entry, search, checkout.settings.currency, locale, self
+            )
+            self.search_results.picked.connect(self.add_code)  # a SKU, as if typed
         self.message = QLabel("Ready: scan the first item.")
         self.message.setObjectName("message")
         self.message.setProperty("kind", "info")
@@ -162,6 +175,7 @@ class CheckoutView(QWidget):
         for i, (key, text, shortcut, slot) in enumerate(more):
             self.buttons[key] = self._button(text, shortcut, slot)
             actions.addWidget(self.buttons[key], 2, i)
+        QShortcut(QKeySequence("Ctrl+D"), self, self.on_department_clicked)
         QShortcut(QKeySequence(Qt.Key.Key_Delete), self, self.on_remove_clicked)
         QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.entry.clear)
 
@@ -170,6 +184,8 @@ class CheckoutView(QWidget):
         bottom.addLayout(totals, 2)
         layout = QVBoxLayout(self)
         layout.addWidget(self.entry)
+        if self.search_results is not None:
+            layout.addWidget(self.search_results)
         layout.addWidget(self.message)
         layout.addWidget(self.table, 1)
         layout.addLayout(bottom)
@@ -237,6 +253,24 @@ class CheckoutView(QWidget):
                 )
             self.table.selectRow(row)
             self.table.scrollTo(self.model.index(row, 0))
+        self._announce(rows)
+
+    def _announce(self, rows: int) -> None:
+        """Tell the customer-facing displays what the cashier's screen now shows."""
+        from ..customer_facing import ShownTotals
+
+        selected = self.table.selectionModel().selectedRows() if rows else []
+        row = selected[0].row() if selected else None
+        self.display_changed.emit(
+            ShownTotals(
+                caption=self.total_caption.text(),
+                amount=self.total_label.text(),
+                savings=self.savings_label.text(),
+                last_item=None if row is None else self.checkout.cart.lines[row].item.name,
+                last_amount=None if row is None else str(self.model.index(row, 3).data()),
+                cart_empty=self.checkout.cart.is_empty,
+            )
+        )
 
     def show_message(self, text: str, *, error: bool = False) -> None:
         self.message.setText(text)
@@ -278,6 +312,14 @@ class CheckoutView(QWidget):
             return
         self.last_change = None
         result = self.checkout.scan(code)
+        self.unknown_barcode = None
+        if result.unknown_gtin is not None and self.departments is not None:
+            self.unknown_barcode = result.unknown_gtin
+            self.departments.record_unknown(result.unknown_gtin)
+            self.show_message(
+                f"{result.message} Or press Ctrl+D to sell it as a department item.", error=True
+            )
+            return
         if result.ok:
             line = result.line
             text = f"{line.item.name}  {self._money(Money(line.amount_minor, line.item.currency))}"
@@ -436,6 +478,9 @@ class CheckoutView(QWidget):
 
     def on_returns_clicked(self) -> None:
         engine_actions.returns(self)
+
+    def on_department_clicked(self) -> None:
+        engine_actions.sell_by_department(self)
 
     def on_gift_clicked(self) -> None:
         if self.last_sale is not None:

@@ -110,6 +110,26 @@ def park_or_recall(view) -> None:
     view.entry.setFocus()
 
 
+def sell_by_department(view) -> None:
+    """Ctrl+D: an open-price line for a department (for the last unknown barcode, if any)."""
+    if view.departments is None:
+        return
+    if view.busy_reason:
+        view.show_message(f"Not now: {view.busy_reason}.", error=True)
+        return
+    from .department_dialog import DepartmentDialog
+
+    barcode, view.unknown_barcode = view.unknown_barcode, None
+    dialog = DepartmentDialog(
+        view.departments, view.checkout.settings.currency, view.locale, barcode=barcode, parent=view
+    )
+    if dialog.exec() and dialog.line is not None:
+        view.last_change = None
+        view.show_message(f"Added {dialog.added_text()}.")
+        view.refresh(select_line_id=dialog.line.line_id)
+    view.entry.setFocus()
+
+
 def returns(view) -> None:
     """Ctrl+R: find the receipt (scan its barcode), choose lines, refund."""
     if view.returns is None:

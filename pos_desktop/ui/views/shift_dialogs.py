@@ -27,8 +27,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QSpinBox,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -39,10 +37,12 @@ from pos_desktop.domain.money import Money
 from pos_desktop.domain.staff import Action, StaffMember, action_label, reasons_for
 from pos_desktop.services.auth import ApprovalRequired, AuthService
 from pos_desktop.services.formatting import money_text
+from pos_desktop.services.report_layout import build_layout
+from pos_desktop.services.report_pdf import write_report_pdf
 from pos_desktop.services.reports import ShiftReport
 from pos_desktop.services.shifts import RecountRequired, ShiftService
 
-from ..report_pdf import report_lines, write_report_pdf
+from ..widgets.report_view import ReportView
 from .approval_dialog import ApprovalDialog
 from .login_dialog import show_error
 
@@ -258,7 +258,7 @@ class CloseShiftDialog(QDialog):
 
 
 class ReportViewerDialog(QDialog):
-    """Shows an X or Z report with Print and Save-as-PDF buttons."""
+    """Shows an X or Z report, laid out as printed, with Print and Save-as-PDF buttons."""
 
     def __init__(
         self,
@@ -267,20 +267,19 @@ class ReportViewerDialog(QDialog):
         print_report: Callable[[ShiftReport], None] | None = None,
         ask_pdf_path: Callable[[], str] | None = None,
         parent=None,
+        *,
+        store_name: str = "",
+        store_address: str = "",
     ) -> None:
         super().__init__(parent)
         kind = f"Z report {report.data.get('z_number')}" if report.kind == "Z" else "X report"
         self.setWindowTitle(kind)
         self.report, self.locale = report, locale
+        self._store = {"store_name": store_name, "store_address": store_address}
         self._print = print_report
         self._ask = ask_pdf_path or self._ask_file
-        rows = report_lines(report.data, locale)
-        self.table = QTableWidget(len(rows), 2)
-        self.table.setHorizontalHeaderLabels(["", ""])
-        for i, (label, value) in enumerate(rows):
-            self.table.setItem(i, 0, QTableWidgetItem(label))
-            self.table.setItem(i, 1, QTableWidgetItem(value))
-        self.table.resizeColumnsToContents()
+        self.layout_model = build_layout(report.data, locale, **self._store)
+        self.view = ReportView(self.layout_model)
         self.message = _message()
         self.print_button = QPushButton("Print")
         self.print_button.setEnabled(print_report is not None)
@@ -293,10 +292,10 @@ class ReportViewerDialog(QDialog):
         for b in (self.print_button, self.pdf_button, close):
             row.addWidget(b)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.table)
+        layout.addWidget(self.view)
         layout.addWidget(self.message)
         layout.addLayout(row)
-        self.resize(640, 720)
+        self.resize(640, 760)
 
     def _ask_file(self) -> str:
         path, _ = QFileDialog.getSaveFileName(
@@ -317,7 +316,7 @@ class ReportViewerDialog(QDialog):
         if not path:
             return
         try:
-            write_report_pdf(self.report.data, Path(path), self.locale)
+            write_report_pdf(self.report.data, Path(path), self.locale, **self._store)
         except OSError as err:
             show_error(self.message, f"Could not save {path}: {err}")
             return

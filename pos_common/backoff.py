@@ -1,9 +1,17 @@
-"""Jittered exponential backoff for retrying the cloud after network errors and 5xx."""
+"""Exponential backoff with "equal jitter": the till's cloud sync, POS API callbacks, and the
+serial scanner's reconnects all wait this way."""
 
 from __future__ import annotations
 
 import random
 from collections.abc import Callable
+
+
+def jittered_delay(failures: int, base: float, cap: float, draw: float) -> float:
+    """The wait after ``failures`` earlier failures: ``base * 2**failures`` capped at ``cap``,
+    scaled into its upper half by ``draw`` in [0, 1] (1.0: no jitter)."""
+    ceiling = min(cap, base * (2 ** min(failures, 30)))
+    return ceiling / 2 + draw * ceiling / 2
 
 
 class Backoff:
@@ -25,9 +33,9 @@ class Backoff:
 
     def next_delay(self) -> float:
         """Record one more failure and return how long to wait before the next try."""
-        ceiling = min(self.cap, self.base * (2 ** min(self.failures, 30)))
+        delay = jittered_delay(self.failures, self.base, self.cap, self._rng())
         self.failures += 1
-        return ceiling / 2 + self._rng() * ceiling / 2
+        return delay
 
     def reset(self) -> None:
         """A success: the next failure starts from ``base`` again."""

@@ -1,0 +1,98 @@
+"""Open-price sales by department, and the list of barcodes nobody has created yet.
+
+The cashier picks a department and enters the price; the line is an ordinary cart line (tax,
+discounts, returns, parking, sync all work as for a product) whose product id says which
+department it came from. A scan of an unknown barcode is recorded, and may be sold as a department
+item (the barcode stays on the line) when the store allows it.
+"""
+
+from __future__ import annotations
+
+from peewee import SqliteDatabase
+
+from pos_desktop.domain.cart import CartLine
+from pos_desktop.domain.department import (
+    Department,
+    check_open_price,
+    department_item,
+    normalise_code,
+)
+from pos_desktop.domain.errors import DomainError
+from pos_desktop.domain.money import Money
+from pos_desktop.storage.department_repo import DepartmentRepository, UnknownBarcode
+
+from .formatting import money_text
+from .ports import Clock
+
+DEMO_DEPARTMENTS = (
+    Department("BAKERY", "Bakery", "B", 10, 5_000),
+    Department("DELI", "Deli counter", "B", 10, 10_000),
+    Department("COFFEE", "Coffee to go", "A", 50, 1_500),
+    Department("MISC", "Miscellaneous", "A", 1, 20_000),
+)
+
+
+class DepartmentService:
+    def __init__(self, db: SqliteDatabase, checkout, clock: Clock) -> None:
+        """``checkout`` owns the cart that :meth:`sell` adds to (None for managing only)."""
+        self._db = db
+        self._checkout = checkout
+        self._clock = clock
+        self.repo = DepartmentRepository(db)
+
+    def departments(self) -> list[Department]:
+        return self.repo.all()
+
+    def save(self, department: Department) -> Department:
+        """Create or change a department (its tax rate must exist).
+
+        Raises:
+            DomainError: the tax code is unknown.
+        """
+        codes = self.repo.tax_codes()
+        if department.tax_code not in codes:
+            known = ", ".join(sorted(codes)) or "none"
+            raise DomainError(
+                f"There is no tax rate '{department.tax_code}' (known: {known}); pick one of those."
+            )
+        with self._db.atomic():
+            self.repo.save(department)
+        return department
+
+    def remove(self, code: str) -> None:
+        if not self.repo.deactivate(normalise_code(code)):
+            raise DomainError(f"There is no department '{code}'; see 'pos-admin departments list'.")
+
+    def sell(self, code: str, amount_minor: int, *, barcode: str | None = None) -> CartLine:
+        """Add one item of department ``code`` at ``amount_minor`` to the current cart.
+
+        Raises:
+            DomainError: unknown department, or a price outside its limits.
+        """
+        department = self.repo.get(normalise_code(code))
+        if department is None:
+            raise DomainError(f"There is no department '{code}'.")
+        settings = self._checkout.settings
+        amount_text = money_text(Money(amount_minor, settings.currency), settings.locale)
+        check_open_price(department, amount_minor, amount_text)
+        rate = self._checkout.catalog.tax_rates()[department.tax_code]
+        item = department_item(department, amount_minor, settings.currency, rate, barcode)
+        line = self._checkout.cart.add(item, 1)
+        if barcode:
+            with self._db.atomic():
+                self.repo.mark_sold_as(barcode, department.code)
+        return line
+
+    def record_unknown(self, gtin: str) -> None:
+        """Remember a scanned barcode no product has (counted, with first and last time)."""
+        with self._db.atomic():
+            self.repo.record_unknown(gtin, self._clock.now())
+
+    def unknown_barcodes(self) -> list[UnknownBarcode]:
+        """Barcodes scanned but still unknown, most scanned first."""
+        return self.repo.unknown_barcodes()
+
+    def seed_demo(self) -> None:
+        if not self.repo.all():
+            for department in DEMO_DEPARTMENTS:
+                self.save(department)

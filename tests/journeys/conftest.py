@@ -1,0 +1,380 @@
+"""Journey harness: drive the real till window only through input events.
+
+A journey is what a person does at the till, end to end: scanner bursts (with the Shift presses a
+USB HID scanner sends for capitals), keys with their modifiers, clicks on the real buttons, PINs
+on the pad. It asserts on what the person sees (labels, dialogs, the printed receipt) and on what
+the database holds. No handler is called directly.
+
+Modal dialogs run their own event loop (``exec``), so a journey is a generator driven from Qt
+timers: each ``yield`` hands a step to the driver, which schedules the next resume *before* doing
+the step. When the step opens a modal dialog, the journey resumes inside that dialog's loop and
+can drive it::
+
+    def test_pay_cash(journey):
+        def steps(j):
+            yield j.scan("SKU0000005")               # Shift+S Shift+K Shift+U 0 0 ... Enter
+            yield j.key(Qt.Key.Key_F12)               # opens the cash dialog (modal)
+            dialog = yield j.modal(PayCashDialog)
+            yield j.type("20")                        # a person typing, 150 ms per key
+            yield j.key(Qt.Key.Key_Return)
+            yield j.until(lambda: j.db_one("SELECT count(*) FROM sale") == 1)
+            assert "Change" in j.view.message.text()
+
+        journey.run(steps)
+
+The till starts as ``pos-desktop --demo`` does (``journey`` fixture: Demo Cashier logged in, a
+shift open with a float) or with nobody logged in (``fresh_journey``: the login dialog comes first).
+Demo users: Demo Cashier PIN 1111, Demo Manager PIN 9999.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Generator
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QAbstractButton, QApplication, QComboBox, QWidget
+
+from pos_desktop.services.demo_staff import ensure_demo_staff
+from tests.ui.conftest import KeyClock
+
+SCANNER_GAP_S = 0.003  # a USB HID scanner: ~3 ms per key
+PERSON_GAP_S = 0.15  # a person typing
+
+# Characters a US layout types with Shift held (besides capitals).
+_US_SHIFTED = set('~!@#$%^&*()_+{}|:"<>?')
+# A German (QWERTZ) layout: '/' is Shift+7, '-' is unshifted, '@' is AltGr+Q.
+_DE_SHIFTED = set("!\"§$%&/()=?*'>;:_")
+_DE_ALTGR = set("@{}[]\\~|€")
+
+
+def key_for(char: str) -> Qt.Key:
+    """The Qt key code a keyboard reports for ``char`` (letters by their capital)."""
+    if char.isalpha() and char.isascii():
+        return Qt.Key(ord(char.upper()))
+    if char == "\x1d":
+        return Qt.Key.Key_unknown  # GS: scanners send it as Ctrl+] or an ALT+029 sequence
+    return Qt.Key(ord(char)) if ord(char) < 0x7F else Qt.Key.Key_unknown
+
+
+def modifiers_for(char: str, layout: str) -> Qt.KeyboardModifier:
+    """What a HID scanner holds down to type ``char`` on ``layout`` ('us' or 'de')."""
+    none = Qt.KeyboardModifier.NoModifier
+    if char.isalpha() and char.isupper():
+        return Qt.KeyboardModifier.ShiftModifier
+    if layout == "de":
+        if char in _DE_ALTGR:  # AltGr reaches applications as Ctrl+Alt on Windows
+            return Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier
+        return Qt.KeyboardModifier.ShiftModifier if char in _DE_SHIFTED else none
+    return Qt.KeyboardModifier.ShiftModifier if char in _US_SHIFTED else none
+
+
+class Step:
+    """One thing the person does; ``delay_ms`` is how long the driver waits before resuming."""
+
+    def __init__(self, action: Callable[[], Any] | None = None, delay_ms: int = 0) -> None:
+        self.action = action
+        self.delay_ms = delay_ms
+
+    def start(self, journey: Journey) -> None:
+        # Resume first: if the action opens a modal dialog, the journey goes on inside its loop.
+        journey._resume_later(self.delay_ms, None)
+        if self.action is not None:
+            self.action()
+
+
+class WaitFor(Step):
+    """Resume once ``probe()`` returns something truthy (that value is sent back)."""
+
+    def __init__(self, probe: Callable[[], Any], timeout_s: float, what: str) -> None:
+        super().__init__()
+        self.probe, self.timeout_s, self.what = probe, timeout_s, what
+
+    def start(self, journey: Journey) -> None:
+        deadline = time.monotonic() + self.timeout_s
+
+        def poll() -> None:
+            try:
+                value = self.probe()
+            except Exception as err:  # noqa: BLE001 (reported in the journey)
+                journey._throw(err)
+                return
+            if value:
+                journey._advance(value)
+            elif time.monotonic() > deadline:
+                journey._throw(AssertionError(f"timed out after {self.timeout_s} s: {self.what}"))
+            else:
+                QTimer.singleShot(20, poll)
+
+        QTimer.singleShot(0, poll)
+
+
+class Journey:
+    """Input events for the real window; see the module docstring."""
+
+    def __init__(self, qtbot, window, wedge, clock: KeyClock, till) -> None:
+        self.qtbot, self.window, self.wedge = qtbot, window, wedge
+        self.clock, self.till = clock, till
+        self.view = window.checkout_view
+        self.db = till.db
+        self._gen: Generator | None = None
+        self._done = False
+        self._error: BaseException | None = None
+
+    # -- the driver -------------------------------------------------------------------------------
+
+    def run(self, script: Callable[[Journey], Generator], timeout_s: float = 30) -> None:
+        """Run ``script(self)`` to its end; an assertion inside it fails the test."""
+        self._gen, self._done, self._error = script(self), False, None
+        QTimer.singleShot(0, lambda: self._advance(None))
+        self.qtbot.waitUntil(lambda: self._done, timeout=int(timeout_s * 1000))
+        if self._error is not None:
+            raise self._error
+
+    def _resume_later(self, delay_ms: int, value: Any) -> None:
+        QTimer.singleShot(delay_ms, lambda: self._advance(value))
+
+    def _advance(self, value: Any) -> None:
+        if self._done:
+            return
+        try:
+            step = self._gen.send(value)
+        except StopIteration:
+            self._finish(None)
+            return
+        except BaseException as err:  # noqa: BLE001 (the test re-raises it)
+            self._finish(err)
+            return
+        if not isinstance(step, Step):
+            self._finish(TypeError(f"a journey yields steps, not {step!r}"))
+            return
+        step.start(self)
+
+    def _throw(self, err: BaseException) -> None:
+        if self._done:
+            return
+        try:
+            step = self._gen.throw(err)
+        except StopIteration:
+            self._finish(None)
+            return
+        except BaseException as raised:  # noqa: BLE001
+            self._finish(raised)
+            return
+        step.start(self)
+
+    def _finish(self, err: BaseException | None) -> None:
+        self._done, self._error = True, err
+        for widget in QApplication.topLevelWidgets():  # leave no modal loop running
+            if widget.isModal() and widget.isVisible() and hasattr(widget, "reject"):
+                widget.reject()
+
+    # -- where keys go ----------------------------------------------------------------------------
+
+    def focus(self) -> QWidget:
+        """The widget that gets the next key, as on a real screen."""
+        return (
+            QApplication.focusWidget()
+            or QApplication.activeModalWidget()
+            or QApplication.activeWindow()
+            or self.window
+        )
+
+    def _char(self, char: str, gap_s: float, layout: str) -> None:
+        self.clock.advance(gap_s)
+        target = self.focus()
+        key, mods = key_for(char), modifiers_for(char, layout)
+        if mods & Qt.KeyboardModifier.ControlModifier:  # AltGr: its own key goes down first
+            QTest.keyPress(target, Qt.Key.Key_AltGr)
+        QTest.sendKeyEvent(QTest.KeyAction.Press, target, key, char, mods)
+        QTest.sendKeyEvent(QTest.KeyAction.Release, target, key, char, mods)
+        if mods & Qt.KeyboardModifier.ControlModifier:
+            QTest.keyRelease(target, Qt.Key.Key_AltGr)
+
+    # -- steps ------------------------------------------------------------------------------------
+
+    def scan(self, code: str, *, layout: str = "us", gap_s: float = SCANNER_GAP_S) -> Step:
+        """A keyboard-wedge scan: every key at scanner speed (Shift held for capitals), Enter."""
+
+        def burst() -> None:
+            for char in code:
+                self._char(char, gap_s, layout)
+            self.clock.advance(gap_s)
+            QTest.keyClick(self.focus(), Qt.Key.Key_Return)
+
+        return Step(burst, delay_ms=30)
+
+    def type(self, text: str, *, layout: str = "us") -> Step:
+        """A person typing ``text`` (150 ms per key); the wedge filter hands the keys on."""
+
+        def keys() -> None:
+            for char in text:
+                self._char(char, PERSON_GAP_S, layout)
+            self.clock.advance(PERSON_GAP_S)
+
+        return Step(keys, delay_ms=120)  # > the filter's hold-back timer
+
+    def key(
+        self,
+        key: Qt.Key,
+        modifiers: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier,
+        *,
+        to: QWidget | None = None,
+    ) -> Step:
+        """Press and release one key (F-keys, Enter, Esc, Del, arrows, shortcuts)."""
+
+        def press() -> None:
+            self.clock.advance(PERSON_GAP_S)
+            QTest.keyClick(to or self.focus(), key, modifiers)
+
+        return Step(press, delay_ms=30)
+
+    def click(self, button: QAbstractButton) -> Step:
+        """A click (or a finger) on a real, visible, enabled button."""
+
+        def tap() -> None:
+            if not (button.isVisible() and button.isEnabled()):
+                raise AssertionError(f"button {button.text()!r} is not clickable")
+            QTest.mouseClick(button, Qt.MouseButton.LeftButton)
+
+        return Step(tap, delay_ms=30)
+
+    def tap_row(self, view, row: int) -> Step:
+        """A tap on row ``row`` of a list or table on screen."""
+
+        def tap() -> None:
+            index = view.model().index(row, 0)
+            rect = view.visualRect(index)
+            if not view.isVisible() or rect.isEmpty():
+                raise AssertionError(f"row {row} of {view.objectName() or view} is not on screen")
+            QTest.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+
+        return Step(tap, delay_ms=30)
+
+    def pin(self, dialog: QWidget, digits: str, *, enter: bool = True) -> Step:
+        """Tap a PIN on the dialog's PIN pad, then its Enter key."""
+
+        def taps() -> None:
+            pad = self.pin_pad(dialog)
+            for digit in digits:
+                QTest.mouseClick(pad.buttons[digit], Qt.MouseButton.LeftButton)
+            if enter:
+                QTest.mouseClick(pad.buttons["Enter"], Qt.MouseButton.LeftButton)
+
+        return Step(taps, delay_ms=30)
+
+    def choose(self, combo: QComboBox, text: str) -> Step:
+        """Pick the entry containing ``text`` in a drop-down with the arrow keys."""
+
+        def arrows() -> None:
+            combo.setFocus()
+            for _ in range(combo.count()):
+                if text in combo.currentText():
+                    return
+                QTest.keyClick(combo, Qt.Key.Key_Down)
+            if text not in combo.currentText():
+                items = [combo.itemText(i) for i in range(combo.count())]
+                raise AssertionError(f"{text!r} is not among {items}")
+
+        return Step(arrows, delay_ms=10)
+
+    def wait(self, ms: int) -> Step:
+        return Step(None, delay_ms=ms)
+
+    def until(self, probe: Callable[[], Any], timeout_s: float = 5, what: str = "") -> WaitFor:
+        """Wait until ``probe()`` is truthy; the yield returns its value."""
+        return WaitFor(probe, timeout_s, what or getattr(probe, "__name__", "condition"))
+
+    def modal(self, kind: type | None = None, timeout_s: float = 5) -> WaitFor:
+        """Wait for a modal dialog (of ``kind``) to be on screen; the yield returns it."""
+
+        def probe():
+            widget = QApplication.activeModalWidget()
+            if widget is None or not widget.isVisible():
+                return None
+            return widget if kind is None or isinstance(widget, kind) else None
+
+        return WaitFor(probe, timeout_s, f"a {getattr(kind, '__name__', 'modal')} dialog")
+
+    def closed(self, dialog: QWidget, timeout_s: float = 5) -> WaitFor:
+        return WaitFor(lambda: not dialog.isVisible(), timeout_s, f"{type(dialog).__name__} closed")
+
+    # -- what the person sees ---------------------------------------------------------------------
+
+    @staticmethod
+    def button(parent: QWidget, text: str) -> QAbstractButton:
+        """The visible button whose label contains ``text``."""
+        found = [
+            b for b in parent.findChildren(QAbstractButton) if text in b.text() and b.isVisible()
+        ]
+        if not found:
+            labels = [b.text() for b in parent.findChildren(QAbstractButton) if b.isVisible()]
+            raise AssertionError(f"no button {text!r}; visible buttons: {labels}")
+        return found[0]
+
+    @staticmethod
+    def pin_pad(dialog: QWidget):
+        from pos_desktop.ui.views.login_dialog import PinPad
+
+        pad = dialog.findChild(PinPad)
+        if pad is None:
+            raise AssertionError(f"{type(dialog).__name__} has no PIN pad")
+        return pad
+
+    def cart_names(self) -> list[str]:
+        model = self.view.model
+        return [str(model.index(r, 0).data()) for r in range(model.rowCount())]
+
+    def message(self) -> str:
+        return self.view.message.text()
+
+    def db_one(self, sql: str, params: tuple = ()):
+        row = self.db.execute_sql(sql, params).fetchone()
+        return row[0] if row is not None and len(row) == 1 else row
+
+
+@pytest.fixture
+def key_clock():
+    return KeyClock()
+
+
+def _open_window(qtbot, qapp, till, sim_printer, key_clock):
+    from pos_desktop.ui.qt_app import build_window
+
+    till.extras["printer_simulator"] = sim_printer  # demo mode: preview + drawer state
+    ensure_demo_staff(till.auth)
+    window, wedge, _bridge = build_window(till, till.config, qapp, clock=key_clock)
+    qtbot.addWidget(window)
+    window.resize(1280, 760)
+    window.show()
+    window.activateWindow()
+    qtbot.waitExposed(window)
+    return window, wedge
+
+
+@pytest.fixture
+def fresh_journey(qtbot, qapp, till, sim_printer, key_clock):
+    """The till window with nobody logged in; the journey starts it (``yield j.start()``)."""
+    window, wedge = _open_window(qtbot, qapp, till, sim_printer, key_clock)
+    window.staff.demo = False
+    journey = Journey(qtbot, window, wedge, key_clock, till)
+    journey.start = lambda: Step(window.staff.start, delay_ms=30)  # as run_qt does at start-up
+    yield journey
+    window.staff.idle.stop()
+    qapp.removeEventFilter(window.staff)
+    qapp.removeEventFilter(wedge)
+
+
+@pytest.fixture
+def journey(qtbot, qapp, till, sim_printer, key_clock):
+    """The till as ``pos-desktop --demo`` starts: Demo Cashier logged in, a shift open."""
+    window, wedge = _open_window(qtbot, qapp, till, sim_printer, key_clock)
+    window.staff.demo = True
+    window.staff.start()  # start-up, as run_qt schedules it; not a person's action
+    yield Journey(qtbot, window, wedge, key_clock, till)
+    window.staff.idle.stop()
+    qapp.removeEventFilter(window.staff)
+    qapp.removeEventFilter(wedge)
