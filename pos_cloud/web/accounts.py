@@ -136,7 +136,7 @@ def complete_setup(code: str, password: str) -> WebUser:
         WebUser.update(password_hash=_hasher.hash(password), password_changed_at=now).where(
             WebUser.id == user.id
         ).execute()
-    return user
+    return WebUser.get_by_id(user.id)
 
 
 def login_allowed(email_key: str, ip_key: str) -> bool:

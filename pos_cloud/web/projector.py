@@ -86,8 +86,8 @@ def run_once() -> int:
     with database_proxy.connection_context():
         for terminal_id, store_id, last_seq in _terminals_behind():
             handled += _project_terminal(terminal_id, store_id, last_seq)
-        for store in Store.select(Store.id, Store.organisation, Store.change_seq):
-            handled += _product_changes(store)
+        for store, seen in _stores_changed():
+            handled += _product_changes(store, seen)
     return handled
 
 
@@ -353,12 +353,20 @@ def offer_event(event_id: str, store: Store, hook_type: str, data: dict, occurre
     ).on_conflict_ignore().execute()
 
 
-def _product_changes(store: Store) -> int:
+def _stores_changed() -> list[tuple[Store, int | None]]:
+    """Stores whose change counter moved past their mark (one query, whatever the count)."""
+    mark = WebProjectionMark.alias()
+    rows = (
+        Store.select(Store.id, Store.organisation, Store.change_seq, mark.upto_seq)
+        .join(mark, pw.JOIN.LEFT_OUTER, on=(mark.source_id == pw.Value("p:").concat(Store.id)))
+        .where(mark.upto_seq.is_null() | (mark.upto_seq < Store.change_seq))
+        .objects()
+    )
+    return [(store, store.upto_seq) for store in rows]
+
+
+def _product_changes(store: Store, seen: int | None) -> int:
     key = f"p:{store.id}"
-    mark = WebProjectionMark.get_or_none(WebProjectionMark.source_id == key)
-    seen = mark.upto_seq if mark else None
-    if seen is not None and seen >= store.change_seq:
-        return 0
     if seen is None:
         # First look at this store: announce only changes from now on.
         WebProjectionMark.insert(
