@@ -253,3 +253,12 @@ def reset_password(email: str) -> str:
     if user is None:
         raise NotFound(f"No back-office account for {email}.")
     return issue_setup_token(user)
+
+
+def prune(now: dt.datetime | None = None) -> int:
+    """Delete expired sessions and setup tokens, and login attempts outside the window."""
+    now = now or utcnow()
+    removed = WebSession.delete().where(WebSession.expires_at < now).execute()
+    removed += WebLoginAttempt.delete().where(WebLoginAttempt.at < now - LOGIN_WINDOW).execute()
+    removed += WebSetupToken.delete().where(WebSetupToken.expires_at < now - SETUP_TTL).execute()
+    return removed

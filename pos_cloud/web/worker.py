@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 
 import httpx
 
-from . import projector, webhooks
+from ..db import database_proxy
+from . import accounts, projector, webhooks
 
 log = logging.getLogger(__name__)
 INTERVAL_S = 0.25
+PRUNE_EVERY_S = 300.0  # expired sessions, old login attempts
 
 
 class BackOfficeWorker:
@@ -38,11 +41,16 @@ class BackOfficeWorker:
             self._thread = None
 
     def _run(self) -> None:
+        pruned_at = 0.0
         with httpx.Client(follow_redirects=False, trust_env=False) as client:
             while not self._stop.is_set():
                 try:
                     projector.run_once()
                     webhooks.deliver_due(client)
+                    if time.monotonic() - pruned_at > PRUNE_EVERY_S:
+                        with database_proxy.connection_context():
+                            accounts.prune()
+                        pruned_at = time.monotonic()
                 except Exception:  # keep the thread alive; the next round retries
                     log.exception("back-office worker round failed")
                     self._stop.wait(2.0)

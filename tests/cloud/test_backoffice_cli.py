@@ -42,3 +42,27 @@ def test_create_manager_needs_a_store_and_reset_password_issues_a_new_link(tmp_p
         user = WebUser.get(WebUser.email == "m@example.com")
         assert user.role == "manager" and user.store_id == store
     assert main(["reset-password", "--email", "x@example.com", "--database", url]) == 2
+
+
+def test_prune_removes_expired_sessions_and_old_attempts(tmp_path):
+    import datetime as dt
+
+    from pos_cloud.db import database_proxy
+    from pos_cloud.migrations import migrate
+    from pos_cloud.models import utcnow
+    from pos_cloud.web.models import WebLoginAttempt, WebSession
+
+    init_database(f"sqlite:///{tmp_path / 'cloud.db'}")
+    with connection():
+        migrate(database_proxy.obj)
+        user, _code = accounts.create_user("p@example.com", "owner")
+        live = accounts.open_session(user)
+        old = accounts.open_session(user)
+        WebSession.update(expires_at=utcnow() - dt.timedelta(seconds=1)).where(
+            WebSession.id_hash == accounts.hash_secret(old)
+        ).execute()
+        WebLoginAttempt.create(key="ip:1", at=utcnow() - dt.timedelta(hours=1))
+        WebLoginAttempt.create(key="ip:1")
+        assert accounts.prune() == 2
+        assert accounts.viewer_for(live) is not None and accounts.viewer_for(old) is None
+        assert WebLoginAttempt.select().count() == 1
