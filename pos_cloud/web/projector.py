@@ -273,8 +273,9 @@ def _shift(store, terminal_id, event_id, p, occurred_at) -> None:
     counted_minor = None
     if cash:
         counted_minor = _int(cash[0].get("counted_minor"), None)
-    elif isinstance(counted, dict):
-        counted_minor = _int(counted.get("total_minor"), None)
+    elif isinstance(counted, dict):  # the till's count: {"<coin or note value>": pieces}
+        pieces = [(k, v) for k, v in counted.items() if str(k).isdigit() and _int(v, -1) >= 0]
+        counted_minor = sum(int(k) * v for k, v in pieces) if pieces else None
     voids = p.get("voids") if isinstance(p.get("voids"), dict) else {}
     WebShift.insert(
         shift_id=str(p.get("shift_id") or event_id)[:64],

@@ -120,7 +120,7 @@ def shift_closed_payload(variance: int = -50) -> dict:
         "z_number": 7,
         "closed_by": "ann",
         "closed_at": "2024-05-01T18:00:00Z",
-        "counted_cash": {"currency": "EUR", "total_minor": 11150 + variance},
+        "counted_cash": {"10000": 1, "1000": 1, "50": 3 + variance // 50},
         "variances": [
             {
                 "tender": "cash",
