@@ -121,3 +121,11 @@ def search_products(store_id: str, text: str, limit: int = 50, offset: int = 0) 
         ):
             gtins.setdefault(b.product_id, []).append(b.gtin)
     return [{"product": p, "gtins": sorted(gtins.get(p.id, []))} for p in products]
+
+
+def product_row(store_id: str, product: Product) -> dict:
+    """One product with its live barcodes, as a row of the catalogue table."""
+    gtins = Barcode.select(Barcode.gtin).where(
+        (Barcode.store == store_id) & live(Barcode) & (Barcode.product == product.id)
+    )
+    return {"product": product, "gtins": sorted(b.gtin for b in gtins)}

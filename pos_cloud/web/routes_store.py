@@ -53,12 +53,7 @@ def change_price(
             error = None
         except BadInput as exc:
             product, error = catalogue.catalog.get_product(store.id, sku), str(exc)
-        gtins = [
-            r["gtins"]
-            for r in catalogue.search_products(store.id, sku, 5)
-            if r["product"].id == product.id
-        ]
-    row = {"product": product, "gtins": gtins[0] if gtins else []}
+        row = catalogue.product_row(store.id, product)
     if request.headers.get("HX-Request"):
         return render(
             request, "_product_row.html", store=store, r=row, error=error, saved=error is None
