@@ -57,9 +57,8 @@ def dashboard(
         store = store_for(viewer, store_id)
         today = analytics.today_by_terminal(store)
         figures = analytics.period_figures(store, period)
-    chart = charts.bar_chart(
-        figures.buckets, f"Sales by {'hour' if figures.period == 'day' else 'day'}"
-    )
+    unit = {"day": "hour", "year": "month"}.get(figures.period, "day")
+    chart = charts.bar_chart(figures.buckets, f"Sales by {unit}")
     return render(
         request,
         "dashboard.html",
