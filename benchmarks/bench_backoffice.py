@@ -89,7 +89,7 @@ def _fill(store: str, terminals: list[str], first: dt.date, total: int, per_day:
 
     # One statement per table, rows made by the server: sale i is on day first + i / per_day,
     # between 08:00 and 20:00, on one of the two terminals; ids are md5-derived UUIDs.
-    series = "generate_series(0, %(total)s - 1) AS g(i)"
+    series = "generate_series(0::bigint, %(total)s - 1) AS g(i)"  # bigint: i * 7919 overflows int
     day = f"(%(first)s::date + (g.i / {per_day}) * INTERVAL '1 day')::date"
     moment = (
         f"(%(first)s::date + (g.i / {per_day}) * INTERVAL '1 day' + INTERVAL '8 hours' "
