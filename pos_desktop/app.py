@@ -170,6 +170,7 @@ def main(argv: list[str] | None = None) -> int:
             seed_demo_promotions(container.db)
         ensure_demo_staff(container.auth)
         container.extras["departments"].seed_demo()
+        container.extras["quick_keys"].seed_demo()
     after_show = None
     if config.api.enabled and not args.no_api:
 

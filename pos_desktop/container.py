@@ -16,13 +16,17 @@ from .domain.store import StoreSettings
 from .services.auth import AuthService
 from .services.card_payments import CardPaymentService
 from .services.checkout import CheckoutService
+from .services.customers import CustomerService
 from .services.departments import DepartmentService
+from .services.goods_receipts import GoodsReceiptService
 from .services.parking import ParkingService
 from .services.ports import Clock, NoPrinter, ReceiptPrinterPort, SystemClock
 from .services.printing import DrawerSettings, PrintingService
+from .services.quick_keys import QuickKeyService
 from .services.receipts import ReceiptBuilder
 from .services.returns import ReturnsService
 from .services.shifts import ShiftService, ShiftSettings
+from .services.stock_counts import StockCountService
 from .services.store_setup import ensure_demo_store
 from .storage.catalog_repo import CatalogRepository
 from .storage.db import open_database
@@ -197,6 +201,12 @@ def build_container(config: TillConfig, overrides: dict[str, Any] | None = None)
     container.extras["returns"] = ReturnsService(db, sales, checkout, clock)
     container.extras["search"] = ProductSearch(db)
     container.extras["departments"] = DepartmentService(db, checkout, clock)
+    container.extras["quick_keys"] = QuickKeyService(db)
+    container.extras["customers"] = CustomerService(db, checkout, clock, settings.terminal_id)
+    container.extras["stock_counts"] = StockCountService(db, checkout, clock, settings.terminal_id)
+    container.extras["goods_receipts"] = GoodsReceiptService(
+        db, checkout, clock, settings.terminal_id
+    )
     if "scale" in overrides or config.scale is not None:
         from .services.weighing import WeighingService
 

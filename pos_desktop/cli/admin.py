@@ -17,7 +17,15 @@ from peewee import PeeweeException
 from pos_desktop.domain.errors import DomainError
 from pos_desktop.paths import default_data_dir
 
-from . import admin_apps, admin_departments, admin_staff, admin_sync, commands, commands_store
+from . import (
+    admin_apps,
+    admin_departments,
+    admin_labels,
+    admin_staff,
+    admin_sync,
+    commands,
+    commands_store,
+)
 from .errors import CommandError, UsageError
 
 PROG = "pos-admin"
@@ -76,6 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
     admin_sync.add_subcommands(sub)
     admin_apps.add_subcommands(sub)
     admin_departments.add_subcommands(sub)
+    admin_labels.add_subcommands(sub)
     return parser
 
 

@@ -8,6 +8,7 @@ from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 
 from .catalog import CatalogItem
+from .customer import CustomerRef
 from .discounts import Adjustments, Discount, LineDiscount, PriceOverride
 from .errors import CurrencyMismatch, DomainError, InvalidQuantity
 from .ids import new_id
@@ -71,6 +72,7 @@ class Cart:
         self.currency = currency
         self.prices_include_tax = prices_include_tax
         self._lines: list[CartLine] = []
+        self.customer: CustomerRef | None = None  # who is buying, when the cashier attached them
         # The cashier's manual changes, by line id; the pricing engine applies them.
         self.overrides: dict[str, PriceOverride] = {}
         self.line_discounts: dict[str, Discount] = {}

@@ -8,6 +8,7 @@ from typing import Any
 
 from .cart import Cart
 from .catalog import CatalogItem
+from .customer import CustomerRef
 from .discounts import Discount, PriceOverride
 from .pricing import AppliedPromotion, PricedCart, PricedLine
 from .tax import TaxRate, TaxSplit, TaxSummaryRow
@@ -42,6 +43,9 @@ def cart_to_snapshot(cart: Cart) -> dict[str, Any]:
             {"line_id": line_id, **_discount_data(d)} for line_id, d in cart.line_discounts.items()
         ],
         "order_discount": _discount_data(cart.order_discount) if cart.order_discount else None,
+        "customer": None
+        if cart.customer is None
+        else {"customer_id": cart.customer.customer_id, "name": cart.customer.name},
     }
 
 
@@ -65,6 +69,8 @@ def _discount(data: dict[str, Any]) -> Discount:
 def cart_from_snapshot(data: dict[str, Any]) -> Cart:
     """Rebuild the cart exactly as it was priced (not re-priced from today's catalogue)."""
     cart = Cart(data["currency"], prices_include_tax=data["prices_include_tax"])
+    if data.get("customer"):
+        cart.customer = CustomerRef(data["customer"]["customer_id"], data["customer"]["name"])
     for ln in data["lines"]:
         item = CatalogItem(
             product_id=ln["product_id"],

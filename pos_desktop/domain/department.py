@@ -67,14 +67,19 @@ def check_open_price(department: Department, amount_minor: int, amount_text: str
 
 
 def department_item(
-    department: Department, amount_minor: int, currency: str, rate: TaxRate, gtin: str | None
+    department: Department,
+    amount_minor: int,
+    currency: str,
+    rate: TaxRate,
+    gtin: str | None,
+    name: str | None = None,
 ) -> CatalogItem:
     """The cart item for one department sale at ``amount_minor`` (``gtin``: the unknown
     barcode it was sold for, kept on the sale line so a manager can create the product)."""
     return CatalogItem(
         product_id=f"{PRODUCT_ID_PREFIX}{department.code}",
         sku=f"DEPT-{department.code}",
-        name=department.name,
+        name=name or department.name,
         unit_price_minor=amount_minor,
         currency=currency,
         tax_rate=rate,

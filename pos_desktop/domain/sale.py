@@ -74,6 +74,7 @@ class Sale:
     receipt_number: int | None = None
     rounding_minor: int = 0
     savings_minor: int = 0
+    customer_id: str | None = None
 
     @property
     def change_minor(self) -> int:
@@ -146,6 +147,7 @@ def sale_from_cart(
         shift_id=shift_id,
         rounding_minor=rounding_minor,
         savings_minor=priced.savings_minor,
+        customer_id=cart.customer.customer_id if cart.customer is not None else None,
     )
 
 

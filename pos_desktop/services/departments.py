@@ -63,8 +63,11 @@ class DepartmentService:
         if not self.repo.deactivate(normalise_code(code)):
             raise DomainError(f"There is no department '{code}'; see 'pos-admin departments list'.")
 
-    def sell(self, code: str, amount_minor: int, *, barcode: str | None = None) -> CartLine:
-        """Add one item of department ``code`` at ``amount_minor`` to the current cart.
+    def sell(
+        self, code: str, amount_minor: int, *, barcode: str | None = None, name: str | None = None
+    ) -> CartLine:
+        """Add one item of department ``code`` at ``amount_minor`` to the current cart
+        (``name``: what the line says instead of the department's name, e.g. a quick key's).
 
         Raises:
             DomainError: unknown department, or a price outside its limits.
@@ -76,7 +79,7 @@ class DepartmentService:
         amount_text = money_text(Money(amount_minor, settings.currency), settings.locale)
         check_open_price(department, amount_minor, amount_text)
         rate = self._checkout.catalog.tax_rates()[department.tax_code]
-        item = department_item(department, amount_minor, settings.currency, rate, barcode)
+        item = department_item(department, amount_minor, settings.currency, rate, barcode, name)
         line = self._checkout.cart.add(item, 1)
         if barcode:
             with self._db.atomic():

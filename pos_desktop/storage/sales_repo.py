@@ -17,6 +17,7 @@ from pos_desktop.domain.tax import TaxSummaryRow
 
 from . import journal, outbox
 from .codec import canonical_json, parse_utc, utc_text
+from .customer_repo import link_sale
 
 SALE_COMPLETED = "sale.completed"
 
@@ -37,6 +38,7 @@ def sale_payload(sale: Sale) -> dict[str, Any]:
         "completed_at": utc_text(sale.completed_at),
         "cashier": sale.cashier,
         "shift_id": sale.shift_id,
+        **({"customer_id": sale.customer_id} if sale.customer_id else {}),
         "lines": [
             {
                 "line_id": ln.line_id,
@@ -131,6 +133,8 @@ class SalesRepository:
                     sale.savings_minor,
                 ),
             )
+            if sale.customer_id:
+                link_sale(db, sale.sale_id, sale.customer_id)
             conn = db.connection()
             conn.executemany(
                 "INSERT INTO sale_line (id, sale_id, position, product_id, sku, gtin, name, "
@@ -274,6 +278,7 @@ def sale_from_payload(data: dict[str, Any]) -> Sale:
         completed_at=parse_utc(data["completed_at"]),
         cashier=data.get("cashier"),
         shift_id=data.get("shift_id"),
+        customer_id=data.get("customer_id"),
         receipt_number=data.get("receipt_number"),
         rounding_minor=data.get("rounding_minor", 0),
         savings_minor=data.get("savings_minor", 0),

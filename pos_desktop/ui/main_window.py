@@ -41,7 +41,12 @@ class MainWindow(QMainWindow):
             weighing=container.extras.get("weighing"),
             search=container.extras.get("search"),
             departments=container.extras.get("departments"),
+            quick_keys=container.extras.get("quick_keys"),
+            customers=container.extras.get("customers"),
+            stock_counts=container.extras.get("stock_counts"),
+            goods_receipts=container.extras.get("goods_receipts"),
         )
+        self.checkout_view.print_shelf_label = self.print_shelf_label  # from the price check
         self.receipt_preview: ReceiptPreview | None = ReceiptPreview(self) if demo else None
 
         central = QWidget()
@@ -58,6 +63,10 @@ class MainWindow(QMainWindow):
         no_printer = container.config.printer is None
         self.printer_chip = self._chip("Printer: none" if no_printer else "Printer: ...")
         self.sales_chip = self._chip("")
+        self.customer_chip = self._chip("")
+        self.customer_chip.hide()
+        self.statusBar().addPermanentWidget(self.customer_chip)
+        self.checkout_view.display_changed.connect(self.on_checkout_display_changed)
         self.cashier_chip = self._chip("Nobody logged in")
         self.shift_chip = self._chip("No shift open")
         sync = container.extras.get("sync")
@@ -129,6 +138,11 @@ class MainWindow(QMainWindow):
     def _update_sales_chip(self) -> None:
         self.sales_chip.setText(f"Sales saved: {self.container.sales.count()}")
 
+    def on_checkout_display_changed(self, shown) -> None:
+        """The customer attached to the sale, in the status bar while there is one."""
+        self.customer_chip.setVisible(shown.customer is not None)
+        self.customer_chip.setText(f"Customer: {shown.customer}" if shown.customer else "")
+
     # -- scanners ------------------------------------------------------------------------------
 
     def on_scanner_scanned(self, code: str) -> None:
@@ -187,6 +201,16 @@ class MainWindow(QMainWindow):
                 printing.reprint(job_id, on_done=self.bridge.on_print_done)
             else:
                 printing.mark_printed_ok(job_id)
+
+    def print_shelf_label(self, sku: str) -> None:
+        """One shelf label for ``sku`` on the receipt printer (services.shelf_labels)."""
+        from pos_desktop.services.shelf_labels import ShelfLabelService
+
+        service = ShelfLabelService(self.container.db, self.container.settings)
+        job = service.print_job(service.labels(skus=[sku]), self.container.printing.columns)
+        self.container.printing.print_document(
+            job, "shelf_label", on_done=self.bridge.on_print_done
+        )
 
     def on_reprint_triggered(self) -> None:
         try:

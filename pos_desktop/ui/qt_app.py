@@ -82,8 +82,13 @@ def show_customer_window(window, app: QApplication, screen_number: int) -> None:
         customer.setGeometry(screens[screen_number].geometry())
         customer.showFullScreen()
         return
-    frame = window.frameGeometry()
-    customer.move(frame.right() + 8, frame.top())
+    # One screen (demo): a small window beside the till, or in its corner when there is no room.
+    frame, room = window.frameGeometry(), screens[0].availableGeometry() if screens else None
+    customer.resize(480, 360)
+    x, y = frame.right() + 8, frame.top()
+    if room is not None and x + customer.width() > room.right():
+        x, y = room.right() - customer.width(), room.bottom() - customer.height()
+    customer.move(x, y)
     customer.show()
 
 

@@ -59,3 +59,13 @@ def test_unknown_barcodes_are_listed_as_on_the_label(run, tmp_path):
     db.close()
     code, out, _ = run("unknown-barcodes")
     assert code == 0 and "4006381333931" in out and " 3 " in out
+
+
+def test_shelf_labels_pdf_for_the_demo_catalogue(run, tmp_path):
+    assert run("demo-catalog", "--products", "30")[0] == 0
+    code, out, _ = run("shelf-labels", "--sku", "SKU0000004", "--pdf", str(tmp_path / "l.pdf"))
+    assert code == 0 and "1 label(s)" in out and (tmp_path / "l.pdf").stat().st_size > 1000
+    code, _, err = run("shelf-labels", "--sku", "NOPE", "--pdf", str(tmp_path / "x.pdf"))
+    assert code == 1 and "NOPE" in err and not (tmp_path / "x.pdf").exists()
+    code, _, err = run("shelf-labels", "--changed-since", "yesterday", "--pdf", "x.pdf")
+    assert code == 2 and "not a date" in err

@@ -34,9 +34,16 @@ from collections.abc import Callable, Generator
 from typing import Any
 
 import pytest
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QAbstractButton, QApplication, QComboBox, QWidget
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QApplication,
+    QCheckBox,
+    QComboBox,
+    QRadioButton,
+    QWidget,
+)
 
 from pos_desktop.services.demo_staff import ensure_demo_staff
 from tests.ui.conftest import KeyClock
@@ -232,13 +239,17 @@ class Journey:
 
         return Step(press, delay_ms=30)
 
-    def click(self, button: QAbstractButton) -> Step:
-        """A click (or a finger) on a real, visible, enabled button."""
+    def click(self, button: QWidget) -> Step:
+        """A click (or a finger) on a real, visible, enabled button, box or field."""
 
         def tap() -> None:
             if not (button.isVisible() and button.isEnabled()):
-                raise AssertionError(f"button {button.text()!r} is not clickable")
-            QTest.mouseClick(button, Qt.MouseButton.LeftButton)
+                name = button.text() if hasattr(button, "text") else type(button).__name__
+                raise AssertionError(f"{name!r} is not clickable")
+            pos = button.rect().center()
+            if isinstance(button, QCheckBox | QRadioButton):  # a finger on the box and its words
+                pos = QPoint(min(12, button.width() // 2), button.height() // 2)
+            QTest.mouseClick(button, Qt.MouseButton.LeftButton, pos=pos)
 
         return Step(tap, delay_ms=30)
 

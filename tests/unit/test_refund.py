@@ -11,7 +11,7 @@ from pos_desktop.domain.cart import Cart
 from pos_desktop.domain.catalog import CatalogItem
 from pos_desktop.domain.errors import DomainError, InvalidQuantity
 from pos_desktop.domain.money import Money
-from pos_desktop.domain.payment import pay_cash
+from pos_desktop.domain.payment import Payment
 from pos_desktop.domain.pricing import price_cart
 from pos_desktop.domain.refund import (
     OriginalSale,
@@ -131,7 +131,9 @@ def test_from_checkout_and_from_stored_sale():
     assert (original.goods_minor, original.paid_minor, original.rounding_minor) == (2002, 2000, -2)
 
     stored = sale_from_cart(
-        cart, (pay_cash(Money(2002, "SEK"), Money(2100, "SEK")),), terminal_id="T1",
+        cart,
+        (Payment("cash", Money(2002, "SEK"), Money(2100, "SEK"), Money(98, "SEK")),),
+        terminal_id="T1",
         completed_at=datetime(2026, 1, 1, tzinfo=UTC),
     )  # fmt: skip
     again = original_from_sale(stored)

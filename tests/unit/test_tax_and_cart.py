@@ -6,9 +6,8 @@ from hypothesis import strategies as st
 
 from pos_desktop.domain.cart import Cart
 from pos_desktop.domain.catalog import CatalogItem
-from pos_desktop.domain.errors import CurrencyMismatch, InvalidQuantity, PaymentError
+from pos_desktop.domain.errors import CurrencyMismatch, InvalidQuantity
 from pos_desktop.domain.money import Money
-from pos_desktop.domain.payment import pay_cash
 from pos_desktop.domain.tax import TaxRate, split_tax
 
 VAT20 = TaxRate("A", "Standard", Decimal("20"))
@@ -87,13 +86,6 @@ def test_weighed_item_rounds_half_up():
 def test_cart_refuses_foreign_currency():
     with pytest.raises(CurrencyMismatch):
         Cart("EUR", prices_include_tax=True).add(item(currency="USD"))
-
-
-def test_cash_payment_change_and_shortfall():
-    payment = pay_cash(Money(1234, "EUR"), Money(2000, "EUR"))
-    assert payment.change == Money(766, "EUR") and payment.amount == Money(1234, "EUR")
-    with pytest.raises(PaymentError, match="short"):
-        pay_cash(Money(1234, "EUR"), Money(1000, "EUR"))
 
 
 line_st = st.tuples(

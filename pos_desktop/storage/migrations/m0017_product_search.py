@@ -14,17 +14,17 @@ from peewee import SqliteDatabase
 VERSION = 17
 
 _STATEMENTS = (
-    """CREATE VIRTUAL TABLE product_search USING fts5(
+    """CREATE VIRTUAL TABLE IF NOT EXISTS product_search USING fts5(
         name, sku, content='product', content_rowid='rowid',
         tokenize="unicode61 remove_diacritics 2", prefix='1 2 3')""",
-    """CREATE TRIGGER product_search_insert AFTER INSERT ON product BEGIN
+    """CREATE TRIGGER IF NOT EXISTS product_search_insert AFTER INSERT ON product BEGIN
         INSERT INTO product_search (rowid, name, sku) VALUES (new.rowid, new.name, new.sku);
     END""",
-    """CREATE TRIGGER product_search_delete AFTER DELETE ON product BEGIN
+    """CREATE TRIGGER IF NOT EXISTS product_search_delete AFTER DELETE ON product BEGIN
         INSERT INTO product_search (product_search, rowid, name, sku)
         VALUES ('delete', old.rowid, old.name, old.sku);
     END""",
-    """CREATE TRIGGER product_search_update AFTER UPDATE OF name, sku ON product BEGIN
+    """CREATE TRIGGER IF NOT EXISTS product_search_update AFTER UPDATE OF name, sku ON product BEGIN
         INSERT INTO product_search (product_search, rowid, name, sku)
         VALUES ('delete', old.rowid, old.name, old.sku);
         INSERT INTO product_search (rowid, name, sku) VALUES (new.rowid, new.name, new.sku);

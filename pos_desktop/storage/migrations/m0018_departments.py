@@ -11,13 +11,13 @@ from peewee import SqliteDatabase
 VERSION = 18
 
 _STATEMENTS = (
-    """CREATE TABLE department (
+    """CREATE TABLE IF NOT EXISTS department (
         code TEXT PRIMARY KEY, name TEXT NOT NULL,
         tax_code TEXT NOT NULL REFERENCES tax_rate (code),
         min_price_minor INTEGER CHECK (min_price_minor >= 0),
         max_price_minor INTEGER CHECK (max_price_minor > 0),
         position INTEGER NOT NULL DEFAULT 0, active INTEGER NOT NULL DEFAULT 1)""",
-    """CREATE TABLE unknown_barcode (
+    """CREATE TABLE IF NOT EXISTS unknown_barcode (
         code TEXT PRIMARY KEY, times_scanned INTEGER NOT NULL,
         first_seen TEXT NOT NULL, last_seen TEXT NOT NULL,
         sold_as TEXT) WITHOUT ROWID""",

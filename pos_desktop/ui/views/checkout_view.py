@@ -67,8 +67,16 @@ class CheckoutView(QWidget):
         weighing=None,
         search=None,
         departments=None,
+        quick_keys=None,
+        customers=None,
+        stock_counts=None,
+        goods_receipts=None,
     ) -> None:
         super().__init__(parent)
+        self.goods_receipts = goods_receipts  # services.goods_receipts.GoodsReceiptService
+        self.stock_counts = stock_counts  # services.stock_counts.StockCountService
+        self.customers = customers  # services.customers.CustomerService
+        self.quick_keys = quick_keys  # services.quick_keys.QuickKeyService
         self.departments = departments  # services.departments.DepartmentService
         self.unknown_barcode: str | None = None  # the last scan no product has (Ctrl+D sells it)
         self.weighing = weighing  # services.weighing.WeighingService when a scale is set up
@@ -176,6 +184,11 @@ class CheckoutView(QWidget):
             self.buttons[key] = self._button(text, shortcut, slot)
             actions.addWidget(self.buttons[key], 2, i)
         QShortcut(QKeySequence("Ctrl+D"), self, self.on_department_clicked)
+        QShortcut(QKeySequence("Ctrl+F"), self, self.on_price_check_clicked)
+        QShortcut(QKeySequence("Ctrl+K"), self, self.on_quick_keys_clicked)
+        QShortcut(QKeySequence("Ctrl+U"), self, self.on_customer_clicked)
+        QShortcut(QKeySequence("Ctrl+Shift+C"), self, self.on_stock_count_clicked)
+        QShortcut(QKeySequence("Ctrl+Shift+G"), self, self.on_goods_receipt_clicked)
         QShortcut(QKeySequence(Qt.Key.Key_Delete), self, self.on_remove_clicked)
         QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.entry.clear)
 
@@ -269,6 +282,9 @@ class CheckoutView(QWidget):
                 last_item=None if row is None else self.checkout.cart.lines[row].item.name,
                 last_amount=None if row is None else str(self.model.index(row, 3).data()),
                 cart_empty=self.checkout.cart.is_empty,
+                customer=None
+                if self.checkout.cart.customer is None
+                else self.checkout.cart.customer.name,
             )
         )
 
@@ -481,6 +497,80 @@ class CheckoutView(QWidget):
 
     def on_department_clicked(self) -> None:
         engine_actions.sell_by_department(self)
+
+    def on_customer_clicked(self) -> None:
+        if self.customers is None:
+            return
+        from .customer_dialog import CustomerDialog
+
+        CustomerDialog(
+            self.customers, self.locale, cashier=self.checkout.cashier, parent=self
+        ).exec()
+        self.refresh()
+        self.entry.setFocus()
+
+    def on_quick_keys_clicked(self) -> None:
+        if self.quick_keys is None:
+            return
+        from .quick_keys_dialog import QuickKeysDialog
+
+        QuickKeysDialog(self, self.quick_keys, can_edit=self.can_edit_quick_keys).exec()
+        self.entry.setFocus()
+
+    def on_stock_count_clicked(self) -> None:
+        if self.stock_counts is None:
+            return
+        if not self.can_edit_quick_keys():
+            self.show_message("Stock counts are for a manager: log in as one (Ctrl+L).", error=True)
+            return
+        from .stock_count_dialog import StockCountDialog
+
+        user = self.window().staff.user
+        dialog = StockCountDialog(self.stock_counts, user.name, self)
+        if dialog.exec():
+            self.show_message(dialog.message.text())
+        self.entry.setFocus()
+
+    def on_goods_receipt_clicked(self) -> None:
+        if self.goods_receipts is None:
+            return
+        if not self.can_edit_quick_keys():
+            self.show_message(
+                "Receiving goods is for a manager: log in as one (Ctrl+L).", error=True
+            )
+            return
+        from .goods_receipt_dialog import GoodsReceiptDialog
+
+        dialog = GoodsReceiptDialog(
+            self.goods_receipts,
+            self.window().staff.user.name,
+            self.checkout.settings.currency,
+            self.locale,
+            self,
+        )
+        if dialog.exec():
+            self.show_message(dialog.message.text())
+        self.entry.setFocus()
+
+    def can_edit_quick_keys(self) -> bool:
+        """A manager or admin is logged in at the till (the window's staff session knows)."""
+        staff = getattr(self.window(), "staff", None)
+        user = getattr(staff, "user", None)
+        return user is not None and str(user.role) in ("manager", "admin")
+
+    def on_price_check_clicked(self) -> None:
+        if self.search_results is None:
+            return
+        from .price_check_dialog import PriceCheckDialog
+
+        PriceCheckDialog(
+            self.checkout,
+            self.search_results.search,
+            self.locale,
+            self,
+            print_label=getattr(self, "print_shelf_label", None),
+        ).exec()
+        self.entry.setFocus()
 
     def on_gift_clicked(self) -> None:
         if self.last_sale is not None:

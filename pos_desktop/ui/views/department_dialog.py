@@ -24,6 +24,7 @@ from pos_desktop.services.departments import DepartmentService
 from pos_desktop.services.formatting import money_text
 
 from ..widgets.amount_pad import AmountPad
+from .login_dialog import show_error
 
 
 class DepartmentDialog(QDialog):
@@ -34,6 +35,7 @@ class DepartmentDialog(QDialog):
         locale: str,
         *,
         barcode=None,
+        preselect: str | None = None,
         parent=None,
     ) -> None:
         super().__init__(parent)
@@ -65,7 +67,7 @@ class DepartmentDialog(QDialog):
             button.setProperty("code", department.code)
             self.group.addButton(button, i)
             row.addWidget(button)
-            if i == 0:
+            if (i == 0 and preselect is None) or department.code == preselect:
                 button.setChecked(True)
         layout.addLayout(row)
         layout.addWidget(QLabel(f"Price ({currency})"))
@@ -86,7 +88,10 @@ class DepartmentDialog(QDialog):
         layout.addWidget(cancel)
         self.amount.setFocus()
         if not self.group.buttons():
-            self._error("No departments yet: a manager adds them with 'pos-admin departments add'.")
+            show_error(
+                self.message,
+                "No departments yet: a manager adds them with 'pos-admin departments add'.",
+            )
 
     def keyPressEvent(self, event) -> None:  # noqa: N802 (Qt API)
         """Up/Down choose the department while the price field keeps the keyboard."""
@@ -103,12 +108,6 @@ class DepartmentDialog(QDialog):
         button = self.group.checkedButton()
         return button.property("code") if button is not None else None
 
-    def _error(self, text: str) -> None:
-        self.message.setProperty("kind", "error")
-        self.message.setText(text)
-        self.message.style().unpolish(self.message)
-        self.message.style().polish(self.message)
-
     def submit(self) -> None:
         code = self.chosen_code()
         if code is None:
@@ -117,7 +116,7 @@ class DepartmentDialog(QDialog):
             amount = Money.parse(self.amount.text(), self.currency)
             self.line = self.service.sell(code, amount.amount_minor, barcode=self.barcode)
         except (ValueError, DomainError) as err:
-            self._error(str(err))
+            show_error(self.message, str(err))
             self.amount.selectAll()
             return
         self.accept()

@@ -110,8 +110,9 @@ def park_or_recall(view) -> None:
     view.entry.setFocus()
 
 
-def sell_by_department(view) -> None:
-    """Ctrl+D: an open-price line for a department (for the last unknown barcode, if any)."""
+def sell_by_department(view, department: str | None = None) -> None:
+    """Ctrl+D: an open-price line for a department (for the last unknown barcode, if any);
+    ``department`` preselects one (a quick key)."""
     if view.departments is None:
         return
     if view.busy_reason:
@@ -121,7 +122,12 @@ def sell_by_department(view) -> None:
 
     barcode, view.unknown_barcode = view.unknown_barcode, None
     dialog = DepartmentDialog(
-        view.departments, view.checkout.settings.currency, view.locale, barcode=barcode, parent=view
+        view.departments,
+        view.checkout.settings.currency,
+        view.locale,
+        barcode=barcode,
+        preselect=department,
+        parent=view,
     )
     if dialog.exec() and dialog.line is not None:
         view.last_change = None

@@ -1,0 +1,44 @@
+"""On hand at this till: the cloud's stock figure (the ``stock`` feed) less what this till sold
+and has not yet handed to the cloud (sales whose event is still in the outbox)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from peewee import SqliteDatabase
+
+_FEED_SQL = "SELECT quantity, updated_at FROM stock_level WHERE sku = ?"
+_UNSYNCED_SQL = (
+    "SELECT sl.quantity FROM sale_line sl WHERE sl.sku = ? AND sl.sale_id IN ("
+    "SELECT json_extract(o.payload, '$.sale_id') FROM outbox o "
+    "WHERE o.status = 'pending' AND o.type = 'sale.completed')"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class OnHand:
+    """``quantity`` is None when the cloud has sent no figure for the product."""
+
+    quantity: Decimal | None
+    cloud_quantity: Decimal | None
+    sold_unsynced: Decimal
+    as_of: str | None  # when the cloud's figure last changed (UTC text)
+
+
+def _decimal(text) -> Decimal:
+    try:
+        return Decimal(str(text))
+    except InvalidOperation:
+        return Decimal(0)
+
+
+def on_hand(db: SqliteDatabase, sku: str) -> OnHand:
+    row = db.execute_sql(_FEED_SQL, (sku,)).fetchone()
+    sold = sum(
+        (_decimal(q) for (q,) in db.execute_sql(_UNSYNCED_SQL, (sku,)).fetchall()), Decimal(0)
+    )
+    if row is None:
+        return OnHand(None, None, sold, None)
+    cloud = _decimal(row[0])
+    return OnHand(cloud - sold, cloud, sold, row[1])
