@@ -138,8 +138,12 @@ def test_owner_journey_in_chromium(browser, server, cloud, shots):
         pushed = time.monotonic()
         sync_api.expect(gross).not_to_have_text(before, timeout=2000)
         assert time.monotonic() - pushed < 2.0
-        page.wait_for_timeout(600)  # the projector's lines for the top products
-        page.reload()
+
+        def top_products_have_it():  # the projector's lines feed the top products
+            page.reload()
+            return "Espresso cup" in page.content()
+
+        wait_for(top_products_have_it, interval=0.3)
         page.screenshot(path=str(shots / "backoffice-dashboard.png"), full_page=True)
 
         phone = browser.new_page(viewport={"width": 390, "height": 844})
