@@ -16,8 +16,8 @@ from .. import catalog, csv_import
 from ..db import database_proxy, is_postgres
 from ..errors import BadInput
 from ..guards import MAX_BODY_BYTES
-from ..models import Barcode, Product, live
-from . import audit
+from ..models import Barcode, Product, TaxRate, live
+from . import audit, money
 from .accounts import Viewer
 
 MAX_IMPORT_BYTES = MAX_BODY_BYTES  # the server refuses larger request bodies anyway
@@ -129,3 +129,38 @@ def product_row(store_id: str, product: Product) -> dict:
         (Barcode.store == store_id) & live(Barcode) & (Barcode.product == product.id)
     )
     return {"product": product, "gtins": sorted(b.gtin for b in gtins)}
+
+
+def tax_rates(store_id: str) -> list[TaxRate]:
+    """The store's live tax rates by code."""
+    return list(
+        TaxRate.select().where((TaxRate.store == store_id) & live(TaxRate)).order_by(TaxRate.code)
+    )
+
+
+def set_tax_rate(viewer: Viewer, store_id: str, code: str, name: str, percent: str) -> TaxRate:
+    """Create or change a tax rate (percent as typed, e.g. ``19`` or ``5.5``) and audit it.
+
+    The tills get it through the ``tax_rates`` feed.
+    """
+    try:
+        rate_bp = money.parse_amount(percent, "XXX")  # two decimals: 19.00 % = 1900 bp
+    except BadInput:
+        raise BadInput(
+            f"'{percent}' is not a rate: write percent with at most two decimals, e.g. 19 or 5.5."
+        ) from None
+    with database_proxy.atomic():
+        before = TaxRate.get_or_none(
+            (TaxRate.store == store_id) & (TaxRate.code == (code or "").strip()) & live(TaxRate)
+        )
+        rate = catalog.upsert_tax_rate(store_id, code, name, rate_bp)
+        audit.record(
+            viewer,
+            "tax_rate.set",
+            "tax_rate",
+            rate.code,
+            store_id=store_id,
+            before={"name": before.name, "rate_bp": before.rate_bp} if before else None,
+            after={"name": rate.name, "rate_bp": rate.rate_bp},
+        )
+    return rate

@@ -32,8 +32,25 @@ def products(
     with connection():
         store = store_for(viewer, store_id)
         rows = catalogue.search_products(store.id, q, PAGE_SIZE + 1, (page - 1) * PAGE_SIZE)
+        rates = catalogue.tax_rates(store.id)
     context = dict(store=store, page_name="products", q=q, page=page, more=len(rows) > PAGE_SIZE)
-    return render(request, "products.html", rows=rows[:PAGE_SIZE], result=None, **context)
+    return render(
+        request, "products.html", rows=rows[:PAGE_SIZE], result=None, rates=rates, **context
+    )
+
+
+@router.post("/tax-rates")
+def set_tax_rate(
+    store_id: str,
+    code: str = Form(""),
+    name: str = Form(""),
+    percent: str = Form(""),
+    viewer: Viewer = Depends(csrf_viewer),
+):
+    with connection():
+        store = store_for(viewer, store_id)
+        catalogue.set_tax_rate(viewer, store.id, code, name, percent)
+    return RedirectResponse(f"/app/stores/{store.id}/products#tax-rates", status_code=303)
 
 
 @router.post("/products/price")

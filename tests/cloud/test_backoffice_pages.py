@@ -215,3 +215,34 @@ def test_overview_lists_all_stores_for_the_owner(owner, cloud):
         names = [s.name for s in Store.select()]
     assert page.status_code == 200 and 'hx-get="/app/live"' in page.text
     assert len(names) >= 2
+
+
+def test_tax_rate_change_reaches_the_till_feed_and_is_audited(owner, cloud):
+    till = cloud.till()
+    base = f"/app/stores/{till.store_id}"
+    r = owner.post(
+        f"{base}/tax-rates",
+        data={"code": "B", "name": "Reduced", "percent": "7", "csrf_token": page_csrf(owner)},
+    )
+    assert r.status_code == 303
+    r = owner.post(
+        f"{base}/tax-rates",
+        data={"code": "B", "name": "Reduced", "percent": "5,5", "csrf_token": page_csrf(owner)},
+    )
+    items = till.client.get("/v1/feed/tax_rates").json()["items"]
+    assert [(i["id"], i["data"]["rate_bp"]) for i in items] == [("B", 550)]
+    assert "5.50 %" in owner.get(f"{base}/products").text
+    bad = owner.post(
+        f"{base}/tax-rates",
+        data={"code": "C", "name": "Odd", "percent": "1.234", "csrf_token": page_csrf(owner)},
+    )
+    assert bad.status_code == 422 and "at most two decimals" in bad.text
+    with connection():
+        entry = (
+            WebAudit.select()
+            .where(WebAudit.action == "tax_rate.set")
+            .order_by(WebAudit.id.desc())
+            .first()
+        )
+    assert entry.before == '{"name": "Reduced", "rate_bp": 700}'
+    assert entry.after == '{"name": "Reduced", "rate_bp": 550}'
