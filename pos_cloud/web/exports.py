@@ -1,13 +1,12 @@
 """Accounting exports of one store and period: the daily journal (CSV and DATEV) and sale lines.
 
-docs/BACKOFFICE.md documents every column. Text cells that a spreadsheet would read as a
-formula (starting with ``= + - @``, tab or carriage return) get a leading apostrophe;
-amounts and dates are written by this module and never neutralised.
+docs/BACKOFFICE.md documents every column. Every CSV goes through
+``pos_common.csv_export``: a text cell a spreadsheet would run as a formula (starting with
+``= + - @``, tab or carriage return) gets a leading apostrophe; signed amounts stay numbers.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 import json
@@ -17,13 +16,14 @@ from dataclasses import dataclass
 
 import peewee as pw
 
+from pos_common import csv_export
+
 from ..models import Sale, SalePayment, Store, TaxRate, Terminal
 from .models import WebCashMovement, WebRefund, WebSaleLine, WebShift
 from .money import decimal_text
 from .projector import snapshot
 
 MAX_DAYS = 366
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 # SKR03 accounts (the German standard chart most small retailers' accountants use).
 # Revenue by tax rate in basis points; unknown rates go to 8200 (revenue without automatic tax).
@@ -38,9 +38,8 @@ CASH_OVERAGE = "2700"  # sonstige Erträge
 
 
 def safe_cell(value: object) -> str:
-    """Text for a CSV cell that no spreadsheet executes."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    """Text for a cell that no spreadsheet executes (for the DATEV file, written by hand)."""
+    return str(csv_export.spreadsheet_safe("" if value is None else str(value)))
 
 
 @dataclass(frozen=True)
@@ -219,7 +218,7 @@ def _nearest_code(gross: int, tax: int, rates: dict[str, int]) -> str:
 def journal_csv(store: Store, start: dt.date, end: dt.date) -> str:
     """The journal as CSV (comma, UTF-8, amounts as decimals with a point)."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+    writer = csv_export.writer(out, lineterminator="\r\n")
     writer.writerow(
         [
             "date",
@@ -241,10 +240,10 @@ def journal_csv(store: Store, start: dt.date, end: dt.date) -> str:
             [
                 r.day.isoformat(),
                 store.id,
-                safe_cell(store.name),
+                store.name,
                 cur,
                 r.kind,
-                safe_cell(r.key),
+                r.key,
                 "" if r.rate_bp is None else decimal_text(r.rate_bp, "XXX"),
                 r.count,
                 decimal_text(r.net_minor, cur),
@@ -398,7 +397,7 @@ def lines_csv(store: Store, start: dt.date, end: dt.date) -> Iterator[str]:
     check_period(start, end)
     cur = store.currency
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer = csv_export.writer(buffer, lineterminator="\r\n")
     writer.writerow(
         [
             "business_day",
@@ -438,17 +437,17 @@ def lines_csv(store: Store, start: dt.date, end: dt.date) -> Iterator[str]:
             [
                 _day(r["business_day"]).isoformat(),
                 completed if isinstance(completed, str) else completed.isoformat(sep=" "),
-                safe_cell(names.get(r["terminal_id"], r["terminal_id"])),
+                names.get(r["terminal_id"], r["terminal_id"]),
                 r["receipt_number"],
                 r["sale_id"],
                 r["line_no"],
-                safe_cell(r["sku"]),
-                safe_cell(r["name"]),
+                r["sku"],
+                r["name"],
                 _micro_text(r["quantity_micro"]),
                 decimal_text(r["unit_price_minor"], cur),
                 decimal_text(r["line_total_minor"], cur),
                 decimal_text(r["tax_minor"], cur),
-                safe_cell(r["tax_code"]),
+                r["tax_code"],
                 cur,
             ]
         )

@@ -4,21 +4,14 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
-from ..errors import BadInput
+from pos_common import currencies
 
-# ISO 4217 minor-unit exponents that differ from 2.
-_EXPONENTS = {
-    **dict.fromkeys(("BIF", "CLP", "DJF", "GNF", "ISK", "JPY", "KMF", "KRW", "PYG"), 0),
-    **dict.fromkeys(("RWF", "UGX", "UYI", "VND", "VUV", "XAF", "XOF", "XPF"), 0),
-    **dict.fromkeys(("BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND"), 3),
-    "CLF": 4,
-    "UYW": 4,
-}
+from ..errors import BadInput
 
 
 def exponent(currency: str) -> int:
-    """Digits after the decimal point of ``currency``."""
-    return _EXPONENTS.get((currency or "").upper(), 2)
+    """Digits after the decimal point of ``currency`` (the table all packages share)."""
+    return currencies.exponent((currency or "").upper())
 
 
 def decimal_text(minor: int, currency: str, sep: str = ".") -> str:

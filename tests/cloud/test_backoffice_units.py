@@ -42,13 +42,14 @@ def test_parse_utc():
     assert projector.parse_utc("yesterday") is None
 
 
-@pytest.mark.parametrize("cell", ["=1+1", "+1", "-A1", "@SUM(A1)", "\tx", "\rx"])
+@pytest.mark.parametrize("cell", ["=1+1", "+1+1", "-A1", "@SUM(A1)", "\tx", "\rx"])
 def test_formula_cells_are_neutralised(cell):
     assert exports.safe_cell(cell) == "'" + cell
 
 
 def test_plain_cells_stay():
     assert exports.safe_cell("Pen 2") == "Pen 2" and exports.safe_cell(None) == ""
+    assert exports.safe_cell("-1.50") == "-1.50"  # a signed amount, not a formula
 
 
 def test_chart_escapes_labels():
