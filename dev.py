@@ -2,7 +2,7 @@
 """Set-up and run commands for a fresh clone (only Python 3.11+ needed).
 
     python3 dev.py demo    # the till in demo mode (own data dir, demo catalogue, simulated printer)
-    python3 dev.py test    # the whole test suite: ruff, import-linter layer contracts, pytest
+    python3 dev.py test    # the whole suite: ruff, import-linter layer contracts, mypy, pytest
 
 Both create or refresh the virtual environment in .venv first (again only when pyproject.toml
 changed). Extra arguments go to pos-desktop / pytest.
@@ -53,6 +53,9 @@ def test(extra: list[str]) -> int:
         [str(PY), "-m", "ruff", "check", "."],
         [str(PY), "-m", "ruff", "format", "--check", "."],
         [str(BIN / "lint-imports")],
+        # type checks: strict where the rules live, plain (but passing) on the services
+        [str(PY), "-m", "mypy", "--strict", "pos_desktop/domain", "pos_common"],
+        [str(PY), "-m", "mypy", "pos_desktop/services"],
     ):
         print("dev.py:", Path(step[0]).name, *step[1:], flush=True)
         code = run(step, env)

@@ -31,7 +31,7 @@ def _build_sales(catalog, settings, count: int) -> list:
     """``count`` distinct 5-line cash sales (new ids each) ready to store."""
     from pos_desktop.domain.cart import Cart
     from pos_desktop.domain.money import Money
-    from pos_desktop.domain.payment import pay_cash
+    from pos_desktop.domain.payment import Payment
     from pos_desktop.domain.sale import sale_from_cart
     from pos_desktop.services.demo_data import demo_ean13
 
@@ -43,7 +43,8 @@ def _build_sales(catalog, settings, count: int) -> list:
         for _ in range(LINES_PER_SALE):
             cart.add(catalog.find_by_gtin(demo_ean13(rng.randint(1, CATALOGUE)).zfill(14)), 1)
         total = cart.totals().total
-        payment = pay_cash(total, Money(total.amount_minor + 500, total.currency))
+        tendered = Money(total.amount_minor + 500, total.currency)
+        payment = Payment("cash", total, tendered, tendered - total)
         sales.append(
             sale_from_cart(
                 cart,

@@ -4,6 +4,10 @@ The floor is the very same indexed SELECT done with the stdlib ``sqlite3`` modul
 connection to the same file, interleaved with the repository call in the same run (who goes first
 alternates at random, so neither always gets the page the other just read).
 
+A second figure times the case-insensitive SKU lookup (``find_by_sku`` with the SKU typed in
+small letters: three probes of the unique index) against the floor of one exact-match probe of
+that index (``SELECT ... WHERE sku = ?``) on the raw connection.
+
 Run alone: ``.venv/bin/python benchmarks/bench_lookup.py [--quick]``.
 """
 
@@ -79,7 +83,61 @@ def run(quick: bool = False, products: int | None = None) -> list[Figure]:
         extra={"products": products, "floor": "raw sqlite3 same SELECT, same file"},
     )
     fig.evaluate(LIMIT_MS, MAX_RATIO, "floor")
-    return [fig]
+    return [fig, sku_figure(path, products, iterations)]
+
+
+_EXACT_SKU_SQL = (
+    "SELECT p.id, p.sku, p.name, p.price_minor, p.tax_code, p.sold_by_weight "
+    "FROM product p WHERE p.sku = ? AND p.active = 1"
+)
+
+
+def sku_figure(path, products: int, iterations: int) -> Figure:
+    """``find_by_sku`` typed in small letters vs one exact probe of the SKU index."""
+    from pos_desktop.storage.catalog_repo import CatalogRepository
+    from pos_desktop.storage.db import open_database
+
+    db = open_database(path)
+    raw = sqlite3.connect(str(path))
+    rng, coin = random.Random(5), random.Random(6)
+    skus = [f"SKU{rng.randint(1, products):07d}" for _ in range(iterations)]
+    subject, floor = [], []
+    pc = time.perf_counter_ns
+    try:
+        repo = CatalogRepository(db, "EUR")
+        for sku in skus[:200]:  # warm both connections (not timed)
+            repo.find_by_sku(sku.lower())
+            raw.execute(_EXACT_SKU_SQL, (sku,)).fetchone()
+        log(f"lookup: {iterations:,} random SKUs typed in small letters ...")
+        for sku in skus:
+            raw_first = coin.random() < 0.5
+            if raw_first:
+                t0 = pc()
+                row = raw.execute(_EXACT_SKU_SQL, (sku,)).fetchone()
+                floor.append(pc() - t0)
+            t0 = pc()
+            item = repo.find_by_sku(sku.lower())
+            subject.append(pc() - t0)
+            if not raw_first:
+                t0 = pc()
+                row = raw.execute(_EXACT_SKU_SQL, (sku,)).fetchone()
+                floor.append(pc() - t0)
+            if item is None or row is None or item.sku != sku:
+                raise RuntimeError(f"SKU {sku} was not found; rebuild benchmarks/.cache.")
+    finally:
+        raw.close()
+        db.close()
+    fig = Figure(
+        bench=NAME,
+        name=f"SKU lookup, any case ({products // 1000}k products)",
+        unit="ms",
+        stats=Stats.of([v / 1e6 for v in subject]),
+        floor=Stats.of([v / 1e6 for v in floor]),
+        target=f"p99 <= {LIMIT_MS:g} ms, <= {MAX_RATIO:g}x floor",
+        extra={"products": products, "floor": "raw sqlite3 exact sku = ?, same file"},
+    )
+    fig.evaluate(LIMIT_MS, MAX_RATIO, "floor")
+    return fig
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -60,6 +60,12 @@ def _open_window(data_dir):
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setStyleSheet(STYLE)
     container = build_container(load_config(data_dir))
+    if container.shifts.current() is None:  # a till sells (and rings up scans) in a shift only
+        from pos_desktop.domain.cash import CashCount
+
+        float_count = CashCount.from_total(container.settings.currency, 10000)
+        terminal = container.settings.terminal_id
+        container.shifts.repo.open(terminal, "bench", float_count, container.clock.now())
     window, wedge, _bridge = build_window(container, container.config, app)
     window.resize(1280, 760)
     window.show()

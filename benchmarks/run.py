@@ -31,9 +31,15 @@ BENCHES = {
     "commit": "bench_commit",
     "scan": "bench_scan_to_screen",
     "cold_start": "bench_cold_start",
+    "cash_to_drawer": "bench_cash_to_drawer",
     "demo_catalog": "bench_demo_catalog",
 }
-ALIASES = {"scan_to_screen": "scan", "start": "cold_start", "catalog": "demo_catalog"}
+ALIASES = {
+    "scan_to_screen": "scan",
+    "start": "cold_start",
+    "catalog": "demo_catalog",
+    "drawer": "cash_to_drawer",
+}
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:

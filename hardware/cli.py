@@ -6,12 +6,15 @@ Exit codes: 0 ok, 1 the device failed or is not ready, 2 bad input.
 from __future__ import annotations
 
 import argparse
-import signal
 import sys
-import threading
 
+from hardware import cli_devices
 from hardware.base import DeviceError, DeviceState
+from hardware.till_config import fill_from_config
 from hardware.uri import DeviceUriError, parse_device_uri
+
+# Used when neither the command line nor the till's config.toml says otherwise.
+PRINTER_DEFAULTS = {"code_page": "CP858", "pin": 2, "on_ms": 50, "off_ms": 500}
 
 
 class _Parser(argparse.ArgumentParser):
@@ -31,6 +34,11 @@ def _uri(text: str) -> str:
 
 def _printer(args):
     from hardware.printers.escpos_printer import open_printer
+
+    fill_from_config(args, ("printer", "profile", "code_page", "pin", "on_ms", "off_ms"))
+    for option, default in PRINTER_DEFAULTS.items():
+        if getattr(args, option, None) is None:
+            setattr(args, option, default)
 
     return open_printer(
         args.printer,
@@ -105,17 +113,6 @@ def cmd_kick_drawer(args) -> int:
     return 0
 
 
-def _wait_for_signal() -> None:
-    stop = threading.Event()
-    previous = {s: signal.signal(s, lambda *_: stop.set()) for s in (signal.SIGINT, signal.SIGTERM)}
-    try:
-        while not stop.wait(0.2):
-            pass
-    finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
-
-
 def cmd_simulate(args) -> int:
     """Run a simulated printer until SIGINT/SIGTERM, logging each job to stderr."""
     from hardware.escpos_parse import parse_escpos
@@ -136,36 +133,33 @@ def cmd_simulate(args) -> int:
         sim = SimulatedPrinter(port=args.port, on_job=on_job)
     for switch in ("paper_low", "paper_out", "cover_open", "offline", "silent", "drawer_open"):
         setattr(sim, switch, getattr(args, switch))
-    try:
-        sim.start()
-    except OSError as exc:
-        print(f"pos-hw: error: cannot start the simulator: {exc}", file=sys.stderr)
-        return 1
-    try:
-        print(sim.uri, flush=True)
-        _wait_for_signal()
-    finally:
-        sim.stop()
-    return 0
+    from hardware.cli_devices import run_simulator  # signal handlers before the URI is out
+
+    return run_simulator(sim, None, "printing each job here; Ctrl+C stops")
 
 
 def _add_printer_args(sub: argparse.ArgumentParser) -> None:
     sub.add_argument(
         "--printer",
-        required=True,
         type=_uri,
         metavar="URI",
-        help="e.g. tcp://192.168.1.50:9100, serial:///dev/ttyUSB0?baudrate=38400",
+        help="e.g. tcp://192.168.1.50:9100, serial:///dev/ttyUSB0?baudrate=38400 "
+        "(default: the printer in --data-dir's config.toml)",
     )
     sub.add_argument("--profile", default=None, help="python-escpos profile, e.g. TM-T20II")
-    sub.add_argument("--code-page", default="CP858", help="CP858 (default) or WPC1252 for €")
+    sub.add_argument("--code-page", default=None, help="CP858 (default) or WPC1252 for €")
     sub.add_argument("--timeout", type=float, default=5.0, help="seconds (default 5)")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The ``pos-hw`` argument parser (other helpers add subcommands via cli_devices)."""
+    """The ``pos-hw`` argument parser (terminal, scale and scanner commands: cli_devices)."""
     parser = _Parser(prog="pos-hw", description="Check and exercise POS hardware.")
-    parser.add_argument("--data-dir", metavar="DIR", help="till data directory (optional)")
+    parser.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        help="a till's data directory: devices not given as options come from its config.toml "
+        "(before or after the command)",
+    )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     subparsers.required = True
 
@@ -180,9 +174,9 @@ def build_parser() -> argparse.ArgumentParser:
         _add_printer_args(sub)
         sub.set_defaults(func=func)
         if name == "kick-drawer":
-            sub.add_argument("--pin", type=int, choices=(2, 5), default=2)
-            sub.add_argument("--on-ms", type=int, default=50)
-            sub.add_argument("--off-ms", type=int, default=500)
+            sub.add_argument("--pin", type=int, choices=(2, 5), default=None)
+            sub.add_argument("--on-ms", type=int, default=None)
+            sub.add_argument("--off-ms", type=int, default=None)
 
     sim = subparsers.add_parser("simulate", help="run a device simulator")
     kinds = sim.add_subparsers(dest="kind", metavar="KIND", parser_class=_Parser)
@@ -194,18 +188,25 @@ def build_parser() -> argparse.ArgumentParser:
         printer.add_argument(f"--{switch}", action="store_true", help=f"start with {switch}")
     printer.set_defaults(func=cmd_simulate)
 
-    try:
-        from hardware import cli_devices
-    except ImportError:
-        cli_devices = None
-    if cli_devices is not None:
-        cli_devices.add_subcommands(subparsers)
+    cli_devices.add_subcommands(subparsers)  # a broken import fails pos-hw loudly, never halves it
     return parser
+
+
+def hoist_data_dir(argv: list[str]) -> list[str]:
+    """Move ``--data-dir DIR`` to the front so it works before or after any command."""
+    end = argv.index("--") if "--" in argv else len(argv)
+    for i, arg in enumerate(argv[:end]):
+        if arg == "--data-dir" and i + 1 < end:
+            return [arg, argv[i + 1], *argv[:i], *argv[i + 2 :]]
+        if arg.startswith("--data-dir="):
+            return [arg, *argv[:i], *argv[i + 1 :]]
+    return argv
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run ``pos-hw``; returns the exit code."""
     parser = build_parser()
+    argv = hoist_data_dir(list(sys.argv[1:] if argv is None else argv))
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # --help (0) or bad input (2), already reported

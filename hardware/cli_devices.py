@@ -28,7 +28,9 @@ def add_subcommands(subparsers) -> None:
             has a ``simulate`` command with its own sub-commands, the kinds are added to it.
     """
     pay = subparsers.add_parser("pay", help="run a card payment on a terminal")
-    pay.add_argument("--terminal", required=True, metavar="URI", help="e.g. serial:///dev/ttyACM0")
+    pay.add_argument(
+        "--terminal", metavar="URI", help="e.g. serial:///dev/ttyACM0 (default: --data-dir's)"
+    )
     pay.add_argument("--protocol", choices=PROTOCOLS, default="concert")
     pay.add_argument(
         "--amount", required=True, type=_minor_units, metavar="MINOR", help="1250 = 12.50"
@@ -43,14 +45,14 @@ def add_subcommands(subparsers) -> None:
     pay.set_defaults(func=cmd_pay)
 
     listen = subparsers.add_parser("scan-listen", help="print codes from a serial scanner")
-    listen.add_argument("--scanner", required=True, metavar="URI")
+    listen.add_argument("--scanner", metavar="URI", help="default: --data-dir's serial scanner")
     listen.add_argument("--count", type=int, default=0, help="stop after N codes (0: never)")
     listen.add_argument("--suffix", choices=("cr", "crlf", "lf"), default="cr")
     listen.add_argument("--prefix", default="", help="configured prefix to strip")
     listen.set_defaults(func=cmd_scan_listen)
 
     weigh = subparsers.add_parser("weigh", help="read one weight from a Toledo 8217 scale")
-    weigh.add_argument("--scale", required=True, metavar="URI")
+    weigh.add_argument("--scale", metavar="URI", help="default: --data-dir's scale")
     weigh.add_argument("--wait-stable", type=float, default=3.0, help="seconds (default 3)")
     weigh.set_defaults(func=cmd_weigh)
 
@@ -100,6 +102,9 @@ def cmd_pay(args) -> int:
     """Run one payment; print the result as JSON; exit 0 only when approved."""
     from hardware.terminals.base import PaymentRequest
     from hardware.terminals.concert import ConcertTerminal
+    from hardware.till_config import fill_from_config
+
+    fill_from_config(args, ("terminal",))
 
     request = PaymentRequest(
         amount_minor=args.amount,
@@ -127,6 +132,9 @@ def cmd_pay(args) -> int:
 def cmd_scan_listen(args) -> int:
     """Print each scanned code as a JSON line until ``--count`` codes or a signal."""
     from hardware.scanners.serial_scanner import SerialScanner
+    from hardware.till_config import fill_from_config
+
+    fill_from_config(args, ("scanner",))
 
     done = threading.Event()
     seen = []
@@ -153,7 +161,9 @@ def cmd_scan_listen(args) -> int:
 def cmd_weigh(args) -> int:
     """Print one stable weight as JSON."""
     from hardware.scales.toledo8217 import Toledo8217Scale
+    from hardware.till_config import fill_from_config
 
+    fill_from_config(args, ("scale",))
     scale = Toledo8217Scale(args.scale)
     try:
         reading = scale.read_weight(wait_stable_s=args.wait_stable)
@@ -169,7 +179,7 @@ def cmd_simulate_terminal(args) -> int:
     from hardware.simulators.terminal_concert import SimulatedConcertTerminal
 
     sim = SimulatedConcertTerminal(args.behaviour, delay_s=args.delay)
-    return _run_simulator(sim, None, f"terminal behaviour: {args.behaviour}")
+    return run_simulator(sim, None, f"terminal behaviour: {args.behaviour}")
 
 
 def cmd_simulate_scanner(args) -> int:
@@ -177,7 +187,7 @@ def cmd_simulate_scanner(args) -> int:
     from hardware.simulators.scanner_serial import SimulatedSerialScanner
 
     sim = SimulatedSerialScanner(suffix=_SUFFIXES[args.suffix], aim_id=args.aim_id)
-    return _run_simulator(sim, sim.scan, "type a code and Enter to scan it")
+    return run_simulator(sim, sim.scan, "type a code and Enter to scan it")
 
 
 def cmd_simulate_scale(args) -> int:
@@ -194,7 +204,7 @@ def cmd_simulate_scale(args) -> int:
         else:
             _stderr("enter grams (e.g. 1250) or 'u' to toggle unstable")
 
-    return _run_simulator(sim, on_line, "enter grams to put on the scale, 'u' toggles motion")
+    return run_simulator(sim, on_line, "enter grams to put on the scale, 'u' toggles motion")
 
 
 def cmd_simulate_display(args) -> int:
@@ -213,10 +223,11 @@ def cmd_simulate_display(args) -> int:
                 _stderr(f"+{'-' * 20}+\n|{shown[0]}|\n|{shown[1]}|\n+{'-' * 20}+")
 
     threading.Thread(target=watch, daemon=True).start()
-    return _run_simulator(sim, None, "showing what the till sends; Ctrl+C stops")
+    return run_simulator(sim, None, "showing what the till sends; Ctrl+C stops")
 
 
-def _run_simulator(sim, on_line, hint: str) -> int:
+def run_simulator(sim, on_line, hint: str) -> int:
+    """Start ``sim``, print its URI, run until SIGINT/SIGTERM (``on_line``: stdin lines)."""
     stop = threading.Event()
     # Handlers go in before the URI is printed: whoever reads it may signal us at once.
     with _stop_on_signals(stop):

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import enum
 import time
+from collections.abc import AsyncIterator
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
 
-from . import auth, feeds, ingest, reports
+from . import auth, change_notify, feeds, ingest, reports
 from .deps import as_terminal, current_terminal, in_db, terminal_token
 from .guards import StrictJSONRoute
 from .models import Store, Terminal
@@ -17,7 +19,6 @@ from .schemas import BatchIn, BatchOut, EnrollIn, EnrollOut, FeedPage, GapsOut, 
 
 router = APIRouter(prefix="/v1", tags=["terminal"], route_class=StrictJSONRoute)
 
-POLL_INTERVAL = 0.1  # seconds; a change reaches a waiting till within ~100 ms
 MAX_WAIT = 25.0
 
 
@@ -35,14 +36,50 @@ def enroll(body: EnrollIn) -> dict:
     return in_db(auth.enroll, body.code, body.terminal_name)
 
 
+class _Gates:
+    """At most ``limit`` batches per token in flight in this process; the rest wait here.
+
+    Batches of one terminal take turns on its row lock anyway. Without this gate a terminal
+    sending many batches at once would park one worker thread and one pooled database
+    connection per batch while they wait for that lock (SQLite: for the write lock), which
+    every other store needs too. Waiting here costs neither. Entries live only while held.
+    """
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self._held: dict[str, tuple[asyncio.Semaphore, int]] = {}
+
+    @contextlib.asynccontextmanager
+    async def hold(self, key: str) -> AsyncIterator[None]:
+        """Wait for a place for ``key`` (runs on the event loop: no lock needed)."""
+        gate, users = self._held.get(key, (None, 0))
+        if gate is None:
+            gate = asyncio.Semaphore(self.limit)
+        self._held[key] = (gate, users + 1)
+        try:
+            async with gate:
+                yield
+        finally:
+            gate, users = self._held[key]
+            if users == 1:
+                del self._held[key]
+            else:
+                self._held[key] = (gate, users - 1)
+
+
+BATCHES_PER_TERMINAL = 2  # one writing, one waiting for the lock (ready the moment it frees)
+batch_gates = _Gates(BATCHES_PER_TERMINAL)
+
+
 @router.post("/events:batch", response_model=BatchOut)
-def push_events(body: BatchIn, token: str = Depends(terminal_token)) -> dict:
+async def push_events(body: BatchIn, token: str = Depends(terminal_token)) -> dict:
     """Store up to 500 events exactly once; one result per event, in order.
 
     Each event is validated on its own: a malformed one is answered ``rejected`` (and
     quarantined) while the others are stored.
     """
-    return as_terminal(token, ingest.ingest_batch, body.events)
+    async with batch_gates.hold(token):
+        return await run_in_threadpool(as_terminal, token, ingest.ingest_batch, body.events)
 
 
 @router.get("/terminals/me", response_model=TerminalOut)
@@ -119,12 +156,29 @@ def _read(
 
 
 async def _wait_for_change(request: Request, store_id: str, seen: int, deadline: float) -> bool:
-    """Poll the store's counter until it passes ``seen`` (True) or time runs out (False)."""
-    while time.monotonic() < deadline:
-        await asyncio.sleep(min(POLL_INTERVAL, max(0.0, deadline - time.monotonic())))
-        if await request.is_disconnected():
-            return False
-        latest = await run_in_threadpool(in_db, feeds.latest_change_seq, store_id)
-        if latest > seen:
+    """Wait until the store's counter passes ``seen`` (True) or time runs out (False).
+
+    Woken by change_notify (PostgreSQL NOTIFY, or this process's own writes): no query while
+    nothing changes. On SQLite, or while the PostgreSQL listener is down, the counter is also
+    read every second (a write from another process, e.g. a CLI import).
+    """
+    entry = change_notify.hub.register(store_id)
+    try:
+        # A change committed between the page read and the registration woke nobody.
+        if await run_in_threadpool(in_db, feeds.latest_change_seq, store_id) > seen:
             return True
-    return False
+        while (left := deadline - time.monotonic()) > 0:
+            try:
+                await asyncio.wait_for(entry[1].wait(), min(left, change_notify.FALLBACK_POLL))
+                return True
+            except TimeoutError:
+                pass
+            if await request.is_disconnected():
+                return False
+            if not change_notify.hub.listening:
+                latest = await run_in_threadpool(in_db, feeds.latest_change_seq, store_id)
+                if latest > seen:
+                    return True
+        return False
+    finally:
+        change_notify.hub.unregister(store_id, entry)

@@ -11,8 +11,8 @@ from fastapi import Depends, FastAPI, Request
 from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse
 
-from . import api_admin, api_terminal, guards
-from .db import close_database, init_database
+from . import api_admin, api_terminal, change_notify, guards
+from .db import close_database, init_database, is_postgres
 from .deps import require_admin
 from .errors import CloudError
 from .migrations import migrate
@@ -48,12 +48,19 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        if worker is not None:
+        listen = is_postgres(database)
+        if listen:  # wakes long polls on commits of any process (change_notify.py)
+            change_notify.hub.start_listener(lambda: _listen_connection(database))
+        if worker is not None:  # the back office's projections and webhook deliveries
             worker.start()
-        yield
-        if worker is not None:
-            worker.stop()
-        close_database(database)
+        try:
+            yield
+        finally:
+            if worker is not None:
+                worker.stop()
+            if listen:
+                change_notify.hub.stop_listener()
+            close_database(database)
 
     app = FastAPI(
         title="Countertop POS cloud",
@@ -125,6 +132,13 @@ def app_from_environment() -> FastAPI:
     app = create_app(url, public_docs=os.environ.get(DOCS_ENV) == "1")
     calm_garbage_collector()
     return app
+
+
+def _listen_connection(database):
+    """A plain psycopg2 connection with the pool's parameters (kept out of the pool)."""
+    import psycopg2
+
+    return psycopg2.connect(dbname=database.database, **database.connect_params)
 
 
 def _serve_docs(app: FastAPI, public: bool) -> None:

@@ -28,6 +28,7 @@ class ParsedCatalogue:
     weighed: int  # rows with sold_by_weight set: kept by each till, not by the cloud
 
     def reading(self) -> str:
+        """How the file was read, for the person who imported it."""
         commas = ", decimal commas" if self.decimal_commas else ""
         text = f"Read as {self.detected.describe()}{commas}."
         if self.weighed:
@@ -40,6 +41,8 @@ class ParsedCatalogue:
 
 @dataclass(frozen=True, slots=True)
 class ImportResult:
+    """How many products were written, and how the file was read."""
+
     count: int
     reading: str
 

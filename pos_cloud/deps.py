@@ -8,6 +8,7 @@ from typing import TypeVar
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from . import change_notify
 from .admin_tokens import AdminScope
 from .auth import authenticate_terminal, check_admin_token
 from .db import connection
@@ -20,9 +21,16 @@ _bearer = HTTPBearer(auto_error=False, description="Terminal token (pct_...) or 
 
 
 def in_db(fn: Callable[..., T], *args, **kwargs) -> T:
-    """Run ``fn`` with a database connection open on this thread."""
-    with connection():
-        return fn(*args, **kwargs)
+    """Run ``fn`` with a database connection open on this thread; then wake the long polls
+    of the stores it changed (its transactions are over by then)."""
+    try:
+        with connection():
+            result = fn(*args, **kwargs)
+    except BaseException:
+        change_notify.flush(committed=False)
+        raise
+    change_notify.flush()
+    return result
 
 
 def _token(credentials: HTTPAuthorizationCredentials | None) -> str:
@@ -44,8 +52,7 @@ async def terminal_token(
 
 def as_terminal(token: str, fn: Callable[..., T], *args, **kwargs) -> T:
     """Run ``fn(terminal, *args)`` for the live terminal behind ``token``, in one connection."""
-    with connection():
-        return fn(authenticate_terminal(token), *args, **kwargs)
+    return in_db(lambda: fn(authenticate_terminal(token), *args, **kwargs))
 
 
 def current_terminal(

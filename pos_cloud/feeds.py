@@ -16,7 +16,8 @@ from dataclasses import dataclass
 import orjson
 import peewee as pw
 
-from .db import database_proxy
+from . import change_notify
+from .db import database_proxy, is_postgres
 from .errors import BadInput, Conflict, NotFound
 from .models import Barcode, Customer, Product, StockLevel, Store, TaxRate
 
@@ -30,15 +31,21 @@ def next_change_seqs(store_id: str, count: int = 1) -> int:
     commits by seq, and it is released only when that transaction ends.
     """
     mark = database_proxy.obj.param
+    params: tuple = (count, store_id)
+    # PostgreSQL tells the listening servers on commit (change_notify wakes long polls).
+    notify = ""
+    if is_postgres():
+        notify, params = ", " + change_notify.NOTIFY_SQL, (count, store_id, store_id)
     # One round trip (UPDATE ... RETURNING) while the lock is held.
     cursor = database_proxy.execute_sql(
         f'UPDATE "store" SET "change_seq" = "change_seq" + {mark} WHERE "id" = {mark} '
-        'RETURNING "change_seq"',
-        (count, store_id),
+        f'RETURNING "change_seq"{notify}',
+        params,
     )
     rows = cursor.fetchall()  # all: SQLite finishes the statement only when it is exhausted
     if not rows:
         raise NotFound(f"No store with id {store_id}.")
+    change_notify.mark(store_id)
     return int(rows[0][0]) - count + 1
 
 

@@ -35,7 +35,7 @@ from decimal import Decimal
 import orjson
 from pydantic import ValidationError
 
-from . import quarantine, seq_tracking
+from . import change_notify, quarantine, seq_tracking
 from .bulk import delete_in, insert_rows, select_in
 from .db import database_proxy, is_postgres
 from .feeds import next_change_seqs
@@ -457,7 +457,7 @@ def _move_stock(store_id: str, items: list[_Item]) -> None:
 _STAMP_LEVELS_PG = """
 WITH counter AS (
     UPDATE "store" SET "change_seq" = "change_seq" + %(count)s WHERE "id" = %(store)s
-    RETURNING "change_seq" - %(count)s AS "base"
+    RETURNING "change_seq" - %(count)s AS "base", pg_notify(%(channel)s, %(store)s) AS "notified"
 )
 INSERT INTO "stock_level" ("store_id", "sku", "quantity", "change_seq", "deleted")
 SELECT %(store)s, d."sku", d."delta", counter."base" + d."n", false
@@ -472,8 +472,15 @@ ON CONFLICT ("store_id", "sku") DO UPDATE SET
 def _stamp_levels_postgres(store_id: str, skus: list[str], deltas: list[Decimal]) -> None:
     cursor = database_proxy.execute_sql(
         _STAMP_LEVELS_PG,
-        {"count": len(skus), "store": store_id, "skus": skus, "deltas": [str(d) for d in deltas]},
+        {
+            "count": len(skus),
+            "store": store_id,
+            "skus": skus,
+            "deltas": [str(d) for d in deltas],
+            "channel": change_notify.CHANNEL,  # delivered on commit: wakes the long polls
+        },
     )
+    change_notify.mark(store_id)
     if cursor.rowcount != len(skus):  # no store row: the counter CTE returned nothing
         raise RuntimeError(f"store {store_id} vanished while its stock was stamped")
 

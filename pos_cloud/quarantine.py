@@ -4,7 +4,8 @@ A rejected event is never retried as it is (the till parks it), so without a cop
 poisoned event would be visible only in the till's own queue. Keeping it lets an admin see
 per terminal what was refused and why (``GET /v1/admin/stores/{store}/quarantine``,
 ``pos-cloud quarantine``) while the events behind it are stored. A till that sends the same
-rejected event again adds no second row (unique per terminal and body).
+rejected event again adds no second row (unique per terminal and body), and a terminal keeps
+at most :data:`MAX_PER_TERMINAL` rows.
 """
 
 from __future__ import annotations
@@ -20,6 +21,9 @@ from .catalog import get_store
 from .models import BaseModel, Terminal, utcnow
 
 LIST_LIMIT = 1000
+# Per terminal. A hostile terminal could otherwise fill the table with 500 rows per request;
+# past the cap its events are still rejected, only not copied (the first ones are kept).
+MAX_PER_TERMINAL = 10_000
 
 
 class EventQuarantine(BaseModel):
@@ -51,6 +55,11 @@ def keep(terminal: Terminal, rejected: list[tuple[object, str, str]]) -> None:
     """
     if not rejected:
         return
+    held = EventQuarantine.select().where(EventQuarantine.terminal_id == terminal.id).count()
+    room = MAX_PER_TERMINAL - held
+    if room <= 0:
+        return
+    rejected = rejected[:room]
     now = utcnow()
     rows = []
     for raw, event_id, reason in rejected:

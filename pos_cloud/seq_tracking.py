@@ -115,6 +115,7 @@ class GapBook:
     count: int | None = None
 
     def state(self) -> SeqState:
+        """The fold's starting state: last_seq, the loaded gaps and the gap count."""
         return SeqState(self.last_seq, None, list(self.loaded), self.count)
 
 

@@ -10,7 +10,7 @@ from collections.abc import Callable
 def jittered_delay(failures: int, base: float, cap: float, draw: float) -> float:
     """The wait after ``failures`` earlier failures: ``base * 2**failures`` capped at ``cap``,
     scaled into its upper half by ``draw`` in [0, 1] (1.0: no jitter)."""
-    ceiling = min(cap, base * (2 ** min(failures, 30)))
+    ceiling = min(cap, base * float(2 ** min(failures, 30)))
     return ceiling / 2 + draw * ceiling / 2
 
 

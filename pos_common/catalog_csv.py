@@ -30,6 +30,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from typing import Any, TextIO
 
 from .currencies import exponent
 
@@ -123,9 +124,9 @@ def detect_encoding(path: Path) -> str:
                 ) from None
     try:  # Windows-1252 leaves five bytes undefined; a file using one is not that either
         with path.open("rb") as handle:
-            decoder = codecs.getincrementaldecoder("cp1252")()
+            cp1252 = codecs.getincrementaldecoder("cp1252")()
             while chunk := handle.read(_CHUNK):
-                decoder.decode(chunk)
+                cp1252.decode(chunk)
     except UnicodeDecodeError as err:
         raise CatalogFileError(
             f"{path}: neither UTF-8 nor Windows-1252 text (byte 0x{err.object[err.start]:02x}); "
@@ -188,7 +189,10 @@ def read_catalog(path: Path | str) -> tuple[Detected, Rows]:
     return detected, _rows(handle, records, columns, path)
 
 
-def _numbered(reader) -> Iterator[tuple[int, list[str]]]:
+Records = Iterator[tuple[int, list[str]]]
+
+
+def _numbered(reader: Any) -> Records:
     """Each record with the line it starts on (quoted fields may span several lines)."""
     start = 1
     for fields in reader:
@@ -196,7 +200,7 @@ def _numbered(reader) -> Iterator[tuple[int, list[str]]]:
         start = reader.line_num + 1
 
 
-def _header(records, path: Path, detected: Detected) -> dict[str, int]:
+def _header(records: Records, path: Path, detected: Detected) -> dict[str, int]:
     for _line, fields in records:
         if not any(f.strip() for f in fields):
             continue  # blank lines before the header
@@ -222,9 +226,7 @@ def _header(records, path: Path, detected: Detected) -> dict[str, int]:
     raise CatalogFileError(f"{path}: the file is empty; it needs a header row: {COLUMNS_HELP}.")
 
 
-def _rows(
-    handle, records, columns: dict[str, int], path: Path
-) -> Iterator[CatalogRow | RowProblem]:
+def _rows(handle: TextIO, records: Records, columns: dict[str, int], path: Path) -> Rows:
     with handle:
         try:
             for line, fields in records:

@@ -20,6 +20,7 @@ from .config import (
 )
 from .container import NotInitialised, build_container
 from .paths import default_data_dir
+from .storage.safekeeping import DatabaseDamaged
 
 log = logging.getLogger("pos_desktop")
 
@@ -60,15 +61,26 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def _qt_platform_usable() -> bool:
-    """Check before QApplication, whose failure to load the xcb plugin aborts the process."""
+NO_DISPLAY_HINT = (
+    "no display is available: neither DISPLAY (X11) nor WAYLAND_DISPLAY (Wayland) is set.\n"
+    "Start the till from the desktop session of the till's screen, or set DISPLAY (e.g.\n"
+    "DISPLAY=:0 when the screen runs X server :0). Over SSH use 'ssh -X'. On a server without a\n"
+    "screen run a virtual one (xvfb-run pos-desktop --demo) or QT_QPA_PLATFORM=offscreen."
+)
+
+
+def _qt_platform_problem() -> str | None:
+    """What keeps Qt from opening a window, checked before QApplication (whose failure to load
+    the xcb plugin aborts the process); None when nothing does."""
     if os.environ.get("QT_QPA_PLATFORM") or sys.platform != "linux":
-        return True
+        return None
     if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
-        return False
+        return NO_DISPLAY_HINT
+    if os.environ.get("WAYLAND_DISPLAY") and not os.environ.get("DISPLAY"):
+        return None  # Qt's Wayland plugin does not need the X libraries
     import ctypes.util
 
-    return ctypes.util.find_library("xcb-cursor") is not None
+    return None if ctypes.util.find_library("xcb-cursor") else XCB_HINT
 
 
 def start_demo_devices(config: TillConfig) -> tuple[TillConfig, dict[str, object]]:
@@ -129,6 +141,26 @@ def start_pos_api_services(container, config: TillConfig, port: int | None) -> N
     threading.Thread(target=serve, name="pos-api-start", daemon=True).start()
 
 
+def prepare_demo(container, products: int = DEMO_PRODUCTS) -> None:
+    """The demo's first run fills the store: catalogue, weighed items, promotions, vouchers,
+    cash rounding and the demo users (later runs keep what is there)."""
+    from .services.demo_data import write_demo_catalog, write_demo_weighed
+    from .services.demo_staff import ensure_demo_staff
+
+    if container.catalog.count_products() == 0:
+        from .services.pricing_service import seed_demo_promotions
+
+        write_demo_catalog(container.db, products)
+        write_demo_weighed(container.db, container.settings.barcode_region)
+        seed_demo_promotions(container.db, currency=container.settings.currency)
+        # The checkout read its settings when it was built, before these were seeded: read them
+        # again, or the first run would sell without the store's cash rounding.
+        container.checkout.reload_settings()
+    ensure_demo_staff(container.auth)
+    container.extras["departments"].seed_demo()
+    container.extras["quick_keys"].seed_demo()
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     # python-escpos logs every connection on the root logger at INFO: keep the root at WARNING
@@ -144,33 +176,37 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as err:
         print(f"pos-desktop: {err}", file=sys.stderr)
         return 2
-    if not _qt_platform_usable():
-        print(f"pos-desktop: {XCB_HINT}", file=sys.stderr)
+    if (problem := _qt_platform_problem()) is not None:
+        print(f"pos-desktop: {problem}", file=sys.stderr)
         return 1
     simulators: dict[str, object] = {}
     if args.demo:
         config, simulators = start_demo_devices(config)
+    else:
+        from .ui.qt_app import first_run_setup
+
+        try:
+            config = first_run_setup(config)
+        except DatabaseDamaged as err:  # what is wrong and how to restore, not a traceback
+            print(f"pos-desktop: {err}", file=sys.stderr)
+            return 1
+        if config is None:
+            print(
+                "pos-desktop: the setup is not finished; start pos-desktop again to go on "
+                "where you left off.",
+                file=sys.stderr,
+            )
+            return 0
     try:
         container = build_container(config)
-    except NotInitialised as err:
+    except (NotInitialised, DatabaseDamaged) as err:
         print(f"pos-desktop: {err}", file=sys.stderr)
         for sim in simulators.values():
             sim.stop()
         return 1
     container.extras.update(simulators)
     if args.demo:
-        from .services.demo_data import write_demo_catalog, write_demo_weighed
-        from .services.demo_staff import ensure_demo_staff
-
-        if container.catalog.count_products() == 0:
-            from .services.pricing_service import seed_demo_promotions
-
-            write_demo_catalog(container.db, DEMO_PRODUCTS)
-            write_demo_weighed(container.db, container.settings.barcode_region)
-            seed_demo_promotions(container.db)
-        ensure_demo_staff(container.auth)
-        container.extras["departments"].seed_demo()
-        container.extras["quick_keys"].seed_demo()
+        prepare_demo(container)
     after_show = None
     if config.api.enabled and not args.no_api:
 

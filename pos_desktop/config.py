@@ -54,6 +54,9 @@ result_timeout_s = 120
 [scanner]
 wedge_max_gap_ms = 35   # keys closer than this (and >= min_length of them) are a scan
 wedge_min_length = 6
+# wedge_prefix = ""     # text the scanner sends before / after each code (stripped)
+# wedge_suffix = ""
+# wedge_gs_substitute = ""   # text the scanner sends for GS1's FNC1 (GS, ASCII 29), e.g. "~"
 # serial_uri = "serial:///dev/ttyACM1?baudrate=9600"   # a serial / USB-CDC scanner as well
 
 # [api]                 # the POS API other apps call (docs/POS_API.md)
@@ -107,6 +110,9 @@ class TerminalConfig:
 class ScannerConfig:
     wedge_max_gap_ms: int = 35
     wedge_min_length: int = 6
+    wedge_prefix: str = ""  # framing text a wedge scanner sends around each code (stripped)
+    wedge_suffix: str = ""
+    wedge_gs_substitute: str = ""  # what the scanner types for GS1's FNC1 (GS, ASCII 29)
     serial_uri: str | None = None  # a serial / USB-CDC scanner beside the keyboard wedge
     serial_suffix: str = "\r"
 
@@ -246,6 +252,9 @@ class _Terminal(_Section):
 class _Scanner(_Section):
     wedge_max_gap_ms: int = Field(35, ge=5, le=200)
     wedge_min_length: int = Field(6, ge=3, le=64)
+    wedge_prefix: str = ""
+    wedge_suffix: str = ""
+    wedge_gs_substitute: str = ""
     serial_uri: str | None = None
     serial_suffix: Literal["\r", "\n", "\r\n"] = "\r"
 
@@ -457,6 +466,9 @@ def _sections(config: TillConfig) -> dict[str, dict[str, Any] | None]:
         "scanner": {
             "wedge_max_gap_ms": sc.wedge_max_gap_ms,
             "wedge_min_length": sc.wedge_min_length,
+            "wedge_prefix": sc.wedge_prefix or None,  # None: the key is left out
+            "wedge_suffix": sc.wedge_suffix or None,
+            "wedge_gs_substitute": sc.wedge_gs_substitute or None,
             "serial_uri": sc.serial_uri,
             "serial_suffix": sc.serial_suffix if sc.serial_uri else None,
         },

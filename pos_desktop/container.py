@@ -6,6 +6,7 @@ No module-level globals: tests build their own container with ``overrides``.
 from __future__ import annotations
 
 import logging
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -55,8 +56,83 @@ class Container:
     shifts: ShiftService
     extras: dict[str, Any] = field(default_factory=dict)
 
+    def use_printer_config(self, config: TillConfig) -> Future:
+        """Switch to the printer and drawer of ``config`` (the Devices screen saved them).
+
+        Live, without a restart: the new printer port is built here and handed to the
+        printing service, which swaps it in after the jobs already queued.
+        """
+        printer = build_printer(config)
+        builder = ReceiptBuilder(
+            self.settings,
+            columns=getattr(printer, "columns", 48),
+            logo=load_receipt_logo(config, self.settings),
+        )
+        future = self.printing.replace_printer(
+            printer, builder, drawer_settings(config, self.checkout.checkout_settings)
+        )
+        self.printer, self.config = printer, config
+        return future
+
+    def use_device_config(self, config: TillConfig) -> list[str]:
+        """Switch the card terminal, scale and serial scanner to those of ``config`` (the
+        Devices screen saved them), live. The printer goes through :meth:`use_printer_config`.
+
+        Returns:
+            What could not be opened now, one sentence each (empty when all is well); the
+            config is saved either way and is tried again at the next start.
+        """
+        problems: list[str] = []
+        old = self.config
+        if config.terminal != old.terminal:
+            try:
+                self.cards.replace_terminal(build_terminal(config))
+            except Exception as err:  # a driver refusing its URI must not stop the till
+                problems.append(f"The card terminal could not be opened: {err}")
+        if config.scale != old.scale:
+            if (weighing := self.extras.pop("weighing", None)) is not None:
+                weighing.close()
+            if config.scale is not None:
+                try:
+                    self.extras["weighing"] = build_weighing(config)
+                except Exception as err:
+                    problems.append(f"The scale could not be opened: {err}")
+        if config.scanner.serial_uri != old.scanner.serial_uri:
+            if (scanner := self.extras.pop("serial_scanner", None)) is not None:
+                scanner.stop()
+            if config.scanner.serial_uri:
+                try:
+                    self.extras["serial_scanner"] = start_serial_scanner(config)
+                except Exception as err:
+                    problems.append(f"The serial scanner could not be opened: {err}")
+        self.config = config
+        return problems
+
+    def use_store_settings(self, settings: StoreSettings, checkout_settings) -> None:
+        """New store-wide settings (the Store settings screen saved them), live.
+
+        Receipts printed from now carry the new name, address and tax id; the next sale uses
+        the new rounding, discount limit and tenders.
+        """
+        self.settings = settings
+        self.checkout.settings = settings
+        self.checkout.checkout_settings = checkout_settings
+        self.catalog.forget_cached_rates()
+        self.printing.replace_builder(
+            ReceiptBuilder(
+                settings,
+                columns=self.printing.columns,
+                logo=load_receipt_logo(self.config, settings),
+            )
+        )
+        self.printing.drawer = drawer_settings(self.config, checkout_settings)
+
     def close(self) -> None:
-        self.printing.close()
+        """Finish what is queued (receipts, the sync push), then let go of every device."""
+        self.printing.close()  # waits for the queued receipts
+        sync = self.extras.get("sync")
+        if sync is not None and hasattr(sync, "flush"):
+            sync.flush()  # the last sales go up now; anything left waits in the outbox
         self.cards.close()
         closer = getattr(self.printer, "close", None)
         if closer:
@@ -75,8 +151,8 @@ def open_store_database(config: TillConfig) -> tuple[SqliteDatabase, StoreSettin
     if settings is None:
         db.close()
         raise NotInitialised(
-            f"No store is set up in {config.data_dir}; run 'pos-admin --data-dir "
-            f"{config.data_dir} init' first, or start with --demo."
+            f"No store is set up in {config.data_dir}; start pos-desktop to run the setup, or "
+            f"run 'pos-admin --data-dir {config.data_dir} init', or start with --demo."
         )
     return db, settings
 
@@ -94,20 +170,36 @@ def build_printer(config: TillConfig) -> ReceiptPrinterPort:
     )
 
 
-def load_receipt_logo(config: TillConfig):
-    """The configured logo as a raster, loaded once; a bad file is logged and skipped (the
-    till must still sell and print)."""
-    if config.printer is None or not config.printer.logo:
+def load_receipt_logo(config: TillConfig, settings: StoreSettings | None = None):
+    """The logo (the printer's own, else the store's) as a raster, loaded once; a bad file is
+    logged and skipped (the till must still sell and print)."""
+    name = (config.printer.logo if config.printer else None) or (
+        settings.receipt_logo if settings else ""
+    )
+    if config.printer is None or not name:
         return None
     from hardware.base import DeviceError
     from hardware.printers.logo import load_logo
 
-    path = config.data_dir / config.printer.logo  # an absolute path stays absolute
+    path = config.data_dir / name  # an absolute path stays absolute
     try:
         return load_logo(path)
     except DeviceError as err:
         logging.getLogger(__name__).warning("receipts print without a logo: %s", err)
         return None
+
+
+def drawer_settings(config: TillConfig, checkout_settings=None) -> DrawerSettings:
+    """How the drawer opens: the config's wiring, the store's tenders that open it."""
+    d = config.drawer
+    return DrawerSettings(
+        pin=d.pin,
+        on_ms=d.on_ms,
+        off_ms=d.off_ms,
+        open_on_cash=d.open_on_cash,
+        standalone=build_standalone_drawer(config),
+        tenders=checkout_settings.drawer_tenders if checkout_settings else (),
+    )
 
 
 def build_standalone_drawer(config: TillConfig):
@@ -129,6 +221,26 @@ def build_terminal(config: TillConfig):
 
     t = config.terminal
     return ConcertTerminal(t.uri, pos_number=t.pos_number, result_timeout=t.result_timeout_s)
+
+
+def build_weighing(config: TillConfig, scale=None):
+    """The weighing service on ``scale`` or on the config's Toledo 8217 scale."""
+    from .services.weighing import WeighingService
+
+    if scale is None:
+        from hardware.scales.toledo8217 import Toledo8217Scale
+
+        scale = Toledo8217Scale(config.scale.uri)
+    return WeighingService(scale)
+
+
+def start_serial_scanner(config: TillConfig):
+    """The serial scanner, reading; its thread reconnects by itself after an unplug."""
+    from hardware.scanners.serial_scanner import SerialScanner
+
+    scanner = SerialScanner(config.scanner.serial_uri, suffix=config.scanner.serial_suffix)
+    scanner.start()
+    return scanner
 
 
 def start_sync_if_enrolled(container: Container, overrides: dict[str, Any]) -> None:
@@ -161,21 +273,16 @@ def build_container(config: TillConfig, overrides: dict[str, Any] | None = None)
     catalog = CatalogRepository(db, settings.currency)
     sales = SalesRepository(db)
     checkout = CheckoutService(settings, catalog, sales, clock)
-    d = config.drawer
     printing = PrintingService(
         db,
         printer,
         ReceiptBuilder(
-            settings, columns=getattr(printer, "columns", 48), logo=load_receipt_logo(config)
+            settings,
+            columns=getattr(printer, "columns", 48),
+            logo=load_receipt_logo(config, settings),
         ),
         clock,
-        DrawerSettings(
-            pin=d.pin,
-            on_ms=d.on_ms,
-            off_ms=d.off_ms,
-            open_on_cash=d.open_on_cash,
-            standalone=build_standalone_drawer(config),
-        ),
+        drawer_settings(config, checkout.checkout_settings),
     )
     terminal = overrides["terminal"] if "terminal" in overrides else build_terminal(config)
     cards = CardPaymentService(db, terminal, checkout, clock)
@@ -208,23 +315,12 @@ def build_container(config: TillConfig, overrides: dict[str, Any] | None = None)
         db, checkout, clock, settings.terminal_id
     )
     if "scale" in overrides or config.scale is not None:
-        from .services.weighing import WeighingService
-
-        scale = overrides.get("scale")
-        if scale is None:
-            from hardware.scales.toledo8217 import Toledo8217Scale
-
-            scale = Toledo8217Scale(config.scale.uri)
-        container.extras["weighing"] = WeighingService(scale)
+        container.extras["weighing"] = build_weighing(config, overrides.get("scale"))
     if config.customer_display.pole_uri:
         from hardware.displays.pole import PoleDisplay
 
         container.extras["pole_display"] = PoleDisplay(config.customer_display.pole_uri)
     start_sync_if_enrolled(container, overrides)
     if config.scanner.serial_uri:
-        from hardware.scanners.serial_scanner import SerialScanner
-
-        scanner = SerialScanner(config.scanner.serial_uri, suffix=config.scanner.serial_suffix)
-        scanner.start()  # its reader thread reconnects by itself after an unplug
-        container.extras["serial_scanner"] = scanner
+        container.extras["serial_scanner"] = start_serial_scanner(config)
     return container

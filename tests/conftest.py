@@ -9,6 +9,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Tests seal secrets with a key file in their temp data dir, never in the developer's keyring.
+os.environ.setdefault("POS_SECRET_STORE", "file")
 
 
 class FixedClock:
@@ -40,8 +42,23 @@ def till(tmp_path, sim_printer):
     config = TillConfig(data_dir=tmp_path, printer=PrinterConfig(uri=sim_printer.uri), demo=True)
     container = build_container(config, overrides={"clock": FixedClock()})
     write_demo_catalog(container.db, 300)
+    open_test_shift(container)
     yield container
     container.close()
+
+
+TEST_FLOAT = {100: 2, 200: 2, 500: 2, 1000: 2, 2000: 2}  # 76.00, as ``pos-desktop --demo`` opens
+
+
+def open_test_shift(container, pieces=None, user: str = "Test Till"):
+    """Open a shift on ``container``'s till (every sale needs one) unless one is open."""
+    from pos_desktop.domain.cash import CashCount
+
+    shifts = container.shifts
+    if shifts.current() is not None:
+        return shifts.current()
+    count = CashCount.from_mapping(container.settings.currency, pieces or TEST_FLOAT)
+    return shifts.repo.open(container.settings.terminal_id, user, count, container.clock.now())
 
 
 def paper_jobs(sim) -> list[bytes]:

@@ -14,6 +14,7 @@ import logging
 import os
 import tempfile
 from collections.abc import Iterator
+from dataclasses import dataclass
 from functools import cache
 
 
@@ -73,3 +74,43 @@ def profile_columns(name: str | None) -> int:
         )
     columns = profiles[name].get("fonts", {}).get("0", {}).get("columns")
     return int(columns) if columns else 48
+
+
+@dataclass(frozen=True)
+class PrinterModel:
+    """A receipt printer a person can pick: the python-escpos profile and its paper.
+
+    Attributes:
+        profile: the python-escpos profile name (None: generic 80 mm, 48 columns).
+        label: vendor and model as shown in a list.
+        columns: characters per line in the normal font.
+        paper_mm: paper width in mm when the profile knows it.
+    """
+
+    profile: str | None
+    label: str
+    columns: int
+    paper_mm: float | None = None
+
+
+GENERIC_MODELS = (
+    PrinterModel(None, "Generic ESC/POS printer, 80 mm paper", 48, 80),
+    PrinterModel("POS-5890", "Generic ESC/POS printer, 58 mm paper", 32, 57.5),
+)
+
+
+def printer_models() -> list[PrinterModel]:
+    """Generic 80/58 mm first, then every receipt-printer profile python-escpos ships
+    (customer displays left out), by vendor and model."""
+    _core, _printer, capabilities = escpos_modules()
+    found = []
+    for name, data in capabilities.CAPABILITIES["profiles"].items():
+        model = str(data.get("name") or name)
+        if name in ("default", "simple") or "display" in model.lower():
+            continue
+        columns = data.get("fonts", {}).get("0", {}).get("columns") or 48
+        mm = data.get("media", {}).get("width", {}).get("mm")
+        label = f"{data.get('vendor') or 'Generic'} {model}"
+        paper = mm if isinstance(mm, int | float) else None
+        found.append(PrinterModel(name, label, int(columns), paper))
+    return [*GENERIC_MODELS, *sorted(found, key=lambda m: m.label.lower())]

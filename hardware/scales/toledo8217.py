@@ -3,6 +3,10 @@
 Replies are ``STX <weight> CR`` (e.g. ``b"\\x02 1.250\\r"`` = 1.250 kg) or, when the scale cannot
 weigh, ``STX ? <status byte> CR``. Status bits (impl.): 0 motion, 1 over capacity, 2 under
 zero, 3 outside zero capture range, 4 centre of zero. Weights are integer grams, never float.
+
+The status byte is binary: over capacity alone is 0x02 (the value of STX) and motion with under
+zero and out of range is 0x0D (the value of CR), so replies are read by position: after
+``STX ?`` exactly one status byte, then CR.
 """
 
 from __future__ import annotations
@@ -65,23 +69,49 @@ def parse_status_byte(status: int) -> list[tuple[str, str]]:
     return [(reason, text) for bit, reason, text in _REASONS if status & bit]
 
 
+def frame_body(data: bytes) -> bytes | None:
+    """The body of the last complete ``STX ... CR`` frame that ends ``data``, or None.
+
+    A status frame is read by position (``STX ? <any byte> CR``), so a status byte equal to
+    STX or CR cannot end or restart the frame; bytes before a frame are ignored.
+    """
+    body, i = None, 0
+    while i < len(data):
+        if data[i] != STX:
+            i += 1
+            continue
+        if data[i + 1 : i + 2] == b"?":
+            if len(data) < i + 4:
+                return None  # the status byte or CR is still to come
+            end = i + 3
+        else:
+            end = data.find(b"\r", i + 1)
+            if end < 0:
+                return None
+        body, i = data[i + 1 : end], end + 1
+        if end < len(data) and data[end] != CR:  # STX ? x, then not CR: no 8217 frame
+            body, i = None, end
+    return body if body is not None and i == len(data) else None
+
+
 def parse_reply(data: bytes) -> WeightReading:
     """Parse one reply to ``W``.
 
     Args:
-        data: Bytes from the scale, ending at CR; bytes before the last STX are ignored.
+        data: Bytes from the scale, ending at CR; bytes before the last frame are ignored.
 
     Returns:
         The weight, rounded half-up to whole grams.
 
     Raises:
-        ScaleError: the scale reported a problem (reason from the status byte) or the
-            reply is not an 8217 reply (``bad_reply``).
+        ScaleError: the scale reported a problem (reason from the status byte, every set status
+            named in the message) or the reply is not an 8217 reply (``bad_reply``).
     """
-    start = data.rfind(bytes([STX]))
-    if start < 0 or not data.endswith(b"\r"):
+    body = frame_body(data)
+    if body is None:
+        if data.rfind(bytes([STX])) >= 0 and data.endswith(b"\r") and b"?" in data:
+            raise ScaleError("bad_reply", _bad_reply("the status reply has the wrong length"))
         raise ScaleError("bad_reply", _bad_reply("it is not framed as STX ... CR"))
-    body = data[start + 1 : -1]
     if body.startswith(b"?"):
         return _raise_status(body)
     match = _WEIGHT.match(body.decode("ascii", "replace"))
@@ -95,13 +125,10 @@ def parse_reply(data: bytes) -> WeightReading:
 
 
 def _raise_status(body: bytes) -> WeightReading:
-    if len(body) != 2:
-        raise ScaleError("bad_reply", _bad_reply("the status reply has the wrong length"))
     problems = parse_status_byte(body[1])
     if not problems:
         raise ScaleError("bad_reply", _bad_reply("it sent a status without an error"))
-    reason, text = problems[0]
-    raise ScaleError(reason, text)
+    raise ScaleError(problems[0][0], " ".join(text for _, text in problems))
 
 
 def _bad_reply(why: str) -> str:
@@ -189,7 +216,7 @@ class Toledo8217Scale:
         data = bytearray()
         while time.monotonic() < deadline and len(data) < MAX_REPLY:
             data += port.read(1)
-            if data.endswith(b"\r"):
+            if data.endswith(b"\r") and frame_body(bytes(data)) is not None:
                 return bytes(data)
         if data:
             raise ScaleError("bad_reply", _bad_reply("the reply did not end with CR"))
@@ -207,8 +234,7 @@ class Toledo8217Scale:
 
 
 def _status_of(reply: bytes) -> int:
-    start = reply.rfind(bytes([STX]))
-    body = reply[start + 1 : -1] if start >= 0 else b""
+    body = frame_body(reply) or b""
     if len(body) != 2 or body[:1] != b"?":
         raise ScaleError("bad_reply", _bad_reply("expected a status reply"))
     return body[1]

@@ -11,6 +11,11 @@ actions, executed in order:
 Call :meth:`WedgeBurstParser.flush` from a timer at :meth:`~WedgeBurstParser.next_deadline`
 so typed keys reach the widget about ``max_gap_s`` after they were pressed. Control characters
 are never replayed (they must not leak into search or PIN fields).
+
+Scanners can frame each code with a configured prefix and suffix (both stripped), and send
+GS1-128's FNC1 separator as ASCII 29 (GS) or as a configured substitute text, which comes out as
+GS so the GS1 parser sees the element string intact. Symbology identifiers (``]C1``, ``]e0``) are
+part of the code and left for the GS1 parser.
 """
 
 from __future__ import annotations
@@ -20,7 +25,8 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class ScanDetected:
-    """A complete scan (prefix stripped, Enter swallowed)."""
+    """A complete scan (prefix and suffix stripped, GS substitutes turned into GS, Enter
+    swallowed)."""
 
     code: str
 
@@ -44,14 +50,17 @@ class WedgeBurstParser:
     """Decide per key burst whether it was a scan.
 
     A scan is at least ``min_length`` characters with every gap (including the one before
-    Enter) at most ``max_gap_s``, lasting at most ``max_scan_s``, ended by Enter. A burst that
-    starts with the configured ``prefix`` only needs the timing rules.
+    Enter) at most ``max_gap_s``, lasting at most ``max_scan_s``, ended by Enter. A burst framed
+    by the configured ``prefix`` or ``suffix`` only needs the timing rules.
 
     Args:
         max_gap_s: Longest pause between two keys of a scan.
-        min_length: Fewest characters in a scan without prefix.
+        min_length: Fewest characters in a scan without prefix or suffix.
         max_scan_s: Longest duration of a whole scan.
         prefix: Optional prefix the scanner is configured to send; stripped from codes.
+        suffix: Optional suffix the scanner sends before its Enter; stripped from codes.
+        gs_substitute: Optional text the scanner sends for GS1's FNC1 separator; scans carry
+            GS (ASCII 29) in its place.
     """
 
     def __init__(
@@ -60,11 +69,15 @@ class WedgeBurstParser:
         min_length: int = 6,
         max_scan_s: float = 1.5,
         prefix: str = "",
+        suffix: str = "",
+        gs_substitute: str = "",
     ) -> None:
         self.max_gap_s = max_gap_s
         self.min_length = min_length
         self.max_scan_s = max_scan_s
         self.prefix = prefix
+        self.suffix = suffix
+        self.gs_substitute = gs_substitute
         self._chars: list[str] = []
         self._first = 0.0
         self._last = 0.0
@@ -100,12 +113,12 @@ class WedgeBurstParser:
         """Handle Enter pressed at ``t``: end of a scan, or a person's Enter."""
         if not self._chars:
             return [PassEnter()]
-        text = "".join(self._chars)
-        has_prefix = bool(self.prefix) and text.startswith(self.prefix)
-        code = text[len(self.prefix) :] if has_prefix else text
-        long_enough = has_prefix or len(code) >= self.min_length
+        code, framed = self._unframe("".join(self._chars))
+        long_enough = framed or len(code) >= self.min_length
         if code and long_enough and not self._overlong and not self._burst_broken(t):
             self._chars.clear()
+            if self.gs_substitute:
+                code = code.replace(self.gs_substitute, "\x1d")
             return [ScanDetected(code)]
         self._overlong = False
         return [*self._replay(), PassEnter()]
@@ -116,6 +129,15 @@ class WedgeBurstParser:
         if self._chars and (force or self._burst_broken(t)):
             return self._replay()
         return []
+
+    def _unframe(self, text: str) -> tuple[str, bool]:
+        """The code without the configured prefix/suffix, and whether either was there."""
+        framed = False
+        if self.prefix and text.startswith(self.prefix):
+            text, framed = text[len(self.prefix) :], True
+        if self.suffix and text.endswith(self.suffix):
+            text, framed = text[: -len(self.suffix)], True
+        return text, framed
 
     def _burst_broken(self, t: float) -> bool:
         return t - self._last > self.max_gap_s or t - self._first > self.max_scan_s

@@ -12,7 +12,7 @@ from hardware.scales.toledo8217 import (
 
 from .pty_pair import PtySimulator
 
-_STATUS_BASE = 0x20  # bit 5 is always set, which keeps the status byte printable (impl.)
+_STATUS_BASE = 0x20  # bit 5 set keeps the status byte printable (impl.); some scales leave it
 
 
 class SimulatedScale(PtySimulator):
@@ -25,9 +25,19 @@ class SimulatedScale(PtySimulator):
         silent: Fault switch: never answer.
         garbage: Fault switch: answer with bytes that are not 8217.
         zero_range_grams: ``Z`` only works below this weight.
+
+    Args:
+        status_base: Bits always set in the status byte; 0 gives raw bytes such as 0x02 for
+            over capacity (the value of STX), as some scales send.
     """
 
-    def __init__(self, weight_grams: int = 0, *, link_path: str | None = None) -> None:
+    def __init__(
+        self,
+        weight_grams: int = 0,
+        *,
+        link_path: str | None = None,
+        status_base: int = _STATUS_BASE,
+    ) -> None:
         # A real 8217 runs 7E1 (the driver's default). ptys ignore parity, and Linux refuses
         # to re-open a pty last set to 7 bits or parity (tcsetattr: EINVAL), so the
         # simulator's URI asks for 8N1.
@@ -41,6 +51,7 @@ class SimulatedScale(PtySimulator):
         self.silent = False
         self.garbage = False
         self.commands: list[str] = []
+        self.status_base = status_base
 
     @property
     def net_grams(self) -> int:
@@ -49,7 +60,7 @@ class SimulatedScale(PtySimulator):
 
     def status_byte(self) -> int:
         """The current 8217 status byte."""
-        flags = _STATUS_BASE
+        flags = self.status_base
         if self.unstable:
             flags |= MOTION
         if self.weight_grams > self.capacity_grams:

@@ -1,6 +1,6 @@
 """Concert V2 card terminal driver over a serial port (USB-CDC or RS-232).
 
-Link layer (HARDWARE.md)::
+Link layer (the Concert V2 protocol; docs/HARDWARE_DEVICES.md, "Frames")::
 
     POS ENQ -> ACK            (3 tries, EOT between)
     POS STX request ETX LRC -> ACK   (NAK: resend, up to 3 times)

@@ -20,7 +20,7 @@ MAX_FRAME = 512
 MAX_AMOUNT = 99_999_999
 CARD_DATA_LENGTH = 55
 
-# Transaction type codes (HARDWARE.md: 0 purchase, 1 credit, 2 refund/cancel).
+# Transaction type codes (docs/HARDWARE_DEVICES.md, "Frames": 0 purchase, 1 credit, 2 refund).
 TYPE_CODES = {"purchase": "0", "credit": "1", "refund": "2"}
 # Payment means -> mode code.
 MODE_CODES = {"card": "1", "cheque": "C"}

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from peewee import PeeweeException
 
+from pos_desktop.domain.countries import LANGUAGES, PRESETS
 from pos_desktop.domain.errors import DomainError
 from pos_desktop.paths import default_data_dir
 
@@ -21,7 +22,10 @@ from . import (
     admin_apps,
     admin_departments,
     admin_labels,
+    admin_security,
+    admin_shifts,
     admin_staff,
+    admin_store,
     admin_sync,
     commands,
     commands_store,
@@ -74,6 +78,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.required = True
     common = [_common()]
     _add_init(sub, common)
+    admin_store.add_subcommands(sub, common, _Parser)
     _add_demo_catalog(sub, common)
     _add_import(sub, common)
     _add_sales(sub, common)
@@ -81,8 +86,10 @@ def build_parser() -> argparse.ArgumentParser:
     _add_journal(sub, common)
     _add_db(sub, common)
     admin_staff.add_subcommands(sub, include_journal=False)
+    admin_shifts.add_subcommands(sub, common)
     admin_sync.add_subcommands(sub)
     admin_apps.add_subcommands(sub)
+    admin_security.add_subcommands(sub)
     admin_departments.add_subcommands(sub)
     admin_labels.add_subcommands(sub)
     return parser
@@ -97,6 +104,17 @@ def _add_init(sub, common) -> None:
         "is only re-initialised with --force. Options left out keep their current value.",
     )
     p.add_argument("--store-name", required=True, metavar="NAME")
+    p.add_argument(
+        "--country",
+        metavar="CODE",
+        help=f"start from the presets of {', '.join(PRESETS)}: currency, tax rates, whether "
+        "prices include tax, cash rounding (options given as well win)",
+    )
+    p.add_argument("--address", help="printed under the name; \\n starts a new line")
+    p.add_argument("--tax-id", metavar="ID", help="VAT number / tax id printed on receipts")
+    p.add_argument("--receipt-header", metavar="TEXT", help="extra lines under the address")
+    p.add_argument("--receipt-footer", metavar="TEXT", help="lines at the end of the receipt")
+    p.add_argument("--language", choices=sorted(LANGUAGES), help="the till's language (en)")
     p.add_argument("--currency", metavar="CODE", help="ISO 4217 code such as EUR (new store: EUR)")
     tax = p.add_mutually_exclusive_group()
     tax.add_argument(
@@ -125,7 +143,11 @@ def _add_init(sub, common) -> None:
         metavar="NAME",
         help="create the first administrator (with --admin-pin); more users: 'users add'",
     )
-    p.add_argument("--admin-pin", metavar="PIN", help="4-8 digits for --admin-name")
+    p.add_argument(
+        "--admin-pin",
+        metavar="PIN",
+        help="4-8 digits, 6+ recommended; '-' reads it from stdin (kept out of the shell history)",
+    )
     p.add_argument("--force", action="store_true", help="re-initialise a store that has sales")
     p.set_defaults(handler=commands_store.run_init)
 
@@ -226,9 +248,22 @@ def _add_db(sub, common) -> None:
     ).set_defaults(handler=commands.run_db_version)
 
 
+def hoist_data_dir(argv: list[str]) -> list[str]:
+    """Move ``--data-dir DIR`` (or ``--data-dir=DIR``) to the front, so it works before or
+    after any subcommand, however deeply nested."""
+    end = argv.index("--") if "--" in argv else len(argv)
+    for i, arg in enumerate(argv[:end]):
+        if arg == "--data-dir" and i + 1 < end:
+            return [arg, argv[i + 1], *argv[:i], *argv[i + 2 :]]
+        if arg.startswith("--data-dir="):
+            return [arg, *argv[:i], *argv[i + 1 :]]
+    return argv
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run ``pos-admin`` with ``argv`` (default ``sys.argv[1:]``); returns the exit code."""
-    debug = "--debug" in (sys.argv[1:] if argv is None else argv)
+    argv = hoist_data_dir(list(sys.argv[1:] if argv is None else argv))
+    debug = "--debug" in argv
     try:
         args = build_parser().parse_args(argv)
         if args.data_dir is None:

@@ -1,6 +1,6 @@
 """``pos-admin apps add|list|revoke``: the apps allowed to use the till's POS API.
 
-Wiring (lead): in ``admin.build_parser`` call ``admin_apps.add_subcommands(sub)``. Handlers read
+``admin.build_parser`` adds these with :func:`add_subcommands`. Handlers read
 ``args.data_dir`` and return the exit code: 0 done, 1 refused (one line on stderr).
 """
 

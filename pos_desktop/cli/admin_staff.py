@@ -22,9 +22,12 @@ from pos_desktop.services.reports import ReportPrinter, ShiftReport
 from pos_desktop.services.shifts import ShiftService, ShiftSettings
 from pos_desktop.storage.db import open_database
 from pos_desktop.storage.report_repo import ReportRepository
+from pos_desktop.storage.safekeeping import ensure_sound
 from pos_desktop.storage.settings_repo import load_settings
 
 from .errors import CommandError
+
+RECOMMENDED_PIN_DIGITS = 6  # the domain accepts 4-8; 6+ resists an offline attack far longer
 
 
 def add_subcommands(subparsers, *, include_journal: bool = True) -> None:
@@ -35,7 +38,9 @@ def add_subcommands(subparsers, *, include_journal: bool = True) -> None:
     add = u_sub.add_parser("add", help="add a user with a role and a PIN")
     add.add_argument("name")
     add.add_argument("--role", required=True, choices=[r.value for r in Role])
-    add.add_argument("--pin", required=True, help="4-8 digits ('-' reads it from stdin)")
+    add.add_argument(
+        "--pin", required=True, help="4-8 digits, 6+ recommended ('-' reads it from stdin)"
+    )
     add.set_defaults(handler=run_users_add)
     u_sub.add_parser("list", help="every user, role and state").set_defaults(handler=run_users_list)
     disable = u_sub.add_parser("disable", help="stop a user from logging in")
@@ -43,7 +48,9 @@ def add_subcommands(subparsers, *, include_journal: bool = True) -> None:
     disable.set_defaults(handler=run_users_disable)
     reset = u_sub.add_parser("reset-pin", help="set a new PIN (also lifts a lockout)")
     reset.add_argument("name")
-    reset.add_argument("--pin", required=True, help="4-8 digits ('-' reads it from stdin)")
+    reset.add_argument(
+        "--pin", required=True, help="4-8 digits, 6+ recommended ('-' reads it from stdin)"
+    )
     reset.set_defaults(handler=run_users_reset_pin)
 
     report = subparsers.add_parser("report", help="print an X or Z report, or save it as PDF")
@@ -73,11 +80,24 @@ def _open(args: Namespace) -> SqliteDatabase:
     path = database_path(Path(args.data_dir))
     if not path.exists():
         raise CommandError(f"No till database in {args.data_dir}; run 'pos-admin init' first.")
-    return open_database(path)
+    ensure_sound(path)  # every page (PRAGMA quick_check)
+    return open_database(path, check=True)
 
 
 def _pin(text: str) -> str:
-    return sys.stdin.readline().strip() if text == "-" else text
+    pin = sys.stdin.readline().strip() if text == "-" else text
+    warn_short_pin(pin)
+    return pin
+
+
+def warn_short_pin(pin: str) -> None:
+    """A 4-5 digit PIN is accepted but discouraged: say why on stderr."""
+    if pin.isdigit() and 4 <= len(pin) < RECOMMENDED_PIN_DIGITS:
+        print(
+            f"warning: a {len(pin)}-digit PIN can be guessed offline in minutes from a copy of "
+            f"the till's data; use {RECOMMENDED_PIN_DIGITS} digits or more (docs/SECURITY.md).",
+            file=sys.stderr,
+        )
 
 
 def run_users_add(args: Namespace) -> int:

@@ -1,6 +1,6 @@
 """``pos-admin enroll`` and ``pos-admin sync status|now``: connect a till to the cloud.
 
-Wiring (lead): in ``admin.build_parser`` call ``admin_sync.add_subcommands(sub)``. Handlers read
+``admin.build_parser`` adds these with :func:`add_subcommands`. Handlers read
 ``args.data_dir`` and return the exit code themselves: 0 done, 1 refused or failed (one line on
 stderr), 2 bad input (one line on stderr).
 """

@@ -12,6 +12,7 @@ from pos_desktop.domain.money import Money
 from pos_desktop.services.demo_sales import (
     DemoSalesError,
     ensure_demo_sales_data,
+    ensure_demo_shift,
     record_demo_sales,
     sellable_codes,
 )
@@ -23,6 +24,7 @@ from pos_desktop.storage.codec import parse_utc
 from pos_desktop.storage.migrations import current_version, latest_version, migrate
 from pos_desktop.storage.sales_repo import SalesRepository
 
+from .admin_security import audit_problems
 from .common import opened_db, require_store
 from .errors import CommandError, UsageError
 from .progress import ProgressBar
@@ -66,6 +68,11 @@ def run_demo_sales(args: Namespace) -> int:
         codes = sellable_codes(db, seed=args.seed)
     # The same wiring as the sales screen, without a printer: receipts are not printed.
     container = build_container(TillConfig(data_dir=args.data_dir), {"printer": NoPrinter()})
+    if ensure_demo_shift(container.checkout, container.shifts):
+        shift = container.shifts.current()
+        print(f"No shift was open: opened shift {shift.number} (float 100) for the demo sales.")
+    if container.checkout.cashier is None:
+        container.checkout.cashier = "demo-sales"
     bar = ProgressBar("Recording sales", args.sales)
     started = time.perf_counter()
     try:
@@ -107,13 +114,23 @@ def run_journal_verify(args: Namespace) -> int:
         if head is not None:
             extra = journal.verify(db, head).problems
             result.problems.extend(p for p in extra if p not in result.problems)
+        audit_checked, audit_problems_, _head = audit_problems(db)
+    broken = 0
     if result.ok:
         print(f"journal OK: {result.checked} records")
-        return 0
-    print(f"journal BROKEN: {len(result.problems)} problem(s) in {result.checked} records")
-    for problem in result.problems:
-        print(f"  {problem}")
-    return 1
+    else:
+        broken = 1
+        print(f"journal BROKEN: {len(result.problems)} problem(s) in {result.checked} records")
+        for problem in result.problems:
+            print(f"  {problem}")
+    if not audit_problems_:
+        print(f"audit log OK: {audit_checked} entries")
+    else:
+        broken = 1
+        print(f"audit log BROKEN: {len(audit_problems_)} problem(s) in {audit_checked} entries")
+        for problem in audit_problems_:
+            print(f"  {problem}")
+    return broken
 
 
 def run_db_version(args: Namespace) -> int:

@@ -6,11 +6,13 @@ import re
 import sys
 import time
 from argparse import Namespace
+from dataclasses import replace
 from decimal import Decimal, InvalidOperation
 
 from babel import Locale, UnknownLocaleError
 from babel.numbers import is_currency
 
+from pos_desktop.domain.countries import CountryPreset, preset_for
 from pos_desktop.domain.errors import DomainError
 from pos_desktop.domain.money import validate_currency
 from pos_desktop.domain.store import StoreSettings
@@ -26,6 +28,10 @@ from pos_desktop.services.csv_import import (
 from pos_desktop.services.demo_data import write_demo_catalog
 from pos_desktop.services.ports import SystemClock
 from pos_desktop.services.store_setup import ensure_demo_store, init_store
+from pos_desktop.storage.checkout_settings_repo import (
+    load_checkout_settings,
+    save_checkout_settings,
+)
 from pos_desktop.storage.settings_repo import load_settings
 
 from .common import opened_db, require_store
@@ -76,8 +82,31 @@ def _checked_locale(text: str) -> str:
     return text
 
 
+def _preset(args: Namespace) -> CountryPreset | None:
+    if not getattr(args, "country", None):
+        return None
+    try:
+        return preset_for(args.country)
+    except KeyError as err:
+        raise UsageError(f"--country: {err.args[0]}") from None
+
+
+def _text(value: str | None, current: str) -> str:
+    return current if value is None else value.replace("\\n", "\n").strip()
+
+
 def _settings_from_args(args: Namespace, existing: StoreSettings | None) -> StoreSettings:
     base = existing or StoreSettings(name="", currency="EUR", prices_include_tax=True)
+    preset = _preset(args)
+    if preset is not None:  # the country's defaults; options given as well still win
+        base = replace(
+            base,
+            currency=preset.currency,
+            prices_include_tax=preset.prices_include_tax,
+            locale=preset.locale,
+            barcode_region=preset.barcode_region,
+            country=preset.code,
+        )
     name = args.store_name.strip()
     if not name:
         raise UsageError("--store-name must not be empty.")
@@ -89,23 +118,28 @@ def _settings_from_args(args: Namespace, existing: StoreSettings | None) -> Stor
     include = (
         base.prices_include_tax if args.prices_include_tax is None else args.prices_include_tax
     )
-    return StoreSettings(
+    return replace(
+        base,
         name=name,
         currency=_checked_currency(args.currency) if args.currency else base.currency,
         prices_include_tax=include,
-        address=base.address,
-        receipt_header=base.receipt_header,
-        receipt_footer=base.receipt_footer,
+        address=_text(getattr(args, "address", None), base.address),
+        receipt_header=_text(getattr(args, "receipt_header", None), base.receipt_header),
+        receipt_footer=_text(getattr(args, "receipt_footer", None), base.receipt_footer),
+        tax_id=_text(getattr(args, "tax_id", None), base.tax_id),
+        language=getattr(args, "language", None) or base.language,
         terminal_id=terminal_id,
         locale=_checked_locale(args.locale) if args.locale else base.locale,
-        barcode_region=base.barcode_region,
     )
 
 
 def run_init(args: Namespace) -> int:
     if bool(args.admin_name) != bool(args.admin_pin):
         raise UsageError("--admin-name and --admin-pin go together (the first administrator).")
+    preset = _preset(args)
     rates = tuple(parse_tax_rate(text) for text in args.tax_rates)
+    if not rates and preset is not None:
+        rates = preset.tax_rates
     codes = [r.code for r in rates]
     if len(set(codes)) != len(codes):
         raise UsageError("--tax-rate: each tax code may be given once.")
@@ -124,10 +158,18 @@ def run_init(args: Namespace) -> int:
                 f"{settings.currency} would misprice it. Start a new data dir instead."
             )
         init_store(db, settings, rates)
+        if preset is not None:
+            checkout = load_checkout_settings(db)
+            save_checkout_settings(
+                db, replace(checkout, cash_increment_minor=preset.cash_increment_minor)
+            )
         if args.admin_name:
             auth = AuthService(db, SystemClock())
             if auth.users.by_name(args.admin_name) is None:
-                auth.add_user(args.admin_name, "admin", args.admin_pin, by="pos-admin init")
+                from .admin_staff import _pin
+
+                pin = _pin(args.admin_pin)  # '-': from stdin, not the shell history
+                auth.add_user(args.admin_name, "admin", pin, by="pos-admin init")
         all_rates = db.execute_sql("SELECT code, name, percent FROM tax_rate ORDER BY code")
         rate_text = ", ".join(f"{c} {n} {p} %" for c, n, p in all_rates) or "none"
     verb = "updated" if existing else "created"
@@ -138,10 +180,20 @@ def run_init(args: Namespace) -> int:
         f" locale {settings.locale}"
     )
     print(f"  tax rates: {rate_text}")
+    if settings.address or settings.tax_id:
+        print(
+            f"  address: {settings.address.replace(chr(10), ', ') or '-'}; tax id: "
+            f"{settings.tax_id or '-'}"
+        )
     if rate_text == "none":
         print("  Add a tax rate (--tax-rate A:Standard:20) before importing products.")
     if args.admin_name:
         print(f"  administrator: {args.admin_name} (log in at the till with the PIN given)")
+        if len(args.admin_pin) < 6:
+            print(
+                "  A 6-digit PIN is much harder to guess: 'pos-admin users reset-pin "
+                f"{args.admin_name} --pin ...' changes it."
+            )
     return 0
 
 

@@ -11,6 +11,7 @@ from peewee import SqliteDatabase
 from pos_desktop.domain.store import StoreSettings
 from pos_desktop.paths import database_path
 from pos_desktop.storage.db import open_database
+from pos_desktop.storage.safekeeping import ensure_sound
 from pos_desktop.storage.settings_repo import load_settings
 
 from .errors import CommandError
@@ -40,7 +41,8 @@ def opened_db(
     path = database_path(data_dir)
     if not create and not path.exists():
         raise CommandError(no_database_message(data_dir))
-    db = open_database(path, run_migrations=migrate)
+    ensure_sound(path)  # every page (PRAGMA quick_check): a damaged db is named, with the fix
+    db = open_database(path, run_migrations=migrate, check=True)
     try:
         yield db
     finally:

@@ -37,3 +37,52 @@ class EscPosReceiptPrinter:
 
     def close(self) -> None:
         self._printer.close()
+
+
+def try_printer(uri: str, *, profile: str | None = None, code_page: str = "CP858") -> str:
+    """Open the printer, read its status and print a short test page (the Devices screen's
+    Test); returns what happened in a sentence. Runs off the GUI thread.
+
+    Raises:
+        Exception: whatever the driver raises (the message is shown to the person).
+    """
+    from hardware.base import DeviceState
+    from hardware.receipt import Barcode, Cut, Feed, TextLine
+
+    printer = EscPosPrinter(uri, profile=profile, code_page=code_page)
+    try:
+        status = printer.read_status()
+        if status.state == DeviceState.DISCONNECTED:
+            raise RuntimeError(status.message or f"No printer answers at {uri}.")
+        if status.state not in (DeviceState.READY, DeviceState.WARNING):
+            reasons = ", ".join(sorted(r.replace("_", " ") for r in status.reasons))
+            raise RuntimeError(f"the printer answered but is not ready ({reasons or status.state})")
+        width = printer.columns
+        printer.print_job(
+            PrintJob(
+                blocks=(
+                    TextLine("Printer test", align="center", bold=True, double=True),
+                    TextLine("-" * width),
+                    TextLine(f"{width} characters per line; euro sign: €"),
+                    Barcode("TEST-1234"),
+                    Feed(1),
+                    Cut(),
+                ),
+                columns=width,
+            )
+        )
+    finally:
+        printer.close()
+    return f"Test page printed ({width} characters per line). Did it come out?"
+
+
+def logo_problem(path) -> str | None:
+    """What stops ``path`` printing as a receipt logo (missing, not a picture), or None."""
+    from hardware.base import DeviceError
+    from hardware.printers.logo import load_logo
+
+    try:
+        load_logo(path)
+    except DeviceError as err:
+        return str(err)
+    return None

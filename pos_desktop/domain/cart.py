@@ -12,6 +12,7 @@ from .customer import CustomerRef
 from .discounts import Adjustments, Discount, LineDiscount, PriceOverride
 from .errors import CurrencyMismatch, DomainError, InvalidQuantity
 from .ids import new_id
+from .limits import check_line_amount, check_sale_amount, check_unit_price
 from .money import Money, round_half_up
 from .tax import TaxSplit, TaxSummaryRow, split_tax
 
@@ -93,19 +94,31 @@ class Cart:
                 f"{item.name} is priced in {item.currency}, this till sells in {self.currency}."
             )
         qty = parse_quantity(quantity, sold_by_weight=item.sold_by_weight)
+        check_unit_price(item.unit_price_minor, f"The price of {item.name}")
         last = self._lines[-1] if self._lines else None
         if last is not None and last.item == item and not item.sold_by_weight:
-            last.quantity = parse_quantity(last.quantity + qty)
+            merged = parse_quantity(last.quantity + qty)
+            self._check_bounds(CartLine(item=item, quantity=merged), replacing=last)
+            last.quantity = merged
             return last
         line = CartLine(item=item, quantity=qty)
+        self._check_bounds(line)
         self._lines.append(line)
         return line
+
+    def _check_bounds(self, line: CartLine, replacing: CartLine | None = None) -> None:
+        """A line and the sale stay within :mod:`pos_desktop.domain.limits`."""
+        check_line_amount(line.amount_minor, f"The line {line.item.name}")
+        others = sum(ln.amount_minor for ln in self._lines if ln is not replacing)
+        check_sale_amount(others + line.amount_minor)
 
     def restore_line(self, item: CatalogItem, quantity: Decimal, line_id: str) -> CartLine:
         """Append a line exactly as saved (never merged with the line before it)."""
         if item.currency != self.currency:
             raise CurrencyMismatch(f"{item.name} is priced in {item.currency}.")
+        check_unit_price(item.unit_price_minor, f"The price of {item.name}")
         line = CartLine(item=item, quantity=Decimal(quantity), line_id=line_id)
+        self._check_bounds(line)
         self._lines.append(line)
         return line
 
@@ -114,8 +127,10 @@ class Cart:
         is the line's price, whatever the catalogue says per piece or per kg."""
         if price_minor < 0:
             raise DomainError("A label price cannot be negative: scan the label again.")
+        check_unit_price(price_minor, "The label's price")
         priced = replace(item, unit_price_minor=price_minor, sold_by_weight=False)
         line = CartLine(item=priced, quantity=Decimal(1))
+        self._check_bounds(line)
         self._lines.append(line)
         return line
 
@@ -149,7 +164,9 @@ class Cart:
 
     def set_quantity(self, line_id: str, quantity: Decimal | int | str) -> CartLine:
         line = self.line(line_id)
-        line.quantity = parse_quantity(quantity, sold_by_weight=line.item.sold_by_weight)
+        qty = parse_quantity(quantity, sold_by_weight=line.item.sold_by_weight)
+        self._check_bounds(CartLine(item=line.item, quantity=qty), replacing=line)
+        line.quantity = qty
         return line
 
     def clear(self) -> None:

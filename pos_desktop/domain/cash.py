@@ -76,6 +76,30 @@ class CashCount:
         return cls(validate_currency(currency), tuple(rows))
 
     @classmethod
+    def from_total(
+        cls, currency: str, total_minor: int, allowed: Iterable[int] | None = None
+    ) -> CashCount:
+        """A count that makes up ``total_minor`` from the fewest notes and coins (largest first),
+        for scripts that know the total but not the pieces.
+
+        Raises:
+            DomainError: a negative total, or one the notes and coins cannot make up exactly.
+        """
+        if not isinstance(total_minor, int) or total_minor < 0:
+            raise DomainError(f"The amount must be 0 or more minor units, not {total_minor}.")
+        rest, rows = total_minor, []
+        for value in denominations(currency, allowed):
+            n, rest = divmod(rest, value)
+            if n:
+                rows.append((value, n))
+        if rest:
+            raise DomainError(
+                f"{Money(total_minor, currency)} cannot be made of this till's {currency} notes "
+                f"and coins (smallest {Money(min(denominations(currency, allowed)), currency)})."
+            )
+        return cls(validate_currency(currency), tuple(rows))
+
+    @classmethod
     def from_json(cls, currency: str, data: Mapping[str, int]) -> CashCount:
         return cls(
             currency, tuple(sorted(((int(k), int(v)) for k, v in data.items()), reverse=True))

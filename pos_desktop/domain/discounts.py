@@ -19,6 +19,7 @@ from fractions import Fraction
 
 from .allocation import allocate
 from .errors import DomainError
+from .limits import check_unit_price
 from .money import round_half_up
 
 
@@ -35,6 +36,7 @@ class PriceOverride:
             raise DomainError("A price override needs a reason: pick one from the list.")
         if self.unit_price_minor < 0:
             raise DomainError("A price cannot be negative: type the new price again.")
+        check_unit_price(self.unit_price_minor, "The new price")
 
 
 @dataclass(frozen=True, slots=True)

@@ -72,22 +72,16 @@ class Money:
     def parse(cls, text: str, currency: str) -> Money:
         """Parse a typed major-unit amount ("12.5", "12,50") into exact minor units.
 
+        Plain amounts only (see :mod:`pos_desktop.domain.amounts`): no sign, exponent or
+        text, bounded in length and value.
+
         Raises:
             ValueError: with a message for the cashier when the text is not an amount or has
                 more decimals than the currency allows.
         """
-        cleaned = (text or "").strip().replace(" ", "").replace(",", ".")
-        exponent = currency_exponent(currency)
-        try:
-            value = Decimal(cleaned)
-        except Exception:  # decimal.InvalidOperation and friends
-            raise ValueError(f"'{text}' is not an amount; type digits like 12.50.") from None
-        if not value.is_finite():
-            raise ValueError(f"'{text}' is not an amount; type digits like 12.50.")
-        scaled = value.scaleb(exponent)
-        if scaled != scaled.to_integral_value():
-            raise ValueError(f"{currency} amounts have at most {exponent} decimals: '{text}'.")
-        return cls(int(scaled), currency)
+        from .amounts import parse_amount_minor  # amounts imports limits, not money
+
+        return cls(parse_amount_minor(text, currency_exponent(currency), currency), currency)
 
     def _same(self, other: Money) -> None:
         if not isinstance(other, Money):

@@ -21,6 +21,8 @@ class Payment:
     change: Money
     payment_id: str = field(default_factory=new_id)
     reference: str | None = None
+    # A gift voucher's balance after this payment (printed on the receipt); None otherwise.
+    balance_left_minor: int | None = None
 
     def to_json(self) -> dict[str, object]:
         """The payment as stored in a sale's document and in a card payment's context."""
@@ -31,6 +33,11 @@ class Payment:
             "tendered_minor": self.tendered.amount_minor,
             "change_minor": self.change.amount_minor,
             "reference": self.reference,
+            **(
+                {"balance_left_minor": self.balance_left_minor}
+                if self.balance_left_minor is not None
+                else {}
+            ),
         }
 
     @classmethod
@@ -43,6 +50,7 @@ class Payment:
             change=Money(data["change_minor"], currency),
             payment_id=data["payment_id"],
             reference=data.get("reference"),
+            balance_left_minor=data.get("balance_left_minor"),
         )
 
 
@@ -56,12 +64,14 @@ class CheckoutSettings:
     ``cash_increment_minor``: cash is rounded to this (5 = 0.05; 1 = no rounding).
     ``other_tenders``: names of the "other" tenders the till offers.
     ``max_discount_percent``: deeper discounts need a manager's approval.
+    ``drawer_tenders``: the other tenders that open the cash drawer (a cheque goes in it).
     """
 
     cash_increment_minor: int = 1
     other_tenders: tuple[str, ...] = DEFAULT_OTHER_TENDERS
     max_discount_percent: Decimal = Decimal(10)
     override_reasons: tuple[str, ...] = ("Damaged", "Price match", "Wrong shelf label")
+    drawer_tenders: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.cash_increment_minor < 1:

@@ -63,7 +63,7 @@ ALWAYS = Window()
 class PromoLine(NamedTuple):
     """What a rule sees of a cart line: its current (already reduced) amount and quantity."""
 
-    index: int
+    line_index: int  # "index" would shadow tuple.index
     quantity: Decimal
     pieces: int  # whole pieces, 0 for lines sold by weight
     amount_minor: int
@@ -106,7 +106,7 @@ class QuantityPrice(Promotion):
         pieces = [line for line in lines if line.pieces > 0]
         groups: dict[object, list[PromoLine]] = {}
         for line in pieces:
-            key = "all" if self.mix_and_match else line.index
+            key = "all" if self.mix_and_match else line.line_index
             groups.setdefault(key, []).append(line)
         exact: dict[int, Exact] = {}
         for group in groups.values():
@@ -211,7 +211,8 @@ class PercentOff(Promotion):
     def compute(self, lines: Sequence[PromoLine]) -> dict[int, int]:
         num, den = _ratio(self.percent, 100)
         return {
-            line.index: (2 * line.amount_minor * num + den) // (2 * den)  # half up, amount >= 0
+            line.line_index: (2 * line.amount_minor * num + den)
+            // (2 * den)  # half up, amount >= 0
             for line in lines
             if line.amount_minor > 0
         }
@@ -231,10 +232,10 @@ class AmountOff(Promotion):
 
     def compute(self, lines: Sequence[PromoLine]) -> dict[int, int]:
         if self.per_unit:
-            return {line.index: min(line.amount_minor, self._per_unit(line)) for line in lines}
+            return {line.line_index: min(line.amount_minor, self._per_unit(line)) for line in lines}
         total = sum(line.amount_minor for line in lines)
         shares = allocate(min(self.amount_minor, total), [line.amount_minor for line in lines])
-        return {line.index: share for line, share in zip(lines, shares, strict=True)}
+        return {line.line_index: share for line, share in zip(lines, shares, strict=True)}
 
     def _per_unit(self, line: PromoLine) -> int:
         if line.pieces:
@@ -244,7 +245,7 @@ class AmountOff(Promotion):
 
 def _runs_dearest_first(lines: Sequence[PromoLine]) -> list[tuple[Exact, int, int]]:
     """(unit price, line index, pieces) sorted by unit price, dearest first, then line order."""
-    runs = [(_unit_price(line), line.index, line.pieces) for line in lines]
+    runs = [(_unit_price(line), line.line_index, line.pieces) for line in lines]
     runs.sort(key=lambda run: (-run[0], run[1]))
     return runs
 
@@ -253,7 +254,7 @@ def _share(saving: Exact, contributions: list[tuple[int, Exact]]) -> list[tuple[
     """Share one bundle's saving over the lines in it, by what each put in."""
     weights = [c for _, c in contributions]
     if type(saving) is int and all(type(w) is int for w in weights):
-        parts: list[Exact] = list(allocate(saving, weights))  # type: ignore[arg-type]
+        parts: list[Exact] = list(allocate(saving, weights))
     else:
         regular = sum(weights)
         parts = [Fraction(saving * w, regular) for w in weights]

@@ -42,8 +42,9 @@ class SoldLine:
 
 
 @dataclass(frozen=True, slots=True)
-class PaidTender:
-    """A tender of the original sale (``amount_minor`` counted toward the sale)."""
+class TenderAmount:
+    """An amount through one tender: paid on the original sale (``amount_minor`` counted toward
+    it), or going back through that tender on a refund (``tender_id`` is the original's)."""
 
     tender_id: str
     kind: str
@@ -59,7 +60,7 @@ class OriginalSale:
     sale_id: str
     currency: str
     lines: tuple[SoldLine, ...]
-    tenders: tuple[PaidTender, ...]
+    tenders: tuple[TenderAmount, ...]
     rounding_minor: int = 0
     cash_increment_minor: int = 1
 
@@ -89,23 +90,12 @@ class RefundLine:
 
 
 @dataclass(frozen=True, slots=True)
-class RefundTender:
-    """Money going back through one original tender (``tender_id`` is the original's)."""
-
-    tender_id: str
-    kind: str
-    name: str
-    amount_minor: int
-    reference: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
 class Refund:
     """A planned refund. ``payout_minor == goods_minor + rounding_minor``."""
 
     sale_id: str
     lines: tuple[RefundLine, ...]
-    tenders: tuple[RefundTender, ...]
+    tenders: tuple[TenderAmount, ...]
     goods_minor: int
     tax_minor: int
     rounding_minor: int
@@ -219,7 +209,7 @@ def _pro_rata(amount: int, part: Decimal, whole: Decimal) -> int:
 
 
 def _completes(
-    sale: OriginalSale, lines: tuple[RefundLine, ...], returned: dict[str, tuple]
+    sale: OriginalSale, lines: tuple[RefundLine, ...], returned: dict[str, tuple[Decimal, int, int]]
 ) -> bool:
     now = {line.line_id: line.quantity for line in lines}
     return all(
@@ -230,7 +220,7 @@ def _completes(
 
 def _payout(
     sale: OriginalSale, goods: int, completes: bool, previous: Sequence[Refund]
-) -> tuple[RefundTender, ...]:
+) -> tuple[TenderAmount, ...]:
     refunded: dict[str, int] = {}
     for refund in previous:
         for t in refund.tenders:
@@ -241,7 +231,7 @@ def _payout(
     left = sum(caps.values()) if completes else min(goods, sum(caps.values()))
     non_cash = [t for t in reversed(sale.tenders) if t.kind != CASH]
     cash = [t for t in reversed(sale.tenders) if t.kind == CASH]
-    out: list[RefundTender] = []
+    out: list[TenderAmount] = []
     for tender in non_cash:
         take = min(left, caps[tender.tender_id])
         left -= take
@@ -264,10 +254,10 @@ def _round_cash(amount: int, cash_cap: int, increment: int) -> int:
     return max(0, rounded)
 
 
-def _emit(out: list[RefundTender], tender: PaidTender, amount: int) -> None:
+def _emit(out: list[TenderAmount], tender: TenderAmount, amount: int) -> None:
     if amount > 0:
         out.append(
-            RefundTender(tender.tender_id, tender.kind, tender.name, amount, tender.reference)
+            TenderAmount(tender.tender_id, tender.kind, tender.name, amount, tender.reference)
         )
 
 
@@ -291,7 +281,7 @@ def original_from_checkout(
             for line in priced.lines
         ),
         tenders=tuple(
-            PaidTender(t.tender_id, t.kind, t.name, t.amount_minor, t.reference)
+            TenderAmount(t.tender_id, t.kind, t.name, t.amount_minor, t.reference)
             for t in split.tenders
             if t.amount_minor > 0
         ),
@@ -314,7 +304,7 @@ def original_from_sale(sale: Sale, *, cash_increment_minor: int = 1) -> Original
         for line in sale.lines
     )
     tenders = tuple(
-        PaidTender(
+        TenderAmount(
             p.payment_id,
             p.tender if p.tender in (CASH, CARD, VOUCHER) else OTHER,
             p.tender,

@@ -6,11 +6,11 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
 
-from .cart import Cart
+from .cart import Cart, CartLine
 from .errors import PaymentError
 from .ids import new_id
 from .payment import Payment
-from .pricing import AppliedPromotion, PricedCart, price_cart_for
+from .pricing import AppliedPromotion, PricedCart, PricedLine, price_cart_for
 from .tax import TaxSummaryRow
 
 
@@ -151,7 +151,7 @@ def sale_from_cart(
     )
 
 
-def _sale_line(line, p) -> SaleLine:
+def _sale_line(line: CartLine, p: PricedLine) -> SaleLine:
     item = line.item
     return SaleLine(
         line_id=line.line_id,

@@ -7,7 +7,12 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True, slots=True)
 class StoreSettings:
-    """The store this till sells for. One row in the local db."""
+    """The store this till sells for. One row in the local db.
+
+    ``tax_id`` (VAT number, sales-tax id) prints in the receipt header under the address;
+    ``country`` is the ISO 3166 code the setup presets came from; ``language`` the till's
+    language code; ``receipt_logo`` a PNG/JPEG (relative paths: the data dir).
+    """
 
     name: str
     currency: str
@@ -18,3 +23,7 @@ class StoreSettings:
     terminal_id: str = "T01"
     locale: str = "en_GB"
     barcode_region: str = "SE"
+    tax_id: str = ""
+    country: str = ""
+    language: str = "en"
+    receipt_logo: str = ""

@@ -140,15 +140,35 @@ class SplitTender:
         self._no_overpay(value, name)
         return self._add(Tender(CARD, name, value, value, reference=reference))
 
-    def add_voucher(self, balance: Money, *, code: str, name: str = "Gift voucher") -> Tender:
-        """Redeem a voucher: it pays the lesser of its balance and the rest due.
+    def add_voucher(
+        self,
+        balance: Money,
+        *,
+        code: str,
+        name: str = "Gift voucher",
+        amount: Money | None = None,
+    ) -> Tender:
+        """Redeem a voucher: ``amount`` when the customer names one, else the lesser of its
+        balance and the rest due.
 
         The voucher's remaining balance is ``balance - tender.amount_minor``.
+
+        Raises:
+            PaymentError: no code, or ``amount`` is more than the voucher holds or than is due.
         """
         value = self._check(balance, VOUCHER)
         if not code.strip():
             raise PaymentError("Scan or type the voucher code first.")
         used = min(value, self.remaining_minor)
+        if amount is not None:
+            wanted = self._check(amount, VOUCHER)
+            if wanted > value:
+                raise PaymentError(
+                    f"Voucher {code.strip()} holds only {balance}: lower the amount to at most "
+                    "that."
+                )
+            self._no_overpay(wanted, name)
+            used = wanted
         return self._add(Tender(VOUCHER, name, used, used, reference=code.strip()))
 
     def add_other(self, amount: Money, *, name: str, reference: str | None = None) -> Tender:

@@ -1,7 +1,8 @@
 """Variable-measure EAN-13 (in-store weight and price labels, prefixes 20-29).
 
-The layout of the 12 data digits is national, so the region is a store setting. Notation
-(HARDWARE.md): P item digits (the two prefix digits included), C value check digit, V value.
+These are GS1 restricted circulation numbers (GS1 General Specifications); the layout of the 12
+data digits is set by each country's GS1 organisation, so the region is a store setting.
+Notation: P item digits (the two prefix digits included), C value check digit, V value.
 
 | region          | prefix | layout       | meaning                 |
 |-----------------|--------|--------------|-------------------------|

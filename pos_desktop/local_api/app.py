@@ -25,21 +25,84 @@ from .schemas import (
     body_schema,
 )
 
+MAX_BODY_BYTES = 256 * 1024  # a 500-line order is about 50 KiB
+MAX_JSON_DEPTH = 8  # the deepest valid body (an order line) is 3 levels
+
 ERRORS: dict[int | str, dict[str, Any]] = {
-    code: {"model": ApiErrorOut} for code in (400, 401, 403, 404, 409, 422)
+    code: {"model": ApiErrorOut} for code in (400, 401, 403, 404, 409, 413, 422, 429)
 }
 
 
 def _error(err: ApiError) -> JSONResponse:
+    headers = {}
+    if "retry_after_s" in err.extra:
+        headers["Retry-After"] = str(err.extra["retry_after_s"])
     return JSONResponse(
-        {"error": err.code, "message": err.message, **err.extra}, status_code=err.status
+        {"error": err.code, "message": err.message, **err.extra},
+        status_code=err.status,
+        headers=headers,
     )
 
 
+def _too_large() -> ApiError:
+    return ApiError(
+        413,
+        "body_too_large",
+        f"The body is larger than {MAX_BODY_BYTES // 1024} KiB; send fewer lines per order.",
+        max_bytes=MAX_BODY_BYTES,
+    )
+
+
+async def _read_limited(request: Request) -> bytes:
+    """The body, refused with a 413 as soon as it passes :data:`MAX_BODY_BYTES`."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+        raise _too_large()
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_BODY_BYTES:
+            raise _too_large()
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _depth(text: str) -> int:
+    """The deepest nesting of ``[``/``{`` outside strings (checked before parsing)."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for ch in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == '"':
+                in_string = False
+        elif ch == '"':
+            in_string = True
+        elif ch in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif ch in "]}":
+            depth -= 1
+    return deepest
+
+
+def _no_constants(name: str):
+    raise ValueError(f"{name} is not a number JSON allows")
+
+
 async def _json_body(request: Request) -> dict[str, Any]:
+    raw = await _read_limited(request)
     try:
-        body = json.loads(await request.body() or b"null")
-    except (ValueError, UnicodeDecodeError) as err:
+        text = (raw or b"null").decode("utf-8")
+        if _depth(text) > MAX_JSON_DEPTH:
+            raise ValueError(f"it is nested deeper than {MAX_JSON_DEPTH} levels")
+        body = json.loads(text, parse_constant=_no_constants)
+        # Lone surrogates (\ud800) parse but cannot be stored or shown: refuse them here.
+        json.dumps(body, ensure_ascii=False).encode("utf-8")
+    except (ValueError, UnicodeError, RecursionError) as err:
         raise ApiError(400, "invalid_json", f"The body is not valid JSON ({err}).") from None
     if not isinstance(body, dict):
         raise ApiError(400, "invalid_json", "The body must be a JSON object.")

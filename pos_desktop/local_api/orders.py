@@ -12,6 +12,7 @@ from typing import Any, Protocol
 
 from pos_desktop.domain.errors import DomainError
 from pos_desktop.domain.ids import new_id
+from pos_desktop.domain.limits import MAX_UNIT_PRICE_MINOR
 from pos_desktop.services.pos_api import PosApiService
 from pos_desktop.services.pos_api_rules import SUPPORTED_API_VERSIONS, ApiError
 from pos_desktop.storage.codec import canonical_json, sha256_hex
@@ -58,9 +59,16 @@ def check_lines(raw: Any) -> list[dict[str, Any]]:
             raise _line_error(i, "sku/gtin must be text of 1 to 64 characters.")
         price = line.get("unit_price_minor")
         if price is not None and (
-            not isinstance(price, int) or isinstance(price, bool) or price < 0
+            not isinstance(price, int)
+            or isinstance(price, bool)
+            or not 0 <= price <= MAX_UNIT_PRICE_MINOR
         ):
-            raise _line_error(i, "unit_price_minor must be a whole number of minor units >= 0.")
+            raise _line_error(
+                i,
+                "unit_price_minor must be a whole number of minor units from 0 to "
+                f"{MAX_UNIT_PRICE_MINOR}; the till's cashier approves prices other than "
+                "the catalogue's.",
+            )
         out.append(
             {
                 "sku": sku.strip() if sku else None,

@@ -27,6 +27,8 @@ from peewee import SqliteDatabase
 from pos_common.backoff import jittered_delay
 from pos_desktop.storage.pos_api_repo import CallbackRow, PosApiRepository
 
+from .pos_api_rules import url_problem
+
 log = logging.getLogger(__name__)
 
 SIGNATURE_HEADER = "X-POS-Signature"
@@ -145,18 +147,33 @@ class CallbackWorker:
         return min(60.0, max(0.0, due - self._time()))
 
     def run_due(self, repo: PosApiRepository, client: httpx.Client) -> int:
-        """Post every due callback once; returns how many were delivered."""
+        """Post every due callback once; returns how many were delivered.
+
+        Each row is isolated: whatever goes wrong with one (a bad URL, an unexpected error)
+        is recorded on that row, which moves back in the queue, and the next row goes on.
+        """
         done = 0
         for row in repo.due_callbacks(self._time()):
             if self._stopping.is_set():
                 break
-            done += self._deliver(repo, client, row)
+            try:
+                done += self._deliver(repo, client, row)
+            except Exception as err:  # noqa: BLE001 - one row never blocks the others
+                log.exception("callback %s could not be handled", row.delivery_id)
+                self._failed(repo, row, row.attempts + 1, f"{type(err).__name__}: {err}")
         return done
 
     def _deliver(self, repo: PosApiRepository, client: httpx.Client, row: CallbackRow) -> int:
         attempts = row.attempts + 1
         if row.signing_key is None:
             repo.callback_failed(row.id, attempts, "the app was revoked; not sent", None)
+            return 0
+        problem = url_problem(row.url)
+        if problem is not None:  # queued by an older till: it can never be sent
+            repo.callback_failed(
+                row.id, attempts, f"not sent: the callback URL is refused ({problem})", None
+            )
+            log.warning("callback %s dropped: bad callback URL (%s)", row.delivery_id, problem)
             return 0
         stamp = str(int(self._time()))
         headers = {
@@ -175,11 +192,19 @@ class CallbackWorker:
             repo.callback_delivered(row.id, attempts, datetime.now(UTC))
             self.delivered += 1
             return 1
+        self._failed(repo, row, attempts, error)
+        return 0
+
+    def _failed(self, repo: PosApiRepository, row: CallbackRow, attempts: int, error: str) -> None:
+        """Record a failed try and schedule the next one (or give up after the last)."""
         self.failed_attempts += 1
         retry = attempts < self.policy.max_attempts
         next_at = self._time() + self.policy.delay(attempts, self._rng) if retry else None
         repo.callback_failed(row.id, attempts, error, next_at)
         log.info(
-            "callback %s to %s failed (%s), attempt %d", row.delivery_id, row.url, error, attempts
+            "callback %s to %s failed (%s), attempt %d",
+            row.delivery_id,
+            row.url[:200],
+            error,
+            attempts,
         )
-        return 0

@@ -15,6 +15,7 @@ Order of events for one payment:
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -42,6 +43,8 @@ from pos_desktop.storage.codec import canonical_json
 from .checkout import CheckoutService
 from .ports import Clock
 
+log = logging.getLogger(__name__)
+
 
 @dataclass(frozen=True, slots=True)
 class CardAttempt:
@@ -66,13 +69,22 @@ class CardSettlement:
     sale: Sale | None = None
 
 
-def card_label(brand: str | None, last4: str | None, auth: str | None) -> str:
-    """``VISA ****7892 auth 123456``: at most the last four digits, ever."""
-    parts = [brand or "Card"]
+def card_label(
+    brand: str | None, last4: str | None, auth: str | None, reference: str | None = None
+) -> str:
+    """``VISA ****7892 auth 123456``: at most the last four digits, ever.
+
+    The brand is printed in capitals as on the card. Without an authorisation code (a Concert
+    V2 answer carries none) the payment ``reference`` the terminal echoed is printed instead,
+    so the receipt can be matched with the terminal's own ticket.
+    """
+    parts = [brand.upper() if brand else "Card"]
     if last4:
         parts.append(f"****{last4[-4:]}")
     if auth:
         parts.append(f"auth {auth}")
+    elif reference:
+        parts.append(f"ref {reference}")
     return " ".join(parts)
 
 
@@ -122,6 +134,7 @@ class CardPaymentService:
             raise DomainError("The cart is empty: scan an item first.")
         if self._repo.open_payments():
             raise DomainError("An earlier card payment is still unresolved: settle it first.")
+        self._checkout.current_shift_id()  # never charge a card for a sale no shift can hold
         priced = self._checkout.price(cart)
         rest = priced.total_minor + rounding_minor - sum(p.amount.amount_minor for p in earlier)
         total = amount or Money(rest, priced.currency)
@@ -177,9 +190,12 @@ class CardPaymentService:
             reference=attempt.reference,
         )
 
+        terminal = self._terminal
+        assert terminal is not None, "no card terminal is configured"
+
         def send() -> PaymentResult:
             try:
-                return self._terminal.pay(request, on_progress=on_progress)
+                return terminal.pay(request, on_progress=on_progress)
             except Exception as err:  # a driver bug must not look like "not charged"
                 return PaymentResult(
                     PaymentOutcome.UNKNOWN,
@@ -210,7 +226,7 @@ class CardPaymentService:
                     "The terminal approved a different amount; "
                     "check its ticket and resolve the payment.",
                 )
-            label = card_label(result.card_brand, result.last4, result.auth_code)
+            label = card_label(result.card_brand, result.last4, result.auth_code, attempt.reference)
             sale = self._complete(attempt, label, "approved", details)
             return CardSettlement("approved", f"Card approved: {label}.", sale)
         status = str(result.outcome)
@@ -247,7 +263,7 @@ class CardPaymentService:
             )
             return CardSettlement("declined", "Recorded as not approved: take another tender.")
         attempt = self._attempt_from_row(row)
-        label = card_label(row.card_brand, row.last4, auth_code or row.auth_code)
+        label = card_label(row.card_brand, row.last4, auth_code or row.auth_code, row.reference)
         sale = self._complete(
             attempt, label, "approved", {"resolved_by": resolved_by, "auth_code": auth_code}
         )
@@ -308,6 +324,24 @@ class CardPaymentService:
                 {"status": status, "message": details.get("message")},
                 now,
             )
+
+    def replace_terminal(self, terminal: PaymentTerminal | None) -> Future[None]:
+        """Use another terminal (or none) from now on; the Devices screen saved it.
+
+        The swap waits on the terminal's thread behind a payment in progress, so a running
+        payment finishes on the terminal it started on.
+        """
+
+        def swap() -> None:
+            old, self._terminal = self._terminal, terminal
+            closer = getattr(old, "close", None)
+            if old is not terminal and closer is not None:
+                try:
+                    closer()
+                except Exception as err:  # a terminal that is gone may fail to close
+                    log.warning("closing the previous terminal: %s", err)
+
+        return self._thread.submit(swap)
 
     def close(self) -> None:
         self._thread.shutdown(wait=False, cancel_futures=True)

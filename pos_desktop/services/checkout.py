@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Protocol
 
@@ -22,6 +22,7 @@ from pos_desktop.domain.tender import VOUCHER, SplitTender
 
 from .ports import Clock
 from .scanning import resolve_scan
+from .shift_guard import require_open_shift, still_open
 
 Approver = Callable[[str, str], bool]
 
@@ -42,6 +43,7 @@ class PromotionSource(Protocol):
 class VoucherStore(Protocol):
     def balance(self, code: str) -> Money | None: ...
     def redeem(self, code: str, amount_minor: int, now) -> None: ...
+    def refund_to(self, code: str, amount_minor: int, now) -> None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,12 +105,19 @@ class CheckoutService:
         from pos_desktop.storage.promotion_repo import PromotionRepository
         from pos_desktop.storage.voucher_repo import VoucherRepository
 
+        assert self.db is not None  # called only with a database (see __init__)
         if self.promotions is None:
             self.promotions = PromotionRepository(self.db)
         if self.vouchers is None:
             self.vouchers = VoucherRepository(self.db)
         if load_settings:
             self.checkout_settings = load_checkout_settings(self.db)
+
+    def reload_settings(self) -> None:
+        """Read the checkout settings (cash rounding, tenders, limits) from the db again, after
+        they were changed (the demo seeds them after the checkout was built)."""
+        if self.db is not None:
+            self._defaults_from_db(True)
 
     @property
     def catalog(self) -> CatalogLookup:
@@ -124,6 +133,17 @@ class CheckoutService:
 
     def _new_cart(self) -> Cart:
         return Cart(self.settings.currency, prices_include_tax=self.settings.prices_include_tax)
+
+    def current_shift_id(self) -> str | None:
+        """The till's open shift, which every sale and refund belongs to.
+
+        Raises:
+            NoOpenShift: the till has a db and no open shift (nothing may be sold then).
+        """
+        if self.db is None:  # a db-less checkout (unit tests) has no shifts to check
+            return self.shift_id
+        self.shift_id = require_open_shift(self.db, self.settings.terminal_id)
+        return self.shift_id
 
     # -- scanning ---------------------------------------------------------------------------
 
@@ -349,6 +369,22 @@ class CheckoutService:
             split.payments(), priced=priced, rounding_minor=split.rounding_minor
         )
 
+    def _with_voucher_balances(self, payments: tuple[Payment, ...]) -> tuple[Payment, ...]:
+        """Each voucher payment with the balance it leaves (printed on the receipt)."""
+        if self.vouchers is None or not any(p.tender == VOUCHER for p in payments):
+            return payments
+        out: list[Payment] = []
+        spent: dict[str, int] = {}
+        for p in payments:
+            if p.tender == VOUCHER:
+                code = p.reference or ""
+                balance = self.vouchers.balance(code)
+                before = balance.amount_minor if balance is not None else 0
+                spent[code] = spent.get(code, 0) + p.amount.amount_minor
+                p = replace(p, balance_left_minor=before - spent[code])
+            out.append(p)
+        return tuple(out)
+
     def complete_sale(
         self,
         payments: tuple[Payment, ...],
@@ -362,6 +398,8 @@ class CheckoutService:
         the sale's transaction, as do voucher redemptions. The current cart is emptied only
         when it was the one sold."""
         sold = cart or self.cart
+        shift_id = self.current_shift_id()
+        payments = self._with_voucher_balances(payments)
         now = self._clock.now()
         sale = sale_from_cart(
             sold,
@@ -369,7 +407,7 @@ class CheckoutService:
             terminal_id=self.settings.terminal_id,
             completed_at=now,
             cashier=self.cashier,
-            shift_id=self.shift_id,
+            shift_id=shift_id,
             priced=priced or self.price(sold),
             rounding_minor=rounding_minor,
         )
@@ -378,8 +416,16 @@ class CheckoutService:
             raise PaymentError("This till has no voucher store: take another tender.")
 
         def in_transaction(db, stored: Sale) -> None:
+            if self.db is not None:
+                still_open(db, shift_id or "")  # with a db there is always one (fail closed)
             for p in vouchers:
+                assert self.vouchers is not None  # checked above
                 self.vouchers.redeem(p.reference or "", p.amount.amount_minor, now)
+                left = self.vouchers.balance(p.reference or "")
+                if left is not None and left.amount_minor != p.balance_left_minor:
+                    raise PaymentError(  # the receipt would print a wrong balance: roll back
+                        f"Voucher {p.reference} was used elsewhere meanwhile: take it again."
+                    )
             if within is not None:
                 within(db, stored)
 

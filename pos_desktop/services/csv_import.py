@@ -227,7 +227,8 @@ def _drop_barcode_conflicts(db, rows: list[_Row], report: ImportReport) -> list[
     owners = _barcode_owners(db, [g for r in rows for g in r.record.gtins])
     while True:
         updating = {r.record.product_id for r in rows}
-        good, bad = [], []
+        good: list[tuple[_Row, None]] = []
+        bad: list[tuple[_Row, tuple[str, tuple[str, str, str]]]] = []
         for row in rows:
             conflict = next(
                 (
@@ -239,7 +240,10 @@ def _drop_barcode_conflicts(db, rows: list[_Row], report: ImportReport) -> list[
                 ),
                 None,
             )
-            (bad if conflict else good).append((row, conflict))
+            if conflict:
+                bad.append((row, conflict))
+            else:
+                good.append((row, None))
         for row, (gtin, (_pid, sku, name)) in bad:
             report.errors.append(
                 RowError(

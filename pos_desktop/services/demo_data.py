@@ -190,6 +190,7 @@ def write_demo_weighed(db: SqliteDatabase, region: str = "SE") -> int:
     records = []
     for index, (sku, name, price, reference) in enumerate(WEIGHED_PRODUCTS, start=1):
         label_key = parse_scan(encode_variable_measure("23", reference, 0, region), region=region)
+        assert label_key.gtin14 is not None  # a variable-measure label always has its key
         records.append(
             ProductRecord(
                 product_id=f"demo-weighed-{index}",

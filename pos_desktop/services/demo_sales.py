@@ -72,6 +72,30 @@ def sellable_codes(db: SqliteDatabase, limit: int = 2000, *, seed: int | None = 
     return codes[:limit]
 
 
+DEMO_FLOAT_MINOR = 10000  # major units 100 in the float, in the store's currency's minor units
+DEMO_SALES_USER = "demo-sales"
+
+
+def ensure_demo_shift(checkout: CheckoutService, shifts) -> bool:
+    """Open a shift (float 100.00, by ``demo-sales``) when the till has none: every sale needs
+    one, and ``pos-admin report x`` reports the open shift.
+
+    Returns:
+        True when a shift was opened.
+    """
+    if shifts.current() is not None:
+        return False
+    from pos_desktop.domain.cash import CashCount
+
+    currency = checkout.settings.currency
+    unit = 10 ** currency_exponent(currency)
+    count = CashCount.from_total(
+        currency, DEMO_FLOAT_MINOR // 100 * unit, shifts.settings.denominations
+    )
+    shifts.repo.open(checkout.settings.terminal_id, DEMO_SALES_USER, count, checkout.clock.now())
+    return True
+
+
 def cash_tendered(total: Money, rng: random.Random) -> Money:
     """Cash a customer hands over: sometimes exact, usually the next note up."""
     if rng.random() < 0.2:
@@ -129,7 +153,7 @@ def _fill_basket(checkout: CheckoutService, codes: Sequence[str], rng: random.Ra
         if len(checkout.cart.lines) >= wanted:
             break
         result = checkout.scan(rng.choice(codes))
-        if not result.ok:
+        if not result.ok or result.line is None:
             continue
         extra = rng.choices(_QUANTITIES, _QUANTITY_WEIGHTS)[0] - 1
         if extra:

@@ -8,23 +8,47 @@ row has status 'parked'.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, replace
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from fractions import Fraction
 
 from peewee import SqliteDatabase
 
 from pos_desktop.domain.barcodes import normalize_gtin
 from pos_desktop.domain.cart import Cart, parse_quantity
 from pos_desktop.domain.cart_snapshot import cart_from_snapshot, cart_to_snapshot
+from pos_desktop.domain.discounts import PriceOverride
 from pos_desktop.domain.errors import DomainError
 from pos_desktop.domain.ids import new_id
-from pos_desktop.storage import journal
+from pos_desktop.domain.limits import check_line_amount, check_sale_amount
+from pos_desktop.domain.money import round_half_up
+from pos_desktop.domain.staff import Action
+from pos_desktop.storage import audit, journal
+from pos_desktop.storage.audit import DENIED, GRANTED
 from pos_desktop.storage.codec import canonical_json, parse_utc, utc_text
 from pos_desktop.storage.parking_repo import ParkedRow, ParkingRepository
 
 from .checkout import CatalogLookup, CheckoutService
 from .ports import Clock
+
+Approver = Callable[[str, str], bool]
+APP_PRICE_REASON = "Price set by the app's order"
+PENDING = "pending"
+
+
+def _override_detail(cart: Cart) -> list[dict]:
+    lines = {ln.line_id: ln for ln in cart.lines}
+    return [
+        {
+            "sku": lines[o.line_id].item.sku,
+            "name": lines[o.line_id].item.name,
+            "catalogue_minor": lines[o.line_id].item.unit_price_minor,
+            "price_minor": o.unit_price_minor,
+        }
+        for o in cart.overrides.values()
+    ]
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,16 +162,26 @@ class ParkingService:
             quantity = parse_quantity(line.quantity, sold_by_weight=item.sold_by_weight)
         except DomainError as err:
             raise DomainError(f"{where}: {err}") from None
-        if line.unit_price_minor is not None:
-            if line.unit_price_minor < 0:
-                raise DomainError(f"{where}: the unit price cannot be negative.")
-            item = replace(item, unit_price_minor=line.unit_price_minor)
-        cart.restore_line(item, quantity, new_id())
+        line_id = new_id()
+        try:
+            cart.restore_line(item, quantity, line_id)
+            if line.unit_price_minor is not None and line.unit_price_minor != item.unit_price_minor:
+                # The app's price is a price override, as if the cashier had typed it: it is
+                # listed for approval when the sale is recalled, and audited.
+                override = PriceOverride(line_id, line.unit_price_minor, APP_PRICE_REASON)
+                cart.overrides[line_id] = override
+                check_line_amount(
+                    round_half_up(Fraction(override.unit_price_minor) * Fraction(quantity)),
+                    f"The line {item.name}",
+                )
+        except DomainError as err:
+            raise DomainError(f"{where}: {err}") from None
 
     def _store(self, cart: Cart, label: str, source: str, reference: str | None) -> ParkedSale:
         if not label.strip():
             raise DomainError("Give the parked sale a label (e.g. the customer's name).")
         priced = self._checkout.price(cart)
+        check_sale_amount(priced.total_minor)
         now = self._clock.now()
         row = ParkedRow(
             id=new_id(),
@@ -177,17 +211,32 @@ class ParkingService:
                 },
                 now,
             )
+            if cart.overrides:
+                audit.append(
+                    self._db,
+                    "price_override.requested",
+                    user=source,
+                    outcome=PENDING,
+                    now=now,
+                    object_id=row.id,
+                    detail={"lines": _override_detail(cart)},
+                )
         return _parked(row)
 
     def list_parked(self) -> list[ParkedSale]:
         """Parked sales, oldest first."""
         return [_parked(row) for row in self._repo.parked()]
 
-    def recall(self, parked_id: str) -> Cart:
+    def recall(self, parked_id: str, approve: Approver | None = None) -> Cart:
         """Make the parked sale the current cart (lines, prices and discounts as parked).
 
+        An order from an app that set its own prices carries price overrides: as at the till,
+        they need ``approve(Action.PRICE_OVERRIDE, detail)`` (a manager's approval) before the
+        sale is recalled; the answer is audited. Without ``approve`` such a sale stays parked.
+
         Raises:
-            DomainError: the current cart has items, or the sale is no longer parked.
+            DomainError: the current cart has items, the sale is no longer parked, or its
+                app prices were not approved (it stays parked).
         """
         if not self._checkout.cart.is_empty:
             raise DomainError("Finish or park the current sale before recalling another one.")
@@ -195,11 +244,34 @@ class ParkingService:
         if row is None or row.status != "parked":
             raise DomainError("That sale is no longer parked: refresh the list.")
         cart = cart_from_snapshot(json.loads(row.cart_snapshot))
+        if row.source != "till" and cart.overrides:
+            self._approve_app_prices(row, cart, approve)
         with self._db.atomic():
             if not self._repo.leave_parked(parked_id, "recalled", self._clock.now()):
                 raise DomainError("That sale is no longer parked: refresh the list.")
             self._checkout.replace_cart(cart)
         return cart
+
+    def _approve_app_prices(self, row: ParkedRow, cart: Cart, approve: Approver | None) -> None:
+        lines = _override_detail(cart)
+        detail = f"{row.source} set its own prices: " + "; ".join(
+            f"{ln['name']} {ln['catalogue_minor']} -> {ln['price_minor']}" for ln in lines
+        )
+        granted = approve is not None and approve(Action.PRICE_OVERRIDE, detail)
+        audit.append(
+            self._db,
+            "price_override.app_order",
+            user=self._checkout.cashier,
+            outcome=GRANTED if granted else DENIED,
+            now=self._clock.now(),
+            object_id=row.id,
+            detail={"source": row.source, "lines": lines},
+        )
+        if not granted:
+            raise DomainError(
+                f"This order from {row.source} sets its own prices: a manager must approve "
+                "them before it is recalled. It stays parked."
+            )
 
     def cancel(self, parked_id: str) -> None:
         """Drop a parked sale (it stays in the table as 'cancelled')."""

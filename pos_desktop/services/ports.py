@@ -34,9 +34,14 @@ class ReceiptPrinterPort(Protocol):
 
 
 class NoPrinter:
-    """Used when no printer is configured: printing reports that clearly."""
+    """Used when no printer is configured (a supported set-up): receipts are kept, not printed.
+
+    The printing service checks ``present`` and never sends it a job; the errors below are for
+    anything that calls it directly anyway.
+    """
 
     columns = 42
+    present = False
 
     def print_job(self, job: PrintJob) -> None:
         raise RuntimeError("No receipt printer is configured; add one in the till's config.")

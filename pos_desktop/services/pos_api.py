@@ -23,6 +23,7 @@ import sqlite3
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -39,6 +40,7 @@ from pos_desktop.storage.codec import canonical_json, sha256_hex, utc_text
 from pos_desktop.storage.pos_api_repo import AppRow, PosApiRepository, RequestRow
 
 from .ports import Clock
+from .pos_api_limits import RateLimiter
 from .pos_api_rules import (
     ApiError,
     PosApiSettings,
@@ -46,7 +48,7 @@ from .pos_api_rules import (
     validate_payment_request,
 )
 
-FINAL_STATUSES = ("approved", "declined", "cancelled", "unknown")
+FINAL_STATUSES = ("approved", "declined", "cancelled", "unknown", "expired")
 REQUEST_PRODUCT_PREFIX = "payreq:"  # sale line product_id = prefix + request id
 NO_TAX = TaxRate("X", "No tax (payment request)", Decimal(0))
 KEY_PREFIX = "posk_"
@@ -122,6 +124,7 @@ class PosApiService:
         self._time = time_fn
         self.repo = PosApiRepository(db)
         self._listeners = _Listeners()
+        self._rate = RateLimiter(self.api_settings.rate_per_minute, time.monotonic)
 
     def transaction(self):
         """One write transaction, taken at once (BEGIN IMMEDIATE): checks inside it hold."""
@@ -199,6 +202,9 @@ class PosApiService:
             earlier = self._replay(app.id, key, body_hash)
             if earlier is not None:
                 return earlier
+        self.expire_stale()
+        self._rate.check(app.id)
+        self._check_pending_cap(app.id)
         now = self._clock.now()
         stamp = utc_text(now)
         row = RequestRow(
@@ -235,7 +241,45 @@ class PosApiService:
             return earlier
         for fn in self._listeners.created:
             fn(row.id)
-        return CreatedRequest(self.repo.request(row.id), replayed=False)
+        return CreatedRequest(self._request(row.id), replayed=False)
+
+    def _request(self, request_id: str) -> RequestRow:
+        """A request known to exist (this service just wrote or read it)."""
+        row = self.repo.request(request_id)
+        if row is None:
+            raise LookupError(f"payment request {request_id} is not in the database")
+        return row
+
+    def _check_pending_cap(self, app_id: str) -> None:
+        cap = self.api_settings.max_pending_per_app
+        if self.repo.count_with_status(app_id, "pending") >= cap:
+            raise ApiError(
+                429,
+                "too_many_pending",
+                f"This app already has {cap} payment requests waiting for the cashier; wait "
+                "for their results (or cancel some) before sending more.",
+                max_pending=cap,
+                retry_after_s=30,
+            )
+
+    def expire_stale(self) -> list[str]:
+        """Expire pending requests nobody answered within ``pending_expiry_s``; the app gets
+        an ``expired`` result. Returns the expired ids (the till closes their dialogs)."""
+        cutoff = self._clock.now() - timedelta(seconds=self.api_settings.pending_expiry_s)
+        expired = []
+        for row in self.repo.pending_created_before(utc_text(cutoff)):
+            minutes = self.api_settings.pending_expiry_s // 60
+            if self._finish(
+                row,
+                "expired",
+                expect=("pending",),
+                message=f"nobody answered at the till within {minutes} minutes",
+            ):
+                expired.append(row.id)
+        for request_id in expired:
+            for fn in self._listeners.cancelled:
+                fn(request_id)
+        return expired
 
     def _replay(self, app_id: str, key: str, body_hash: str) -> CreatedRequest | None:
         earlier = self.repo.request_by_idempotency_key(app_id, key)
@@ -277,7 +321,7 @@ class PosApiService:
         """
         row = self.get_request(app, request_id)
         if not self._finish(row, "cancelled", expect=("pending",), message="cancelled by the app"):
-            row = self.repo.request(request_id)
+            row = self._request(request_id)
             raise ApiError(
                 409,
                 "not_cancellable",
@@ -287,7 +331,7 @@ class PosApiService:
             )
         for fn in self._listeners.cancelled:
             fn(request_id)
-        return self.repo.request(request_id)
+        return self._request(request_id)
 
     def _validate(self, app: AppRow, body: dict[str, Any]) -> dict[str, Any]:
         return validate_payment_request(app, body, self.settings.currency, self.api_settings)
@@ -295,7 +339,8 @@ class PosApiService:
     # -- the till side (GUI thread) ---------------------------------------------------------
 
     def waiting_requests(self) -> list[RequestRow]:
-        """Requests the cashier has not answered yet, oldest first."""
+        """Requests the cashier has not answered yet, oldest first (stale ones expire)."""
+        self.expire_stale()
         return self.repo.requests_with_status("pending")
 
     def request(self, request_id: str) -> RequestRow | None:
@@ -320,7 +365,7 @@ class PosApiService:
             row = self.repo.request(request_id)
             status = row.status if row else "unknown"
             raise DomainError(f"This payment request is already {status}; nothing to take.")
-        return self.repo.request(request_id)
+        return self._request(request_id)
 
     def decline(self, request_id: str, message: str = "declined by the cashier") -> bool:
         """Decline a pending or accepted request (nothing was charged); queues the callback."""
@@ -463,7 +508,7 @@ class PosApiService:
         with self._db.atomic("IMMEDIATE"):
             if not self.repo.set_status(row.id, status, expect=expect, now=now, **fields):
                 return False
-            final = self.repo.request(row.id)
+            final = self._request(row.id)
             body = canonical_json(callback_body(final))
             self.repo.insert_callback(
                 new_id(), row.id, row.app_id, row.callback_url, body, self._time(), now

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from pos_desktop.domain.errors import DomainError
+from pos_desktop.domain.limits import MAX_SALE_MINOR
 from pos_desktop.storage.pos_api_repo import AppRow
 
 SUPPORTED_API_VERSIONS = ("1",)
@@ -22,6 +23,9 @@ class PosApiSettings:
 
     max_amount_minor: int = 1_000_000
     other_tenders: tuple[str, ...] = ()
+    max_pending_per_app: int = 20  # requests waiting for the cashier, per app
+    rate_per_minute: int = 60  # new payment requests per app per minute
+    pending_expiry_s: int = 15 * 60  # a request nobody answered expires after this
 
     @property
     def payment_types(self) -> tuple[str, ...]:
@@ -39,21 +43,50 @@ class ApiError(Exception):
         self.extra = extra
 
 
+MAX_CALLBACK_URL = 2048  # characters; longer URLs are refused on arrival
+
+
+def url_problem(url: str) -> str | None:
+    """Why ``url`` cannot be a callback URL, or None when it can.
+
+    Only printable ASCII (no space, control characters or backslash: CR/LF would inject
+    headers), at most :data:`MAX_CALLBACK_URL` characters, http(s) with a host, and no ``.``
+    or ``..`` path segment (also percent-encoded), so the path cannot climb out of the prefix.
+    """
+    if len(url) > MAX_CALLBACK_URL:
+        return f"it is longer than {MAX_CALLBACK_URL} characters"
+    if any(not 0x21 <= ord(ch) <= 0x7E or ch == "\\" for ch in url):
+        return "it contains a space, a control character, a backslash or non-ASCII text"
+    try:
+        parts = urlsplit(url)
+        port_ok = parts.port is None or 0 < parts.port < 65536
+    except ValueError:
+        return "it is not a valid URL"
+    if parts.scheme not in ("http", "https") or not parts.hostname or not port_ok:
+        return "it is not an http(s) URL with a host"
+    segments = unquote(unquote(parts.path)).split("/")
+    if any(seg in (".", "..") for seg in segments):
+        return "its path contains '.' or '..' segments"
+    return None
+
+
 def check_prefix(prefix: str) -> str:
     """A callback prefix must be an http(s) URL with a host; returned normalised."""
-    parts = urlsplit(prefix.strip())
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    prefix = prefix.strip()
+    if url_problem(prefix) is not None:
         raise DomainError(
-            f"'{prefix}' is not a callback URL prefix; give one such as "
-            "https://shop.example.com/pos/ (http or https, with a host)."
+            f"'{prefix[:100]}' is not a callback URL prefix; give one such as "
+            "https://shop.example.com/pos/ (http or https, with a host, printable ASCII)."
         )
-    return prefix.strip()
+    return prefix
 
 
 def url_within_prefix(url: str, prefix: str) -> bool:
-    """True when ``url`` is under ``prefix`` on a boundary (``https://a.b`` never matches
-    ``https://a.b.evil.com``)."""
-    if not url.startswith(prefix):
+    """True when ``url`` is a clean URL under ``prefix`` on a boundary (``https://a.b`` never
+    matches ``https://a.b.evil.com``; ``/pos/../other`` never matches ``/pos/``)."""
+    if url_problem(url) is not None or not url.startswith(prefix):
+        return False
+    if urlsplit(url).netloc != urlsplit(prefix).netloc:
         return False
     rest = url[len(prefix) :]
     if prefix.endswith("/") or rest == "":
@@ -106,12 +139,13 @@ def validate_payment_request(
             f"amount_minor must be a whole number of minor units above 0 (1250 = 12.50), "
             f"not {amount!r}.",
         )
-    if amount > rules.max_amount_minor:
+    limit = min(rules.max_amount_minor, MAX_SALE_MINOR)
+    if amount > limit:
         raise _fail(
             "amount_minor",
-            f"amount_minor {amount} is above this till's limit of {rules.max_amount_minor}; "
+            f"amount_minor {amount} is above this till's limit of {limit}; "
             "ask the shop to take larger payments at the till directly.",
-            max_amount_minor=rules.max_amount_minor,
+            max_amount_minor=limit,
         )
     if body.get("currency") != currency:
         raise _fail(
@@ -134,6 +168,13 @@ def validate_payment_request(
             allowed=list(allowed),
         )
     url = body.get("callback_url")
+    problem = url_problem(url) if isinstance(url, str) else "it is not text"
+    if problem is not None:
+        raise _fail(
+            "callback_url",
+            f"callback_url is refused: {problem}. Send a plain http(s) URL of at most "
+            f"{MAX_CALLBACK_URL} characters under {app.callback_url_prefix}.",
+        )
     if not isinstance(url, str) or not url_within_prefix(url, app.callback_url_prefix):
         raise _fail(
             "callback_url",

@@ -29,3 +29,22 @@ def as_copy(job: PrintJob) -> PrintJob:
     banner = TextLine("*** COPY ***", align="center", bold=True)
     blocks = [b for b in job.blocks if not isinstance(b, DrawerPulse)]
     return PrintJob(blocks=(banner, *blocks), columns=job.columns)
+
+
+def job_as_text(job: PrintJob) -> str:
+    """The receipt as the paper would show it, for the screen (no printer, or a look first)."""
+    width = job.columns
+    lines: list[str] = []
+    for block in job.blocks:
+        if isinstance(block, TextLine):
+            text = block.text[:width]
+            if block.align == "center":
+                text = text.center(width).rstrip()
+            elif block.align == "right":
+                text = text.rjust(width)
+            lines.append(text)
+        elif isinstance(block, Barcode | QRCode):
+            lines.append(f"|| {block.data} ||".center(width).rstrip())
+        elif isinstance(block, Feed):
+            lines.extend([""] * block.lines)
+    return "\n".join(lines).rstrip() + "\n"

@@ -24,7 +24,7 @@ from pos_desktop.storage.codec import utc_text
 from pos_desktop.storage.returns_repo import StoredRefund
 
 from .ports import Clock, ReceiptPrinterPort
-from .print_documents import as_copy, job_from_json, job_to_json
+from .print_documents import as_copy, job_as_text, job_from_json, job_to_json
 from .receipts import ReceiptBuilder
 
 log = logging.getLogger(__name__)
@@ -39,6 +39,8 @@ class DrawerSettings:
     open_on_cash: bool = True
     # A standalone (serial/USB) drawer with its own ``open()``; None: kicked through the printer.
     standalone: Any = None
+    # Other tenders (by name) that open the drawer like cash does: a cheque goes in it.
+    tenders: tuple[str, ...] = ()
 
     def pulse(self) -> DrawerPulse:
         return DrawerPulse(pin=self.pin, on_ms=self.on_ms, off_ms=self.off_ms)
@@ -47,7 +49,9 @@ class DrawerSettings:
 @dataclass(frozen=True, slots=True)
 class PrintOutcome:
     job_id: str
-    status: str  # printed | failed (nothing was sent) | unknown (may be half printed)
+    # printed | failed (nothing was sent) | unknown (may be half printed) | held (no printer:
+    # kept to show on screen or print later)
+    status: str
     drawer_opened: bool
     error: str | None = None
 
@@ -75,7 +79,7 @@ class PrintingService:
         self, sale: Sale, *, on_done: Callable[[PrintOutcome], None] | None = None
     ) -> Future[PrintOutcome]:
         """Print the receipt; a cash sale kicks the drawer first so it opens while printing."""
-        has_cash = any(p.tender == "cash" for p in sale.payments)
+        has_cash = any(p.tender == "cash" or p.tender in self.drawer.tenders for p in sale.payments)
         open_drawer = self._kick_for_cash(has_cash, "sale")
         job = self._builder.sale_receipt(sale, drawer=self.drawer.pulse() if open_drawer else None)
         return self._submit(job, "receipt", sale.sale_id, "sale" if open_drawer else None, on_done)
@@ -129,8 +133,13 @@ class PrintingService:
             job_id: the job to copy; default the last customer receipt.
 
         Raises:
-            LookupError: when there is nothing to reprint.
+            LookupError: when there is nothing to reprint, or no printer to print on.
         """
+        if not self.has_printer:
+            raise LookupError(
+                "No receipt printer is set up: add one in Till > Devices, then print the "
+                "receipt (Ctrl+Shift+R shows it on screen)."
+            )
         row = self._db.execute_sql(
             "SELECT id, sale_id, document FROM print_job WHERE document IS NOT NULL AND "
             + ("id = ?" if job_id else "kind = 'receipt' ORDER BY created_at DESC LIMIT 1"),
@@ -145,8 +154,69 @@ class PrintingService:
                 "AND status IN ('unknown', 'failed')",
                 (original_id,),
             )
-        copy = as_copy(job_from_json(document))
-        return self._submit(copy, "reprint", sale_id, None, on_done, copy_of=original_id)
+        held = (
+            self._db.execute_sql(
+                "SELECT status FROM print_job WHERE id = ?", (original_id,)
+            ).fetchone()[0]
+            == "held"
+        )
+        job = job_from_json(document)
+        if held:  # it never came out: the first paper copy is the original, without a kick
+            job = PrintJob(
+                blocks=tuple(b for b in job.blocks if not isinstance(b, DrawerPulse)),
+                columns=job.columns,
+            )
+            with self._db.atomic():
+                self._db.execute_sql(
+                    "UPDATE print_job SET decided = 'printed_later' WHERE id = ?", (original_id,)
+                )
+            return self._submit(job, "receipt", sale_id, None, on_done, copy_of=original_id)
+        return self._submit(as_copy(job), "reprint", sale_id, None, on_done, copy_of=original_id)
+
+    def receipt_text(self, job_id: str | None = None) -> str:
+        """A stored receipt (default: the last customer receipt) as text for the screen.
+
+        Raises:
+            LookupError: when there is no receipt yet.
+        """
+        row = self._db.execute_sql(
+            "SELECT document FROM print_job WHERE document IS NOT NULL AND "
+            + ("id = ?" if job_id else "kind = 'receipt' ORDER BY created_at DESC LIMIT 1"),
+            (job_id,) if job_id else (),
+        ).fetchone()
+        if row is None:
+            raise LookupError("There is no receipt to show yet.")
+        return job_as_text(job_from_json(row[0]))
+
+    @property
+    def has_printer(self) -> bool:
+        """False when the till runs without a receipt printer (receipts are kept, not printed)."""
+        return getattr(self._printer, "present", True)
+
+    def replace_printer(
+        self, printer: ReceiptPrinterPort, builder: ReceiptBuilder, drawer: DrawerSettings
+    ) -> Future[None]:
+        """Use another printer from now on (the Devices screen saved one), without a restart.
+
+        The swap runs on the printer's own thread, so every job queued before it finishes on
+        the old printer; the old one is closed afterwards.
+        """
+
+        def swap() -> None:
+            old = self._printer
+            self._printer, self._builder, self.drawer = printer, builder, drawer
+            self.columns = builder.columns
+            if old is not printer and (closer := getattr(old, "close", None)) is not None:
+                try:
+                    closer()
+                except Exception as err:  # a printer that is gone may fail to close
+                    log.warning("closing the previous printer: %s", err)
+
+        return self._thread.submit(swap)
+
+    def replace_builder(self, builder: ReceiptBuilder) -> None:
+        """New store settings (name, address, tax id...) for the receipts printed from now."""
+        self._builder = builder
 
     def mark_printed_ok(self, job_id: str) -> None:
         """The cashier saw the receipt come out: no reprint is needed."""
@@ -269,12 +339,19 @@ class PrintingService:
         """
         job_id = new_id()
         now = utc_text(self._clock.now())
+        status = "pending" if self.has_printer else "held"
         with self._db.atomic():
             self._db.execute_sql(
                 "INSERT INTO print_job (id, kind, sale_id, status, created_at, document, copy_of) "
-                "VALUES (?, ?, ?, 'pending', ?, ?, ?)",
-                (job_id, kind, sale_id, now, job_to_json(job), copy_of),
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (job_id, kind, sale_id, status, now, job_to_json(job), copy_of),
             )
+        if status == "held":  # no printer: nothing to wait for, nothing to ask the cashier
+            future: Future[PrintOutcome] = Future()
+            future.set_result(PrintOutcome(job_id, "held", False))
+            if on_done is not None:
+                on_done(future.result())
+            return future
         future = self._thread.submit(self._run, job_id, job, sale_id, drawer_reason)
         if on_done is not None:
             future.add_done_callback(lambda f: on_done(f.result()))

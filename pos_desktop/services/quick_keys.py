@@ -46,7 +46,7 @@ class QuickKeyService:
             ).fetchone()
             if row is None:
                 raise DomainError(f"There is no product with SKU {key.sku}; pick another.")
-        elif self._departments.get(key.department) is None:
+        elif key.department is None or self._departments.get(key.department) is None:
             raise DomainError(f"There is no department {key.department}; pick another.")
         with self._db.atomic():
             self.repo.save(key)

@@ -14,6 +14,7 @@ from hardware.receipt import (
     PrintJob,
     TextLine,
 )
+from pos_desktop.domain.countries import PRESETS
 from pos_desktop.domain.money import Money
 from pos_desktop.domain.sale import Sale
 from pos_desktop.domain.store import StoreSettings
@@ -21,6 +22,12 @@ from pos_desktop.domain.store import StoreSettings
 from .formatting import local_time_text, money_text, quantity_text
 
 TENDER_LABELS = {"cash": "Cash", "card": "Card", "voucher": "Gift voucher", "exchange": "Exchange"}
+
+
+def tax_id_line(country: str, tax_id: str) -> str:
+    """The tax id as the receipt prints it, with the country's name for it ("VAT no. ...")."""
+    label = PRESETS[country].tax_id_label if country in PRESETS else "VAT no."
+    return f"{label} {tax_id.strip()}"
 
 
 def receipt_code(terminal_id: str, receipt_number: int) -> str:
@@ -50,6 +57,13 @@ class ReceiptBuilder:
         title = TextLine(self.settings.name, align="center", bold=True, double=True)
         return [self.logo, title] if self.logo is not None else [title]
 
+    def _store_lines(self) -> list[PrintBlock]:
+        """Address, tax id and the header text, centred under the store's name."""
+        s = self.settings
+        tax_id = tax_id_line(s.country, s.tax_id) if s.tax_id.strip() else ""
+        lines = [*s.address.splitlines(), tax_id, *(s.receipt_header or "").splitlines()]
+        return [TextLine(line, align="center") for line in lines if line.strip()]
+
     def _money(self, minor: int, currency: str) -> str:
         return money_text(Money(minor, currency), self.settings.locale)
 
@@ -67,9 +81,7 @@ class ReceiptBuilder:
         if drawer is not None:
             blocks.append(drawer)
         blocks.extend(self._store_title())
-        for text in (s.address, s.receipt_header):
-            for part in filter(None, (text or "").splitlines()):
-                blocks.append(TextLine(part, align="center"))
+        blocks.extend(self._store_lines())
         rule = TextLine("-" * w)
         blocks.append(rule)
         blocks.append(
@@ -122,6 +134,12 @@ class ReceiptBuilder:
             )
             if p.reference:  # e.g. "VISA ****7892 auth 123456": never more than the last four
                 blocks.append(TextLine(f"  {p.reference}"[:w]))
+            if p.balance_left_minor is not None:  # a gift voucher: what is still on it
+                blocks.append(
+                    TextLine(
+                        columns_line("  Balance left", self._money(p.balance_left_minor, cur), w)
+                    )
+                )
         if sale.change_minor:
             blocks.append(TextLine(columns_line("Change", self._money(sale.change_minor, cur), w)))
         blocks.append(rule)
@@ -185,9 +203,7 @@ class ReceiptBuilder:
     def _header(self, title: str, number: int | None, moment, cashier: str | None) -> list:
         s, w = self.settings, self.columns
         blocks: list[PrintBlock] = self._store_title()
-        for text in (s.address, s.receipt_header):
-            for part in filter(None, (text or "").splitlines()):
-                blocks.append(TextLine(part, align="center"))
+        blocks.extend(self._store_lines())
         blocks.append(TextLine("-" * w))
         blocks.append(TextLine(title, align="center", bold=True))
         blocks.append(TextLine(columns_line(f"Receipt {number}", local_time_text(moment), w)))

@@ -87,6 +87,7 @@ def _zone_name(moment: datetime) -> str:
 
 
 def report_title(data: dict[str, Any]) -> str:
+    """The title: "Z report 7", or the X report's, which says it is not a close."""
     if data["kind"] == "Z":
         return f"Z report {data['z_number']}"
     return "X report (running, not a close)"
@@ -179,6 +180,14 @@ def build_layout(
     )
     cash_rows = [
         ReportRow("Float", ("", m(data["float_minor"]))),
+        *(  # the cash ledger's parts (reports made before it lack them)
+            (
+                ReportRow("Cash sales", ("", m(data["cash_sales_minor"]))),
+                ReportRow("Cash refunds", counted(data["cash_refunds"])),
+            )
+            if "cash_refunds" in data
+            else ()
+        ),
         ReportRow("Paid in", counted(data["paid_in"])),
         ReportRow("Paid out", counted(data["paid_out"])),
         ReportRow("Drops", counted(data["drops"])),
@@ -200,7 +209,7 @@ def build_layout(
     cashiers = ReportSection(
         "Cashiers",
         count_amount,
-        tuple(ReportRow(c["cashier"], counted(c)) for c in data["cashiers"])
+        tuple(row for c in data["cashiers"] for row in _cashier_rows(c, counted, m))
         or (ReportRow("No sales", ("", "")),),
     )
     totals = ReportSection(
@@ -232,3 +241,12 @@ def build_layout(
         zone_label=_zone_name(opened),
         footer=footer,
     )
+
+
+def _cashier_rows(cashier: dict, counted, m) -> tuple[ReportRow, ...]:
+    """A cashier's sales, then the cash they took and gave back (from the cash ledger)."""
+    rows = [ReportRow(cashier["cashier"], counted(cashier))]
+    if cashier.get("cash_minor") or cashier.get("cash_refunds_minor"):
+        rows.append(ReportRow("  cash taken", ("", m(cashier["cash_minor"]))))
+        rows.append(ReportRow("  cash refunded", ("", m(cashier["cash_refunds_minor"]))))
+    return tuple(rows)

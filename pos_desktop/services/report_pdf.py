@@ -102,6 +102,7 @@ def _chart(layout: ReportLayout, width: float) -> Drawing:
     chart.categoryAxis.labels.fontName = regular
     chart.categoryAxis.labels.fontSize = 8
     chart.valueAxis.valueMin = 0
+    chart.valueAxis.rangeRound = "ceiling"  # the axis ends on a tick above the tallest bar
     chart.valueAxis.labels.fontName = regular
     chart.valueAxis.labels.fontSize = 8
     chart.valueAxis.visibleGrid = True

@@ -13,8 +13,11 @@ Figures, all in minor units of ``currency``:
   no_sales, paid_in, paid_out, drops   cash movements
   cashiers           per cashier (``sale.cashier``): sales, amount
   first/last receipt, hourly (UTC hour), grand_total_minor (perpetual: previous Z + this
-  shift's gross), expected_cash_minor (float + cash taken + paid in - paid out - drops),
-  journal_head at the moment the report was made.
+  shift's gross), journal_head at the moment the report was made.
+  expected_cash_minor  the sum of the shift's cash ledger (migration 0013): float + cash taken
+                     net of change (cash rounding included) - cash refunds + paid in - paid out
+                     - drops; cash_sales_minor and cash_refunds are its parts
+  cashiers           per cashier: sales and amount, cash taken and cash refunded by them
 """
 
 from __future__ import annotations
@@ -91,7 +94,17 @@ class ReportService:
             {"tender": t, "count": n, "amount_minor": a} for t, n, a in repo.tender_rows(sid)
         ]
         moves = repo.movement_rows(sid)
-        cash_taken = sum(t["amount_minor"] for t in tenders if t["tender"] == "cash")
+        ledger = repo.cash_ledger_rows(sid)
+        cash_by: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+        refund_rows = 0
+        for user, entry, n, amount in ledger:
+            cash_by[user or "-"][entry] += amount
+            refund_rows += n if entry == "refund" else 0
+        cash_sales = sum(v["sale"] for v in cash_by.values())
+        cash_refunds = -sum(v["refund"] for v in cash_by.values())
+        for name in cash_by:
+            if name not in by_cashier and (cash_by[name]["sale"] or cash_by[name]["refund"]):
+                by_cashier[name] = [0, 0]
         paid_in, paid_out, drops = (_pair(moves.get(k)) for k in ("paid_in", "paid_out", "drop"))
         float_minor = shift.float_count.total().amount_minor
         head = journal.head(self._db)
@@ -123,13 +136,17 @@ class ReportService:
             "paid_out": paid_out,
             "drops": drops,
             "float_minor": float_minor,
-            "expected_cash_minor": float_minor
-            + cash_taken
-            + paid_in["amount_minor"]
-            - paid_out["amount_minor"]
-            - drops["amount_minor"],
+            "cash_sales_minor": cash_sales,
+            "cash_refunds": {"count": refund_rows, "amount_minor": cash_refunds},
+            "expected_cash_minor": sum(amount for _u, _k, _n, amount in ledger),
             "cashiers": [
-                {"cashier": c, "count": v[0], "amount_minor": v[1]}
+                {
+                    "cashier": c,
+                    "count": v[0],
+                    "amount_minor": v[1],
+                    "cash_minor": cash_by[c]["sale"] if c in cash_by else 0,
+                    "cash_refunds_minor": -cash_by[c]["refund"] if c in cash_by else 0,
+                }
                 for c, v in sorted(by_cashier.items())
             ],
             "first_receipt": first,
@@ -187,7 +204,15 @@ def _section_lines(section: ReportSection, width: int) -> list[TextLine]:
 
 
 def layout_lines(layout: ReportLayout, width: int) -> list[PrintBlock]:
-    """The layout as receipt lines ``width`` characters wide, with an hourly bar chart in text."""
+    """The layout as receipt lines, with the hourly chart as text bars.
+
+    Args:
+        layout: the report's layout.
+        width: characters per line (the printer profile's columns).
+
+    Returns:
+        Text lines, none wider than ``width`` (header lines wrap).
+    """
     lines: list[PrintBlock] = []
     if layout.store_name:
         lines.append(TextLine(layout.store_name, align="center", bold=True))

@@ -26,11 +26,10 @@ from pos_desktop.domain.payment import Payment
 from pos_desktop.domain.pricing import price_cart_for
 from pos_desktop.domain.refund import (
     OriginalSale,
-    PaidTender,
     Refund,
-    RefundTender,
     ReturnItem,
     SoldLine,
+    TenderAmount,
     original_from_sale,
     plan_refund,
 )
@@ -42,6 +41,7 @@ from pos_desktop.storage.sales_repo import SalesRepository
 
 from .checkout import CheckoutService
 from .ports import Clock
+from .shift_guard import still_open
 
 EXCHANGE = "exchange"
 _RECEIPT_CODE = re.compile(r"^R(?P<terminal>[A-Za-z0-9]+)-(?P<number>\d{1,10})$")
@@ -123,6 +123,7 @@ class ReturnsService:
         Raises:
             DomainError: more than is left to return, or the refund was not approved.
         """
+        self._checkout.current_shift_id()  # before asking anybody to approve
         plan = self.plan(sale, items)
         detail = f"Receipt {sale.receipt_number}: refund {Money(plan.payout_minor, sale.currency)}"
         if not approve(Action.REFUND, detail):
@@ -132,6 +133,7 @@ class ReturnsService:
     def _store(
         self, plan: Refund, sale: Sale | None, kind: str, *, names=None, within=None
     ) -> StoredRefund:
+        shift_id = self._checkout.current_shift_id()  # no refund without an open shift
         now = self._clock.now()
         names = names or ({ln.line_id: ln.name for ln in sale.lines} if sale else {})
         stored = StoredRefund(
@@ -144,11 +146,12 @@ class ReturnsService:
             names=names,
             original_receipt_number=sale.receipt_number if sale else None,
             cashier=self._checkout.cashier,
-            shift_id=self._checkout.shift_id,
+            shift_id=shift_id,
         )
         vouchers = self._checkout.vouchers
 
         def in_transaction(db) -> None:
+            still_open(db, shift_id or "")  # no id: refused, never stored shiftless
             for t in plan.tenders:
                 if t.kind == VOUCHER and t.reference and vouchers is not None:
                     vouchers.refund_to(t.reference, t.amount_minor, now)
@@ -167,6 +170,7 @@ class ReturnsService:
         """
         if not items:
             raise DomainError("Scan the items being returned first.")
+        self._checkout.current_shift_id()
         settings = self._checkout.settings
         cart = Cart(settings.currency, prices_include_tax=settings.prices_include_tax)
         for item, quantity in items:
@@ -184,7 +188,7 @@ class ReturnsService:
                 SoldLine(p.line_id, p.quantity, p.tax.gross, p.tax.tax, names[p.line_id])
                 for p in priced.lines
             ),
-            tenders=(PaidTender("cash", CASH, "Cash", priced.total_minor),),
+            tenders=(TenderAmount("cash", CASH, "Cash", priced.total_minor),),
             cash_increment_minor=self._checkout.checkout_settings.cash_increment_minor,
         )
         plan = plan_refund(original, [ReturnItem(p.line_id, p.quantity) for p in priced.lines])
@@ -210,6 +214,7 @@ class ReturnsService:
         checkout = self._checkout
         if checkout.cart.is_empty:
             raise DomainError("Scan the new items first; for a plain return use Refund.")
+        checkout.current_shift_id()
         plan = self.plan(sale, items)
         priced = checkout.price()
         credit = min(plan.payout_minor, priced.total_minor)
@@ -252,19 +257,19 @@ class ReturnsService:
         return self._checkout.price().total_minor - plan.payout_minor
 
 
-def _take_credit(tenders: tuple[RefundTender, ...], credit: int) -> tuple[RefundTender, ...]:
+def _take_credit(tenders: tuple[TenderAmount, ...], credit: int) -> tuple[TenderAmount, ...]:
     """The refund's tenders with ``credit`` moved to the new sale, cash giving it up first.
 
     The credit keeps the id of the original tender it comes from, so later returns against
     the same sale count it as already given back.
     """
-    out: list[RefundTender] = []
+    out: list[TenderAmount] = []
     left = credit
     for t in sorted(tenders, key=lambda t: t.kind != CASH):
         take = min(left, t.amount_minor)
         left -= take
         if take:
-            out.append(RefundTender(t.tender_id, EXCHANGE, "Exchange", take, t.reference))
+            out.append(TenderAmount(t.tender_id, EXCHANGE, "Exchange", take, t.reference))
         if t.amount_minor - take > 0:
             out.append(replace(t, amount_minor=t.amount_minor - take))
     return tuple(out)

@@ -68,7 +68,7 @@ def resolve_scan(text: str, catalog, settings: StoreSettings, today: date) -> Fo
         )
     warning = None
     if isinstance(scanned, GS1ElementString) and scanned.is_expired(today):
-        warning = f"EXPIRED on {scanned.expiry.isoformat()}: check the item before selling it."
+        warning = f"EXPIRED on {scanned.expiry}: check the item before selling it."
     try:
         price = scanned.price(settings.currency) if hasattr(scanned, "price") else None
     except DomainError as err:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from peewee import SqliteDatabase
 
-from hardware.receipt import Barcode, Cut, Feed, PrintJob, TextLine
+from hardware.receipt import Barcode, Cut, Feed, PrintBlock, PrintJob, TextLine
 from pos_desktop.domain.errors import DomainError
 from pos_desktop.domain.money import Money
 from pos_desktop.domain.store import StoreSettings
@@ -108,7 +108,7 @@ class ShelfLabelService:
 
     def print_job(self, labels: list[ShelfLabel], columns: int) -> PrintJob:
         """Receipt-printer labels: one per cut, the price in double size, the barcode below."""
-        blocks = []
+        blocks: list[PrintBlock] = []
         for label in labels:
             blocks += [
                 TextLine(label.name[:columns], bold=True),

@@ -29,6 +29,9 @@ from pos_desktop.storage.shift_repo import SHIFT_CLOSED, CashMovement, Shift, Sh
 from .auth import Approval, AuthService
 from .ports import Clock
 from .reports import ReportService, ShiftReport
+from .shift_guard import NoOpenShift
+
+__all__ = ["NoOpenShift", "RecountRequired", "ShiftCloseBlocked", "ShiftService", "ShiftSettings"]
 
 BLOCKING_ROWS = (("parked_sale", ("parked",)), ("card_payment", ("pending", "unknown")))
 _MOVEMENT_ACTIONS = {
@@ -37,10 +40,6 @@ _MOVEMENT_ACTIONS = {
     "drop": Action.CASH_DROP,
     "no_sale": Action.NO_SALE,
 }
-
-
-class NoOpenShift(DomainError):
-    """The till has no open shift."""
 
 
 class ShiftCloseBlocked(DomainError):

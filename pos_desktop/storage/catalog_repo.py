@@ -18,9 +18,11 @@ _LOOKUP_SQL = (
     "SELECT p.id, p.sku, p.name, p.price_minor, p.tax_code, p.sold_by_weight "
     "FROM barcode b JOIN product p ON p.id = b.product_id WHERE b.gtin = ? AND p.active = 1"
 )
+# SKUs are matched without regard to case: as typed, in capitals, in small letters. Three
+# probes of the UNIQUE index on sku (an exact match wins), so a miss costs no table scan.
 _SKU_SQL = (
     "SELECT p.id, p.sku, p.name, p.price_minor, p.tax_code, p.sold_by_weight "
-    "FROM product p WHERE p.sku = ? AND p.active = 1"
+    "FROM product p WHERE p.sku IN (?, ?, ?) AND p.active = 1 ORDER BY p.sku = ? DESC LIMIT 1"
 )
 
 
@@ -73,7 +75,10 @@ class CatalogRepository:
         return self._item(row, gtin14) if row else None
 
     def find_by_sku(self, sku: str) -> CatalogItem | None:
-        row = self._db.execute_sql(_SKU_SQL, (sku,)).fetchone()
+        """The active product with this SKU: exact case first, then in capitals or small
+        letters (``cap`` finds ``CAP``; a mixed-case SKU is found as stored or as typed in one
+        case)."""
+        row = self._db.execute_sql(_SKU_SQL, (sku, sku.upper(), sku.lower(), sku)).fetchone()
         return self._item(row, None) if row else None
 
     def count_products(self) -> int:
@@ -105,7 +110,8 @@ def upsert_products(
 ) -> int:
     """Insert or update products and their barcodes; the caller owns the transaction."""
     stamp = utc_text(now or datetime.now(UTC))
-    product_rows, barcode_rows = [], []
+    product_rows: list[tuple] = []
+    barcode_rows: list[tuple[str, str]] = []
     for p in products:
         product_rows.append(
             (

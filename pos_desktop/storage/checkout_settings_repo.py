@@ -23,6 +23,8 @@ def load_checkout_settings(db: SqliteDatabase) -> CheckoutSettings:
         values["max_discount_percent"] = Decimal(rows["max_discount_percent"])
     if "override_reasons" in rows:
         values["override_reasons"] = tuple(json.loads(rows["override_reasons"]))
+    if "drawer_tenders" in rows:
+        values["drawer_tenders"] = tuple(json.loads(rows["drawer_tenders"]))
     return CheckoutSettings(**values)
 
 

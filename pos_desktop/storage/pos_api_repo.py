@@ -5,12 +5,13 @@ Plain SQL over the caller's db; the caller owns transactions (the service wraps 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from peewee import SqliteDatabase
 
 from .codec import utc_text
+from .secrets import SecretBox
 
 OPEN_REQUEST_STATUSES = ("pending", "accepted")
 _APP_COLS = "id, name, callback_url_prefix, created_at, revoked_at"
@@ -87,10 +88,12 @@ class PosApiRepository:
     def insert_app(
         self, app_id: str, name: str, prefix: str, key_hash: str, key: str, now: datetime
     ) -> None:
+        """Store an app: its key's hash (to log in) and the key sealed (to sign callbacks)."""
+        sealed = SecretBox.for_database(self._db).seal(key)
         self._db.execute_sql(
             "INSERT INTO api_app (id, name, callback_url_prefix, key_hash, signing_key, "
             "created_at) VALUES (?, ?, ?, ?, ?, ?)",
-            (app_id, name, prefix, key_hash, key, utc_text(now)),
+            (app_id, name, prefix, key_hash, sealed, utc_text(now)),
         )
 
     def apps(self) -> list[AppRow]:
@@ -150,6 +153,21 @@ class PosApiRepository:
         )
         return [RequestRow(*r) for r in rows.fetchall()]
 
+    def count_with_status(self, app_id: str, status: str) -> int:
+        return self._db.execute_sql(
+            "SELECT COUNT(*) FROM payment_request WHERE app_id = ? AND status = ?",
+            (app_id, status),
+        ).fetchone()[0]
+
+    def pending_created_before(self, cutoff: str) -> list[RequestRow]:
+        """Pending requests created before ``cutoff`` (UTC text), oldest first."""
+        rows = self._db.execute_sql(
+            f"SELECT {_REQ_COLS} FROM payment_request WHERE status = 'pending' "
+            "AND created_at < ? ORDER BY created_at, id",
+            (cutoff,),
+        )
+        return [RequestRow(*r) for r in rows.fetchall()]
+
     def set_status(
         self, request_id: str, status: str, *, expect: tuple[str, ...], now: datetime, **fields
     ) -> bool:
@@ -206,7 +224,14 @@ class PosApiRepository:
             "ORDER BY c.next_attempt_at, c.id LIMIT ?",
             (now, limit),
         )
-        return [CallbackRow(*r) for r in rows.fetchall()]
+        box = SecretBox.for_database(self._db)
+        out = []
+        for r in rows.fetchall():
+            row = CallbackRow(*r)
+            if row.signing_key is not None:
+                row = replace(row, signing_key=box.open(row.signing_key))
+            out.append(row)
+        return out
 
     def next_due_at(self) -> float | None:
         row = self._db.execute_sql(

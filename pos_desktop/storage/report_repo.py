@@ -94,6 +94,18 @@ class ReportRepository:
         )
         return {kind: (n, total) for kind, n, total in rows}
 
+    def cash_ledger_rows(self, shift_id: str) -> list[tuple[str | None, str, int, int]]:
+        """(user, kind, rows, signed sum) of the shift's cash ledger (migration 0013).
+
+        Every cash movement in or out of the drawer is one ledger row, so the sum of all of them
+        is the cash the drawer should hold.
+        """
+        return self._all(
+            "SELECT user_name, kind, COUNT(*), SUM(amount_minor) FROM cash_ledger "
+            "WHERE shift_id = ? GROUP BY user_name, kind",
+            (shift_id,),
+        )
+
     def voids(self, shift_id: str) -> tuple[int, int]:
         """Sales voided/cancelled after completion (status column), count and amount."""
         row = self._db.execute_sql(

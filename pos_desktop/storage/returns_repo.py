@@ -11,7 +11,7 @@ from typing import Any
 
 from peewee import SqliteDatabase
 
-from pos_desktop.domain.refund import Refund, RefundLine, RefundTender
+from pos_desktop.domain.refund import Refund, RefundLine, TenderAmount
 
 from . import journal, outbox
 from .codec import canonical_json, utc_text
@@ -141,7 +141,7 @@ class ReturnsRepository:
                     lines=tuple(
                         RefundLine(lid, Decimal(q), g, t) for lid, q, g, t, _n in data["lines"]
                     ),
-                    tenders=tuple(RefundTender(*t) for t in data["tenders"]),
+                    tenders=tuple(TenderAmount(*t) for t in data["tenders"]),
                     goods_minor=goods,
                     tax_minor=tax,
                     rounding_minor=rounding,

@@ -18,6 +18,10 @@ _FIELDS = [
     "terminal_id",
     "locale",
     "barcode_region",
+    "tax_id",
+    "country",
+    "language",
+    "receipt_logo",
 ]
 
 

@@ -7,7 +7,7 @@ applies one feed page (items + cursor) inside a single ``db.atomic()``.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -19,6 +19,7 @@ from pos_desktop.domain.tax import TaxRate
 
 from .catalog_repo import upsert_product_rows, upsert_tax_rates
 from .codec import utc_text
+from .secrets import SecretBox
 
 PUSH_LEASE = "push"
 
@@ -35,7 +36,8 @@ class MissingReference(Exception):
 
 @dataclass(frozen=True, slots=True)
 class Credentials:
-    """What enrolling gave this till; ``token`` is its bearer secret (stored in this db file)."""
+    """What enrolling gave this till; ``token`` is its bearer secret (stored sealed, see
+    :mod:`pos_desktop.storage.secrets`; here in clear)."""
 
     cloud_url: str
     terminal_id: str
@@ -61,7 +63,10 @@ def load_credentials(db: SqliteDatabase) -> Credentials | None:
         "SELECT cloud_url, terminal_id, store_id, token, currency, terminal_name, enrolled_at "
         "FROM sync_state WHERE id = 1"
     ).fetchone()
-    return Credentials(*row) if row else None
+    if not row:
+        return None
+    creds = Credentials(*row)
+    return replace(creds, token=SecretBox.for_database(db).open(creds.token))
 
 
 def save_credentials(db: SqliteDatabase, creds: Credentials) -> None:
@@ -78,7 +83,7 @@ def save_credentials(db: SqliteDatabase, creds: Credentials) -> None:
                 creds.cloud_url,
                 creds.terminal_id,
                 creds.store_id,
-                creds.token,
+                SecretBox.for_database(db).seal(creds.token),
                 creds.currency,
                 creds.terminal_name,
                 creds.enrolled_at,

@@ -1,4 +1,9 @@
-"""Gift vouchers: a code with a balance; a redemption decrements it in the sale's transaction."""
+"""Gift vouchers: a code with a balance; a redemption decrements it in the sale's transaction.
+
+Codes are matched without regard to case (``gift-5000`` is ``GIFT-5000``); an exact match wins
+when two codes differ only in case. The voucher table is small (one row per voucher sold), so the
+case-insensitive match scans it instead of needing an index of its own.
+"""
 
 from __future__ import annotations
 
@@ -26,11 +31,21 @@ class VoucherRepository:
             (code.strip(), amount.currency, amount.amount_minor, stamp, stamp),
         )
 
+    def _stored_code(self, code: str) -> str:
+        """The code as stored for ``code`` typed in any case (``code`` itself when unknown)."""
+        code = code.strip()
+        row = self._db.execute_sql(
+            "SELECT code FROM gift_voucher WHERE code = ? COLLATE NOCASE "
+            "ORDER BY code = ? DESC LIMIT 1",
+            (code, code),
+        ).fetchone()
+        return row[0] if row else code
+
     def balance(self, code: str) -> Money | None:
         """The voucher's balance, or None when there is no active voucher with that code."""
         row = self._db.execute_sql(
             "SELECT balance_minor, currency FROM gift_voucher WHERE code = ? AND status = 'active'",
-            (code.strip(),),
+            (self._stored_code(code),),
         ).fetchone()
         return Money(row[0], row[1]) if row else None
 
@@ -44,7 +59,7 @@ class VoucherRepository:
         cur = self._db.execute_sql(
             "UPDATE gift_voucher SET balance_minor = balance_minor - ?, updated_at = ? "
             "WHERE code = ? AND status = 'active' AND balance_minor >= ?",
-            (amount_minor, utc_text(now), code.strip(), amount_minor),
+            (amount_minor, utc_text(now), self._stored_code(code), amount_minor),
         )
         if cur.rowcount != 1:
             raise PaymentError(
@@ -57,5 +72,5 @@ class VoucherRepository:
         self._db.execute_sql(
             "UPDATE gift_voucher SET balance_minor = balance_minor + ?, updated_at = ? "
             "WHERE code = ?",
-            (amount_minor, utc_text(now), code.strip()),
+            (amount_minor, utc_text(now), self._stored_code(code)),
         )

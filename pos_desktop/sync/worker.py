@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -91,6 +92,8 @@ class SyncWorker:
         self._lock = threading.Lock()
         self._status = SyncStatus()
         self._threads: list[threading.Thread] = []
+        self._pushes_started = 0  # push rounds begun / finished: flush waits for one that
+        self._pushes_done = 0  # begins after it asked
 
     # --- public API ---------------------------------------------------------------------------
 
@@ -119,6 +122,21 @@ class SyncWorker:
             thread.join(timeout)
             stopped = stopped and not thread.is_alive()
         return stopped
+
+    def flush(self, timeout: float = 5.0) -> bool:
+        """Push once more and wait for it (the till is closing); True when nothing is left.
+
+        Whatever is not pushed stays in the outbox and goes at the next start.
+        """
+        if not self._threads or self._stopping.is_set():
+            return False
+        wanted, deadline = self._pushes_started + 1, time.monotonic() + timeout
+        self.notify()
+        while time.monotonic() < deadline and self._threads[0].is_alive():
+            if self._pushes_done >= wanted:
+                return self.status().pending == 0
+            time.sleep(0.02)
+        return False
 
     def notify(self) -> None:
         """A business event was committed: push now (never blocks)."""
@@ -161,17 +179,20 @@ class SyncWorker:
             self._wake.clear()
             if self._stopping.is_set():
                 return
+            self._pushes_started += 1
             self._refresh_counts()
             try:
                 result = pusher.push_pending()
             except CloudError as exc:
                 delay = self._failed(exc, backoff)
                 self._refresh_counts()
+                self._pushes_done += 1
                 continue
             backoff.reset()
             if not result.lease_busy:
                 self._succeeded()
             self._refresh_counts()
+            self._pushes_done += 1
             delay = self._idle
 
     def _pull_loop(self, db: SqliteDatabase, client: CloudClient) -> None:

@@ -3,20 +3,34 @@ for everything that is not ringing up a sale."""
 
 from __future__ import annotations
 
+import logging
+
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QMainWindow, QMessageBox, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QWidget,
+)
 
 from pos_desktop.container import Container
 
 from .device_bridge import DeviceBridge
+from .scan_routing import scan_to_modal
 from .tasks import TaskRunner
+from .theme import icon
 from .views.card_payment_dialog import UnresolvedPaymentDialog
 from .views.checkout_view import CheckoutView
 from .views.devices_dialog import DevicesDialog, describe
 from .widgets.receipt_preview import ReceiptPreview
 
 STATUS_POLL_MS = 15_000
+NO_PRINTER_NOTE = "No receipt printer: Ctrl+Shift+R shows the receipt."
+MANAGER_ROLES = ("manager", "admin")
+log = logging.getLogger(__name__)
 
 
 class MainWindow(QMainWindow):
@@ -28,6 +42,7 @@ class MainWindow(QMainWindow):
         self.devices_dialog: DevicesDialog | None = None
         self.staff = None  # ui.staff_session.StaffSession, attached by qt_app
         settings = container.settings
+        self.setWindowIcon(icon("till"))
         self.setWindowTitle(
             f"{settings.name} - till {settings.terminal_id}" + ("  [DEMO]" if demo else "")
         )
@@ -53,7 +68,7 @@ class MainWindow(QMainWindow):
         layout = QHBoxLayout(central)
         layout.addWidget(self.checkout_view, 3)
         if self.receipt_preview is not None:
-            layout.addWidget(self.receipt_preview, 2)
+            layout.addWidget(self.receipt_preview, 1)
             bridge.printer_bytes_received.connect(self.receipt_preview.show_job)
         self.setCentralWidget(central)
         self._build_menu()
@@ -101,6 +116,10 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(0, self.poll_printer_status)
         self.checkout_view.entry.setFocus(Qt.FocusReason.OtherFocusReason)
 
+    def focus_home(self) -> None:
+        """Keys go to the checkout's entry field (after a menu closed, for example)."""
+        self.checkout_view.entry.setFocus(Qt.FocusReason.OtherFocusReason)
+
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt API)
         self.status_timer.stop()  # no device polling once the window is gone
         super().closeEvent(event)
@@ -109,8 +128,15 @@ class MainWindow(QMainWindow):
         menu = self.menuBar().addMenu("&Till")
         for text, shortcut, slot in (
             ("&Reprint last receipt", "Ctrl+P", self.on_reprint_triggered),
+            ("S&how last receipt", "Ctrl+Shift+R", self.on_show_receipt_triggered),
             ("&Devices...", "Ctrl+Shift+D", self.on_devices_triggered),
+            ("&Store settings...", "Ctrl+Shift+S", self.on_store_settings_triggered),
+            (None, None, None),
+            ("&Quit", "Ctrl+Q", self.on_quit_triggered),
         ):
+            if text is None:
+                menu.addSeparator()
+                continue
             action = QAction(text, self)
             action.setShortcut(QKeySequence(shortcut))
             action.triggered.connect(slot)
@@ -146,11 +172,15 @@ class MainWindow(QMainWindow):
     # -- scanners ------------------------------------------------------------------------------
 
     def on_scanner_scanned(self, code: str) -> None:
-        """Every scanner (wedge or serial) lands here; a Devices test may claim the scan."""
+        """Every scanner (wedge or serial) lands here. While a modal dialog is open the scan is
+        that dialog's (returns, payment, the Devices test) or refused with a notice on it."""
         if self.devices_dialog is not None and self.devices_dialog.on_scanner_scanned(code):
+            return
+        if scan_to_modal(code):
             return
         if self.staff is not None and self.staff.locked:
             return  # nothing is rung up behind a locked screen
+        log.info("scan %r went to the checkout", code)
         self.checkout_view.on_scanner_scanned(code)
 
     # -- printing ------------------------------------------------------------------------------
@@ -171,6 +201,11 @@ class MainWindow(QMainWindow):
 
     def on_printer_print_finished(self, outcome) -> None:
         view = self.checkout_view
+        if outcome.status == "held":  # no receipt printer: a supported set-up, no question
+            text = view.message.text()
+            if text.endswith("Printing receipt..."):
+                view.show_message(text.replace("Printing receipt...", NO_PRINTER_NOTE))
+            return
         if outcome.status == "printed":
             self._set_chip(self.printer_chip, "Printer: ready", "ok")
             text = view.message.text()
@@ -229,8 +264,83 @@ class MainWindow(QMainWindow):
 
     # -- other screens -------------------------------------------------------------------------
 
+    def on_show_receipt_triggered(self) -> None:
+        from .views.receipt_text_dialog import ReceiptTextDialog
+
+        try:
+            text = self.container.printing.receipt_text()
+        except LookupError as err:
+            self.checkout_view.show_message(str(err), error=True)
+            return
+        ReceiptTextDialog(text, self).exec()
+
+    def on_printer_changed(self) -> None:
+        """The Devices screen saved another printer (or none): the chip and polling follow."""
+        if self.container.printing.has_printer:
+            self._set_chip(self.printer_chip, "Printer: ...", "")
+            self.status_timer.start(STATUS_POLL_MS)
+            QTimer.singleShot(0, self.poll_printer_status)
+        else:
+            self.status_timer.stop()
+            self._set_chip(self.printer_chip, "Printer: none", "")
+
+    def on_devices_changed(self) -> None:
+        """The Devices screen switched the terminal, scale or serial scanner: the screen
+        follows (the scale weighs the next item, a new scanner's codes come here)."""
+        extras = self.container.extras
+        self.checkout_view.weighing = extras.get("weighing")
+        if (scanner := extras.get("serial_scanner")) is not None:
+            scanner.on_scan = self.bridge.on_serial_scan
+        terminal = "ready" if self.container.cards.available else "none"
+        self.terminal_chip.setText(f"Card terminal: {terminal}")
+        self.checkout_view.refresh()
+
+    def is_manager(self, refusal: str) -> bool:
+        """Store-wide changes and quitting are for a manager (or a till with no users yet);
+        anybody else sees ``refusal``."""
+        staff = self.staff
+        if staff is None or (staff.user is None and not self.container.auth.list_users()):
+            return True
+        if staff.user is not None and str(staff.user.role) in MANAGER_ROLES:
+            return True
+        self.checkout_view.show_message(refusal, error=True)
+        return False
+
+    def on_store_settings_triggered(self) -> None:
+        if not self.is_manager(
+            "Only a manager can change the store settings: log in as a manager "
+            "(Staff > Lock / switch cashier)."
+        ):
+            return
+        from .views.store_settings_dialog import StoreSettingsDialog
+
+        dialog = StoreSettingsDialog(self.container, self)
+        if dialog.exec() and dialog.saved is not None:
+            self.setWindowTitle(f"{dialog.saved.name} - till {dialog.saved.terminal_id}")
+            self.checkout_view.show_message("Store settings saved; the next sale uses them.")
+
+    def on_quit_triggered(self) -> None:
+        """Close the till: the receipts still queued print and the last sales are pushed
+        (``Container.close``, run when the event loop ends)."""
+        if not self.is_manager(
+            "Only a manager can close the till: log in as a manager (Staff > Lock / switch "
+            "cashier)."
+        ):
+            return
+        if not self.checkout_view.checkout.cart.is_empty:
+            self.checkout_view.show_message(
+                "Finish or park the sale on screen before closing the till.", error=True
+            )
+            return
+        self.status_timer.stop()
+        if self.staff is not None:
+            self.staff.idle.stop()
+        QApplication.instance().quit()
+
     def on_devices_triggered(self) -> None:
         self.devices_dialog = DevicesDialog(self.container, self.tasks, self)
+        self.devices_dialog.on_printer_changed = self.on_printer_changed
+        self.devices_dialog.on_devices_changed = self.on_devices_changed
         try:
             self.devices_dialog.exec()
         finally:

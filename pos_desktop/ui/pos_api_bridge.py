@@ -2,17 +2,20 @@
 
 The service calls ``request_arrived.emit`` on the API thread; Qt delivers the signal queued on
 the GUI thread. A request opens the app switch dialog at once when the cart is empty; during a
-sale it waits (a banner says so) until the sale is finished or parked. Every stored sale is
-reported to the service, which marks a paid request ``approved`` and queues its callback.
+sale it waits (a banner says so) until the sale is finished or parked. Once accepted, the
+request is a sale of its own (``services.payment_request_flow.PaymentRequestTill`` owns the
+steps): scans are refused with a message until it ends. Every stored sale is reported to the
+service, which marks a paid request ``approved`` and queues its callback.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication
 
 from pos_desktop.domain.errors import DomainError
-from pos_desktop.domain.tender import OTHER, Tender
+from pos_desktop.domain.money import Money
+from pos_desktop.services.payment_request_flow import PaymentRequestTill
 from pos_desktop.services.pos_api import PosApiService
 
 from .views.app_request_dialog import AppRequestDialog
@@ -35,6 +38,7 @@ class PosApiBridge(QObject):
         self.window = window
         self.view = window.checkout_view
         self.dialog: AppRequestDialog | None = None
+        self.flow = PaymentRequestTill(service, self.view.checkout)
         self._queue: list[str] = []
         self._was_minimized = False
         self.banner = RequestBanner(self.view)
@@ -119,6 +123,9 @@ class PosApiBridge(QObject):
         dialog.tender_chosen.connect(self.on_dialog_tender_chosen)
         self.dialog = dialog
         dialog.open()
+        # The window was just raised: give the keys to the dialog (Enter accepts, Esc declines).
+        dialog.activateWindow()
+        dialog.accept_button.setFocus(Qt.FocusReason.ActiveWindowFocusReason)
         self.request_shown.emit(row.id)
 
     # -- the cashier's answers --------------------------------------------------------------
@@ -126,13 +133,13 @@ class PosApiBridge(QObject):
     def on_dialog_accepted(self) -> None:
         dialog = self.dialog
         try:
-            row = self.service.accept(dialog.row.id)
+            self.flow.begin(dialog.row.id)
         except DomainError as err:
             self.view.show_message(str(err), error=True)
             self._close_dialog(dialog.row.id, None)
             return
+        self.view.scan_target = self.on_scan_during_request  # the cart is the request's now
         self.view.last_change = None
-        self.view.checkout.cart.add(self.service.request_item(row))
         self.view.refresh()
         dialog.show_payment_step()
         if (
@@ -146,9 +153,10 @@ class PosApiBridge(QObject):
         if dialog is None:
             return
         if dialog.stage == "pay":
-            self.view.checkout.cancel_sale()  # only the request's line is in the cart
+            self.flow.give_up()  # drops the request's own cart and declines
             self.view.refresh()
-        self.service.decline(dialog.row.id)
+        else:
+            self.service.decline(dialog.row.id)
         self.view.show_message(f"Payment request {dialog.row.reference} declined.")
         self._close_dialog(dialog.row.id, "declined")
 
@@ -162,28 +170,38 @@ class PosApiBridge(QObject):
         else:
             dialog.show_message("Not paid: choose a tender again, or give up.", error=True)
 
+    def on_scan_during_request(self, code: str) -> None:
+        """A scan while the request runs: refused, and the cashier is told on screen."""
+        text = self.flow.refuse_scan(code)
+        self.view.show_message(text, error=True)
+        if self.dialog is not None:
+            self.dialog.show_message(text, error=True)
+
     def _take(self, kind: str, dialog: AppRequestDialog) -> bool:
         view = self.view
-        total = view.checkout.totals().total
-        if kind == "cash":
-            cash = PayCashDialog(total, view.locale, dialog)
-            return bool(cash.exec() and cash.tendered and view.complete_cash(cash.tendered))
-        if kind == "card":
-            return self._take_card(dialog)
-        tender = Tender(OTHER, kind.capitalize(), total.amount_minor, total.amount_minor)
         try:
-            sale = view.checkout.complete_sale((tender.as_payment(total.currency),))
+            if kind == "cash":
+                cash = PayCashDialog(self.flow.amount(), view.locale, dialog)
+                if not (cash.exec() and cash.tendered):
+                    return False
+                sale = self.flow.pay_cash(cash.tendered)
+                change = view._money(Money(sale.change_minor, sale.currency))
+                view.sale_paid(sale, f"Change {change}.")
+                return True
+            if kind == "card":
+                return self._take_card(dialog)
+            sale = self.flow.pay_other(kind)
         except DomainError as err:
             dialog.show_message(str(err), error=True)
             return False
-        view.sale_paid(sale, f"Paid by {tender.name}.")
+        view.sale_paid(sale, f"Paid by {kind.capitalize()}.")
         return True
 
     def _take_card(self, dialog: AppRequestDialog) -> bool:
         """The checkout's card flow (saved before sending, unknown resolved by the cashier)."""
         view = self.view
         try:
-            attempt = view.cards.begin()
+            attempt = self.flow.begin_card(view.cards)
         except DomainError as err:
             dialog.show_message(str(err), error=True)
             return False
@@ -203,6 +221,9 @@ class PosApiBridge(QObject):
 
     def _close_dialog(self, request_id: str, status: str | None) -> None:
         dialog, self.dialog = self.dialog, None
+        self.flow.finish()
+        if self.view.scan_target == self.on_scan_during_request:
+            self.view.scan_target = None
         if dialog is not None:
             dialog.done(0)
             dialog.deleteLater()

@@ -7,14 +7,16 @@ import sys
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
-from pos_desktop.config import TillConfig
+from pos_desktop.config import TillConfig, load_config
 from pos_desktop.container import Container
 
 from .device_bridge import DeviceBridge
 from .focus import DialogFocusKeeper
+from .integrity_watch import INTEGRITY_CHECK_DELAY_MS, IntegrityWatch
 from .main_window import MainWindow
+from .plain_text import PlainTextLabels
 from .staff_session import StaffSession
-from .theme import STYLE
+from .theme import icon, stylesheet
 from .wedge_filter import WedgeScannerFilter
 
 
@@ -25,6 +27,9 @@ def build_window(container: Container, config: TillConfig, app: QApplication, *,
     wedge = WedgeScannerFilter(
         max_gap_ms=config.scanner.wedge_max_gap_ms,
         min_length=config.scanner.wedge_min_length,
+        prefix=config.scanner.wedge_prefix,
+        suffix=config.scanner.wedge_suffix,
+        gs_substitute=config.scanner.wedge_gs_substitute,
         parent=window,
         **({"clock": clock} if clock else {}),
     )
@@ -34,6 +39,7 @@ def build_window(container: Container, config: TillConfig, app: QApplication, *,
     if serial is not None:
         serial.on_scan = bridge.on_serial_scan
     DialogFocusKeeper(window).install(app)
+    window.plain_text = PlainTextLabels(window).install(app)
     window.staff = StaffSession(window, idle_lock_s=config.lock_after_idle_s, demo=config.demo)
     window.pos_api_bridge = None
     if (pos_api := container.extras.get("pos_api")) is not None:
@@ -47,6 +53,33 @@ def build_window(container: Container, config: TillConfig, app: QApplication, *,
                 simulator, "drawer_open", is_open
             )
     return window, wedge, bridge
+
+
+def first_run_setup(config: TillConfig, app: QApplication | None = None) -> TillConfig | None:
+    """Run the setup wizard when the data dir has no store yet (or a setup was left half-way).
+
+    Returns:
+        The till's config as the wizard left it (a printer may have been set up), or None
+        when the person closed the wizard before the end (the answers so far are kept).
+    """
+    from pos_desktop.storage.db import open_database
+
+    from .setup_wizard import SetupWizard, needs_setup
+    from .tasks import TaskRunner
+
+    db = open_database(config.database_path)
+    try:
+        if not needs_setup(db):
+            return config
+        app = app or QApplication.instance() or QApplication(sys.argv[:1])
+        app.setStyleSheet(stylesheet())
+        tasks = TaskRunner()
+        wizard = SetupWizard(db, config.data_dir, tasks)
+        done = bool(wizard.exec())  # exec shows it modal (a show() first would not be)
+        tasks.wait()
+    finally:
+        db.close()
+    return load_config(config.data_dir, demo=config.demo) if done else None
 
 
 def attach_customer_displays(window, container: Container, config: TillConfig) -> None:
@@ -92,6 +125,21 @@ def show_customer_window(window, app: QApplication, screen_number: int) -> None:
     customer.show()
 
 
+def fit_to_screen(window, app: QApplication, preferred=(1280, 800)) -> None:
+    """Size the window for the screen it opens on: 1280x800 where there is room, the whole
+    screen on smaller ones (1024x768 touch screens), never larger than the screen."""
+    screen = app.primaryScreen()
+    if screen is None:
+        window.resize(*preferred)
+        return
+    room = screen.availableGeometry()
+    frame = window.frameGeometry().size() - window.size()  # title bar and borders, if any
+    width = min(preferred[0], room.width() - frame.width())
+    height = min(preferred[1], room.height() - frame.height())
+    window.resize(width, height)
+    window.move(room.x() + (room.width() - width - frame.width()) // 2, room.y())
+
+
 def attach_pos_api(window, pos_api) -> None:
     """Show payment requests from other apps on this window (the app switch)."""
     from .pos_api_bridge import PosApiBridge
@@ -110,15 +158,21 @@ def run_qt(
     """Run the till's window; ``start_pos_api()`` (returning the service) runs once it shows."""
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Countertop POS")
-    app.setStyleSheet(STYLE)
+    app.setStyleSheet(stylesheet())
+    app.setWindowIcon(icon("till"))
     window, _wedge, _bridge = build_window(container, config, app)
-    window.resize(1280, 760)
+    fit_to_screen(window, app)
     window.show()
     show_customer_window(window, app, config.customer_display.screen)
     app.aboutToQuit.connect(lambda: window.customer_window and window.customer_window.close())
     window.raise_()
     window.activateWindow()  # F-key shortcuts need an active window (also without a WM)
     QTimer.singleShot(0, window.resolve_unfinished_card_payments)
+    # Every page of the database, once the till is up (not competing with its start).
+    window.integrity = IntegrityWatch(window)
+    QTimer.singleShot(
+        INTEGRITY_CHECK_DELAY_MS, lambda: window.integrity.start(config.database_path)
+    )
     QTimer.singleShot(0, window.staff.start)
     if start_pos_api is not None:
 

@@ -43,6 +43,7 @@ class StaffSession(QObject):
         self.idle.setInterval(idle_lock_s * 1000)
         self.idle.timeout.connect(self.lock)
         window.checkout_view.approver = self.approve
+        window.checkout_view.before_scan = self.ensure_shift
         self._build_menu()
 
     # -- start-up ---------------------------------------------------------------------------
@@ -50,9 +51,10 @@ class StaffSession(QObject):
     def start(self) -> None:
         """Log somebody in and make sure a shift is open (demo: the demo cashier, a 100 float)."""
         if not self.auth.list_users():
+            self._sync_shift()
             self.window.checkout_view.show_message(
-                "No users are set up: selling works, but approvals are refused. Add a manager "
-                "with 'pos-admin users add NAME --role manager --pin PIN'.",
+                "No users are set up: add a manager with 'pos-admin users add NAME --role "
+                "manager --pin PIN', log in and open a shift to sell.",
                 error=True,
             )
             return
@@ -78,6 +80,32 @@ class StaffSession(QObject):
         self.container.checkout.cashier = user.name if user else None
         self.window.set_cashier_text(f"Cashier: {user.name}" if user else "Nobody logged in")
 
+    def ensure_shift(self) -> bool:
+        """Before a scan rings up: an open shift, or the user at the till opens one now.
+
+        Every sale belongs to a shift (the services refuse one without); asking at the first
+        scan keeps a closed till from selling into no report.
+        """
+        if self.shifts.current() is not None:
+            return True
+        view = self.window.checkout_view
+        if self.user is None:
+            view.show_message(
+                "No shift is open and nobody is logged in: log in (Ctrl+L) and open a shift.",
+                error=True,
+            )
+            return False
+        view.show_message(f"No shift is open: {self.user.name}, count the float to open one.")
+        OpenShiftDialog(self.shifts, self.user, self.locale, parent=self.window).exec()
+        self._sync_shift()
+        if self.shifts.current() is None:
+            view.show_message(
+                "Nothing was rung up: no shift is open. Open one (Staff > Open shift) to sell.",
+                error=True,
+            )
+            return False
+        return True
+
     def _sync_shift(self) -> None:
         shift = self.shifts.current()
         self.container.checkout.shift_id = shift.shift_id if shift else None
@@ -101,8 +129,15 @@ class StaffSession(QObject):
     def lock(self) -> None:
         if self.locked or self.user is None:
             return
+        # The next person at the till sees neither the last customer's sale nor who was here.
+        view = self.window.checkout_view
+        view.forget_last_customer()
+        view.show_message("Screen locked: log in to go on.")
+        view.refresh()
+        self.window.set_cashier_text("Screen locked")
         while not self.login(locked_user=self.user):
             pass  # a locked till stays locked until somebody logs in
+        view.show_message(f"{self.user.name} is logged in.")
         self.idle.start()
 
     def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt API)
@@ -168,6 +203,13 @@ class StaffSession(QObject):
 
     def cash_movement(self, kind: str) -> None:
         if not self._need_user():
+            return
+        if self.shifts.current() is None:  # the drawer opens for a shift's cash only
+            self.window.checkout_view.show_message(
+                "No shift is open, so the drawer stays shut: open a shift (Staff > Open shift) "
+                "with a counted float first.",
+                error=True,
+            )
             return
         dialog = CashMovementDialog(
             self.shifts, self.auth, self.user, kind, self.locale, parent=self.window

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import socket
 import ssl
 import threading
@@ -35,6 +36,22 @@ def _postgres_error() -> str | None:
     return None
 
 
+def postgres_required() -> bool:
+    """CI (``CI`` set) and ``.ci/run`` (``POS_REQUIRE_POSTGRES=1``) expect the server: there a
+    missing PostgreSQL fails the tests instead of silently halving them."""
+    return bool(os.environ.get("CI")) or os.environ.get("POS_REQUIRE_POSTGRES") == "1"
+
+
+def skip_without_postgres() -> None:
+    """Skip the calling test when PostgreSQL is unreachable, or fail when it is required."""
+    reason = _postgres_error()
+    if reason is None:
+        return
+    if postgres_required():
+        pytest.fail(f"{reason}; it is required here (CI or POS_REQUIRE_POSTGRES=1)", False)
+    pytest.skip(reason)
+
+
 @pytest.fixture(
     scope="module",
     params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)],
@@ -44,9 +61,7 @@ def database_url(request, tmp_path_factory) -> Iterator[str]:
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path_factory.mktemp('cloud') / 'cloud.db'}"
         return
-    reason = _postgres_error()
-    if reason:
-        pytest.skip(reason)
+    skip_without_postgres()
     with throwaway_schema(PG_DSN, "pos_cloud_test") as url:
         yield url
 

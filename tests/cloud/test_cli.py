@@ -133,11 +133,9 @@ def test_serve_with_two_workers_on_postgres(tmp_path):
 
     import httpx
 
-    from .conftest import PG_DSN, _postgres_error
+    from .conftest import PG_DSN, skip_without_postgres
 
-    reason = _postgres_error()
-    if reason:
-        pytest.skip(reason)
+    skip_without_postgres()
     schema = ThrowawaySchema(PG_DSN, "pos_cli_test")
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -167,11 +165,9 @@ def test_serve_with_two_workers_on_postgres(tmp_path):
 def test_big_import_on_postgres_leaves_the_catalogue_vacuumed(tmp_path, capsys, monkeypatch):
     from pos_cloud import csv_import
 
-    from .conftest import PG_DSN, _postgres_error
+    from .conftest import PG_DSN, skip_without_postgres
 
-    reason = _postgres_error()
-    if reason:
-        pytest.skip(reason)
+    skip_without_postgres()
     monkeypatch.setattr(csv_import, "SETTLE_AFTER_ROWS", 2)  # a 2-row file counts as big
     schema = ThrowawaySchema(PG_DSN, "pos_cli_vacuum")
     try:

@@ -83,3 +83,52 @@ def test_events_repeating_a_refused_event_of_the_batch_are_rejected_too(cloud, m
     assert [r["status"] for r in results] == ["rejected"] * 3
     assert "ranges of missing seqs" in results[1]["reason"]
     assert "repeats an earlier event of this batch" in results[2]["reason"]
+
+
+def test_a_terminal_has_at_most_two_batches_in_flight_and_others_do_not_queue_behind(
+    cloud, monkeypatch
+):
+    """Many parallel batches of one terminal wait on the event loop, not in worker threads
+    or pooled connections that other stores need."""
+    import threading
+    import time
+
+    from pos_cloud import api_terminal, ingest
+
+    inside: dict[str, int] = {}
+    most: dict[str, int] = {}
+    lock = threading.Lock()
+    real = ingest.ingest_batch
+
+    def slow_ingest(terminal, events):
+        with lock:
+            inside[terminal.id] = inside.get(terminal.id, 0) + 1
+            most[terminal.id] = max(most.get(terminal.id, 0), inside[terminal.id])
+        time.sleep(0.3)
+        try:
+            return real(terminal, events)
+        finally:
+            with lock:
+                inside[terminal.id] -= 1
+
+    monkeypatch.setattr(ingest, "ingest_batch", slow_ingest)
+    busy, other = cloud.till(), cloud.till()
+    pushes = [
+        threading.Thread(
+            target=cloud.client(busy.token).post,
+            args=("/v1/events:batch",),
+            kwargs={"json": {"events": [busy.event(seq=n)]}},
+        )
+        for n in range(1, 9)
+    ]
+    for thread in pushes:
+        thread.start()
+    time.sleep(0.2)
+    started = time.monotonic()
+    assert other.push([other.event()]).json()["results"][0]["status"] == "stored"
+    other_took = time.monotonic() - started
+    for thread in pushes:
+        thread.join(30)
+    assert most[busy.terminal_id] == api_terminal.BATCHES_PER_TERMINAL
+    assert other_took < 1.0  # not behind the 8 x 0.3 s of the busy terminal
+    assert not api_terminal.batch_gates._held  # nothing left behind

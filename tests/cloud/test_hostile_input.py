@@ -199,3 +199,16 @@ def test_quarantine_stores_text_the_database_cannot_hold_escaped(cloud):
     with connection():
         row = EventQuarantine.get(EventQuarantine.terminal_id == till.terminal_id)
     assert "\\ud800" in row.body and row.body.isascii()
+
+
+def test_quarantine_keeps_at_most_the_cap_per_terminal(cloud, monkeypatch):
+    from pos_cloud import quarantine
+
+    monkeypatch.setattr(quarantine, "MAX_PER_TERMINAL", 3)
+    till = cloud.till()
+    bad = [dict(till.event(seq=1), seq=f"x{n}") for n in range(5)]
+    assert {r["status"] for r in till.push(bad).json()["results"]} == {"rejected"}
+    more = [dict(till.event(seq=1), seq=f"y{n}") for n in range(2)]
+    assert {r["status"] for r in till.push(more).json()["results"]} == {"rejected"}
+    listed = cloud.admin.get(f"/v1/admin/stores/{till.store_id}/quarantine").json()
+    assert sorted(json.loads(row["body"])["seq"] for row in listed) == ["x0", "x1", "x2"]

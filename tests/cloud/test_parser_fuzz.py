@@ -156,3 +156,31 @@ def test_prepare_rejects_any_malformed_event_without_raising(raw, as_sale):
     store = Store(id="s", currency="EUR", timezone="UTC")
     item = ingest._prepare(raw, store)
     assert (item.problem is None) == (item.event is not None and bool(item.body_hash))
+
+
+@FUZZ
+@given(
+    st.integers(min_value=-(2**80), max_value=2**80)
+    | st.floats()
+    | st.text(max_size=5)
+    | st.booleans()
+)
+def test_admin_amounts_are_bounded_integers(value):
+    from pos_cloud.schemas import PriceIn, ProductIn, TaxRateIn
+
+    checks = [
+        (lambda v: PriceIn.model_validate({"price_minor": v}), 0, MAX_AMOUNT),
+        (
+            lambda v: ProductIn.model_validate({"name": "n", "price_minor": v, "tax_code": "A"}),
+            0,
+            MAX_AMOUNT,
+        ),
+        (lambda v: TaxRateIn.model_validate({"name": "n", "rate_bp": v}), 0, 10_000),
+    ]
+    for build, low, high in checks:
+        ok = type(value) is int and low <= value <= high
+        try:
+            build(value)
+            assert ok
+        except ValidationError:
+            assert not ok

@@ -158,3 +158,46 @@ def test_unplug_is_disconnected_and_replug_recovers(tmp_path):
             assert scale.read_weight().grams == 500
         finally:
             scale.close()
+
+
+@pytest.mark.parametrize(
+    ("reply", "reason", "named"),
+    [
+        (b"\x02?\x02\r", "over_capacity", "over capacity"),  # the status byte is 0x02 (= STX)
+        (b"junk\x02?\x02\r", "over_capacity", "over capacity"),
+        (b"\x02?\x01\r", "unstable", "not stable"),
+        (b"\x02?\x0d\r", "unstable", "below zero"),  # 0x0D (= CR): motion, under zero, range
+        (b"\x02?\x06\r", "over_capacity", "below zero"),  # every problem is named
+    ],
+)
+def test_status_reply_is_read_by_position(reply, reason, named):
+    with pytest.raises(ScaleError) as info:
+        parse_reply(reply)
+    assert info.value.reason == reason and named in str(info.value)
+
+
+@pytest.mark.parametrize("reply", [b"\x02?\x02\x02\r", b"\x02?\r", b"\x02??\x02\r"])
+def test_status_reply_of_the_wrong_length_is_a_bad_reply(reply):
+    with pytest.raises(ScaleError) as info:
+        parse_reply(reply)
+    assert info.value.reason == "bad_reply"
+
+
+@pytest.mark.parametrize(
+    ("grams", "unstable", "reason"),
+    [(20_000, False, "over_capacity"), (0, True, "unstable")],
+)
+def test_raw_status_bytes_over_the_pty(grams, unstable, reason):
+    """A scale that does not set bit 5: its status byte can be 0x02 (STX) or 0x0D (CR)."""
+    with SimulatedScale(weight_grams=grams, status_base=0) as sim:
+        sim.unstable = unstable
+        sim.zero_offset = 400 if unstable else 0  # 0x0D: motion, under zero, outside range
+        scale = Toledo8217Scale(sim.uri, reply_timeout=0.3)
+        try:
+            with pytest.raises(ScaleError) as info:
+                scale.read_weight()
+            assert info.value.reason == reason
+            status = scale.status()
+            assert status.state is DeviceState.WARNING and reason in status.reasons
+        finally:
+            scale.close()

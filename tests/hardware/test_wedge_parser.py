@@ -164,3 +164,45 @@ def test_a_real_scan_after_typing_is_always_detected(code, gap, typed):
     assert more[-1] == ScanDetected(code)
     replayed = "".join(a.chars for a in actions + more if isinstance(a, ReplayKeys))
     assert replayed == typed
+
+
+def test_suffix_is_stripped_and_makes_short_codes_scans():
+    parser = WedgeBurstParser(prefix="#", suffix="$")
+    actions, _ = type_text(parser, "#12$", 0.0, SCAN_GAP)
+    assert actions == [ScanDetected("12")]
+    only_suffix = WedgeBurstParser(suffix="\x03")
+    actions, _ = type_text(only_suffix, "4006381333931\x03", 1.0, SCAN_GAP)
+    assert actions == [ScanDetected("4006381333931")]
+
+
+def test_typed_text_ending_like_the_suffix_is_still_typing():
+    parser = WedgeBurstParser(suffix="$")
+    actions, _ = type_text(parser, "12$", 0.0, HUMAN_GAP)
+    assert [a for a in actions if isinstance(a, ReplayKeys)] and actions[-1] == PassEnter()
+
+
+def test_gs_substitute_becomes_ascii_29_and_aim_ids_stay():
+    parser = WedgeBurstParser(gs_substitute="~")
+    actions, _ = type_text(parser, "]C10107035876006187~10ABC", 0.0, SCAN_GAP)
+    assert actions == [ScanDetected("]C10107035876006187\x1d10ABC")]
+    raw_gs, _ = type_text(parser, "]e0\x1d0107035876006187\x1d3103001250", 1.0, SCAN_GAP)
+    assert raw_gs == [ScanDetected("]e0\x1d0107035876006187\x1d3103001250")]
+
+
+def test_mixed_case_codes_are_scanned_whole():
+    parser = WedgeBurstParser()
+    for n, code in enumerate(("RT01-00000001", "SKU0000005", "GIFT-5000")):
+        actions, _ = type_text(parser, code, 10.0 * n, 0.003)
+        assert actions == [ScanDetected(code)]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.text(alphabet="0123456789ABCxyz-/\x1d", min_size=1, max_size=30),
+    st.sampled_from(["", "\x02", "#"]),
+    st.sampled_from(["", "\x03", "$"]),
+)
+def test_framed_scans_come_out_without_their_frame(code, prefix, suffix):
+    parser = WedgeBurstParser(prefix=prefix, suffix=suffix, min_length=1)
+    actions, _ = type_text(parser, prefix + code + suffix, 0.0, SCAN_GAP)
+    assert actions == [ScanDetected(code)]

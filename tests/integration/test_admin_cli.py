@@ -63,7 +63,7 @@ def test_init_creates_the_store_with_its_tax_rates(run, data_dir):
     code, out, err = run(
         "init", "--store-name", "Corner Shop", "--currency", "gbp", "--prices-exclude-tax",
         "--terminal-id", "T07", "--locale", "en_GB", "--tax-rate", "S:Standard:20",
-        "--tax-rate", "Z:Zero:0", "--admin-name", "Alice", "--admin-pin", "4321",
+        "--tax-rate", "Z:Zero:0", "--admin-name", "Alice", "--admin-pin", "654321",
     )  # fmt: skip
 
     assert code == 0 and err == ""
@@ -172,10 +172,22 @@ def test_import_products_good_file(run, store, data_dir, tmp_path):
 
     assert code == 0 and err == ""
     assert "Imported 2 products (2 new, 0 updated)" in out
+    assert f"{path}: Read as UTF-8, comma-separated." in out
     assert db_query(data_dir, "SELECT sku, price_minor FROM product ORDER BY sku") == [
         ("MILK", 129),
         ("TEA", 250),
     ]
+
+
+def test_import_products_says_how_a_german_excel_file_was_read(run, store, data_dir):
+    from pathlib import Path
+
+    path = Path(__file__).parents[1] / "fixtures" / "catalog" / "excel_de_semicolon_cp1252.csv"
+    code, out, err = run("import-products", str(path))
+
+    assert code == 0 and err == ""
+    assert "Read as Windows-1252 (not UTF-8), semicolon-separated, decimal commas." in out
+    assert ("KAFFEE500", 649) in db_query(data_dir, "SELECT sku, price_minor FROM product")
 
 
 def test_import_products_all_or_nothing_reports_rows_and_writes_nothing(
@@ -265,7 +277,11 @@ def test_demo_sales_on_an_empty_data_dir_then_sales_list(run, data_dir):
     assert [row.split()[0] for row in table[1:]] == ["6", "5", "4", "3"]
     assert all("€" in row and "cash" in row for row in table[1:])
 
-    assert run("journal", "verify")[:2] == (0, "journal OK: 6 records\n")
+    # The shift demo-sales opened for its sales, then the 6 sales.
+    assert run("journal", "verify")[:2] == (
+        0,
+        "journal OK: 7 records\naudit log OK: 0 entries\n",
+    )
 
 
 def test_demo_sales_are_reproducible_with_a_seed(tmp_path, capsys):
@@ -299,7 +315,7 @@ def test_journal_verify_reports_a_tampered_record_and_exits_1(run, store, data_d
 
     code, out, _ = run("journal", "verify")
     assert code == 1
-    assert "journal BROKEN: 1 problem(s) in 3 records" in out
+    assert "journal BROKEN: 1 problem(s) in 4 records" in out  # the shift's opening, 3 sales
     assert "record 2: content was changed" in out
 
     code, _, err = run("journal", "verify", "--head", "3:nothex")

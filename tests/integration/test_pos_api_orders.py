@@ -6,6 +6,7 @@ import httpx
 import pytest
 from test_pos_api_support import start_api
 
+from pos_desktop.domain.errors import DomainError
 from pos_desktop.services.demo_data import demo_ean13
 from pos_desktop.services.parking import ParkingService
 
@@ -45,8 +46,8 @@ def test_order_is_parked_for_recall(shop):
     parked = parking.list_parked()
     assert len(parked) == 1 and parked[0].id == r.json()["parked_id"]
     assert "Web shop order 1234" in parked[0].label and parked[0].line_count == 2
-    cart = parking.recall(parked[0].id)
-    assert cart.lines[1].item.unit_price_minor == 500
+    cart = parking.recall(parked[0].id, approve=lambda action, detail: True)
+    assert cart.overrides[cart.lines[1].line_id].unit_price_minor == 500  # an approved override
 
 
 def test_order_idempotency(shop):
@@ -102,3 +103,44 @@ def test_order_and_its_parked_sale_commit_together(shop, monkeypatch):
     with httpx.Client(base_url=str(client.base_url), headers=dict(client.headers), timeout=5) as c:
         retry = c.post("/v1/orders", json=order(key), headers={"Idempotency-Key": "o-crash"})
     assert retry.status_code == 201 and len(parking.list_parked()) == 1
+
+
+@pytest.mark.parametrize("price", [10**20, 10**8, 2**63])
+def test_huge_unit_prices_are_a_422_naming_the_limit(shop, price):
+    key, client, parking = shop
+    lines = [{"sku": "SKU0000001", "quantity": 1, "unit_price_minor": price}]
+    r = client.post("/v1/orders", json=order(key, lines=lines))
+    assert r.status_code == 422 and "10000000" in r.json()["message"]
+    assert parking.list_parked() == []
+
+
+def test_a_sale_above_the_limit_is_a_422(shop):
+    key, client, parking = shop
+    lines = [{"sku": "SKU0000001", "quantity": 9999, "unit_price_minor": 9_000_000}]
+    r = client.post("/v1/orders", json=order(key, lines=lines))
+    assert r.status_code == 422 and "limit" in r.json()["message"]
+    assert parking.list_parked() == []
+
+
+def test_an_app_price_is_an_override_a_manager_approves_at_recall(shop, till):
+    from pos_desktop.storage import audit
+
+    key, client, parking = shop
+    lines = [{"sku": "SKU0000001", "quantity": 1, "unit_price_minor": 0}]
+    r = client.post("/v1/orders", json=order(key, lines=lines))
+    assert r.status_code == 201, r.text
+    parked_id = r.json()["parked_id"]
+    assert [e.event for e in audit.entries(till.db)][-1] == "price_override.requested"
+    with pytest.raises(DomainError, match="manager must approve"):
+        parking.recall(parked_id)  # no approver: stays parked
+    asked = []
+    with pytest.raises(DomainError):
+        parking.recall(parked_id, approve=lambda action, detail: asked.append(detail) or False)
+    assert [p.id for p in parking.list_parked()] == [parked_id]
+    assert "Web shop set its own prices" in asked[0] and "-> 0" in asked[0]
+    cart = parking.recall(parked_id, approve=lambda action, detail: action == "price_override")
+    assert till.checkout.price(cart).total_minor == 0
+    outcomes = [(e.event, e.outcome) for e in audit.entries(till.db, "price_override.app_order")]
+    assert outcomes == [("price_override.app_order", "denied")] * 2 + [
+        ("price_override.app_order", "granted")
+    ]

@@ -91,11 +91,16 @@ def test_upgrade_back_fills_the_totals(env):
     env.shifts.open_shift(env.users["cashier"], env.shifts.count({1000: 5}))
     shift_id = env.shifts.current().shift_id
     sell_randomly(env, random.Random(3), 30)
+    expected_cash = env.shifts.x_report().data["expected_cash_minor"]
     db = env.db
     for table in ("shift_sale_totals", "shift_tax_totals", "shift_tender_totals"):
         db.execute_sql(f"DROP TABLE {table}")  # as if made by version 9
     for trigger in ("sale_totals", "sale_line_totals", "payment_totals"):
         db.execute_sql(f"DROP TRIGGER {trigger}")
+    db.execute_sql("DROP TABLE cash_ledger")  # 0013's table and the triggers that fill it
+    for trigger in ("float", "sale", "refund", "movement"):
+        db.execute_sql(f"DROP TRIGGER cash_ledger_{trigger}")
     db.execute_sql("PRAGMA user_version = 9")
     migrate(db)
     assert_totals_match_rows(env, shift_id)
+    assert env.shifts.x_report().data["expected_cash_minor"] == expected_cash  # back-filled

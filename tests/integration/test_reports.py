@@ -40,8 +40,20 @@ def test_x_report_figures(env):
         {"tender": "cash", "count": 2, "amount_minor": 3750},
     ]
     assert x["cashiers"] == [
-        {"cashier": "Cashier", "count": 2, "amount_minor": 3750},
-        {"cashier": "Supervisor", "count": 1, "amount_minor": 999},
+        {
+            "cashier": "Cashier",
+            "count": 2,
+            "amount_minor": 3750,
+            "cash_minor": 3750,
+            "cash_refunds_minor": 0,
+        },
+        {
+            "cashier": "Supervisor",
+            "count": 1,
+            "amount_minor": 999,
+            "cash_minor": 0,
+            "cash_refunds_minor": 0,
+        },
     ]
     assert (x["first_receipt"], x["last_receipt"]) == (1, 3)
     assert [h["hour"][-2:] for h in x["hourly"]] == ["09", "11"]

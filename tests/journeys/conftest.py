@@ -24,13 +24,31 @@ can drive it::
 
 The till starts as ``pos-desktop --demo`` does (``journey`` fixture: Demo Cashier logged in, a
 shift open with a float) or with nobody logged in (``fresh_journey``: the login dialog comes first).
-Demo users: Demo Cashier PIN 1111, Demo Manager PIN 9999.
+``demo_journey`` is the demo's very first run on a fresh data dir (promotions, vouchers GIFT-1000 /
+GIFT-5000, 0.05 cash rounding, seeded by ``app.prepare_demo``); ``card_journey`` adds a simulated
+Concert terminal (``@pytest.mark.parametrize("card_journey", ["silent"], indirect=True)`` for a
+lost answer). Demo users: Demo Cashier PIN 1111, Demo Manager PIN 9999.
+
+Steps: ``scan``, ``type``, ``key``, ``click`` (a button), ``tap`` / ``click_on`` (any widget),
+``fill`` (click a field, Ctrl+A, type over it), ``menu("Staff", "Close shift")`` (clicks on the
+menu bar and the menu entry), ``pin``, ``choose``, ``wait``, ``until``, ``modal``, ``closed``.
+
+``api_journey`` is ``journey`` with the till's POS API served on loopback, the app switch on the
+window and one registered app; ``j.api.ask(**fields)`` posts a payment request as that app would
+(over real HTTP) and ``j.api.receiver`` records the signed result callbacks.
+
+``first_start_journey`` starts as ``pos-desktop`` does on an empty data dir: ``yield j.start()``
+opens the setup wizard (a modal: the journey goes on inside it); once the wizard is finished the
+real window is built, ``j.window``/``j.view``/``j.db`` are filled in, and the login dialog comes
+up. ``j.tap(field)`` puts the finger (and the keyboard focus) on a field to type into.
 """
 
 from __future__ import annotations
 
+import sys
 import time
 from collections.abc import Callable, Generator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -38,6 +56,7 @@ from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
     QAbstractButton,
+    QAbstractItemView,
     QApplication,
     QCheckBox,
     QComboBox,
@@ -123,13 +142,19 @@ class Journey:
     """Input events for the real window; see the module docstring."""
 
     def __init__(self, qtbot, window, wedge, clock: KeyClock, till) -> None:
-        self.qtbot, self.window, self.wedge = qtbot, window, wedge
-        self.clock, self.till = clock, till
-        self.view = window.checkout_view
-        self.db = till.db
+        self.qtbot, self.clock = qtbot, clock
+        self.window = self.wedge = self.till = self.view = self.db = None
+        if window is not None:
+            self.attach(window, wedge, till)
         self._gen: Generator | None = None
         self._done = False
         self._error: BaseException | None = None
+
+    def attach(self, window, wedge, till) -> None:
+        """The window the journey drives (set later when the till starts inside the journey)."""
+        self.window, self.wedge, self.till = window, wedge, till
+        self.view = window.checkout_view
+        self.db = till.db
 
     # -- the driver -------------------------------------------------------------------------------
 
@@ -194,12 +219,21 @@ class Journey:
         self.clock.advance(gap_s)
         target = self.focus()
         key, mods = key_for(char), modifiers_for(char, layout)
-        if mods & Qt.KeyboardModifier.ControlModifier:  # AltGr: its own key goes down first
-            QTest.keyPress(target, Qt.Key.Key_AltGr)
+        # The modifier's own key goes down first and up last, as a HID keyboard sends it.
+        if mods & Qt.KeyboardModifier.ControlModifier:  # AltGr
+            modifier_key, down_mods = Qt.Key.Key_AltGr, Qt.KeyboardModifier.NoModifier
+        elif mods & Qt.KeyboardModifier.ShiftModifier:
+            modifier_key, down_mods = Qt.Key.Key_Shift, Qt.KeyboardModifier.ShiftModifier
+        else:
+            modifier_key = None
+        if modifier_key is not None:
+            QTest.sendKeyEvent(QTest.KeyAction.Press, target, modifier_key, "", down_mods)
         QTest.sendKeyEvent(QTest.KeyAction.Press, target, key, char, mods)
         QTest.sendKeyEvent(QTest.KeyAction.Release, target, key, char, mods)
-        if mods & Qt.KeyboardModifier.ControlModifier:
-            QTest.keyRelease(target, Qt.Key.Key_AltGr)
+        if modifier_key is not None:
+            QTest.sendKeyEvent(
+                QTest.KeyAction.Release, target, modifier_key, "", Qt.KeyboardModifier.NoModifier
+            )
 
     # -- steps ------------------------------------------------------------------------------------
 
@@ -207,6 +241,7 @@ class Journey:
         """A keyboard-wedge scan: every key at scanner speed (Shift held for capitals), Enter."""
 
         def burst() -> None:
+            self.clock.advance(PERSON_GAP_S)  # a scan starts after a pause, not within a key's 3 ms
             for char in code:
                 self._char(char, gap_s, layout)
             self.clock.advance(gap_s)
@@ -214,13 +249,26 @@ class Journey:
 
         return Step(burst, delay_ms=30)
 
-    def type(self, text: str, *, layout: str = "us") -> Step:
-        """A person typing ``text`` (150 ms per key); the wedge filter hands the keys on."""
+    def type(
+        self,
+        text: str,
+        *,
+        layout: str = "us",
+        gap_s: float = PERSON_GAP_S,
+        then: Qt.Key | None = None,
+    ) -> Step:
+        """A person typing ``text`` (150 ms per key); the wedge filter hands the keys on.
+
+        ``then``: a key (e.g. F2) pressed right after the last character, before the filter's
+        hold-back timer runs: a quick typist.
+        """
 
         def keys() -> None:
             for char in text:
-                self._char(char, PERSON_GAP_S, layout)
-            self.clock.advance(PERSON_GAP_S)
+                self._char(char, gap_s, layout)
+            self.clock.advance(gap_s)
+            if then is not None:
+                QTest.keyClick(self.focus(), then)
 
         return Step(keys, delay_ms=120)  # > the filter's hold-back timer
 
@@ -253,6 +301,19 @@ class Journey:
 
         return Step(tap, delay_ms=30)
 
+    def tap(self, widget: QWidget) -> Step:
+        """A finger on a field (or any widget): it gets the keyboard focus, as on a screen."""
+
+        def touch() -> None:
+            if not (widget.isVisible() and widget.isEnabled()):
+                raise AssertionError(f"{type(widget).__name__} is not on screen to tap")
+            target = getattr(widget, "viewport", lambda: widget)()  # text areas: their page
+            QTest.mouseClick(target, Qt.MouseButton.LeftButton)
+            if not widget.hasFocus():  # offscreen platforms may not focus on a click
+                widget.setFocus(Qt.FocusReason.MouseFocusReason)
+
+        return Step(touch, delay_ms=30)
+
     def tap_row(self, view, row: int) -> Step:
         """A tap on row ``row`` of a list or table on screen."""
 
@@ -264,6 +325,23 @@ class Journey:
             QTest.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
 
         return Step(tap, delay_ms=30)
+
+    def click_row(self, table: QAbstractItemView, row: int) -> Step:
+        """A click (or a finger) on a row of a list or table."""
+
+        def tap() -> None:
+            rect = table.visualRect(table.model().index(row, 0))
+            if not rect.isValid():
+                raise AssertionError(f"row {row} is not on screen")
+            QTest.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+
+        return Step(tap, delay_ms=30)
+
+    def click_at(self, widget: QWidget, pos: QPoint) -> Step:
+        """A click at ``pos`` inside ``widget`` (e.g. a menu title on the menu bar)."""
+        return Step(
+            lambda: QTest.mouseClick(widget, Qt.MouseButton.LeftButton, pos=pos), delay_ms=60
+        )
 
     def pin(self, dialog: QWidget, digits: str, *, enter: bool = True) -> Step:
         """Tap a PIN on the dialog's PIN pad, then its Enter key."""
@@ -292,6 +370,41 @@ class Journey:
 
         return Step(arrows, delay_ms=10)
 
+    def click_on(self, widget: QWidget) -> Step:
+        """A click in any visible widget (a text field, a spin box): the same as :meth:`tap`."""
+        return self.tap(widget)
+
+    def fill(self, field: QWidget, text: str) -> Step:
+        """Click in a field, select what is there (Ctrl+A) and type ``text`` over it."""
+
+        def keys() -> None:
+            QTest.mouseClick(field, Qt.MouseButton.LeftButton)
+            field.setFocus(Qt.FocusReason.MouseFocusReason)
+            target = self.focus()
+            QTest.keyClick(target, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+            for char in text:
+                self._char(char, PERSON_GAP_S, "us")
+            self.clock.advance(PERSON_GAP_S)
+
+        return Step(keys, delay_ms=120)
+
+    def menu(self, *path: str) -> Step:
+        """Open a menu of the window's menu bar and click an entry (``"Staff", "Close shift"``)."""
+
+        def clicks() -> None:
+            bar = self.window.menuBar()
+            top = _action(bar.actions(), path[0])
+            QTest.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.actionGeometry(top).center())
+            popup = top.menu()
+            for label in path[1:]:
+                item = _action(popup.actions(), label)
+                QTest.mouseClick(
+                    popup, Qt.MouseButton.LeftButton, pos=popup.actionGeometry(item).center()
+                )
+                popup = item.menu()
+
+        return Step(clicks, delay_ms=30)
+
     def wait(self, ms: int) -> Step:
         return Step(None, delay_ms=ms)
 
@@ -304,14 +417,22 @@ class Journey:
 
         def probe():
             widget = QApplication.activeModalWidget()
-            if widget is None or not widget.isVisible():
+            # As a person sees it: on screen and holding the keyboard (the active window).
+            if widget is None or not widget.isVisible() or not widget.isActiveWindow():
                 return None
             return widget if kind is None or isinstance(widget, kind) else None
 
         return WaitFor(probe, timeout_s, f"a {getattr(kind, '__name__', 'modal')} dialog")
 
     def closed(self, dialog: QWidget, timeout_s: float = 5) -> WaitFor:
-        return WaitFor(lambda: not dialog.isVisible(), timeout_s, f"{type(dialog).__name__} closed")
+        """Wait until ``dialog`` is off screen (closed, or deleted with its parent)."""
+        import shiboken6
+
+        return WaitFor(
+            lambda: not shiboken6.isValid(dialog) or not dialog.isVisible(),
+            timeout_s,
+            f"{type(dialog).__name__} closed",
+        )
 
     # -- what the person sees ---------------------------------------------------------------------
 
@@ -347,6 +468,13 @@ class Journey:
         return row[0] if row is not None and len(row) == 1 else row
 
 
+def _action(actions, label: str):
+    for action in actions:
+        if label in action.text().replace("&", ""):
+            return action
+    raise AssertionError(f"no menu entry {label!r} in {[a.text() for a in actions]}")
+
+
 @pytest.fixture
 def key_clock():
     return KeyClock()
@@ -367,6 +495,40 @@ def _open_window(qtbot, qapp, till, sim_printer, key_clock):
 
 
 @pytest.fixture
+def first_start_journey(qtbot, qapp, tmp_path, key_clock):
+    """``pos-desktop`` on an empty data dir: ``yield j.start()`` opens the setup wizard."""
+    from pos_desktop.config import TillConfig
+    from pos_desktop.container import build_container
+    from pos_desktop.ui.qt_app import build_window, first_run_setup
+    from tests.conftest import FixedClock
+
+    journey = Journey(qtbot, None, None, key_clock, None)
+    opened: list = []
+
+    def launch() -> None:  # as app.main does: setup first, then the till
+        config = first_run_setup(TillConfig(data_dir=tmp_path / "till"), qapp)
+        if config is None:
+            raise AssertionError("the setup wizard was closed before the end")
+        till = build_container(config, overrides={"clock": FixedClock()})
+        window, wedge, _bridge = build_window(till, config, qapp, clock=key_clock)
+        opened.append((till, window, wedge))
+        qtbot.addWidget(window)
+        window.resize(1280, 760)
+        window.show()
+        window.activateWindow()
+        journey.attach(window, wedge, till)
+        window.staff.start()  # the login dialog (modal): the journey goes on inside it
+
+    journey.start = lambda: Step(launch, delay_ms=30)
+    yield journey
+    for till, window, wedge in opened:
+        window.staff.idle.stop()
+        qapp.removeEventFilter(window.staff)
+        qapp.removeEventFilter(wedge)
+        till.close()
+
+
+@pytest.fixture
 def fresh_journey(qtbot, qapp, till, sim_printer, key_clock):
     """The till window with nobody logged in; the journey starts it (``yield j.start()``)."""
     window, wedge = _open_window(qtbot, qapp, till, sim_printer, key_clock)
@@ -374,6 +536,76 @@ def fresh_journey(qtbot, qapp, till, sim_printer, key_clock):
     journey = Journey(qtbot, window, wedge, key_clock, till)
     journey.start = lambda: Step(window.staff.start, delay_ms=30)  # as run_qt does at start-up
     yield journey
+    window.staff.idle.stop()
+    qapp.removeEventFilter(window.staff)
+    qapp.removeEventFilter(wedge)
+
+
+class AppClient:
+    """One app registered on the till's POS API, talking to it over real HTTP."""
+
+    def __init__(self, service, server, worker, receiver, name: str = "Web shop") -> None:
+        import httpx
+
+        self.service, self.server, self.worker, self.receiver = service, server, worker, receiver
+        self.key = service.register_app(name, receiver.prefix)
+        self.http = httpx.Client(
+            base_url=server.url, headers={"Authorization": f"Bearer {self.key.key}"}, timeout=5
+        )
+
+    def ask(self, **fields) -> str:
+        """POST a payment request (defaults: 12.50 EUR by card or cash); returns its id."""
+        body = {
+            "amount_minor": 1250,
+            "currency": "EUR",
+            "payment_types": ["card", "cash"],
+            "callback_url": self.receiver.prefix + "result",
+            "app_id": self.key.app_id,
+            "api_version": "1",
+            "reference": "WEB-1001",
+            "description": "Order 1001",
+            **fields,
+        }
+        r = self.http.post("/v1/payment-requests", json=body)
+        assert r.status_code == 201, r.text
+        return r.json()["id"]
+
+    def close(self) -> None:
+        self.http.close()
+        self.server.stop()
+        self.worker.stop()
+
+
+@pytest.fixture
+def api_journey(qtbot, qapp, till, sim_printer, key_clock):
+    """``journey`` plus the POS API on loopback, the app switch and one app (``j.api``)."""
+    sys.path.insert(0, str(Path(__file__).parents[1] / "integration"))
+    from test_pos_api_support import CallbackReceiver
+
+    from pos_desktop.local_api import ApiServer
+    from pos_desktop.local_api.app import create_app
+    from pos_desktop.services.callbacks import CallbackWorker, RetryPolicy
+    from pos_desktop.services.pos_api import PosApiService
+    from pos_desktop.storage.db import open_database
+
+    service = PosApiService(till.db, till.settings, till.clock)
+    path = till.config.database_path
+    worker = CallbackWorker(
+        lambda: open_database(path, run_migrations=False), RetryPolicy(base_s=0.05, cap_s=0.2)
+    )
+    service.on_callback_queued(worker.wake)
+    worker.start()
+    server = ApiServer(create_app(service, till.extras.get("parking")), port=0).start()
+    till.extras["pos_api"] = service  # build_window attaches the app switch
+    window, wedge = _open_window(qtbot, qapp, till, sim_printer, key_clock)
+    window.staff.demo = True
+    window.staff.start()
+    window.pos_api_bridge.start()
+    with CallbackReceiver() as receiver:
+        journey = Journey(qtbot, window, wedge, key_clock, till)
+        journey.api = AppClient(service, server, worker, receiver)
+        yield journey
+        journey.api.close()  # no more signals from the API thread before the window goes
     window.staff.idle.stop()
     qapp.removeEventFilter(window.staff)
     qapp.removeEventFilter(wedge)
@@ -389,3 +621,56 @@ def journey(qtbot, qapp, till, sim_printer, key_clock):
     window.staff.idle.stop()
     qapp.removeEventFilter(window.staff)
     qapp.removeEventFilter(wedge)
+
+
+@pytest.fixture
+def demo_journey(qtbot, qapp, tmp_path, sim_printer, key_clock):
+    """The very first ``pos-desktop --demo`` run on a fresh data dir: the demo store is filled
+    (promotions, vouchers GIFT-1000/GIFT-5000, 0.05 cash rounding) the way ``app.main`` does it,
+    then Demo Cashier is logged in with a shift open."""
+    from pos_desktop.app import prepare_demo
+    from pos_desktop.config import PrinterConfig, TillConfig
+    from pos_desktop.container import build_container
+    from tests.conftest import FixedClock
+
+    config = TillConfig(data_dir=tmp_path, printer=PrinterConfig(uri=sim_printer.uri), demo=True)
+    till = build_container(config, overrides={"clock": FixedClock()})
+    prepare_demo(till, products=300)
+    window, wedge = _open_window(qtbot, qapp, till, sim_printer, key_clock)
+    window.staff.demo = True
+    window.staff.start()
+    yield Journey(qtbot, window, wedge, key_clock, till)
+    window.staff.idle.stop()
+    qapp.removeEventFilter(window.staff)
+    qapp.removeEventFilter(wedge)
+    till.close()
+
+
+@pytest.fixture
+def card_journey(request, qtbot, qapp, tmp_path, sim_printer, key_clock):
+    """The demo till with a simulated Concert card terminal (approves after 0.2 s; parametrize
+    indirectly with another behaviour, e.g. "silent": the answer never comes)."""
+    from hardware.simulators.terminal_concert import SimulatedConcertTerminal
+    from hardware.terminals.concert import ConcertTerminal
+    from pos_desktop.config import PrinterConfig, TillConfig
+    from pos_desktop.container import build_container
+    from pos_desktop.services.demo_data import write_demo_catalog
+    from tests.conftest import FixedClock
+
+    behaviour = getattr(request, "param", "approve")
+    with SimulatedConcertTerminal(behaviour, delay_s=0.2) as terminal_sim:
+        config = TillConfig(
+            data_dir=tmp_path, printer=PrinterConfig(uri=sim_printer.uri), demo=True
+        )
+        timeout = 5.0 if behaviour == "approve" else 1.0
+        terminal = ConcertTerminal(terminal_sim.uri, result_timeout=timeout, ack_timeout=1.0)
+        till = build_container(config, overrides={"clock": FixedClock(), "terminal": terminal})
+        write_demo_catalog(till.db, 50)
+        window, wedge = _open_window(qtbot, qapp, till, sim_printer, key_clock)
+        window.staff.demo = True
+        window.staff.start()
+        yield Journey(qtbot, window, wedge, key_clock, till)
+        window.staff.idle.stop()
+        qapp.removeEventFilter(window.staff)
+        qapp.removeEventFilter(wedge)
+        till.close()

@@ -28,7 +28,7 @@ from pos_desktop.container import build_container
 from pos_desktop.domain.money import Money
 from pos_desktop.services.demo_data import demo_ean13
 from pos_desktop.storage import sync_repo
-from tests.cloud.conftest import _SSL, PG_DSN, Cloud, _postgres_error
+from tests.cloud.conftest import _SSL, PG_DSN, Cloud, skip_without_postgres
 from tests.conftest import FixedClock
 
 
@@ -87,9 +87,7 @@ def _database_url(kind: str) -> Iterator[str]:
         finally:
             shutil.rmtree(folder, ignore_errors=True)
         return
-    reason = _postgres_error()
-    if reason:
-        pytest.skip(reason)
+    skip_without_postgres()
     with throwaway_schema(PG_DSN, "pos_sync_test") as url:
         yield url
 
@@ -190,6 +188,9 @@ def make_till(data_dir: Path, cloud_url: str, code: str, name: str = "Lane 1"):
 
 def sell(till, gtin: str, times: int = 1):
     """Ring up ``times`` sales of one item each through the real checkout service."""
+    from tests.conftest import open_test_shift
+
+    open_test_shift(till)  # a till sells in a shift only
     sales = []
     for _ in range(times):
         result = till.checkout.scan(gtin)

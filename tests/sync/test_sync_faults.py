@@ -85,10 +85,10 @@ def test_flaky_network_loses_and_doubles_nothing(store_till):
         proxy.close()
     assert failures > 0 and all(proxy.counts[f] > 0 for f in weights), (failures, proxy.counts)
     events = _server_events(creds(till).terminal_id)
-    assert len(events) == len(set(events)) == 60
+    assert len(events) == len(set(events)) == 61  # the shift's opening and its 60 sales
     sale_ids = _server_sale_ids(cloud, store)
     assert sorted(sale_ids) == sorted(s.sale_id for s in sales)
-    assert outbox.counts(till.db) == {"sent": 60}
+    assert outbox.counts(till.db) == {"sent": 61}
 
 
 def test_response_lost_after_commit_100_times_stores_each_event_once(store_till):
@@ -100,9 +100,9 @@ def test_response_lost_after_commit_100_times_stores_each_event_once(store_till)
         failures = _push_until_drained(till, proxy.url, creds(till).token, batch=1)
     finally:
         proxy.close()
-    assert failures == proxy.counts["drop_response"] == 100
+    assert failures == proxy.counts["drop_response"] == 101  # the shift's opening + 100 sales
     events = _server_events(creds(till).terminal_id)
-    assert len(events) == len(set(events)) == 100
+    assert len(events) == len(set(events)) == 101
     assert len(set(_server_sale_ids(cloud, store))) == 100
 
 
@@ -134,9 +134,9 @@ def test_two_pushers_at_once_one_holds_the_lease(store_till):
     finally:
         proxy.close()
     assert sorted(r.lease_busy for r in results) == [False, True]
-    assert sum(r.sent for r in results) == 120
+    assert sum(r.sent for r in results) == 121  # the shift's opening and its 120 sales
     events = _server_events(c.terminal_id)
-    assert len(events) == len(set(events)) == 120
+    assert len(events) == len(set(events)) == 121
 
 
 def test_parked_event_is_shown_and_later_sales_still_go(store_till):

@@ -19,7 +19,7 @@ from pos_desktop.sync.client import CloudClient
 from pos_desktop.sync.pull import Puller
 from pos_desktop.sync.push import Pusher
 from tests.card_scan import card_like
-from tests.conftest import FixedClock
+from tests.conftest import FixedClock, open_test_shift
 
 cards_cloud = cloud_fixture("sqlite")
 FULL_PAN = "4970101234567892"  # Luhn-valid: what a badly configured terminal might send
@@ -71,6 +71,7 @@ def test_no_card_number_on_the_till_or_in_the_cloud(cards_cloud, tmp_path):
             with CloudClient(c.cloud_url, c.token) as client:
                 Puller(till.db, client).pull_all()
             till.catalog.forget_cached_rates()
+            open_test_shift(till)
             assert till.checkout.scan(gtins[3]).ok
             attempt = till.cards.begin()
             result = till.cards.run(attempt).result(timeout=20)

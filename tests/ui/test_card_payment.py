@@ -11,7 +11,7 @@ from pos_desktop.container import build_container
 from pos_desktop.services.demo_data import demo_ean13, write_demo_catalog
 from pos_desktop.ui.qt_app import build_window
 from pos_desktop.ui.views.card_payment_dialog import CardPaymentDialog, UnresolvedPaymentDialog
-from tests.conftest import FixedClock, paper_jobs
+from tests.conftest import FixedClock, open_test_shift, paper_jobs
 
 
 @pytest.fixture
@@ -23,7 +23,9 @@ def terminal_sim():
 def make_till(data_dir, printer_uri, terminal_uri, result_timeout=5.0):
     config = TillConfig(data_dir=data_dir, printer=PrinterConfig(uri=printer_uri), demo=True)
     terminal = ConcertTerminal(terminal_uri, result_timeout=result_timeout, ack_timeout=1.0)
-    return build_container(config, overrides={"clock": FixedClock(), "terminal": terminal})
+    till = build_container(config, overrides={"clock": FixedClock(), "terminal": terminal})
+    open_test_shift(till)
+    return till
 
 
 @pytest.fixture

@@ -1,5 +1,7 @@
 """Printer trouble, reprints, the Devices screen and a serial scanner, on the real window."""
 
+from decimal import Decimal
+
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -11,7 +13,7 @@ from pos_desktop.domain.money import Money
 from pos_desktop.services.demo_data import demo_ean13, write_demo_catalog
 from pos_desktop.ui.qt_app import build_window
 from pos_desktop.ui.views.devices_dialog import DevicesDialog, EditDeviceDialog
-from tests.conftest import FixedClock, paper_jobs
+from tests.conftest import FixedClock, open_test_shift, paper_jobs
 
 
 def test_paper_out_sale_saved_then_reprint_copy(qtbot, till_window, till, sim_printer):
@@ -119,9 +121,11 @@ def test_devices_dialog_tests_and_saves(qtbot, till_window, till, sim_printer, t
         QTimer.singleShot(50, lambda: fill(edit))
 
     QTimer.singleShot(50, lambda: fill(None))
-    dialog.on_edit_clicked("scale")
+    dialog.on_edit_clicked("scale")  # discovery runs off the GUI thread, then the editor opens
+    qtbot.waitUntil(lambda: load_config(till.config.data_dir).scale is not None, timeout=8000)
     assert load_config(till.config.data_dir).scale.uri.startswith("serial:///dev/ttyUSB7")
-    assert "Restart the till" in dialog.message.text()
+    assert "Saved" in dialog.message.text()  # in use now (the port opens when it is read)
+    assert till.extras["weighing"] is not None
     window.devices_dialog = None
 
 
@@ -132,6 +136,7 @@ def test_serial_scanner_rings_up_items(qtbot, qapp, tmp_path):
         )
         till = build_container(config, overrides={"clock": FixedClock()})
         write_demo_catalog(till.db, 20)
+        open_test_shift(till)
         window, wedge, _bridge = build_window(till, config, qapp)
         qtbot.addWidget(window)
         till.extras["serial_scanner"].wait_connected(5)
@@ -156,3 +161,33 @@ def test_drawer_calibration_learns_the_wiring(qtbot, till_window, till, sim_prin
     assert "drawer_open" not in status.reasons  # shut reads shut now
     sim_printer.drawer_open = False  # the drawer springs open: the level drops
     assert "drawer_open" in till.printing.check_status().result(timeout=5).reasons
+
+
+def test_a_scale_added_on_the_devices_screen_weighs_without_a_restart(
+    qtbot, till_window, till, monkeypatch
+):
+    from hardware.simulators.scale_toledo import SimulatedScale
+    from pos_desktop.services.demo_data import weighed_shelf_code, write_demo_weighed
+
+    window, _wedge, _bridge = till_window
+    write_demo_weighed(till.db, till.settings.barcode_region)
+    with SimulatedScale(weight_grams=750) as scale:
+        dialog = DevicesDialog(till, window.tasks, window)
+        qtbot.addWidget(dialog)
+        dialog.on_devices_changed = window.on_devices_changed
+
+        def fill():
+            box = QApplication.activeModalWidget()
+            if isinstance(box, EditDeviceDialog):
+                box.uri.setText(scale.uri)
+                box.accept()
+                return
+            QTimer.singleShot(50, fill)
+
+        QTimer.singleShot(50, fill)
+        dialog.on_edit_clicked("scale")
+        qtbot.waitUntil(lambda: "uses it now" in dialog.message.text(), timeout=8000)
+        assert window.checkout_view.weighing is till.extras["weighing"]
+        window.checkout_view.add_code(weighed_shelf_code(1))
+        qtbot.waitUntil(lambda: window.checkout_view.model.rowCount() == 1, timeout=8000)
+        assert till.checkout.cart.lines[0].quantity == Decimal("0.750")

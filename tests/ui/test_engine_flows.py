@@ -14,7 +14,7 @@ from pos_desktop.services.pricing_service import seed_demo_promotions
 from pos_desktop.services.receipts import receipt_code
 from pos_desktop.ui.qt_app import build_window
 from pos_desktop.ui.views import engine_actions
-from tests.conftest import FixedClock
+from tests.conftest import FixedClock, open_test_shift
 
 
 def stop_polling(window) -> None:
@@ -103,7 +103,8 @@ def test_return_by_scanning_the_receipt_barcode(qtbot, view, till, sim_printer, 
 
     class ScanAndRefund(engine_actions.ReturnsDialog):
         def exec(self):
-            view.on_scanner_scanned(receipt_code("T01", sale.receipt_number))  # routed here
+            # (the main window routes scans to the open dialog: tests/journeys covers that)
+            self.on_scanner_scanned(receipt_code("T01", sale.receipt_number))
             assert self.sale is not None and self.table.rowCount() == 2
             self.set_return_quantity(0, 1)
             assert "Refund" in self.plan_label.text()
@@ -124,6 +125,7 @@ def test_park_and_recall_across_a_restart(qtbot, qapp, tmp_path, sim_printer, mo
     config = TillConfig(data_dir=tmp_path, printer=PrinterConfig(uri=sim_printer.uri), demo=True)
     till = build_container(config, overrides={"clock": FixedClock()})
     write_demo_catalog(till.db, 20)
+    open_test_shift(till)
     win, wedge, _ = build_window(till, config, qapp)
     qtbot.addWidget(win)
     win.show()
@@ -183,7 +185,7 @@ def test_exchange_for_dearer_items_takes_the_difference(qtbot, view, till, monke
 
     class Exchange(engine_actions.ReturnsDialog):
         def exec(self):
-            view.on_scanner_scanned(receipt_code("T01", sale.receipt_number))
+            self.on_scanner_scanned(receipt_code("T01", sale.receipt_number))
             self.on_all_clicked()
             self.on_exchange_clicked()
             assert self.exchange_sale is not None, self.message.text()

@@ -20,7 +20,7 @@ from pos_desktop.services.demo_data import demo_ean13, write_demo_catalog
 from pos_desktop.ui.pos_api_bridge import PosApiBridge
 from pos_desktop.ui.qt_app import build_window
 from pos_desktop.ui.views.pay_cash_dialog import PayCashDialog
-from tests.conftest import FixedClock
+from tests.conftest import FixedClock, open_test_shift
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "integration"))
 from test_pos_api_support import CallbackReceiver, request_body, start_api  # noqa: E402
@@ -45,6 +45,7 @@ def env(qtbot, qapp, tmp_path, sim_printer, terminal_sim, receiver):
     terminal = ConcertTerminal(terminal_sim.uri, result_timeout=5.0, ack_timeout=1.0)
     till = build_container(config, overrides={"clock": FixedClock(), "terminal": terminal})
     write_demo_catalog(till.db, 20)
+    open_test_shift(till)
     api = start_api(till)
     window, wedge, _ = build_window(till, config, qapp)
     qtbot.addWidget(window)

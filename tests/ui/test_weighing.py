@@ -17,7 +17,7 @@ from pos_desktop.services.demo_data import (
     write_demo_weighed,
 )
 from pos_desktop.ui.qt_app import build_window
-from tests.conftest import FixedClock
+from tests.conftest import FixedClock, open_test_shift
 
 
 @pytest.fixture
@@ -30,6 +30,7 @@ def make_window(qtbot, qapp, tmp_path):
             overrides["scale"] = Toledo8217Scale(scale_uri)
         till = build_container(TillConfig(data_dir=tmp_path, demo=True), overrides)
         write_demo_catalog(till.db, 20)
+        open_test_shift(till)
         write_demo_weighed(till.db)
         window, wedge, _ = build_window(till, till.config, qapp)
         qtbot.addWidget(window)

@@ -83,7 +83,7 @@ def test_addition_is_exact_and_commutative(a, b):
     assert (Money(a, "EUR") + Money(b, "EUR") - Money(b, "EUR")).amount_minor == a
 
 
-@given(amounts)
+@given(st.integers(min_value=0, max_value=10**8))
 def test_parse_round_trips_display_value(a):
     money = Money(a, "EUR")
     assert Money.parse(format(money.to_decimal(), "f"), "EUR") == money

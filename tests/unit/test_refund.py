@@ -15,9 +15,9 @@ from pos_desktop.domain.payment import Payment
 from pos_desktop.domain.pricing import price_cart
 from pos_desktop.domain.refund import (
     OriginalSale,
-    PaidTender,
     ReturnItem,
     SoldLine,
+    TenderAmount,
     original_from_checkout,
     original_from_sale,
     plan_refund,
@@ -35,7 +35,7 @@ def sale(lines, tenders, rounding=0, inc=1):
         "S1",
         "SEK",
         tuple(SoldLine(f"L{i}", Decimal(q), g, t, f"item{i}") for i, (q, g, t) in enumerate(lines)),
-        tuple(PaidTender(f"T{i}", k, k.title(), a) for i, (k, a) in enumerate(tenders)),
+        tuple(TenderAmount(f"T{i}", k, k.title(), a) for i, (k, a) in enumerate(tenders)),
         rounding,
         inc,
     )

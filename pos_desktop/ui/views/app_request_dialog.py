@@ -53,7 +53,12 @@ class AppRequestDialog(QDialog):
             + ", ".join(t.capitalize() for t in self.payment_types)
         )
         details.setWordWrap(True)
+        # The app's name, reference and description are outside text: never HTML.
+        for label in (who, details):
+            label.setTextFormat(Qt.TextFormat.PlainText)
+        self.details = details
         self.message = QLabel()
+        self.message.setTextFormat(Qt.TextFormat.PlainText)
         self.message.setObjectName("message")
         self.message.setWordWrap(True)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
-from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout
+from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout
 
 from pos_desktop.services.card_payments import CardAttempt, CardPaymentService, CardSettlement
 from pos_desktop.services.formatting import money_text
@@ -39,6 +39,12 @@ class ResolvePanel(QVBoxLayout):
         self.declined_button = QPushButton("Ticket says NOT approved / no ticket")
         self.approved_button.clicked.connect(lambda: on_answer(True))
         self.declined_button.clicked.connect(lambda: on_answer(False))
+        # The ticket's authorisation code goes on the receipt (a Concert answer has none).
+        self.auth_code = QLineEdit()
+        self.auth_code.setPlaceholderText("Auth code on the ticket (optional)")
+        self.auth_code.setAccessibleName("Authorisation code")
+        self.auth_code.setMaxLength(12)
+        self.addWidget(self.auth_code)
         row = QHBoxLayout()
         row.addWidget(self.declined_button)
         row.addWidget(self.approved_button)
@@ -47,6 +53,10 @@ class ResolvePanel(QVBoxLayout):
     def set_visible(self, visible: bool) -> None:
         self.approved_button.setVisible(visible)
         self.declined_button.setVisible(visible)
+        self.auth_code.setVisible(visible)
+
+    def typed_auth_code(self) -> str | None:
+        return self.auth_code.text().strip() or None
 
 
 class CardPaymentDialog(QDialog):
@@ -132,7 +142,13 @@ class CardPaymentDialog(QDialog):
 
     def on_resolve_answered(self, approved: bool) -> None:
         self.resolve.set_visible(False)
-        self._finish(self.cards.resolve(self.attempt.payment_id, approved=approved))
+        self._finish(
+            self.cards.resolve(
+                self.attempt.payment_id,
+                approved=approved,
+                auth_code=self.resolve.typed_auth_code() if approved else None,
+            )
+        )
 
     def _finish(self, settlement: CardSettlement) -> None:
         self.settlement = settlement
@@ -174,7 +190,11 @@ class UnresolvedPaymentDialog(QDialog):
         self.resize(640, 360)
 
     def on_resolve_answered(self, approved: bool) -> None:
-        self.settlement = self.cards.resolve(self.row.id, approved=approved)
+        self.settlement = self.cards.resolve(
+            self.row.id,
+            approved=approved,
+            auth_code=self.resolve.typed_auth_code() if approved else None,
+        )
         self.accept()
 
     def reject(self) -> None:  # must be answered: Esc does nothing

@@ -1,9 +1,9 @@
 """The checkout screen: entry field, cart, totals and the keys a cashier uses all day.
 
-Keys: F2 quantity, F3/Del remove line, F4 cancel sale, F5-F8 quick cash, F1 payment (split
-tender), F10 discount, F11 card, F12 cash, Ctrl+S park (suspend) / recall, Ctrl+R returns, Ctrl+G
-gift receipt of the last sale (F9 is the X report in the staff menu). Sensitive actions ask
-``self.approver(action, detail)`` first.
+Keys: Up/Down/Page Up/Page Down select a line, F2 quantity, F3/Del remove line, F4 cancel
+sale, F5-F8 quick cash, F1 payment (split tender), F10 discount, F11 card, F12 cash, Ctrl+S park
+(suspend) / recall, Ctrl+R returns, Ctrl+G gift receipt of the last sale (F9 is the X report in
+the staff menu). Sensitive actions ask ``self.approver(action, detail)`` first.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMessageBox,
     QPushButton,
+    QSizePolicy,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -35,9 +36,15 @@ from pos_desktop.services.checkout import CheckoutService
 from pos_desktop.services.formatting import money_text
 
 from ..models.cart_model import CartTableModel
+from ..theme import icon
+from ..widgets.fit_label import FitLabel
 from . import engine_actions
 from .card_payment_dialog import CardPaymentDialog
+from .cart_keys import CartKeys
 from .pay_cash_dialog import PayCashDialog, quick_notes
+
+TOTALS_WIDTH = 220  # the totals column; the big total shrinks to fit it
+MIN_BUTTON_WIDTH = 110  # five keys a row fit a 1024 px screen beside the demo receipt
 
 
 def allow_everything(_action: str, _detail: str) -> bool:
@@ -88,12 +95,14 @@ class CheckoutView(QWidget):
         self.approver = allow_everything
         self.parking, self.returns = engine_actions.default_services(checkout, parking, returns)
         self.last_sale: Sale | None = None
-        # While a dialog that takes scans is open (returns), scans go to it instead.
-        self.scan_target = None
         self.last_change: Money | None = None
+        # What the last refund gave back: shown big until the next scan (not the sale's "Paid").
+        self.last_refund: Money | None = None
         # Set while a payment runs: scans are refused (not queued) so nothing joins a cart
         # that is being paid for; the cashier scans the next customer's items afterwards.
         self.busy_reason: str | None = None
+        # Asked before a scan rings up; the staff session opens a shift here when none is open.
+        self.before_scan = lambda: True
 
         self.entry = QLineEdit()
         self.entry.setObjectName("scanEntry")
@@ -120,7 +129,7 @@ class CheckoutView(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.table.verticalHeader().setDefaultSectionSize(40)
+        self.table.verticalHeader().setDefaultSectionSize(44)  # a finger picks a row
         self.table.verticalHeader().hide()
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
@@ -128,9 +137,10 @@ class CheckoutView(QWidget):
         # scan-to-screen time on long carts).
         self.table.ensurePolished()  # the stylesheet sets the font size
         metrics = self.table.fontMetrics()
-        for col, sample in ((1, "9,999.999 kg"), (2, "99,999.99"), (3, "999,999.99")):
+        # Sized for usual amounts so the item name keeps room on a 1024 px screen.
+        for col, sample in ((1, "99.999 kg"), (2, "9,999.99"), (3, "99,999.99")):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.Fixed)
-            header.resizeSection(col, metrics.horizontalAdvance(sample) + 24)
+            header.resizeSection(col, metrics.horizontalAdvance(sample) + 16)
 
         self.subtotal_label = QLabel()
         self.subtotal_label.setObjectName("subtotalLabel")
@@ -138,7 +148,7 @@ class CheckoutView(QWidget):
         self.tax_label.setObjectName("taxLabel")
         self.total_caption = QLabel("Total")
         self.total_caption.setObjectName("totalCaption")
-        self.total_label = QLabel()
+        self.total_label = FitLabel()  # shrinks a long total instead of widening the window
         self.total_label.setObjectName("totalLabel")
         self.total_label.setAlignment(Qt.AlignmentFlag.AlignRight)
         self.savings_label = QLabel()
@@ -167,10 +177,12 @@ class CheckoutView(QWidget):
             button.setObjectName("quickCash")
             self.quick_buttons.append(button)
             actions.addWidget(button, 1, i + (1 if i == 3 else 0), 1, 2 if i == 3 else 1)
-        self.pay_button = self._button("Pay cash (F12)", "F12", self.on_pay_clicked)
+        self.pay_button = self._button("Pay cash\n(F12)", "F12", self.on_pay_clicked)
+        self.pay_button.setIcon(icon("cash"))
         self.pay_button.setObjectName("payButton")
         actions.addWidget(self.pay_button, 0, 3)
-        self.card_button = self._button("Card (F11)", "F11", self.on_card_clicked)
+        self.card_button = self._button("Card\n(F11)", "F11", self.on_card_clicked)
+        self.card_button.setIcon(icon("card"))
         self.card_button.setObjectName("payButton")
         actions.addWidget(self.card_button, 0, 4)
         more = [
@@ -190,22 +202,33 @@ class CheckoutView(QWidget):
         QShortcut(QKeySequence("Ctrl+Shift+C"), self, self.on_stock_count_clicked)
         QShortcut(QKeySequence("Ctrl+Shift+G"), self, self.on_goods_receipt_clicked)
         QShortcut(QKeySequence(Qt.Key.Key_Delete), self, self.on_remove_clicked)
+        self.cart_keys = CartKeys(self.entry, self.table, self.on_remove_clicked)
         QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.entry.clear)
 
-        bottom = QHBoxLayout()
-        bottom.addLayout(actions, 3)
-        bottom.addLayout(totals, 2)
+        # Totals beside the cart, the keys across the full width below: the screen fits 1024 px.
+        totals_box = QWidget()
+        totals_box.setLayout(totals)
+        totals_box.setFixedWidth(TOTALS_WIDTH)
+        middle = QHBoxLayout()
+        middle.addWidget(self.table, 1)
+        middle.addWidget(totals_box)
+        for column in range(5):
+            actions.setColumnStretch(column, 1)
+        for label in (self.subtotal_label, self.tax_label, self.savings_label, self.total_caption):
+            label.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.addWidget(self.entry)
         if self.search_results is not None:
             layout.addWidget(self.search_results)
         layout.addWidget(self.message)
-        layout.addWidget(self.table, 1)
-        layout.addLayout(bottom)
+        layout.addLayout(middle, 1)
+        layout.addLayout(actions)
         self.refresh()
 
     def _button(self, text: str, shortcut: str, slot) -> QPushButton:
         button = QPushButton(text)
+        button.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        button.setMinimumWidth(MIN_BUTTON_WIDTH)
         button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the entry field keeps the focus
         button.clicked.connect(slot)
         QShortcut(QKeySequence(shortcut), self, slot)
@@ -224,7 +247,10 @@ class CheckoutView(QWidget):
         self.tax_label.setText(f"Tax  {self._money(totals.tax)}")
         saved = Money(priced.savings_minor, priced.currency)
         self.savings_label.setText(f"You save  {self._money(saved)}" if saved.amount_minor else "")
-        if self.checkout.cart.is_empty and self.last_sale is not None and self.last_change:
+        if self.checkout.cart.is_empty and self.last_refund is not None:
+            self.total_caption.setText("Give back")
+            self.total_label.setText(money_text(self.last_refund, self.locale, symbol=True))
+        elif self.checkout.cart.is_empty and self.last_sale is not None and self.last_change:
             # Until the next scan the big number is what the cashier must do now.
             paid = self.last_change.amount_minor > 0
             self.total_caption.setText("Change due" if paid else "Paid")
@@ -308,10 +334,8 @@ class CheckoutView(QWidget):
         return Money(round_to_increment(priced.total_minor, increment), priced.currency)
 
     def on_scanner_scanned(self, code: str) -> None:
-        """A scanner burst: it rings up here whichever widget has the focus."""
-        if self.scan_target is not None:
-            self.scan_target(code)
-            return
+        """A scanner burst with no dialog open: it rings up here whichever widget has the
+        focus (the main window routes scans to an open dialog first)."""
         self.add_code(code)
 
     def on_entry_return_pressed(self) -> None:
@@ -326,7 +350,9 @@ class CheckoutView(QWidget):
                 f"{code} was NOT added: {self.busy_reason}. Scan it again afterwards.", error=True
             )
             return
-        self.last_change = None
+        if not self.before_scan():
+            return
+        self.forget_last_customer()
         result = self.checkout.scan(code)
         self.unknown_barcode = None
         if result.unknown_gtin is not None and self.departments is not None:
@@ -577,8 +603,21 @@ class CheckoutView(QWidget):
             self.gift_receipt_requested.emit(self.last_sale)
             self.show_message(f"Gift receipt for sale {self.last_sale.receipt_number} printing.")
 
+    def forget_last_customer(self) -> None:
+        """Drop the last sale's or refund's big display (the next customer, a locked screen)."""
+        self.last_change = None
+        self.last_refund = None
+
+    def refund_given(self, payout: Money, message: str) -> None:
+        """A refund was saved: the big display says what to give back, until the next scan."""
+        self.forget_last_customer()
+        self.last_refund = payout
+        self.show_message(message)
+        self.refresh()
+
     def sale_paid(self, sale: Sale, message: str) -> None:
         self.last_sale = sale
+        self.last_refund = None
         self.last_change = Money(sale.change_minor, sale.currency)
         self.show_message(f"Sale {sale.receipt_number} saved. {message} Printing receipt...")
         self.refresh()

@@ -1,5 +1,8 @@
-"""Devices: every configured device with its live status, a Test button, and add/edit by URI
-or by picking a discovered port. Changes are written to config.toml and apply after a restart."""
+"""Devices: every configured device with its live status, a Test button, and add/edit.
+
+The receipt printer is set up by model and connection with a Test (:mod:`.printer_setup`); the
+other devices are edited by URI or by picking a discovered port. Saved devices are written to
+config.toml and used at once, without a restart."""
 
 from __future__ import annotations
 
@@ -51,6 +54,49 @@ def configured_uri(config: TillConfig, kind: str) -> str | None:
     if kind == "scanner":
         return config.scanner.serial_uri
     return config.scale.uri if config.scale else None
+
+
+def with_printer(config: TillConfig, uri: str | None, profile: str | None) -> TillConfig:
+    """The config with this printer (None: no receipt printer); code page and logo are kept."""
+    if uri is None:
+        return replace(config, printer=None)
+    if config.printer is not None:
+        return replace(config, printer=replace(config.printer, uri=uri, profile=profile))
+    return replace(config, printer=PrinterConfig(uri=uri, profile=profile))
+
+
+class PrinterSetupDialog(QDialog):
+    """Model, connection, Test, Save: the Devices screen's receipt printer editor."""
+
+    def __init__(self, config: TillConfig, tasks, parent=None) -> None:
+        super().__init__(parent)
+        from pos_desktop.devices.printer import try_printer
+
+        from .printer_setup import PrinterSetup
+
+        self.setWindowTitle("Receipt printer")
+        self.setup = PrinterSetup(tasks, lambda uri, profile: try_printer(uri, profile=profile))
+        current = config.printer
+        self.setup.show_current(
+            current.uri if current else None, current.profile if current else None
+        )
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.on_save_clicked)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.setup)
+        layout.addWidget(buttons)
+        self.resize(640, 360)
+
+    def on_save_clicked(self) -> None:
+        try:
+            self.setup.uri()
+        except ValueError as err:
+            self.setup.say(str(err), error=True)
+            return
+        self.accept()
 
 
 def with_uri(config: TillConfig, kind: str, uri: str | None) -> TillConfig:
@@ -112,6 +158,10 @@ class DevicesDialog(QDialog):
         self.tasks = task_runner
         self.status: dict[str, QLabel] = {}
         self.uris: dict[str, QLabel] = {}
+        self.test_buttons: dict[str, QPushButton] = {}
+        self.printer_dialog: PrinterSetupDialog | None = None
+        self.on_printer_changed = None  # the main window refreshes its printer chip
+        self.on_devices_changed = None  # ... and hands the new scale / scanner to the screen
         self.message = QLabel()
         self.message.setObjectName("message")
         self.message.setWordWrap(True)
@@ -129,6 +179,7 @@ class DevicesDialog(QDialog):
             test = QPushButton(self._test_label(kind))
             test.clicked.connect(lambda _=False, k=kind: self.on_test_clicked(k))
             test.setEnabled(configured_uri(self.config, kind) is not None or kind == "scanner")
+            self.test_buttons[kind] = test
             grid.addWidget(test, row, 3)
             edit = QPushButton("Edit...")
             edit.clicked.connect(lambda _=False, k=kind: self.on_edit_clicked(k))
@@ -253,12 +304,21 @@ class DevicesDialog(QDialog):
     # -- edit ----------------------------------------------------------------------------------
 
     def on_edit_clicked(self, kind: str) -> None:
+        if kind == "printer":
+            self.edit_printer()
+            return
         from hardware.discovery import discover
 
-        found = discover()
-        dialog = EditDeviceDialog(
-            kind, configured_uri(self.config, kind), found.serial + found.usb, self
+        self.say("Looking for serial ports and USB devices...")
+        self.tasks.run(
+            discover,
+            lambda found: self._edit_uri(kind, found.serial + found.usb),
+            lambda err: self._edit_uri(kind, []),
         )
+
+    def _edit_uri(self, kind: str, ports: list) -> None:
+        self.say("")
+        dialog = EditDeviceDialog(kind, configured_uri(self.config, kind), ports, self)
         if not dialog.exec():
             return
         try:
@@ -269,7 +329,47 @@ class DevicesDialog(QDialog):
             return
         self.config = new_config
         self.uris[kind].setText(configured_uri(new_config, kind) or "not configured")
-        self.say("Saved to config.toml. Restart the till to use the new setting.")
+        problems = self.container.use_device_config(new_config)
+        if self.on_devices_changed is not None:
+            self.on_devices_changed()
+        self.test_buttons[kind].setEnabled(
+            configured_uri(new_config, kind) is not None or kind == "scanner"
+        )
+        if problems:
+            self.say("\n".join(["Saved to config.toml.", *problems]), error=True)
+        else:
+            self.say("Saved. The till uses it now.")
+
+    def edit_printer(self) -> None:
+        """Model, connection, Test, Save: the new printer prints the next receipt."""
+        dialog = PrinterSetupDialog(self.config, self.tasks, self)
+        self.printer_dialog = dialog
+        try:
+            if not dialog.exec():
+                return
+            uri, profile = dialog.setup.uri(), dialog.setup.profile()
+        finally:
+            self.printer_dialog = None
+        try:
+            new_config = with_printer(self.config, uri, profile)
+            save_config(new_config)
+        except (ConfigError, OSError, ValueError) as err:
+            self.say(str(err), error=True)
+            return
+        self.config = new_config
+        self.container.use_printer_config(new_config)
+        if self.on_printer_changed is not None:
+            self.on_printer_changed()
+        self.uris["printer"].setText(uri or "not configured")
+        has_printer = uri is not None
+        self.drawer_button.setEnabled(has_printer)
+        self.calibrate_button.setEnabled(has_printer)
+        self.test_buttons["printer"].setEnabled(has_printer)
+        self.say(
+            "Saved. Receipts print on this printer from now on."
+            if has_printer
+            else "Saved: no receipt printer. Sales complete without printing."
+        )
 
 
 def describe(status) -> str:

@@ -6,7 +6,7 @@ service, which asks the approval hook when the discount is above the store's lim
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import InvalidOperation
 
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from pos_desktop.domain.amounts import parse_percent
 from pos_desktop.domain.discounts import Discount
 from pos_desktop.domain.errors import DomainError
 from pos_desktop.domain.money import Money
@@ -127,7 +128,7 @@ class DiscountDialog(QDialog):
             if not self.reason:
                 raise DomainError("A new price needs a reason: pick one from the list.")
         elif self.percent.isChecked():
-            self.discount = Discount(percent=Decimal(text), reason=self.reason)
+            self.discount = Discount(percent=parse_percent(text), reason=self.reason)
         else:
             amount = Money.parse(text, self.currency).amount_minor
             self.discount = Discount(amount_minor=amount, reason=self.reason)

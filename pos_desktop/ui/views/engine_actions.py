@@ -97,14 +97,14 @@ def park_or_recall(view) -> None:
         except DomainError as err:
             view.show_message(str(err), error=True)
             return
-        view.last_change = None
+        view.forget_last_customer()
         view.show_message(f"Sale parked as '{parked.label}'. Recall it with Ctrl+S.")
         view.refresh()
         return
     dialog = ParkedSalesDialog(view.parking, view.locale, view)
     dialog.exec()
     if dialog.recalled is not None:
-        view.last_change = None
+        view.forget_last_customer()
         view.show_message(f"Recalled '{dialog.recalled.label}'.")
     view.refresh()
     view.entry.setFocus()
@@ -141,11 +141,7 @@ def returns(view) -> None:
     if view.returns is None:
         return
     dialog = ReturnsDialog(view.returns, view.checkout, view.locale, view.approver, view)
-    view.scan_target = dialog.on_scanner_scanned
-    try:
-        dialog.exec()
-    finally:
-        view.scan_target = None
+    dialog.exec()  # scans reach it through the main window while it is open
     stored = dialog.stored
     if dialog.exchange_sale is not None:
         sale = dialog.exchange_sale
@@ -157,9 +153,10 @@ def returns(view) -> None:
         view.sale_paid(sale, f"Exchange done: {back}.")
     elif stored is not None:
         payout = Money(stored.refund.payout_minor, stored.currency)
-        view.show_message(
+        view.refund_given(
+            payout,
             f"Refund {stored.receipt_number} saved: give back {view._money(payout)}. "
-            "Printing the refund slip..."
+            "Printing the refund slip...",
         )
         view.refund_completed.emit(stored)
     view.entry.setFocus()

@@ -52,12 +52,12 @@ class PinPad(QWidget):
             button.setMinimumSize(88, 72)
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the PIN field keeps the keyboard
             if key == "Clear":
-                button.clicked.connect(entry.clear)
+                button.clicked.connect(lambda: self.entry.clear())
             elif key == "Enter":
                 button.setObjectName("payButton")
                 button.clicked.connect(on_enter)
-            else:
-                button.clicked.connect(lambda _=False, d=key: entry.insert(d))
+            else:  # ``self.entry``: a form with two PIN fields moves the pad between them
+                button.clicked.connect(lambda _=False, d=key: self.entry.insert(d))
             grid.addWidget(button, i // 3, i % 3)
             self.buttons[key] = button
 

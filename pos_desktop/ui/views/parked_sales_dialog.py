@@ -73,7 +73,7 @@ class ParkedSalesDialog(QDialog):
         if parked is None:
             return
         try:
-            self.parking.recall(parked.id)
+            self.parking.recall(parked.id, approve=getattr(self.parent(), "approver", None))
         except DomainError as err:
             self.message.setText(str(err))
             return

@@ -16,6 +16,8 @@ from PySide6.QtWidgets import (
 from pos_desktop.domain.money import Money, currency_exponent
 from pos_desktop.services.formatting import money_text
 
+from ..widgets.number_pad import NumberPad
+
 
 def quick_notes(total: Money) -> list[Money]:
     """Exact, then the usual notes above the total (10/20/50/100 major units, x100 for JPY)."""
@@ -67,23 +69,29 @@ class PayCashDialog(QDialog):
         buttons.addWidget(cancel)
         buttons.addWidget(pay, 2)
 
-        layout = QVBoxLayout(self)
-        layout.addWidget(caption)
-        layout.addWidget(amount)
-        layout.addWidget(QLabel("Cash tendered"))
-        layout.addWidget(self.entry)
-        layout.addWidget(self.change_label)
-        layout.addLayout(notes)
-        layout.addWidget(self.message)
-        layout.addLayout(buttons)
+        self.pad = NumberPad(self.entry)  # touch screens: tap the amount handed over
+        left = QVBoxLayout()
+        left.addWidget(caption)
+        left.addWidget(amount)
+        left.addWidget(QLabel("Cash tendered"))
+        left.addWidget(self.entry)
+        left.addWidget(self.change_label)
+        left.addLayout(notes)
+        left.addWidget(self.message)
+        left.addStretch(1)
+        left.addLayout(buttons)
+        layout = QHBoxLayout(self)
+        layout.addLayout(left, 3)
+        layout.addWidget(self.pad, 2)
         self.entry.textChanged.connect(self._update_change)
         self._update_change()
-        self.resize(560, 420)
+        self.resize(820, 440)
 
     def _parse(self) -> Money:
         return Money.parse(self.entry.text(), self.total.currency)
 
     def _update_change(self) -> None:
+        self.message.setText("")  # an error was about the amount before this edit
         try:
             tendered = self._parse()
         except ValueError:

@@ -65,7 +65,7 @@ class ReturnsDialog(QDialog):
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setHorizontalHeaderLabels(COLUMNS)
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.table.verticalHeader().setDefaultSectionSize(40)
+        self.table.verticalHeader().setDefaultSectionSize(44)  # a finger picks a row
         self.table.itemChanged.connect(lambda _item: self._update_plan())
         self.plan_label = QLabel()
         self.plan_label.setObjectName("subtotalLabel")
@@ -123,6 +123,7 @@ class ReturnsDialog(QDialog):
     def load_sale(self, sale: Sale) -> None:
         self.sale = sale
         self._no_receipt_mode = False
+        self.message.setText("")  # an error about an earlier code belongs to that code
         left = self.returns.returnable(sale)
         self.title.setText(
             f"Receipt {sale.receipt_number}  -  "
@@ -197,6 +198,8 @@ class ReturnsDialog(QDialog):
         self._no_receipt_mode = True
         self.no_receipt_items = []
         self.table.setRowCount(0)
+        self.message.setText("")
+        self.plan_label.setText("")
         self.title.setText("Return WITHOUT receipt: scan each item (catalogue price).")
         self.entry.setPlaceholderText("Scan the returned items")
         self.entry.setFocus()

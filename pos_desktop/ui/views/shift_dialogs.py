@@ -1,6 +1,6 @@
 """Shift dialogs: open with a float count, cash movement, blind-count close, X/Z report viewer.
 
-How to wire (lead): build with the container's ``ShiftService``/``AuthService`` and the logged-in
+Used with the container's ``ShiftService``/``AuthService`` and the logged-in
 ``StaffMember``:
   ``OpenShiftDialog(shifts, user, locale)``; on accept ``dlg.shift`` is open.
   ``CashMovementDialog(shifts, auth, user, "paid_in"|"paid_out"|"drop"|"no_sale", locale)``;

@@ -129,7 +129,8 @@ class TenderDialog(QDialog):
             if t.reference:
                 line += f"   [{t.reference}]"
             self.tenders.addItem(line)
-        self.amount.setText(self._m(split.cash_due_minor).replace(",", ""))
+        self._offered = self._m(split.cash_due_minor).replace(",", "")
+        self.amount.setText(self._offered)
         self.amount.selectAll()
         self.amount.setFocus(Qt.FocusReason.OtherFocusReason)
         self.buttons["remove"].setEnabled(bool(split.tenders))
@@ -159,6 +160,11 @@ class TenderDialog(QDialog):
     def on_cash_clicked(self) -> None:
         self._take(lambda: self.split.add_cash(self._typed()))
 
+    def on_scanner_scanned(self, code: str) -> None:
+        """A scan while paying is a gift voucher's code: redeem it at once."""
+        self.voucher_code.setText(code)
+        self.on_voucher_clicked()
+
     def on_voucher_clicked(self) -> None:
         code = self.voucher_code.text().strip()
         if not code:
@@ -168,10 +174,15 @@ class TenderDialog(QDialog):
 
         def redeem() -> None:
             balance = self.checkout.voucher_balance(code)
-            used = [t for t in self.split.tenders if t.reference == code]
+            used = [
+                t for t in self.split.tenders if (t.reference or "").casefold() == code.casefold()
+            ]
             if used:
                 raise DomainError(f"Voucher {code} is already on this sale.")
-            self.split.add_voucher(balance, code=code)
+            # An amount the cashier typed is what the customer spends; left as offered, the
+            # voucher pays as much as it can.
+            typed = self._typed() if self.amount.text() != self._offered else None
+            self.split.add_voucher(balance, code=code, amount=typed)
             self.voucher_code.clear()
 
         self._take(redeem)

@@ -30,7 +30,8 @@ class ReceiptPreview(QWidget):
         self.text = QPlainTextEdit()
         self.text.setObjectName("receiptPreview")
         self.text.setReadOnly(True)
-        self.text.setMinimumWidth(360)
+        self.text.setMinimumWidth(240)  # scrolls sideways on a small screen
+        self.setMaximumWidth(420)
         self.drawer_label = QLabel("Drawer: closed")
         self.drawer_label.setObjectName("statusChip")
         self.close_drawer = QPushButton("Push drawer shut")

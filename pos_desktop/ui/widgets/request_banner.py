@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel
 
 
@@ -16,6 +17,7 @@ class RequestBanner(QFrame):
             " #requestBanner QLabel { font-size: 16pt; font-weight: bold; color: #5c4400; }"
         )
         self.label = QLabel()
+        self.label.setTextFormat(Qt.TextFormat.PlainText)  # app names are outside text
         self.label.setWordWrap(True)
         layout = QHBoxLayout(self)
         layout.addWidget(self.label)

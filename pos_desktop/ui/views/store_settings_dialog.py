@@ -1,0 +1,237 @@
+"""Store settings (manager): everything store-wide in one place, saved together or not at all.
+
+The same keys as ``pos-admin store set`` (services.store_admin checks them); the idle lock is
+this till's config.toml. Saved settings apply to the next sale and receipt, without a restart.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from pos_desktop.config import ConfigError, load_config, save_config
+from pos_desktop.devices.printer import logo_problem
+from pos_desktop.domain.countries import LANGUAGES, PRESETS
+from pos_desktop.services.store_admin import (
+    StoreSettingError,
+    load_state,
+    set_values,
+    shown_values,
+)
+
+EXTRA_TENDER_ROWS = 2  # empty rows to add tenders in
+
+
+def _multiline(text: str) -> QPlainTextEdit:
+    edit = QPlainTextEdit(text)
+    edit.setTabChangesFocus(True)
+    edit.setFixedHeight(72)
+    return edit
+
+
+class StoreSettingsDialog(QDialog):
+    def __init__(self, container, parent=None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Store settings")
+        self.container = container
+        self.saved = None  # the StoreSettings once saved
+        state = load_state(container.db)
+        s, c = state.settings, state.checkout
+        shown = shown_values(state)
+
+        tabs = QTabWidget()
+        # -- store --
+        self.name = QLineEdit(s.name)
+        self.address = _multiline(s.address)
+        self.tax_id = QLineEdit(s.tax_id)
+        self.country = QComboBox()
+        self.country.addItem("(none)", "")
+        for preset in PRESETS.values():
+            self.country.addItem(f"{preset.name} ({preset.code})", preset.code)
+        self.country.setCurrentIndex(max(self.country.findData(s.country), 0))
+        self.language = QComboBox()
+        for code, name in LANGUAGES.items():
+            self.language.addItem(name, code)
+        self.language.setCurrentIndex(max(self.language.findData(s.language), 0))
+        store = QWidget()
+        form = QFormLayout(store)
+        form.addRow("Store name", self.name)
+        form.addRow("Address", self.address)
+        form.addRow("VAT / tax id", self.tax_id)
+        form.addRow("Country", self.country)
+        form.addRow("Language", self.language)
+        form.addRow("Currency", QLabel(s.currency))
+        tabs.addTab(store, "Store")
+        # -- receipts --
+        self.header = _multiline(s.receipt_header)
+        self.footer = _multiline(s.receipt_footer)
+        self.logo = QLineEdit(s.receipt_logo)
+        self.logo.setPlaceholderText("no logo")
+        browse = QPushButton("Choose...")
+        browse.clicked.connect(self.on_browse_logo_clicked)
+        logo_row = QHBoxLayout()
+        logo_row.addWidget(self.logo, 1)
+        logo_row.addWidget(browse)
+        receipts = QWidget()
+        form = QFormLayout(receipts)
+        form.addRow("Header lines", self.header)
+        form.addRow("Footer lines", self.footer)
+        form.addRow("Logo (PNG/JPEG)", logo_row)
+        tabs.addTab(receipts, "Receipts")
+        # -- taxes --
+        self.prices_include_tax = QCheckBox("Shelf prices include tax")
+        self.prices_include_tax.setChecked(s.prices_include_tax)
+        self.rates = QTableWidget(len(state.tax_rates) + 1, 3)
+        self.rates.setHorizontalHeaderLabels(["Code", "Name", "Percent"])
+        for row, rate in enumerate(state.tax_rates):
+            for col, text in enumerate((rate.code, rate.name, f"{rate.percent.normalize():f}")):
+                item = QTableWidgetItem(text)
+                if col == 0:  # products point at the code: change the name and rate only
+                    item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
+                self.rates.setItem(row, col, item)
+        self.rates.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        taxes = QWidget()
+        box = QVBoxLayout(taxes)
+        box.addWidget(self.prices_include_tax)
+        box.addWidget(self.rates)
+        box.addWidget(QLabel("Add a rate in the empty row. A rate in use cannot be removed."))
+        tabs.addTab(taxes, "Taxes")
+        # -- payments --
+        self.cash_rounding = QLineEdit(shown["cash_rounding"])
+        self.cash_rounding.setAccessibleName("Cash rounding")
+        self.discount_limit = QLineEdit(shown["discount_limit"])
+        self.tenders = QTableWidget(len(c.other_tenders) + EXTRA_TENDER_ROWS, 2)
+        self.tenders.setHorizontalHeaderLabels(["Other tender", "Opens the drawer"])
+        for row in range(self.tenders.rowCount()):
+            name = c.other_tenders[row] if row < len(c.other_tenders) else ""
+            self.tenders.setItem(row, 0, QTableWidgetItem(name))
+            check = QTableWidgetItem()
+            check.setFlags(Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEnabled)
+            opens = name in c.drawer_tenders
+            check.setCheckState(Qt.CheckState.Checked if opens else Qt.CheckState.Unchecked)
+            self.tenders.setItem(row, 1, check)
+        self.tenders.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        payments = QWidget()
+        form = QFormLayout(payments)
+        form.addRow("Cash rounding step", self.cash_rounding)
+        form.addRow("Discounts above (%) need a manager", self.discount_limit)
+        form.addRow(self.tenders)
+        tabs.addTab(payments, "Payments")
+        # -- this till --
+        self.idle_lock = QSpinBox()
+        self.idle_lock.setRange(1, 1440)
+        self.idle_lock.setSuffix(" min")
+        self.idle_lock.setValue(max(container.config.lock_after_idle_s // 60, 1))
+        till = QWidget()
+        form = QFormLayout(till)
+        form.addRow("Lock the screen after", self.idle_lock)
+        tabs.addTab(till, "This till")
+
+        self.message = QLabel("")
+        self.message.setObjectName("message")
+        self.message.setWordWrap(True)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.on_save_clicked)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(tabs)
+        layout.addWidget(self.message)
+        layout.addWidget(buttons)
+        self.tabs = tabs
+        self.resize(720, 560)
+
+    def on_browse_logo_clicked(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Receipt logo", "", "Pictures (*.png *.jpg *.jpeg *.bmp)"
+        )
+        if path:
+            self.logo.setText(path)
+
+    def changes(self) -> list[tuple[str, str]]:
+        """Every field as (key, text) in the order the checks need (tenders before drawer)."""
+        pairs = [
+            ("name", self.name.text()),
+            ("address", self.address.toPlainText()),
+            ("tax_id", self.tax_id.text()),
+            ("country", self.country.currentData()),
+            ("language", self.language.currentData()),
+            ("receipt_header", self.header.toPlainText()),
+            ("receipt_footer", self.footer.toPlainText()),
+            ("receipt_logo", self.logo.text()),
+            ("prices_include_tax", "yes" if self.prices_include_tax.isChecked() else "no"),
+            ("cash_rounding", self.cash_rounding.text()),
+            ("discount_limit", self.discount_limit.text()),
+        ]
+        for row in range(self.rates.rowCount()):
+            cells = [self.rates.item(row, col) for col in range(3)]
+            texts = [cell.text().strip() if cell else "" for cell in cells]
+            if any(texts):
+                pairs.append(("tax_rate", ":".join(texts)))
+        names, drawer = [], []
+        for row in range(self.tenders.rowCount()):
+            item, check = self.tenders.item(row, 0), self.tenders.item(row, 1)
+            name = item.text().strip() if item else ""
+            if name:
+                names.append(name)
+                if check is not None and check.checkState() == Qt.CheckState.Checked:
+                    drawer.append(name)
+        pairs.append(("tenders", ", ".join(names)))
+        pairs.append(("drawer_tenders", ", ".join(drawer)))
+        return pairs
+
+    def on_save_clicked(self) -> None:
+        container = self.container
+        try:
+            state = set_values(
+                container.db,
+                self.changes(),
+                data_dir=container.config.data_dir,
+                check_logo=logo_problem,
+            )
+        except StoreSettingError as err:
+            self.say(str(err))
+            return
+        seconds = self.idle_lock.value() * 60
+        if seconds != container.config.lock_after_idle_s:
+            try:
+                config = replace(load_config(container.config.data_dir), lock_after_idle_s=seconds)
+                save_config(config)
+            except (ConfigError, OSError) as err:
+                self.say(f"The store settings are saved, but not the screen lock: {err}")
+                return
+            container.config = replace(container.config, lock_after_idle_s=seconds)
+            staff = getattr(self.parent(), "staff", None)
+            if staff is not None:
+                staff.idle.setInterval(seconds * 1000)
+        container.use_store_settings(state.settings, state.checkout)
+        self.saved = state.settings
+        self.accept()
+
+    def say(self, text: str) -> None:
+        self.message.setText(text)
+        self.message.setProperty("kind", "error")
+        self.message.style().unpolish(self.message)
+        self.message.style().polish(self.message)

@@ -1,0 +1,90 @@
+"""Store setup from country presets, store settings by key, and the receipt header."""
+
+from decimal import Decimal
+
+import pytest
+
+from pos_desktop.domain.countries import PRESETS, preset_for
+from pos_desktop.services.receipts import ReceiptBuilder
+from pos_desktop.services.store_admin import (
+    StoreSettingError,
+    load_state,
+    set_values,
+    shown_values,
+)
+from pos_desktop.services.store_setup import SetupAnswers, create_store
+from pos_desktop.storage.checkout_settings_repo import load_checkout_settings
+from pos_desktop.storage.db import open_database
+
+
+@pytest.fixture
+def db(tmp_path):
+    database = open_database(tmp_path / "till.sqlite3")
+    yield database
+    database.close()
+
+
+def test_presets_cover_the_countries_asked_for():
+    assert {"DE", "FR", "AT", "NL", "GB", "US", "CH"} <= set(PRESETS)
+    assert preset_for("us").prices_include_tax is False
+    assert preset_for("CH").cash_increment_minor == 5 and preset_for("CH").currency == "CHF"
+    for code in ("DE", "FR", "AT", "NL", "GB"):
+        assert preset_for(code).prices_include_tax is True
+    with pytest.raises(KeyError, match="presets exist for"):
+        preset_for("XX")
+
+
+def test_create_store_applies_the_country_preset(db):
+    create_store(db, SetupAnswers(name="Käserei", country="CH", tax_id="CHE-123.456.789"))
+    state = load_state(db)
+    assert state.settings.currency == "CHF" and state.settings.country == "CH"
+    assert state.checkout.cash_increment_minor == 5
+    assert [r.code for r in state.tax_rates] == ["A", "B", "C"]
+    assert state.tax_rates[0].percent == Decimal("8.1")
+
+
+def test_us_store_adds_sales_tax(db):
+    create_store(db, SetupAnswers(name="Deli", country="US"))
+    assert load_state(db).settings.prices_include_tax is False
+
+
+def test_set_values_checks_every_value_before_writing(db):
+    create_store(db, SetupAnswers(name="Shop", country="DE"))
+    set_values(
+        db,
+        {
+            "address": "Hauptstr. 1\\n10115 Berlin",
+            "tax_id": "DE123456789",
+            "cash_rounding": "0.05",
+            "discount_limit": "15",
+            "tenders": "Mobile wallet, Cheque",
+            "drawer_tenders": "Cheque",
+            "tax_rate": "C:Zero:0",
+        },
+    )
+    state = load_state(db)
+    assert state.settings.address == "Hauptstr. 1\n10115 Berlin"
+    assert load_checkout_settings(db).cash_increment_minor == 5
+    shown = shown_values(state)
+    assert shown["discount_limit"] == "15" and shown["drawer_tenders"] == "Cheque"
+    assert shown["cash_rounding"] == "0.05" and "C:Zero:0" in shown["tax_rate"]
+    with pytest.raises(StoreSettingError, match="not a tender of this store"):
+        set_values(db, {"name": "Renamed", "drawer_tenders": "BNPL"})
+    assert load_state(db).settings.name == "Shop"  # nothing half-written
+    with pytest.raises(StoreSettingError, match="no store setting 'colour'"):
+        set_values(db, {"colour": "red"})
+    with pytest.raises(StoreSettingError, match="not a step"):
+        set_values(db, {"cash_rounding": "0.003"})
+    with pytest.raises(StoreSettingError, match="from 0 to 100"):
+        set_values(db, {"discount_limit": "150"})
+
+
+def test_receipt_header_carries_address_and_tax_id(db):
+    settings = create_store(
+        db,
+        SetupAnswers(
+            name="Shop", country="DE", address="Hauptstr. 1\n10115 Berlin", tax_id="DE123456789"
+        ),
+    )
+    lines = [b.text for b in ReceiptBuilder(settings)._store_lines()]
+    assert lines == ["Hauptstr. 1", "10115 Berlin", "USt-IdNr. DE123456789"]

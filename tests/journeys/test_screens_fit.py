@@ -1,0 +1,209 @@
+"""Every main screen and dialog fits 1024x768, 1280x800 and 1366x768 with nothing clipped.
+
+Rendered with the till's stylesheet. A screen fails when the window cannot be as small as the
+screen, a widget lies outside its window, a label's text is wider than the label (or taller,
+when it wraps), a button's text does not fit the button, or a control a finger presses
+(button, drop-down, field, spin box, radio or check box) is less than 44 px high.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractItemView,
+    QAbstractSpinBox,
+    QApplication,
+    QComboBox,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QTableView,
+    QWidget,
+)
+
+from pos_desktop.domain.money import Money
+from pos_desktop.domain.staff import Action
+from pos_desktop.services.demo_data import demo_ean13
+from pos_desktop.ui.theme import stylesheet
+from pos_desktop.ui.widgets.fit_label import FitLabel
+
+SCREENS = [(1024, 768), (1280, 800), (1366, 768)]
+MIN_TOUCH_PX = 44
+TOUCH_CONTROLS = (QAbstractButton, QComboBox, QLineEdit, QAbstractSpinBox)
+
+
+def problems(top: QWidget, screen: tuple[int, int]) -> list[str]:
+    """What is clipped on ``top`` (a window or dialog shown at most ``screen`` big)."""
+    found = []
+    frame = top.frameGeometry()
+    if frame.width() > screen[0] or frame.height() > screen[1]:
+        found.append(f"{type(top).__name__} is {frame.width()}x{frame.height()}, screen {screen}")
+    inside = top.rect()
+    for widget in top.findChildren(QWidget):
+        if not widget.isVisibleTo(top) or widget.window() is not top:
+            continue
+        name = f"{type(widget).__name__} {_text(widget)!r}"
+        box = widget.rect().translated(widget.mapTo(top, widget.rect().topLeft()))
+        if not inside.contains(box):
+            found.append(f"{name} lies outside the window: {box.getRect()} not in {inside.size()}")
+        found += _clipped_text(widget, name)
+        is_list = isinstance(widget, QAbstractItemView) and not isinstance(widget, QHeaderView)
+        if is_list and widget.model() and widget.model().rowCount():
+            row = (
+                widget.rowHeight(0)  # the cell's rect leaves out the grid line
+                if isinstance(widget, QTableView)
+                else widget.visualRect(widget.model().index(0, 0)).height()
+            )
+            if row < MIN_TOUCH_PX:
+                found.append(f"{name} rows are {row} px high: a finger needs {MIN_TOUCH_PX}")
+        corner = isinstance(widget.parent(), QTableView) and type(widget) is QAbstractButton
+        if isinstance(widget, TOUCH_CONTROLS) and not corner and widget.height() < MIN_TOUCH_PX:
+            found.append(f"{name} is {widget.height()} px high: a finger needs {MIN_TOUCH_PX}")
+    return found
+
+
+def _text(widget: QWidget) -> str:
+    text = getattr(widget, "text", None)
+    return text() if callable(text) else ""
+
+
+def _clipped_text(widget: QWidget, name: str) -> list[str]:
+    if isinstance(widget, FitLabel):
+        return [] if widget.text_fits() else [f"{name} does not fit even at the smallest size"]
+    if isinstance(widget, QLabel) and widget.text() and not widget.textFormat() == 1:
+        room = widget.contentsRect()
+        if widget.wordWrap():
+            need = widget.heightForWidth(widget.width())
+            return (
+                [f"{name} needs {need} px height, has {widget.height()}"]
+                if need > widget.height() + 1
+                else []
+            )
+        metrics = widget.fontMetrics()
+        need = max(metrics.horizontalAdvance(line) for line in widget.text().split("\n"))
+        return [f"{name} needs {need} px, has {room.width()}"] if need > room.width() + 1 else []
+    if (
+        isinstance(widget, QAbstractButton | QComboBox)
+        and widget.sizeHint().width() > widget.width() + 1
+    ):
+        return [f"{name} needs {widget.sizeHint().width()} px, has {widget.width()}"]
+    return []
+
+
+def render(widget: QWidget, screen: tuple[int, int] | None = None) -> None:
+    """Show ``widget``; a window is sized to fill ``screen`` (frame included), as maximised."""
+    widget.show()
+    QApplication.processEvents()
+    if screen is not None:
+        frame = widget.frameGeometry().size() - widget.size()
+        widget.resize(screen[0] - frame.width(), screen[1] - frame.height())
+    QTest.qWait(50)  # pending layouts (a status chip that just changed its text) settle
+
+
+@pytest.fixture
+def styled(qapp):
+    qapp.setStyleSheet(stylesheet())
+    yield qapp
+    qapp.setStyleSheet("")
+
+
+@pytest.fixture
+def demo_window(styled, journey):
+    """The main window as ``pos-desktop --demo`` shows it (receipt preview included)."""
+    return journey.window
+
+
+@pytest.mark.parametrize("screen", SCREENS, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_main_window_fits_and_a_big_total_does_not_grow_it(demo_window, screen):
+    window = demo_window
+    view = window.checkout_view
+    render(window, screen)
+    assert problems(window, screen) == []
+    assert view.table.columnWidth(0) >= 180  # the item's name has room
+    view.add_code(demo_ean13(1))
+    view.checkout.set_quantity(view.selected_line_id(), "9999")  # a five-digit total
+    view.refresh()
+    assert view.table.rowHeight(0) >= MIN_TOUCH_PX
+    render(window, screen)
+    assert window.width() <= screen[0] and problems(window, screen) == []
+
+
+def _dialogs(window) -> dict[str, Callable[[], QWidget]]:
+    from pos_desktop.ui.views.approval_dialog import ApprovalDialog
+    from pos_desktop.ui.views.discount_dialog import DiscountDialog
+    from pos_desktop.ui.views.login_dialog import LoginDialog
+    from pos_desktop.ui.views.parked_sales_dialog import ParkedSalesDialog
+    from pos_desktop.ui.views.pay_cash_dialog import PayCashDialog
+    from pos_desktop.ui.views.shift_dialogs import (
+        CashMovementDialog,
+        CloseShiftDialog,
+        OpenShiftDialog,
+    )
+    from pos_desktop.ui.views.tender_dialog import TenderDialog
+
+    c, view, staff = window.container, window.checkout_view, window.staff
+    locale = c.settings.locale
+    return {
+        "pay cash": lambda: PayCashDialog(Money(123456, "EUR"), locale, window),
+        "payment": lambda: TenderDialog(c.checkout, locale, window, card_available=True),
+        "returns": lambda: _returns_with_a_receipt(window),
+        "discount": lambda: DiscountDialog(
+            "Whole milk 1L", "EUR", c.checkout.checkout_settings.override_reasons, window
+        ),
+        "approval": lambda: ApprovalDialog(
+            c.auth, Action.VOID_LINE, staff.user, "Remove Whole milk 1L", parent=window
+        ),
+        "login": lambda: LoginDialog(c.auth, parent=window),
+        "parked": lambda: (
+            view.parking.park(label="Mrs Smith") and ParkedSalesDialog(view.parking, locale, window)
+        ),
+        "open shift": lambda: OpenShiftDialog(c.shifts, staff.user, locale, window),
+        "close shift": lambda: CloseShiftDialog(c.shifts, c.auth, staff.user, locale, window),
+        "paid in": lambda: CashMovementDialog(
+            c.shifts, c.auth, staff.user, "paid_in", locale, window
+        ),
+    }
+
+
+def _returns_with_a_receipt(window):
+    from pos_desktop.ui.views.returns_view import ReturnsDialog
+
+    view, checkout = window.checkout_view, window.container.checkout
+    sale = checkout.pay_cash(checkout.totals().total)  # the cart's item becomes sale 1
+    view.add_code(demo_ean13(1))  # and the next customer's cart has one again
+    dialog = ReturnsDialog(view.returns, checkout, view.locale, view.approver, window)
+    dialog.load_sale(sale)
+    return dialog
+
+
+DIALOGS = [
+    "pay cash",
+    "payment",
+    "returns",
+    "discount",
+    "approval",
+    "login",
+    "parked",
+    "open shift",
+    "close shift",
+    "paid in",
+]
+
+
+@pytest.mark.parametrize("screen", [SCREENS[0], SCREENS[2]], ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("name", DIALOGS)
+def test_dialog_fits_the_screen(demo_window, name, screen):
+    window = demo_window
+    window.checkout_view.add_code(demo_ean13(1))  # dialogs about a sale need one
+    render(window, screen)
+    dialog = _dialogs(window)[name]()
+    try:
+        render(dialog)
+        assert problems(dialog, screen) == []
+    finally:
+        dialog.close()
+        dialog.deleteLater()
