@@ -70,12 +70,23 @@ def _recording_printer():
 
 def _wait_for_cut(app, printer) -> None:
     deadline = time.monotonic() + WAIT_S
-    while CUT not in printer.arrived:
+    while not (PULSE in printer.arrived and CUT in printer.arrived):
         app.processEvents()  # the window repaints meanwhile, as it would for the cashier
         with printer.marks:
             printer.marks.wait(0.001)
         if time.monotonic() > deadline:
-            raise RuntimeError("The receipt's cut never reached the printer simulator.")
+            raise RuntimeError("The receipt's pulse and cut never reached the simulator.")
+
+
+def _receipt_job(printer, jobs_before: int) -> bytes:
+    """The receipt's own connection, once closed (a status poll may come and go meanwhile)."""
+
+    def receipt():
+        return next((j for j in printer.jobs[jobs_before:] if PULSE in j and CUT in j), None)
+
+    if not printer.wait_until(lambda: receipt() is not None, WAIT_S):
+        raise RuntimeError("The receipt's connection never ended.")
+    return receipt()
 
 
 def _raw_write(printer, job: bytes) -> tuple[int, int]:
@@ -86,7 +97,8 @@ def _raw_write(printer, job: bytes) -> tuple[int, int]:
     with socket.create_connection((host, int(port))) as conn:
         conn.sendall(job)
         with printer.marks:
-            printer.marks.wait_for(lambda: CUT in printer.arrived, WAIT_S)
+            if not printer.marks.wait_for(lambda: CUT in printer.arrived, WAIT_S):
+                raise RuntimeError("The raw write's cut never reached the simulator.")
     return printer.arrived[PULSE] - t0, printer.arrived[CUT] - t0
 
 
@@ -142,9 +154,7 @@ def run(quick: bool = False, products: int | None = None) -> list[Figure]:
             QTest.keyClick(view.entry, Qt.Key.Key_F5)
             _wait_for_cut(app, printer)
             pulse, cut = printer.arrived[PULSE] - t0, printer.arrived[CUT] - t0
-            if not printer.wait_until(lambda n=jobs_before: len(printer.jobs) > n, WAIT_S):
-                raise RuntimeError("The receipt's connection never ended.")
-            job = printer.jobs[-1]
+            job = _receipt_job(printer, jobs_before)
             raw_pulse, raw_cut = _raw_write(printer, job)
             if i >= WARMUP:
                 pulse_ns.append(pulse)

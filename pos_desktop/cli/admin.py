@@ -22,6 +22,7 @@ from . import (
     admin_apps,
     admin_departments,
     admin_labels,
+    admin_policy,
     admin_security,
     admin_shifts,
     admin_staff,
@@ -86,6 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_journal(sub, common)
     _add_db(sub, common)
     admin_staff.add_subcommands(sub, include_journal=False)
+    admin_policy.add_subcommands(sub)
     admin_shifts.add_subcommands(sub, common)
     admin_sync.add_subcommands(sub)
     admin_apps.add_subcommands(sub)

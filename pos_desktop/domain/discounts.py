@@ -141,8 +141,16 @@ def share_order_discount(discount: Discount, amounts: Sequence[int]) -> list[int
 def approval_for_discount(
     line_id: str | None, savings: int, base: int, discount: Discount, limit: Decimal
 ) -> ApprovalNeed | None:
-    """An approval need when ``savings`` is more than ``limit`` percent of ``base``."""
-    percent = percent_of(savings, base)
+    """An approval need when the discount is more than ``limit`` percent of ``base``.
+
+    A percent discount is judged (and shown) by the percent the cashier typed: rounding the
+    savings to the cent made "15 %" read "15.08 %". An amount is judged as a share of ``base``.
+    """
+    if discount.percent is not None:
+        percent = discount.percent.normalize()
+        percent = percent.quantize(1) if percent == percent.to_integral() else percent
+    else:
+        percent = percent_of(savings, base)
     if percent <= limit:
         return None
     return ApprovalNeed("large_discount", line_id, percent, discount.reason)

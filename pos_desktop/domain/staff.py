@@ -40,6 +40,9 @@ class Action(StrEnum):
     CLOSE_SHIFT_VARIANCE = "close_shift_variance"
     Z_REPORT = "z_report"
     MANAGE_USERS = "manage_users"
+    DROP_PARKED_SALE = "drop_parked_sale"
+    EDIT_DEVICES = "edit_devices"
+    UNLOCK_USER = "unlock_user"
 
 
 SENSITIVE: frozenset[Action] = frozenset(
@@ -55,6 +58,7 @@ SENSITIVE: frozenset[Action] = frozenset(
         Action.PAID_OUT,
         Action.CASH_DROP,
         Action.CLOSE_SHIFT_VARIANCE,
+        Action.DROP_PARKED_SALE,
     }
 )
 
@@ -66,6 +70,7 @@ _SUPERVISOR = _CASHIER | {
     Action.CANCEL_SALE,
     Action.NO_SALE,
     Action.PRICE_OVERRIDE,
+    Action.DROP_PARKED_SALE,
 }
 _MANAGER = _SUPERVISOR | {
     Action.REFUND,
@@ -75,7 +80,10 @@ _MANAGER = _SUPERVISOR | {
     Action.PAID_OUT,
     Action.CLOSE_SHIFT_VARIANCE,
     Action.Z_REPORT,
+    Action.EDIT_DEVICES,
+    Action.UNLOCK_USER,
 }
+# The built-in defaults of ``domain.policy.ApprovalPolicy`` (a store may change them).
 PERMISSIONS: dict[Role, frozenset[Action]] = {
     Role.CASHIER: _CASHIER,
     Role.SUPERVISOR: frozenset(_SUPERVISOR),
@@ -95,6 +103,9 @@ ACTION_LABELS: dict[Action, str] = {
     Action.PAID_OUT: "Paid out",
     Action.CASH_DROP: "Cash drop",
     Action.CLOSE_SHIFT_VARIANCE: "Close the shift with a cash variance",
+    Action.DROP_PARKED_SALE: "Drop a parked sale",
+    Action.EDIT_DEVICES: "Change the device settings",
+    Action.UNLOCK_USER: "Unlock a locked user",
 }
 
 
@@ -112,7 +123,8 @@ def parse_role(text: str) -> Role:
 
 
 def can(role: Role, action: Action) -> bool:
-    """Whether ``role`` may do ``action`` without anyone's approval."""
+    """Whether ``role`` may do ``action`` under the built-in defaults (a store's own table is
+    ``domain.policy.ApprovalPolicy``, loaded by ``services.auth``)."""
     return action in PERMISSIONS[Role(role)]
 
 
@@ -132,9 +144,11 @@ REASON_CODES: tuple[ReasonCode, ...] = (
     ReasonCode(
         "CUSTOMER_CHANGED_MIND",
         "Customer changed their mind",
-        frozenset({Action.VOID_LINE, Action.CANCEL_SALE, Action.REFUND}),
+        frozenset({Action.VOID_LINE, Action.CANCEL_SALE, Action.REFUND, Action.DROP_PARKED_SALE}),
     ),
-    ReasonCode("CUSTOMER_LEFT", "Customer left", frozenset({Action.CANCEL_SALE})),
+    ReasonCode(
+        "CUSTOMER_LEFT", "Customer left", frozenset({Action.CANCEL_SALE, Action.DROP_PARKED_SALE})
+    ),
     ReasonCode(
         "DAMAGED", "Damaged or faulty item", frozenset({Action.REFUND, Action.RETURN_NO_RECEIPT})
     ),
@@ -162,6 +176,18 @@ REASON_CODES: tuple[ReasonCode, ...] = (
 def reasons_for(action: Action) -> tuple[ReasonCode, ...]:
     """The reason codes a person may pick for ``action`` (empty for non-sensitive actions)."""
     return tuple(r for r in REASON_CODES if action in r.actions)
+
+
+def reason_code_for(action: Action, text: str) -> str | None:
+    """The reason code whose code or label is ``text`` (a reason typed or picked on another
+    screen, so it is not asked again); ``OTHER`` for any other text, None for no text."""
+    wanted = (text or "").strip().casefold()
+    if not wanted:
+        return None
+    for reason in reasons_for(action):
+        if wanted in (reason.code.casefold(), reason.label.casefold()):
+            return reason.code
+    return "OTHER"
 
 
 def check_reason(action: Action, code: str | None) -> ReasonCode | None:
@@ -205,6 +231,13 @@ class StaffMember:
 
     def locked_at(self, now: datetime) -> bool:
         return self.locked_until is not None and now < self.locked_until
+
+    def minutes_locked(self, now: datetime) -> int:
+        """Whole minutes (rounded up) until the lock ends; 0 when not locked."""
+        if not self.locked_at(now):
+            return 0
+        seconds = (self.locked_until - now).total_seconds()  # type: ignore[operator]
+        return max(1, -int(-seconds // 60))
 
 
 @dataclass(frozen=True, slots=True)

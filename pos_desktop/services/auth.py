@@ -1,20 +1,30 @@
-"""PIN login, lockout, user admin and the one-shot manager approval of sensitive actions.
+"""PIN login, lockout, user admin and the one-shot approval of sensitive actions.
 
 PINs are hashed with Argon2id (argon2-cffi, per-user random salt). The hasher is injectable so
 tests use cheap parameters; production uses argon2-cffi's defaults (RFC 9106 low-memory profile).
 Every sensitive decision, granted or denied, is written to the hash-chained audit log.
+
+Who may do what is the store's ``ApprovalPolicy`` (``domain.policy``, kept in the db and read at
+every decision). ``authorize`` returns an :class:`Approval`: a one-shot token bound to the action
+(and the object, when given) that the services demand (:func:`redeem`) before a sensitive change;
+a token they did not get from here, one used already or one older than ``TOKEN_TTL_S`` is
+refused, so no caller (UI, POS API, CLI, a script) can skip the decision.
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+import threading
+import time
+from dataclasses import dataclass, field
 
 from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from peewee import SqliteDatabase
 
 from pos_desktop.domain.errors import DomainError
+from pos_desktop.domain.ids import new_id
+from pos_desktop.domain.policy import ApprovalPolicy, Decision
 from pos_desktop.domain.staff import (
     SENSITIVE,
     Action,
@@ -22,18 +32,20 @@ from pos_desktop.domain.staff import (
     Role,
     StaffMember,
     action_label,
-    can,
     check_pin,
     check_reason,
     parse_role,
 )
 from pos_desktop.storage import audit
+from pos_desktop.storage.policy_repo import load_policy
 from pos_desktop.storage.staff_repo import StaffRepository
 
 from .formatting import local_time_text
 from .ports import Clock
 
 log = logging.getLogger(__name__)
+
+TOKEN_TTL_S = 300  # an approval is for the change on screen now, not for later
 
 
 class AuthError(DomainError):
@@ -52,19 +64,77 @@ class ApprovalRequired(DomainError):
         self.action = action
 
 
+class PermissionRefused(DomainError):
+    """The store's policy refuses the action to this role, even with an approval."""
+
+
 @dataclass(frozen=True, slots=True)
 class Approval:
-    """Who allowed a sensitive action: the requester alone or with an approver."""
+    """Who allowed a sensitive action: the requester alone or with an approver.
+
+    A one-shot token: a service uses it up (:func:`redeem`) before the change it allows.
+    """
 
     action: Action
     requester: str
     approver: str  # equals requester when the requester holds the permission
     reason: str | None
     audit_seq: int
+    object_id: str | None = None
+    note: str = ""
+    token: str = field(default_factory=new_id, compare=False)
+    issued_s: float = field(default_factory=time.monotonic, compare=False)
 
     @property
     def self_approved(self) -> bool:
         return self.approver == self.requester
+
+
+# Tokens issued by ``AuthService.authorize`` and not used yet (this process only).
+_LIVE: dict[str, Approval] = {}
+_LIVE_LOCK = threading.Lock()
+
+
+def _issue(approval: Approval) -> Approval:
+    with _LIVE_LOCK:
+        now = time.monotonic()
+        for token in [t for t, a in _LIVE.items() if now - a.issued_s > TOKEN_TTL_S]:
+            del _LIVE[token]
+        _LIVE[approval.token] = approval
+    return approval
+
+
+def redeem(approval: Approval | None, action: Action, object_id: str | None = None) -> Approval:
+    """Use up ``approval`` for ``action`` (on ``object_id``); services call this first.
+
+    Raises:
+        ApprovalRequired: no token, a token not issued by ``authorize`` in this process, one
+            used already or expired, or one for another action or object.
+    """
+    label = action_label(action)
+    if approval is None:
+        raise ApprovalRequired(
+            f"{label} needs an approval (a manager's PIN, or your own if your role may do it); "
+            "nothing was changed.",
+            action,
+        )
+    with _LIVE_LOCK:
+        live = _LIVE.pop(approval.token, None)
+    if live is not approval or time.monotonic() - approval.issued_s > TOKEN_TTL_S:
+        raise ApprovalRequired(
+            f"That approval for '{label}' is not valid (used already, expired or not given at "
+            "this till): approve again.",
+            action,
+        )
+    if approval.action != action or (
+        approval.object_id is not None and object_id is not None and approval.object_id != object_id
+    ):
+        raise ApprovalRequired(
+            f"That approval was for '{action_label(approval.action)}' on another item, not for "
+            f"'{label}': approve again.",
+            action,
+        )
+    return approval
 
 
 def default_hasher() -> PasswordHasher:
@@ -85,6 +155,18 @@ class AuthService:
         self._policy = policy or LockoutPolicy()
         self.users = StaffRepository(db)
         self._dummy: str | None = None
+        # Wrong PINs typed without naming an approver: counted per till, not per user.
+        self._unattributed_failures = 0
+        self._unattributed_blocked_until = None
+
+    def clock_now(self):
+        """The till's clock (lock times on screen count from it)."""
+        return self._clock.now()
+
+    @property
+    def policy(self) -> ApprovalPolicy:
+        """The store's approval policy as stored now (``pos-admin policy set`` applies at once)."""
+        return load_policy(self._db)
 
     @property
     def _dummy_hash(self) -> str:
@@ -155,9 +237,50 @@ class AuthService:
     def list_users(self, *, active_only: bool = False) -> list[StaffMember]:
         return self.users.all(active_only=active_only)
 
-    def approvers_for(self, action: Action) -> list[StaffMember]:
-        """Active users whose role may approve ``action`` (for the approval dialog's list)."""
-        return [m for m in self.users.all(active_only=True) if can(m.role, action)]
+    def approvers_for(
+        self, action: Action, requester: StaffMember | None = None
+    ) -> list[StaffMember]:
+        """Active users whose role may do (so approve) ``action``, for the approval dialog.
+
+        With ``requester``: they come first when their role may do it themselves (they confirm
+        with their own PIN), and are left out when the store demands a second person.
+        """
+        policy = self.policy
+        members = [m for m in self.users.all(active_only=True) if policy.may_do(m.role, action)]
+        if requester is None:
+            return members
+        if policy.needs_second_person(action):
+            return [m for m in members if m.user_id != requester.user_id]
+        mine = [m for m in members if m.user_id == requester.user_id]
+        return mine + [m for m in members if m.user_id != requester.user_id]
+
+    def locked_users(self) -> list[StaffMember]:
+        now = self._clock.now()
+        return [m for m in self.users.all(active_only=True) if m.locked_at(now)]
+
+    def unlock(self, name: str, approval: Approval | None) -> StaffMember:
+        """Lift ``name``'s lockout at the till with an ``UNLOCK_USER`` approval (audited).
+
+        Raises:
+            ApprovalRequired: without a valid approval for this user.
+            DomainError: no such user, or the user is not locked.
+        """
+        member, now = self._existing(name), self._clock.now()
+        redeem(approval, Action.UNLOCK_USER, member.user_id)
+        if not member.locked_at(now):
+            raise DomainError(f"{member.name} is not locked.")
+        with self._db.atomic():
+            self.users.clear_failures(member.user_id)
+            audit.append(
+                self._db,
+                "user.unlocked",
+                user=approval.requester,
+                outcome=audit.GRANTED,
+                now=now,
+                object_id=member.user_id,
+                detail={"name": member.name, "approver": approval.approver},
+            )
+        return self._existing(name)
 
     # -- PIN checks --------------------------------------------------------------------------
 
@@ -179,11 +302,7 @@ class AuthService:
             raise AuthError(f"{member.name} is disabled; ask a manager.")
         if member.locked_at(now):
             self._audit_denied(event, member.name, "locked", member.user_id)
-            until = local_time_text(member.locked_until)  # type: ignore[arg-type]
-            raise LockedOut(
-                f"{member.name} is locked after too many wrong PINs until {until}; "
-                "wait or ask an admin to reset the PIN."
-            )
+            raise LockedOut(self.locked_text(member))
         if self._verify(member, pin):
             if member.failed_attempts:
                 self.users.clear_failures(member.user_id)
@@ -198,14 +317,35 @@ class AuthService:
                 member.user_id,
                 {"failed_attempts": attempts, "locked": locked is not None},
             )
+            if locked is not None:
+                audit.append(
+                    self._db,
+                    "user.locked",
+                    user=member.name,
+                    outcome=audit.DENIED,
+                    now=now,
+                    object_id=member.user_id,
+                    detail={"after": event, "failed_attempts": attempts, "until": str(locked)},
+                )
         if locked is not None:
             log.warning("user %s locked after %d wrong PINs", member.name, attempts)
             raise LockedOut(
                 f"Wrong PIN. {member.name} is now locked for "
-                f"{int(self._policy.duration.total_seconds() // 60)} minutes."
+                f"{int(self._policy.duration.total_seconds() // 60)} minutes; another manager or "
+                "admin can unlock (Staff > Unlock user)."
             )
         left = self._policy.max_attempts - attempts
         raise AuthError(f"Wrong PIN for {member.name}; {left} tries left before the lock.")
+
+    def locked_text(self, member: StaffMember) -> str:
+        """What the PIN pad says about a locked user: until when, and how long that is."""
+        now = self._clock.now()
+        until = local_time_text(member.locked_until)  # type: ignore[arg-type]
+        return (
+            f"{member.name} is locked after too many wrong PINs until {until} "
+            f"({member.minutes_locked(now)} min left); another manager or admin can unlock "
+            "(Staff > Unlock user)."
+        )
 
     def _audit_denied(self, event, name, why, object_id=None, extra=None) -> None:
         audit.append(
@@ -251,31 +391,53 @@ class AuthService:
         *,
         approver_name: str | None = None,
         object_id: str | None = None,
+        note: str = "",
     ) -> Approval:
-        """Allow ``action`` for ``user``, or get a one-shot approval from someone who may.
+        """Decide ``action`` for ``user`` by the store's policy; return a one-shot token.
+
+        A role the policy ``allows`` does it alone (with a PIN given, it must be the user's own
+        or a named approver's); ``approval`` needs the PIN of someone whose role is allowed;
+        ``refused`` is never granted. When the store demands a second person for the action,
+        the approver must be someone else, whatever the requester's role.
 
         Args:
             action: what is being done.
             user: the logged-in requester.
-            approver_pin: the approver's PIN when ``user`` lacks the permission.
+            approver_pin: the approver's PIN (the requester's own to confirm their action).
             reason: a reason code (required for every sensitive action).
-            approver_name: who is approving; when omitted the PIN is tried against every active
-                approver and a wrong PIN counts as a failure for each of them.
-            object_id: the sale/line/shift concerned, for the audit log.
+            approver_name: who is approving (may be the requester). When omitted the PIN is
+                tried against every approver; a wrong one then counts against this till, not
+                against any user (see ``_find_approver``).
+            object_id: the sale/line/shift concerned: the token is bound to it.
+            note: free text from the person (a discount's typed reason), for the audit log.
 
         Raises:
-            ApprovalRequired: when no approver PIN was given and the user may not do it.
+            PermissionRefused: the policy refuses the action to the user's role.
+            ApprovalRequired: no (or no second person's) PIN was given and one is needed.
             AuthError / LockedOut: a wrong or locked approver PIN.
             DomainError: a missing or unsuitable reason code.
         """
-        event = f"approval.{Action(action).value}"
+        action = Action(action)
+        event = f"approval.{action.value}"
         detail = {"action": action.value, "reason": reason, "requester": user.name}
-        allowed = can(user.role, action)
-        if not allowed and not approver_pin:
+        if note:
+            detail["note"] = note
+        policy = self.policy
+        decision = policy.decide(user.role, action)
+        second = policy.needs_second_person(action)
+        if decision is Decision.REFUSED:
+            self._audit_denied(event, user.name, "refused by policy", object_id, detail)
+            raise PermissionRefused(
+                f"{action_label(action)} is not allowed for the role {user.role.value} in this "
+                "store (see 'pos-admin policy show')."
+            )
+        alone = decision is Decision.ALLOWED and not second
+        if not alone and not approver_pin:
             self._audit_denied(event, user.name, "approval needed", object_id, detail)
+            who = "someone else" if second else "a supervisor or manager who may do it"
             raise ApprovalRequired(
-                f"{action_label(action)} needs approval: a supervisor or manager who may do it "
-                "enters their PIN and picks a reason.",
+                f"{action_label(action)} needs approval: {who} enters their PIN and picks a "
+                "reason.",
                 action,
             )
         try:
@@ -283,14 +445,27 @@ class AuthService:
         except DomainError as err:
             self._audit_denied(event, user.name, "no valid reason", object_id, detail)
             raise err
-        if allowed:
-            return self._grant(event, action, user.name, user.name, reason, object_id)
+        if not approver_pin:
+            return self._grant(event, action, user.name, user.name, reason, object_id, note)
+        if second and approver_name and approver_name.strip().casefold() == user.name.casefold():
+            self._audit_denied(event, user.name, "second person needed", object_id, detail)
+            raise AuthError(f"{action_label(action)} needs a second person: ask someone else.")
         approver = self._find_approver(
-            action, approver_pin, approver_name, event, detail, object_id
+            action,
+            approver_pin,
+            approver_name,
+            event,
+            detail,
+            object_id,
+            exclude=user if second else None,
         )
-        return self._grant(event, action, user.name, approver.name, reason, object_id)
+        return self._grant(event, action, user.name, approver.name, reason, object_id, note)
 
-    def _grant(self, event, action, requester, approver, reason, object_id) -> Approval:
+    def _grant(self, event, action, requester, approver, reason, object_id, note="") -> Approval:
+        detail = {"action": action.value, "approver": approver, "reason": reason}
+        detail["requester"] = requester
+        if note:
+            detail["note"] = note
         head = audit.append(
             self._db,
             event,
@@ -298,19 +473,17 @@ class AuthService:
             outcome=audit.GRANTED,
             now=self._clock.now(),
             object_id=object_id,
-            detail={
-                "action": action.value,
-                "approver": approver,
-                "reason": reason,
-                "requester": requester,
-            },
+            detail=detail,
         )
-        return Approval(action, requester, approver, reason, head.seq)
+        return _issue(Approval(action, requester, approver, reason, head.seq, object_id, note))
 
-    def _find_approver(self, action, pin, name, event, detail, object_id) -> StaffMember:
+    def _find_approver(
+        self, action, pin, name, event, detail, object_id, *, exclude=None
+    ) -> StaffMember:
+        policy = self.policy
         if name:
             member = self.users.by_name(name)
-            if member is None or not can(member.role, action):
+            if member is None or not policy.may_do(member.role, action):
                 self._audit_denied(
                     event,
                     detail["requester"],
@@ -320,18 +493,44 @@ class AuthService:
                 )
                 raise AuthError(f"{name} may not approve this; ask a manager.")
             return self._check_pin(member, pin, event)
+        return self._unattributed(action, pin, event, detail, object_id, exclude)
+
+    def _unattributed(self, action, pin, event, detail, object_id, exclude) -> StaffMember:
+        """A PIN without a name: try every approver. A wrong one moves no user's count (a
+        cashier could otherwise lock every manager out); it counts against this till, which
+        refuses unnamed PINs for the lockout duration after ``max_attempts`` of them."""
         now = self._clock.now()
-        candidates = [m for m in self.approvers_for(action) if not m.locked_at(now)]
+        blocked = self._unattributed_blocked_until
+        if blocked is not None and now < blocked:
+            self._audit_denied(event, detail["requester"], "unnamed PINs paused", object_id, detail)
+            left = max(1, -int(-(blocked - now).total_seconds() // 60))
+            raise LockedOut(
+                f"Too many wrong PINs on this till: pick the approver by name, or wait {left} min."
+            )
+        candidates = [
+            m
+            for m in self.approvers_for(action)
+            if not m.locked_at(now) and (exclude is None or m.user_id != exclude.user_id)
+        ]
         for member in candidates:
             if self._verify(member, pin):
                 if member.failed_attempts:
                     self.users.clear_failures(member.user_id)
+                self._unattributed_failures, self._unattributed_blocked_until = 0, None
                 return member
-        with self._db.atomic():
-            for member in candidates:  # an unattributed wrong PIN counts against every approver
-                attempts, locked = self._policy.after_failure(member.failed_attempts, now)
-                self.users.record_failure(member.user_id, attempts, locked)
-            self._audit_denied(event, detail["requester"], "wrong approver PIN", object_id, detail)
+        self._unattributed_failures, until = self._policy.after_failure(
+            self._unattributed_failures, now
+        )
+        self._unattributed_blocked_until = until
+        self._audit_denied(
+            event,
+            detail["requester"],
+            "wrong approver PIN",
+            object_id,
+            {**detail, "till_failures": self._unattributed_failures},
+        )
+        if until is not None:
+            self._unattributed_failures = 0
         raise AuthError("That PIN does not belong to anyone who may approve this; try again.")
 
 

@@ -1,8 +1,14 @@
-"""Ringing up a sale: scan, price (promotions, discounts), take tenders, commit. No Qt here."""
+"""Ringing up a sale: scan, price (promotions, discounts), take tenders, commit. No Qt here.
+
+Voiding a line, cancelling the sale, a price override and a discount above the store's limit
+each take an ``Approval`` from ``AuthService.authorize`` (bound to the action and the line) and
+raise ``ApprovalRequired`` without one, whoever calls (the till's screen, the POS API, a
+script). Voids and cancels are recorded (``storage.void_repo``) for the X/Z reports.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Protocol
@@ -20,11 +26,10 @@ from pos_desktop.domain.staff import Action
 from pos_desktop.domain.store import StoreSettings
 from pos_desktop.domain.tender import VOUCHER, SplitTender
 
+from .auth import Approval, ApprovalRequired, redeem
 from .ports import Clock
 from .scanning import resolve_scan
 from .shift_guard import require_open_shift, still_open
-
-Approver = Callable[[str, str], bool]
 
 
 class CatalogLookup(Protocol):
@@ -62,10 +67,6 @@ class ScanResult:
     @property
     def ok(self) -> bool:
         return self.line is not None
-
-
-def _always(_action: str, _detail: str) -> bool:
-    return True
 
 
 class CheckoutService:
@@ -183,11 +184,62 @@ class CheckoutService:
     def set_quantity(self, line_id: str, quantity: str | Decimal | int) -> CartLine:
         return self.cart.set_quantity(line_id, quantity)
 
-    def remove_line(self, line_id: str) -> CartLine:
+    def remove_line(self, line_id: str, approval: Approval | None = None) -> CartLine:
+        """Void a line with a ``VOID_LINE`` approval for it; the void is recorded.
+
+        Raises:
+            DomainError: no such line; ApprovalRequired: no valid approval (nothing changes).
+        """
+        line = self.cart.line(line_id)
+        approval = redeem(approval, Action.VOID_LINE, line_id)
+        priced = next((p for p in self.price().lines if p.line_id == line_id), None)
+        amount = priced.tax.gross if priced is not None else line.amount_minor
+        self._record_void("line", approval, line_id, line.item.name, str(line.quantity), amount)
         return self.cart.remove(line_id)
 
-    def cancel_sale(self) -> None:
+    def cancel_sale(self, approval: Approval | None = None) -> None:
+        """Empty the cart with a ``CANCEL_SALE`` approval; the cancelled sale is recorded.
+
+        Raises:
+            ApprovalRequired: no valid approval (the cart stays as it is).
+        """
+        if self.cart.is_empty:
+            return
+        approval = redeem(approval, Action.CANCEL_SALE)
+        count = len(self.cart.lines)
+        what = f"{count} line{'' if count == 1 else 's'}"
+        self._record_void("sale", approval, None, what, None, self.price().total_minor)
         self.cart = self._new_cart()
+
+    def hand_over_cart(self) -> Cart:
+        """Give the current cart away and start an empty one. Only for a cart that lives on
+        elsewhere (a parked sale is stored first); nothing is voided, so nothing is recorded."""
+        cart, self.cart = self.cart, self._new_cart()
+        return cart
+
+    def _record_void(self, kind, approval, object_id, description, quantity, amount) -> None:
+        if self.db is None:  # a bare engine (unit tests): the token was still checked
+            return
+        from pos_desktop.storage import void_repo
+
+        void_repo.record(
+            self.db,
+            void_repo.VoidRecord(
+                kind=kind,
+                terminal_id=self.settings.terminal_id,
+                shift_id=self.shift_id,
+                object_id=object_id,
+                description=description,
+                quantity=quantity,
+                amount_minor=amount,
+                currency=self.settings.currency,
+                requester=approval.requester,
+                approver=approval.approver,
+                reason=approval.reason,
+                approval_seq=approval.audit_seq,
+            ),
+            self._clock.now(),
+        )
 
     def replace_cart(self, cart: Cart) -> None:
         """Make ``cart`` the current one (a recalled parked sale).
@@ -235,13 +287,15 @@ class CheckoutService:
     # -- discounts --------------------------------------------------------------------------
 
     def set_line_discount(
-        self, line_id: str, discount: Discount | None, approve: Approver = _always
+        self, line_id: str, discount: Discount | None, approval: Approval | None = None
     ) -> PricedCart:
-        """Put (or with None remove) a discount on a line; above the store's limit the
-        ``approve(action, detail)`` hook must say yes.
+        """Put (or with None remove) a discount on a line; above the store's limit it needs a
+        ``DISCOUNT_OVER_LIMIT`` approval for this line.
 
         Raises:
-            DomainError: the discount is impossible or was not approved (nothing changes).
+            ApprovalRequired: above the limit without a valid approval; its message says the
+                discount's percent (nothing changes).
+            DomainError: the discount is impossible (nothing changes).
         """
         cart = self.cart
         cart.line(line_id)
@@ -257,11 +311,12 @@ class CheckoutService:
                 if before
                 else cart.line_discounts.pop(line_id, None)
             ),
-            approve,
+            approval,
+            line_id,
         )
 
     def set_order_discount(
-        self, discount: Discount | None, approve: Approver = _always
+        self, discount: Discount | None, approval: Approval | None = None
     ) -> PricedCart:
         """Put (or remove) a discount on the whole order, shared over the lines."""
         cart = self.cart
@@ -271,22 +326,23 @@ class CheckoutService:
         return self._try_change(
             lambda: setattr(cart, "order_discount", discount),
             lambda: setattr(cart, "order_discount", before),
-            approve,
+            approval,
+            None,
         )
 
     def override_price(
-        self, line_id: str, unit_price_minor: int, reason: str, approve: Approver = _always
+        self, line_id: str, unit_price_minor: int, reason: str, approval: Approval | None = None
     ) -> PricedCart:
-        """Set a line's unit price with a reason; always a sensitive action (approval)."""
+        """Set a line's unit price with a reason; always needs a ``PRICE_OVERRIDE`` approval
+        for this line.
+
+        Raises:
+            ApprovalRequired: without a valid approval (the price is unchanged).
+        """
         cart = self.cart
-        line = cart.line(line_id)
+        cart.line(line_id)
         override = PriceOverride(line_id, unit_price_minor, reason)
-        detail = (
-            f"{line.item.name}: {Money(line.item.unit_price_minor, cart.currency)} -> "
-            f"{Money(unit_price_minor, cart.currency)} ({reason})"
-        )
-        if not approve(Action.PRICE_OVERRIDE, detail):
-            raise DomainError("The price change was not approved; the price is unchanged.")
+        redeem(approval, Action.PRICE_OVERRIDE, line_id)
         before = cart.overrides.get(line_id)
         cart.overrides[line_id] = override
         try:
@@ -301,7 +357,7 @@ class CheckoutService:
         else:
             self.cart.overrides[line_id] = before
 
-    def _try_change(self, apply, undo, approve: Approver) -> PricedCart:
+    def _try_change(self, apply, undo, approval: Approval | None, object_id) -> PricedCart:
         before = {n.line_id for n in self.price().approvals if n.kind == "large_discount"}
         apply()
         try:
@@ -311,12 +367,19 @@ class CheckoutService:
             raise
         new = [n for n in priced.approvals if n.kind == "large_discount"]
         fresh = [n for n in new if n.line_id not in before or n.line_id is None]
-        if fresh and not approve(Action.DISCOUNT_OVER_LIMIT, fresh[0].message):
-            undo()
-            raise DomainError(
-                f"A discount above {self.checkout_settings.max_discount_percent} % needs a "
-                "manager's approval; the discount was not applied."
-            )
+        if fresh:
+            if approval is None:
+                undo()
+                raise ApprovalRequired(
+                    f"{fresh[0].message.removesuffix(': a manager must approve.')} "
+                    f"({self.checkout_settings.max_discount_percent:f} %): it needs approval.",
+                    Action.DISCOUNT_OVER_LIMIT,
+                )
+            try:
+                redeem(approval, Action.DISCOUNT_OVER_LIMIT, object_id)
+            except ApprovalRequired:
+                undo()
+                raise
         return priced
 
     # -- tenders ----------------------------------------------------------------------------

@@ -86,7 +86,7 @@ class CustomerService:
             else None,
             email_receipts,
         )
-        with self._db.atomic():
+        with self._db.atomic("IMMEDIATE"):
             self.repo.insert(row, stamp)
             outbox.append_event(
                 self._db,

@@ -55,7 +55,7 @@ class DepartmentService:
             raise DomainError(
                 f"There is no tax rate '{department.tax_code}' (known: {known}); pick one of those."
             )
-        with self._db.atomic():
+        with self._db.atomic("IMMEDIATE"):
             self.repo.save(department)
         return department
 
@@ -82,13 +82,13 @@ class DepartmentService:
         item = department_item(department, amount_minor, settings.currency, rate, barcode, name)
         line = self._checkout.cart.add(item, 1)
         if barcode:
-            with self._db.atomic():
+            with self._db.atomic("IMMEDIATE"):
                 self.repo.mark_sold_as(barcode, department.code)
         return line
 
     def record_unknown(self, gtin: str) -> None:
         """Remember a scanned barcode no product has (counted, with first and last time)."""
-        with self._db.atomic():
+        with self._db.atomic("IMMEDIATE"):
             self.repo.record_unknown(gtin, self._clock.now())
 
     def unknown_barcodes(self) -> list[UnknownBarcode]:

@@ -40,7 +40,7 @@ class GoodsReceiptService:
 
     def start(self, by: str, supplier: str = "", delivery_note: str = "") -> str:
         receipt_id = new_id()
-        with self._db.atomic():
+        with self._db.atomic("IMMEDIATE"):
             self._db.execute_sql(
                 "INSERT INTO goods_receipt (id, terminal_id, started_at, received_by, supplier, "
                 "delivery_note, status) VALUES (?, ?, ?, ?, ?, ?, 'open')",
@@ -85,7 +85,7 @@ class GoodsReceiptService:
             "SELECT name, unit_cost_minor FROM goods_receipt_line WHERE receipt_id = ? AND sku = ?",
             (receipt_id, sku),
         ).fetchone()
-        with self._db.atomic():
+        with self._db.atomic("IMMEDIATE"):
             if row is None:
                 position = self._db.execute_sql(
                     "SELECT COUNT(*) FROM goods_receipt_line WHERE receipt_id = ?", (receipt_id,)
@@ -127,7 +127,7 @@ class GoodsReceiptService:
             "WHERE id = ?",
             (receipt_id,),
         ).fetchone()
-        with self._db.atomic():
+        with self._db.atomic("IMMEDIATE"):
             self._db.execute_sql(
                 "UPDATE goods_receipt SET status = 'posted', posted_at = ? WHERE id = ?",
                 (utc_text(now), receipt_id),

@@ -2,7 +2,8 @@
 
 Other apps (web orders) park ready-made carts with :meth:`ParkingService.park_lines`; the
 cashier recalls them like any parked sale. The shift service refuses to close a shift while a
-row has status 'parked'.
+row has status 'parked'. Dropping a parked sale takes a ``DROP_PARKED_SALE`` approval for it
+and is recorded as a void (requester, approver, reason, amount) with its audit entry.
 """
 
 from __future__ import annotations
@@ -25,11 +26,12 @@ from pos_desktop.domain.ids import new_id
 from pos_desktop.domain.limits import check_line_amount, check_sale_amount
 from pos_desktop.domain.money import round_half_up
 from pos_desktop.domain.staff import Action
-from pos_desktop.storage import audit, journal
+from pos_desktop.storage import audit, journal, void_repo
 from pos_desktop.storage.audit import DENIED, GRANTED
 from pos_desktop.storage.codec import canonical_json, parse_utc, utc_text
 from pos_desktop.storage.parking_repo import ParkedRow, ParkingRepository
 
+from .auth import Approval, redeem
 from .checkout import CatalogLookup, CheckoutService
 from .ports import Clock
 
@@ -118,7 +120,7 @@ class ParkingService:
             raise DomainError("There is nothing to park: the cart is empty.")
         parked = self._store(cart, label, source, reference)
         if current:
-            self._checkout.cancel_sale()  # starts a new, empty cart
+            self._checkout.hand_over_cart()  # it is stored: a new, empty cart starts
         return parked
 
     def park_lines(
@@ -257,7 +259,10 @@ class ParkingService:
         detail = f"{row.source} set its own prices: " + "; ".join(
             f"{ln['name']} {ln['catalogue_minor']} -> {ln['price_minor']}" for ln in lines
         )
-        granted = approve is not None and approve(Action.PRICE_OVERRIDE, detail)
+        answer = approve(Action.PRICE_OVERRIDE, detail) if approve is not None else None
+        if isinstance(answer, Approval):  # the till's approver hands a one-shot token
+            redeem(answer, Action.PRICE_OVERRIDE)
+        granted = bool(answer)
         audit.append(
             self._db,
             "price_override.app_order",
@@ -273,7 +278,37 @@ class ParkingService:
                 "them before it is recalled. It stays parked."
             )
 
-    def cancel(self, parked_id: str) -> None:
-        """Drop a parked sale (it stays in the table as 'cancelled')."""
-        if not self._repo.leave_parked(parked_id, "cancelled", self._clock.now()):
+    def cancel(self, parked_id: str, approval: Approval | None = None) -> None:
+        """Drop a parked sale with a ``DROP_PARKED_SALE`` approval for it (the row stays as
+        'cancelled'; the drop is recorded as a void in the same transaction).
+
+        Raises:
+            ApprovalRequired: without a valid approval (the sale stays parked).
+            DomainError: the sale is no longer parked.
+        """
+        row = self._repo.get(parked_id)
+        if row is None or row.status != "parked":
             raise DomainError("That sale is no longer parked: refresh the list.")
+        approval = redeem(approval, Action.DROP_PARKED_SALE, parked_id)
+        now = self._clock.now()
+        with self._db.atomic():
+            if not self._repo.leave_parked(parked_id, "cancelled", now):
+                raise DomainError("That sale is no longer parked: refresh the list.")
+            void_repo.record(
+                self._db,
+                void_repo.VoidRecord(
+                    kind="parked_sale",
+                    terminal_id=self._checkout.settings.terminal_id,
+                    shift_id=self._checkout.shift_id,
+                    object_id=parked_id,
+                    description=row.label,
+                    quantity=None,
+                    amount_minor=row.total_minor,
+                    currency=row.currency,
+                    requester=approval.requester,
+                    approver=approval.approver,
+                    reason=approval.reason,
+                    approval_seq=approval.audit_seq,
+                ),
+                now,
+            )

@@ -133,7 +133,7 @@ class PaymentRequestTill:
         if any(
             ln.item.product_id == REQUEST_PRODUCT_PREFIX + row.id for ln in self.checkout.cart.lines
         ):
-            self.checkout.cancel_sale()
+            self.checkout.hand_over_cart()  # the app's own line, never a sale: no void
         self.api.decline(row.id)
         self.active = None
 

@@ -48,12 +48,12 @@ class QuickKeyService:
                 raise DomainError(f"There is no product with SKU {key.sku}; pick another.")
         elif key.department is None or self._departments.get(key.department) is None:
             raise DomainError(f"There is no department {key.department}; pick another.")
-        with self._db.atomic():
+        with self._db.atomic("IMMEDIATE"):
             self.repo.save(key)
         return key
 
     def clear(self, page: int, position: int) -> None:
-        with self._db.atomic():
+        with self._db.atomic("IMMEDIATE"):
             self.repo.clear(page, position)
 
     def seed_demo(self) -> None:

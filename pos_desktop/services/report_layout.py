@@ -176,6 +176,14 @@ def build_layout(
         (
             ReportRow("Refunds", counted(data["refunds"])),
             ReportRow("Voids", counted(data["voids"])),
+            *(
+                ReportRow(label, counted(data[key]))
+                for key, label in (
+                    ("voided_lines", "Voided lines"),
+                    ("cancelled_sales", "Cancelled sales"),
+                )
+                if key in data  # a Z stored before void records has no such figure
+            ),
         ),
     )
     cash_rows = [

@@ -9,7 +9,10 @@ Figures, all in minor units of ``currency``:
   net_sales_minor    the same without tax (gross - tax)
   tax_rates          per rate: net, tax, gross
   tenders            per tender: count, amount taken (change already deducted)
-  refunds/voids/discounts/promotions   0 until the tables/columns that hold them exist
+  refunds/discounts/promotions   0 until the tables/columns that hold them exist
+  voided_lines       lines voided before payment (``void_record``): count, amount
+  cancelled_sales    sales cancelled before payment and parked sales dropped: count, amount
+  voids              both of the above (plus completed sales with a voided status)
   no_sales, paid_in, paid_out, drops   cash movements
   cashiers           per cashier (``sale.cashier``): sales, amount
   first/last receipt, hourly (UTC hour), grand_total_minor (perpetual: previous Z + this
@@ -32,7 +35,7 @@ from peewee import SqliteDatabase
 
 from hardware.receipt import Cut, Feed, PrintBlock, PrintJob, TextLine
 from pos_desktop.domain.money import Money
-from pos_desktop.storage import journal
+from pos_desktop.storage import journal, void_repo
 from pos_desktop.storage.codec import utc_text
 from pos_desktop.storage.report_repo import ReportRepository
 from pos_desktop.storage.settings_repo import load_settings
@@ -62,6 +65,11 @@ class ShiftReport:
 def _pair(n_amount: tuple[int, int] | None) -> dict[str, int]:
     n, amount = n_amount or (0, 0)
     return {"count": n, "amount_minor": amount or 0}
+
+
+def _sum(*pairs: tuple[int, int] | None) -> tuple[int, int]:
+    present = [p for p in pairs if p]
+    return sum(p[0] for p in present), sum(p[1] for p in present)
 
 
 def _store(db: SqliteDatabase) -> dict[str, str]:
@@ -94,6 +102,7 @@ class ReportService:
             {"tender": t, "count": n, "amount_minor": a} for t, n, a in repo.tender_rows(sid)
         ]
         moves = repo.movement_rows(sid)
+        voided = void_repo.totals(self._db, sid)
         ledger = repo.cash_ledger_rows(sid)
         cash_by: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
         refund_rows = 0
@@ -128,7 +137,9 @@ class ReportService:
             ],
             "tenders": tenders,
             "refunds": _pair(repo.refunds(sid)),
-            "voids": _pair(repo.voids(sid)),
+            "voided_lines": _pair(voided.get("line")),
+            "cancelled_sales": _pair(_sum(voided.get("sale"), voided.get("parked_sale"))),
+            "voids": _pair(_sum(repo.voids(sid), *voided.values())),
             "discounts_minor": repo.line_adjustment(sid, "discount_minor"),
             "promotions_minor": repo.line_adjustment(sid, "promotion_minor"),
             "no_sales": _pair(moves.get("no_sale"))["count"],

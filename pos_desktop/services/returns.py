@@ -12,7 +12,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import replace
 from decimal import Decimal
 
@@ -39,18 +38,13 @@ from pos_desktop.domain.tender import CASH, VOUCHER, SplitTender
 from pos_desktop.storage.returns_repo import ReturnsRepository, StoredRefund
 from pos_desktop.storage.sales_repo import SalesRepository
 
+from .auth import Approval, redeem
 from .checkout import CheckoutService
 from .ports import Clock
 from .shift_guard import still_open
 
 EXCHANGE = "exchange"
 _RECEIPT_CODE = re.compile(r"^R(?P<terminal>[A-Za-z0-9]+)-(?P<number>\d{1,10})$")
-
-Approver = Callable[[str, str], bool]
-
-
-def _always(_action: str, _detail: str) -> bool:
-    return True
 
 
 class ReturnsService:
@@ -115,19 +109,18 @@ class ReturnsService:
         return plan_refund(self.original(sale), items, self.previous(sale))
 
     def refund(
-        self, sale: Sale, items: list[ReturnItem], *, approve: Approver = _always
+        self, sale: Sale, items: list[ReturnItem], *, approval: Approval | None = None
     ) -> StoredRefund:
-        """Return ``items`` of ``sale``: store, journal and outbox the refund (numbered from the
-        sale counter). Voucher payments go back onto their voucher.
+        """Return ``items`` of ``sale`` with a ``REFUND`` approval for this sale: store, journal
+        and outbox the refund (numbered from the sale counter). Voucher payments go back onto
+        their voucher.
 
         Raises:
-            DomainError: more than is left to return, or the refund was not approved.
+            DomainError: more than is left to return; ApprovalRequired: no valid approval.
         """
         self._checkout.current_shift_id()  # before asking anybody to approve
         plan = self.plan(sale, items)
-        detail = f"Receipt {sale.receipt_number}: refund {Money(plan.payout_minor, sale.currency)}"
-        if not approve(Action.REFUND, detail):
-            raise DomainError("The refund was not approved; nothing was refunded.")
+        redeem(approval, Action.REFUND, sale.sale_id)
         return self._store(plan, sale, "receipt")
 
     def _store(
@@ -161,12 +154,13 @@ class ReturnsService:
         return self._repo.save(stored, within=in_transaction)
 
     def return_without_receipt(
-        self, items: list[tuple[CatalogItem, Decimal]], *, approve: Approver = _always
+        self, items: list[tuple[CatalogItem, Decimal]], *, approval: Approval | None = None
     ) -> StoredRefund:
-        """Take items back at today's catalogue price (no promotions) and pay out cash.
+        """Take items back at today's catalogue price (no promotions) and pay out cash, with a
+        ``RETURN_NO_RECEIPT`` approval.
 
         Raises:
-            DomainError: no items, or the ``return_no_receipt`` approval was refused.
+            DomainError: no items; ApprovalRequired: no valid approval.
         """
         if not items:
             raise DomainError("Scan the items being returned first.")
@@ -177,9 +171,7 @@ class ReturnsService:
             cart.add(item, quantity)
         priced = price_cart_for(cart, (), self._checkout.pricing_time())
         names = {ln.line_id: ln.item.name for ln in cart.lines}
-        detail = f"Return without receipt: {Money(priced.total_minor, settings.currency)} cash"
-        if not approve(Action.RETURN_NO_RECEIPT, detail):
-            raise DomainError("The return was not approved; nothing was refunded.")
+        redeem(approval, Action.RETURN_NO_RECEIPT)
         # A return without a receipt is planned against a pretend cash sale of these lines.
         original = OriginalSale(
             sale_id="",
@@ -200,7 +192,7 @@ class ReturnsService:
         items: list[ReturnItem],
         extra: SplitTender | None = None,
         *,
-        approve: Approver = _always,
+        approval: Approval | None = None,
     ) -> tuple[StoredRefund, Sale]:
         """Return ``items`` and sell the current cart in one transaction.
 
@@ -209,7 +201,8 @@ class ReturnsService:
         when it costs less, the difference goes back through the original tenders.
 
         Raises:
-            DomainError: nothing to sell, the difference is not paid, or not approved.
+            DomainError: nothing to sell, or the difference is not paid.
+            ApprovalRequired: no valid ``REFUND`` approval for this sale.
         """
         checkout = self._checkout
         if checkout.cart.is_empty:
@@ -218,9 +211,6 @@ class ReturnsService:
         plan = self.plan(sale, items)
         priced = checkout.price()
         credit = min(plan.payout_minor, priced.total_minor)
-        detail = f"Exchange on receipt {sale.receipt_number}"
-        if not approve(Action.REFUND, detail):
-            raise DomainError("The exchange was not approved; nothing changed.")
         payments = [
             Payment(
                 EXCHANGE,
@@ -238,6 +228,7 @@ class ReturnsService:
                 raise DomainError("The difference paid does not match: start the payment again.")
             payments.extend(extra.payments())
             rounding = extra.rounding_minor
+        redeem(approval, Action.REFUND, sale.sale_id)
         refund = replace(plan, tenders=_take_credit(plan.tenders, credit))
         holder: dict[str, StoredRefund] = {}
 

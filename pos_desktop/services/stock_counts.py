@@ -50,6 +50,10 @@ def parse_stock_quantity(text) -> Decimal:
 
 
 class StockCountService:
+    """Every write is one ``BEGIN IMMEDIATE`` transaction: its reads (what was counted, the
+    expected figure) and its write see the same database, whatever the printer's or the sync's
+    threads commit meanwhile (a deferred transaction would fail with "database is locked")."""
+
     def __init__(self, db: SqliteDatabase, checkout, clock: Clock, terminal_id: str) -> None:
         self._db, self._checkout, self._clock = db, checkout, clock
         self._terminal_id = terminal_id
@@ -67,7 +71,7 @@ class StockCountService:
         if existing:
             return existing
         count_id = new_id()
-        with self._db.atomic():
+        with self._db.atomic("IMMEDIATE"):
             self._db.execute_sql(
                 "INSERT INTO stock_count (id, terminal_id, started_at, started_by, status) "
                 "VALUES (?, ?, ?, ?, 'open')",
@@ -115,7 +119,7 @@ class StockCountService:
             "SELECT name, expected FROM stock_count_line WHERE count_id = ? AND sku = ?",
             (count_id, sku),
         ).fetchone()
-        with self._db.atomic():
+        with self._db.atomic("IMMEDIATE"):
             if existing is None:
                 expected = self._expected_at_start(sku, status[1])
                 position = self._db.execute_sql(
@@ -156,7 +160,7 @@ class StockCountService:
         if not lines:
             raise DomainError("Nothing has been counted yet: scan the items first.")
         now = self._clock.now()
-        with self._db.atomic():
+        with self._db.atomic("IMMEDIATE"):
             changed = self._db.execute_sql(
                 "UPDATE stock_count SET status = 'posted', posted_at = ?, posted_by = ? "
                 "WHERE id = ? AND status = 'open'",

@@ -139,6 +139,7 @@ class PosApiBridge(QObject):
             self._close_dialog(dialog.row.id, None)
             return
         self.view.scan_target = self.on_scan_during_request  # the cart is the request's now
+        dialog.scan_handler = self.on_scan_during_request  # scans reach the open dialog first
         self.view.last_change = None
         self.view.refresh()
         dialog.show_payment_step()

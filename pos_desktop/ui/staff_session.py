@@ -1,8 +1,10 @@
 """Who is at the till: login, cashier switch, idle screen lock, approvals, shift and cash menus.
 
-The checkout screen asks ``approve(action, detail)`` before a sensitive action; this opens the
-manager-approval dialog (approver, PIN, reason) and the audit log records requester and approver.
-Scans are ignored while the screen is locked.
+The checkout screen asks ``approve(action, detail, object_id=...)`` before a sensitive action;
+this opens the approval dialog (approver, PIN, reason) and returns the ``Approval`` token the
+service demands (None when nobody approved). The audit log records requester and approver.
+A till with no users refuses every sensitive action (there is nobody to approve it) and says how
+to add a manager. Scans are ignored while the screen is locked.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from pos_desktop.domain.errors import DomainError
 from pos_desktop.domain.staff import Action
 from pos_desktop.services.reports import ReportPrinter
 
-from .views.approval_dialog import ApprovalDialog
+from .views.approval_dialog import ApprovalDialog, UnlockDialog
 from .views.login_dialog import LoginDialog
 from .views.shift_dialogs import (
     CashMovementDialog,
@@ -25,6 +27,10 @@ from .views.shift_dialogs import (
 )
 
 DRAWER_MOVEMENTS = {"paid_in", "paid_out", "drop", "no_sale"}
+NO_USERS = (
+    "No users are set up: voids, cancels, discounts above the limit, refunds and the drawer are "
+    "refused until a manager is added with 'pos-admin users add NAME --role manager --pin PIN'."
+)
 
 
 class StaffSession(QObject):
@@ -52,11 +58,7 @@ class StaffSession(QObject):
         """Log somebody in and make sure a shift is open (demo: the demo cashier, a 100 float)."""
         if not self.auth.list_users():
             self._sync_shift()
-            self.window.checkout_view.show_message(
-                "No users are set up: add a manager with 'pos-admin users add NAME --role "
-                "manager --pin PIN', log in and open a shift to sell.",
-                error=True,
-            )
+            self.window.checkout_view.show_message(NO_USERS, error=True)
             return
         if self.demo:
             self.set_user(self.auth.login("Demo Cashier", "1111"))
@@ -147,22 +149,46 @@ class StaffSession(QObject):
 
     # -- approvals -----------------------------------------------------------------------------
 
-    def approve(self, action: str, detail: str) -> bool:
-        """Ask for the permission or a one-shot manager approval with a reason code.
+    def approve(
+        self,
+        action: str,
+        detail: str,
+        *,
+        object_id: str | None = None,
+        reason: str | None = None,
+        note: str = "",
+    ):
+        """The ``Approval`` token for ``action`` (None: refused or cancelled).
 
-        A till with no users at all is still being set up (tests, a fresh data dir before
-        ``pos-admin users add``): approvals cannot be asked for and are not enforced there.
+        Everyone confirms with a PIN: their own when their role may do it, an approver's
+        otherwise. ``reason`` is a reason code already chosen on the asking screen.
         """
-        if self.user is None and not self.auth.list_users():
-            return True
         if self.user is None:
-            self.window.checkout_view.show_message(
-                "Nobody is logged in, so this needs a manager: add users with pos-admin.",
-                error=True,
-            )
-            return False
-        dialog = ApprovalDialog(self.auth, Action(action), self.user, detail, parent=self.window)
-        return bool(dialog.exec()) and dialog.result_value is not None
+            text = NO_USERS if not self.auth.list_users() else "Log in first (Staff > Lock)."
+            self.window.checkout_view.show_message(text, error=True)
+            return None
+        dialog = ApprovalDialog(
+            self.auth,
+            Action(action),
+            self.user,
+            detail,
+            parent=self.window,
+            object_id=object_id,
+            reason=reason,
+            note=note,
+        )
+        return dialog.result_value if dialog.exec() else None
+
+    def unlock_user(self) -> None:
+        """Staff > Unlock user: another manager or admin lifts a lockout with their PIN."""
+        if not self._need_user():
+            return
+        if not self.auth.locked_users():
+            self.window.checkout_view.show_message("Nobody is locked.")
+            return
+        dialog = UnlockDialog(self.auth, self.user, parent=self.window)
+        if dialog.exec() and dialog.unlocked is not None:
+            self.window.checkout_view.show_message(f"{dialog.unlocked.name} is unlocked.")
 
     # -- menu ----------------------------------------------------------------------------------
 
@@ -170,6 +196,7 @@ class StaffSession(QObject):
         menu = self.window.menuBar().addMenu("&Staff")
         entries = (
             ("&Lock / switch cashier", "Ctrl+L", self.lock),
+            ("&Unlock user...", None, self.unlock_user),
             ("&Open shift...", None, self.open_shift),
             ("Paid &in...", None, lambda: self.cash_movement("paid_in")),
             ("Paid &out...", None, lambda: self.cash_movement("paid_out")),
@@ -201,24 +228,27 @@ class StaffSession(QObject):
         OpenShiftDialog(self.shifts, self.user, self.locale, parent=self.window).exec()
         self._sync_shift()
 
-    def cash_movement(self, kind: str) -> None:
+    def cash_movement(self, kind: str) -> bool:
+        """Paid in/out, drop or no-sale; True when it was recorded (and the drawer opened)."""
         if not self._need_user():
-            return
+            return False
         if self.shifts.current() is None:  # the drawer opens for a shift's cash only
             self.window.checkout_view.show_message(
                 "No shift is open, so the drawer stays shut: open a shift (Staff > Open shift) "
                 "with a counted float first.",
                 error=True,
             )
-            return
+            return False
         dialog = CashMovementDialog(
             self.shifts, self.auth, self.user, kind, self.locale, parent=self.window
         )
-        if dialog.exec() and dialog.movement is not None and kind in DRAWER_MOVEMENTS:
+        recorded = bool(dialog.exec()) and dialog.movement is not None
+        if recorded and kind in DRAWER_MOVEMENTS:
             self.container.printing.open_drawer(kind)
             self.window.checkout_view.show_message(
                 f"{dialog.windowTitle()}: recorded, drawer opened."
             )
+        return recorded
 
     def _print_report(self, report) -> None:
         printer = ReportPrinter(self.locale, self.container.printing.columns)

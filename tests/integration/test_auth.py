@@ -133,9 +133,9 @@ def test_approver_without_the_permission_or_wrong_pin_is_refused(env):
         )
     with pytest.raises(AuthError, match="does not belong to anyone who may approve"):
         env.auth.authorize(Action.REFUND, cashier, "0000", "DAMAGED")
-    # a wrong anonymous PIN counts against every possible approver
+    # a wrong anonymous PIN counts against no user (issue 13), only against the till
     counts = dict(env.db.execute_sql("SELECT name, failed_attempts FROM staff_user"))
-    assert counts == {"Admin": 1, "Manager": 1, "Cashier": 0, "Supervisor": 0}
+    assert counts == {"Admin": 0, "Manager": 0, "Cashier": 0, "Supervisor": 0}
     entry, detail = _last(env, "approval.refund")
     assert entry.outcome == "denied" and detail["why"] == "wrong approver PIN"
 
@@ -147,14 +147,39 @@ def test_missing_reason_is_refused_and_audited(env):
     assert entry.outcome == "denied" and detail["why"] == "no valid reason"
 
 
-def test_approval_brute_force_locks_the_approvers(env):
+def test_unnamed_wrong_pins_pause_the_till_not_the_managers(env):
+    """Issue 13: a cashier typing wrong PINs without naming an approver locks nobody out."""
     cashier = env.users["cashier"]
     for _ in range(10):
         with pytest.raises(AuthError):
             env.auth.authorize(Action.PAID_OUT, cashier, "0000", "SUPPLIER")
-    with pytest.raises(AuthError):  # locked approvers are not even tried: the right PIN fails
+    with pytest.raises(LockedOut, match="pick the approver by name"):  # unnamed PINs paused
         env.auth.authorize(Action.PAID_OUT, cashier, PIN["manager"], "SUPPLIER")
-    with pytest.raises(LockedOut):
+    assert env.auth.login("Manager", PIN["manager"]).name == "Manager"  # not locked
+    named = env.auth.authorize(
+        Action.PAID_OUT, cashier, PIN["manager"], "SUPPLIER", approver_name="Manager"
+    )
+    assert named.approver == "Manager"
+    env.clock.advance(minutes=30)
+    assert (
+        env.auth.authorize(Action.PAID_OUT, cashier, PIN["admin"], "SUPPLIER").approver == "Admin"
+    )
+
+
+def test_named_approver_brute_force_locks_only_that_approver(env):
+    cashier = env.users["cashier"]
+    for _ in range(9):
+        with pytest.raises(AuthError):
+            env.auth.authorize(
+                Action.PAID_OUT, cashier, "0000", "SUPPLIER", approver_name="Manager"
+            )
+    with pytest.raises(LockedOut, match="now locked for 30 minutes"):
+        env.auth.authorize(Action.PAID_OUT, cashier, "0000", "SUPPLIER", approver_name="Manager")
+    counts = dict(env.db.execute_sql("SELECT name, failed_attempts FROM staff_user"))
+    assert counts["Admin"] == 0 and counts["Manager"] == 10
+    entry, detail = _last(env, "user.locked")
+    assert entry.user_name == "Manager" and detail["failed_attempts"] == 10
+    with pytest.raises(LockedOut, match=r"\(30 min left\)"):
         env.auth.login("Manager", PIN["manager"])
 
 

@@ -9,15 +9,19 @@ import pytest
 from hardware.escpos_parse import parse_escpos
 from pos_desktop.domain.barcodes import parse_scan
 from pos_desktop.domain.discounts import Discount
-from pos_desktop.domain.errors import DomainError, PaymentError
+from pos_desktop.domain.errors import PaymentError
 from pos_desktop.domain.money import Money
 from pos_desktop.domain.payment import CheckoutSettings
+from pos_desktop.domain.staff import Action
 from pos_desktop.domain.variable_measure import encode_variable_measure
+from pos_desktop.services.auth import ApprovalRequired
 from pos_desktop.services.demo_data import demo_ean13
 from pos_desktop.services.pricing_service import seed_demo_promotions
+from pos_desktop.storage import audit
 from pos_desktop.storage.catalog_repo import ProductRecord, upsert_products
 from pos_desktop.storage.checkout_settings_repo import save_checkout_settings
 from pos_desktop.storage.sales_repo import sale_from_payload
+from tests.approvals import approval
 
 
 @pytest.fixture
@@ -96,26 +100,27 @@ def test_voucher_overdrawn_meanwhile_stores_nothing(engine_till):
     assert engine_till.db.execute_sql("SELECT last_number FROM receipt_counter").fetchone() == (0,)
 
 
-def test_discounts_and_approval_hook(engine_till):
-    co = engine_till.checkout
+def test_discounts_and_overrides_need_approval_tokens(engine_till):
+    co, auth = engine_till.checkout, engine_till.auth
     co.scan(demo_ean13(40))
     co.scan(demo_ean13(41))
     first, second = co.cart.lines
-    asked = []
-
-    def refuse(action, detail):
-        asked.append(action)
-        return False
-
-    co.set_line_discount(first.line_id, Discount(percent=Decimal(5)), approve=refuse)
-    assert asked == []  # within the limit: nobody is asked
-    with pytest.raises(DomainError, match="approval"):
-        co.set_line_discount(first.line_id, Discount(percent=Decimal(50)), approve=refuse)
-    assert asked == ["discount_over_limit"]
+    co.set_line_discount(first.line_id, Discount(percent=Decimal(5)))  # within the limit
+    with pytest.raises(ApprovalRequired, match=r"Discount of 15 % on a line .*\(10 %\)"):
+        co.set_line_discount(first.line_id, Discount(percent=Decimal(15)))
     assert co.cart.line_discounts[first.line_id].percent == 5  # unchanged
-    with pytest.raises(DomainError):
-        co.override_price(second.line_id, 1, "Damaged", approve=refuse)
-    co.override_price(second.line_id, 50, "Damaged")
+    wrong_line = approval(auth, Action.DISCOUNT_OVER_LIMIT, second.line_id)
+    with pytest.raises(ApprovalRequired, match="another item"):
+        co.set_line_discount(first.line_id, Discount(percent=Decimal(15)), wrong_line)
+    assert co.cart.line_discounts[first.line_id].percent == 5
+    token = approval(auth, Action.DISCOUNT_OVER_LIMIT, first.line_id)
+    co.set_line_discount(first.line_id, Discount(percent=Decimal(15)), token)
+    assert co.cart.line_discounts[first.line_id].percent == 15
+    with pytest.raises(ApprovalRequired):
+        co.override_price(second.line_id, 1, "Damaged", None)
+    co.override_price(
+        second.line_id, 50, "Damaged", approval(auth, Action.PRICE_OVERRIDE, second.line_id)
+    )
     co.set_order_discount(Discount(amount_minor=7))
     priced = co.price()
     assert sum(ln.order_discount_minor for ln in priced.lines) == 7
@@ -125,12 +130,41 @@ def test_discounts_and_approval_hook(engine_till):
     assert sum(r.gross for r in sale.tax_summary) == sale.total_minor
 
 
+def test_void_and_cancel_without_a_token_are_refused_and_with_one_recorded(engine_till):
+    """A caller that is not the till's screen (POS API, CLI, a script) cannot skip approval."""
+    co, auth, db = engine_till.checkout, engine_till.auth, engine_till.db
+    co.scan(demo_ean13(40))
+    co.scan(demo_ean13(41))
+    first = co.cart.lines[0]
+    with pytest.raises(ApprovalRequired, match="needs an approval"):
+        co.remove_line(first.line_id, None)
+    with pytest.raises(ApprovalRequired):
+        co.cancel_sale(None)
+    assert len(co.cart.lines) == 2
+    line_amount = next(p for p in co.price().lines if p.line_id == first.line_id).tax.gross
+    co.remove_line(first.line_id, approval(auth, Action.VOID_LINE, first.line_id))
+    total = co.price().total_minor
+    co.cancel_sale(approval(auth, Action.CANCEL_SALE))
+    assert co.cart.is_empty
+    rows = db.execute_sql(
+        "SELECT kind, amount_minor, requester, approver, reason FROM void_record ORDER BY rowid"
+    ).fetchall()
+    assert rows == [
+        ("line", line_amount, "Test Manager", "Test Manager", "MISSCAN"),
+        ("sale", total, "Test Manager", "Test Manager", "CUSTOMER_CHANGED_MIND"),
+    ]
+    events = [e.event for e in audit.entries(db) if e.event.startswith("cart.")]
+    assert events == ["cart.line_voided", "cart.sale_cancelled"]
+    with pytest.raises(Exception, match="append-only"):
+        db.execute_sql("DELETE FROM void_record")
+
+
 def test_remove_line_drops_its_discount(engine_till):
     co = engine_till.checkout
     co.scan(demo_ean13(40))
     line = co.cart.lines[0]
     co.set_line_discount(line.line_id, Discount(amount_minor=10))
-    co.remove_line(line.line_id)
+    co.remove_line(line.line_id, approval(engine_till.auth, Action.VOID_LINE, line.line_id))
     co.scan(demo_ean13(41))
     assert co.price().savings_minor == 0
 

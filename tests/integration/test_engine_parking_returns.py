@@ -10,11 +10,14 @@ from pos_desktop.domain.errors import DomainError
 from pos_desktop.domain.money import Money
 from pos_desktop.domain.payment import CheckoutSettings
 from pos_desktop.domain.refund import ReturnItem
+from pos_desktop.domain.staff import Action
+from pos_desktop.services.auth import ApprovalRequired
 from pos_desktop.services.demo_data import demo_ean13, write_demo_catalog
 from pos_desktop.services.parking import ParkingService, ParkLine
 from pos_desktop.services.receipts import receipt_code
 from pos_desktop.services.returns import ReturnsService
 from pos_desktop.storage import journal, outbox
+from tests.approvals import approval
 from tests.conftest import FixedClock
 
 
@@ -48,11 +51,11 @@ def test_park_and_recall_across_a_restart(tmp_path, sim_printer):
     again.checkout.scan(demo_ean13(3))
     with pytest.raises(DomainError, match="current sale"):
         parking.recall(parked.id)
-    again.checkout.cancel_sale()
+    again.checkout.cancel_sale(approval(again.auth, Action.CANCEL_SALE))
     cart = parking.recall(parked.id)
     assert again.checkout.cart is cart and again.checkout.price().total_minor == total
     assert parking.list_parked() == []
-    again.checkout.cancel_sale()
+    again.checkout.cancel_sale(approval(again.auth, Action.CANCEL_SALE))
     with pytest.raises(DomainError, match="no longer parked"):
         parking.recall(parked.id)
     status = again.db.execute_sql("SELECT status FROM parked_sale").fetchall()
@@ -77,8 +80,13 @@ def test_park_lines_from_another_app(till):
         )  # fmt: skip
     with pytest.raises(DomainError, match="Line 1"):
         parking.park_lines([ParkLine("SKU0000001", None, Decimal("1.5"))], label="x", source="web")
-    parking.cancel(parked.id)
+    with pytest.raises(ApprovalRequired):  # an app (or script) cannot drop it unapproved
+        parking.cancel(parked.id)
+    assert parking.list_parked() != []
+    parking.cancel(parked.id, approval(till.auth, Action.DROP_PARKED_SALE, parked.id))
     assert parking.list_parked() == []
+    row = till.db.execute_sql("SELECT kind, amount_minor, description FROM void_record").fetchone()
+    assert row == ("parked_sale", parked.total_minor, "Web order 17")
 
 
 def _cash_sale(till, *codes, qty=None):
@@ -94,14 +102,23 @@ def test_refunds_by_scanned_receipt_never_exceed(till):
     found = returns.find_sale(receipt_code("T01", sale.receipt_number))
     assert found.sale_id == sale.sale_id and found.rounding_minor == sale.rounding_minor
     milk = sale.lines[0]
-    first = returns.refund(found, [ReturnItem(milk.line_id, Decimal(1))])
+    first = returns.refund(
+        found,
+        [ReturnItem(milk.line_id, Decimal(1))],
+        approval=approval(till.auth, Action.REFUND, found.sale_id),
+    )
     assert first.receipt_number == 2  # the same gap-free counter as sales
     assert first.refund.payout_minor % 5 == 0
     assert returns.returnable(found)[milk.line_id] == 1
     with pytest.raises(DomainError, match="Only 1"):
-        returns.refund(found, [ReturnItem(milk.line_id, Decimal(2))])
+        returns.refund(
+            found,
+            [ReturnItem(milk.line_id, Decimal(2))],
+            approval=approval(till.auth, Action.REFUND, found.sale_id),
+        )
     rest = returns.refund(found, [ReturnItem(ln.line_id, returns.returnable(found)[ln.line_id])
-                                  for ln in found.lines])  # fmt: skip
+                                  for ln in found.lines],
+                          approval=approval(till.auth, Action.REFUND, found.sale_id))  # fmt: skip
     assert rest.refund.completes_sale
     assert first.refund.payout_minor + rest.refund.payout_minor == sale.paid_minor
     types = [e.type for e in outbox.pending(till.db)]
@@ -119,9 +136,11 @@ def test_refunds_by_scanned_receipt_never_exceed(till):
 def test_refund_needs_approval(till):
     sale = _cash_sale(till, demo_ean13(4))
     returns = returns_for(till)
-    with pytest.raises(DomainError, match="not approved"):
-        returns.refund(sale, [ReturnItem(sale.lines[0].line_id, Decimal(1))],
-                       approve=lambda action, detail: action != "refund")  # fmt: skip
+    with pytest.raises(ApprovalRequired):
+        returns.refund(sale, [ReturnItem(sale.lines[0].line_id, Decimal(1))])
+    other_sale = approval(till.auth, Action.REFUND, "another-sale")
+    with pytest.raises(ApprovalRequired, match="another item"):
+        returns.refund(sale, [ReturnItem(sale.lines[0].line_id, Decimal(1))], approval=other_sale)
     assert till.db.execute_sql("SELECT COUNT(*) FROM refund").fetchone() == (0,)
 
 
@@ -132,7 +151,11 @@ def test_exchange_in_one_transaction(till):
     item = [ReturnItem(sale.lines[0].line_id, Decimal(1))]
     due = returns.exchange_due(sale, item)
     assert due < 0
-    stored, new_sale = returns.exchange(sale, item)
+    with pytest.raises(ApprovalRequired):
+        returns.exchange(sale, item)
+    stored, new_sale = returns.exchange(
+        sale, item, approval=approval(till.auth, Action.REFUND, sale.sale_id)
+    )
     assert new_sale.payments[0].tender == "exchange"
     assert new_sale.paid_minor == new_sale.total_minor
     assert stored.refund.payout_minor == sale.total_minor
@@ -155,7 +178,9 @@ def test_exchange_costing_more_takes_the_difference(till):
 
     extra = SplitTender(Money(due, "EUR"))
     extra.add_cash(Money(due, "EUR"))
-    stored, new_sale = returns.exchange(sale, item, extra)
+    stored, new_sale = returns.exchange(
+        sale, item, extra, approval=approval(till.auth, Action.REFUND, sale.sale_id)
+    )
     assert [p.tender for p in new_sale.payments] == ["exchange", "cash"]
     assert till.db.execute_sql("SELECT COUNT(*) FROM refund").fetchone() == (1,)
 
@@ -163,13 +188,11 @@ def test_exchange_costing_more_takes_the_difference(till):
 def test_return_without_receipt_is_its_own_path(till):
     item = till.catalog.find_by_sku("SKU0000003")
     returns = returns_for(till)
-    with pytest.raises(DomainError):
-        returns.return_without_receipt([(item, Decimal(1))], approve=lambda a, d: False)
-    asked = []
+    with pytest.raises(ApprovalRequired):
+        returns.return_without_receipt([(item, Decimal(1))])
     stored = returns.return_without_receipt(
-        [(item, Decimal(2))], approve=lambda a, d: asked.append(a) or True
+        [(item, Decimal(2))], approval=approval(till.auth, Action.RETURN_NO_RECEIPT)
     )
-    assert asked == ["return_no_receipt"]
     assert stored.kind == "no_receipt" and stored.refund.payout_minor == 2 * item.unit_price_minor
     assert stored.refund.tenders[0].kind == "cash"
     row = till.db.execute_sql("SELECT sale_id, kind FROM refund").fetchone()

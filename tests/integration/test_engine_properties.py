@@ -12,9 +12,11 @@ from pos_desktop.domain.errors import DomainError
 from pos_desktop.domain.money import Money
 from pos_desktop.domain.payment import CheckoutSettings
 from pos_desktop.domain.refund import ReturnItem
+from pos_desktop.domain.staff import Action
 from pos_desktop.services.demo_data import demo_ean13
 from pos_desktop.services.pricing_service import seed_demo_promotions
 from pos_desktop.services.returns import ReturnsService
+from tests.approvals import approval
 
 FIXTURES = settings(
     max_examples=25,
@@ -31,15 +33,18 @@ discounts = st.one_of(
 
 def ring_up(till, items, line_discount, order_discount):
     co = till.checkout
-    co.cancel_sale()
+    if not co.cart.is_empty:
+        co.cancel_sale(approval(till.auth, Action.CANCEL_SALE))
     for n, qty in items:
         co.scan(demo_ean13(n))
         co.set_quantity(co.cart.lines[-1].line_id, co.cart.lines[-1].quantity + qty - 1)
     try:
         if line_discount:
-            co.set_line_discount(co.cart.lines[0].line_id, line_discount)
+            line_id = co.cart.lines[0].line_id
+            token = approval(till.auth, Action.DISCOUNT_OVER_LIMIT, line_id)
+            co.set_line_discount(line_id, line_discount, token)
         if order_discount:
-            co.set_order_discount(order_discount)
+            co.set_order_discount(order_discount, approval(till.auth, Action.DISCOUNT_OVER_LIMIT))
     except DomainError:
         pass  # an amount larger than the line: refused, nothing changed
 
@@ -104,7 +109,11 @@ def test_refunds_never_exceed(till, items, picks):
     for index, qty in picks:
         line = sale.lines[index % len(sale.lines)]
         try:
-            returns.refund(sale, [ReturnItem(line.line_id, Decimal(qty))])
+            returns.refund(
+                sale,
+                [ReturnItem(line.line_id, Decimal(qty))],
+                approval=approval(till.auth, Action.REFUND, sale.sale_id),
+            )
         except DomainError:
             assert qty > returns.returnable(sale)[line.line_id]
     previous = returns.previous(sale)

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QPushButton, QWizard
 from hardware.escpos_parse import parse_escpos
 from pos_desktop.services.demo_data import demo_ean13, write_demo_catalog
 from pos_desktop.ui.setup_wizard import SetupWizard
+from pos_desktop.ui.views.approval_dialog import ApprovalDialog
 from pos_desktop.ui.views.devices_dialog import DevicesDialog, PrinterSetupDialog
 from pos_desktop.ui.views.login_dialog import LoginDialog
 from pos_desktop.ui.views.shift_dialogs import OpenShiftDialog
@@ -72,6 +73,8 @@ def test_first_day_from_empty_data_dir_to_a_printed_receipt(first_start_journey,
         yield j.key(Qt.Key.Key_D, CTRL_SHIFT)
         devices = yield j.modal(DevicesDialog)
         yield j.click(j.button(devices, "Edit..."))  # the first row: the receipt printer
+        approval = yield j.modal(ApprovalDialog)  # changing a device: the admin's own PIN
+        yield j.pin(approval, "135790")
         editor = yield j.modal(PrinterSetupDialog)
         setup = editor.setup
         yield j.choose(setup.connection, "Network")

@@ -13,6 +13,7 @@ from pos_desktop.domain.money import Money
 from pos_desktop.services.demo_data import demo_ean13, write_demo_catalog
 from pos_desktop.ui.qt_app import build_window
 from pos_desktop.ui.views.devices_dialog import DevicesDialog, EditDeviceDialog
+from tests.approvals import approver
 from tests.conftest import FixedClock, open_test_shift, paper_jobs
 
 
@@ -96,16 +97,9 @@ def test_devices_dialog_tests_and_saves(qtbot, till_window, till, sim_printer, t
     qtbot.waitUntil(lambda: "ready" in dialog.status["printer"].text(), timeout=5000)
     dialog.on_test_clicked("printer")
     qtbot.waitUntil(lambda: "test page printed" in dialog.message.text(), timeout=5000)
-    dialog.on_drawer_clicked()
-    qtbot.waitUntil(
-        lambda: (
-            "sent" in dialog.status.get("drawer", dialog.message).text()
-            or "sent" in dialog.message.text()
-        ),
-        timeout=5000,
-    )
-    reasons = till.db.execute_sql("SELECT reason, status FROM drawer_event").fetchall()
-    assert ("test", "sent") in reasons
+    dialog.on_drawer_clicked()  # nobody logged in: no no-sale, so no drawer (journeys: approved)
+    assert "not opened" in dialog.message.text()
+    assert till.db.execute_sql("SELECT COUNT(*) FROM drawer_event").fetchone() == (0,)
     window.devices_dialog = dialog
     dialog.on_test_clicked("scanner")
     window.on_scanner_scanned("4006381333931")
@@ -120,6 +114,9 @@ def test_devices_dialog_tests_and_saves(qtbot, till_window, till, sim_printer, t
             return
         QTimer.singleShot(50, lambda: fill(edit))
 
+    dialog.on_edit_clicked("scale")  # no approval: nothing opens, nothing changes
+    assert "Not changed" in dialog.message.text()
+    window.staff.approve = approver(till.auth)  # a manager approves (the PIN dialog's part)
     QTimer.singleShot(50, lambda: fill(None))
     dialog.on_edit_clicked("scale")  # discovery runs off the GUI thread, then the editor opens
     qtbot.waitUntil(lambda: load_config(till.config.data_dir).scale is not None, timeout=8000)
@@ -153,6 +150,7 @@ def test_drawer_calibration_learns_the_wiring(qtbot, till_window, till, sim_prin
     monkeypatch.setattr(
         QMessageBox, "question", staticmethod(lambda *a, **k: QMessageBox.StandardButton.Yes)
     )
+    window.staff.approve = approver(till.auth)  # a manager approves (the PIN dialog's part)
     sim_printer.drawer_open = True  # this drawer's sensor reads "high" when it is SHUT
     dialog.on_calibrate_clicked()
     qtbot.waitUntil(lambda: "calibrated and saved" in dialog.message.text(), timeout=5000)
@@ -175,6 +173,7 @@ def test_a_scale_added_on_the_devices_screen_weighs_without_a_restart(
         dialog = DevicesDialog(till, window.tasks, window)
         qtbot.addWidget(dialog)
         dialog.on_devices_changed = window.on_devices_changed
+        window.staff.approve = approver(till.auth)  # a manager approves (the PIN dialog's part)
 
         def fill():
             box = QApplication.activeModalWidget()

@@ -14,6 +14,7 @@ from pos_desktop.services.pricing_service import seed_demo_promotions
 from pos_desktop.services.receipts import receipt_code
 from pos_desktop.ui.qt_app import build_window
 from pos_desktop.ui.views import engine_actions
+from tests.approvals import approver
 from tests.conftest import FixedClock, open_test_shift
 
 
@@ -36,6 +37,8 @@ def view(till_window, till):
     till.checkout.promotions.invalidate()  # the screen priced the empty cart a moment ago
     till.checkout.checkout_settings = type(till.checkout.checkout_settings)(cash_increment_minor=5)
     window, _wedge, _bridge = till_window
+    # No users on this till: a manager's token stands in for the PIN dialog.
+    window.checkout_view.approver = approver(till.auth)
     yield window.checkout_view
     stop_polling(window)  # before the till closes under it
 
@@ -66,11 +69,11 @@ def test_discount_needs_approval_above_the_limit(qtbot, view, till, monkeypatch)
             return self.result()
 
     monkeypatch.setattr(engine_actions, "DiscountDialog", Typed)
-    view.approver = lambda action, detail: asked.append(action) or False
+    view.approver = approver(till.auth, asked, grant=lambda action: False)
     qtbot.keyClick(view, Qt.Key.Key_F10)
-    assert asked == ["discount_over_limit"] and "approval" in view.message.text()
+    assert asked == ["discount_over_limit"] and "not approved" in view.message.text()
     assert till.checkout.price().savings_minor == 0
-    view.approver = lambda action, detail: True
+    view.approver = approver(till.auth)
     qtbot.keyClick(view, Qt.Key.Key_F10)
     assert till.checkout.price().savings_minor > 0
     assert "Discount" in view.model.data(view.model.index(0, 0))
@@ -78,7 +81,7 @@ def test_discount_needs_approval_above_the_limit(qtbot, view, till, monkeypatch)
 
 def test_void_line_and_cancel_ask_the_approver(qtbot, view, till, monkeypatch):
     view.add_code(demo_ean13(1))
-    view.approver = lambda action, detail: action != "void_line"
+    view.approver = approver(till.auth, grant=lambda action: action != "void_line")
     qtbot.keyClick(view, Qt.Key.Key_F3)
     assert view.model.rowCount() == 1 and "not approved" in view.message.text()
     from pos_desktop.ui.views import checkout_view
@@ -88,7 +91,7 @@ def test_void_line_and_cancel_ask_the_approver(qtbot, view, till, monkeypatch):
         lambda *a, **k: checkout_view.QMessageBox.StandardButton.Yes,
     )  # fmt: skip
     asked = []
-    view.approver = lambda action, detail: asked.append(action) or False
+    view.approver = approver(till.auth, asked, grant=lambda action: False)
     qtbot.keyClick(view, Qt.Key.Key_F4)
     assert asked == ["cancel_sale"] and view.model.rowCount() == 1
 

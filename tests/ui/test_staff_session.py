@@ -65,11 +65,14 @@ def test_removing_a_line_needs_a_manager_and_is_audited(staffed, till):
     view.on_remove_clicked()
     assert view.model.rowCount() == 1
     event, user, outcome, body = till.db.execute_sql(
-        "SELECT event, user_name, outcome, body FROM audit_log ORDER BY seq DESC LIMIT 1"
+        "SELECT event, user_name, outcome, body FROM audit_log "
+        "WHERE event = 'approval.void_line' ORDER BY seq DESC LIMIT 1"
     ).fetchone()
     detail = json.loads(body)
     assert outcome == "granted" and user == "Demo Cashier"
-    assert "Demo Manager" in json.dumps(detail) and "void_line" in event + json.dumps(detail)
+    assert "Demo Manager" in json.dumps(detail)
+    voided = till.db.execute_sql("SELECT requester, approver, kind FROM void_record").fetchall()
+    assert voided == [("Demo Cashier", "Demo Manager", "line")]
 
 
 def test_a_wrong_manager_pin_removes_nothing(staffed, till):
@@ -115,3 +118,17 @@ def test_idle_till_locks_and_scans_wait_for_a_pin(qtbot, staffed):
     qtbot.waitUntil(lambda: "rows_while_locked" in seen and not staffed.staff.locked, timeout=5000)
     assert seen["rows_while_locked"] == 0
     assert "Demo Cashier" in staffed.cashier_chip.text()
+
+
+def test_a_till_with_no_users_refuses_sensitive_actions(qtbot, till_window, till):
+    """Fail closed: nobody can approve, so F3 / F4 change nothing and say how to add a manager."""
+    from PySide6.QtCore import Qt
+
+    window, _wedge, _bridge = till_window
+    window.staff.start()  # no users: the till sells, nobody is logged in
+    view = window.checkout_view
+    view.add_code(demo_ean13(1))
+    qtbot.keyClick(view, Qt.Key.Key_F3)
+    assert view.model.rowCount() == 1
+    assert "pos-admin users add" in view.message.text()
+    assert till.db.execute_sql("SELECT COUNT(*) FROM void_record").fetchone() == (0,)

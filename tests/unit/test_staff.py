@@ -40,6 +40,9 @@ EXPECTED = {
     Action.CLOSE_SHIFT_VARIANCE: {M, A},
     Action.Z_REPORT: {M, A},
     Action.MANAGE_USERS: {A},
+    Action.DROP_PARKED_SALE: {S, M, A},
+    Action.EDIT_DEVICES: {M, A},
+    Action.UNLOCK_USER: {M, A},
 }
 
 

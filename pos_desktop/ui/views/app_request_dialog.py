@@ -57,6 +57,7 @@ class AppRequestDialog(QDialog):
         for label in (who, details):
             label.setTextFormat(Qt.TextFormat.PlainText)
         self.details = details
+        self.scan_handler = None  # (code) -> None, set by the POS API bridge during payment
         self.message = QLabel()
         self.message.setTextFormat(Qt.TextFormat.PlainText)
         self.message.setObjectName("message")
@@ -106,6 +107,14 @@ class AppRequestDialog(QDialog):
         if enabled:
             enabled[0].setDefault(True)
             enabled[0].setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def on_scanner_scanned(self, code: str) -> bool:
+        """A scan while this dialog is open: the bridge refuses it and says why (once the
+        request runs); before that, the generic refusal notice."""
+        if self.scan_handler is None:
+            return False
+        self.scan_handler(code)
+        return True
 
     def show_message(self, text: str, *, error: bool = False) -> None:
         self.message.setText(text)

@@ -1,11 +1,16 @@
 """One-shot approval: what is being approved, the approver, their PIN and a reason code.
 
-How to wire: when a service raises ``ApprovalRequired`` (or before a sensitive action), open
-``ApprovalDialog(auth, action, requester, detail="Line 3: Milk 1.20")``. By default it calls
-``auth.authorize`` and leaves the ``Approval`` in ``dlg.result_value``. To approve something the
-service authorises itself (cash movements, shift close), pass ``submit=lambda name, pin, reason:
-service_call(..., approver_name=name, approver_pin=pin, reason=reason)``; its return value ends up
-in ``dlg.result_value``.
+How to wire: before a sensitive action (or when a service raises ``ApprovalRequired``) open
+``ApprovalDialog(auth, action, requester, detail="Line 3: Milk 1.20", object_id=line_id)``. It
+calls ``auth.authorize`` and leaves the ``Approval`` token in ``dlg.result_value``; hand that
+token to the service call. To approve something the service authorises itself (cash movements,
+shift close), pass ``submit=lambda name, pin, reason: service_call(..., approver_name=name,
+approver_pin=pin, reason=reason)``; its return value ends up in ``dlg.result_value``.
+
+The approver list is the store policy's: a requester whose role may do the action comes first
+and confirms with their own PIN; a second person is required when the store says so. A reason
+chosen on the screen before (``reason=``) is not asked again. A locked approver is shown with
+the time left.
 """
 
 from __future__ import annotations
@@ -31,26 +36,36 @@ class ApprovalDialog(QDialog):
         detail: str = "",
         submit: Callable[[str, str, str], Any] | None = None,
         parent=None,
+        *,
+        object_id: str | None = None,
+        reason: str | None = None,
+        note: str = "",
     ) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Manager approval")
+        self.setWindowTitle("Approval")
         self.setModal(True)
         self.auth, self.action, self.requester = auth, action, requester
+        self.object_id, self.note = object_id, note
         self.result_value: Any = None
+        self.detail_text = detail
         self._submit = submit or self._authorize
+        self.layout_ = QVBoxLayout(self)
         what = QLabel(f"Approve: {action_label(action)}")
         what.setObjectName("totalCaption")
         who = QLabel(f"Requested by {requester.name}" + (f"\n{detail}" if detail else ""))
         who.setWordWrap(True)
         self.approver = QComboBox()
         self.approver.setAccessibleName("Approver")
-        for member in auth.approvers_for(action):
-            if member.name != requester.name:
-                self.approver.addItem(f"{member.name} ({member.role.value})", member.name)
+        self._members = {m.name: m for m in auth.approvers_for(action, requester)}
+        for member in self._members.values():
+            mine = " - you, with your own PIN" if member.user_id == requester.user_id else ""
+            self.approver.addItem(f"{member.name} ({member.role.value}){mine}", member.name)
         self.reason = QComboBox()
         self.reason.setAccessibleName("Reason")
-        for reason in reasons_for(action):
-            self.reason.addItem(reason.label, reason.code)
+        for choice in reasons_for(action):
+            self.reason.addItem(choice.label, choice.code)
+        if reason:  # chosen on the screen that asked: not asked twice
+            self.reason.setCurrentIndex(max(self.reason.findData(reason), 0))
         self.pin = pin_entry()
         self.pin.returnPressed.connect(self.approve)
         self.message = QLabel()
@@ -61,27 +76,57 @@ class ApprovalDialog(QDialog):
         # Not the dialog's default button: Enter in the PIN field approves (a wrong PIN stays
         # open for another try) instead of also clicking Cancel. Esc still cancels.
         cancel.setAutoDefault(False)
-        layout = QVBoxLayout(self)
+        self.reason_caption = QLabel("Reason")
+        self.layout_.addWidget(what)
+        self.layout_.addWidget(who)
+        self._add_before_approver()
         for widget in (
-            what,
-            who,
             QLabel("Approver"),
             self.approver,
-            QLabel("Reason"),
+            self.reason_caption,
             self.reason,
-            QLabel("Approver PIN"),
+            QLabel("PIN"),
             self.pin,
         ):
-            layout.addWidget(widget)
-        layout.addWidget(PinPad(self.pin, self.approve))
-        layout.addWidget(self.message)
+            self.layout_.addWidget(widget)
+        if reason or not self.reason.count():
+            self.reason_caption.hide()
+            self.reason.hide()
+        self.layout_.addWidget(PinPad(self.pin, self.approve))
+        self.layout_.addWidget(self.message)
         row = QHBoxLayout()
         row.addWidget(cancel)
-        layout.addLayout(row)
+        self.layout_.addLayout(row)
+        self.approver.currentIndexChanged.connect(self.show_lock_state)
+        if not self._members:
+            show_error(
+                self.message,
+                "Nobody on this till may approve this; an admin adds a manager with "
+                "'pos-admin users add NAME --role manager --pin PIN'.",
+            )
+        self.show_lock_state()
         self.pin.setFocus()
 
+    def _add_before_approver(self) -> None:
+        """Room for subclasses (the unlock dialog's user list)."""
+
+    def show_lock_state(self) -> None:
+        """Say so at once when the chosen approver is locked, with the time left."""
+        name = self.approver.currentData()
+        member = self.auth.users.by_name(name) if name else None
+        if member is not None and member.locked_at(self.auth.clock_now()):
+            show_error(self.message, self.auth.locked_text(member))
+
     def _authorize(self, name: str, pin: str, reason: str):
-        return self.auth.authorize(self.action, self.requester, pin, reason, approver_name=name)
+        return self.auth.authorize(
+            self.action,
+            self.requester,
+            pin,
+            reason,
+            approver_name=name,
+            object_id=self.object_id,
+            note=self.note,
+        )
 
     def approve(self) -> None:
         name = self.approver.currentData()
@@ -95,3 +140,31 @@ class ApprovalDialog(QDialog):
             show_error(self.message, str(err))
             return
         self.accept()
+
+
+class UnlockDialog(ApprovalDialog):
+    """Staff > Unlock user: a manager or admin lifts another user's lockout with their PIN."""
+
+    def __init__(self, auth: AuthService, requester: StaffMember, parent=None) -> None:
+        self.locked_user = QComboBox()
+        self.locked_user.setAccessibleName("Locked user")
+        for member in auth.locked_users():
+            left = member.minutes_locked(auth.clock_now())
+            self.locked_user.addItem(f"{member.name} (locked, {left} min left)", member.name)
+        super().__init__(auth, Action.UNLOCK_USER, requester, "", parent=parent)
+        self.setWindowTitle("Unlock a user")
+        self.unlocked: StaffMember | None = None
+
+    def _add_before_approver(self) -> None:
+        self.layout_.addWidget(QLabel("Unlock"))
+        self.layout_.addWidget(self.locked_user)
+
+    def _authorize(self, name: str, pin: str, reason: str):
+        locked = self.auth.users.by_name(self.locked_user.currentData() or "")
+        if locked is None:
+            raise DomainError("Nobody is locked.")
+        approval = self.auth.authorize(
+            Action.UNLOCK_USER, self.requester, pin, approver_name=name, object_id=locked.user_id
+        )
+        self.unlocked = self.auth.unlock(locked.name, approval)
+        return approval

@@ -3,7 +3,8 @@
 Keys: Up/Down/Page Up/Page Down select a line, F2 quantity, F3/Del remove line, F4 cancel
 sale, F5-F8 quick cash, F1 payment (split tender), F10 discount, F11 card, F12 cash, Ctrl+S park
 (suspend) / recall, Ctrl+R returns, Ctrl+G gift receipt of the last sale (F9 is the X report in
-the staff menu). Sensitive actions ask ``self.approver(action, detail)`` first.
+the staff menu). Sensitive actions ask ``self.approver(action, detail, object_id=...)`` for an
+``Approval`` token and hand it to the service, which refuses the change without one.
 """
 
 from __future__ import annotations
@@ -47,9 +48,9 @@ TOTALS_WIDTH = 220  # the totals column; the big total shrinks to fit it
 MIN_BUTTON_WIDTH = 110  # five keys a row fit a 1024 px screen beside the demo receipt
 
 
-def allow_everything(_action: str, _detail: str) -> bool:
-    """The default approval hook; the lead replaces it with the manager-PIN dialog."""
-    return True
+def no_approver(_action: str, _detail: str, **_kw):
+    """Until a staff session sets ``approver``, nobody approves anything (fail closed)."""
+    return None
 
 
 class _WeighRelay(QObject):
@@ -92,9 +93,12 @@ class CheckoutView(QWidget):
         self.checkout = checkout
         self.cards = cards
         self.locale = locale
-        self.approver = allow_everything
+        self.approver = no_approver  # the staff session sets the PIN dialog
         self.parking, self.returns = engine_actions.default_services(checkout, parking, returns)
         self.last_sale: Sale | None = None
+        # While another app's payment request owns the cart (pos_api_bridge), it takes the
+        # scans (and refuses them); the main window asks it before any dialog.
+        self.scan_target = None
         self.last_change: Money | None = None
         # What the last refund gave back: shown big until the next scan (not the sale's "Paid").
         self.last_refund: Money | None = None
@@ -336,6 +340,9 @@ class CheckoutView(QWidget):
     def on_scanner_scanned(self, code: str) -> None:
         """A scanner burst with no dialog open: it rings up here whichever widget has the
         focus (the main window routes scans to an open dialog first)."""
+        if self.scan_target is not None:
+            self.scan_target(code)
+            return
         self.add_code(code)
 
     def on_entry_return_pressed(self) -> None:
@@ -435,15 +442,27 @@ class CheckoutView(QWidget):
         self.show_message(f"{line.item.name}: quantity {line.quantity}")
         self.refresh(select_line_id=line_id)
 
+    def _ask(self, action: Action, detail: str, **kw):
+        """The approver's token, and what it said on this screen when it refused (kept)."""
+        before = self.message.text()
+        approval = self.approver(action, detail, **kw)
+        said = self.message.text()
+        return approval, (f" {said}" if approval is None and said != before else "")
+
     def on_remove_clicked(self) -> None:
         line_id = self.selected_line_id()
         if line_id is None:
             return
         name = self.checkout.cart.line(line_id).item.name
-        if not self.approver(Action.VOID_LINE, f"Remove {name}"):
-            self.show_message(f"{name} was not removed: not approved.", error=True)
+        approval, why = self._ask(Action.VOID_LINE, f"Remove {name}", object_id=line_id)
+        if approval is None:
+            self.show_message(f"{name} was not removed: not approved.{why}", error=True)
             return
-        line = self.checkout.remove_line(line_id)
+        try:
+            line = self.checkout.remove_line(line_id, approval)
+        except DomainError as err:
+            self.show_message(str(err), error=True)
+            return
         self.show_message(f"Removed {line.item.name}.")
         self.refresh()
 
@@ -454,10 +473,15 @@ class CheckoutView(QWidget):
         if answer != QMessageBox.StandardButton.Yes:
             return
         total = self._money(self.checkout.totals().total)
-        if not self.approver(Action.CANCEL_SALE, f"Cancel a sale of {total}"):
-            self.show_message("The sale was not cancelled: not approved.", error=True)
+        approval, why = self._ask(Action.CANCEL_SALE, f"Cancel a sale of {total}")
+        if approval is None:
+            self.show_message(f"The sale was not cancelled: not approved.{why}", error=True)
             return
-        self.checkout.cancel_sale()
+        try:
+            self.checkout.cancel_sale(approval)
+        except DomainError as err:
+            self.show_message(str(err), error=True)
+            return
         self.show_message("Sale cancelled.")
         self.refresh()
 

@@ -2,7 +2,11 @@
 
 The receipt printer is set up by model and connection with a Test (:mod:`.printer_setup`); the
 other devices are edited by URI or by picking a discovered port. Saved devices are written to
-config.toml and used at once, without a restart."""
+config.toml and used at once, without a restart.
+
+Changing a setting (edit, calibrate) needs the ``EDIT_DEVICES`` approval (a manager's own PIN,
+or a manager approving a cashier); "Open drawer (test)" is a no-sale like any other (reason,
+approval, recorded on the shift)."""
 
 from __future__ import annotations
 
@@ -30,6 +34,9 @@ from pos_desktop.config import (
     TillConfig,
     save_config,
 )
+from pos_desktop.domain.errors import DomainError
+from pos_desktop.domain.staff import Action
+from pos_desktop.services.auth import redeem
 
 KINDS = ("printer", "terminal", "scanner", "scale")
 LABELS = {
@@ -156,6 +163,7 @@ class DevicesDialog(QDialog):
         self.container = container
         self.config: TillConfig = container.config
         self.tasks = task_runner
+        self.staff = getattr(parent, "staff", None)  # ui.staff_session: who is at the till
         self.status: dict[str, QLabel] = {}
         self.uris: dict[str, QLabel] = {}
         self.test_buttons: dict[str, QPushButton] = {}
@@ -262,12 +270,28 @@ class DevicesDialog(QDialog):
         return True
 
     def on_drawer_clicked(self) -> None:
-        self.say("Opening the drawer...")
-        self.container.printing.open_drawer(
-            "test", on_done=lambda status: self._relay.done.emit("drawer", status)
-        )
+        """Opening the drawer is a no-sale: reason, approval and a record on the shift."""
+        if self.staff is None:
+            self.say("Log in first: opening the drawer is recorded as a no-sale.", error=True)
+            return
+        if self.staff.cash_movement("no_sale"):
+            self.say("Drawer opened: recorded as a no-sale.")
+        else:
+            self.say("The drawer was not opened.", error=True)
+
+    def _may_change(self, what: str) -> bool:
+        """The EDIT_DEVICES approval, asked for before any setting changes."""
+        approval = self.staff.approve(Action.EDIT_DEVICES, what) if self.staff else None
+        try:
+            redeem(approval, Action.EDIT_DEVICES)
+        except DomainError as err:
+            self.say(f"Not changed: {err}", error=True)
+            return False
+        return True
 
     def on_calibrate_clicked(self) -> None:
+        if not self._may_change("Calibrate the cash drawer"):
+            return
         answer = QMessageBox.question(
             self,
             "Calibrate drawer",
@@ -304,6 +328,8 @@ class DevicesDialog(QDialog):
     # -- edit ----------------------------------------------------------------------------------
 
     def on_edit_clicked(self, kind: str) -> None:
+        if not self._may_change(f"Change the {LABELS[kind].lower()} connection"):
+            return
         if kind == "printer":
             self.edit_printer()
             return

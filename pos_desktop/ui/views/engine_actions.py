@@ -10,10 +10,12 @@ from PySide6.QtWidgets import QInputDialog
 
 from pos_desktop.domain.errors import DomainError
 from pos_desktop.domain.money import Money
+from pos_desktop.domain.staff import Action, reason_code_for
+from pos_desktop.services.auth import ApprovalRequired
 from pos_desktop.services.parking import ParkingService
 from pos_desktop.services.returns import ReturnsService
 
-from .discount_dialog import LINE, ORDER, OVERRIDE, REMOVE, DiscountDialog
+from .discount_dialog import LINE, OVERRIDE, REMOVE, DiscountDialog
 from .parked_sales_dialog import ParkedSalesDialog
 from .returns_view import ReturnsDialog
 from .tender_dialog import CARD_REST, PAID, TenderDialog
@@ -64,24 +66,57 @@ def discount(view) -> None:
         view.entry.setFocus()
         return
     try:
-        if dialog.target == LINE:
-            checkout.set_line_discount(line_id, dialog.discount, approve=view.approver)
-        elif dialog.target == ORDER:
-            checkout.set_order_discount(dialog.discount, approve=view.approver)
-        elif dialog.target == OVERRIDE:
-            checkout.override_price(
-                line_id, dialog.price.amount_minor, dialog.reason, approve=view.approver
-            )
-        elif dialog.target == REMOVE:
-            if line_id:
-                checkout.set_line_discount(line_id, None)
-            checkout.set_order_discount(None)
+        _apply_discount(view, dialog, line_id)
     except DomainError as err:
         view.show_message(str(err), error=True)
     else:
         view.show_message("Discount applied." if dialog.target != REMOVE else "Discounts removed.")
     view.refresh(select_line_id=line_id)
     view.entry.setFocus()
+
+
+def _apply_discount(view, dialog, line_id) -> None:
+    """Apply what the discount dialog chose; an approval is asked only when the service says
+    so, with the reason typed in the discount dialog (not asked again)."""
+    checkout, target = view.checkout, dialog.target
+    if target == OVERRIDE:
+        price = view._money(dialog.price)
+        approval = view.approver(
+            Action.PRICE_OVERRIDE,
+            f"{checkout.cart.line(line_id).item.name}: new price {price} ({dialog.reason})",
+            object_id=line_id,
+            reason=reason_code_for(Action.PRICE_OVERRIDE, dialog.reason),
+            note=dialog.reason,
+        )
+        if approval is None:
+            raise DomainError("The price change was not approved; the price is unchanged.")
+        checkout.override_price(line_id, dialog.price.amount_minor, dialog.reason, approval)
+        return
+    if target == REMOVE:
+        if line_id:
+            checkout.set_line_discount(line_id, None)
+        checkout.set_order_discount(None)
+        return
+
+    def put(approval=None) -> None:
+        if target == LINE:
+            checkout.set_line_discount(line_id, dialog.discount, approval)
+        else:
+            checkout.set_order_discount(dialog.discount, approval)
+
+    try:
+        put()
+    except ApprovalRequired as needed:
+        approval = view.approver(
+            Action.DISCOUNT_OVER_LIMIT,
+            str(needed),
+            object_id=line_id if target == LINE else None,
+            reason=reason_code_for(Action.DISCOUNT_OVER_LIMIT, dialog.reason),
+            note=dialog.reason,
+        )
+        if approval is None:
+            raise DomainError("The discount was not approved; it was not applied.") from None
+        put(approval)
 
 
 def park_or_recall(view) -> None:
@@ -101,7 +136,7 @@ def park_or_recall(view) -> None:
         view.show_message(f"Sale parked as '{parked.label}'. Recall it with Ctrl+S.")
         view.refresh()
         return
-    dialog = ParkedSalesDialog(view.parking, view.locale, view)
+    dialog = ParkedSalesDialog(view.parking, view.locale, view, approver=view.approver)
     dialog.exec()
     if dialog.recalled is not None:
         view.forget_last_customer()

@@ -97,7 +97,17 @@ class LoginDialog(QDialog):
         layout.addWidget(self.pin)
         layout.addWidget(self.pad)
         layout.addWidget(self.message)
+        self.names.currentIndexChanged.connect(self.show_lock_state)
+        self.show_lock_state()
         self.pin.setFocus()
+
+    def show_lock_state(self) -> None:
+        """A locked user sees at once until when, and who can unlock them."""
+        member = self.auth.users.by_name(self.names.currentData() or "")
+        if member is not None and member.locked_at(self.auth.clock_now()):
+            show_error(self.message, self.auth.locked_text(member))
+        elif self.message.property("kind") == "error":
+            self.message.clear()
 
     def submit(self) -> None:
         name = self.names.currentData()

@@ -1,13 +1,23 @@
-"""Parked sales: pick one to recall (Enter) or drop it (Del); Esc goes back."""
+"""Parked sales: pick one to recall (Enter) or drop it (Del: confirm, then an approval); Esc
+goes back."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QListWidget, QPushButton, QVBoxLayout
+from PySide6.QtWidgets import (
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+)
 
 from pos_desktop.domain.errors import DomainError
 from pos_desktop.domain.money import Money
+from pos_desktop.domain.staff import Action
 from pos_desktop.services.formatting import local_time_text, money_text
 from pos_desktop.services.parking import ParkedSale, ParkingService
 
@@ -15,12 +25,13 @@ from pos_desktop.services.parking import ParkedSale, ParkingService
 class ParkedSalesDialog(QDialog):
     """``recalled`` is the parked sale put back on the till, if any."""
 
-    def __init__(self, parking: ParkingService, locale: str, parent=None) -> None:
+    def __init__(self, parking: ParkingService, locale: str, parent=None, *, approver=None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Parked sales")
         self.setModal(True)
         self.parking = parking
         self.locale = locale
+        self.approver = approver  # (action, detail, object_id=...) -> Approval | None
         self.recalled: ParkedSale | None = None
         self.list = QListWidget()
         self.list.setObjectName("parkedList")
@@ -84,8 +95,21 @@ class ParkedSalesDialog(QDialog):
         parked = self._selected()
         if parked is None:
             return
+        total = money_text(Money(parked.total_minor, parked.currency), self.locale)
+        what = f"parked sale '{parked.label}' ({total})"
+        answer = QMessageBox.question(self, "Drop parked sale", f"Drop the {what} for good?")
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        approval = None
+        if self.approver is not None:
+            approval = self.approver(Action.DROP_PARKED_SALE, f"Drop {what}", object_id=parked.id)
+        if approval is None:
+            self.message.setText(f"The {what} was not dropped: not approved.")
+            return
         try:
-            self.parking.cancel(parked.id)
+            self.parking.cancel(parked.id, approval)
         except DomainError as err:
             self.message.setText(str(err))
+            return
         self.reload()
+        self.message.setText(f"Dropped the {what}.")

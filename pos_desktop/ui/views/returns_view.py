@@ -24,6 +24,7 @@ from pos_desktop.domain.errors import DomainError
 from pos_desktop.domain.money import Money
 from pos_desktop.domain.refund import ReturnItem
 from pos_desktop.domain.sale import Sale
+from pos_desktop.domain.staff import Action
 from pos_desktop.services.formatting import money_text, quantity_text
 from pos_desktop.services.returns import ReturnsService
 from pos_desktop.services.scanning import resolve_scan
@@ -40,7 +41,7 @@ class ReturnsDialog(QDialog):
         returns: ReturnsService,
         checkout,
         locale: str,
-        approver: Callable[[str, str], bool],
+        approver: Callable[..., object],  # (action, detail, object_id=...) -> Approval | None
         parent=None,
     ) -> None:
         super().__init__(parent)
@@ -219,14 +220,34 @@ class ReturnsDialog(QDialog):
             item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
             self.table.setItem(r, c, item)
 
+    def _approval(self, action: Action, detail: str, object_id: str | None = None):
+        approval = self.approver(action, detail, object_id=object_id)
+        if approval is None:
+            raise DomainError("The refund was not approved: nothing was refunded.")
+        return approval
+
     def on_refund_clicked(self) -> None:
         try:
             if self._no_receipt_mode:
+                if not self.no_receipt_items:
+                    raise DomainError("Scan the items being returned first.")
+                count = len(self.no_receipt_items)
+                approval = self._approval(
+                    Action.RETURN_NO_RECEIPT, f"Return without receipt: {count} item(s), cash"
+                )
                 self.stored = self.returns.return_without_receipt(
-                    self.no_receipt_items, approve=self.approver
+                    self.no_receipt_items, approval=approval
                 )
             elif self.sale is not None:
-                self.stored = self.returns.refund(self.sale, self.items(), approve=self.approver)
+                items = self.items()
+                plan = self.returns.plan(self.sale, items)
+                payout = money_text(Money(plan.payout_minor, self.sale.currency), self.locale)
+                approval = self._approval(
+                    Action.REFUND,
+                    f"Receipt {self.sale.receipt_number}: refund {payout}",
+                    self.sale.sale_id,
+                )
+                self.stored = self.returns.refund(self.sale, items, approval=approval)
             else:
                 self.show_error("Scan the receipt's barcode first.")
                 return
@@ -237,20 +258,24 @@ class ReturnsDialog(QDialog):
 
     def on_exchange_clicked(self) -> None:
         """Return the chosen lines and sell the items already in the cart, in one go; the
-        customer pays (tender dialog) or gets back only the difference."""
+        customer pays (tender dialog) or gets back only the difference. The approval comes
+        before any money is taken."""
         if self.sale is None or self.checkout.cart.is_empty:
             self.show_error("For an exchange, scan the new items first, then load the receipt.")
             return
         try:
             items = self.items()
             due = self.returns.exchange_due(self.sale, items)
+            approval = self._approval(
+                Action.REFUND, f"Exchange on receipt {self.sale.receipt_number}", self.sale.sale_id
+            )
             extra = None
             if due > 0:
                 extra = self._take_difference(due)
                 if extra is None:
                     return
             self.stored, self.exchange_sale = self.returns.exchange(
-                self.sale, items, extra, approve=self.approver
+                self.sale, items, extra, approval=approval
             )
         except DomainError as err:
             self.show_error(str(err))

@@ -197,6 +197,7 @@ class CashMovementDialog(QDialog):
                 self.amount.text(),
                 submit=lambda n, p, r: self._call(n, p, r),
                 parent=self,
+                reason=self.reason.currentData(),  # chosen here: not asked twice
             )
             if not dialog.exec():
                 return

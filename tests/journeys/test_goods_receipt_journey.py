@@ -1,0 +1,44 @@
+"""A manager receives a delivery at the till: supplier, scans, a quantity and cost typed, post."""
+
+import json
+
+from PySide6.QtCore import Qt
+
+from pos_desktop.services.demo_data import demo_ean13
+from pos_desktop.ui.views.goods_receipt_dialog import GoodsReceiptDialog
+from pos_desktop.ui.views.login_dialog import LoginDialog
+
+RECEIVE_KEY = (
+    Qt.Key.Key_G,
+    Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+)
+
+
+def test_receive_a_delivery_and_post_it(journey, till):
+    def steps(j):
+        yield j.key(Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+        login = yield j.modal(LoginDialog)
+        yield j.choose(login.names, "Demo Manager")
+        yield j.pin(login, "9999")
+        yield j.closed(login)
+        yield j.key(*RECEIVE_KEY)
+        dialog = yield j.modal(GoodsReceiptDialog)
+        yield j.click(dialog.supplier)
+        yield j.type("Dairy Ltd")
+        yield j.click(dialog.entry)
+        yield j.scan(demo_ean13(1))
+        yield j.scan(demo_ean13(1))
+        assert dialog.table.item(0, 1).text() == "2"
+        yield j.type("24@0.85")
+        yield j.key(Qt.Key.Key_Return)
+        assert [dialog.table.item(0, c).text() for c in range(3)] == ["Whole milk 1L", "24", "0.85"]
+        assert j.cart_names() == []  # the scans never reached the cart
+        yield j.click(j.button(dialog, "Post receipt"))
+        yield j.closed(dialog)
+        assert "1 products posted" in j.message()
+
+    journey.run(steps)
+    payload = json.loads(till.db.execute_sql(
+        "SELECT payload FROM outbox WHERE type = 'goods.received'").fetchone()[0])  # fmt: skip
+    assert payload["supplier"] == "Dairy Ltd"
+    assert payload["lines"] == [{"sku": "SKU0000001", "quantity": "24", "unit_cost_minor": 85}]
