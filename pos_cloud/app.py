@@ -16,6 +16,7 @@ from .db import close_database, init_database, is_postgres
 from .deps import require_admin
 from .errors import CloudError
 from .migrations import migrate
+from .web import mount as mount_back_office
 
 DATABASE_ENV = "POS_CLOUD_DATABASE"  # how `pos-cloud serve --workers N` hands the URL on
 DOCS_ENV = "POS_CLOUD_PUBLIC_DOCS"  # and --public-docs ("1")
@@ -26,6 +27,7 @@ def create_app(
     *,
     public_docs: bool = False,
     max_body_bytes: int = guards.MAX_BODY_BYTES,
+    back_office_worker: bool = True,
 ) -> FastAPI:
     """Build the API on the database at ``database_url`` (migrated to the current schema).
 
@@ -37,6 +39,8 @@ def create_app(
         public_docs: serve ``/docs``, ``/redoc`` and ``/openapi.json`` to anyone; by default
             only ``/openapi.json`` is served, and only with an admin token.
         max_body_bytes: larger request bodies are refused with 413.
+        back_office_worker: run the web back office's background thread (projections for
+            its reports, webhook deliveries); tests that only need the API may leave it out.
     """
     database = init_database(database_url)
     with database.connection_context():
@@ -47,9 +51,13 @@ def create_app(
         listen = is_postgres(database)
         if listen:  # wakes long polls on commits of any process (change_notify.py)
             change_notify.hub.start_listener(lambda: _listen_connection(database))
+        if worker is not None:  # the back office's projections and webhook deliveries
+            worker.start()
         try:
             yield
         finally:
+            if worker is not None:
+                worker.stop()
             if listen:
                 change_notify.hub.stop_listener()
             close_database(database)
@@ -81,6 +89,7 @@ def create_app(
         detail = "Text values must not contain the NUL character (U+0000); remove it and resend."
         return JSONResponse({"detail": detail}, status_code=422)
 
+    worker = mount_back_office(app, worker=back_office_worker)  # the owner's pages, /app
     _document_plain_422(app)
     guards.install(app, max_body_bytes)
     _serve_docs(app, public_docs)

@@ -86,6 +86,17 @@ def build_parser() -> argparse.ArgumentParser:
     revoke.add_argument("id", type=int)
     for action in (create, listing, revoke):  # --database also after the action
         action.add_argument("--database", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    base_help = "the back office's public address, for the printed link"
+    owner = command("create-owner", "Create a back-office owner; print a one-time setup link.")
+    owner.add_argument("--email", required=True)
+    owner.add_argument("--base-url", default="http://127.0.0.1:8080", help=base_help)
+    manager = command("create-manager", "Create a store manager; print a one-time setup link.")
+    manager.add_argument("--email", required=True)
+    manager.add_argument("--store", required=True)
+    manager.add_argument("--base-url", default="http://127.0.0.1:8080", help=base_help)
+    reset = command("reset-password", "Print a new one-time setup link for an account.")
+    reset.add_argument("--email", required=True)
+    reset.add_argument("--base-url", default="http://127.0.0.1:8080", help=base_help)
     held = command("quarantine", "List events the cloud rejected (newest first).")
     held.add_argument("--store", required=True)
     held.add_argument("--terminal", default=None, help="only this terminal id")
@@ -145,6 +156,8 @@ def _run(args: argparse.Namespace) -> None:
     elif args.command == "create-admin-token":
         print("Admin token (store it now; it is not shown again):")
         print(auth.create_admin_token("cli"))
+    elif args.command in ("create-owner", "create-manager", "reset-password"):
+        _account(args)
     elif args.command == "admin-token":
         _admin_token(args)
     elif args.command == "quarantine":
@@ -160,6 +173,22 @@ def _has_password(url: str) -> bool:
         return bool(urlsplit(url).password)
     except ValueError:
         return False
+
+
+def _account(args: argparse.Namespace) -> None:
+    from .web import accounts
+
+    if args.command == "reset-password":
+        code = accounts.reset_password(args.email)
+        who = args.email
+    else:
+        role = "owner" if args.command == "create-owner" else "manager"
+        user, code = accounts.create_user(args.email, role, getattr(args, "store", None))
+        who = f"{role} {user.email}"
+    hours = int(accounts.SETUP_TTL.total_seconds() // 3600)
+    print(f"One-time setup link for {who} (valid {hours} h; the password is set on the web):")
+    print(f"{args.base_url.rstrip('/')}/app/setup/{code}")
+    print(f"Setup code: {code}")
 
 
 def _admin_token(args: argparse.Namespace) -> None:

@@ -67,9 +67,14 @@ def database_url(request, tmp_path_factory) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def server(database_url) -> Iterator[str]:
-    """Run the real app with uvicorn in a thread; yield its base URL; stop it afterwards."""
-    app = create_app(database_url)
+def server(request, database_url) -> Iterator[str]:
+    """Run the real app with uvicorn in a thread; yield its base URL; stop it afterwards.
+
+    A test module that counts the server's statements sets ``BACK_OFFICE_WORKER = False``:
+    the web back office's background thread queries once a second (docs/BACKOFFICE.md).
+    """
+    worker = getattr(request.module, "BACK_OFFICE_WORKER", True)
+    app = create_app(database_url, back_office_worker=worker)
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     # Inherited by accepted sockets: without it uvicorn's separate header/body writes meet
     # delayed ACKs and every request costs 40 ms.

@@ -1,0 +1,166 @@
+"""Catalogue changes made on the web: a price, or a CSV import with every bad row listed.
+
+Both write through pos_cloud.catalog, which stamps the change seqs the tills' product feed
+reads, so a change reaches waiting tills within their long poll.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pos_common import catalog_csv
+
+from .. import catalog, csv_import
+from ..db import database_proxy, is_postgres
+from ..errors import BadInput
+from ..guards import MAX_BODY_BYTES
+from ..models import Barcode, Product, TaxRate, live
+from . import audit, money
+from .accounts import Viewer
+
+MAX_IMPORT_BYTES = MAX_BODY_BYTES  # the server refuses larger request bodies anyway
+
+
+@dataclass
+class ImportResult:
+    imported: int = 0
+    problems: list[tuple[int, str]] = field(default_factory=list)  # (line, what is wrong)
+
+
+def set_price(viewer: Viewer, store_id: str, sku: str, price_minor: int) -> Product:
+    """Change one price and audit it, in one transaction."""
+    with database_proxy.atomic():
+        before = catalog.get_product(store_id, sku)
+        product = catalog.set_price(store_id, sku, price_minor)
+        audit.record(
+            viewer,
+            "product.price",
+            "product",
+            sku,
+            store_id=store_id,
+            before={"price_minor": before.price_minor},
+            after={"price_minor": product.price_minor},
+        )
+    return product
+
+
+def import_csv(viewer: Viewer, store_id: str, data: bytes) -> ImportResult:
+    """Check every row (the CLI import's rules and file format); write all rows or none.
+
+    The upload goes through the same reader as ``pos-cloud import-products`` (encoding and
+    delimiter detection, prices in major units), but every bad row is kept for the page,
+    not only the first twenty.
+    """
+    if len(data) > MAX_IMPORT_BYTES:
+        limit = MAX_IMPORT_BYTES // (1024 * 1024)
+        raise BadInput(f"The file is over {limit} MB; split it or use pos-cloud import-products.")
+    store = catalog.get_store(store_id)
+    items: list = []
+    texts: list[str] = []
+    seen: dict[str, int] = {}
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "upload.csv"
+        path.write_bytes(data)
+        try:
+            _detected, rows = catalog_csv.read_catalog(path)
+            for row in rows:
+                if isinstance(row, catalog_csv.RowProblem):
+                    texts.append(f"line {row.line}: {row}")
+                else:
+                    csv_import._check_row(row, store.currency, items, texts, seen)
+        except catalog_csv.CatalogFileError as exc:
+            # The message names the temporary file; say "the file" instead.
+            raise BadInput(str(exc).replace(str(path), "The file")) from None
+    result = ImportResult()
+    for problem in texts:  # "line N: what"
+        head, _, what = problem.partition(": ")
+        result.problems.append((int(head.removeprefix("line ")), what))
+    if result.problems:
+        return result
+    if not items:
+        raise BadInput("The file has a header but no products.")
+    with database_proxy.atomic():
+        catalog.bulk_upsert_products(store_id, items, prevalidated=True)
+        audit.record(
+            viewer,
+            "product.import",
+            "catalogue",
+            store_id,
+            store_id=store_id,
+            after={"products": len(items), "skus": [i.sku for i in items[:100]]},
+        )
+    if len(items) >= csv_import.SETTLE_AFTER_ROWS and is_postgres():
+        csv_import.settle_catalogue()
+    result.imported = len(items)
+    return result
+
+
+def search_products(store_id: str, text: str, limit: int = 50, offset: int = 0) -> list[dict]:
+    """Live products whose sku, name or GTIN contains ``text`` (all when empty)."""
+    query = Product.select().where((Product.store == store_id) & live(Product))
+    needle = (text or "").strip()
+    if needle:
+        like = f"%{needle.lower()}%"
+        gtin_match = Barcode.select(Barcode.product).where(
+            (Barcode.store == store_id) & live(Barcode) & Barcode.gtin.contains(needle)
+        )
+        query = query.where(
+            Product.sku.contains(needle)
+            | (Product.name.ilike(like) if is_postgres() else Product.name.contains(needle))
+            | Product.id.in_(gtin_match)
+        )
+    products = list(query.order_by(Product.sku).limit(limit).offset(offset))
+    gtins: dict[str, list[str]] = {}
+    if products:
+        for b in Barcode.select(Barcode.gtin, Barcode.product).where(
+            (Barcode.store == store_id)
+            & live(Barcode)
+            & Barcode.product.in_([p.id for p in products])
+        ):
+            gtins.setdefault(b.product_id, []).append(b.gtin)
+    return [{"product": p, "gtins": sorted(gtins.get(p.id, []))} for p in products]
+
+
+def product_row(store_id: str, product: Product) -> dict:
+    """One product with its live barcodes, as a row of the catalogue table."""
+    gtins = Barcode.select(Barcode.gtin).where(
+        (Barcode.store == store_id) & live(Barcode) & (Barcode.product == product.id)
+    )
+    return {"product": product, "gtins": sorted(b.gtin for b in gtins)}
+
+
+def tax_rates(store_id: str) -> list[TaxRate]:
+    """The store's live tax rates by code."""
+    return list(
+        TaxRate.select().where((TaxRate.store == store_id) & live(TaxRate)).order_by(TaxRate.code)
+    )
+
+
+def set_tax_rate(viewer: Viewer, store_id: str, code: str, name: str, percent: str) -> TaxRate:
+    """Create or change a tax rate (percent as typed, e.g. ``19`` or ``5.5``) and audit it.
+
+    The tills get it through the ``tax_rates`` feed.
+    """
+    try:
+        rate_bp = money.parse_amount(percent, "XXX")  # two decimals: 19.00 % = 1900 bp
+    except BadInput:
+        raise BadInput(
+            f"'{percent}' is not a rate: write percent with at most two decimals, e.g. 19 or 5.5."
+        ) from None
+    with database_proxy.atomic():
+        before = TaxRate.get_or_none(
+            (TaxRate.store == store_id) & (TaxRate.code == (code or "").strip()) & live(TaxRate)
+        )
+        rate = catalog.upsert_tax_rate(store_id, code, name, rate_bp)
+        audit.record(
+            viewer,
+            "tax_rate.set",
+            "tax_rate",
+            rate.code,
+            store_id=store_id,
+            before={"name": before.name, "rate_bp": before.rate_bp} if before else None,
+            after={"name": rate.name, "rate_bp": rate.rate_bp},
+        )
+    return rate

@@ -1,0 +1,262 @@
+"""The back office in headless Chromium (Debian's package, driven by Playwright).
+
+Skips with the reason when /usr/bin/chromium or the playwright package is missing; never
+downloads a browser. Set POS_BACKOFFICE_SCREENSHOTS=docs/screenshots to refresh the
+screenshots in the docs (otherwise they go to the test's tmp_path).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+import time
+from pathlib import Path
+
+import pytest
+
+from pos_cloud.web import webhooks
+from tests.cloud.backoffice_helpers import (
+    PASSWORD,
+    new_account,
+    refund_payload,
+    shift_closed_payload,
+    wait_for,
+)
+from tests.cloud.conftest import sale_payload
+from tests.cloud.test_backoffice_integrations import Receiver
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        not Path(CHROMIUM).exists(),
+        reason=f"{CHROMIUM} is missing: apt-get install -y chromium chromium-driver",
+    ),
+]
+sync_api = pytest.importorskip(
+    "playwright.sync_api", reason="the playwright package is missing: pip install playwright"
+)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def shots(tmp_path) -> Path:
+    folder = Path(os.environ.get("POS_BACKOFFICE_SCREENSHOTS") or tmp_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _sale(total: int, when: dt.datetime, receipt: int, name: str = "Pen", sku: str = "A1") -> dict:
+    payload = sale_payload(sku=sku)
+    payload.update(receipt_number=receipt, completed_at=when.isoformat(), total_minor=total)
+    payload["tax_minor"] = round(total * 19 / 119)
+    payload["subtotal_minor"] = total - payload["tax_minor"]
+    line = payload["lines"][0]
+    line.update(name=name, quantity="1", unit_price_minor=total, line_total_minor=total)
+    line["tax_minor"] = payload["tax_minor"]
+    payload["payments"][0].update(amount_minor=total, change_minor=0)
+    if receipt % 3 == 0:
+        payload["payments"][0]["tender"] = "card"
+    return payload
+
+
+def _history(till, now: dt.datetime) -> None:
+    """A week of sales so the charts have something to show."""
+    events, receipt = [], 100
+    goods = [("A1", "Pen", 150), ("B2", "Notebook A5", 495), ("C3", "Coffee beans 1 kg", 1899)]
+    for days_back in range(0, 9):
+        for hour in (8, 10, 12, 15, 17):
+            when = now - dt.timedelta(days=days_back)
+            when = when.replace(hour=hour, minute=7 * days_back % 60)
+            if when > now:
+                continue
+            receipt += 1
+            sku, name, price = goods[receipt % 3]
+            events.append(
+                till.event(
+                    "sale.completed", _sale(price * (1 + receipt % 4), when, receipt, name, sku)
+                )
+            )
+    for start in range(0, len(events), 100):
+        assert till.push(events[start : start + 100]).status_code == 200
+
+
+def test_owner_journey_in_chromium(browser, server, cloud, shots):
+    now = dt.datetime.now(dt.UTC)
+    till = cloud.till()
+    store = till.store_id
+    cloud.admin.put(
+        f"/v1/admin/stores/{store}/tax-rates/A", json={"name": "Standard", "rate_bp": 1900}
+    )
+    cloud.product(store, "A1", 150, gtins=["04006381333931"])
+    cloud.product(store, "B2", 495)
+    _history(till, now)
+    z = shift_closed_payload(variance=-50)
+    z["closed_at"] = now.isoformat()
+    assert till.push([till.event("shift.closed", z)]).status_code == 200
+    email, code = new_account("owner")
+    page = browser.new_page(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    try:
+        # The setup link sets the password, then sign out and in through the form.
+        page.goto(f"{server}/app/setup/{code}")
+        page.fill("input[name=password]", PASSWORD)
+        page.fill("input[name=password2]", PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_url(re.compile(r"/app/"))
+        page.click("text=Sign out")
+        page.wait_for_url(re.compile(r"/app/login"))
+        page.screenshot(path=str(shots / "backoffice-login.png"))
+        page.fill("input[name=email]", email)
+        page.fill("input[name=password]", PASSWORD)
+        page.click("button[type=submit]")
+        page.goto(f"{server}/app/stores/{store}/dashboard")
+        gross = page.locator("[data-testid=today-gross]")
+        before = gross.inner_text()
+
+        # A sale pushed through the terminal API appears without reloading, within 2 s.
+        sale = _sale(4321, dt.datetime.now(dt.UTC), 9001, "Espresso cup", "E9")
+        assert till.push([till.event("sale.completed", sale)]).status_code == 200
+        pushed = time.monotonic()
+        sync_api.expect(gross).not_to_have_text(before, timeout=2000)
+        assert time.monotonic() - pushed < 2.0
+
+        def top_products_have_it():  # the projector's lines feed the top products
+            page.reload()
+            return "Espresso cup" in page.content()
+
+        wait_for(top_products_have_it, interval=0.3)
+        page.screenshot(path=str(shots / "backoffice-dashboard.png"), full_page=True)
+
+        phone = browser.new_page(viewport={"width": 390, "height": 844})
+        phone.context.add_cookies(page.context.cookies())
+        phone.goto(f"{server}/app/stores/{store}/dashboard?period=week")
+        phone.screenshot(path=str(shots / "backoffice-dashboard-phone.png"), full_page=True)
+        phone.close()
+
+        page.goto(f"{server}/app/stores/{store}/sales")
+        page.screenshot(path=str(shots / "backoffice-sales.png"), full_page=True)
+        page.fill("input[name=receipt]", "9001")
+        page.click("button:has-text('Search')")
+        page.click(f"a[href$='/sales/{sale['sale_id']}']")
+        sync_api.expect(page.locator("[data-testid=receipt]")).to_contain_text("Espresso cup")
+        page.screenshot(path=str(shots / "backoffice-receipt.png"))
+
+        page.goto(f"{server}/app/stores/{store}/shifts")
+        page.click("text=Z 7")
+        sync_api.expect(page.locator("body")).to_contain_text("Variance")
+        page.screenshot(path=str(shots / "backoffice-z-report.png"), full_page=True)
+        page.goto(f"{server}/app/stores/{store}/shifts")
+        page.screenshot(path=str(shots / "backoffice-shifts.png"))
+
+        # Change a price; read it from the till's change feed.
+        cursor = till.client.get("/v1/feed/products").json()["cursor"]
+        page.goto(f"{server}/app/stores/{store}/products")
+        page.fill("input[aria-label='Price of A1']", "1.75")
+        page.locator("#product-" + _product_id(cloud, till, "A1")).locator("button").click()
+        sync_api.expect(page.locator("text=Saved")).to_be_visible()
+        changed = time.monotonic()
+        feed = till.client.get("/v1/feed/products", params={"after": cursor, "wait": 2}).json()
+        assert time.monotonic() - changed < 2.0
+        assert [(i["data"]["sku"], i["data"]["price_minor"]) for i in feed["items"]] == [
+            ("A1", 175)
+        ]
+
+        # A CSV with bad rows: every bad row listed, nothing written.
+        bad = b"sku,name,price,tax_code,barcodes\nN1,New,1.00,A,\nN2,Oops,12.5.0,A,\n"
+        bad += b"N3,Bad,1.00,A,123\n"
+        page.set_input_files(
+            "input[type=file]",
+            files=[{"name": "products.csv", "mimeType": "text/csv", "buffer": bad}],
+        )
+        page.click("button:has-text('Import')")
+        errors = page.locator("[data-testid=import-errors]")
+        sync_api.expect(errors).to_contain_text("12.5.0")
+        assert errors.locator("tbody tr").count() == 2
+        page.screenshot(path=str(shots / "backoffice-catalogue.png"), full_page=True)
+
+        page.goto(f"{server}/app/stores/{store}/staff")
+        page.screenshot(path=str(shots / "backoffice-staff.png"))
+        page.goto(f"{server}/app/stores/{store}/terminals")
+        page.click("button:has-text('New enrolment code')")
+        sync_api.expect(page.locator("[data-testid=enrollment-code]")).to_be_visible()
+        page.screenshot(path=str(shots / "backoffice-terminals.png"))
+
+        # A webhook: register, then a sale is delivered signed to a receiver on loopback.
+        receiver = Receiver()
+        try:
+            page.goto(f"{server}/app/webhooks")
+            page.fill("input[name=url]", receiver.url)
+            page.click("button:has-text('Register')")
+            secret = page.locator("[data-testid=webhook-secret]").inner_text().strip()
+            page.screenshot(path=str(shots / "backoffice-webhooks.png"))
+            refund = refund_payload(sale["sale_id"], total=4321, tax=690)
+            refund["completed_at"] = dt.datetime.now(dt.UTC).isoformat()
+            hooked = _sale(250, dt.datetime.now(dt.UTC), 9002)
+            assert (
+                till.push(
+                    [till.event("sale.completed", hooked), till.event("refund.completed", refund)]
+                ).status_code
+                == 200
+            )
+            wait_for(
+                lambda: any(
+                    json.loads(b)["data"].get("sale_id") == hooked["sale_id"]
+                    for _h, b in receiver.requests
+                )
+            )
+            headers, body = next(
+                (h, b)
+                for h, b in receiver.requests
+                if json.loads(b)["data"].get("sale_id") == hooked["sale_id"]
+            )
+            assert webhooks.verify(
+                secret, headers["x-pos-timestamp"], body, headers["x-pos-signature"]
+            )
+            page.click(f"a:has-text('{receiver.url}')")
+            sync_api.expect(page.locator("[data-testid=delivery-status]").first).to_have_text(
+                "delivered"
+            )
+            page.screenshot(path=str(shots / "backoffice-webhook-deliveries.png"), full_page=True)
+        finally:
+            receiver.close()
+
+        # The DATEV export downloads as an EXTF Buchungsstapel.
+        week_ago = (now - dt.timedelta(days=8)).date()
+        page.goto(f"{server}/app/stores/{store}/exports?date_from={week_ago}&date_to={now.date()}")
+        page.screenshot(path=str(shots / "backoffice-exports.png"), full_page=True)
+        with page.expect_download() as info:
+            page.click("[data-testid=datev-link]")
+        download = info.value
+        assert download.suggested_filename.startswith("EXTF_Buchungsstapel_")
+        content = Path(download.path()).read_bytes().decode("cp1252")
+        assert content.startswith('"EXTF";700;21;"Buchungsstapel"') and "Erlöse A" in content
+
+        page.goto(f"{server}/app/audit")
+        sync_api.expect(page.locator("body")).to_contain_text("product.price")
+        page.screenshot(path=str(shots / "backoffice-audit.png"), full_page=True)
+    finally:
+        page.close()
+
+
+def _product_id(cloud, till, sku: str) -> str:
+    items = till.client.get("/v1/feed/products").json()["items"]
+    return next(i["id"] for i in items if i["data"]["sku"] == sku)
