@@ -8,13 +8,13 @@ import tempfile
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response, StreamingResponse
 
-from .. import auth, reports
+from .. import admin_tokens, auth, reports
 from ..db import connection, database_proxy
 from ..errors import BadInput, NotFound
 from ..models import Terminal, utcnow
 from . import analytics, audit, catalogue, exports, money
 from .accounts import Viewer
-from .site import csrf_viewer, current_viewer, render, store_for
+from .site import csrf_viewer, current_viewer, render, require_owner, store_for
 
 router = APIRouter(prefix="/app/stores/{store_id}")
 PAGE_SIZE = 50
@@ -120,18 +120,82 @@ def staff(request: Request, store_id: str, viewer: Viewer = Depends(current_view
     return render(request, "staff.html", store=store, page_name="staff")
 
 
-@router.get("/terminals")
-def terminals(request: Request, store_id: str, viewer: Viewer = Depends(current_viewer)):
-    with connection():
-        store = store_for(viewer, store_id)
-        rows = reports.list_terminals(store.id)
+def _store_tokens(viewer: Viewer, store_id: str) -> list[dict]:
+    """The admin tokens limited to this store (an owner's business); never global ones."""
+    if not viewer.is_owner:
+        return []
+    return [t for t in admin_tokens.listing() if t["store_id"] == store_id]
+
+
+def _terminals_page(request, viewer, store, *, code=None, new_token=None):
+    rows = reports.list_terminals(store.id)
     now = utcnow().replace(tzinfo=dt.UTC)
     for r in rows:
         seen = r["last_seen_at"]
         r["lag_s"] = int((now - seen).total_seconds()) if seen else None
     return render(
-        request, "terminals.html", store=store, page_name="terminals", rows=rows, code=None
+        request,
+        "terminals.html",
+        store=store,
+        page_name="terminals",
+        rows=rows,
+        code=code,
+        tokens=_store_tokens(viewer, store.id),
+        new_token=new_token,
     )
+
+
+@router.get("/terminals")
+def terminals(request: Request, store_id: str, viewer: Viewer = Depends(current_viewer)):
+    with connection():
+        store = store_for(viewer, store_id)
+        return _terminals_page(request, viewer, store)
+
+
+@router.post("/admin-tokens")
+def new_admin_token(
+    request: Request,
+    store_id: str,
+    label: str = Form(""),
+    read_only: str = Form(""),
+    viewer: Viewer = Depends(csrf_viewer),
+):
+    """An API token for this store only (for a script or an integration); shown once."""
+    with connection(), database_proxy.atomic():
+        store = store_for(viewer, store_id)  # another business's store: 404, as everywhere
+        require_owner(viewer)
+        token_id, token = admin_tokens.create(label, store.id, read_only == "on")
+        audit.record(
+            viewer,
+            "admin_token.create",
+            "admin_token",
+            str(token_id),
+            store_id=store.id,
+            after={"label": label.strip(), "read_only": read_only == "on"},
+        )
+        return _terminals_page(request, viewer, store, new_token=token)
+
+
+@router.post("/admin-tokens/revoke")
+def revoke_admin_token(
+    store_id: str, token_id: int = Form(...), viewer: Viewer = Depends(csrf_viewer)
+):
+    with connection(), database_proxy.atomic():
+        store = store_for(viewer, store_id)
+        require_owner(viewer)
+        if not any(t["id"] == token_id for t in _store_tokens(viewer, store.id)):
+            raise NotFound("No such API token for this store.")
+        admin_tokens.revoke(token_id)
+        audit.record(
+            viewer,
+            "admin_token.revoke",
+            "admin_token",
+            str(token_id),
+            store_id=store.id,
+            before={"revoked": False},
+            after={"revoked": True},
+        )
+    return RedirectResponse(f"/app/stores/{store.id}/terminals", status_code=303)
 
 
 @router.post("/enrollment-codes")
@@ -147,17 +211,7 @@ def new_enrollment_code(request: Request, store_id: str, viewer: Viewer = Depend
             store_id=store.id,
             after={"expires_at": expires.isoformat()},
         )
-        rows = reports.list_terminals(store.id)
-    for r in rows:
-        r["lag_s"] = None
-    return render(
-        request,
-        "terminals.html",
-        store=store,
-        page_name="terminals",
-        rows=rows,
-        code={"code": code, "expires_at": expires},
-    )
+        return _terminals_page(request, viewer, store, code={"code": code, "expires_at": expires})
 
 
 @router.post("/terminals/revoke")

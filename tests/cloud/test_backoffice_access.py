@@ -231,6 +231,7 @@ def test_a_store_manager_cannot_open_another_stores_pages(server, cloud, two_sto
                         "sku": "A1",
                         "price": "1",
                         "terminal_id": stores["B"].terminal_id,
+                        "token_id": "1",
                         "url": "http://127.0.0.1:9/x",
                         "events": "sale.completed",
                     },

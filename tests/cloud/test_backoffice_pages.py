@@ -246,3 +246,51 @@ def test_tax_rate_change_reaches_the_till_feed_and_is_audited(owner, cloud):
         )
     assert entry.before == '{"name": "Reduced", "rate_bp": 700}'
     assert entry.after == '{"name": "Reduced", "rate_bp": 550}'
+
+
+def test_the_owner_makes_and_revokes_an_api_token_for_one_store(owner, cloud, server):
+    import re
+
+    till = cloud.till()
+    other = cloud.store()
+    page = owner.post(
+        f"/app/stores/{till.store_id}/admin-tokens",
+        data={"label": "stock script", "read_only": "on", "csrf_token": page_csrf(owner)},
+    )
+    assert page.status_code == 200 and "stock script" in page.text
+    token = re.search(r'data-testid="admin-token">([^<]+)<', page.text).group(1)
+    api = cloud.client()
+    mine = api.get(f"/v1/admin/stores/{till.store_id}/quarantine", headers={
+        "Authorization": f"Bearer {token}"})  # fmt: skip
+    assert mine.status_code == 200
+    theirs = api.get(f"/v1/admin/stores/{other}/quarantine", headers={
+        "Authorization": f"Bearer {token}"})  # fmt: skip
+    assert theirs.status_code == 403  # limited to its store
+    token_id = re.search(r'name="token_id" value="(\d+)"', page.text).group(1)
+    r = owner.post(
+        f"/app/stores/{till.store_id}/admin-tokens/revoke",
+        data={"token_id": token_id, "csrf_token": page_csrf(owner)},
+    )
+    assert r.status_code == 303
+    again = api.get(f"/v1/admin/stores/{till.store_id}/quarantine", headers={
+        "Authorization": f"Bearer {token}"})  # fmt: skip
+    assert again.status_code == 401
+    with connection():
+        actions = [a.action for a in WebAudit.select().order_by(WebAudit.id)]
+    assert "admin_token.create" in actions and "admin_token.revoke" in actions
+
+
+def test_a_store_manager_cannot_make_api_tokens(cloud, server):
+    from tests.cloud.backoffice_helpers import set_up_and_sign_in as sign_up
+
+    till = cloud.till()
+    manager, _ = sign_up(server, "manager", till.store_id)
+    r = manager.post(
+        f"/app/stores/{till.store_id}/admin-tokens",
+        data={"label": "x", "csrf_token": page_csrf(manager)},
+    )
+    assert r.status_code in (403, 404)
+    assert (
+        "API tokens for this store"
+        not in manager.get(f"/app/stores/{till.store_id}/terminals").text
+    )
