@@ -21,11 +21,12 @@ from pos_desktop.domain.cash import CashCount
 from pos_desktop.domain.money import Money
 from pos_desktop.domain.payment import CheckoutSettings
 from pos_desktop.domain.refund import ReturnItem
-from pos_desktop.domain.staff import Role, StaffMember
+from pos_desktop.domain.staff import Action, Role, StaffMember
 from pos_desktop.domain.tender import CASH, SplitTender
 from pos_desktop.services.demo_data import demo_ean13, write_demo_catalog
 from pos_desktop.services.ports import NoPrinter
 from pos_desktop.storage.checkout_settings_repo import save_checkout_settings
+from tests.approvals import approval
 from tests.conftest import FixedClock
 from tests.integration.test_shifts_support import cheap_hasher
 
@@ -109,7 +110,11 @@ def run_shift(till, ops) -> int:
             ]
             if not chosen:
                 continue
-            stored = returns.refund(sale, chosen[:1] if not op[2] else chosen)
+            stored = returns.refund(
+                sale,
+                chosen[:1] if not op[2] else chosen,
+                approval=approval(till.auth, Action.REFUND, sale.sale_id),
+            )
             drawer -= _cash_out(stored)
         elif kind == "exchange" and sales:
             sale = sales[op[1] % len(sales)]
@@ -122,7 +127,9 @@ def run_shift(till, ops) -> int:
             if due > 0:
                 extra = SplitTender(Money(due, EUR), cash_increment_minor=5)
                 _settle_in_cash(extra, 50)
-            stored, new_sale = returns.exchange(sale, chosen[:1], extra)
+            stored, new_sale = returns.exchange(
+                sale, chosen[:1], extra, approval=approval(till.auth, Action.REFUND, sale.sale_id)
+            )
             sales.append(new_sale)
             drawer += _cash_in(new_sale.payments) - _cash_out(stored)
         elif kind in ("paid_in", "paid_out", "drop"):
