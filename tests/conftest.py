@@ -3,12 +3,21 @@ printer speaking real ESC/POS over loopback TCP."""
 
 from __future__ import annotations
 
+import gc
 import os
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+# No cyclic garbage collection during the tests. Each Qt test builds a whole till window and
+# pytest-qt deletes it at the end; Python wrappers left in reference cycles (journey scripts,
+# dialogs, bridges) were freed by a later collection, inside another test, after their Qt
+# objects were gone, and that crashed the interpreter (PySide6 6.11, offscreen). Reference
+# counting still frees everything that is not in a cycle; the cycles die with the process.
+# The till itself runs with the collector on (one window for the life of the process).
+gc.disable()
 # Tests seal secrets with a key file in their temp data dir, never in the developer's keyring.
 os.environ.setdefault("POS_SECRET_STORE", "file")
 

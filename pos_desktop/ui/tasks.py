@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QObject, QThreadPool, Signal
 
 
 class _Relay(QObject):
@@ -17,31 +17,31 @@ class _Relay(QObject):
     failed = Signal(object, object)
 
 
-class _Job(QRunnable):
-    def __init__(self, op: Callable[[], Any], relay: _Relay, ok, fail) -> None:
-        super().__init__()
-        self._op, self._relay, self._ok, self._fail = op, relay, ok, fail
-
-    def run(self) -> None:
-        try:
-            result = self._op()
-        except Exception as err:  # delivered to on_failure on the GUI thread
-            self._relay.failed.emit(self._fail, err)
-        else:
-            self._relay.succeeded.emit(self._ok, result)
-
-
 class TaskRunner(QObject):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(1)  # one core worker: business actions stay in order
-        self._relay = _Relay()
+        # Owned by this runner (so by the window): never left to Python's garbage collector.
+        self._relay = _Relay(self)
         self._relay.succeeded.connect(lambda cb, result: cb and cb(result))
         self._relay.failed.connect(lambda cb, err: cb and cb(err))
 
-    def run(self, op, on_success=None, on_failure=None) -> None:
-        self._pool.start(_Job(op, self._relay, on_success, on_failure))
+    def run(self, op: Callable[[], Any], on_success=None, on_failure=None) -> None:
+        relay = self._relay
+
+        def job() -> None:
+            # A plain callable, not a QRunnable subclass: the pool deletes its own runnable
+            # after the run, and a Python subclass of it could be freed a second time by the
+            # garbage collector later (a crash far from here).
+            try:
+                result = op()
+            except Exception as err:  # delivered to on_failure on the GUI thread
+                relay.failed.emit(on_failure, err)
+            else:
+                relay.succeeded.emit(on_success, result)
+
+        self._pool.start(job)
 
     def wait(self, msecs: int = 5000) -> bool:
         return self._pool.waitForDone(msecs)

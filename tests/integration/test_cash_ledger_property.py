@@ -12,7 +12,7 @@ import tempfile
 from decimal import Decimal
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from pos_desktop.config import TillConfig
@@ -165,6 +165,7 @@ def test_expected_cash_is_what_the_drawer_holds(ops):
                 - report["drops"]["amount_minor"]
             )
             assert parts == drawer  # the formula in docs/SHIFTS.md, figure by figure
+            assume(drawer >= 0)  # paid out more than it held: no count can say that
             z = till.shifts.close_shift(MANAGER, CashCount.from_total(EUR, drawer))
             cash = next(v for v in z.data["variances"] if v["tender"] == "cash")
             assert cash["outcome"] == "exact"

@@ -162,9 +162,17 @@ class Journey:
         """Run ``script(self)`` to its end; an assertion inside it fails the test."""
         self._gen, self._done, self._error = script(self), False, None
         QTimer.singleShot(0, lambda: self._advance(None))
-        self.qtbot.waitUntil(lambda: self._done, timeout=int(timeout_s * 1000))
-        if self._error is not None:
-            raise self._error
+        try:
+            self.qtbot.waitUntil(lambda: self._done, timeout=int(timeout_s * 1000))
+        finally:
+            # The script's frame holds dialogs; and it holds this journey, which holds it: a
+            # cycle only the garbage collector would free, much later, in another test, when the
+            # Qt objects behind those wrappers are long gone (a crash there). Free it now.
+            gen, self._gen = self._gen, None
+            gen.close()
+        error, self._error = self._error, None
+        if error is not None:
+            raise error
 
     def _resume_later(self, delay_ms: int, value: Any) -> None:
         QTimer.singleShot(delay_ms, lambda: self._advance(value))

@@ -17,9 +17,9 @@ def test_scanning_and_painting_do_not_drain_none(qtbot, qapp, till_window):
     window, _wedge, _bridge = till_window
     view = window.checkout_view
     view.add_code(demo_ean13(1))
-    for _ in range(20):  # let earlier tests' widgets finish dying (deleteLater, GC) first
+    for _ in range(20):  # let earlier tests' widgets finish dying (deleteLater) first
         qapp.processEvents()
-        gc.collect()
+    was_enabled = gc.isenabled()  # off for the whole test run (tests/conftest.py)
     gc.disable()  # objects freed during the loop would legitimately give None back
     try:
         before = sys.getrefcount(None)
@@ -29,6 +29,7 @@ def test_scanning_and_painting_do_not_drain_none(qtbot, qapp, till_window):
             qapp.processEvents()
         drained = before - sys.getrefcount(None)
     finally:
-        gc.enable()
+        if was_enabled:
+            gc.enable()
     # The broken binding lost ~30 per scan (9,000 here); a healthy one gains a few.
     assert drained < 300, f"None lost {drained} references in 300 scans: a broken Qt binding"

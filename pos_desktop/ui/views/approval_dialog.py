@@ -48,7 +48,9 @@ class ApprovalDialog(QDialog):
         self.object_id, self.note = object_id, note
         self.result_value: Any = None
         self.detail_text = detail
-        self._submit = submit or self._authorize
+        # Not ``submit or self._authorize``: a bound method kept on the dialog is a reference
+        # cycle that only the garbage collector frees, later, after Qt deleted the dialog.
+        self._submit = submit
         self.layout_ = QVBoxLayout(self)
         what = QLabel(f"Approve: {action_label(action)}")
         what.setObjectName("totalCaption")
@@ -134,7 +136,8 @@ class ApprovalDialog(QDialog):
             show_error(self.message, "Nobody on this till may approve this; ask an admin.")
             return
         try:
-            self.result_value = self._submit(name, self.pin.text(), self.reason.currentData())
+            submit = self._submit or self._authorize
+            self.result_value = submit(name, self.pin.text(), self.reason.currentData())
         except DomainError as err:
             self.pin.clear()
             show_error(self.message, str(err))
