@@ -1,5 +1,7 @@
 """Every main screen and dialog fits 1024x768, 1280x800 and 1366x768 with nothing clipped.
 
+A layout check, not a journey: it sets the state each screen shows directly.
+
 Rendered with the till's stylesheet. A screen fails when the window cannot be as small as the
 screen, a widget lies outside its window, a label's text is wider than the label (or taller,
 when it wraps), a button's text does not fit the button, or a control a finger presses
@@ -30,6 +32,7 @@ from pos_desktop.domain.staff import Action
 from pos_desktop.services.demo_data import demo_ean13
 from pos_desktop.ui.theme import stylesheet
 from pos_desktop.ui.widgets.fit_label import FitLabel
+from tests.journeys.conftest import journey  # noqa: F401, F811 (the fixture: the till as it starts)
 
 SCREENS = [(1024, 768), (1280, 800), (1366, 768)]
 MIN_TOUCH_PX = 44
@@ -112,7 +115,7 @@ def styled(qapp):
 
 
 @pytest.fixture
-def demo_window(styled, journey):
+def demo_window(styled, journey):  # noqa: F811 (the imported fixture)
     """The main window as ``pos-desktop --demo`` shows it (receipt preview included)."""
     return journey.window
 
