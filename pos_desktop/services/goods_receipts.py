@@ -19,8 +19,7 @@ from pos_desktop.storage import outbox
 from pos_desktop.storage.codec import utc_text
 
 from .ports import Clock
-from .scanning import resolve_scan
-from .stock_counts import parse_stock_quantity
+from .stock_counts import parse_stock_quantity, scanned_product
 
 GOODS_RECEIVED = "goods.received"
 
@@ -63,14 +62,10 @@ class GoodsReceiptService:
         Raises:
             DomainError: the code names no product.
         """
-        today = self._clock.now().astimezone().date()
-        found = resolve_scan(code, self._checkout.catalog, self._checkout.settings, today)
-        item = found.item or found.needs_weight
-        if item is None:
-            raise DomainError(found.message)
+        item, quantity = scanned_product(self._checkout, self._clock, code)
         have = {line.sku: line for line in self.lines(receipt_id)}
         before = have[item.sku].quantity if item.sku in have else Decimal(0)
-        return self.set_line(receipt_id, item.sku, before + found.quantity, name=item.name)
+        return self.set_line(receipt_id, item.sku, before + quantity, name=item.name)
 
     def set_line(
         self, receipt_id: str, sku: str, quantity, *, unit_cost: str | None = None, name=None

@@ -38,6 +38,21 @@ class CountLine:
         return None if self.expected is None else self.counted - self.expected
 
 
+def scanned_product(checkout, clock: Clock, code: str):
+    """The product a scanned or typed code names and the quantity it stands for (a weight
+    label: its weight), for counting and receiving stock.
+
+    Raises:
+        DomainError: the code names no product.
+    """
+    today = clock.now().astimezone().date()
+    found = resolve_scan(code, checkout.catalog, checkout.settings, today)
+    item = found.item or found.needs_weight
+    if item is None:
+        raise DomainError(found.message)
+    return item, found.quantity
+
+
 def parse_stock_quantity(text) -> Decimal:
     """A counted or received quantity (0 to MAX_QUANTITY, decimals for weights)."""
     try:
@@ -96,14 +111,10 @@ class StockCountService:
         Raises:
             DomainError: the code names no product.
         """
-        today = self._clock.now().astimezone().date()
-        found = resolve_scan(code, self._checkout.catalog, self._checkout.settings, today)
-        item = found.item or found.needs_weight
-        if item is None:
-            raise DomainError(found.message)
+        item, quantity = scanned_product(self._checkout, self._clock, code)
         current = {line.sku: line for line in self.lines(count_id)}
         before = current[item.sku].counted if item.sku in current else Decimal(0)
-        return self.set_counted(count_id, item.sku, before + found.quantity, name=item.name)
+        return self.set_counted(count_id, item.sku, before + quantity, name=item.name)
 
     def set_counted(
         self, count_id: str, sku: str, quantity, *, name: str | None = None
