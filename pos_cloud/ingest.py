@@ -35,7 +35,7 @@ from decimal import Decimal
 import orjson
 from pydantic import ValidationError
 
-from . import change_notify, quarantine, seq_tracking
+from . import change_notify, ledger, ledger_events, quarantine, seq_tracking
 from .bulk import delete_in, insert_rows, select_in
 from .db import database_proxy, is_postgres
 from .feeds import next_change_seqs
@@ -117,6 +117,7 @@ class _Item:
     status: str | None = None
     reason: str | None = None
     payment_ids: list[str] = field(default_factory=list)
+    ledger: ledger_events.LedgerEventIn | None = None  # a gift-card or points event
 
     def reject(self, reason: str) -> None:
         self.status, self.reason = "rejected", reason
@@ -153,6 +154,7 @@ def ingest_batch(terminal: Terminal, events: list) -> dict:
         _classify_conflicts(terminal, [i for i in items if i.status is None])
         sales = [i for i in items if i.status == "stored" and i.sale is not None]
         _insert_sales(terminal, store, sales)
+        _apply_ledgers(terminal, store, [i for i in items if i.status == "stored" and i.ledger])
         stored = [i for i in items if i.status == "stored"]
         last_seq = seq_tracking.record(book, [(i.event.seq, i.event.journal_hash) for i in stored])
         _move_stock(store.id, [i for i in sales if i.status == "stored"])
@@ -190,6 +192,8 @@ def _prepare(raw: object, store: Store) -> _Item:
         return item
     if event.type == "sale.completed":
         _prepare_sale(item, event, store)
+    elif event.type in ledger_events.TYPES:
+        _prepare_ledger(item, event, store)
     if item.problem is None and is_postgres() and _has_nul(item):
         item.problem = (
             "event text holds the NUL character (U+0000), which the database cannot store; "
@@ -217,6 +221,27 @@ def _prepare_sale(item: _Item, event: EventIn, store: Store) -> None:
     item.payment_ids = [str(p.payment_id) for p in item.sale.payments]
 
 
+def _prepare_ledger(item: _Item, event: EventIn, store: Store) -> None:
+    try:
+        item.ledger = ledger_events.LedgerEventIn.model_validate(event.payload)
+    except ValidationError as exc:
+        item.problem = f"{event.type} payload invalid " + _first_error(exc)
+        return
+    item.problem = ledger_events.problem(event.type, item.ledger, store.currency)
+
+
+def _apply_ledgers(terminal: Terminal, store: Store, items: list[_Item]) -> None:
+    """Apply each new ledger event (in request order); one the ledger refuses is rejected
+    and its event row taken back, so nothing of it stays."""
+    where = ledger.Where(store.organisation_id, store.id, terminal.id)
+    for item in items:
+        assert item.ledger is not None and item.event is not None
+        reason = ledger_events.apply(where, item.event.type, item.ledger)
+        if reason is not None:
+            delete_in(Event, "event_id", [item.event_id])
+            item.reject(reason)
+
+
 def _has_nul(item: _Item) -> bool:
     """True when a text that goes into a column of its own holds U+0000 (PostgreSQL refuses
     it; the body itself is JSON text, where it is escaped)."""
@@ -224,6 +249,8 @@ def _has_nul(item: _Item) -> bool:
     if item.sale is not None:
         texts += [item.sale.cashier or "", *(p.tender for p in item.sale.payments)]
         texts += [line.sku or "" for line in item.sale.lines]
+    if item.ledger is not None:
+        texts += [str(v) for v in item.ledger.model_dump().values() if isinstance(v, str)]
     return any("\x00" in text for text in texts)
 
 
