@@ -20,6 +20,7 @@ TYPES = {
     "gift_card.refunded": (ledger.GIFT_CARD, "refund"),
     "gift_card.released": (ledger.GIFT_CARD, "release"),
     "loyalty.earned": (ledger.LOYALTY, "earn"),
+    "loyalty.refunded": (ledger.LOYALTY, "refund"),
     "loyalty.taken_back": (ledger.LOYALTY, "take_back"),
     "loyalty.released": (ledger.LOYALTY, "release"),
 }

@@ -243,6 +243,25 @@ def start_serial_scanner(config: TillConfig):
     return scanner
 
 
+def wire_balances(container: Container, overrides: dict[str, Any]) -> None:
+    """Gift cards and loyalty points, whose balances the cloud holds once the till is
+    enrolled; holds a crash left open are given back now (no payment is in progress)."""
+    from .services.gift_cards import GiftCardService
+    from .services.loyalty import LoyaltyService
+    from .sync.ledger_client import CloudLedger
+
+    db, checkout, clock = container.db, container.checkout, container.clock
+    ledger = overrides.get("ledger") or CloudLedger(db)
+    gift_cards = GiftCardService(db, checkout, ledger, clock)
+    loyalty = LoyaltyService(db, checkout, ledger, clock)
+    checkout.sale_hooks += [gift_cards.in_sale, loyalty.in_sale]
+    checkout.refund_hooks += [gift_cards.in_refund, loyalty.in_refund]
+    container.extras["gift_cards"] = gift_cards
+    container.extras["loyalty"] = loyalty
+    gift_cards.recover()
+    loyalty.recover()
+
+
 def start_sync_if_enrolled(container: Container, overrides: dict[str, Any]) -> None:
     """Replicate to the cloud when this till was enrolled (``pos-admin enroll``).
 
@@ -310,6 +329,7 @@ def build_container(config: TillConfig, overrides: dict[str, Any] | None = None)
     container.extras["departments"] = DepartmentService(db, checkout, clock)
     container.extras["quick_keys"] = QuickKeyService(db)
     container.extras["customers"] = CustomerService(db, checkout, clock, settings.terminal_id)
+    wire_balances(container, overrides)
     container.extras["stock_counts"] = StockCountService(db, checkout, clock, settings.terminal_id)
     container.extras["goods_receipts"] = GoodsReceiptService(
         db, checkout, clock, settings.terminal_id

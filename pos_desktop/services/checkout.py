@@ -100,6 +100,10 @@ class CheckoutService:
         self.cart = self._new_cart()
         self.cashier: str | None = None
         self.shift_id: str | None = None  # set by the shift service when a shift is open
+        # Run inside every sale's / refund's transaction (gift cards, loyalty): (db, sale) and
+        # (db, refund plan, currency, original sale or None). Wired by the container.
+        self.sale_hooks: list = []
+        self.refund_hooks: list = []
 
     def _defaults_from_db(self, load_settings: bool) -> None:
         from pos_desktop.storage.checkout_settings_repo import load_checkout_settings
@@ -489,6 +493,8 @@ class CheckoutService:
                     raise PaymentError(  # the receipt would print a wrong balance: roll back
                         f"Voucher {p.reference} was used elsewhere meanwhile: take it again."
                     )
+            for hook in self.sale_hooks:
+                hook(db, stored)
             if within is not None:
                 within(db, stored)
 
