@@ -21,7 +21,14 @@ from pos_desktop.domain.store import StoreSettings
 
 from .formatting import local_time_text, money_text, quantity_text
 
-TENDER_LABELS = {"cash": "Cash", "card": "Card", "voucher": "Gift voucher", "exchange": "Exchange"}
+TENDER_LABELS = {
+    "cash": "Cash",
+    "card": "Card",
+    "voucher": "Gift voucher",
+    "gift_card": "Gift card",
+    "points": "Points",
+    "exchange": "Exchange",
+}
 
 
 def tax_id_line(country: str, tax_id: str) -> str:

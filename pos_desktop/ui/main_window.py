@@ -60,6 +60,8 @@ class MainWindow(QMainWindow):
             customers=container.extras.get("customers"),
             stock_counts=container.extras.get("stock_counts"),
             goods_receipts=container.extras.get("goods_receipts"),
+            gift_cards=container.extras.get("gift_cards"),
+            loyalty=container.extras.get("loyalty"),
         )
         self.checkout_view.print_shelf_label = self.print_shelf_label  # from the price check
         self.receipt_preview: ReceiptPreview | None = ReceiptPreview(self) if demo else None

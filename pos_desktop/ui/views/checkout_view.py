@@ -79,8 +79,13 @@ class CheckoutView(QWidget):
         customers=None,
         stock_counts=None,
         goods_receipts=None,
+        gift_cards=None,
+        loyalty=None,
     ) -> None:
         super().__init__(parent)
+        self.gift_cards = gift_cards  # services.gift_cards.GiftCardService
+        self.loyalty = loyalty  # services.loyalty.LoyaltyService
+        self.customer_points: dict[str, str] = {}  # customer id -> "120 points" (asked once)
         self.goods_receipts = goods_receipts  # services.goods_receipts.GoodsReceiptService
         self.stock_counts = stock_counts  # services.stock_counts.StockCountService
         self.customers = customers  # services.customers.CustomerService
@@ -205,6 +210,7 @@ class CheckoutView(QWidget):
         QShortcut(QKeySequence("Ctrl+U"), self, self.on_customer_clicked)
         QShortcut(QKeySequence("Ctrl+Shift+C"), self, self.on_stock_count_clicked)
         QShortcut(QKeySequence("Ctrl+Shift+G"), self, self.on_goods_receipt_clicked)
+        QShortcut(QKeySequence("Ctrl+Shift+V"), self, self.on_gift_card_clicked)
         QShortcut(QKeySequence(Qt.Key.Key_Delete), self, self.on_remove_clicked)
         self.cart_keys = CartKeys(self.entry, self.table, self.on_remove_clicked)
         QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.entry.clear)
@@ -312,11 +318,26 @@ class CheckoutView(QWidget):
                 last_item=None if row is None else self.checkout.cart.lines[row].item.name,
                 last_amount=None if row is None else str(self.model.index(row, 3).data()),
                 cart_empty=self.checkout.cart.is_empty,
-                customer=None
-                if self.checkout.cart.customer is None
-                else self.checkout.cart.customer.name,
+                customer=self._customer_label(),
             )
         )
+
+    def _customer_label(self) -> str | None:
+        customer = self.checkout.cart.customer
+        if customer is None:
+            return None
+        points = self.customer_points.get(customer.customer_id)
+        return f"{customer.name} · {points}" if points else customer.name
+
+    def _ask_points(self) -> None:
+        """The attached customer's points, asked once when they are attached (the cloud's
+        figure plus what this till has not sent yet)."""
+        customer = self.checkout.cart.customer
+        if customer is None or self.loyalty is None or self.loyalty.per_unit <= 0:
+            return
+        shown = self.loyalty.balance(customer.customer_id)
+        text = f"{shown.total} points" if shown.total is not None else "points: offline"
+        self.customer_points[customer.customer_id] = text
 
     def show_message(self, text: str, *, error: bool = False) -> None:
         self.message.setText(text)
@@ -556,8 +577,12 @@ class CheckoutView(QWidget):
         CustomerDialog(
             self.customers, self.locale, cashier=self.checkout.cashier, parent=self
         ).exec()
+        self._ask_points()
         self.refresh()
         self.entry.setFocus()
+
+    def on_gift_card_clicked(self) -> None:
+        engine_actions.gift_card(self)
 
     def on_quick_keys_clicked(self) -> None:
         if self.quick_keys is None:

@@ -37,7 +37,14 @@ def take_tenders(view) -> None:
         view.show_message("The cart is empty: scan an item first.", error=True)
         return
     card = view.cards is not None and view.cards.available
-    dialog = TenderDialog(view.checkout, view.locale, view, card_available=card)
+    dialog = TenderDialog(
+        view.checkout,
+        view.locale,
+        view,
+        card_available=card,
+        gift_cards=view.gift_cards,
+        loyalty=view.loyalty,
+    )
     dialog.exec()
     view.entry.setFocus()
     if dialog.outcome == PAID:
@@ -168,6 +175,23 @@ def sell_by_department(view, department: str | None = None) -> None:
         view.last_change = None
         view.show_message(f"Added {dialog.added_text()}.")
         view.refresh(select_line_id=dialog.line.line_id)
+    view.entry.setFocus()
+
+
+def gift_card(view) -> None:
+    """Ctrl+Shift+V: check a gift card's balance, or sell / top one up on this sale."""
+    if view.gift_cards is None:
+        return
+    if view.busy_reason:
+        view.show_message(f"Not now: {view.busy_reason}.", error=True)
+        return
+    from .gift_card_dialog import GiftCardDialog
+
+    dialog = GiftCardDialog(view.gift_cards, view.checkout.settings.currency, view.locale, view)
+    if dialog.exec() and dialog.sold is not None:
+        view.show_message(f"Gift card {dialog.sold} added: it is loaded once the sale is paid.")
+    dialog.deleteLater()  # its F5 must not stay bound beside the next dialog's
+    view.refresh()
     view.entry.setFocus()
 
 
