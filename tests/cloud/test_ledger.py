@@ -34,25 +34,30 @@ def _balance(till, code: str) -> int:
     return r.json()["balance"]
 
 
+def _race(one, two, code: str, amount: int) -> list[int]:
+    """Both tills redeem ``amount`` of ``code`` at the same moment; the two status codes."""
+    barrier = threading.Barrier(2)
+    answers: dict[str, int] = {}
+
+    def spend(till, name: str) -> None:
+        barrier.wait()
+        answers[name] = _redeem(till, code, amount).status_code
+
+    threads = [threading.Thread(target=spend, args=(t, n)) for t, n in ((one, "a"), (two, "b"))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return sorted(answers.values())
+
+
 def test_two_tills_spend_the_last_of_a_card_at_once_only_one_wins(cloud):
     store = cloud.store()
     one, two = cloud.till(store), cloud.till(store)
     for round_ in range(8):
         code = f"RACE-{round_}-{uuid.uuid4().hex[:6]}"
         assert _load(one, code, 1000)["status"] == "stored"
-        barrier = threading.Barrier(2)
-        answers: dict[str, int] = {}
-
-        def spend(till, name: str) -> None:
-            barrier.wait()
-            answers[name] = _redeem(till, code, 700).status_code
-
-        threads = [threading.Thread(target=spend, args=(t, n)) for t, n in ((one, "a"), (two, "b"))]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-        assert sorted(answers.values()) == [200, 409], answers
+        assert _race(one, two, code, 700) == [200, 409]
         assert _balance(one, code) == 300
 
 
