@@ -53,6 +53,8 @@ STORE_KEYS: dict[str, str] = {
     "tenders": "the other tenders offered, comma-separated: Mobile wallet, BNPL, Cheque",
     "drawer_tenders": "which of those open the cash drawer, comma-separated: Cheque",
     "tax_rate": "add or change a tax rate: CODE:NAME:PERCENT, e.g. B:Reduced:7",
+    "loyalty_points": "loyalty points a customer earns per 1 unit of the currency; 0: off",
+    "loyalty_point_value": "what one point pays when the customer spends it, e.g. 0.01",
     "barcode_region": "layout of in-store weight/price labels: " + ", ".join(REGION_LAYOUTS),
 }
 TEXT_KEYS = ("name", "address", "tax_id", "receipt_header", "receipt_footer")
@@ -106,6 +108,8 @@ def shown_values(state: StoreState) -> dict[str, str]:
             f"{r.code}:{r.name}:{r.percent.normalize():f}" for r in state.tax_rates
         ),
         "barcode_region": s.barcode_region,
+        "loyalty_points": str(c.loyalty_points_per_unit),
+        "loyalty_point_value": amount_text(c.loyalty_point_value_minor, s.currency),
     }
     return {key: value.replace("\n", "\\n") for key, value in values.items()}
 
@@ -119,18 +123,18 @@ def parse_yes_no(key: str, text: str) -> bool:
     raise StoreSettingError(f"{key}: write yes or no, not {text!r}.")
 
 
-def parse_cash_rounding(text: str, currency: str) -> int:
+def parse_cash_rounding(text: str, currency: str, *, key: str = "cash_rounding") -> int:
     """``0.05`` -> 5 minor units (EUR); ``0`` or one minor unit means no rounding."""
     try:
         value = Decimal(text.strip().replace(",", "."))
     except InvalidOperation:
         raise StoreSettingError(
-            f"cash_rounding: {text!r} is not an amount; write a step such as 0.05."
+            f"{key}: {text!r} is not an amount; write a step such as 0.05."
         ) from None
     minor = value.scaleb(currency_exponent(currency))
     if minor < 0 or minor != minor.to_integral_value() or minor > 10_000:
         raise StoreSettingError(
-            f"cash_rounding: {text!r} is not a step in {currency}; write e.g. 0.05 or 0.10."
+            f"{key}: {text!r} is not a step in {currency}; write e.g. 0.05 or 0.10."
         )
     return max(int(minor), 1)
 
@@ -260,6 +264,17 @@ def apply_value(
         return replace(state, checkout=replace(c, cash_increment_minor=minor))
     if key == "discount_limit":
         return replace(state, checkout=replace(c, max_discount_percent=parse_percent(key, text)))
+    if key == "loyalty_points":
+        if not text.strip().isdigit() or int(text) > 10_000:
+            raise StoreSettingError(
+                f"loyalty_points: write a whole number from 0 to 10000, not {text!r}."
+            )
+        return replace(state, checkout=replace(c, loyalty_points_per_unit=int(text)))
+    if key == "loyalty_point_value":
+        minor = parse_cash_rounding(text, s.currency, key=key)
+        if Decimal(text.strip().replace(",", ".")) <= 0:
+            raise StoreSettingError(f"{key}: a point must be worth something, e.g. 0.01.")
+        return replace(state, checkout=replace(c, loyalty_point_value_minor=minor))
     if key == "tenders":
         names = parse_names(key, text)
         kept = tuple(n for n in c.drawer_tenders if n in names)

@@ -88,3 +88,17 @@ def test_receipt_header_carries_address_and_tax_id(db):
     )
     lines = [b.text for b in ReceiptBuilder(settings)._store_lines()]
     assert lines == ["Hauptstr. 1", "10115 Berlin", "USt-IdNr. DE123456789"]
+
+
+def test_the_loyalty_rule_is_a_store_setting(db):
+    create_store(db, SetupAnswers(name="Shop", country="DE"))
+    set_values(db, {"loyalty_points": "2", "loyalty_point_value": "0.05"})
+    checkout = load_checkout_settings(db)
+    assert (checkout.loyalty_points_per_unit, checkout.loyalty_point_value_minor) == (2, 5)
+    shown = shown_values(load_state(db))
+    assert (shown["loyalty_points"], shown["loyalty_point_value"]) == ("2", "0.05")
+    with pytest.raises(StoreSettingError, match="whole number"):
+        set_values(db, {"loyalty_points": "-1"})
+    with pytest.raises(StoreSettingError, match="worth something"):
+        set_values(db, {"loyalty_point_value": "0"})
+    assert load_checkout_settings(db).loyalty_points_per_unit == 2  # nothing half-written
