@@ -71,9 +71,11 @@ class LedgerHoldRepository:
         return Hold(*row) if row else None
 
     def open_holds(self) -> list[Hold]:
-        """Redemptions asked for whose sale was not stored (yet)."""
+        """Redemptions asked for whose sale was not stored (yet), except those an unresolved
+        card payment carries as its earlier tenders (its approval stores the sale with them)."""
         rows = self._db.execute_sql(
-            f"SELECT {_COLUMNS} FROM ledger_hold WHERE state IN ('reserving', 'reserved') "
-            "ORDER BY created_at"
+            f"SELECT {_COLUMNS} FROM ledger_hold h WHERE state IN ('reserving', 'reserved') "
+            "AND NOT EXISTS (SELECT 1 FROM card_payment c WHERE c.status IN ('pending', "
+            "'unknown') AND instr(c.cart_snapshot, h.entry_id) > 0) ORDER BY created_at"
         ).fetchall()
         return [Hold(*row) for row in rows]

@@ -152,6 +152,24 @@ def test_a_hold_left_open_by_a_crash_is_given_back_at_start(two_tills):
     assert card_balance(cloud, one, "CRASH-1") == 500
 
 
+def test_a_hold_an_unresolved_card_payment_carries_is_kept_at_start(two_tills):
+    _server, cloud, (one, _two) = two_tills
+    from pos_desktop.services.card_payments import CardPaymentService
+
+    sell_card(one, "CARD-REST", 500)
+    push(one)
+    gift = one.extras["gift_cards"]
+    gift.sell("OTHER", Money(1000, "EUR"))
+    split = one.checkout.new_tender()
+    gift.take(split, "CARD-REST")  # 5.00 on the gift card, the rest on the card terminal...
+    cards = CardPaymentService(one.db, object(), one.checkout, one.clock)  # never sends here
+    cards.begin(None, split.payments(), rounding_minor=split.rounding_minor)
+    # ... and the till dies with the card payment unresolved: it may still be approved
+    assert gift.recover() == 0
+    push(one)
+    assert card_balance(cloud, one, "CARD-REST") == 0
+
+
 def test_a_refund_of_a_sale_paid_by_card_goes_back_on_the_card(two_tills):
     _server, cloud, (one, _two) = two_tills
     sell_card(one, "REF-1", 1500)

@@ -544,7 +544,14 @@ class CheckoutView(QWidget):
             self.busy_reason = None
         settlement = dialog.settlement
         self.entry.setFocus()
-        if settlement is not None and settlement.sale is not None:
+        sold = settlement is not None and settlement.sale is not None
+        if split is not None and not sold and not self.cards.open_payments():
+            # Declined or cancelled for certain: gift cards and points taken before the card
+            # are given back (an unresolved payment keeps them: it may still be approved).
+            for service in (self.gift_cards, self.loyalty):
+                if service is not None:
+                    service.release_open(split)
+        if sold:
             self.sale_paid(settlement.sale, settlement.message)
         elif settlement is not None:
             self.show_message(
