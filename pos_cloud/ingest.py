@@ -35,7 +35,7 @@ from decimal import Decimal
 import orjson
 from pydantic import ValidationError
 
-from . import change_notify, ledger, ledger_events, quarantine, seq_tracking
+from . import change_notify, customers, ledger, ledger_events, quarantine, seq_tracking
 from .bulk import delete_in, insert_rows, select_in
 from .db import database_proxy, is_postgres
 from .feeds import next_change_seqs
@@ -118,6 +118,7 @@ class _Item:
     reason: str | None = None
     payment_ids: list[str] = field(default_factory=list)
     ledger: ledger_events.LedgerEventIn | None = None  # a gift-card or points event
+    customer: customers.CustomerCreatedIn | None = None  # a customer.created event
 
     def reject(self, reason: str) -> None:
         self.status, self.reason = "rejected", reason
@@ -155,6 +156,7 @@ def ingest_batch(terminal: Terminal, events: list) -> dict:
         sales = [i for i in items if i.status == "stored" and i.sale is not None]
         _insert_sales(terminal, store, sales)
         _apply_ledgers(terminal, store, [i for i in items if i.status == "stored" and i.ledger])
+        _apply_customers(store, [i for i in items if i.status == "stored"])
         stored = [i for i in items if i.status == "stored"]
         last_seq = seq_tracking.record(book, [(i.event.seq, i.event.journal_hash) for i in stored])
         _move_stock(store.id, [i for i in sales if i.status == "stored"])
@@ -194,6 +196,11 @@ def _prepare(raw: object, store: Store) -> _Item:
         _prepare_sale(item, event, store)
     elif event.type in ledger_events.TYPES:
         _prepare_ledger(item, event, store)
+    elif event.type == "customer.created":
+        try:
+            item.customer = customers.CustomerCreatedIn.model_validate(event.payload)
+        except ValidationError as exc:
+            item.problem = "customer.created payload invalid " + _first_error(exc)
     if item.problem is None and is_postgres() and _has_nul(item):
         item.problem = (
             "event text holds the NUL character (U+0000), which the database cannot store; "
@@ -242,6 +249,22 @@ def _apply_ledgers(terminal: Terminal, store: Store, items: list[_Item]) -> None
             item.reject(reason)
 
 
+def _apply_customers(store: Store, stored: list[_Item]) -> None:
+    """Customers the tills created, and which customer made each sale."""
+    customers.record_created(store.id, [i.customer for i in stored if i.customer is not None])
+    links = []
+    for item in stored:
+        if item.sale is not None:
+            customer_id = (item.sale.model_extra or {}).get("customer_id")
+            if (
+                isinstance(customer_id, str)
+                and 0 < len(customer_id) <= 36
+                and "\x00" not in customer_id
+            ):
+                links.append((str(item.sale.sale_id), customer_id))
+    customers.link_sales(store.id, links)
+
+
 def _has_nul(item: _Item) -> bool:
     """True when a text that goes into a column of its own holds U+0000 (PostgreSQL refuses
     it; the body itself is JSON text, where it is escaped)."""
@@ -249,8 +272,9 @@ def _has_nul(item: _Item) -> bool:
     if item.sale is not None:
         texts += [item.sale.cashier or "", *(p.tender for p in item.sale.payments)]
         texts += [line.sku or "" for line in item.sale.lines]
-    if item.ledger is not None:
-        texts += [str(v) for v in item.ledger.model_dump().values() if isinstance(v, str)]
+    for model in (item.ledger, item.customer):
+        if model is not None:
+            texts += [v for v in model.model_dump().values() if isinstance(v, str)]
     return any("\x00" in text for text in texts)
 
 

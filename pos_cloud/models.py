@@ -130,6 +130,20 @@ class Customer(BaseModel):
     phone = pw.CharField(64, null=True)
     change_seq = pw.BigIntegerField()
     deleted = pw.BooleanField(default=False)
+    # Migration 0008 (docs/CLOUD.md, "Customers")
+    marketing_consent = pw.BooleanField(default=False)
+    consent_at = pw.CharField(40, null=True)
+    consent_source = pw.CharField(200, null=True)
+    email_receipts = pw.BooleanField(default=False)
+    created_at = pw.DateTimeField(null=True)
+    merged_into = pw.CharField(36, null=True)
+    erased_at = pw.DateTimeField(null=True)
+
+
+class SaleCustomer(BaseModel):
+    sale_id = pw.CharField(36, primary_key=True)
+    customer_id = pw.CharField(36, index=True)
+    store_id = pw.CharField(36)
 
 
 class StockLevel(BaseModel):
@@ -197,6 +211,7 @@ ALL_MODELS = [
     Product,
     Barcode,
     Customer,
+    SaleCustomer,
     StockLevel,
     Event,
     Sale,

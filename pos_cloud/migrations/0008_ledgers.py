@@ -1,4 +1,4 @@
-"""0008: balances with an append-only ledger: gift cards and loyalty points.
+"""0008: balances with an append-only ledger (gift cards, loyalty points), and customers.
 
 - ``ledger_account``: one balance per (organisation, kind, key, unit); ``kind`` is
   ``gift_card`` (key: the card's code, unit: its currency) or ``loyalty`` (key: the customer's
@@ -8,12 +8,18 @@
   idempotency key (a retried request finds its entry); ``reverses`` names the entry a release
   gives back (unique: an entry is given back at most once).
 
+- ``customer`` gains what a till records (consent with its time and source, receipts by
+  e-mail), ``created_at``, ``merged_into`` (a duplicate merged into another customer) and
+  ``erased_at`` (personal data removed; the sales stay, under the pseudonymous id);
+- ``sale_customer``: which customer made a sale (from ``sale.completed``'s ``customer_id``).
+
 Frozen once shipped: add a new migration instead of editing this one.
 """
 
 from __future__ import annotations
 
 import peewee as pw
+from playhouse.migrate import PostgresqlMigrator, SqliteMigrator, migrate
 
 
 def apply(database: pw.Database) -> None:
@@ -57,4 +63,25 @@ def apply(database: pw.Database) -> None:
             table_name = "ledger_entry"
             indexes = ((("account_id", "id"), False),)
 
-    database.create_tables([LedgerAccount, LedgerEntry])
+    class SaleCustomer(Base):
+        sale_id = pw.CharField(36, primary_key=True)
+        customer_id = pw.CharField(36, index=True)
+        store_id = pw.CharField(36)
+
+        class Meta:
+            table_name = "sale_customer"
+
+    database.create_tables([LedgerAccount, LedgerEntry, SaleCustomer])
+    if isinstance(database, pw.PostgresqlDatabase):
+        migrator = PostgresqlMigrator(database)
+    else:
+        migrator = SqliteMigrator(database)
+    migrate(
+        migrator.add_column("customer", "marketing_consent", pw.BooleanField(default=False)),
+        migrator.add_column("customer", "consent_at", pw.CharField(40, null=True)),
+        migrator.add_column("customer", "consent_source", pw.CharField(200, null=True)),
+        migrator.add_column("customer", "email_receipts", pw.BooleanField(default=False)),
+        migrator.add_column("customer", "created_at", pw.DateTimeField(null=True)),
+        migrator.add_column("customer", "merged_into", pw.CharField(36, null=True)),
+        migrator.add_column("customer", "erased_at", pw.DateTimeField(null=True)),
+    )
