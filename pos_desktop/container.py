@@ -262,6 +262,28 @@ def wire_balances(container: Container, overrides: dict[str, Any]) -> None:
     loyalty.recover()
 
 
+def wire_email_receipts(container: Container, overrides: dict[str, Any]) -> None:
+    """E-mailed receipts: queued in the db, sent by a mail worker when [smtp] is set."""
+    from .services.email_receipts import EmailReceiptService
+
+    config = container.config
+    service = EmailReceiptService(
+        container.db,
+        lambda: container.printing.builder,
+        container.clock,
+        container.settings.terminal_id,
+        enabled=config.smtp is not None,
+    )
+    container.extras["email_receipts"] = service
+    if config.smtp is not None and overrides.get("mail") is not False:
+        from .sync.mail import MailWorker
+
+        worker = MailWorker(config.database_path, config.smtp)
+        worker.start()
+        service.on_queued = worker.notify
+        container.extras["mail"] = worker
+
+
 def start_sync_if_enrolled(container: Container, overrides: dict[str, Any]) -> None:
     """Replicate to the cloud when this till was enrolled (``pos-admin enroll``).
 
@@ -330,6 +352,7 @@ def build_container(config: TillConfig, overrides: dict[str, Any] | None = None)
     container.extras["quick_keys"] = QuickKeyService(db)
     container.extras["customers"] = CustomerService(db, checkout, clock, settings.terminal_id)
     wire_balances(container, overrides)
+    wire_email_receipts(container, overrides)
     container.extras["stock_counts"] = StockCountService(db, checkout, clock, settings.terminal_id)
     container.extras["goods_receipts"] = GoodsReceiptService(
         db, checkout, clock, settings.terminal_id

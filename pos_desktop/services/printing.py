@@ -189,6 +189,11 @@ class PrintingService:
         return job_as_text(job_from_json(row[0]))
 
     @property
+    def builder(self) -> ReceiptBuilder:
+        """What lays receipts out (also for e-mailed receipts)."""
+        return self._builder
+
+    @property
     def has_printer(self) -> bool:
         """False when the till runs without a receipt printer (receipts are kept, not printed)."""
         return getattr(self._printer, "present", True)

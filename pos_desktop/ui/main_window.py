@@ -62,6 +62,7 @@ class MainWindow(QMainWindow):
             goods_receipts=container.extras.get("goods_receipts"),
             gift_cards=container.extras.get("gift_cards"),
             loyalty=container.extras.get("loyalty"),
+            email_receipts=container.extras.get("email_receipts"),
         )
         self.checkout_view.print_shelf_label = self.print_shelf_label  # from the price check
         self.receipt_preview: ReceiptPreview | None = ReceiptPreview(self) if demo else None

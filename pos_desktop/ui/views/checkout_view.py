@@ -81,8 +81,10 @@ class CheckoutView(QWidget):
         goods_receipts=None,
         gift_cards=None,
         loyalty=None,
+        email_receipts=None,
     ) -> None:
         super().__init__(parent)
+        self.email_receipts = email_receipts  # services.email_receipts.EmailReceiptService
         self.gift_cards = gift_cards  # services.gift_cards.GiftCardService
         self.loyalty = loyalty  # services.loyalty.LoyaltyService
         self.customer_points: dict[str, str] = {}  # customer id -> "120 points" (asked once)
@@ -211,6 +213,7 @@ class CheckoutView(QWidget):
         QShortcut(QKeySequence("Ctrl+Shift+C"), self, self.on_stock_count_clicked)
         QShortcut(QKeySequence("Ctrl+Shift+G"), self, self.on_goods_receipt_clicked)
         QShortcut(QKeySequence("Ctrl+Shift+V"), self, self.on_gift_card_clicked)
+        QShortcut(QKeySequence("Ctrl+E"), self, self.on_email_receipt_clicked)
         QShortcut(QKeySequence(Qt.Key.Key_Delete), self, self.on_remove_clicked)
         self.cart_keys = CartKeys(self.entry, self.table, self.on_remove_clicked)
         QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.entry.clear)
@@ -587,6 +590,9 @@ class CheckoutView(QWidget):
         self._ask_points()
         self.refresh()
         self.entry.setFocus()
+
+    def on_email_receipt_clicked(self) -> None:
+        engine_actions.email_receipt(self)
 
     def on_gift_card_clicked(self) -> None:
         engine_actions.gift_card(self)

@@ -6,7 +6,7 @@ Dialog classes are looked up on this module at call time, so tests can replace t
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QInputDialog
+from PySide6.QtWidgets import QInputDialog, QMessageBox
 
 from pos_desktop.domain.errors import DomainError
 from pos_desktop.domain.money import Money
@@ -176,6 +176,33 @@ def sell_by_department(view, department: str | None = None) -> None:
         view.show_message(f"Added {dialog.added_text()}.")
         view.refresh(select_line_id=dialog.line.line_id)
     view.entry.setFocus()
+
+
+def email_receipt(view) -> None:
+    """Ctrl+E: e-mail the last sale's receipt to its customer, once they agree."""
+    service, sale = view.email_receipts, view.last_sale
+    if service is None:
+        return
+    if sale is None:
+        view.show_message("Pay a sale first: Ctrl+E e-mails the last receipt.", error=True)
+        return
+    try:
+        to = service.recipient(sale)
+    except DomainError as err:
+        view.show_message(str(err), error=True)
+        return
+    asked = QMessageBox.question(
+        view,
+        "E-mail the receipt?",
+        f"Ask the customer: send receipt {sale.receipt_number} to {to}? (Their answer is "
+        "recorded; they get receipts by e-mail from now on.)",
+    )
+    view.entry.setFocus()
+    if asked != QMessageBox.StandardButton.Yes:
+        view.show_message("The receipt was not e-mailed.")
+        return
+    service.send(sale, view.checkout.cashier)
+    view.show_message(f"Receipt {sale.receipt_number} will be e-mailed to {to}.")
 
 
 def gift_card(view) -> None:
