@@ -54,6 +54,18 @@ class LedgerEntryOut(BaseModel):
     terminal_id: str | None
     sale_id: str | None
     reverses: str | None
+    asked: int | None
+    created_at: str
+
+
+class OfflineRedemptionOut(BaseModel):
+    code: str
+    unit: str
+    terminal_id: str | None
+    sale_id: str | None
+    asked: int
+    taken: int
+    short: int
     created_at: str
 
 
@@ -129,5 +141,23 @@ def gift_card_entries(
         return ledger.entries(
             where, ledger.GIFT_CARD, ledger.normal_code(code), store.currency, limit
         )
+
+    return in_db(load)
+
+
+@admin_router.get(
+    "/stores/{store_id}/gift-cards-offline", response_model=list[OfflineRedemptionOut]
+)
+def offline_redemptions(
+    store_id: str = Path(max_length=36), limit: int = Query(default=500, ge=1, le=5000)
+) -> list[dict]:
+    """Where the owner's offline limit was used: gift cards spent while a till was offline,
+    with what the card still held when the redemption arrived (``short`` > 0: a loss)."""
+
+    def load() -> list[dict]:
+        store = Store.get_or_none(Store.id == store_id)
+        if store is None:
+            raise ledger.NotFound(f"No store with id {store_id}.")
+        return ledger.offline_redemptions(store.organisation_id, store.id, limit)
 
     return in_db(load)

@@ -52,6 +52,7 @@ class LedgerEntry(BaseModel):
     terminal_id = pw.CharField(36, null=True)
     sale_id = pw.CharField(64, null=True)
     reverses = pw.CharField(80, null=True, unique=True)
+    asked = pw.BigIntegerField(null=True)
     created_at = pw.DateTimeField(default=utcnow)
 
 
@@ -149,8 +150,11 @@ def _move(account: LedgerAccount, delta: int, *, at_least: int = 0) -> int | Non
     )
 
 
-def _write(account, where: Where, entry_id, kind, amount, after, sale_id, reverses=None) -> Outcome:
+def _write(
+    account, where: Where, entry_id, kind, amount, after, sale_id, reverses=None, asked=None
+) -> Outcome:
     LedgerEntry.insert(
+        asked=asked,
         account_id=account.id,
         entry_id=entry_id,
         kind=kind,
@@ -236,14 +240,22 @@ def credit(
 
 
 def take_back(
-    where: Where, kind: str, key: str, unit: str, amount: int, entry_id: str, sale_id=None
+    where: Where,
+    kind: str,
+    key: str,
+    unit: str,
+    amount: int,
+    entry_id: str,
+    sale_id=None,
+    entry_kind: str = "take_back",
 ) -> Outcome:
-    """Take up to ``amount`` off the account (points a refund takes back): what is left when
-    less (the entry says how much was taken)."""
+    """Take up to ``amount`` off the account (points a refund takes back, a gift card spent
+    offline): what is left when less (the entry says how much was taken, ``asked`` how much
+    was wanted)."""
 
     def run() -> Outcome:
         account = _open_account(where, kind, key, unit)
-        earlier = _found(entry_id, account, "take_back")
+        earlier = _found(entry_id, account, entry_kind)
         if earlier is not None:
             return earlier
         # Locks the row (PostgreSQL) before reading what it holds, so the take cannot miss.
@@ -252,9 +264,9 @@ def take_back(
         taken = min(max(amount, 0), after)
         after = _move(account, -taken, at_least=taken)
         assert after is not None  # the row is locked by this transaction since the read
-        return _write(account, where, entry_id, "take_back", -taken, after, sale_id)
+        return _write(account, where, entry_id, entry_kind, -taken, after, sale_id, asked=amount)
 
-    return _retrying(run, entry_id, "take_back", where, (kind, key, unit))
+    return _retrying(run, entry_id, entry_kind, where, (kind, key, unit))
 
 
 def release(where: Where, kind: str, key: str, unit: str, reverses: str, entry_id: str) -> Outcome:
@@ -279,6 +291,38 @@ def release(where: Where, kind: str, key: str, unit: str, reverses: str, entry_i
     return _retrying(run, entry_id, "release", where, (kind, key, unit))
 
 
+def offline_redemptions(organisation_id: str, store_id: str, limit: int = 500) -> list[dict]:
+    """Gift cards spent offline at this store's tills, newest first: what each till took
+    (``asked``), what the card still held (``taken``) and the difference (``short``)."""
+    rows = (
+        LedgerEntry.select(LedgerEntry, LedgerAccount.key, LedgerAccount.unit)
+        .join(LedgerAccount, on=(LedgerAccount.id == LedgerEntry.account_id))
+        .where(
+            (LedgerEntry.kind == "offline")
+            & (LedgerEntry.store_id == store_id)
+            & (LedgerAccount.organisation_id == organisation_id)
+        )
+        .order_by(LedgerEntry.id.desc())
+        .limit(limit)
+    )
+    out = []
+    for e in rows:
+        asked, taken = int(e.asked or 0), -int(e.amount)
+        out.append(
+            {
+                "code": e.ledgeraccount.key,
+                "unit": e.ledgeraccount.unit,
+                "terminal_id": e.terminal_id,
+                "sale_id": e.sale_id,
+                "asked": asked,
+                "taken": taken,
+                "short": asked - taken,
+                "created_at": e.created_at.isoformat(),
+            }
+        )
+    return out
+
+
 def entries(where: Where, kind: str, key: str, unit: str, limit: int = 200) -> list[dict]:
     """The account's entries, newest first (for the owner)."""
     account = _account(where, kind, key, unit)
@@ -300,6 +344,7 @@ def entries(where: Where, kind: str, key: str, unit: str, limit: int = 200) -> l
             "terminal_id": e.terminal_id,
             "sale_id": e.sale_id,
             "reverses": e.reverses,
+            "asked": e.asked,
             "created_at": e.created_at.isoformat()
             if hasattr(e.created_at, "isoformat")
             else str(e.created_at),

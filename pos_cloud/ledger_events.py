@@ -19,6 +19,7 @@ TYPES = {
     "gift_card.loaded": (ledger.GIFT_CARD, "load"),
     "gift_card.refunded": (ledger.GIFT_CARD, "refund"),
     "gift_card.released": (ledger.GIFT_CARD, "release"),
+    "gift_card.redeemed_offline": (ledger.GIFT_CARD, "offline"),
     "loyalty.earned": (ledger.LOYALTY, "earn"),
     "loyalty.refunded": (ledger.LOYALTY, "refund"),
     "loyalty.taken_back": (ledger.LOYALTY, "take_back"),
@@ -57,8 +58,10 @@ def apply(where: ledger.Where, event_type: str, body: LedgerEventIn) -> str | No
         if action == "release":
             assert body.reverses is not None  # checked by problem()
             ledger.release(where, kind, key, body.unit, body.reverses, body.entry_id)
-        elif action == "take_back":
-            ledger.take_back(where, kind, key, body.unit, body.amount, body.entry_id, body.sale_id)
+        elif action in ("take_back", "offline"):
+            ledger.take_back(
+                where, kind, key, body.unit, body.amount, body.entry_id, body.sale_id, action
+            )
         else:
             ledger.credit(
                 where, kind, key, body.unit, body.amount, body.entry_id, action, body.sale_id

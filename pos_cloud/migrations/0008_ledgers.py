@@ -6,7 +6,9 @@
   conditional UPDATE).
 - ``ledger_entry``: every change, never updated or deleted; ``entry_id`` is the till's
   idempotency key (a retried request finds its entry); ``reverses`` names the entry a release
-  gives back (unique: an entry is given back at most once).
+  gives back (unique: an entry is given back at most once); ``asked``: what a till took
+  offline, where ``amount`` is what the card still held (the difference is the loss the
+  owner's offline limit allowed).
 
 - ``customer`` gains what a till records (consent with its time and source, receipts by
   e-mail), ``created_at``, ``merged_into`` (a duplicate merged into another customer) and
@@ -57,6 +59,7 @@ def apply(database: pw.Database) -> None:
         terminal_id = pw.CharField(36, null=True)
         sale_id = pw.CharField(64, null=True)
         reverses = pw.CharField(80, null=True, unique=True)
+        asked = pw.BigIntegerField(null=True)  # an offline redemption: what the till took
         created_at = pw.DateTimeField()
 
         class Meta:

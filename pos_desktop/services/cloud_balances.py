@@ -115,6 +115,8 @@ class CloudBalances:
         with self._db.atomic("IMMEDIATE"):
             if not self.holds.set_state(entry_id, "released", now):
                 return False
+            if hold.state == "offline":  # nothing was asked of the cloud: nothing to give back
+                return True
             ledger_event(
                 self._db,
                 f"{hold.kind}.released",
@@ -147,6 +149,10 @@ class CloudBalances:
             if hold.kind == self.kind and self.release(hold.entry_id)
         )
 
+    def spent_offline(self, db: SqliteDatabase, payment, sale: Sale) -> None:
+        """A tender taken offline was sold (inside the sale's transaction)."""
+        raise PaymentError(f"{payment.reference} cannot be spent offline: take another tender.")
+
     def settle(self, db: SqliteDatabase, sale: Sale) -> None:
         """Mark this sale's cloud tenders spent (inside the sale's transaction).
 
@@ -157,6 +163,11 @@ class CloudBalances:
         now = self._clock.now()
         for p in sale.payments:
             if p.tender != self.tender:
+                continue
+            if self.holds.set_state(
+                p.payment_id, "spent", now, sale_id=sale.sale_id, only_from=("offline",)
+            ):
+                self.spent_offline(db, p, sale)
                 continue
             if not self.holds.set_state(
                 p.payment_id, "spent", now, sale_id=sale.sale_id, only_from=("reserved",)

@@ -20,12 +20,13 @@ from decimal import Decimal
 from peewee import SqliteDatabase
 
 from pos_desktop.domain.catalog import CatalogItem
-from pos_desktop.domain.errors import DomainError, LedgerNotFound, PaymentError
+from pos_desktop.domain.errors import DomainError, LedgerNotFound, LedgerOffline, PaymentError
 from pos_desktop.domain.money import Money
 from pos_desktop.domain.refund import Refund
 from pos_desktop.domain.sale import Sale
 from pos_desktop.domain.tax import TaxRate
 from pos_desktop.domain.tender import GIFT_CARD, SplitTender, Tender
+from pos_desktop.storage.ledger_hold_repo import Hold
 
 from .cloud_balances import CloudBalances, CloudLedgerPort, ledger_event
 from .ports import Clock
@@ -117,7 +118,10 @@ class GiftCardService(CloudBalances):
             raise PaymentError(f"Gift card {code} is already on this sale.")
         if any(card_code(line.item.product_id) == code for line in self._checkout.cart.lines):
             raise PaymentError(f"Gift card {code} is being sold in this sale: it cannot pay it.")
-        balance = self.balance(code)
+        try:
+            balance = self.balance(code)
+        except LedgerOffline:
+            return self._take_offline(split, code, amount)
         if balance.amount_minor <= 0:
             raise PaymentError(f"Gift card {code} has nothing left on it.")
         if not self.in_cloud:
@@ -127,6 +131,57 @@ class GiftCardService(CloudBalances):
         )
         self.reserve(split, tender.tender_id, code, self.currency, tender.amount_minor)
         return next(t for t in split.tenders if t.tender_id == tender.tender_id)
+
+    def offline_used(self, code: str) -> int:
+        """What this till spent of the card offline and has not sent to the cloud yet."""
+        row = self._db.execute_sql(
+            "SELECT COALESCE(SUM(json_extract(payload, '$.amount')), 0) FROM outbox "
+            "WHERE status = 'pending' AND type = 'gift_card.redeemed_offline' "
+            "AND json_extract(payload, '$.account') = ?",
+            (code,),
+        ).fetchone()
+        return int(row[0])
+
+    def _take_offline(self, split: SplitTender, code: str, amount: Money | None) -> Tender:
+        """The cloud cannot be reached: spend up to the owner's offline limit for this card at
+        this till (0: not at all). The cloud takes it off the card when the sale arrives, at
+        most what the card still holds, and reports any difference."""
+        limit = self._checkout.checkout_settings.gift_card_offline_limit_minor
+        if limit <= 0:
+            raise LedgerOffline(
+                "The cloud cannot be reached, so the gift card cannot be checked or spent: "
+                "take another tender."
+            )
+        room = limit - self.offline_used(code)
+        if room <= 0:
+            raise PaymentError(
+                f"Gift card {code} was already spent offline up to this till's limit "
+                f"({Money(limit, self.currency)}): take another tender."
+            )
+        tender = split.add_voucher(
+            Money(room, self.currency),
+            code=code,
+            name="Gift card (offline)",
+            amount=amount,
+            kind=GIFT_CARD,
+        )
+        hold = Hold(
+            tender.tender_id, "gift_card", code, self.currency, tender.amount_minor, None, "offline"
+        )
+        self.holds.begin(hold, self._clock.now())
+        return tender
+
+    def spent_offline(self, db: SqliteDatabase, payment, sale: Sale) -> None:
+        """The sale of a card taken offline: the cloud takes it off when this arrives."""
+        ledger_event(
+            db,
+            "gift_card.redeemed_offline",
+            payment.reference,
+            sale.currency,
+            payment.amount.amount_minor,
+            self._clock.now(),
+            sale_id=sale.sale_id,
+        )
 
     def in_sale(self, db: SqliteDatabase, sale: Sale) -> None:
         """Inside the sale's transaction: settle card payments and load the cards sold."""

@@ -15,7 +15,7 @@ from peewee import SqliteDatabase
 
 from pos_desktop.domain.countries import LANGUAGES, PRESETS
 from pos_desktop.domain.errors import DomainError
-from pos_desktop.domain.money import currency_exponent, validate_currency
+from pos_desktop.domain.money import Money, currency_exponent, validate_currency
 from pos_desktop.domain.payment import CheckoutSettings
 from pos_desktop.domain.store import StoreSettings
 from pos_desktop.domain.tax import TaxRate
@@ -55,6 +55,7 @@ STORE_KEYS: dict[str, str] = {
     "tax_rate": "add or change a tax rate: CODE:NAME:PERCENT, e.g. B:Reduced:7",
     "loyalty_points": "loyalty points a customer earns per 1 unit of the currency; 0: off",
     "loyalty_point_value": "what one point pays when the customer spends it, e.g. 0.01",
+    "gift_card_offline_limit": "how much of one gift card a till may spend offline; 0: none",
     "barcode_region": "layout of in-store weight/price labels: " + ", ".join(REGION_LAYOUTS),
 }
 TEXT_KEYS = ("name", "address", "tax_id", "receipt_header", "receipt_footer")
@@ -110,6 +111,7 @@ def shown_values(state: StoreState) -> dict[str, str]:
         "barcode_region": s.barcode_region,
         "loyalty_points": str(c.loyalty_points_per_unit),
         "loyalty_point_value": amount_text(c.loyalty_point_value_minor, s.currency),
+        "gift_card_offline_limit": amount_text(c.gift_card_offline_limit_minor, s.currency),
     }
     return {key: value.replace("\n", "\\n") for key, value in values.items()}
 
@@ -270,6 +272,14 @@ def apply_value(
                 f"loyalty_points: write a whole number from 0 to 10000, not {text!r}."
             )
         return replace(state, checkout=replace(c, loyalty_points_per_unit=int(text)))
+    if key == "gift_card_offline_limit":
+        try:
+            value = Money.parse(text.strip(), s.currency).amount_minor
+        except ValueError:
+            raise StoreSettingError(
+                f"{key}: write an amount such as 20.00, not {text!r}."
+            ) from None
+        return replace(state, checkout=replace(c, gift_card_offline_limit_minor=value))
     if key == "loyalty_point_value":
         minor = parse_cash_rounding(text, s.currency, key=key)
         if Decimal(text.strip().replace(",", ".")) <= 0:

@@ -1,6 +1,7 @@
 """Redemptions this till asked the cloud for (table ``ledger_hold``, migration 27).
 
 States: ``reserving`` (written before the request), ``reserved`` (the cloud took it),
+``offline`` (taken while the cloud was unreachable; nothing asked of it),
 ``spent`` (the sale was stored, in the sale's transaction), ``released`` (given back through
 the outbox), ``refused`` (the cloud said no: nothing was taken).
 """
@@ -34,13 +35,23 @@ class LedgerHoldRepository:
         self._db = db
 
     def begin(self, hold: Hold, now: datetime) -> None:
-        """Record a redemption about to be asked for (commits on its own)."""
+        """Record a redemption about to be asked for, or taken offline (``hold.state``;
+        commits on its own)."""
         stamp = utc_text(now)
         with self._db.atomic("IMMEDIATE"):
             self._db.execute_sql(
                 f"INSERT INTO ledger_hold ({_COLUMNS}, created_at, updated_at) "
-                "VALUES (?, ?, ?, ?, ?, NULL, 'reserving', ?, ?)",
-                (hold.entry_id, hold.kind, hold.account, hold.unit, hold.amount, stamp, stamp),
+                "VALUES (?, ?, ?, ?, ?, NULL, ?, ?, ?)",
+                (
+                    hold.entry_id,
+                    hold.kind,
+                    hold.account,
+                    hold.unit,
+                    hold.amount,
+                    hold.state,
+                    stamp,
+                    stamp,
+                ),
             )
 
     def set_state(
@@ -51,7 +62,7 @@ class LedgerHoldRepository:
         *,
         balance_after: int | None = None,
         sale_id: str | None = None,
-        only_from: tuple[str, ...] = ("reserving", "reserved"),
+        only_from: tuple[str, ...] = ("reserving", "reserved", "offline"),
     ) -> bool:
         """Move an open hold to ``state``; False when it was not open (call in a transaction
         when the change goes with other writes)."""
@@ -74,7 +85,8 @@ class LedgerHoldRepository:
         """Redemptions asked for whose sale was not stored (yet), except those an unresolved
         card payment carries as its earlier tenders (its approval stores the sale with them)."""
         rows = self._db.execute_sql(
-            f"SELECT {_COLUMNS} FROM ledger_hold h WHERE state IN ('reserving', 'reserved') "
+            f"SELECT {_COLUMNS} FROM ledger_hold h "
+            "WHERE state IN ('reserving', 'reserved', 'offline') "
             "AND NOT EXISTS (SELECT 1 FROM card_payment c WHERE c.status IN ('pending', "
             "'unknown') AND instr(c.cart_snapshot, h.entry_id) > 0) ORDER BY created_at"
         ).fetchall()

@@ -92,31 +92,39 @@ def _database_url(kind: str) -> Iterator[str]:
         yield url
 
 
+def running_cloud(kind: str):
+    """Yield a (CloudServer, Cloud admin helper) pair on a fresh database, then stop it.
+
+    One at a time per process: the cloud's database handle is process-wide.
+    """
+    for url in _database_url(kind):
+        server = CloudServer(url)
+        server.start()
+        with connection():
+            token = auth.create_admin_token("sync-tests")
+        admin = httpx.Client(
+            base_url=server.url,
+            headers={"Authorization": f"Bearer {token}"},
+            timeout=30,
+            verify=_SSL,
+        )
+        api = Cloud(server.url, admin)
+        try:
+            yield server, api
+        finally:
+            admin.close()
+            for c in api.clients:
+                c.close()
+            server.stop()
+            close_database(server.app.state.database)
+
+
 def cloud_fixture(kind: str):
     """A module-scoped (CloudServer, Cloud admin helper) pair on a fresh database."""
 
     @pytest.fixture(scope="module")
     def fixture():
-        for url in _database_url(kind):
-            server = CloudServer(url)
-            server.start()
-            with connection():
-                token = auth.create_admin_token("sync-tests")
-            admin = httpx.Client(
-                base_url=server.url,
-                headers={"Authorization": f"Bearer {token}"},
-                timeout=30,
-                verify=_SSL,
-            )
-            api = Cloud(server.url, admin)
-            try:
-                yield server, api
-            finally:
-                admin.close()
-                for c in api.clients:
-                    c.close()
-                server.stop()
-                close_database(server.app.state.database)
+        yield from running_cloud(kind)
 
     return fixture
 

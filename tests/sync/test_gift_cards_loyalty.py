@@ -9,7 +9,7 @@ import threading
 from decimal import Decimal
 
 import pytest
-from sync_helpers import cloud_fixture, creds, make_till
+from sync_helpers import creds, make_till, running_cloud
 
 from pos_desktop.domain.errors import LedgerOffline, PaymentError
 from pos_desktop.domain.money import Money
@@ -24,13 +24,14 @@ from pos_desktop.sync.push import Pusher
 from tests.approvals import approval
 from tests.conftest import open_test_shift
 
-sqlite_ledger_cloud = cloud_fixture("sqlite")
-postgres_ledger_cloud = cloud_fixture("postgres")
 
-
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+@pytest.fixture(
+    scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+)
 def ledger_cloud(request):
-    return request.getfixturevalue(f"{request.param}_ledger_cloud")
+    """One cloud at a time (module scope: pytest runs every sqlite test, stops it, then the
+    postgres ones)."""
+    yield from running_cloud(request.param)
 
 
 def push(till) -> None:
@@ -137,6 +138,39 @@ def test_offline_a_card_is_not_spent_and_a_removed_tender_is_given_back(two_till
         server.start()
     push(one)
     assert card_balance(cloud, one, "OFF-1") == 800
+
+
+def test_offline_a_till_spends_up_to_the_owners_limit_and_the_report_shows_it(two_tills):
+    server, cloud, (one, _two) = two_tills
+    sell_card(one, "LIMIT-1", 300)
+    push(one)
+    save_checkout_settings(one.db, CheckoutSettings(gift_card_offline_limit_minor=500))
+    one.checkout.reload_settings()
+    gift = one.extras["gift_cards"]
+    server.stop()
+    try:
+        gift.sell("OTHER", Money(2000, "EUR"))
+        split = one.checkout.new_tender()
+        tender = gift.take(split, "LIMIT-1")  # the balance is unknown: up to the limit
+        assert (tender.amount_minor, tender.name) == (500, "Gift card (offline)")
+        split.add_cash(Money(1500, "EUR"))
+        one.checkout.complete_split(split)
+        gift.sell("MORE", Money(1000, "EUR"))
+        again = one.checkout.new_tender()
+        with pytest.raises(PaymentError, match="already spent offline up to this till's limit"):
+            gift.take(again, "LIMIT-1")
+        removed = gift.take(again, "OTHER-CARD", Money(200, "EUR"))
+        gift.remove(again, removed.tender_id)  # taken off: nothing to tell the cloud
+    finally:
+        server.start()
+    push(one)
+    assert card_balance(cloud, one, "LIMIT-1") == 0  # never below zero
+    store = creds(one).store_id
+    report = cloud.admin.get(f"/v1/admin/stores/{store}/gift-cards-offline").json()
+    assert [(r["code"], r["asked"], r["taken"], r["short"]) for r in report] == [
+        ("LIMIT-1", 500, 300, 200)
+    ]
+    assert report[0]["terminal_id"] == creds(one).terminal_id
 
 
 def test_a_hold_left_open_by_a_crash_is_given_back_at_start(two_tills):
