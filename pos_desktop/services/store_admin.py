@@ -274,12 +274,12 @@ def apply_value(
         return replace(state, checkout=replace(c, loyalty_points_per_unit=int(text)))
     if key == "gift_card_offline_limit":
         try:
-            value = Money.parse(text.strip(), s.currency).amount_minor
+            limit = Money.parse(text.strip(), s.currency).amount_minor
         except ValueError:
             raise StoreSettingError(
                 f"{key}: write an amount such as 20.00, not {text!r}."
             ) from None
-        return replace(state, checkout=replace(c, gift_card_offline_limit_minor=value))
+        return replace(state, checkout=replace(c, gift_card_offline_limit_minor=limit))
     if key == "loyalty_point_value":
         minor = parse_cash_rounding(text, s.currency, key=key)
         if Decimal(text.strip().replace(",", ".")) <= 0:

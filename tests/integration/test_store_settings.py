@@ -102,3 +102,7 @@ def test_the_loyalty_rule_is_a_store_setting(db):
     with pytest.raises(StoreSettingError, match="worth something"):
         set_values(db, {"loyalty_point_value": "0"})
     assert load_checkout_settings(db).loyalty_points_per_unit == 2  # nothing half-written
+    set_values(db, {"gift_card_offline_limit": "20.00"})
+    assert load_checkout_settings(db).gift_card_offline_limit_minor == 2000
+    with pytest.raises(StoreSettingError, match="an amount such as 20.00"):
+        set_values(db, {"gift_card_offline_limit": "lots"})
