@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends, Path, Query
+from fastapi import APIRouter, Depends, Path, Query, Response
 
 from . import customers
 from .deps import in_db, require_admin
@@ -30,6 +30,17 @@ def list_customers(
 ) -> dict[str, Any]:
     """Live customers, by id: ``{items, next}`` (``next``: the cursor of the next page)."""
     return in_db(customers.search, store_id, q, after, limit)
+
+
+@router.get("/marketing.csv", response_class=Response)
+def marketing_export(store_id: str = StoreId) -> Response:
+    """The customers who agreed to marketing, as CSV for a CRM or e-mail marketing tool."""
+    body = in_db(customers.marketing_csv, store_id)
+    return Response(
+        body,
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="marketing-consent.csv"'},
+    )
 
 
 @router.get("/{customer_id}/export")

@@ -127,6 +127,39 @@ def search(store_id: str, text: str = "", after: str = "", limit: int = 50) -> d
     }
 
 
+def marketing_csv(store_id: str) -> str:
+    """CSV of the live customers who gave marketing consent, for a CRM or e-mail marketing
+    tool: id, name, email, phone, consent_at, consent_source."""
+    import csv
+    import io
+
+    Store.get_or_none(Store.id == store_id) or _no_store(store_id)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(["id", "name", "email", "phone", "consent_at", "consent_source"])
+    rows = (
+        Customer.select()
+        .where(
+            (Customer.store == store_id)
+            & (Customer.deleted == False)  # noqa: E712
+            & (Customer.marketing_consent == True)  # noqa: E712
+        )
+        .order_by(Customer.id)
+    )
+    for c in rows:
+        # A leading = + - @ would run as a formula in a spreadsheet (CSV injection).
+        cells = [
+            c.id,
+            c.name,
+            c.email or "",
+            c.phone or "",
+            c.consent_at or "",
+            c.consent_source or "",
+        ]
+        writer.writerow(["'" + v if v[:1] in ("=", "+", "-", "@") else v for v in cells])
+    return out.getvalue()
+
+
 def _no_store(store_id: str) -> None:
     raise NotFound(f"No store with id {store_id}.")
 

@@ -134,3 +134,20 @@ def test_export_then_erase_keeps_the_sales_totals(cloud):
     ).json()
     assert report["gross_minor"] == 300
     assert cloud.admin.post(f"/v1/admin/stores/{store}/customers/nobody/erase").status_code == 404
+
+
+def test_the_marketing_export_lists_only_consenting_live_customers(cloud):
+    store = cloud.store()
+    till = cloud.till(store)
+    yes = _customer(till, "=Eve Formula", "eve@example.org")
+    payload = {"customer_id": str(uuid.uuid4()), "name": "No Consent", "email": "no@example.org"}
+    assert till.push([till.event("customer.created", payload)]).json()["results"][0]["status"] == (
+        "stored"
+    )
+    gone = _customer(till, "Gone Away", "gone@example.org")
+    cloud.admin.post(f"/v1/admin/stores/{store}/customers/{gone}/erase")
+    r = cloud.admin.get(f"/v1/admin/stores/{store}/customers/marketing.csv")
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
+    lines = r.text.strip().split("\r\n")
+    assert lines[0] == "id,name,email,phone,consent_at,consent_source"
+    assert len(lines) == 2 and lines[1].startswith(f"{yes},'=Eve Formula,eve@example.org")
