@@ -139,6 +139,11 @@ class ReceiptBuilder:
             blocks.append(
                 TextLine(columns_line(label, self._money(p.tendered.amount_minor, cur), w))
             )
+            if p.tender == "points":  # the reference is the customer's id: not for paper
+                if p.balance_left_minor is not None:
+                    left = str(p.balance_left_minor)
+                    blocks.append(TextLine(columns_line("  Points left", left, w)))
+                continue
             if p.reference:  # e.g. "VISA ****7892 auth 123456": never more than the last four
                 blocks.append(TextLine(f"  {p.reference}"[:w]))
             if p.balance_left_minor is not None:  # a gift voucher: what is still on it

@@ -10,6 +10,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
+from hardware.escpos_parse import parse_escpos
 from pos_desktop.cli.admin_sync import run_enroll
 from pos_desktop.domain.payment import CheckoutSettings
 from pos_desktop.services.demo_data import demo_ean13
@@ -20,6 +21,7 @@ from pos_desktop.sync.push import Pusher
 from pos_desktop.ui.views.customer_dialog import CustomerDialog
 from pos_desktop.ui.views.gift_card_dialog import GiftCardDialog
 from pos_desktop.ui.views.tender_dialog import TenderDialog
+from tests.conftest import paper_jobs
 from tests.sync.sync_helpers import cloud_fixture
 
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -113,7 +115,9 @@ def test_sell_a_gift_card_check_it_and_pay_with_it(enrolled, journey, till):
     journey.run(steps, timeout_s=60)
 
 
-def test_points_earned_shown_and_spent_with_the_customers_consent(enrolled, journey, till):
+def test_points_earned_shown_and_spent_with_the_customers_consent(
+    enrolled, journey, till, sim_printer
+):
     save_checkout_settings(till.db, CheckoutSettings(loyalty_points_per_unit=100))
     till.checkout.reload_settings()
     customer = till.extras["customers"].create("Cleo Park", phone="0171 555 0199")
@@ -152,6 +156,10 @@ def test_points_earned_shown_and_spent_with_the_customers_consent(enrolled, jour
             yield j.key(Qt.Key.Key_F5)
         yield j.until(lambda: j.db_one("SELECT count(*) FROM sale") == 2, what="paid")
         assert j.db_one("SELECT amount_minor FROM payment WHERE tender = 'points'") == spent
+        yield j.until(lambda: len(paper_jobs(sim_printer)) >= 2, what="receipt printed")
+        paper = parse_escpos(paper_jobs(sim_printer)[-1]).text
+        assert "Points left" in paper and str(earned - spent) in paper
+        assert customer.customer_id not in paper  # the id is not for paper
 
     journey.run(steps, timeout_s=60)
     push(till)
