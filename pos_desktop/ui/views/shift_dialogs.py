@@ -328,7 +328,8 @@ class ReportViewerDialog(QDialog):
         layout.addWidget(self.view)
         layout.addWidget(self.message)
         layout.addLayout(row)
-        self.resize(640, 760)
+        screen = self.screen().availableGeometry()  # its title bar must stay on a 768 px screen
+        self.resize(min(640, screen.width()), min(760, screen.height() - 48))
 
     def _ask_file(self) -> str:
         path, _ = QFileDialog.getSaveFileName(
