@@ -75,7 +75,9 @@ def _sum(*pairs: tuple[int, int] | None) -> tuple[int, int]:
 def _store(db: SqliteDatabase) -> dict[str, str]:
     """The store a report is for, kept in the report (a Z stays right after the store moves)."""
     settings = load_settings(db)
-    return {"name": settings.name, "address": settings.address} if settings else {}
+    if settings is None:
+        return {}
+    return {"name": settings.name, "address": settings.address, "timezone": settings.timezone}
 
 
 class ReportService:
