@@ -36,7 +36,9 @@ def test_lowering_a_quantity_needs_a_manager_and_is_recorded(journey):
         yield j.pin(dialog, "9999")
         yield j.closed(dialog)
         assert quantity(j).startswith("2"), (quantity(j), j.message())
-        row = j.db_one("SELECT requester, approver, kind, quantity, amount_minor > 0 FROM void_record")
+        row = j.db_one(
+            "SELECT requester, approver, kind, quantity, amount_minor > 0 FROM void_record"
+        )
         assert row == ("Demo Cashier", "Demo Manager", "line", "3", 1)
         event = j.db_one(
             "SELECT event, user_name FROM audit_log WHERE event = 'cart.quantity_lowered'"
