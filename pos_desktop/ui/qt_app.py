@@ -16,6 +16,7 @@ from .integrity_watch import INTEGRITY_CHECK_DELAY_MS, IntegrityWatch
 from .main_window import MainWindow
 from .plain_text import PlainTextLabels
 from .staff_session import StaffSession
+from .screen_layout import place_demo_windows
 from .theme import icon, stylesheet
 from .wedge_filter import WedgeScannerFilter
 
@@ -107,7 +108,8 @@ def attach_customer_displays(window, container: Container, config: TillConfig) -
 
 
 def show_customer_window(window, app: QApplication, screen_number: int) -> None:
-    """On its own screen when there is one; otherwise beside the till (demo, one screen)."""
+    """On its own screen when there is one; otherwise beside the till (demo, one screen), or
+    minimised where there is no room beside it (``screen_layout``)."""
     customer = window.customer_window
     if customer is None:
         return
@@ -116,14 +118,11 @@ def show_customer_window(window, app: QApplication, screen_number: int) -> None:
         customer.setGeometry(screens[screen_number].geometry())
         customer.showFullScreen()
         return
-    # One screen (demo): a small window beside the till, or in its corner when there is no room.
-    frame, room = window.frameGeometry(), screens[0].availableGeometry() if screens else None
-    customer.resize(480, 360)
-    x, y = frame.right() + 8, frame.top()
-    if room is not None and x + customer.width() > room.right():
-        x, y = room.right() - customer.width(), room.bottom() - customer.height()
-    customer.move(x, y)
-    customer.show()
+    # One screen (demo): beside the till, which gives up width for it; never over the till.
+    if not screens:
+        customer.show()
+        return
+    place_demo_windows(window, customer, screens[0].availableGeometry())
 
 
 def fit_to_screen(window, app: QApplication, preferred=(1280, 800)) -> None:
