@@ -15,8 +15,8 @@ from .focus import DialogFocusKeeper
 from .integrity_watch import INTEGRITY_CHECK_DELAY_MS, IntegrityWatch
 from .main_window import MainWindow
 from .plain_text import PlainTextLabels
-from .staff_session import StaffSession
 from .screen_layout import place_demo_windows
+from .staff_session import StaffSession
 from .theme import icon, stylesheet
 from .wedge_filter import WedgeScannerFilter
 

@@ -9,11 +9,10 @@ from PySide6.QtWidgets import QFileDialog
 
 from hardware.escpos_parse import parse_escpos
 from pos_desktop.services.demo_data import demo_ean13
-from pos_desktop.ui.views.login_dialog import LoginDialog
 from pos_desktop.ui.views.shift_dialogs import ReportViewerDialog
 from pos_desktop.ui.views.store_settings_dialog import StoreSettingsDialog
+from tests.journeys.test_approvals_journey import switch_to
 
-CTRL = Qt.KeyboardModifier.ControlModifier
 CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
 
 
@@ -24,11 +23,7 @@ def test_reports_show_the_period_in_the_store_time_zone(
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(pdf), "PDF"))
 
     def steps(j):
-        yield j.key(Qt.Key.Key_L, CTRL)
-        login = yield j.modal(LoginDialog)
-        yield j.choose(login.names, "Demo Manager")
-        yield j.pin(login, "9999")
-        yield j.closed(login)
+        yield from switch_to(j, "Demo Manager", "9999")  # store settings are a manager's
         yield j.key(Qt.Key.Key_S, CTRL_SHIFT)
         settings = yield j.modal(StoreSettingsDialog)
         zone = settings.timezone

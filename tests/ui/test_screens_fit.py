@@ -1,4 +1,5 @@
-"""Every main screen and dialog (the Devices screen and the X/Z report viewer too) fits 1024x768, 1280x800 and 1366x768 with nothing clipped.
+"""Every main screen and dialog (the Devices screen and the X/Z report viewer too) fits 1024x768,
+1280x800 and 1366x768 with nothing clipped.
 
 A layout check, not a journey: it sets the state each screen shows directly.
 
