@@ -4,6 +4,8 @@ covers it; on a screen too small for both it is a separate, minimised window."""
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from PySide6.QtCore import QRect
 
 from pos_desktop.ui.screen_layout import demo_layout, place_demo_windows
@@ -64,3 +66,20 @@ def test_on_a_1024_screen_the_customer_window_starts_minimised(journey):  # noqa
     place_demo_windows(window, customer, QRect(0, 0, 1024, 768))
     assert customer.isMinimized()
     assert window.frameGeometry().width() <= 1024
+
+
+@given(
+    x=st.integers(-2000, 4000),
+    y=st.integers(0, 100),
+    width=st.integers(800, 4000),
+    height=st.integers(600, 2400),
+)
+def test_any_screen_the_windows_never_overlap(x, y, width, height):
+    room = (x, y, width, height)
+    layout = demo_layout(room)
+    assert inside(layout.till, room)
+    if layout.customer is not None:
+        assert inside(layout.customer, room) and not overlap(layout.till, layout.customer)
+        assert layout.till[2] >= 1024 and layout.customer[2] >= 320
+    else:
+        assert width - 1024 < 320  # only when there really is no room beside the till
