@@ -68,8 +68,9 @@ class ReportLayout:
     footer: tuple[str, ...]
 
 
-def _zone(tz: tzinfo | None, data: dict[str, Any]) -> tzinfo:
-    return tz or zone_for((data.get("store") or {}).get("timezone"))
+def _zone(tz: tzinfo | None, data: dict[str, Any], fallback: str) -> tzinfo:
+    store = data.get("store") or {}
+    return tz or zone_for(store["timezone"] if "timezone" in store else fallback)
 
 
 def _local(utc_text: str, zone: tzinfo) -> datetime:
@@ -100,6 +101,7 @@ def build_layout(
     *,
     store_name: str = "",
     store_address: str = "",
+    store_timezone: str = "",
     tz: tzinfo | None = None,
 ) -> ReportLayout:
     """Lay out the report body ``data`` for people.
@@ -109,12 +111,13 @@ def build_layout(
         locale: Babel locale for amounts, e.g. ``"de_DE"``.
         store_name: used when the report does not carry the store (reports made before it did).
         store_address: likewise; one line per address line.
+        store_timezone: likewise (the store's zone now, for a Z made before reports carried it).
         tz: the store's time zone; default the report's store zone, else the till's.
 
     Returns:
         The layout every renderer draws.
     """
-    zone = _zone(tz, data)
+    zone = _zone(tz, data, store_timezone)
     currency = data["currency"]
 
     def m(minor: int) -> str:

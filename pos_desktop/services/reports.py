@@ -184,8 +184,10 @@ class ReportPrinter:
         self.locale = locale
         self.columns = columns
 
-    def job(self, report: ShiftReport, store_name: str = "") -> PrintJob:
-        layout = build_layout(report.data, self.locale, store_name=store_name)
+    def job(self, report: ShiftReport, store_name: str = "", store_timezone: str = "") -> PrintJob:
+        layout = build_layout(
+            report.data, self.locale, store_name=store_name, store_timezone=store_timezone
+        )
         return PrintJob(
             blocks=(*layout_lines(layout, self.columns), Feed(2), Cut()), columns=self.columns
         )

@@ -83,8 +83,17 @@ def test_an_empty_shift_says_so_instead_of_an_empty_chart(tmp_path):
 
 def test_layout_falls_back_to_the_store_passed_in_for_older_reports(z):
     older = {k: v for k, v in z.data.items() if k != "store"}
-    layout = build_layout(older, "en_GB", store_name="Old Shop", store_address="2 Low Rd\nTown")
+    layout = build_layout(
+        older,
+        "en_GB",
+        store_name="Old Shop",
+        store_address="2 Low Rd\nTown",
+        store_timezone="Europe/Berlin",
+    )
     assert layout.store_name == "Old Shop" and layout.store_address == ("2 Low Rd", "Town")
+    assert "(Europe/Berlin, CET, UTC+01:00)" in layout.header[1]
+    carried = build_layout(z.data, "en_GB", store_timezone="Europe/Berlin")  # the report's wins
+    assert "Europe/Berlin" not in carried.header[1]
     variance = next(r for s in layout.sections for r in s.rows if r.label.startswith("Variance"))
     assert variance.highlight and variance.values[-1] == "-0.49"
 
