@@ -106,3 +106,16 @@ def test_the_loyalty_rule_is_a_store_setting(db):
     assert load_checkout_settings(db).gift_card_offline_limit_minor == 2000
     with pytest.raises(StoreSettingError, match="an amount such as 20.00"):
         set_values(db, {"gift_card_offline_limit": "lots"})
+
+
+def test_timezone_is_checked_against_zoneinfo(db):
+    create_store(db, SetupAnswers(name="Shop", country="DE"))
+    assert shown_values(load_state(db))["timezone"] == "local"  # default: the till's own zone
+    set_values(db, {"timezone": "Europe/Berlin"})
+    assert load_state(db).settings.timezone == "Europe/Berlin"
+    for bad in ("Europe/Atlantis", "../etc/passwd", "CET+1"):
+        with pytest.raises(StoreSettingError, match="timezone: .* is not a time zone"):
+            set_values(db, {"timezone": bad, "name": "Changed"})
+    assert load_state(db).settings.name == "Shop"  # nothing half-written
+    set_values(db, {"timezone": "local"})
+    assert load_state(db).settings.timezone == ""
