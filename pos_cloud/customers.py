@@ -130,12 +130,13 @@ def search(store_id: str, text: str = "", after: str = "", limit: int = 50) -> d
 def marketing_csv(store_id: str) -> str:
     """CSV of the live customers who gave marketing consent, for a CRM or e-mail marketing
     tool: id, name, email, phone, consent_at, consent_source."""
-    import csv
     import io
+
+    from pos_common import csv_export
 
     Store.get_or_none(Store.id == store_id) or _no_store(store_id)
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+    writer = csv_export.writer(out, lineterminator="\r\n")
     writer.writerow(["id", "name", "email", "phone", "consent_at", "consent_source"])
     rows = (
         Customer.select()
@@ -147,16 +148,9 @@ def marketing_csv(store_id: str) -> str:
         .order_by(Customer.id)
     )
     for c in rows:
-        # A leading = + - @ would run as a formula in a spreadsheet (CSV injection).
-        cells = [
-            c.id,
-            c.name,
-            c.email or "",
-            c.phone or "",
-            c.consent_at or "",
-            c.consent_source or "",
-        ]
-        writer.writerow(["'" + v if v[:1] in ("=", "+", "-", "@") else v for v in cells])
+        writer.writerow(
+            [c.id, c.name, c.email or "", c.phone or "", c.consent_at or "", c.consent_source or ""]
+        )
     return out.getvalue()
 
 
