@@ -5,6 +5,7 @@ spent and taken back by a refund."""
 
 from __future__ import annotations
 
+import re
 import threading
 from decimal import Decimal
 
@@ -97,7 +98,9 @@ def test_a_card_sold_at_one_till_is_spent_at_two_at_once_exactly_one_wins(two_ti
     winners = [n for n, o in outcomes.items() if o == "spent"]
     assert len(winners) == 1, outcomes
     loser = 1 - winners[0]
-    assert "holds only 300" in outcomes[loser]
+    # Refused by the cloud (409, both asked at once) or, when the loser looked after the
+    # winner had spent, by the balance it was shown: either way it holds only 3.00 now.
+    assert re.search(r"holds only (300|3\.00)", outcomes[loser]), outcomes[loser]
     assert not splits[loser].tenders  # the refused card is not on the loser's sale
     assert card_balance(cloud, one, "RACE-1") == 300
 
