@@ -6,7 +6,7 @@ import datetime as dt
 import tempfile
 
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
-from fastapi.responses import RedirectResponse, Response, StreamingResponse
+from fastapi.responses import RedirectResponse, StreamingResponse
 
 from .. import admin_tokens, auth, reports
 from ..db import connection, database_proxy
@@ -14,7 +14,7 @@ from ..errors import BadInput, NotFound
 from ..models import Terminal, utcnow
 from . import analytics, audit, catalogue, exports, money
 from .accounts import Viewer
-from .site import csrf_viewer, current_viewer, render, require_owner, store_for
+from .site import csrf_viewer, current_viewer, download, render, require_owner, store_for
 
 router = APIRouter(prefix="/app/stores/{store_id}")
 PAGE_SIZE = 50
@@ -272,17 +272,6 @@ def _filename(store, kind: str, start: dt.date, end: dt.date, ext: str = "csv") 
     return f"{safe}_{kind}_{start:%Y%m%d}-{end:%Y%m%d}.{ext}"
 
 
-def _download(content: bytes, name: str, media: str) -> Response:
-    return Response(
-        content,
-        media_type=media,
-        headers={
-            "Content-Disposition": f'attachment; filename="{name}"',
-            "Cache-Control": "no-store",
-        },
-    )
-
-
 @router.get("/exports/journal.csv")
 def journal_csv(
     store_id: str, date_from: str = "", date_to: str = "", viewer: Viewer = Depends(current_viewer)
@@ -291,7 +280,7 @@ def journal_csv(
         store = store_for(viewer, store_id)
         start, end = _period(store, date_from, date_to)
         body = exports.journal_csv(store, start, end).encode("utf-8")
-    return _download(body, _filename(store, "journal", start, end), "text/csv; charset=utf-8")
+    return download(body, _filename(store, "journal", start, end), "text/csv; charset=utf-8")
 
 
 @router.get("/exports/datev.csv")
@@ -303,7 +292,7 @@ def datev_csv(
         start, end = _period(store, date_from, date_to)
         body = exports.datev_csv(store, start, end)
     name = f"EXTF_Buchungsstapel_{_filename(store, 'datev', start, end)}"
-    return _download(body, name, "text/csv; charset=windows-1252")
+    return download(body, name, "text/csv; charset=windows-1252")
 
 
 @router.get("/exports/lines.csv")

@@ -12,7 +12,8 @@ from pos_cloud import catalog, change_notify
 from pos_cloud.db import connection, database_proxy
 
 # These tests count every statement the server sends while polls wait; the back office's
-# worker (its own idle cost is 3 small queries/s, docs/BACKOFFICE.md) is left out.
+# worker (idle it sends nothing on PostgreSQL, a round every 5 s on SQLite: test_backoffice_
+# worker_wake.py) is left out.
 BACK_OFFICE_WORKER = False
 
 
