@@ -28,6 +28,8 @@ class StreamName(enum.StrEnum):
     tax_rates = "tax_rates"
     customers = "customers"
     stock = "stock"
+    staff = "staff"
+    quick_keys = "quick_keys"
 
 
 @router.post("/enroll", response_model=EnrollOut)

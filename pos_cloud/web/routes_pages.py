@@ -19,7 +19,7 @@ from .site import current_viewer, download, render, store_for, visible_stores
 
 router = APIRouter(prefix="/app")
 MAX_ROWS = 200
-PAGES = {"dashboard", "sales", "shifts", "products", "staff", "terminals", "exports"}
+PAGES = {"dashboard", "sales", "shifts", "products", "staff", "quick-keys", "terminals", "exports"}
 
 
 @router.get("/")

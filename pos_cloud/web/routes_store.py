@@ -1,4 +1,4 @@
-"""Per-store pages that change things: catalogue, staff, terminals; and the export downloads."""
+"""Per-store pages that change things: catalogue, terminals; and the export downloads."""
 
 from __future__ import annotations
 
@@ -111,13 +111,6 @@ async def import_products(
         error=error,
         filename=file.filename or "",
     )
-
-
-@router.get("/staff")
-def staff(request: Request, store_id: str, viewer: Viewer = Depends(current_viewer)):
-    with connection():
-        store = store_for(viewer, store_id)
-    return render(request, "staff.html", store=store, page_name="staff")
 
 
 def _store_tokens(viewer: Viewer, store_id: str) -> list[dict]:
