@@ -12,7 +12,7 @@ from .. import admin_tokens, auth, reports
 from ..db import connection, database_proxy
 from ..errors import BadInput, NotFound
 from ..models import Terminal, utcnow
-from . import analytics, audit, catalogue, exports, money
+from . import analytics, audit, catalogue, exports, import_jobs, money
 from .accounts import Viewer
 from .site import csrf_viewer, current_viewer, download, render, require_owner, store_for
 
@@ -26,14 +26,20 @@ def products(
     store_id: str,
     q: str = "",
     page: int = 1,
+    category: str | None = None,
     viewer: Viewer = Depends(current_viewer),
 ):
     page = max(page, 1)
+    category = None if category == "_all" else category  # the filter's "all"
     with connection():
         store = store_for(viewer, store_id)
-        rows = catalogue.search_products(store.id, q, PAGE_SIZE + 1, (page - 1) * PAGE_SIZE)
+        rows = catalogue.search_products(
+            store.id, q, PAGE_SIZE + 1, (page - 1) * PAGE_SIZE, category=category
+        )
         rates = catalogue.tax_rates(store.id)
+        groups = catalogue.categories(store.id)
     context = dict(store=store, page_name="products", q=q, page=page, more=len(rows) > PAGE_SIZE)
+    context |= {"category": category, "categories": groups}
     return render(
         request, "products.html", rows=rows[:PAGE_SIZE], result=None, rates=rates, **context
     )
@@ -88,18 +94,30 @@ async def import_products(
     viewer: Viewer = Depends(csrf_viewer),
 ):
     data = await file.read(catalogue.MAX_IMPORT_BYTES + 1)
+    filename = file.filename or ""
+    background = (
+        import_jobs.line_count(data) >= import_jobs.BACKGROUND_FROM_LINES
+        and len(data) <= catalogue.MAX_IMPORT_BYTES
+    )
 
     def work():
         with connection():
             store = store_for(viewer, store_id)
+        if background:  # a big file: the page shows its progress (import_jobs.py)
+            job = import_jobs.start(viewer, store.id, data)
+            with connection():
+                return store, import_jobs.state(store.id, job.id), None, None
+        with connection():
             try:
-                return store, catalogue.import_csv(viewer, store.id, data), None
+                return store, None, catalogue.import_csv(viewer, store.id, data), None
             except BadInput as exc:
-                return store, None, str(exc)
+                return store, None, None, str(exc)
 
     from starlette.concurrency import run_in_threadpool
 
-    store, result, error = await run_in_threadpool(work)
+    store, job, result, error = await run_in_threadpool(work)
+    if job is not None:
+        return _import_page(request, store, job, filename)
     status = 200 if error is None and result and not result.problems else 422
     return render(
         request,
@@ -109,7 +127,43 @@ async def import_products(
         page_name="products",
         result=result,
         error=error,
-        filename=file.filename or "",
+        filename=filename,
+    )
+
+
+@router.get("/products/import/{job_id}")
+def import_progress(
+    request: Request,
+    store_id: str,
+    job_id: str,
+    name: str = "",
+    viewer: Viewer = Depends(current_viewer),
+):
+    """A background import's progress (polled by the page), then its outcome."""
+    with connection():
+        store = store_for(viewer, store_id)
+        job = import_jobs.state(store.id, job_id)
+    return _import_page(request, store, job, name)
+
+
+def _import_page(request: Request, store, job: dict, filename: str):
+    failed = (
+        job["finished"]
+        and job["result"] is None
+        or (job["result"] is not None and job["result"].problems)
+    )
+    partial = "_import_result.html" if job["finished"] else "_import_progress.html"
+    return render(
+        request,
+        partial if request.headers.get("HX-Request") else "import_result.html",
+        status_code=422 if failed else 200,
+        store=store,
+        page_name="products",
+        job=job,
+        result=job["result"],
+        error=job["error"],
+        filename=filename,
+        partial=partial,
     )
 
 

@@ -217,6 +217,7 @@ def test_a_store_manager_cannot_open_another_stores_pages(server, cloud, two_sto
         "webhook_id": "x",
         "delivery_id": "1",
         "staff_id": staff_b,
+        "job_id": "x",
     }
     checked = 0
     for route in client_app_routes(server):
