@@ -26,12 +26,18 @@ def amount_text(minor: int, currency: str) -> str:
 
 def z_report_pdf(store: Store, shift: WebShift) -> bytes:
     """The PDF of ``shift``'s Z report; Conflict when the till's body lacks a figure."""
+    body = json.loads(shift.body)
+    # The zone the till closed the Z in wins (as on the till); a Z without one (older tills, or
+    # a till on its machine's zone) is shown in the store's zone as the cloud knows it.
+    carried = isinstance(body.get("store"), dict) and body["store"].get("timezone")
+    zone = None
+    if not carried:
+        try:
+            zone = zoneinfo.ZoneInfo(store.timezone or "UTC")
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            zone = zoneinfo.ZoneInfo("UTC")
     try:
-        zone = zoneinfo.ZoneInfo(store.timezone or "UTC")
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        zone = zoneinfo.ZoneInfo("UTC")
-    try:
-        layout = build_layout(json.loads(shift.body), amount_text, store_name=store.name, tz=zone)
+        layout = build_layout(body, amount_text, store_name=store.name, tz=zone)
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise Conflict(
             f"This Z report's data is incomplete ({type(exc).__name__}: {exc}); it was sent "

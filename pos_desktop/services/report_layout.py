@@ -33,9 +33,15 @@ def build_layout(
     *,
     store_name: str = "",
     store_address: str = "",
+    store_timezone: str = "",
     tz: tzinfo | None = None,
 ) -> ReportLayout:
     """Lay out the report body ``data`` with amounts in ``locale`` (see the shared model)."""
     return shared.build_layout(
-        data, amount_formatter(locale), store_name=store_name, store_address=store_address, tz=tz
+        data,
+        amount_formatter(locale),
+        store_name=store_name,
+        store_address=store_address,
+        store_timezone=store_timezone,
+        tz=tz,
     )

@@ -21,6 +21,7 @@ def write_report_pdf(
     *,
     store_name: str = "",
     store_address: str = "",
+    store_timezone: str = "",
     tz: tzinfo | None = None,
 ) -> None:
     """Write the report body ``data`` as a PDF at ``path``, amounts in ``locale``."""
@@ -30,5 +31,6 @@ def write_report_pdf(
         amount_formatter(locale),
         store_name=store_name,
         store_address=store_address,
+        store_timezone=store_timezone,
         tz=tz,
     )
