@@ -49,11 +49,19 @@ def test_the_z_report_downloads_as_the_tills_pdf(owner, cloud, till_z):
     text = "\n".join(p.extract_text() for p in reader.pages)
     assert reader.metadata.title == "Z report 1"
     assert "Corner Market (demo)" in text and "Terminal T01" in text and "Currency EUR" in text
-    assert "Period 2026-11-26 09:00 to 2026-11-26 11:00 (UTC+00:00)" in text  # store zone UTC
+    # The till closed it on its machine's zone: shown in the store's zone as the cloud has it.
+    assert "Period 2026-11-26 09:00 to 2026-11-26 11:00 (UTC, UTC+00:00)" in text
     for section in ("Sales by tax rate", "Tenders", "Refunds and voids", "Cash", "Cashiers"):
         assert f"\n{section}\n" in f"\n{text}\n", section
     assert "25.49" in text and "-0.49" in text and "Variance (short)" in text
     assert "Sales per hour (EUR)" in text and "15.50" in text and "9.99" in text
+
+
+def test_the_zone_the_till_closed_the_z_in_wins(owner, cloud, till_z):
+    body = {**till_z, "store": {**till_z["store"], "timezone": "Europe/Berlin"}}
+    base = _pushed(owner, cloud, body)
+    text = PdfReader(io.BytesIO(owner.get(f"{base}/z.pdf").content)).pages[0].extract_text()
+    assert "Period 2026-11-26 10:00 to 2026-11-26 12:00 (Europe/Berlin, CET, UTC+01:00)" in text
 
 
 def test_an_incomplete_z_body_says_why_there_is_no_pdf(owner, cloud):
