@@ -119,6 +119,13 @@ def apply_feed(db: SqliteDatabase, items: list[dict[str, Any]], now: datetime) -
         [(stamp, i["id"]) for i in items if i["op"] == "delete"],
     )
     upserts = [i for i in items if i["op"] == "upsert"]
+    # A cloud user renamed to the name of another user of this till, when the till has both:
+    # the till's user keeps its row under a marked name, so no two rows clash.
+    conn.executemany(
+        "UPDATE staff_user SET name = name || ' (till ' || substr(id, 1, 8) || ')' "
+        "WHERE name = ? AND id != ? AND EXISTS (SELECT 1 FROM staff_user WHERE id = ?)",
+        [(i["data"]["name"], i["id"], i["id"]) for i in upserts],
+    )
     conn.executemany(
         "UPDATE staff_user SET id = ? WHERE name = ? AND id != ?",
         [(i["id"], i["data"]["name"], i["id"]) for i in upserts],
