@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QApplication
 
 from hardware.escpos_parse import parse_escpos
 from pos_desktop.config import PrinterConfig, TillConfig
-from pos_desktop.container import build_container
+from pos_desktop.container import Overrides, build_container
 from pos_desktop.domain.money import Money
 from pos_desktop.services.demo_data import demo_ean13, write_demo_catalog
 from pos_desktop.services.pricing_service import seed_demo_promotions
@@ -126,7 +126,7 @@ def test_return_by_scanning_the_receipt_barcode(qtbot, view, till, sim_printer, 
 
 def test_park_and_recall_across_a_restart(qtbot, qapp, tmp_path, sim_printer, monkeypatch):
     config = TillConfig(data_dir=tmp_path, printer=PrinterConfig(uri=sim_printer.uri), demo=True)
-    till = build_container(config, overrides={"clock": FixedClock()})
+    till = build_container(config, overrides=Overrides(clock=FixedClock()))
     write_demo_catalog(till.db, 20)
     open_test_shift(till)
     win, wedge, _ = build_window(till, config, qapp)
@@ -147,7 +147,7 @@ def test_park_and_recall_across_a_restart(qtbot, qapp, tmp_path, sim_printer, mo
     win.close()
     till.close()
 
-    again = build_container(config, overrides={"clock": FixedClock()})
+    again = build_container(config, overrides=Overrides(clock=FixedClock()))
     win2, wedge2, _ = build_window(again, config, qapp)
     qtbot.addWidget(win2)
     win2.show()

@@ -94,7 +94,8 @@ class CheckoutView(QWidget):
         self.cards = cards
         self.locale = locale
         self.approver = no_approver  # the staff session sets the PIN dialog
-        self.parking, self.returns = engine_actions.default_services(checkout, parking, returns)
+        self.parking = parking  # services.parking.ParkingService
+        self.returns = returns  # services.returns.ReturnsService
         self.last_sale: Sale | None = None
         # While another app's payment request owns the cart (pos_api_bridge), it takes the
         # scans (and refuses them); the main window asks it before any dialog.

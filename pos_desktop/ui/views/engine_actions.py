@@ -1,7 +1,7 @@
 """The checkout view's engine actions: split tender, discounts, park/recall, returns.
 
 Kept apart from ``checkout_view`` so that screen stays small; each function takes the view.
-Dialog classes are looked up on this module at call time, so tests can replace them.
+The returns dialog is handed the tender dialog it takes an exchange's difference with.
 """
 
 from __future__ import annotations
@@ -12,23 +12,11 @@ from pos_desktop.domain.errors import DomainError
 from pos_desktop.domain.money import Money
 from pos_desktop.domain.staff import Action, reason_code_for
 from pos_desktop.services.auth import ApprovalRequired
-from pos_desktop.services.parking import ParkingService
-from pos_desktop.services.returns import ReturnsService
 
 from .discount_dialog import LINE, OVERRIDE, REMOVE, DiscountDialog
 from .parked_sales_dialog import ParkedSalesDialog
 from .returns_view import ReturnsDialog
 from .tender_dialog import CARD_REST, PAID, TenderDialog
-
-
-def default_services(checkout, parking, returns):
-    """Parking and returns over the checkout's own db when the caller gave none."""
-    db = getattr(checkout, "db", None)
-    if db is not None and parking is None:
-        parking = ParkingService(db, checkout.catalog, checkout, checkout.clock)
-    if db is not None and returns is None and hasattr(checkout.sales, "find_by_receipt"):
-        returns = ReturnsService(db, checkout.sales, checkout, checkout.clock)
-    return parking, returns
 
 
 def take_tenders(view) -> None:
@@ -175,7 +163,9 @@ def returns(view) -> None:
     """Ctrl+R: find the receipt (scan its barcode), choose lines, refund."""
     if view.returns is None:
         return
-    dialog = ReturnsDialog(view.returns, view.checkout, view.locale, view.approver, view)
+    dialog = ReturnsDialog(
+        view.returns, view.checkout, view.locale, view.approver, view, tender_dialog=TenderDialog
+    )
     dialog.exec()  # scans reach it through the main window while it is open
     stored = dialog.stored
     if dialog.exchange_sale is not None:
