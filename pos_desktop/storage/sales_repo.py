@@ -204,6 +204,15 @@ class SalesRepository:
         ).fetchall()
         return [SaleSummary(*row) for row in rows]
 
+    def quantity_sold_since(self, sku: str, since: str) -> Decimal:
+        """How much of ``sku`` this till's stored sales sold from ``since`` (stored UTC text)."""
+        rows = self._db.execute_sql(
+            "SELECT sl.quantity FROM sale_line sl JOIN sale s ON s.id = sl.sale_id "
+            "WHERE sl.sku = ? AND s.completed_at >= ?",
+            (sku, since),
+        ).fetchall()
+        return sum((Decimal(q) for (q,) in rows), Decimal(0))
+
     def has_any(self) -> bool:
         return self._db.execute_sql("SELECT 1 FROM sale LIMIT 1").fetchone() is not None
 
