@@ -186,17 +186,18 @@ def main(argv: list[str] | None = None) -> int:
         from .ui.qt_app import first_run_setup
 
         try:
-            config = first_run_setup(config)
+            set_up = first_run_setup(config)
         except DatabaseDamaged as err:  # what is wrong and how to restore, not a traceback
             print(f"pos-desktop: {err}", file=sys.stderr)
             return 1
-        if config is None:
+        if set_up is None:
             print(
                 "pos-desktop: the setup is not finished; start pos-desktop again to go on "
                 "where you left off.",
                 file=sys.stderr,
             )
             return 0
+        config = set_up
     try:
         container = build_container(config)
     except (NotInitialised, DatabaseDamaged) as err:

@@ -337,21 +337,23 @@ def build_terminal(config: TillConfig):
     return ConcertTerminal(t.uri, pos_number=t.pos_number, result_timeout=t.result_timeout_s)
 
 
-def build_weighing(config: TillConfig, scale=None):
+def build_weighing(config: TillConfig, scale: ScalePort | None = None) -> WeighingService:
     """The weighing service on ``scale`` or on the config's Toledo 8217 scale."""
-    from .services.weighing import WeighingService
-
     if scale is None:
         from hardware.scales.toledo8217 import Toledo8217Scale
 
+        if config.scale is None:
+            raise ValueError("no scale is configured ([scale] uri in config.toml)")
         scale = Toledo8217Scale(config.scale.uri)
     return WeighingService(scale)
 
 
-def start_serial_scanner(config: TillConfig):
+def start_serial_scanner(config: TillConfig) -> SerialScanner:
     """The serial scanner, reading; its thread reconnects by itself after an unplug."""
     from hardware.scanners.serial_scanner import SerialScanner
 
+    if not config.scanner.serial_uri:
+        raise ValueError("no serial scanner is configured ([scanner] serial_uri)")
     scanner = SerialScanner(config.scanner.serial_uri, suffix=config.scanner.serial_suffix)
     scanner.start()
     return scanner
@@ -420,7 +422,7 @@ def build_container(config: TillConfig, overrides: Overrides | None = None) -> C
         drawer_settings(config, checkout.checkout_settings),
     )
     terminal = overrides.terminal or build_terminal(config)
-    auth = AuthService(db, clock, **({"hasher": overrides.hasher} if overrides.hasher else {}))
+    auth = AuthService(db, clock, hasher=overrides.hasher)
     weighing = None
     if overrides.scale is not None or config.scale is not None:
         weighing = build_weighing(config, overrides.scale)
