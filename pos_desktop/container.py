@@ -32,6 +32,7 @@ from .services.printing import DrawerSettings, PrintingService
 from .services.quick_keys import QuickKeyService
 from .services.receipts import ReceiptBuilder
 from .services.returns import ReturnsService
+from .services.shelf_labels import ShelfLabelService
 from .services.shifts import ShiftService, ShiftSettings
 from .services.stock_counts import StockCountService
 from .services.store_setup import ensure_demo_store
@@ -116,6 +117,7 @@ class Container:
     customers: CustomerService
     stock_counts: StockCountService
     goods_receipts: GoodsReceiptService
+    shelf_labels: ShelfLabelService
     sync: SyncWorker | None = None  # an enrolled till's replication
     # The POS API starts once the window shows (``start_pos_api``); its HTTP server is started
     # by the app (``local_api`` sits above this layer) and kept here to be stopped.
@@ -232,6 +234,7 @@ class Container:
             )
         )
         self.printing.drawer = drawer_settings(self.config, checkout_settings)
+        self.shelf_labels = ShelfLabelService(self.db, settings)  # prices in the new locale
 
     def close(self) -> None:
         """Finish what is queued (receipts, the sync push), then let go of every device."""
@@ -459,5 +462,6 @@ def build_container(config: TillConfig, overrides: Overrides | None = None) -> C
         customers=CustomerService(db, checkout, clock, settings.terminal_id),
         stock_counts=StockCountService(db, checkout, clock, settings.terminal_id),
         goods_receipts=GoodsReceiptService(db, checkout, clock, settings.terminal_id),
+        shelf_labels=ShelfLabelService(db, settings),
         sync=sync,
     )

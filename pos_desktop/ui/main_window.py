@@ -236,9 +236,7 @@ class MainWindow(QMainWindow):
 
     def print_shelf_label(self, sku: str) -> None:
         """One shelf label for ``sku`` on the receipt printer (services.shelf_labels)."""
-        from pos_desktop.services.shelf_labels import ShelfLabelService
-
-        service = ShelfLabelService(self.container.db, self.container.settings)
+        service = self.container.shelf_labels
         job = service.print_job(service.labels(skus=[sku]), self.container.printing.columns)
         self.container.printing.print_document(
             job, "shelf_label", on_done=self.bridge.on_print_done
