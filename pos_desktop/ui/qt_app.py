@@ -44,7 +44,6 @@ def build_window(container: Container, config: TillConfig, app: QApplication, *,
     DialogFocusKeeper(window).install(app)
     window.plain_text = PlainTextLabels(window).install(app)
     window.staff = StaffSession(window, idle_lock_s=config.lock_after_idle_s, demo=config.demo)
-    window.pos_api_bridge = None
     if container.pos_api is not None:
         attach_pos_api(window, container.pos_api)
     attach_customer_displays(window, container, config)
