@@ -25,6 +25,7 @@ from .theme import icon
 from .views.card_payment_dialog import UnresolvedPaymentDialog
 from .views.checkout_view import CheckoutView
 from .views.devices_dialog import DevicesDialog, describe
+from .views.engine_actions import CheckoutDialogs
 from .widgets.receipt_preview import ReceiptPreview
 
 STATUS_POLL_MS = 15_000
@@ -34,7 +35,14 @@ log = logging.getLogger(__name__)
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, container: Container, bridge: DeviceBridge, *, demo: bool = False) -> None:
+    def __init__(
+        self,
+        container: Container,
+        bridge: DeviceBridge,
+        *,
+        demo: bool = False,
+        dialogs: CheckoutDialogs | None = None,
+    ) -> None:
         super().__init__()
         self.container = container
         self.bridge = bridge
@@ -61,6 +69,7 @@ class MainWindow(QMainWindow):
             customers=container.customers,
             stock_counts=container.stock_counts,
             goods_receipts=container.goods_receipts,
+            dialogs=dialogs,
         )
         self.checkout_view.print_shelf_label = self.print_shelf_label  # from the price check
         self.receipt_preview: ReceiptPreview | None = ReceiptPreview(self) if demo else None

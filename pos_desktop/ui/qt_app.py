@@ -13,6 +13,7 @@ from pos_desktop.container import Container
 
 if TYPE_CHECKING:
     from .pos_api_bridge import PosApiBridge
+    from .views.engine_actions import CheckoutDialogs
 
 from .device_bridge import DeviceBridge
 from .focus import DialogFocusKeeper
@@ -24,10 +25,18 @@ from .theme import icon, stylesheet
 from .wedge_filter import WedgeScannerFilter
 
 
-def build_window(container: Container, config: TillConfig, app: QApplication, *, clock=None):
-    """Wire the window, the scanner filter and the device bridge (shared with the tests)."""
+def build_window(
+    container: Container,
+    config: TillConfig,
+    app: QApplication,
+    *,
+    clock=None,
+    dialogs: CheckoutDialogs | None = None,
+):
+    """Wire the window, the scanner filter and the device bridge (shared with the tests, which
+    may hand in scripted ``dialogs`` for the checkout's actions)."""
     bridge = DeviceBridge()
-    window = MainWindow(container, bridge, demo=config.demo)
+    window = MainWindow(container, bridge, demo=config.demo, dialogs=dialogs)
     wedge = WedgeScannerFilter(
         max_gap_ms=config.scanner.wedge_max_gap_ms,
         min_length=config.scanner.wedge_min_length,

@@ -1,6 +1,8 @@
 """The checkout engine on the real screen: promotions, discounts, split tender with the card
 last, returns by scanning the receipt barcode, park and recall across a restart."""
 
+from dataclasses import replace
+
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
@@ -56,7 +58,7 @@ def test_promotion_on_screen_and_receipt(qtbot, view, till, sim_printer):
     assert "Milk 2 for 2.00" in text and "You saved" in text
 
 
-def test_discount_needs_approval_above_the_limit(qtbot, view, till, monkeypatch):
+def test_discount_needs_approval_above_the_limit(qtbot, view, till):
     view.add_code(demo_ean13(40))
     asked = []
 
@@ -68,7 +70,7 @@ def test_discount_needs_approval_above_the_limit(qtbot, view, till, monkeypatch)
             self.on_apply_clicked()
             return self.result()
 
-    monkeypatch.setattr(engine_actions, "DiscountDialog", Typed)
+    view.dialogs = replace(view.dialogs, discount=Typed)
     view.approver = approver(till.auth, asked, grant=lambda action: False)
     qtbot.keyClick(view, Qt.Key.Key_F10)
     assert asked == ["discount_over_limit"] and "not approved" in view.message.text()
@@ -96,7 +98,7 @@ def test_void_line_and_cancel_ask_the_approver(qtbot, view, till, monkeypatch):
     assert asked == ["cancel_sale"] and view.model.rowCount() == 1
 
 
-def test_return_by_scanning_the_receipt_barcode(qtbot, view, till, sim_printer, monkeypatch):
+def test_return_by_scanning_the_receipt_barcode(qtbot, view, till, sim_printer):
     view.add_code(demo_ean13(1))
     view.add_code(demo_ean13(2))
     sale = view.complete_cash(Money(1000, "EUR"))
@@ -114,7 +116,7 @@ def test_return_by_scanning_the_receipt_barcode(qtbot, view, till, sim_printer, 
             self.on_refund_clicked()
             return self.result()
 
-    monkeypatch.setattr(engine_actions, "ReturnsDialog", ScanAndRefund)
+    view.dialogs = replace(view.dialogs, returns=ScanAndRefund)
     qtbot.keyClick(view, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
     assert len(refunds) == 1 and refunds[0].receipt_number == 2
     assert view.checkout.cart.is_empty  # the scan did not ring anything up
@@ -160,7 +162,7 @@ def test_park_and_recall_across_a_restart(qtbot, qapp, tmp_path, sim_printer, mo
             self.on_recall_clicked()
             return self.result()
 
-    monkeypatch.setattr(engine_actions, "ParkedSalesDialog", PickFirst)
+    win2.checkout_view.dialogs = replace(win2.checkout_view.dialogs, parked_sales=PickFirst)
     qtbot.mouseClick(win2.checkout_view.buttons["park"], Qt.MouseButton.LeftButton)
     assert win2.checkout_view.model.rowCount() == 2
     assert again.checkout.price().total_minor == total
@@ -170,7 +172,7 @@ def test_park_and_recall_across_a_restart(qtbot, qapp, tmp_path, sim_printer, mo
     again.close()
 
 
-def test_exchange_for_dearer_items_takes_the_difference(qtbot, view, till, monkeypatch):
+def test_exchange_for_dearer_items_takes_the_difference(qtbot, view, till):
     view.add_code(demo_ean13(2))  # bought: 1.19
     sale = view.complete_cash(Money(500, "EUR"))
     view.add_code(demo_ean13(45))  # the new, dearer item
@@ -194,8 +196,7 @@ def test_exchange_for_dearer_items_takes_the_difference(qtbot, view, till, monke
             assert self.exchange_sale is not None, self.message.text()
             return self.result()
 
-    monkeypatch.setattr(engine_actions, "TenderDialog", PayDifference)
-    monkeypatch.setattr(engine_actions, "ReturnsDialog", Exchange)
+    view.dialogs = replace(view.dialogs, tender=PayDifference, returns=Exchange)
     qtbot.keyClick(view, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
     assert len(refunds) == 1 and refunds[0].kind == "exchange", view.message.text()
     assert till.sales.count() == 2 and view.checkout.cart.is_empty

@@ -79,8 +79,10 @@ class CheckoutView(QWidget):
         customers=None,
         stock_counts=None,
         goods_receipts=None,
+        dialogs: engine_actions.CheckoutDialogs | None = None,
     ) -> None:
         super().__init__(parent)
+        self.dialogs = dialogs or engine_actions.CheckoutDialogs()
         self.goods_receipts = goods_receipts  # services.goods_receipts.GoodsReceiptService
         self.stock_counts = stock_counts  # services.stock_counts.StockCountService
         self.customers = customers  # services.customers.CustomerService
