@@ -39,6 +39,7 @@ from pos_desktop.services.store_admin import (
     set_values,
     shown_values,
 )
+from pos_desktop.services.timezones import known_timezones, local_zone_text
 
 EXTRA_TENDER_ROWS = 2  # empty rows to add tenders in
 
@@ -74,6 +75,16 @@ class StoreSettingsDialog(QDialog):
         for code, name in LANGUAGES.items():
             self.language.addItem(name, code)
         self.language.setCurrentIndex(max(self.language.findData(s.language), 0))
+        self.timezone = QComboBox()
+        self.timezone.setEditable(True)  # type "Europe/Be..." and pick, or pick from the list
+        self.timezone.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.timezone.setAccessibleName("Time zone")
+        self.timezone.addItem(local_zone_text(), "")
+        for name in known_timezones():
+            self.timezone.addItem(name, name)
+        self.timezone.setCurrentIndex(max(self.timezone.findData(s.timezone), 0))
+        self.timezone.completer().setFilterMode(Qt.MatchFlag.MatchContains)
+        self.timezone.completer().setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         store = QWidget()
         form = QFormLayout(store)
         form.addRow("Store name", self.name)
@@ -81,6 +92,7 @@ class StoreSettingsDialog(QDialog):
         form.addRow("VAT / tax id", self.tax_id)
         form.addRow("Country", self.country)
         form.addRow("Language", self.language)
+        form.addRow("Time zone (X/Z reports)", self.timezone)
         form.addRow("Currency", QLabel(s.currency))
         tabs.addTab(store, "Store")
         # -- receipts --
@@ -178,6 +190,7 @@ class StoreSettingsDialog(QDialog):
             ("tax_id", self.tax_id.text()),
             ("country", self.country.currentData()),
             ("language", self.language.currentData()),
+            ("timezone", self._timezone_text()),
             ("receipt_header", self.header.toPlainText()),
             ("receipt_footer", self.footer.toPlainText()),
             ("receipt_logo", self.logo.text()),
@@ -201,6 +214,11 @@ class StoreSettingsDialog(QDialog):
         pairs.append(("tenders", ", ".join(names)))
         pairs.append(("drawer_tenders", ", ".join(drawer)))
         return pairs
+
+    def _timezone_text(self) -> str:
+        """The zone as typed or picked; the first entry ("Local (CET)") is the till's own."""
+        text = self.timezone.currentText().strip()
+        return "" if text == self.timezone.itemText(0) else text
 
     def on_save_clicked(self) -> None:
         container = self.container
