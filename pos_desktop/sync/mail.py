@@ -33,15 +33,22 @@ IDLE_INTERVAL = 30.0
 
 
 class SmtpConfig(Protocol):
-    """The ``[smtp]`` settings (``pos_desktop.config.SmtpConfig``)."""
+    """The ``[smtp]`` settings (``pos_desktop.config.SmtpConfig``, a frozen dataclass)."""
 
-    host: str
-    port: int
-    sender: str
-    username: str | None
-    password_env: str
-    starttls: bool
-    timeout_s: int
+    @property
+    def host(self) -> str: ...
+    @property
+    def port(self) -> int: ...
+    @property
+    def sender(self) -> str: ...
+    @property
+    def username(self) -> str | None: ...
+    @property
+    def password_env(self) -> str: ...
+    @property
+    def starttls(self) -> bool: ...
+    @property
+    def timeout_s(self) -> int: ...
 
 
 def message_for(mail: Mail, sender: str) -> EmailMessage:

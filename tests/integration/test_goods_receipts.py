@@ -12,7 +12,7 @@ from pos_desktop.services.demo_data import demo_ean13
 
 
 def test_scan_set_costs_and_post_one_event(till):
-    service = till.extras["goods_receipts"]
+    service = till.goods_receipts
     receipt = service.start("Manager", "Dairy Ltd", "DN-1042")
     for _ in range(3):
         service.scan(receipt, demo_ean13(1))
@@ -36,7 +36,7 @@ def test_scan_set_costs_and_post_one_event(till):
 
 
 def test_a_delivery_in_two_parts_is_two_receipts_with_the_same_note(till):
-    service = till.extras["goods_receipts"]
+    service = till.goods_receipts
     for quantity in ("10", "14"):
         receipt = service.start("Manager", "Dairy Ltd", "DN-7")
         service.scan(receipt, demo_ean13(1))
@@ -49,7 +49,7 @@ def test_a_delivery_in_two_parts_is_two_receipts_with_the_same_note(till):
 
 
 def test_bad_input_is_refused_and_nothing_is_posted(till):
-    service = till.extras["goods_receipts"]
+    service = till.goods_receipts
     receipt = service.start("Manager")
     with pytest.raises(DomainError, match="Nothing has been received"):
         service.post(receipt)

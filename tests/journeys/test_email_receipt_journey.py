@@ -42,7 +42,7 @@ def free_port() -> int:
 @pytest.fixture
 def mail_journey(qtbot, qapp, tmp_path, sim_printer, key_clock):
     from pos_desktop.config import PrinterConfig, SmtpConfig, TillConfig
-    from pos_desktop.container import build_container
+    from pos_desktop.container import Overrides, build_container
     from tests.conftest import FixedClock, open_test_shift
 
     port = free_port()  # nothing listens here yet: the server is down
@@ -50,7 +50,7 @@ def mail_journey(qtbot, qapp, tmp_path, sim_printer, key_clock):
     config = TillConfig(
         data_dir=tmp_path, printer=PrinterConfig(uri=sim_printer.uri), demo=True, smtp=smtp
     )
-    till = build_container(config, overrides={"clock": FixedClock()})
+    till = build_container(config, overrides=Overrides(clock=FixedClock()))
     write_demo_catalog(till.db, 20)
     open_test_shift(till)
     window, wedge = _open_window(qtbot, qapp, till, sim_printer, key_clock)
@@ -65,7 +65,7 @@ def mail_journey(qtbot, qapp, tmp_path, sim_printer, key_clock):
 
 def test_the_receipt_is_e_mailed_once_the_server_is_back(mail_journey):
     journey, till, port = mail_journey
-    till.extras["customers"].create("Eva Lind", email="eva@example.org")
+    till.customers.create("Eva Lind", email="eva@example.org")
     inbox = Inbox()
     controller = Controller(inbox, hostname="127.0.0.1", port=port)
 

@@ -120,7 +120,7 @@ def test_points_earned_shown_and_spent_with_the_customers_consent(
 ):
     save_checkout_settings(till.db, CheckoutSettings(loyalty_points_per_unit=100))
     till.checkout.reload_settings()
-    customer = till.extras["customers"].create("Cleo Park", phone="0171 555 0199")
+    customer = till.customers.create("Cleo Park", phone="0171 555 0199")
 
     def attach(j):
         yield j.key(Qt.Key.Key_U, CTRL)

@@ -51,7 +51,7 @@ def card_balance(cloud, till, code: str) -> int:
 
 def sell_card(till, code: str, amount: int):
     """Sell a gift card for cash through the till's services."""
-    till.extras["gift_cards"].sell(code, Money(amount, "EUR"))
+    till.gift_cards.sell(code, Money(amount, "EUR"))
     return till.checkout.pay_cash(Money(amount, "EUR"))
 
 
@@ -78,14 +78,14 @@ def test_a_card_sold_at_one_till_is_spent_at_two_at_once_exactly_one_wins(two_ti
 
     splits, outcomes = [], {}
     for n, till in enumerate((one, two)):
-        till.extras["gift_cards"].sell(f"OTHER-{n}", Money(2000, "EUR"))
+        till.gift_cards.sell(f"OTHER-{n}", Money(2000, "EUR"))
         splits.append(till.checkout.new_tender())
     barrier = threading.Barrier(2)
 
     def spend(n: int, till) -> None:
         barrier.wait()
         try:
-            till.extras["gift_cards"].take(splits[n], "RACE-1", Money(700, "EUR"))
+            till.gift_cards.take(splits[n], "RACE-1", Money(700, "EUR"))
             outcomes[n] = "spent"
         except PaymentError as err:
             outcomes[n] = str(err)
@@ -121,7 +121,7 @@ def test_offline_a_card_is_not_spent_and_a_removed_tender_is_given_back(two_till
     server, cloud, (one, _two) = two_tills
     sell_card(one, "OFF-1", 800)
     push(one)
-    gift = one.extras["gift_cards"]
+    gift = one.gift_cards
 
     gift.sell("OTHER", Money(1000, "EUR"))
     split = one.checkout.new_tender()
@@ -149,7 +149,7 @@ def test_offline_a_till_spends_up_to_the_owners_limit_and_the_report_shows_it(tw
     push(one)
     save_checkout_settings(one.db, CheckoutSettings(gift_card_offline_limit_minor=500))
     one.checkout.reload_settings()
-    gift = one.extras["gift_cards"]
+    gift = one.gift_cards
     server.stop()
     try:
         gift.sell("OTHER", Money(2000, "EUR"))
@@ -180,7 +180,7 @@ def test_a_hold_left_open_by_a_crash_is_given_back_at_start(two_tills):
     _server, cloud, (one, _two) = two_tills
     sell_card(one, "CRASH-1", 500)
     push(one)
-    gift = one.extras["gift_cards"]
+    gift = one.gift_cards
     gift.sell("OTHER", Money(1000, "EUR"))
     gift.take(one.checkout.new_tender(), "CRASH-1")  # ... and the till dies here
     assert card_balance(cloud, one, "CRASH-1") == 0
@@ -195,7 +195,7 @@ def test_a_hold_an_unresolved_card_payment_carries_is_kept_at_start(two_tills):
 
     sell_card(one, "CARD-REST", 500)
     push(one)
-    gift = one.extras["gift_cards"]
+    gift = one.gift_cards
     gift.sell("OTHER", Money(1000, "EUR"))
     split = one.checkout.new_tender()
     gift.take(split, "CARD-REST")  # 5.00 on the gift card, the rest on the card terminal...
@@ -211,14 +211,14 @@ def test_a_refund_of_a_sale_paid_by_card_goes_back_on_the_card(two_tills):
     _server, cloud, (one, _two) = two_tills
     sell_card(one, "REF-1", 1500)
     push(one)
-    gift = one.extras["gift_cards"]
+    gift = one.gift_cards
     gift.sell("BOUGHT", Money(1000, "EUR"))
     split = one.checkout.new_tender()
     gift.take(split, "REF-1")
     sale = one.checkout.complete_split(split)
     push(one)
     assert card_balance(cloud, one, "REF-1") == 500
-    returns = one.extras["returns"]
+    returns = one.returns
     line = sale.lines[0].line_id
     returns.refund(
         sale,
@@ -235,10 +235,10 @@ def test_points_earned_shown_spent_and_taken_back_by_a_refund(two_tills):
         write_demo_catalog(till.db, 5)
         save_checkout_settings(till.db, CheckoutSettings(loyalty_points_per_unit=10))
         till.checkout.reload_settings()
-    customer = one.extras["customers"].create("Ada Lovelace", email="ada@example.com")
-    loyalty = one.extras["loyalty"]
+    customer = one.customers.create("Ada Lovelace", email="ada@example.com")
+    loyalty = one.loyalty
 
-    one.extras["customers"].attach(customer.customer_id)
+    one.customers.attach(customer.customer_id)
     assert one.checkout.scan("SKU0000001").ok
     total = one.checkout.totals().total.amount_minor
     sale = one.checkout.pay_cash(Money(total, "EUR"))
@@ -254,19 +254,19 @@ def test_points_earned_shown_spent_and_taken_back_by_a_refund(two_tills):
         "INSERT INTO customer (id, name, updated_at) VALUES (?, 'Ada Lovelace', '2026-01-01')",
         (customer.customer_id,),
     )
-    two.extras["customers"].attach(customer.customer_id)
+    two.customers.attach(customer.customer_id)
     assert two.checkout.scan("SKU0000002").ok
     split = two.checkout.new_tender()
-    tender = two.extras["loyalty"].take(split)
+    tender = two.loyalty.take(split)
     assert tender.amount_minor == min(earned, split.total.amount_minor)
     split.add_cash(Money(split.cash_due_minor, "EUR"))
     two.checkout.complete_split(split)
     push(two)
-    left = two.extras["loyalty"].balance(customer.customer_id).confirmed
+    left = two.loyalty.balance(customer.customer_id).confirmed
     assert left is not None and left >= 0
 
     # The first sale is refunded: its points are taken back, never below zero.
-    one.extras["returns"].refund(
+    one.returns.refund(
         sale,
         [ReturnItem(sale.lines[0].line_id, sale.lines[0].quantity)],
         approval=approval(one.auth, Action.REFUND, sale.sale_id),
