@@ -26,6 +26,7 @@ from pos_desktop.domain.refund import Refund
 from pos_desktop.domain.sale import Sale
 from pos_desktop.domain.tax import TaxRate
 from pos_desktop.domain.tender import GIFT_CARD, SplitTender, Tender
+from pos_desktop.storage import outbox
 from pos_desktop.storage.ledger_hold_repo import Hold
 
 from .cloud_balances import CloudBalances, CloudLedgerPort, ledger_event
@@ -134,13 +135,7 @@ class GiftCardService(CloudBalances):
 
     def offline_used(self, code: str) -> int:
         """What this till spent of the card offline and has not sent to the cloud yet."""
-        row = self._db.execute_sql(
-            "SELECT COALESCE(SUM(json_extract(payload, '$.amount')), 0) FROM outbox "
-            "WHERE status = 'pending' AND type = 'gift_card.redeemed_offline' "
-            "AND json_extract(payload, '$.account') = ?",
-            (code,),
-        ).fetchone()
-        return int(row[0])
+        return outbox.pending_amount(self._db, "gift_card.redeemed_offline", code)
 
     def _take_offline(self, split: SplitTender, code: str, amount: Money | None) -> Tender:
         """The cloud cannot be reached: spend up to the owner's offline limit for this card at

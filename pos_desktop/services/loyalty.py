@@ -23,6 +23,7 @@ from pos_desktop.domain.money import Money, currency_exponent
 from pos_desktop.domain.refund import Refund
 from pos_desktop.domain.sale import Sale
 from pos_desktop.domain.tender import POINTS, SplitTender, Tender
+from pos_desktop.storage import outbox
 
 from .cloud_balances import CloudBalances, CloudLedgerPort, ledger_event
 from .gift_cards import card_code
@@ -72,12 +73,7 @@ class LoyaltyService(CloudBalances):
 
     def balance(self, customer_id: str) -> PointsBalance:
         """The customer's points: the cloud's figure plus what this till has not sent yet."""
-        pending = self._db.execute_sql(
-            "SELECT COALESCE(SUM(json_extract(payload, '$.amount')), 0) FROM outbox "
-            "WHERE status = 'pending' AND type = 'loyalty.earned' "
-            "AND json_extract(payload, '$.account') = ?",
-            (customer_id,),
-        ).fetchone()[0]
+        pending = outbox.pending_amount(self._db, "loyalty.earned", customer_id)
         confirmed: int | None
         try:
             confirmed = self._ledger().balance("loyalty", customer_id) if self.in_cloud else None

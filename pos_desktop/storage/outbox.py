@@ -53,3 +53,14 @@ def pending(db: SqliteDatabase, limit: int = 500) -> list[OutboxEvent]:
 def counts(db: SqliteDatabase) -> dict[str, int]:
     rows = db.execute_sql("SELECT status, COUNT(*) FROM outbox GROUP BY status").fetchall()
     return dict(rows)
+
+
+def pending_amount(db: SqliteDatabase, type_: str, account: str) -> int:
+    """Sum of ``amount`` over unsent ``type_`` events for ``account`` (ledger events: points
+    earned here, a gift card spent offline), which the cloud's balance does not hold yet."""
+    row = db.execute_sql(
+        "SELECT COALESCE(SUM(json_extract(payload, '$.amount')), 0) FROM outbox "
+        "WHERE status = 'pending' AND type = ? AND json_extract(payload, '$.account') = ?",
+        (type_, account),
+    ).fetchone()
+    return int(row[0])
