@@ -119,7 +119,7 @@ def test_points_earned_shown_and_spent_with_the_customers_consent(
     enrolled, journey, till, sim_printer
 ):
     save_checkout_settings(till.db, CheckoutSettings(loyalty_points_per_unit=100))
-    till.checkout.reload_settings()
+    till.reload_checkout_settings()
     customer = till.customers.create("Cleo Park", phone="0171 555 0199")
 
     def attach(j):

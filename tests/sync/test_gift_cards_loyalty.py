@@ -148,7 +148,7 @@ def test_offline_a_till_spends_up_to_the_owners_limit_and_the_report_shows_it(tw
     sell_card(one, "LIMIT-1", 300)
     push(one)
     save_checkout_settings(one.db, CheckoutSettings(gift_card_offline_limit_minor=500))
-    one.checkout.reload_settings()
+    one.reload_checkout_settings()
     gift = one.gift_cards
     server.stop()
     try:
@@ -234,7 +234,7 @@ def test_points_earned_shown_spent_and_taken_back_by_a_refund(two_tills):
     for till in (one, two):
         write_demo_catalog(till.db, 5)
         save_checkout_settings(till.db, CheckoutSettings(loyalty_points_per_unit=10))
-        till.checkout.reload_settings()
+        till.reload_checkout_settings()
     customer = one.customers.create("Ada Lovelace", email="ada@example.com")
     loyalty = one.loyalty
 
