@@ -287,7 +287,10 @@ def build_container(config: TillConfig, overrides: dict[str, Any] | None = None)
     terminal = overrides["terminal"] if "terminal" in overrides else build_terminal(config)
     cards = CardPaymentService(db, terminal, checkout, clock)
     auth = AuthService(
-        db, clock, **({"hasher": overrides["hasher"]} if "hasher" in overrides else {})
+        db,
+        clock,
+        terminal_id=settings.terminal_id,
+        **({"hasher": overrides["hasher"]} if "hasher" in overrides else {}),
     )
     shifts = ShiftService(db, clock, auth, ShiftSettings(settings.terminal_id, settings.currency))
     container = Container(
