@@ -24,6 +24,7 @@ from pos_desktop.domain.store import StoreSettings
 from pos_desktop.storage.codec import utc_text
 
 from .formatting import money_text
+from .timezones import zone_for
 
 _CONTENT = re.compile(r"(?<![\w.])(\d+(?:[.,]\d+)?)\s*(kg|g|ml|cl|l)\b", re.IGNORECASE)
 _TO_BASE = {"kg": (Decimal(1), "kg"), "g": (Decimal("0.001"), "kg"), "l": (Decimal(1), "l"),
@@ -78,7 +79,8 @@ class ShelfLabelService:
             params += skus
         elif changed_since is not None:
             where.append("p.updated_at >= ?")
-            params.append(utc_text(datetime.combine(changed_since, time.min).astimezone()))
+            zone = zone_for(self._settings.timezone)  # the store's day, not the PC's
+            params.append(utc_text(datetime.combine(changed_since, time.min, zone)))
         elif not everything:
             raise DomainError("Choose products for the labels: SKUs, a date, or all.")
         rows = self._db.execute_sql(

@@ -21,6 +21,7 @@ from pos_desktop.storage.stock_repo import on_hand
 
 from .ports import Clock
 from .scanning import resolve_scan
+from .timezones import store_time
 
 STOCK_COUNTED = "stock.counted"
 MAX_QUANTITY = Decimal(1_000_000)
@@ -45,7 +46,7 @@ def scanned_product(checkout, clock: Clock, code: str):
     Raises:
         DomainError: the code names no product.
     """
-    today = clock.now().astimezone().date()
+    today = store_time(clock.now(), checkout.settings.timezone).date()
     found = resolve_scan(code, checkout.catalog, checkout.settings, today)
     item = found.item or found.needs_weight
     if item is None:

@@ -44,6 +44,15 @@ def zone_for(name: str | None) -> tzinfo:
     return zone
 
 
+def store_time(moment: datetime, name: str | None) -> datetime:
+    """``moment`` on the store's wall clock (zone ``name``; the till's own when empty).
+
+    The business day, expiry dates and promotions' daily hours are the store's: a till whose
+    machine zone differs (a PC set to UTC) must not sell an item the store considers expired.
+    """
+    return moment.astimezone(zone_for(name))
+
+
 def local_zone_text() -> str:
     """How the till's own zone is shown (no IANA name is known for it): "Local (CET)"."""
     return f"Local ({datetime.now().astimezone().tzname()})"
