@@ -47,6 +47,8 @@ from .ports import Clock
 log = logging.getLogger(__name__)
 
 TOKEN_TTL_S = 300  # an approval is for the change on screen now, not for later
+# What the owner of a till with no users yet may do without a PIN: set up the store, close it.
+SETUP_ACTIONS = frozenset({Action.STORE_SETTINGS, Action.CLOSE_TILL})
 
 
 class AuthError(DomainError):
@@ -494,6 +496,21 @@ class AuthService:
             exclude=user if second else None,
         )
         return self._grant(event, action, user.name, approver.name, reason, object_id, note)
+
+    def authorize_setup(self, action: Action) -> Approval:
+        """The token for ``action`` on a till with no users yet (audited as ``setup``): its owner
+        sets up the store and closes the till before adding anyone (``SETUP_ACTIONS`` only).
+
+        Raises:
+            ApprovalRequired: the till has users (log in), or the action is not a setup action.
+        """
+        action = Action(action)
+        if action not in SETUP_ACTIONS or self.users.all():
+            self._audit_denied(f"approval.{action.value}", None, "nobody logged in")
+            raise ApprovalRequired(
+                f"{action_label(action)} needs somebody logged in: log in first (Ctrl+L).", action
+            )
+        return self._grant(f"approval.{action.value}", action, "setup", "setup", None, None)
 
     def _grant(self, event, action, requester, approver, reason, object_id, note="") -> Approval:
         detail = {"action": action.value, "approver": approver, "reason": reason}

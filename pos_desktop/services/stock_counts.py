@@ -15,10 +15,12 @@ from peewee import SqliteDatabase
 
 from pos_desktop.domain.errors import DomainError
 from pos_desktop.domain.ids import new_id
+from pos_desktop.domain.staff import Action
 from pos_desktop.storage import outbox
 from pos_desktop.storage.codec import utc_text
 from pos_desktop.storage.stock_repo import on_hand
 
+from .auth import Approval, redeem
 from .ports import Clock
 from .scanning import resolve_scan
 from .timezones import store_time
@@ -81,8 +83,13 @@ class StockCountService:
         ).fetchone()
         return row[0] if row else None
 
-    def start(self, by: str) -> str:
-        """Start a count (or carry on with the open one)."""
+    def start(self, by: str, *, approval: Approval | None = None) -> str:
+        """Start a count (or carry on with the open one), using up a ``STOCK_COUNT`` approval.
+
+        Raises:
+            ApprovalRequired: without a valid approval (the store's policy decides who counts).
+        """
+        redeem(approval, Action.STOCK_COUNT)
         existing = self.open_count()
         if existing:
             return existing

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QApplication
 
 from pos_desktop.domain.errors import DomainError
 from pos_desktop.domain.staff import Action
-from pos_desktop.services.auth import ApprovalRequired
+from pos_desktop.services.auth import ApprovalRequired, PermissionRefused
 from pos_desktop.services.reports import ReportPrinter
 
 from .views.approval_dialog import ApprovalDialog, UnlockDialog
@@ -190,6 +190,30 @@ class StaffSession(QObject):
             reason=reason,
             note=note,
         )
+        return dialog.result_value if dialog.exec() else None
+
+    def approve_screen(self, action: Action, refusal: str, show=None):
+        """The ``Approval`` token to open a store-wide screen (``staff.MANAGER_SCREENS``), as the
+        store's policy decides: allowed roles go straight in (audited), ``approval`` asks for an
+        approver's PIN, ``refused`` shows ``refusal`` (through ``show``, default the status
+        strip). A till with no users yet gets the setup token for store settings and quitting.
+        None: refused or cancelled."""
+        say = show or (lambda text: self.window.checkout_view.show_message(text, error=True))
+        try:
+            if self.user is None:
+                return self.auth.authorize_setup(Action(action))
+            return self.auth.authorize(Action(action), self.user)
+        except PermissionRefused:
+            say(refusal)
+            return None
+        except ApprovalRequired:
+            if self.user is None:
+                say(refusal)
+                return None
+        except DomainError as err:
+            say(str(err))
+            return None
+        dialog = ApprovalDialog(self.auth, Action(action), self.user, parent=self.window)
         return dialog.result_value if dialog.exec() else None
 
     def unlock_user(self) -> None:
