@@ -113,7 +113,9 @@ class QuickKeysDialog(QDialog):
             except DomainError as err:
                 self.message.setText(str(err))
             if self.key_editing is None:
-                self.edit_button.setChecked(False)
+                why = self.message.text()
+                self.edit_button.setChecked(False)  # toggles back: "Tap a key to ring it up."
+                self.message.setText(why)
                 return
         self.editing = on
         self.message.setText("Tap a key to change it." if on else "Tap a key to ring it up.")
