@@ -221,11 +221,32 @@ class StaffSession(QObject):
         if not self._need_user():
             return
         if not self.auth.locked_users():
-            self.window.checkout_view.show_message("Nobody is locked.")
+            paused = self.auth.till_paused_minutes()
+            if not paused:
+                self.window.checkout_view.show_message("Nobody is locked.")
+                return
+            self._lift_till_pause(paused)
             return
         dialog = UnlockDialog(self.auth, self.user, parent=self.window)
         if dialog.exec() and dialog.unlocked is not None:
             self.window.checkout_view.show_message(f"{dialog.unlocked.name} is unlocked.")
+
+    def _lift_till_pause(self, minutes: int) -> None:
+        """Nobody is locked, but the till refuses unnamed approver PINs after too many wrong
+        ones (kept across restarts): a manager ends that early with their PIN (audited)."""
+        approval = self.approve(
+            Action.UNLOCK_USER,
+            f"This till refuses unnamed approver PINs for {minutes} more min.",
+            object_id="till",
+        )
+        if approval is None:
+            return
+        try:
+            self.auth.lift_till_pause(approval)
+        except DomainError as err:
+            self.window.checkout_view.show_message(str(err), error=True)
+            return
+        self.window.checkout_view.show_message("This till takes unnamed approver PINs again.")
 
     # -- menu ----------------------------------------------------------------------------------
 

@@ -3,6 +3,7 @@ cashier is refused and a manager goes straight in; a store that sets the cashier
 'approval' (``pos-admin policy set cashier edit_quick_keys approval``) gets the PIN dialog."""
 
 import json
+from datetime import timedelta
 
 from PySide6.QtCore import Qt
 
@@ -115,5 +116,26 @@ def test_a_cashier_counts_stock_once_a_manager_approves(journey, till):
         yield j.key(Qt.Key.Key_Escape)
         yield j.closed(count)
         assert j.db_one("SELECT started_by FROM stock_count") == "Demo Cashier"
+
+    journey.run(steps)
+
+
+def test_a_manager_lifts_the_tills_pin_pause_left_from_before_a_restart(journey, till):
+    # what an earlier run of the till left in the db after 10 wrong unnamed approver PINs
+    till.auth.till_lockout.save(0, till.clock.now() + timedelta(minutes=25))
+
+    def steps(j):
+        yield from switch_to(j, "Demo Manager", "9999")
+        yield j.menu("Staff", "Unlock user")
+        approval = yield j.modal(ApprovalDialog)
+        assert approval.action is Action.UNLOCK_USER
+        assert "25 more min" in approval.detail_text
+        yield j.pin(approval, "9999")
+        yield j.closed(approval)
+        assert "takes unnamed approver PINs again" in j.message()
+        assert j.db_one("SELECT count(*) FROM till_pin_lockout") == 0
+        assert j.db_one("SELECT user_name FROM audit_log WHERE event = 'till.unlocked'") == (
+            "Demo Manager"
+        )
 
     journey.run(steps)
