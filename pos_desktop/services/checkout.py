@@ -74,8 +74,10 @@ class ScanResult:
 class CheckoutService:
     """Owns the current cart. Called from one thread at a time (the GUI/core thread).
 
-    Promotions, vouchers and the checkout settings come from the sales db when ``sales`` has
-    one (``SalesRepository.db``); tests may pass their own.
+    The composition root (``container.build_checkout``) hands it the store's promotions,
+    vouchers and checkout settings; without them it sells at list prices, without vouchers,
+    with the default settings (unit tests of the engine). Shifts and void records are kept
+    in the sales repository's db (``SalesRepository.db``) when it has one.
     """
 
     def __init__(
@@ -97,30 +99,9 @@ class CheckoutService:
         self.promotions = promotions
         self.vouchers = vouchers
         self.checkout_settings = checkout_settings or CheckoutSettings()
-        if self.db is not None:
-            self._defaults_from_db(checkout_settings is None)
         self.cart = self._new_cart()
         self.cashier: str | None = None
         self.shift_id: str | None = None  # set by the shift service when a shift is open
-
-    def _defaults_from_db(self, load_settings: bool) -> None:
-        from pos_desktop.storage.checkout_settings_repo import load_checkout_settings
-        from pos_desktop.storage.promotion_repo import PromotionRepository
-        from pos_desktop.storage.voucher_repo import VoucherRepository
-
-        assert self.db is not None  # called only with a database (see __init__)
-        if self.promotions is None:
-            self.promotions = PromotionRepository(self.db)
-        if self.vouchers is None:
-            self.vouchers = VoucherRepository(self.db)
-        if load_settings:
-            self.checkout_settings = load_checkout_settings(self.db)
-
-    def reload_settings(self) -> None:
-        """Read the checkout settings (cash rounding, tenders, limits) from the db again, after
-        they were changed (the demo seeds them after the checkout was built)."""
-        if self.db is not None:
-            self._defaults_from_db(True)
 
     @property
     def catalog(self) -> CatalogLookup:

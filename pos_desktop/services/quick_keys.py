@@ -12,6 +12,7 @@ from peewee import SqliteDatabase
 
 from pos_desktop.domain.errors import DomainError
 from pos_desktop.domain.staff import Action
+from pos_desktop.storage.catalog_repo import is_active_sku
 from pos_desktop.storage.department_repo import DepartmentRepository
 from pos_desktop.storage.quick_key_repo import QuickKey, QuickKeyRepository
 
@@ -55,10 +56,7 @@ class QuickKeyService:
             DomainError: the product or department does not exist.
         """
         if key.sku is not None:
-            row = self._db.execute_sql(
-                "SELECT 1 FROM product WHERE sku = ? AND active = 1", (key.sku,)
-            ).fetchone()
-            if row is None:
+            if not is_active_sku(self._db, key.sku):
                 raise DomainError(f"There is no product with SKU {key.sku}; pick another.")
         elif key.department is None or self._departments.get(key.department) is None:
             raise DomainError(f"There is no department {key.department}; pick another.")

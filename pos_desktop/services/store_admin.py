@@ -21,11 +21,12 @@ from pos_desktop.domain.staff import Action
 from pos_desktop.domain.store import StoreSettings
 from pos_desktop.domain.tax import TaxRate
 from pos_desktop.domain.variable_measure import REGION_LAYOUTS
-from pos_desktop.storage.catalog_repo import upsert_tax_rates
+from pos_desktop.storage.catalog_repo import has_products, tax_rate_rows, upsert_tax_rates
 from pos_desktop.storage.checkout_settings_repo import (
     load_checkout_settings,
     save_checkout_settings,
 )
+from pos_desktop.storage.sales_repo import SalesRepository
 from pos_desktop.storage.settings_repo import load_settings, save_settings
 
 from .auth import Approval, redeem
@@ -77,8 +78,7 @@ def load_state(db: SqliteDatabase) -> StoreState | None:
     settings = load_settings(db)
     if settings is None:
         return None
-    rows = db.execute_sql("SELECT code, name, percent FROM tax_rate ORDER BY code").fetchall()
-    rates = tuple(TaxRate(c, n, Decimal(p)) for c, n, p in rows)
+    rates = tuple(TaxRate(c, n, p) for c, n, p in tax_rate_rows(db))
     return StoreState(settings, load_checkout_settings(db), rates)
 
 
@@ -192,10 +192,6 @@ def _checked_logo(text: str, data_dir: Path | None, check_logo: LogoCheck | None
     return str(path)
 
 
-def _has_rows(db: SqliteDatabase, table: str) -> bool:
-    return db.execute_sql(f"SELECT 1 FROM {table} LIMIT 1").fetchone() is not None  # noqa: S608
-
-
 def apply_value(
     db: SqliteDatabase,
     state: StoreState,
@@ -243,7 +239,7 @@ def apply_value(
             code = validate_currency(text)
         except DomainError as err:
             raise StoreSettingError(f"currency: {err}") from None
-        if code != s.currency and (_has_rows(db, "product") or _has_rows(db, "sale")):
+        if code != s.currency and (has_products(db) or SalesRepository(db).has_any()):
             raise StoreSettingError(
                 f"currency: the catalogue and sales are in {s.currency}; changing it would "
                 "misprice them. Start a new data dir instead."

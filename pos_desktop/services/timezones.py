@@ -4,7 +4,18 @@ till's own zone (a till stands in its store). Stored times stay UTC; this is for
 from __future__ import annotations
 
 import zoneinfo
-from datetime import datetime, tzinfo
+from datetime import datetime
+
+from pos_common.zones import zone_for
+
+__all__ = [
+    "UnknownTimeZone",
+    "check_timezone",
+    "known_timezones",
+    "local_zone_text",
+    "store_time",
+    "zone_for",
+]
 
 EXAMPLES = "Europe/Berlin, Europe/London, America/New_York"
 
@@ -30,18 +41,6 @@ def check_timezone(text: str) -> str:
             "(or 'local' for this till's zone)."
         ) from None
     return name
-
-
-def zone_for(name: str | None) -> tzinfo:
-    """The zone named ``name``; the till's own zone when empty or no longer known."""
-    if name:
-        try:
-            return zoneinfo.ZoneInfo(name)
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-            pass  # a report made where that zone existed: show it in the till's zone
-    zone = datetime.now().astimezone().tzinfo
-    assert zone is not None
-    return zone
 
 
 def store_time(moment: datetime, name: str | None) -> datetime:

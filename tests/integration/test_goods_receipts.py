@@ -14,7 +14,7 @@ from tests.approvals import approval
 
 
 def test_scan_set_costs_and_post_one_event(till):
-    service = till.extras["goods_receipts"]
+    service = till.goods_receipts
     receipt = service.start(
         "Manager", "Dairy Ltd", "DN-1042", approval=approval(till.auth, Action.RECEIVE_GOODS)
     )
@@ -40,7 +40,7 @@ def test_scan_set_costs_and_post_one_event(till):
 
 
 def test_a_delivery_in_two_parts_is_two_receipts_with_the_same_note(till):
-    service = till.extras["goods_receipts"]
+    service = till.goods_receipts
     for quantity in ("10", "14"):
         receipt = service.start(
             "Manager", "Dairy Ltd", "DN-7", approval=approval(till.auth, Action.RECEIVE_GOODS)
@@ -55,7 +55,7 @@ def test_a_delivery_in_two_parts_is_two_receipts_with_the_same_note(till):
 
 
 def test_bad_input_is_refused_and_nothing_is_posted(till):
-    service = till.extras["goods_receipts"]
+    service = till.goods_receipts
     receipt = service.start("Manager", approval=approval(till.auth, Action.RECEIVE_GOODS))
     with pytest.raises(DomainError, match="Nothing has been received"):
         service.post(receipt)

@@ -7,7 +7,7 @@ import pytest
 from test_shifts_support import cheap_hasher
 
 from pos_desktop.config import TillConfig
-from pos_desktop.container import build_container
+from pos_desktop.container import Overrides, build_container
 from pos_desktop.domain.staff import Action
 from pos_desktop.services.auth import AuthError, LockedOut
 from pos_desktop.services.demo_staff import ensure_demo_staff
@@ -21,7 +21,7 @@ MANAGER, CASHIER = ("Demo Manager", "9999"), ("Demo Cashier", "1111")
 def _till(tmp_path, clock):
     till = build_container(
         TillConfig(data_dir=tmp_path, demo=True),
-        {"printer": NoPrinter(), "clock": clock, "hasher": cheap_hasher()},
+        Overrides(printer=NoPrinter(), clock=clock, hasher=cheap_hasher()),
     )
     ensure_demo_staff(till.auth)
     return till

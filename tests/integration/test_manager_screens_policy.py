@@ -25,17 +25,17 @@ def test_defaults_are_todays_rule_managers_yes_others_refused():
 
 def test_services_refuse_callers_without_a_token(till):
     with pytest.raises(ApprovalRequired):
-        till.extras["stock_counts"].start("Someone")
+        till.stock_counts.start("Someone")
     with pytest.raises(ApprovalRequired):
-        till.extras["goods_receipts"].start("Someone", "Dairy Ltd")
+        till.goods_receipts.start("Someone", "Dairy Ltd")
     with pytest.raises(ApprovalRequired):
-        till.extras["quick_keys"].editor(None)
+        till.quick_keys.editor(None)
     with pytest.raises(ApprovalRequired):
         set_values_at_till(till.db, {"name": "Hijacked"}, None)
     assert till.db.execute_sql("SELECT name FROM store_settings").fetchone()[0] != "Hijacked"
     wrong = approval(till.auth, Action.STOCK_COUNT)  # a token for another screen
     with pytest.raises(ApprovalRequired):
-        till.extras["quick_keys"].editor(wrong)
+        till.quick_keys.editor(wrong)
 
 
 def test_a_bad_setting_keeps_the_token_for_the_corrected_save(till):
@@ -59,9 +59,9 @@ def test_the_policy_decides_and_a_store_may_let_cashiers_ask(till):
         till.auth.authorize(Action.EDIT_QUICK_KEYS, cashier)
     manager = approval(till.auth, Action.STOCK_COUNT).approver  # makes the test manager
     token = till.auth.authorize(Action.EDIT_QUICK_KEYS, cashier, "8642", approver_name=manager)
-    editing = till.extras["quick_keys"].editor(token)
+    editing = till.quick_keys.editor(token)
     editing.save(QuickKey(2, 0, "Milk", sku="SKU0000001"))
-    assert till.extras["quick_keys"].page(2)[0].label == "Milk"
+    assert till.quick_keys.page(2)[0].label == "Milk"
 
 
 def test_a_till_with_users_has_no_setup_pass(till):

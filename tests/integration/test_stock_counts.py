@@ -31,7 +31,7 @@ def sell_milk(till, at: datetime) -> None:
 
 
 def test_a_sale_during_the_count_is_not_a_shortage(till):
-    counts = till.extras["stock_counts"]
+    counts = till.stock_counts
     till.db.execute_sql(
         "INSERT INTO stock_level (sku, quantity, updated_at) VALUES ('SKU0000001', '10', "
         "'2026-11-26T09:00:00Z')"
@@ -47,7 +47,7 @@ def test_a_sale_during_the_count_is_not_a_shortage(till):
 
 
 def test_bad_quantities_and_codes_are_refused(till):
-    counts = till.extras["stock_counts"]
+    counts = till.stock_counts
     count_id = counts.start("Manager", approval=approval(till.auth, Action.STOCK_COUNT))
     with pytest.raises(DomainError, match="not a quantity"):
         counts.set_counted(count_id, "SKU0000001", "lots")
@@ -60,7 +60,7 @@ def test_bad_quantities_and_codes_are_refused(till):
 
 
 def test_posting_closes_the_count_and_queues_one_event(till):
-    counts = till.extras["stock_counts"]
+    counts = till.stock_counts
     count_id = counts.start("Manager", approval=approval(till.auth, Action.STOCK_COUNT))
     counts.scan(count_id, demo_ean13(3))
     counts.post(count_id, "Manager")

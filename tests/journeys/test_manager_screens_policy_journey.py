@@ -52,8 +52,8 @@ def test_store_settings_refused_to_a_cashier_and_opened_for_a_manager(journey):
 
 
 def test_a_cashier_asks_a_manager_to_change_the_quick_keys(journey, till):
-    till.extras["departments"].seed_demo()
-    till.extras["quick_keys"].seed_demo()
+    till.departments.seed_demo()
+    till.quick_keys.seed_demo()
     _let_cashiers_ask(till, "edit_quick_keys")
 
     def steps(j):
@@ -80,12 +80,12 @@ def test_a_cashier_asks_a_manager_to_change_the_quick_keys(journey, till):
         assert (detail["requester"], detail["approver"]) == ("Demo Cashier", "Demo Manager")
 
     journey.run(steps)
-    assert till.extras["quick_keys"].page(1)[12].sku == "SKU0000006"
+    assert till.quick_keys.page(1)[12].sku == "SKU0000006"
 
 
 def test_a_wrong_pin_leaves_the_keys_as_they_are(journey, till):
-    till.extras["departments"].seed_demo()
-    till.extras["quick_keys"].seed_demo()
+    till.departments.seed_demo()
+    till.quick_keys.seed_demo()
     _let_cashiers_ask(till, "edit_quick_keys")
 
     def steps(j):

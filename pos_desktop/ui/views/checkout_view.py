@@ -79,8 +79,10 @@ class CheckoutView(QWidget):
         customers=None,
         stock_counts=None,
         goods_receipts=None,
+        dialogs: engine_actions.CheckoutDialogs | None = None,
     ) -> None:
         super().__init__(parent)
+        self.dialogs = dialogs or engine_actions.CheckoutDialogs()
         self.goods_receipts = goods_receipts  # services.goods_receipts.GoodsReceiptService
         self.stock_counts = stock_counts  # services.stock_counts.StockCountService
         self.customers = customers  # services.customers.CustomerService
@@ -94,7 +96,8 @@ class CheckoutView(QWidget):
         self.cards = cards
         self.locale = locale
         self.approver = no_approver  # the staff session sets the PIN dialog
-        self.parking, self.returns = engine_actions.default_services(checkout, parking, returns)
+        self.parking = parking  # services.parking.ParkingService
+        self.returns = returns  # services.returns.ReturnsService
         self.last_sale: Sale | None = None
         # While another app's payment request owns the cart (pos_api_bridge), it takes the
         # scans (and refuses them); the main window asks it before any dialog.
