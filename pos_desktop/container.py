@@ -476,7 +476,7 @@ def build_container(config: TillConfig, overrides: Overrides | None = None) -> C
         drawer_settings(config, checkout.checkout_settings),
     )
     terminal = overrides.terminal or build_terminal(config)
-    auth = AuthService(db, clock, hasher=overrides.hasher)
+    auth = AuthService(db, clock, hasher=overrides.hasher, terminal_id=settings.terminal_id)
     weighing = None
     if overrides.scale is not None or config.scale is not None:
         weighing = build_weighing(config, overrides.scale)

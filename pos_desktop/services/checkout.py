@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from datetime import date
 from decimal import Decimal
 from typing import Protocol
 
@@ -30,6 +31,7 @@ from .auth import Approval, ApprovalRequired, redeem
 from .ports import Clock
 from .scanning import resolve_scan
 from .shift_guard import require_open_shift, still_open
+from .timezones import store_time
 
 
 class CatalogLookup(Protocol):
@@ -135,8 +137,7 @@ class CheckoutService:
 
     def scan(self, text: str) -> ScanResult:
         """Add the product a scanned or typed code names (GTIN, variable-measure, GS1 or SKU)."""
-        today = self._clock.now().astimezone().date()
-        found = resolve_scan(text, self._catalog, self.settings, today)
+        found = resolve_scan(text, self._catalog, self.settings, self.store_today())
         if found.item is None:
             return ScanResult(
                 None,
@@ -288,8 +289,12 @@ class CheckoutService:
     # -- pricing ----------------------------------------------------------------------------
 
     def pricing_time(self):
-        """Promotions' daily hours compare the store's local wall time."""
-        return self._clock.now().astimezone()
+        """Promotions' daily hours compare the store's wall time (its time zone setting)."""
+        return store_time(self._clock.now(), self.settings.timezone)
+
+    def store_today(self) -> date:
+        """The store's business date now, in its time zone (expiry dates, GS1 years)."""
+        return self.pricing_time().date()
 
     def price(self, cart: Cart | None = None) -> PricedCart:
         """Price ``cart`` (default: the current one) with the active promotions and its

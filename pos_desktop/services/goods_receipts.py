@@ -15,9 +15,11 @@ from peewee import SqliteDatabase
 from pos_desktop.domain.errors import DomainError
 from pos_desktop.domain.ids import new_id
 from pos_desktop.domain.money import Money
+from pos_desktop.domain.staff import Action
 from pos_desktop.storage import outbox
 from pos_desktop.storage.goods_receipt_repo import GoodsReceiptRepository
 
+from .auth import Approval, redeem
 from .ports import Clock
 from .stock_counts import parse_stock_quantity, scanned_product
 
@@ -38,7 +40,20 @@ class GoodsReceiptService:
         self._terminal_id = terminal_id
         self._receipts = GoodsReceiptRepository(db)
 
-    def start(self, by: str, supplier: str = "", delivery_note: str = "") -> str:
+    def start(
+        self,
+        by: str,
+        supplier: str = "",
+        delivery_note: str = "",
+        *,
+        approval: Approval | None = None,
+    ) -> str:
+        """Open a delivery to receive, using up a ``RECEIVE_GOODS`` approval.
+
+        Raises:
+            ApprovalRequired: without a valid approval (the store's policy decides who receives).
+        """
+        redeem(approval, Action.RECEIVE_GOODS)
         receipt_id = new_id()
         with self._db.atomic("IMMEDIATE"):
             self._receipts.create(

@@ -24,6 +24,7 @@ from pos_desktop.domain.store import StoreSettings
 from pos_desktop.storage.catalog_repo import label_rows
 
 from .formatting import money_text
+from .timezones import zone_for
 
 _CONTENT = re.compile(r"(?<![\w.])(\d+(?:[.,]\d+)?)\s*(kg|g|ml|cl|l)\b", re.IGNORECASE)
 _TO_BASE = {"kg": (Decimal(1), "kg"), "g": (Decimal("0.001"), "kg"), "l": (Decimal(1), "l"),
@@ -76,7 +77,8 @@ class ShelfLabelService:
             raise DomainError("Choose products for the labels: SKUs, a date, or all.")
         since = None
         if not skus and changed_since is not None:
-            since = datetime.combine(changed_since, time.min).astimezone()
+            zone = zone_for(self._settings.timezone)  # the store's day, not the PC's
+            since = datetime.combine(changed_since, time.min, zone)
         rows = label_rows(self._db, skus=skus, changed_since=since, limit=MAX_LABELS + 1)
         if skus:
             missing = set(skus) - {row[0] for row in rows}

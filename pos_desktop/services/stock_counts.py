@@ -15,13 +15,16 @@ from peewee import SqliteDatabase
 
 from pos_desktop.domain.errors import DomainError
 from pos_desktop.domain.ids import new_id
+from pos_desktop.domain.staff import Action
 from pos_desktop.storage import outbox
 from pos_desktop.storage.sales_repo import SalesRepository
 from pos_desktop.storage.stock_count_repo import StockCountRepository
 from pos_desktop.storage.stock_repo import on_hand
 
+from .auth import Approval, redeem
 from .ports import Clock
 from .scanning import resolve_scan
+from .timezones import store_time
 
 STOCK_COUNTED = "stock.counted"
 MAX_QUANTITY = Decimal(1_000_000)
@@ -46,7 +49,7 @@ def scanned_product(checkout, clock: Clock, code: str):
     Raises:
         DomainError: the code names no product.
     """
-    today = clock.now().astimezone().date()
+    today = store_time(clock.now(), checkout.settings.timezone).date()
     found = resolve_scan(code, checkout.catalog, checkout.settings, today)
     item = found.item or found.needs_weight
     if item is None:
@@ -79,8 +82,13 @@ class StockCountService:
     def open_count(self) -> str | None:
         return self._counts.open_count_id(self._terminal_id)
 
-    def start(self, by: str) -> str:
-        """Start a count (or carry on with the open one)."""
+    def start(self, by: str, *, approval: Approval | None = None) -> str:
+        """Start a count (or carry on with the open one), using up a ``STOCK_COUNT`` approval.
+
+        Raises:
+            ApprovalRequired: without a valid approval (the store's policy decides who counts).
+        """
+        redeem(approval, Action.STOCK_COUNT)
         existing = self.open_count()
         if existing:
             return existing

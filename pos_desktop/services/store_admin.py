@@ -17,6 +17,7 @@ from pos_desktop.domain.countries import LANGUAGES, PRESETS
 from pos_desktop.domain.errors import DomainError
 from pos_desktop.domain.money import Money, currency_exponent, validate_currency
 from pos_desktop.domain.payment import CheckoutSettings
+from pos_desktop.domain.staff import Action
 from pos_desktop.domain.store import StoreSettings
 from pos_desktop.domain.tax import TaxRate
 from pos_desktop.domain.variable_measure import REGION_LAYOUTS
@@ -28,6 +29,7 @@ from pos_desktop.storage.checkout_settings_repo import (
 from pos_desktop.storage.sales_repo import SalesRepository
 from pos_desktop.storage.settings_repo import load_settings, save_settings
 
+from .auth import Approval, redeem
 from .timezones import UnknownTimeZone, check_timezone
 
 # Reads a picture the way the printer will; returns what is wrong with it, or None.
@@ -342,11 +344,37 @@ def set_values(
     Raises:
         StoreSettingError: before anything is written.
     """
+    state = _checked(db, changes, data_dir, check_logo)
+    save_state(db, state)
+    return state
+
+
+def set_values_at_till(
+    db: SqliteDatabase,
+    changes: dict[str, str] | list[tuple[str, str]],
+    approval: Approval | None,
+    *,
+    data_dir: Path | None = None,
+    check_logo: LogoCheck | None = None,
+) -> StoreState:
+    """``set_values`` for the till's Store settings dialog: once every change is checked, it
+    uses up a ``STORE_SETTINGS`` approval (the store's policy decides who), then saves.
+
+    Raises:
+        StoreSettingError: a bad value (the approval is still unused).
+        ApprovalRequired: without a valid approval; nothing is written.
+    """
+    state = _checked(db, changes, data_dir, check_logo)
+    redeem(approval, Action.STORE_SETTINGS)
+    save_state(db, state)
+    return state
+
+
+def _checked(db, changes, data_dir, check_logo) -> StoreState:
     state = load_state(db)
     if state is None:
         raise StoreSettingError("No store is set up yet; run the setup first.")
     pairs = list(changes.items()) if isinstance(changes, dict) else list(changes)
     for key, text in pairs:
         state = apply_value(db, state, key, text, data_dir=data_dir, check_logo=check_logo)
-    save_state(db, state)
     return state

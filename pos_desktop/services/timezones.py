@@ -8,7 +8,14 @@ from datetime import datetime
 
 from pos_common.zones import zone_for
 
-__all__ = ["UnknownTimeZone", "check_timezone", "known_timezones", "local_zone_text", "zone_for"]
+__all__ = [
+    "UnknownTimeZone",
+    "check_timezone",
+    "known_timezones",
+    "local_zone_text",
+    "store_time",
+    "zone_for",
+]
 
 EXAMPLES = "Europe/Berlin, Europe/London, America/New_York"
 
@@ -34,6 +41,15 @@ def check_timezone(text: str) -> str:
             "(or 'local' for this till's zone)."
         ) from None
     return name
+
+
+def store_time(moment: datetime, name: str | None) -> datetime:
+    """``moment`` on the store's wall clock (zone ``name``; the till's own when empty).
+
+    The business day, expiry dates and promotions' daily hours are the store's: a till whose
+    machine zone differs (a PC set to UTC) must not sell an item the store considers expired.
+    """
+    return moment.astimezone(zone_for(name))
 
 
 def local_zone_text() -> str:

@@ -17,6 +17,8 @@ from PySide6.QtWidgets import (
 )
 
 from pos_desktop.container import Container
+from pos_desktop.domain.errors import DomainError
+from pos_desktop.domain.staff import Action
 
 from .device_bridge import DeviceBridge
 from .scan_routing import scan_to_modal
@@ -30,7 +32,6 @@ from .widgets.receipt_preview import ReceiptPreview
 
 STATUS_POLL_MS = 15_000
 NO_PRINTER_NOTE = "No receipt printer: Ctrl+Shift+R shows the receipt."
-MANAGER_ROLES = ("manager", "admin")
 log = logging.getLogger(__name__)
 
 
@@ -301,26 +302,28 @@ class MainWindow(QMainWindow):
         self.terminal_chip.setText(f"Card terminal: {terminal}")
         self.checkout_view.refresh()
 
-    def is_manager(self, refusal: str) -> bool:
-        """Store-wide changes and quitting are for a manager (or a till with no users yet);
-        anybody else sees ``refusal``."""
-        staff = self.staff
-        if staff is None or (staff.user is None and not self.container.auth.list_users()):
-            return True
-        if staff.user is not None and str(staff.user.role) in MANAGER_ROLES:
-            return True
-        self.checkout_view.show_message(refusal, error=True)
-        return False
+    def approve_screen(self, action: Action, refusal: str):
+        """The store's policy decides store-wide changes and quitting (``staff.MANAGER_SCREENS``;
+        a manager's by default): the ``Approval`` token, or None after showing why not."""
+        if self.staff is not None:
+            return self.staff.approve_screen(action, refusal)
+        try:  # no staff session: only a till with no users yet (setup) goes on
+            return self.container.auth.authorize_setup(action)
+        except DomainError:
+            self.checkout_view.show_message(refusal, error=True)
+            return None
 
     def on_store_settings_triggered(self) -> None:
-        if not self.is_manager(
+        approval = self.approve_screen(
+            Action.STORE_SETTINGS,
             "Only a manager can change the store settings: log in as a manager "
-            "(Staff > Lock / switch cashier)."
-        ):
+            "(Staff > Lock / switch cashier).",
+        )
+        if approval is None:
             return
         from .views.store_settings_dialog import StoreSettingsDialog
 
-        dialog = StoreSettingsDialog(self.container, self)
+        dialog = StoreSettingsDialog(self.container, self, approval=approval)
         if dialog.exec() and dialog.saved is not None:
             self.setWindowTitle(f"{dialog.saved.name} - till {dialog.saved.terminal_id}")
             self.checkout_view.show_message("Store settings saved; the next sale uses them.")
@@ -328,9 +331,13 @@ class MainWindow(QMainWindow):
     def on_quit_triggered(self) -> None:
         """Close the till: the receipts still queued print and the last sales are pushed
         (``Container.close``, run when the event loop ends)."""
-        if not self.is_manager(
-            "Only a manager can close the till: log in as a manager (Staff > Lock / switch "
-            "cashier)."
+        if (
+            self.approve_screen(
+                Action.CLOSE_TILL,
+                "Only a manager can close the till: log in as a manager (Staff > Lock / switch "
+                "cashier).",
+            )
+            is None
         ):
             return
         if not self.checkout_view.checkout.cart.is_empty:

@@ -617,19 +617,27 @@ class CheckoutView(QWidget):
             return
         from .quick_keys_dialog import QuickKeysDialog
 
-        QuickKeysDialog(self, self.quick_keys, can_edit=self.can_edit_quick_keys).exec()
+        dialog = QuickKeysDialog(self, self.quick_keys)
+        # takes the dialog's own message setter: a closure over the dialog would be a cycle
+        dialog.approve_editing = lambda show: self.approve_screen(
+            Action.EDIT_QUICK_KEYS,
+            "Only a manager can change the keys: log in as one (Ctrl+L).",
+            show,
+        )
+        dialog.exec()
         self.entry.setFocus()
 
     def on_stock_count_clicked(self) -> None:
         if self.stock_counts is None:
             return
-        if not self.can_edit_quick_keys():
-            self.show_message("Stock counts are for a manager: log in as one (Ctrl+L).", error=True)
+        approval = self.approve_screen(
+            Action.STOCK_COUNT, "Stock counts are for a manager: log in as one (Ctrl+L)."
+        )
+        if approval is None:
             return
         from .stock_count_dialog import StockCountDialog
 
-        user = self.window().staff.user
-        dialog = StockCountDialog(self.stock_counts, user.name, self)
+        dialog = StockCountDialog(self.stock_counts, approval.requester, self, approval=approval)
         if dialog.exec():
             self.show_message(dialog.message.text())
         self.entry.setFocus()
@@ -637,29 +645,33 @@ class CheckoutView(QWidget):
     def on_goods_receipt_clicked(self) -> None:
         if self.goods_receipts is None:
             return
-        if not self.can_edit_quick_keys():
-            self.show_message(
-                "Receiving goods is for a manager: log in as one (Ctrl+L).", error=True
-            )
+        approval = self.approve_screen(
+            Action.RECEIVE_GOODS, "Receiving goods is for a manager: log in as one (Ctrl+L)."
+        )
+        if approval is None:
             return
         from .goods_receipt_dialog import GoodsReceiptDialog
 
         dialog = GoodsReceiptDialog(
             self.goods_receipts,
-            self.window().staff.user.name,
+            approval.requester,
             self.checkout.settings.currency,
             self.locale,
             self,
+            approval=approval,
         )
         if dialog.exec():
             self.show_message(dialog.message.text())
         self.entry.setFocus()
 
-    def can_edit_quick_keys(self) -> bool:
-        """A manager or admin is logged in at the till (the window's staff session knows)."""
+    def approve_screen(self, action: Action, refusal: str, show=None):
+        """The store's policy on a manager's screen (``staff.MANAGER_SCREENS``), asked through
+        the window's staff session: an ``Approval`` token, or None after showing ``refusal``."""
         staff = getattr(self.window(), "staff", None)
-        user = getattr(staff, "user", None)
-        return user is not None and str(user.role) in ("manager", "admin")
+        if staff is None:
+            (show or (lambda text: self.show_message(text, error=True)))(refusal)
+            return None
+        return staff.approve_screen(action, refusal, show)
 
     def on_price_check_clicked(self) -> None:
         if self.search_results is None:

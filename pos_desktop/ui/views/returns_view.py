@@ -210,7 +210,7 @@ class ReturnsDialog(QDialog):
         self.entry.setFocus()
 
     def _add_no_receipt_item(self, code: str) -> None:
-        today = self.checkout.clock.now().astimezone().date()
+        today = self.checkout.store_today()
         found = resolve_scan(code, self.checkout.catalog, self.checkout.settings, today)
         if found.item is None:
             self.show_error(found.message)
