@@ -27,6 +27,8 @@ from pos_desktop.storage.checkout_settings_repo import (
 )
 from pos_desktop.storage.settings_repo import load_settings, save_settings
 
+from .policy_admin import PolicyChange
+
 # Reads a picture the way the printer will; returns what is wrong with it, or None.
 LogoCheck = Callable[[Path], str | None]
 
@@ -304,9 +306,11 @@ def set_values(
     *,
     data_dir: Path | None = None,
     check_logo: LogoCheck | None = None,
+    policy: PolicyChange | None = None,
 ) -> StoreState:
     """Check every change (in order: a pair list may set ``tax_rate`` several times), then
-    save them all together, or nothing.
+    save them all together, or nothing. ``policy``: an approval policy edited on the same
+    screen (already checked by ``ApprovalPolicy.with_decision``), saved in the same transaction.
 
     Raises:
         StoreSettingError: before anything is written.
@@ -317,5 +321,8 @@ def set_values(
     pairs = list(changes.items()) if isinstance(changes, dict) else list(changes)
     for key, text in pairs:
         state = apply_value(db, state, key, text, data_dir=data_dir, check_logo=check_logo)
-    save_state(db, state)
+    with db.atomic():
+        save_state(db, state)
+        if policy is not None:
+            policy.save(db)
     return state

@@ -33,12 +33,16 @@ from PySide6.QtWidgets import (
 from pos_desktop.config import ConfigError, load_config, save_config
 from pos_desktop.devices.printer import logo_problem
 from pos_desktop.domain.countries import LANGUAGES, PRESETS
+from pos_desktop.domain.errors import DomainError
+from pos_desktop.services.policy_admin import PolicyChange
 from pos_desktop.services.store_admin import (
     StoreSettingError,
     load_state,
     set_values,
     shown_values,
 )
+
+from .policy_page import PolicyPage
 
 EXTRA_TENDER_ROWS = 2  # empty rows to add tenders in
 
@@ -138,6 +142,9 @@ class StoreSettingsDialog(QDialog):
         form.addRow("Discounts above (%) need a manager", self.discount_limit)
         form.addRow(self.tenders)
         tabs.addTab(payments, "Payments")
+        # -- approvals --
+        self.policy_page = PolicyPage(container.auth.policy)
+        tabs.addTab(self.policy_page, "Approvals")
         # -- this till --
         self.idle_lock = QSpinBox()
         self.idle_lock.setRange(1, 1440)
@@ -161,7 +168,7 @@ class StoreSettingsDialog(QDialog):
         layout.addWidget(self.message)
         layout.addWidget(buttons)
         self.tabs = tabs
-        self.resize(720, 560)
+        self.resize(900, 600)
 
     def on_browse_logo_clicked(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
@@ -202,6 +209,13 @@ class StoreSettingsDialog(QDialog):
         pairs.append(("drawer_tenders", ", ".join(drawer)))
         return pairs
 
+    def policy_change(self) -> PolicyChange:
+        """The edited approval policy, to save with the settings (raises ``DomainError``)."""
+        staff = getattr(self.parent(), "staff", None)
+        user = staff.user.name if staff is not None and staff.user is not None else "till"
+        page = self.policy_page
+        return PolicyChange(page.base, page.policy(), user, self.container.clock.now())
+
     def on_save_clicked(self) -> None:
         container = self.container
         try:
@@ -210,8 +224,9 @@ class StoreSettingsDialog(QDialog):
                 self.changes(),
                 data_dir=container.config.data_dir,
                 check_logo=logo_problem,
+                policy=self.policy_change(),
             )
-        except StoreSettingError as err:
+        except (StoreSettingError, DomainError) as err:
             self.say(str(err))
             return
         seconds = self.idle_lock.value() * 60
