@@ -17,18 +17,19 @@ from PySide6.QtWidgets import (
 )
 
 from pos_desktop.container import Container
+from pos_desktop.services.i18n import N_, _
 
 from .device_bridge import DeviceBridge
 from .scan_routing import scan_to_modal
 from .tasks import TaskRunner
 from .theme import icon
 from .views.card_payment_dialog import UnresolvedPaymentDialog
-from .views.checkout_view import CheckoutView
+from .views.checkout_view import PRINTING, CheckoutView
 from .views.devices_dialog import DevicesDialog, describe
 from .widgets.receipt_preview import ReceiptPreview
 
 STATUS_POLL_MS = 15_000
-NO_PRINTER_NOTE = "No receipt printer: Ctrl+Shift+R shows the receipt."
+NO_PRINTER_NOTE = N_("No receipt printer: Ctrl+Shift+R shows the receipt.")
 MANAGER_ROLES = ("manager", "admin")
 log = logging.getLogger(__name__)
 
@@ -44,7 +45,10 @@ class MainWindow(QMainWindow):
         settings = container.settings
         self.setWindowIcon(icon("till"))
         self.setWindowTitle(
-            f"{settings.name} - till {settings.terminal_id}" + ("  [DEMO]" if demo else "")
+            _("{name} - till {terminal_id}").format(
+                name=settings.name, terminal_id=settings.terminal_id
+            )
+            + (_("  [DEMO]") if demo else "")
         )
         self.checkout_view = CheckoutView(
             container.checkout,
@@ -125,14 +129,14 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
     def _build_menu(self) -> None:
-        menu = self.menuBar().addMenu("&Till")
+        menu = self.menuBar().addMenu(_("&Till"))
         for text, shortcut, slot in (
-            ("&Reprint last receipt", "Ctrl+P", self.on_reprint_triggered),
-            ("S&how last receipt", "Ctrl+Shift+R", self.on_show_receipt_triggered),
-            ("&Devices...", "Ctrl+Shift+D", self.on_devices_triggered),
-            ("&Store settings...", "Ctrl+Shift+S", self.on_store_settings_triggered),
+            (_("&Reprint last receipt"), "Ctrl+P", self.on_reprint_triggered),
+            (_("S&how last receipt"), "Ctrl+Shift+R", self.on_show_receipt_triggered),
+            (_("&Devices..."), "Ctrl+Shift+D", self.on_devices_triggered),
+            (_("&Store settings..."), "Ctrl+Shift+S", self.on_store_settings_triggered),
             (None, None, None),
-            ("&Quit", "Ctrl+Q", self.on_quit_triggered),
+            (_("&Quit"), "Ctrl+Q", self.on_quit_triggered),
         ):
             if text is None:
                 menu.addSeparator()
@@ -162,12 +166,16 @@ class MainWindow(QMainWindow):
         self._set_chip(self.shift_chip, text, "ok" if ok else "warn")
 
     def _update_sales_chip(self) -> None:
-        self.sales_chip.setText(f"Sales saved: {self.container.sales.count()}")
+        self.sales_chip.setText(
+            _("Sales saved: {count}").format(count=self.container.sales.count())
+        )
 
     def on_checkout_display_changed(self, shown) -> None:
         """The customer attached to the sale, in the status bar while there is one."""
         self.customer_chip.setVisible(shown.customer is not None)
-        self.customer_chip.setText(f"Customer: {shown.customer}" if shown.customer else "")
+        self.customer_chip.setText(
+            _("Customer: {customer}").format(customer=shown.customer) if shown.customer else ""
+        )
 
     # -- scanners ------------------------------------------------------------------------------
 
@@ -203,18 +211,20 @@ class MainWindow(QMainWindow):
         view = self.checkout_view
         if outcome.status == "held":  # no receipt printer: a supported set-up, no question
             text = view.message.text()
-            if text.endswith("Printing receipt..."):
-                view.show_message(text.replace("Printing receipt...", NO_PRINTER_NOTE))
+            if text.endswith(_(PRINTING)):
+                view.show_message(text.replace(_(PRINTING), _(NO_PRINTER_NOTE)))
             return
         if outcome.status == "printed":
             self._set_chip(self.printer_chip, "Printer: ready", "ok")
             text = view.message.text()
-            if text.endswith("Printing receipt..."):
-                view.show_message(text.replace("Printing receipt...", "Receipt printed."))
+            if text.endswith(_(PRINTING)):
+                view.show_message(text.replace(_(PRINTING), _("Receipt printed.")))
             return
         self._set_chip(self.printer_chip, "Printer: problem", "error")
         view.show_message(
-            f"The sale is saved, but the receipt may not have printed: {outcome.error}",
+            _("The sale is saved, but the receipt may not have printed: {error}").format(
+                error=outcome.error
+            ),
             error=True,
         )
         self.ask_about_unknown_receipts()
@@ -224,13 +234,15 @@ class MainWindow(QMainWindow):
         printing = self.container.printing
         for job_id, _sale_id, error in printing.undecided_jobs():
             box = QMessageBox(self)
-            box.setWindowTitle("Receipt may not have printed")
+            box.setWindowTitle(_("Receipt may not have printed"))
             box.setText(
-                f"The printer failed during a receipt ({error}).\n\nFix the printer (paper, "
-                "cover, cable), then: did a complete receipt come out?"
+                _(
+                    "The printer failed during a receipt ({error}).\n\nFix the printer (paper, "
+                    "cover, cable), then: did a complete receipt come out?"
+                ).format(error=error)
             )
-            reprint = box.addButton("No: reprint a copy", QMessageBox.ButtonRole.AcceptRole)
-            box.addButton("Yes, it printed", QMessageBox.ButtonRole.RejectRole)
+            reprint = box.addButton(_("No: reprint a copy"), QMessageBox.ButtonRole.AcceptRole)
+            box.addButton(_("Yes, it printed"), QMessageBox.ButtonRole.RejectRole)
             box.exec()
             if box.clickedButton() is reprint:
                 printing.reprint(job_id, on_done=self.bridge.on_print_done)
@@ -253,7 +265,7 @@ class MainWindow(QMainWindow):
         except LookupError as err:
             self.checkout_view.show_message(str(err), error=True)
             return
-        self.checkout_view.show_message("Reprinting the last receipt (marked COPY)...")
+        self.checkout_view.show_message(_("Reprinting the last receipt (marked COPY)..."))
 
     def poll_printer_status(self) -> None:
         self.container.printing.check_status(self.bridge.on_printer_status)
@@ -292,7 +304,7 @@ class MainWindow(QMainWindow):
         if (scanner := extras.get("serial_scanner")) is not None:
             scanner.on_scan = self.bridge.on_serial_scan
         terminal = "ready" if self.container.cards.available else "none"
-        self.terminal_chip.setText(f"Card terminal: {terminal}")
+        self.terminal_chip.setText(_("Card terminal: {terminal}").format(terminal=terminal))
         self.checkout_view.refresh()
 
     def is_manager(self, refusal: str) -> bool:
@@ -316,8 +328,12 @@ class MainWindow(QMainWindow):
 
         dialog = StoreSettingsDialog(self.container, self)
         if dialog.exec() and dialog.saved is not None:
-            self.setWindowTitle(f"{dialog.saved.name} - till {dialog.saved.terminal_id}")
-            self.checkout_view.show_message("Store settings saved; the next sale uses them.")
+            self.setWindowTitle(
+                _("{name} - till {terminal_id}").format(
+                    name=dialog.saved.name, terminal_id=dialog.saved.terminal_id
+                )
+            )
+            self.checkout_view.show_message(_("Store settings saved; the next sale uses them."))
 
     def on_quit_triggered(self) -> None:
         """Close the till: the receipts still queued print and the last sales are pushed
@@ -329,7 +345,7 @@ class MainWindow(QMainWindow):
             return
         if not self.checkout_view.checkout.cart.is_empty:
             self.checkout_view.show_message(
-                "Finish or park the sale on screen before closing the till.", error=True
+                _("Finish or park the sale on screen before closing the till."), error=True
             )
             return
         self.status_timer.stop()

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QApplication
 
 from pos_desktop.config import TillConfig, load_config
 from pos_desktop.container import Container
+from pos_desktop.services.i18n import set_language
 
 from .device_bridge import DeviceBridge
 from .focus import DialogFocusKeeper
@@ -22,6 +23,7 @@ from .wedge_filter import WedgeScannerFilter
 
 def build_window(container: Container, config: TillConfig, app: QApplication, *, clock=None):
     """Wire the window, the scanner filter and the device bridge (shared with the tests)."""
+    set_language(container.settings.language)  # before the first widget says anything
     bridge = DeviceBridge()
     window = MainWindow(container, bridge, demo=config.demo)
     wedge = WedgeScannerFilter(

@@ -20,17 +20,18 @@ from PySide6.QtWidgets import (
 
 from pos_desktop.domain.policy import ApprovalPolicy, Decision
 from pos_desktop.domain.staff import Action, Role, action_label
+from pos_desktop.services.i18n import N_, _
 
 DECISION_TEXTS = {
-    Decision.ALLOWED: "Allowed",
-    Decision.APPROVAL: "Approval",
-    Decision.REFUSED: "Refused",
+    Decision.ALLOWED: N_("Allowed"),
+    Decision.APPROVAL: N_("Approval"),
+    Decision.REFUSED: N_("Refused"),
 }
 ROLE_TEXTS = {
-    Role.CASHIER: "Cashier",
-    Role.SUPERVISOR: "Supervisor",
-    Role.MANAGER: "Manager",
-    Role.ADMIN: "Admin",
+    Role.CASHIER: N_("Cashier"),
+    Role.SUPERVISOR: N_("Supervisor"),
+    Role.MANAGER: N_("Manager"),
+    Role.ADMIN: N_("Admin"),
 }
 
 
@@ -45,7 +46,7 @@ class PolicyPage(QWidget):
         self.table = QTableWidget(len(self.actions), len(self.roles) + 1)
         self.table.setObjectName("policyTable")
         self.table.setHorizontalHeaderLabels(
-            [ROLE_TEXTS[r] for r in self.roles] + ["Second person"]
+            [_(ROLE_TEXTS[r]) for r in self.roles] + [_("Second person")]
         )
         self.table.setVerticalHeaderLabels([action_label(a) for a in self.actions])
         self._cells: dict[tuple[Action, Role], QComboBox] = {}
@@ -53,9 +54,9 @@ class PolicyPage(QWidget):
         for row, action in enumerate(self.actions):
             for col, role in enumerate(self.roles):
                 combo = QComboBox()
-                combo.setAccessibleName(f"{action_label(action)}: {ROLE_TEXTS[role]}")
+                combo.setAccessibleName(f"{action_label(action)}: {_(ROLE_TEXTS[role])}")
                 for decision, text in DECISION_TEXTS.items():
-                    combo.addItem(text, decision.value)
+                    combo.addItem(_(text), decision.value)
                 combo.setCurrentIndex(combo.findData(policy.decide(role, action).value))
                 self.table.setCellWidget(row, col, combo)
                 self._cells[(action, role)] = combo
@@ -68,8 +69,10 @@ class PolicyPage(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         note = QLabel(
-            "Allowed: the role does it, confirming with their own PIN. Approval: somebody "
-            "allowed enters their PIN. Second person: never the one who asks."
+            _(
+                "Allowed: the role does it, confirming with their own PIN. Approval: somebody "
+                "allowed enters their PIN. Second person: never the one who asks."
+            )
         )
         note.setWordWrap(True)
         box = QVBoxLayout(self)
