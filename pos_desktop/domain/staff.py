@@ -43,6 +43,7 @@ class Action(StrEnum):
     DROP_PARKED_SALE = "drop_parked_sale"
     EDIT_DEVICES = "edit_devices"
     UNLOCK_USER = "unlock_user"
+    SELL_UNKNOWN_BARCODE = "sell_unknown_barcode"  # a barcode no product has, as a department
 
 
 SENSITIVE: frozenset[Action] = frozenset(
@@ -63,7 +64,16 @@ SENSITIVE: frozenset[Action] = frozenset(
 )
 
 _CASHIER = frozenset(
-    {Action.SELL, Action.OPEN_SHIFT, Action.CLOSE_SHIFT, Action.X_REPORT, Action.CASH_DROP}
+    {
+        Action.SELL,
+        Action.OPEN_SHIFT,
+        Action.CLOSE_SHIFT,
+        Action.X_REPORT,
+        Action.CASH_DROP,
+        # What a shop owner expects: the cashier sells it (audited); a store that wants a
+        # manager to look first sets 'pos-admin policy set cashier sell_unknown_barcode approval'.
+        Action.SELL_UNKNOWN_BARCODE,
+    }
 )
 _SUPERVISOR = _CASHIER | {
     Action.VOID_LINE,
@@ -106,6 +116,7 @@ ACTION_LABELS: dict[Action, str] = {
     Action.DROP_PARKED_SALE: "Drop a parked sale",
     Action.EDIT_DEVICES: "Change the device settings",
     Action.UNLOCK_USER: "Unlock a locked user",
+    Action.SELL_UNKNOWN_BARCODE: "Sell an unknown barcode as a department item",
 }
 
 

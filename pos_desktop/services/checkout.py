@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Protocol
 
-from pos_desktop.domain.cart import Cart, CartLine, CartTotals
+from pos_desktop.domain.cart import Cart, CartLine, CartTotals, parse_quantity
 from pos_desktop.domain.catalog import CatalogItem
 from pos_desktop.domain.discounts import Discount, PriceOverride
 from pos_desktop.domain.errors import DomainError, PaymentError
@@ -181,8 +181,51 @@ class CheckoutService:
             raise DomainError(f"{item.name} is sold by the piece, not by weight.")
         return self.cart.add(item, weight_kg)
 
-    def set_quantity(self, line_id: str, quantity: str | Decimal | int) -> CartLine:
-        return self.cart.set_quantity(line_id, quantity)
+    def lowers_quantity(self, line_id: str, quantity: str | Decimal | int) -> bool:
+        """Whether setting ``quantity`` on the line is a partial void (it needs an approval).
+
+        Raises:
+            DomainError: no such line, or ``quantity`` is not a valid quantity for it.
+        """
+        line = self.cart.line(line_id)
+        return parse_quantity(quantity, sold_by_weight=line.item.sold_by_weight) < line.quantity
+
+    def set_quantity(
+        self, line_id: str, quantity: str | Decimal | int, approval: Approval | None = None
+    ) -> CartLine:
+        """Set a line's quantity. Raising it needs nothing; lowering it is a partial void: it
+        takes a ``VOID_LINE`` approval for the line, like removing it, and is recorded (counted
+        under voided lines on the X/Z report).
+
+        Raises:
+            DomainError: no such line or a bad quantity; ApprovalRequired: a lower quantity
+                without a valid approval (nothing changes).
+        """
+        line = self.cart.line(line_id)
+        before_qty = line.quantity
+        if not self.lowers_quantity(line_id, quantity):
+            return self.cart.set_quantity(line_id, quantity)
+        approval = redeem(approval, Action.VOID_LINE, line_id)
+        before = self._line_gross(line)
+        line = self.cart.set_quantity(line_id, quantity)
+        try:
+            self._record_void(
+                "line",
+                approval,
+                line_id,
+                f"{line.item.name}: quantity {before_qty} -> {line.quantity}",
+                str(before_qty - line.quantity),
+                before - self._line_gross(line),
+                event="cart.quantity_lowered",
+            )
+        except BaseException:
+            line.quantity = before_qty  # not recorded: not lowered
+            raise
+        return line
+
+    def _line_gross(self, line: CartLine) -> int:
+        priced = next((p for p in self.price().lines if p.line_id == line.line_id), None)
+        return priced.tax.gross if priced is not None else line.amount_minor
 
     def remove_line(self, line_id: str, approval: Approval | None = None) -> CartLine:
         """Void a line with a ``VOID_LINE`` approval for it; the void is recorded.
@@ -192,8 +235,7 @@ class CheckoutService:
         """
         line = self.cart.line(line_id)
         approval = redeem(approval, Action.VOID_LINE, line_id)
-        priced = next((p for p in self.price().lines if p.line_id == line_id), None)
-        amount = priced.tax.gross if priced is not None else line.amount_minor
+        amount = self._line_gross(line)
         self._record_void("line", approval, line_id, line.item.name, str(line.quantity), amount)
         return self.cart.remove(line_id)
 
@@ -217,7 +259,9 @@ class CheckoutService:
         cart, self.cart = self.cart, self._new_cart()
         return cart
 
-    def _record_void(self, kind, approval, object_id, description, quantity, amount) -> None:
+    def _record_void(
+        self, kind, approval, object_id, description, quantity, amount, event=None
+    ) -> None:
         if self.db is None:  # a bare engine (unit tests): the token was still checked
             return
         from pos_desktop.storage import void_repo
@@ -237,6 +281,7 @@ class CheckoutService:
                 approver=approval.approver,
                 reason=approval.reason,
                 approval_seq=approval.audit_seq,
+                event=event,
             ),
             self._clock.now(),
         )

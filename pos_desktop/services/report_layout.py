@@ -7,8 +7,10 @@ The receipt printer (``reports.ReportPrinter``), the till's viewer
 (``ui/views/shift_dialogs.ReportViewerDialog``) and the PDF (``services/report_pdf.py``) all draw
 this one object, so the three never disagree about what a report says.
 
-The period and the hourly buckets are shown in the store's time zone: the zone passed in, or the
-till's own (a till stands in its store). Stored times stay UTC.
+The period and the hourly buckets are shown in the store's time zone: the zone passed in, else the
+one the report carries (``store.timezone``, set with ``pos-admin store set timezone``; a Z keeps
+the zone it was closed in), else the till's own (a till stands in its store). Stored times stay
+UTC.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from typing import Any
 from pos_desktop.domain.money import Money
 
 from .formatting import money_text
+from .timezones import zone_for
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,10 +68,9 @@ class ReportLayout:
     footer: tuple[str, ...]
 
 
-def _zone(tz: tzinfo | None) -> tzinfo:
-    zone = tz or datetime.now().astimezone().tzinfo
-    assert zone is not None
-    return zone
+def _zone(tz: tzinfo | None, data: dict[str, Any], fallback: str) -> tzinfo:
+    store = data.get("store") or {}
+    return tz or zone_for(store["timezone"] if "timezone" in store else fallback)
 
 
 def _local(utc_text: str, zone: tzinfo) -> datetime:
@@ -99,6 +101,7 @@ def build_layout(
     *,
     store_name: str = "",
     store_address: str = "",
+    store_timezone: str = "",
     tz: tzinfo | None = None,
 ) -> ReportLayout:
     """Lay out the report body ``data`` for people.
@@ -108,12 +111,13 @@ def build_layout(
         locale: Babel locale for amounts, e.g. ``"de_DE"``.
         store_name: used when the report does not carry the store (reports made before it did).
         store_address: likewise; one line per address line.
-        tz: the store's time zone; default the till's local zone.
+        store_timezone: likewise (the store's zone now, for a Z made before reports carried it).
+        tz: the store's time zone; default the report's store zone, else the till's.
 
     Returns:
         The layout every renderer draws.
     """
-    zone = _zone(tz)
+    zone = _zone(tz, data, store_timezone)
     currency = data["currency"]
 
     def m(minor: int) -> str:
@@ -128,7 +132,9 @@ def build_layout(
     opened = _local(data["opened_at"], zone)
     closed = _local(data["closed_at"], zone) if data.get("closed_at") else None
     until = closed or _local(data["generated_at"], zone)
-    period = f"Period {opened:%Y-%m-%d %H:%M} to {until:%Y-%m-%d %H:%M} ({_zone_name(opened)})"
+    named = getattr(zone, "key", None)  # the IANA name, when the zone has one
+    zone_text = f"{named}, {_zone_name(opened)}" if named else _zone_name(opened)
+    period = f"Period {opened:%Y-%m-%d %H:%M} to {until:%Y-%m-%d %H:%M} ({zone_text})"
     header = [f"Terminal {data['terminal_id']}   Shift {data['shift_number']}", period]
     header.append(f"Opened by {data['opened_by']}")
     if closed is not None:
@@ -246,7 +252,7 @@ def build_layout(
         sections=(sales, taxes, tenders, refunds_voids, cash, cashiers, totals),
         hourly=hourly,
         chart_title=f"Sales per hour ({currency})",
-        zone_label=_zone_name(opened),
+        zone_label=zone_text,
         footer=footer,
     )
 

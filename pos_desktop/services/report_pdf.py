@@ -168,6 +168,7 @@ def write_report_pdf(
     *,
     store_name: str = "",
     store_address: str = "",
+    store_timezone: str = "",
     tz: tzinfo | None = None,
 ) -> None:
     """Write the report body ``data`` (a ``ShiftReport.data``) as a PDF at ``path``.
@@ -178,7 +179,15 @@ def write_report_pdf(
         locale: Babel locale for the amounts.
         store_name: store shown when the report does not carry it.
         store_address: likewise.
-        tz: the store's time zone (default: the till's).
+        store_timezone: likewise.
+        tz: a time zone that overrides the report's (default: the report's, else the till's).
     """
-    layout = build_layout(data, locale, store_name=store_name, store_address=store_address, tz=tz)
+    layout = build_layout(
+        data,
+        locale,
+        store_name=store_name,
+        store_address=store_address,
+        store_timezone=store_timezone,
+        tz=tz,
+    )
     render_layout_pdf(layout, path)

@@ -28,6 +28,7 @@ from pos_desktop.storage.checkout_settings_repo import (
 from pos_desktop.storage.settings_repo import load_settings, save_settings
 
 from .policy_admin import PolicyChange
+from .timezones import UnknownTimeZone, check_timezone
 
 # Reads a picture the way the printer will; returns what is wrong with it, or None.
 LogoCheck = Callable[[Path], str | None]
@@ -46,6 +47,7 @@ STORE_KEYS: dict[str, str] = {
     "language": "the till's language (en)",
     "currency": "ISO 4217 currency; only before the first product or sale",
     "locale": "how amounts and dates are written, e.g. en_GB or de_DE",
+    "timezone": "the store's time zone for X/Z reports, e.g. Europe/Berlin (local: the till's)",
     "prices_include_tax": "yes: shelf prices include tax; no: tax is added per line",
     "receipt_header": "extra lines under the address (\\n starts a new line)",
     "receipt_footer": "lines at the bottom of the receipt (\\n starts a new line)",
@@ -96,6 +98,7 @@ def shown_values(state: StoreState) -> dict[str, str]:
         "language": s.language,
         "currency": s.currency,
         "locale": s.locale,
+        "timezone": s.timezone or "local",
         "prices_include_tax": "yes" if s.prices_include_tax else "no",
         "receipt_header": s.receipt_header,
         "receipt_footer": s.receipt_footer,
@@ -247,6 +250,12 @@ def apply_value(
         return replace(state, settings=replace(s, currency=code))
     if key == "locale":
         return replace(state, settings=replace(s, locale=_checked_locale(text)))
+    if key == "timezone":
+        try:
+            zone = check_timezone(text)
+        except UnknownTimeZone as err:
+            raise StoreSettingError(f"timezone: {err}") from None
+        return replace(state, settings=replace(s, timezone=zone))
     if key == "prices_include_tax":
         return replace(state, settings=replace(s, prices_include_tax=parse_yes_no(key, text)))
     if key == "receipt_logo":

@@ -13,9 +13,11 @@ from pos_desktop.services.i18n import set_language
 
 from .device_bridge import DeviceBridge
 from .focus import DialogFocusKeeper
+from .gui_thread_gc import install as install_gui_thread_gc
 from .integrity_watch import INTEGRITY_CHECK_DELAY_MS, IntegrityWatch
 from .main_window import MainWindow
 from .plain_text import PlainTextLabels
+from .screen_layout import place_demo_windows
 from .staff_session import StaffSession
 from .theme import icon, stylesheet
 from .wedge_filter import WedgeScannerFilter
@@ -75,6 +77,7 @@ def first_run_setup(config: TillConfig, app: QApplication | None = None) -> Till
             return config
         app = app or QApplication.instance() or QApplication(sys.argv[:1])
         app.setStyleSheet(stylesheet())
+        install_gui_thread_gc(app)
         tasks = TaskRunner()
         wizard = SetupWizard(db, config.data_dir, tasks)
         done = bool(wizard.exec())  # exec shows it modal (a show() first would not be)
@@ -109,7 +112,8 @@ def attach_customer_displays(window, container: Container, config: TillConfig) -
 
 
 def show_customer_window(window, app: QApplication, screen_number: int) -> None:
-    """On its own screen when there is one; otherwise beside the till (demo, one screen)."""
+    """On its own screen when there is one; otherwise beside the till (demo, one screen), or
+    minimised where there is no room beside it (``screen_layout``)."""
     customer = window.customer_window
     if customer is None:
         return
@@ -118,14 +122,11 @@ def show_customer_window(window, app: QApplication, screen_number: int) -> None:
         customer.setGeometry(screens[screen_number].geometry())
         customer.showFullScreen()
         return
-    # One screen (demo): a small window beside the till, or in its corner when there is no room.
-    frame, room = window.frameGeometry(), screens[0].availableGeometry() if screens else None
-    customer.resize(480, 360)
-    x, y = frame.right() + 8, frame.top()
-    if room is not None and x + customer.width() > room.right():
-        x, y = room.right() - customer.width(), room.bottom() - customer.height()
-    customer.move(x, y)
-    customer.show()
+    # One screen (demo): beside the till, which gives up width for it; never over the till.
+    if not screens:
+        customer.show()
+        return
+    place_demo_windows(window, customer, screens[0].availableGeometry())
 
 
 def fit_to_screen(window, app: QApplication, preferred=(1280, 800)) -> None:
@@ -163,6 +164,7 @@ def run_qt(
     app.setApplicationName("Countertop POS")
     app.setStyleSheet(stylesheet())
     app.setWindowIcon(icon("till"))
+    install_gui_thread_gc(app)  # never a collection on a worker thread
     window, _wedge, _bridge = build_window(container, config, app)
     fit_to_screen(window, app)
     window.show()

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QApplication
 
 from pos_desktop.domain.errors import DomainError
 from pos_desktop.domain.staff import Action
+from pos_desktop.services.auth import ApprovalRequired
 from pos_desktop.services.i18n import _
 from pos_desktop.services.reports import ReportPrinter
 
@@ -160,16 +161,28 @@ class StaffSession(QObject):
         object_id: str | None = None,
         reason: str | None = None,
         note: str = "",
+        pin_only_if_needed: bool = False,
     ):
         """The ``Approval`` token for ``action`` (None: refused or cancelled).
 
         Everyone confirms with a PIN: their own when their role may do it, an approver's
         otherwise. ``reason`` is a reason code already chosen on the asking screen.
+        ``pin_only_if_needed``: an everyday action (selling an unknown barcode) that the user's
+        role may do alone is granted (and audited) without a PIN; the PIN dialog comes up only
+        when the store's policy wants an approver.
         """
         if self.user is None:
             text = NO_USERS if not self.auth.list_users() else "Log in first (Staff > Lock)."
             self.window.checkout_view.show_message(text, error=True)
             return None
+        if pin_only_if_needed:
+            try:
+                return self.auth.authorize(Action(action), self.user, object_id=object_id)
+            except ApprovalRequired:
+                pass  # an approver's PIN: the dialog below
+            except DomainError as err:  # refused by the policy
+                self.window.checkout_view.show_message(str(err), error=True)
+                return None
         dialog = ApprovalDialog(
             self.auth,
             Action(action),

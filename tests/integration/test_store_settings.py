@@ -88,3 +88,16 @@ def test_receipt_header_carries_address_and_tax_id(db):
     )
     lines = [b.text for b in ReceiptBuilder(settings)._store_lines()]
     assert lines == ["Hauptstr. 1", "10115 Berlin", "USt-IdNr. DE123456789"]
+
+
+def test_timezone_is_checked_against_zoneinfo(db):
+    create_store(db, SetupAnswers(name="Shop", country="DE"))
+    assert shown_values(load_state(db))["timezone"] == "local"  # default: the till's own zone
+    set_values(db, {"timezone": "Europe/Berlin"})
+    assert load_state(db).settings.timezone == "Europe/Berlin"
+    for bad in ("Europe/Atlantis", "../etc/passwd", "CET+1"):
+        with pytest.raises(StoreSettingError, match="timezone: .* is not a time zone"):
+            set_values(db, {"timezone": bad, "name": "Changed"})
+    assert load_state(db).settings.name == "Shop"  # nothing half-written
+    set_values(db, {"timezone": "local"})
+    assert load_state(db).settings.timezone == ""

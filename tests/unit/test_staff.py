@@ -43,6 +43,7 @@ EXPECTED = {
     Action.DROP_PARKED_SALE: {S, M, A},
     Action.EDIT_DEVICES: {M, A},
     Action.UNLOCK_USER: {M, A},
+    Action.SELL_UNKNOWN_BARCODE: {C, S, M, A},  # a store may demand approval (pos-admin policy)
 }
 
 

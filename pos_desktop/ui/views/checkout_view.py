@@ -474,8 +474,22 @@ class CheckoutView(QWidget):
             if not ok:
                 return
         self.entry.clear()
+        line = self.checkout.cart.line(line_id)
+        name, before = line.item.name, line.quantity
+        approval = None
         try:
-            line = self.checkout.set_quantity(line_id, typed)
+            if self.checkout.lowers_quantity(line_id, typed):  # a partial void
+                detail = f"{name}: {before} -> {typed.strip()}"
+                approval, why = self._ask(Action.VOID_LINE, detail, object_id=line_id)
+                if approval is None:
+                    self.show_message(
+                        _("{name} stays at {before}: lowering it was not approved.{why}").format(
+                            name=name, before=before, why=why
+                        ),
+                        error=True,
+                    )
+                    return
+            line = self.checkout.set_quantity(line_id, typed, approval)
         except DomainError as err:
             self.show_message(str(err), error=True)
             return

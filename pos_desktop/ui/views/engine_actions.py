@@ -162,6 +162,9 @@ def sell_by_department(view, department: str | None = None) -> None:
         view.locale,
         barcode=barcode,
         preselect=department,
+        approve=lambda detail: view.approver(
+            Action.SELL_UNKNOWN_BARCODE, detail, object_id=barcode, pin_only_if_needed=True
+        ),
         parent=view,
     )
     if dialog.exec() and dialog.line is not None:

@@ -42,6 +42,7 @@ from pos_desktop.services.store_admin import (
     set_values,
     shown_values,
 )
+from pos_desktop.services.timezones import known_timezones, local_zone_text
 
 from .policy_page import PolicyPage
 
@@ -79,6 +80,16 @@ class StoreSettingsDialog(QDialog):
         for code, name in LANGUAGES.items():
             self.language.addItem(name, code)
         self.language.setCurrentIndex(max(self.language.findData(s.language), 0))
+        self.timezone = QComboBox()
+        self.timezone.setEditable(True)  # type "Europe/Be..." and pick, or pick from the list
+        self.timezone.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.timezone.setAccessibleName("Time zone")
+        self.timezone.addItem(local_zone_text(), "")
+        for name in known_timezones():
+            self.timezone.addItem(name, name)
+        self.timezone.setCurrentIndex(max(self.timezone.findData(s.timezone), 0))
+        self.timezone.completer().setFilterMode(Qt.MatchFlag.MatchContains)
+        self.timezone.completer().setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         store = QWidget()
         form = QFormLayout(store)
         form.addRow(_("Store name"), self.name)
@@ -86,6 +97,7 @@ class StoreSettingsDialog(QDialog):
         form.addRow(_("VAT / tax id"), self.tax_id)
         form.addRow(_("Country"), self.country)
         form.addRow(_("Language"), self.language)
+        form.addRow(_("Time zone (X/Z reports)"), self.timezone)
         form.addRow(_("Currency"), QLabel(s.currency))
         tabs.addTab(store, _("Store"))
         # -- receipts --
@@ -186,6 +198,7 @@ class StoreSettingsDialog(QDialog):
             ("tax_id", self.tax_id.text()),
             ("country", self.country.currentData()),
             ("language", self.language.currentData()),
+            ("timezone", self._timezone_text()),
             ("receipt_header", self.header.toPlainText()),
             ("receipt_footer", self.footer.toPlainText()),
             ("receipt_logo", self.logo.text()),
@@ -216,6 +229,11 @@ class StoreSettingsDialog(QDialog):
         user = staff.user.name if staff is not None and staff.user is not None else "till"
         page = self.policy_page
         return PolicyChange(page.base, page.policy(), user, self.container.clock.now())
+
+    def _timezone_text(self) -> str:
+        """The zone as typed or picked; the first entry ("Local (CET)") is the till's own."""
+        text = self.timezone.currentText().strip()
+        return "" if text == self.timezone.itemText(0) else text
 
     def on_save_clicked(self) -> None:
         container = self.container

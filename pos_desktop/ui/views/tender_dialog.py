@@ -26,6 +26,8 @@ from pos_desktop.domain.tender import SplitTender
 from pos_desktop.services.checkout import CheckoutService
 from pos_desktop.services.formatting import money_text
 
+from ..widgets.number_pad import NumberPad
+
 PAID, CARD_REST = "paid", "card"
 
 
@@ -98,9 +100,15 @@ class TenderDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.total_label)
         layout.addWidget(self.status)
-        layout.addWidget(self.tenders)
-        layout.addWidget(QLabel("Amount"))
-        layout.addWidget(self.amount)
+        self.pad = NumberPad(self.amount)  # touch screens: tap the amount of this tender
+        left = QVBoxLayout()
+        left.addWidget(self.tenders)
+        left.addWidget(QLabel("Amount"))
+        left.addWidget(self.amount)
+        middle = QHBoxLayout()
+        middle.addLayout(left, 2)
+        middle.addWidget(self.pad, 1)
+        layout.addLayout(middle)
         layout.addLayout(extras)
         layout.addLayout(grid)
         layout.addWidget(self.message)
