@@ -44,7 +44,7 @@ STORE_KEYS: dict[str, str] = {
     "address": "the address printed under the name (\\n starts a new line)",
     "tax_id": "VAT number / tax id printed in the receipt header",
     "country": "ISO country code the setup presets came from (DE, FR, AT, NL, GB, US, CH)",
-    "language": "the till's language (en)",
+    "language": "the till's language: en, de or fr (screens and receipts)",
     "currency": "ISO 4217 currency; only before the first product or sale",
     "locale": "how amounts and dates are written, e.g. en_GB or de_DE",
     "timezone": "the store's time zone for X/Z reports, e.g. Europe/Berlin (local: the till's)",
