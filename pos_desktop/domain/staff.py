@@ -44,6 +44,24 @@ class Action(StrEnum):
     EDIT_DEVICES = "edit_devices"
     UNLOCK_USER = "unlock_user"
     SELL_UNKNOWN_BARCODE = "sell_unknown_barcode"  # a barcode no product has, as a department
+    STORE_SETTINGS = "store_settings"  # the Store settings dialog at the till
+    CLOSE_TILL = "close_till"  # quitting the till program
+    EDIT_QUICK_KEYS = "edit_quick_keys"
+    STOCK_COUNT = "stock_count"
+    RECEIVE_GOODS = "receive_goods"
+
+
+# Store-wide screens that were a manager's alone before the policy decided them: the default for
+# every other role is ``refused`` (not ``approval``), as it always was; a store may change it.
+MANAGER_SCREENS: frozenset[Action] = frozenset(
+    {
+        Action.STORE_SETTINGS,
+        Action.CLOSE_TILL,
+        Action.EDIT_QUICK_KEYS,
+        Action.STOCK_COUNT,
+        Action.RECEIVE_GOODS,
+    }
+)
 
 
 SENSITIVE: frozenset[Action] = frozenset(
@@ -92,6 +110,7 @@ _MANAGER = _SUPERVISOR | {
     Action.Z_REPORT,
     Action.EDIT_DEVICES,
     Action.UNLOCK_USER,
+    *MANAGER_SCREENS,
 }
 # The built-in defaults of ``domain.policy.ApprovalPolicy`` (a store may change them).
 PERMISSIONS: dict[Role, frozenset[Action]] = {
@@ -117,6 +136,11 @@ ACTION_LABELS: dict[Action, str] = {
     Action.EDIT_DEVICES: "Change the device settings",
     Action.UNLOCK_USER: "Unlock a locked user",
     Action.SELL_UNKNOWN_BARCODE: "Sell an unknown barcode as a department item",
+    Action.STORE_SETTINGS: "Change the store settings",
+    Action.CLOSE_TILL: "Close the till",
+    Action.EDIT_QUICK_KEYS: "Change the quick keys",
+    Action.STOCK_COUNT: "Count stock",
+    Action.RECEIVE_GOODS: "Receive goods",
 }
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from datetime import date
 from decimal import Decimal
 from typing import Protocol
 
@@ -30,6 +31,7 @@ from .auth import Approval, ApprovalRequired, redeem
 from .ports import Clock
 from .scanning import resolve_scan
 from .shift_guard import require_open_shift, still_open
+from .timezones import store_time
 
 
 class CatalogLookup(Protocol):
@@ -72,8 +74,10 @@ class ScanResult:
 class CheckoutService:
     """Owns the current cart. Called from one thread at a time (the GUI/core thread).
 
-    Promotions, vouchers and the checkout settings come from the sales db when ``sales`` has
-    one (``SalesRepository.db``); tests may pass their own.
+    The composition root (``container.build_checkout``) hands it the store's promotions,
+    vouchers and checkout settings; without them it sells at list prices, without vouchers,
+    with the default settings (unit tests of the engine). Shifts and void records are kept
+    in the sales repository's db (``SalesRepository.db``) when it has one.
     """
 
     def __init__(
@@ -95,30 +99,9 @@ class CheckoutService:
         self.promotions = promotions
         self.vouchers = vouchers
         self.checkout_settings = checkout_settings or CheckoutSettings()
-        if self.db is not None:
-            self._defaults_from_db(checkout_settings is None)
         self.cart = self._new_cart()
         self.cashier: str | None = None
         self.shift_id: str | None = None  # set by the shift service when a shift is open
-
-    def _defaults_from_db(self, load_settings: bool) -> None:
-        from pos_desktop.storage.checkout_settings_repo import load_checkout_settings
-        from pos_desktop.storage.promotion_repo import PromotionRepository
-        from pos_desktop.storage.voucher_repo import VoucherRepository
-
-        assert self.db is not None  # called only with a database (see __init__)
-        if self.promotions is None:
-            self.promotions = PromotionRepository(self.db)
-        if self.vouchers is None:
-            self.vouchers = VoucherRepository(self.db)
-        if load_settings:
-            self.checkout_settings = load_checkout_settings(self.db)
-
-    def reload_settings(self) -> None:
-        """Read the checkout settings (cash rounding, tenders, limits) from the db again, after
-        they were changed (the demo seeds them after the checkout was built)."""
-        if self.db is not None:
-            self._defaults_from_db(True)
 
     @property
     def catalog(self) -> CatalogLookup:
@@ -150,8 +133,7 @@ class CheckoutService:
 
     def scan(self, text: str) -> ScanResult:
         """Add the product a scanned or typed code names (GTIN, variable-measure, GS1 or SKU)."""
-        today = self._clock.now().astimezone().date()
-        found = resolve_scan(text, self._catalog, self.settings, today)
+        found = resolve_scan(text, self._catalog, self.settings, self.store_today())
         if found.item is None:
             return ScanResult(
                 None,
@@ -303,8 +285,12 @@ class CheckoutService:
     # -- pricing ----------------------------------------------------------------------------
 
     def pricing_time(self):
-        """Promotions' daily hours compare the store's local wall time."""
-        return self._clock.now().astimezone()
+        """Promotions' daily hours compare the store's wall time (its time zone setting)."""
+        return store_time(self._clock.now(), self.settings.timezone)
+
+    def store_today(self) -> date:
+        """The store's business date now, in its time zone (expiry dates, GS1 years)."""
+        return self.pricing_time().date()
 
     def price(self, cart: Cart | None = None) -> PricedCart:
         """Price ``cart`` (default: the current one) with the active promotions and its

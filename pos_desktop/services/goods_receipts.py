@@ -15,9 +15,11 @@ from peewee import SqliteDatabase
 from pos_desktop.domain.errors import DomainError
 from pos_desktop.domain.ids import new_id
 from pos_desktop.domain.money import Money
+from pos_desktop.domain.staff import Action
 from pos_desktop.storage import outbox
-from pos_desktop.storage.codec import utc_text
+from pos_desktop.storage.goods_receipt_repo import GoodsReceiptRepository
 
+from .auth import Approval, redeem
 from .ports import Clock
 from .stock_counts import parse_stock_quantity, scanned_product
 
@@ -36,25 +38,36 @@ class GoodsReceiptService:
     def __init__(self, db: SqliteDatabase, checkout, clock: Clock, terminal_id: str) -> None:
         self._db, self._checkout, self._clock = db, checkout, clock
         self._terminal_id = terminal_id
+        self._receipts = GoodsReceiptRepository(db)
 
-    def start(self, by: str, supplier: str = "", delivery_note: str = "") -> str:
+    def start(
+        self,
+        by: str,
+        supplier: str = "",
+        delivery_note: str = "",
+        *,
+        approval: Approval | None = None,
+    ) -> str:
+        """Open a delivery to receive, using up a ``RECEIVE_GOODS`` approval.
+
+        Raises:
+            ApprovalRequired: without a valid approval (the store's policy decides who receives).
+        """
+        redeem(approval, Action.RECEIVE_GOODS)
         receipt_id = new_id()
         with self._db.atomic("IMMEDIATE"):
-            self._db.execute_sql(
-                "INSERT INTO goods_receipt (id, terminal_id, started_at, received_by, supplier, "
-                "delivery_note, status) VALUES (?, ?, ?, ?, ?, ?, 'open')",
-                (receipt_id, self._terminal_id, utc_text(self._clock.now()), by,
-                 supplier.strip()[:120] or None, delivery_note.strip()[:60] or None),
-            )  # fmt: skip
+            self._receipts.create(
+                receipt_id,
+                self._terminal_id,
+                self._clock.now(),
+                by,
+                supplier.strip()[:120] or None,
+                delivery_note.strip()[:60] or None,
+            )
         return receipt_id
 
     def lines(self, receipt_id: str) -> list[ReceivedLine]:
-        rows = self._db.execute_sql(
-            "SELECT sku, name, quantity, unit_cost_minor FROM goods_receipt_line "
-            "WHERE receipt_id = ? ORDER BY position",
-            (receipt_id,),
-        ).fetchall()
-        return [ReceivedLine(s, n, Decimal(q), c) for s, n, q, c in rows]
+        return [ReceivedLine(*row) for row in self._receipts.lines(receipt_id)]
 
     def scan(self, receipt_id: str, code: str) -> ReceivedLine:
         """One more of the scanned product (a weight label adds its weight).
@@ -76,34 +89,17 @@ class GoodsReceiptService:
         if unit_cost is not None and unit_cost.strip():
             cost = Money.parse(unit_cost, self._checkout.settings.currency).amount_minor
         self._require_open(receipt_id)
-        row = self._db.execute_sql(
-            "SELECT name, unit_cost_minor FROM goods_receipt_line WHERE receipt_id = ? AND sku = ?",
-            (receipt_id, sku),
-        ).fetchone()
+        row = self._receipts.line(receipt_id, sku)
         with self._db.atomic("IMMEDIATE"):
             if row is None:
-                position = self._db.execute_sql(
-                    "SELECT COUNT(*) FROM goods_receipt_line WHERE receipt_id = ?", (receipt_id,)
-                ).fetchone()[0]
-                self._db.execute_sql(
-                    "INSERT INTO goods_receipt_line (receipt_id, sku, name, quantity, "
-                    "unit_cost_minor, position) VALUES (?, ?, ?, ?, ?, ?)",
-                    (receipt_id, sku, name or sku, str(qty), cost, position),
-                )
+                self._receipts.add_line(receipt_id, sku, name or sku, qty, cost)
                 return ReceivedLine(sku, name or sku, qty, cost)
             cost = cost if cost is not None else row[1]
-            self._db.execute_sql(
-                "UPDATE goods_receipt_line SET quantity = ?, unit_cost_minor = ? "
-                "WHERE receipt_id = ? AND sku = ?",
-                (str(qty), cost, receipt_id, sku),
-            )
+            self._receipts.update_line(receipt_id, sku, qty, cost)
         return ReceivedLine(sku, row[0], qty, cost)
 
     def _require_open(self, receipt_id: str) -> None:
-        row = self._db.execute_sql(
-            "SELECT status FROM goods_receipt WHERE id = ?", (receipt_id,)
-        ).fetchone()
-        if row is None or row[0] != "open":
+        if self._receipts.status(receipt_id) != "open":
             raise DomainError("This receipt is posted already; start a new one.")
 
     def post(self, receipt_id: str) -> list[ReceivedLine]:
@@ -117,16 +113,9 @@ class GoodsReceiptService:
             raise DomainError("Nothing has been received yet: scan the items first.")
         self._require_open(receipt_id)
         now = self._clock.now()
-        head = self._db.execute_sql(
-            "SELECT started_at, received_by, supplier, delivery_note FROM goods_receipt "
-            "WHERE id = ?",
-            (receipt_id,),
-        ).fetchone()
+        head = self._receipts.head(receipt_id)
         with self._db.atomic("IMMEDIATE"):
-            self._db.execute_sql(
-                "UPDATE goods_receipt SET status = 'posted', posted_at = ? WHERE id = ?",
-                (utc_text(now), receipt_id),
-            )
+            self._receipts.mark_posted(receipt_id, now)
             outbox.append_event(
                 self._db,
                 GOODS_RECEIVED,

@@ -269,14 +269,12 @@ def verify_journal(db: SqliteDatabase, *, against_z: bool = False) -> journal.Ve
         name = f"Z report {z.number} (terminal {z.terminal_id})"
         if not z.body_intact:
             result.problems.append(f"{name}: its stored body was changed")
-        row = db.execute_sql(
-            "SELECT hash FROM journal WHERE seq = ?", (z.journal_head.seq,)
-        ).fetchone()
-        if row is None:
+        kept = journal.hash_at(db, z.journal_head.seq)
+        if kept is None:
             result.problems.append(
                 f"record {z.journal_head.seq}: missing, but {name} recorded it as the chain head"
             )
-        elif row[0] != z.journal_head.hash:
+        elif kept != z.journal_head.hash:
             result.problems.append(
                 f"record {z.journal_head.seq}: differs from the chain head kept in {name}"
             )

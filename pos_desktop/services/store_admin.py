@@ -17,16 +17,19 @@ from pos_desktop.domain.countries import LANGUAGES, PRESETS
 from pos_desktop.domain.errors import DomainError
 from pos_desktop.domain.money import currency_exponent, validate_currency
 from pos_desktop.domain.payment import CheckoutSettings
+from pos_desktop.domain.staff import Action
 from pos_desktop.domain.store import StoreSettings
 from pos_desktop.domain.tax import TaxRate
 from pos_desktop.domain.variable_measure import REGION_LAYOUTS
-from pos_desktop.storage.catalog_repo import upsert_tax_rates
+from pos_desktop.storage.catalog_repo import has_products, tax_rate_rows, upsert_tax_rates
 from pos_desktop.storage.checkout_settings_repo import (
     load_checkout_settings,
     save_checkout_settings,
 )
+from pos_desktop.storage.sales_repo import SalesRepository
 from pos_desktop.storage.settings_repo import load_settings, save_settings
 
+from .auth import Approval, redeem
 from .policy_admin import PolicyChange
 from .timezones import UnknownTimeZone, check_timezone
 
@@ -76,8 +79,7 @@ def load_state(db: SqliteDatabase) -> StoreState | None:
     settings = load_settings(db)
     if settings is None:
         return None
-    rows = db.execute_sql("SELECT code, name, percent FROM tax_rate ORDER BY code").fetchall()
-    rates = tuple(TaxRate(c, n, Decimal(p)) for c, n, p in rows)
+    rates = tuple(TaxRate(c, n, p) for c, n, p in tax_rate_rows(db))
     return StoreState(settings, load_checkout_settings(db), rates)
 
 
@@ -191,10 +193,6 @@ def _checked_logo(text: str, data_dir: Path | None, check_logo: LogoCheck | None
     return str(path)
 
 
-def _has_rows(db: SqliteDatabase, table: str) -> bool:
-    return db.execute_sql(f"SELECT 1 FROM {table} LIMIT 1").fetchone() is not None  # noqa: S608
-
-
 def apply_value(
     db: SqliteDatabase,
     state: StoreState,
@@ -242,7 +240,7 @@ def apply_value(
             code = validate_currency(text)
         except DomainError as err:
             raise StoreSettingError(f"currency: {err}") from None
-        if code != s.currency and (_has_rows(db, "product") or _has_rows(db, "sale")):
+        if code != s.currency and (has_products(db) or SalesRepository(db).has_any()):
             raise StoreSettingError(
                 f"currency: the catalogue and sales are in {s.currency}; changing it would "
                 "misprice them. Start a new data dir instead."
@@ -324,14 +322,45 @@ def set_values(
     Raises:
         StoreSettingError: before anything is written.
     """
+    state = _checked(db, changes, data_dir, check_logo)
+    _save(db, state, policy)
+    return state
+
+
+def _save(db: SqliteDatabase, state: StoreState, policy: PolicyChange | None) -> None:
+    with db.atomic():
+        save_state(db, state)
+        if policy is not None:
+            policy.save(db)
+
+
+def set_values_at_till(
+    db: SqliteDatabase,
+    changes: dict[str, str] | list[tuple[str, str]],
+    approval: Approval | None,
+    *,
+    data_dir: Path | None = None,
+    check_logo: LogoCheck | None = None,
+    policy: PolicyChange | None = None,
+) -> StoreState:
+    """``set_values`` for the till's Store settings dialog: once every change is checked, it
+    uses up a ``STORE_SETTINGS`` approval (the store's policy decides who), then saves.
+
+    Raises:
+        StoreSettingError: a bad value (the approval is still unused).
+        ApprovalRequired: without a valid approval; nothing is written.
+    """
+    state = _checked(db, changes, data_dir, check_logo)
+    redeem(approval, Action.STORE_SETTINGS)
+    _save(db, state, policy)
+    return state
+
+
+def _checked(db, changes, data_dir, check_logo) -> StoreState:
     state = load_state(db)
     if state is None:
         raise StoreSettingError("No store is set up yet; run the setup first.")
     pairs = list(changes.items()) if isinstance(changes, dict) else list(changes)
     for key, text in pairs:
         state = apply_value(db, state, key, text, data_dir=data_dir, check_logo=check_logo)
-    with db.atomic():
-        save_state(db, state)
-        if policy is not None:
-            policy.save(db)
     return state

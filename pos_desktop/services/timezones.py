@@ -4,7 +4,18 @@ till's own zone (a till stands in its store). Stored times stay UTC; this is for
 from __future__ import annotations
 
 import zoneinfo
-from datetime import datetime, tzinfo
+from datetime import datetime
+
+from pos_common.zones import zone_for
+
+__all__ = [
+    "UnknownTimeZone",
+    "check_timezone",
+    "known_timezones",
+    "local_zone_text",
+    "store_time",
+    "zone_for",
+]
 
 EXAMPLES = "Europe/Berlin, Europe/London, America/New_York"
 
@@ -32,16 +43,13 @@ def check_timezone(text: str) -> str:
     return name
 
 
-def zone_for(name: str | None) -> tzinfo:
-    """The zone named ``name``; the till's own zone when empty or no longer known."""
-    if name:
-        try:
-            return zoneinfo.ZoneInfo(name)
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-            pass  # a report made where that zone existed: show it in the till's zone
-    zone = datetime.now().astimezone().tzinfo
-    assert zone is not None
-    return zone
+def store_time(moment: datetime, name: str | None) -> datetime:
+    """``moment`` on the store's wall clock (zone ``name``; the till's own when empty).
+
+    The business day, expiry dates and promotions' daily hours are the store's: a till whose
+    machine zone differs (a PC set to UTC) must not sell an item the store considers expired.
+    """
+    return moment.astimezone(zone_for(name))
 
 
 def local_zone_text() -> str:

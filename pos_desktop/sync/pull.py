@@ -19,12 +19,12 @@ from typing import Any
 
 from peewee import SqliteDatabase
 
-from pos_desktop.storage import sync_repo
+from pos_desktop.storage import quick_key_repo, staff_repo, sync_repo
 from pos_desktop.storage.sync_repo import MissingReference
 
 from .client import CloudClient, CursorAhead
 
-STREAMS = ("tax_rates", "products", "barcodes", "customers", "stock")
+STREAMS = ("tax_rates", "products", "barcodes", "customers", "stock", "staff", "quick_keys")
 PAGE_SIZE = 10_000  # a first sync of 1M products is 100 pages per stream, each one transaction
 _DEPENDS_ON = {"products": "tax_rates", "barcodes": "products"}
 
@@ -53,6 +53,10 @@ def _apply(stream: str, db: SqliteDatabase, items: list[dict[str, Any]], now: da
         return sync_repo.apply_customers(db, items, now)
     if stream == "stock":
         return sync_repo.apply_stock(db, items, now)
+    if stream == "staff":
+        return staff_repo.apply_feed(db, items, now)
+    if stream == "quick_keys":
+        return quick_key_repo.apply_feed(db, items)
     raise ValueError(f"unknown stream {stream!r}")
 
 

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QApplication
 
 from pos_desktop.domain.errors import DomainError
 from pos_desktop.domain.staff import Action
-from pos_desktop.services.auth import ApprovalRequired
+from pos_desktop.services.auth import ApprovalRequired, PermissionRefused
 from pos_desktop.services.i18n import _
 from pos_desktop.services.reports import ReportPrinter
 
@@ -195,18 +195,65 @@ class StaffSession(QObject):
         )
         return dialog.result_value if dialog.exec() else None
 
+    def approve_screen(self, action: Action, refusal: str, show=None):
+        """The ``Approval`` token to open a store-wide screen (``staff.MANAGER_SCREENS``), as the
+        store's policy decides: allowed roles go straight in (audited), ``approval`` asks for an
+        approver's PIN, ``refused`` shows ``refusal`` (through ``show``, default the status
+        strip). A till with no users yet gets the setup token for store settings and quitting.
+        None: refused or cancelled."""
+        say = show or (lambda text: self.window.checkout_view.show_message(text, error=True))
+        try:
+            if self.user is None:
+                return self.auth.authorize_setup(Action(action))
+            return self.auth.authorize(Action(action), self.user)
+        except PermissionRefused:
+            say(refusal)
+            return None
+        except ApprovalRequired:
+            if self.user is None:
+                say(refusal)
+                return None
+        except DomainError as err:
+            say(str(err))
+            return None
+        dialog = ApprovalDialog(self.auth, Action(action), self.user, parent=self.window)
+        return dialog.result_value if dialog.exec() else None
+
     def unlock_user(self) -> None:
         """Staff > Unlock user: another manager or admin lifts a lockout with their PIN."""
         if not self._need_user():
             return
         if not self.auth.locked_users():
-            self.window.checkout_view.show_message(_("Nobody is locked."))
+            paused = self.auth.till_paused_minutes()
+            if not paused:
+                self.window.checkout_view.show_message(_("Nobody is locked."))
+                return
+            self._lift_till_pause(paused)
             return
         dialog = UnlockDialog(self.auth, self.user, parent=self.window)
         if dialog.exec() and dialog.unlocked is not None:
             self.window.checkout_view.show_message(
                 _("{name} is unlocked.").format(name=dialog.unlocked.name)
             )
+
+    def _lift_till_pause(self, minutes: int) -> None:
+        """Nobody is locked, but the till refuses unnamed approver PINs after too many wrong
+        ones (kept across restarts): a manager ends that early with their PIN (audited)."""
+        approval = self.approve(
+            Action.UNLOCK_USER,
+            _("This till refuses unnamed approver PINs for {minutes} more min.").format(
+                minutes=minutes
+            ),
+            object_id="till",
+        )
+        if approval is None:
+            return
+        try:
+            self.auth.lift_till_pause(approval)
+        except DomainError as err:
+            self.window.checkout_view.show_message(str(err), error=True)
+            return
+        self.window.checkout_view.show_message(_("This till takes unnamed approver PINs again."))
 
     # -- menu ----------------------------------------------------------------------------------
 

@@ -6,12 +6,13 @@ import json
 
 import pytest
 
+from pos_cloud import quick_keys, staff
 from pos_cloud.db import connection
 from pos_cloud.models import Event, Terminal, new_id
 
 from .conftest import sale_payload
 
-STREAMS = ["products", "barcodes", "tax_rates", "customers", "stock"]
+STREAMS = ["products", "barcodes", "tax_rates", "customers", "stock", "staff", "quick_keys"]
 
 
 @pytest.fixture(scope="module")
@@ -23,6 +24,9 @@ def two_stores(cloud):
     cloud.admin.put(f"{base}/tax-rates/A", json={"name": "Std", "rate_bp": 1900})
     cloud.admin.put(f"{base}/customers/{new_id()}", json={"name": "B's customer"})
     b.push([b.event("sale.completed", sale_payload(sku="B1")), b.event(seq=5)])
+    with connection():  # made in the back office (no admin API)
+        staff.add_staff(b.store_id, "Bea", "cashier", "2468")
+        quick_keys.set_key(b.store_id, 1, 0, label="", sku="B1")
     return a, b
 
 

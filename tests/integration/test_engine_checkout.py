@@ -1,7 +1,6 @@
 """The checkout engine through the services and a real db: promotions, discounts, tenders,
 vouchers, cash rounding, scan paths and the receipt."""
 
-from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -226,12 +225,13 @@ def test_alternative_gtin_retry(engine_till):
 def test_settings_are_read_from_the_db(till):
     save_checkout_settings(till.db, CheckoutSettings(cash_increment_minor=10,
                                                      other_tenders=("Invoice",)))  # fmt: skip
-    from pos_desktop.services.checkout import CheckoutService
+    from pos_desktop.container import build_checkout
 
-    co = CheckoutService(till.settings, till.catalog, till.sales, till.clock)
+    co = build_checkout(till.db, till.settings, till.catalog, till.sales, till.clock)
     assert co.checkout_settings.cash_increment_minor == 10
     assert co.checkout_settings.other_tenders == ("Invoice",)
-    assert date.today()  # the service itself needs nothing else
+    till.reload_checkout_settings()  # the running till reads them again the same way
+    assert till.checkout.checkout_settings.cash_increment_minor == 10
 
 
 def test_promotions_round_trip_with_groups_and_windows(till):

@@ -19,7 +19,7 @@ UNKNOWN = "4006381333931"  # a valid EAN-13 that no demo product has
 @pytest.fixture
 def approval_required(till):
     """The owner's choice, made with the admin tool on the till's data dir."""
-    till.extras["departments"].seed_demo()
+    till.departments.seed_demo()
     args = ["policy", "set", "cashier", "sell_unknown_barcode", "approval"]
     assert pos_admin(["--data-dir", str(till.config.data_dir), *args]) == 0
     return till
@@ -78,7 +78,7 @@ def test_without_the_approval_nothing_is_sold(journey, approval_required):
 
 
 def test_by_default_the_cashier_sells_it_alone_and_it_is_audited(journey, till):
-    till.extras["departments"].seed_demo()
+    till.departments.seed_demo()
 
     def steps(j):
         department = yield from sell_unknown_at(j, "1.10")

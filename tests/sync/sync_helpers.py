@@ -24,7 +24,7 @@ from pos_cloud.app import create_app
 from pos_cloud.catalog import ProductInput, new_product_id, upsert_products, upsert_tax_rate
 from pos_cloud.db import close_database, connection, throwaway_schema
 from pos_desktop.config import TillConfig
-from pos_desktop.container import build_container
+from pos_desktop.container import Overrides, build_container
 from pos_desktop.domain.money import Money
 from pos_desktop.services.demo_data import demo_ean13
 from pos_desktop.storage import sync_repo
@@ -180,7 +180,9 @@ def make_till(data_dir: Path, cloud_url: str, code: str, name: str = "Lane 1"):
 
     from pos_desktop.cli.admin_sync import run_enroll
 
-    container = build_container(TillConfig(data_dir=data_dir, demo=True), {"clock": FixedClock()})
+    container = build_container(
+        TillConfig(data_dir=data_dir, demo=True), Overrides(clock=FixedClock())
+    )
     args = Namespace(data_dir=data_dir, cloud=cloud_url, code=code, name=name, force=False)
     assert run_enroll(args) == 0
     return container

@@ -212,11 +212,14 @@ def _x_report_with_a_sale(window):
 
 def _returns_with_a_receipt(window):
     from pos_desktop.ui.views.returns_view import ReturnsDialog
+    from pos_desktop.ui.views.tender_dialog import TenderDialog
 
     view, checkout = window.checkout_view, window.container.checkout
     sale = checkout.pay_cash(checkout.totals().total)  # the cart's item becomes sale 1
     view.add_code(demo_ean13(1))  # and the next customer's cart has one again
-    dialog = ReturnsDialog(view.returns, checkout, view.locale, view.approver, window)
+    dialog = ReturnsDialog(
+        view.returns, checkout, view.locale, view.approver, window, tender_dialog=TenderDialog
+    )
     dialog.load_sale(sale)
     return dialog
 

@@ -83,8 +83,10 @@ class CheckoutView(QWidget):
         customers=None,
         stock_counts=None,
         goods_receipts=None,
+        dialogs: engine_actions.CheckoutDialogs | None = None,
     ) -> None:
         super().__init__(parent)
+        self.dialogs = dialogs or engine_actions.CheckoutDialogs()
         self.goods_receipts = goods_receipts  # services.goods_receipts.GoodsReceiptService
         self.stock_counts = stock_counts  # services.stock_counts.StockCountService
         self.customers = customers  # services.customers.CustomerService
@@ -98,7 +100,8 @@ class CheckoutView(QWidget):
         self.cards = cards
         self.locale = locale
         self.approver = no_approver  # the staff session sets the PIN dialog
-        self.parking, self.returns = engine_actions.default_services(checkout, parking, returns)
+        self.parking = parking  # services.parking.ParkingService
+        self.returns = returns  # services.returns.ReturnsService
         self.last_sale: Sale | None = None
         # While another app's payment request owns the cart (pos_api_bridge), it takes the
         # scans (and refuses them); the main window asks it before any dialog.
@@ -630,21 +633,27 @@ class CheckoutView(QWidget):
             return
         from .quick_keys_dialog import QuickKeysDialog
 
-        QuickKeysDialog(self, self.quick_keys, can_edit=self.can_edit_quick_keys).exec()
+        dialog = QuickKeysDialog(self, self.quick_keys)
+        # takes the dialog's own message setter: a closure over the dialog would be a cycle
+        dialog.approve_editing = lambda show: self.approve_screen(
+            Action.EDIT_QUICK_KEYS,
+            "Only a manager can change the keys: log in as one (Ctrl+L).",
+            show,
+        )
+        dialog.exec()
         self.entry.setFocus()
 
     def on_stock_count_clicked(self) -> None:
         if self.stock_counts is None:
             return
-        if not self.can_edit_quick_keys():
-            self.show_message(
-                _("Stock counts are for a manager: log in as one (Ctrl+L)."), error=True
-            )
+        approval = self.approve_screen(
+            Action.STOCK_COUNT, _("Stock counts are for a manager: log in as one (Ctrl+L).")
+        )
+        if approval is None:
             return
         from .stock_count_dialog import StockCountDialog
 
-        user = self.window().staff.user
-        dialog = StockCountDialog(self.stock_counts, user.name, self)
+        dialog = StockCountDialog(self.stock_counts, approval.requester, self, approval=approval)
         if dialog.exec():
             self.show_message(dialog.message.text())
         self.entry.setFocus()
@@ -652,29 +661,33 @@ class CheckoutView(QWidget):
     def on_goods_receipt_clicked(self) -> None:
         if self.goods_receipts is None:
             return
-        if not self.can_edit_quick_keys():
-            self.show_message(
-                _("Receiving goods is for a manager: log in as one (Ctrl+L)."), error=True
-            )
+        approval = self.approve_screen(
+            Action.RECEIVE_GOODS, _("Receiving goods is for a manager: log in as one (Ctrl+L).")
+        )
+        if approval is None:
             return
         from .goods_receipt_dialog import GoodsReceiptDialog
 
         dialog = GoodsReceiptDialog(
             self.goods_receipts,
-            self.window().staff.user.name,
+            approval.requester,
             self.checkout.settings.currency,
             self.locale,
             self,
+            approval=approval,
         )
         if dialog.exec():
             self.show_message(dialog.message.text())
         self.entry.setFocus()
 
-    def can_edit_quick_keys(self) -> bool:
-        """A manager or admin is logged in at the till (the window's staff session knows)."""
+    def approve_screen(self, action: Action, refusal: str, show=None):
+        """The store's policy on a manager's screen (``staff.MANAGER_SCREENS``), asked through
+        the window's staff session: an ``Approval`` token, or None after showing ``refusal``."""
         staff = getattr(self.window(), "staff", None)
-        user = getattr(staff, "user", None)
-        return user is not None and str(user.role) in ("manager", "admin")
+        if staff is None:
+            (show or (lambda text: self.show_message(text, error=True)))(refusal)
+            return None
+        return staff.approve_screen(action, refusal, show)
 
     def on_price_check_clicked(self) -> None:
         if self.search_results is None:

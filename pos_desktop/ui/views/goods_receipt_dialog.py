@@ -34,12 +34,19 @@ HEADERS = ("Product", "Quantity", "Unit cost")
 
 class GoodsReceiptDialog(QDialog):
     def __init__(
-        self, receipts: GoodsReceiptService, user_name: str, currency: str, locale: str, parent=None
+        self,
+        receipts: GoodsReceiptService,
+        user_name: str,
+        currency: str,
+        locale: str,
+        parent=None,
+        *,
+        approval=None,  # the RECEIVE_GOODS token the service uses up when the delivery opens
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Receive goods")
         self.setModal(True)
-        self.service, self.user_name = receipts, user_name
+        self.service, self.user_name, self.approval = receipts, user_name, approval
         self.currency, self.locale = currency, locale
         self.receipt_id: str | None = None
         self.supplier = QLineEdit()
@@ -85,7 +92,7 @@ class GoodsReceiptDialog(QDialog):
     def _receipt(self) -> str:
         if self.receipt_id is None:
             self.receipt_id = self.service.start(
-                self.user_name, self.supplier.text(), self.note.text()
+                self.user_name, self.supplier.text(), self.note.text(), approval=self.approval
             )
         return self.receipt_id
 

@@ -35,12 +35,14 @@ def _number(value) -> str:
 
 
 class StockCountDialog(QDialog):
-    def __init__(self, counts: StockCountService, user_name: str, parent=None) -> None:
+    def __init__(
+        self, counts: StockCountService, user_name: str, parent=None, *, approval=None
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Stock count")
         self.setModal(True)
         self.counts, self.user_name = counts, user_name
-        self.count_id = counts.start(user_name)
+        self.count_id = counts.start(user_name, approval=approval)
         self.table = QTableWidget(0, len(HEADERS))
         self.table.setHorizontalHeaderLabels(HEADERS)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

@@ -34,12 +34,13 @@ from pos_desktop.config import ConfigError, load_config, save_config
 from pos_desktop.devices.printer import logo_problem
 from pos_desktop.domain.countries import LANGUAGES, PRESETS
 from pos_desktop.domain.errors import DomainError
+from pos_desktop.domain.staff import Action
 from pos_desktop.services.i18n import _, set_language
 from pos_desktop.services.policy_admin import PolicyChange
 from pos_desktop.services.store_admin import (
     StoreSettingError,
     load_state,
-    set_values,
+    set_values_at_till,
     shown_values,
 )
 from pos_desktop.services.timezones import known_timezones, local_zone_text
@@ -57,10 +58,11 @@ def _multiline(text: str) -> QPlainTextEdit:
 
 
 class StoreSettingsDialog(QDialog):
-    def __init__(self, container, parent=None) -> None:
+    def __init__(self, container, parent=None, *, approval=None) -> None:
         super().__init__(parent)
         self.setWindowTitle(_("Store settings"))
         self.container = container
+        self.approval = approval  # STORE_SETTINGS token; the service uses it up on saving
         self.saved = None  # the StoreSettings once saved
         state = load_state(container.db)
         s, c = state.settings, state.checkout
@@ -238,15 +240,26 @@ class StoreSettingsDialog(QDialog):
     def on_save_clicked(self) -> None:
         container = self.container
         try:
-            state = set_values(
+            policy = self.policy_change()
+        except DomainError as err:  # a table nobody could approve: nothing is saved
+            self.say(str(err))
+            return
+        try:
+            state = set_values_at_till(
                 container.db,
                 self.changes(),
+                self.approval,
                 data_dir=container.config.data_dir,
                 check_logo=logo_problem,
-                policy=self.policy_change(),
+                policy=policy,
             )
-        except (StoreSettingError, DomainError) as err:
-            self.say(str(err))
+        except StoreSettingError as err:
+            self.say(str(err))  # checked before the approval is used: it still holds
+            return
+        except DomainError as err:  # the approval expired (the dialog stayed open for long)
+            self.approval = None
+            self.say(_("{err} Press Save again.").format(err=err))
+            self._reapprove()
             return
         seconds = self.idle_lock.value() * 60
         if seconds != container.config.lock_after_idle_s:
@@ -268,6 +281,13 @@ class StoreSettingsDialog(QDialog):
         set_language(state.settings.language)  # receipts and new screens; the window at restart
         self.saved = state.settings
         self.accept()
+
+    def _reapprove(self) -> None:
+        """A fresh token from the window's policy check (a manager: silent; others: the PIN)."""
+        if self.approval is None and hasattr(self.parent(), "approve_screen"):
+            self.approval = self.parent().approve_screen(
+                Action.STORE_SETTINGS, "The store's policy no longer lets you save these settings."
+            )
 
     def say(self, text: str) -> None:
         self.message.setText(text)
