@@ -74,3 +74,12 @@ def open_test_shift(container, pieces=None, user: str = "Test Till"):
 def paper_jobs(sim) -> list[bytes]:
     """The simulated printer's connections that printed something (status polls print nothing)."""
     return [job for job in sim.jobs if b"\x1b@" in job]
+
+
+@pytest.fixture(autouse=True)
+def _english_after_each_test():
+    """A test that switched the till's language (a German journey) leaves English behind."""
+    yield
+    from pos_desktop.services.i18n import set_language
+
+    set_language("en")

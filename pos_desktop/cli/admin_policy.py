@@ -12,8 +12,8 @@ from datetime import UTC, datetime
 from pos_desktop.domain.errors import DomainError
 from pos_desktop.domain.policy import ApprovalPolicy, Decision, parse_action
 from pos_desktop.domain.staff import Action, Role
-from pos_desktop.storage import audit
-from pos_desktop.storage.policy_repo import load_policy, save_policy
+from pos_desktop.services.policy_admin import save_policy_change
+from pos_desktop.storage.policy_repo import load_policy
 
 from .admin_staff import _open
 from .errors import CommandError
@@ -58,23 +58,15 @@ def run_show(args: Namespace) -> int:
     return 0
 
 
-def _change(args: Namespace, change, detail: dict) -> int:
+def _change(args: Namespace, change) -> int:
     db = _open(args)
     try:
+        old = load_policy(db)
         try:
-            policy = change(load_policy(db))
+            policy = change(old)
         except DomainError as err:
             raise CommandError(str(err)) from None
-        with db.atomic():
-            save_policy(db, policy)
-            audit.append(
-                db,
-                "policy.changed",
-                user="pos-admin",
-                outcome=audit.GRANTED,
-                now=datetime.now(UTC),
-                detail=detail,
-            )
+        save_policy_change(db, old, policy, user="pos-admin", now=datetime.now(UTC))
     finally:
         db.close()
     return 0
@@ -88,7 +80,6 @@ def run_set(args: Namespace) -> int:
     code = _change(
         args,
         lambda p: p.with_decision(args.role, action, args.decision),
-        {"role": args.role, "action": action.value, "decision": args.decision},
     )
     print(f"{args.role} / {action.value}: {args.decision}")
     return code
@@ -103,7 +94,6 @@ def run_second_person(args: Namespace) -> int:
     code = _change(
         args,
         lambda p: p.with_second_person(action, on),
-        {"action": action.value, "second_person": on},
     )
     print(f"{action.value}: second person {'required' if on else 'not required'}")
     return code

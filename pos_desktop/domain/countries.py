@@ -119,7 +119,7 @@ PRESETS: dict[str, CountryPreset] = {
     )
 }
 
-LANGUAGES = {"en": "English"}  # more arrive with the translations
+LANGUAGES = {"en": "English", "de": "Deutsch", "fr": "Français"}  # resources/locale
 
 
 def preset_for(code: str) -> CountryPreset:

@@ -20,14 +20,15 @@ from pos_desktop.domain.sale import Sale
 from pos_desktop.domain.store import StoreSettings
 
 from .formatting import local_time_text, money_text, quantity_text
+from .i18n import N_, _
 
 TENDER_LABELS = {
-    "cash": "Cash",
-    "card": "Card",
-    "voucher": "Gift voucher",
-    "gift_card": "Gift card",
-    "points": "Points",
-    "exchange": "Exchange",
+    "cash": N_("Cash"),
+    "card": N_("Card"),
+    "voucher": N_("Gift voucher"),
+    "gift_card": N_("Gift card"),
+    "points": N_("Points"),
+    "exchange": N_("Exchange"),
 }
 
 
@@ -94,14 +95,16 @@ class ReceiptBuilder:
         blocks.append(
             TextLine(
                 columns_line(
-                    f"Receipt {sale.receipt_number}", local_time_text(sale.completed_at), w
+                    _("Receipt {receipt_number}").format(receipt_number=sale.receipt_number),
+                    local_time_text(sale.completed_at),
+                    w,
                 )
             )
         )
         blocks.append(
             TextLine(
-                f"Terminal {sale.terminal_id}"
-                + (f"  Cashier {sale.cashier}" if sale.cashier else "")
+                _("Terminal {terminal_id}").format(terminal_id=sale.terminal_id)
+                + (_("  Cashier {cashier}").format(cashier=sale.cashier) if sale.cashier else "")
             )
         )
         blocks.append(rule)
@@ -110,32 +113,32 @@ class ReceiptBuilder:
         blocks.append(rule)
         if sale.savings_minor:
             blocks.append(
-                TextLine(columns_line("You saved", self._money(sale.savings_minor, cur), w))
+                TextLine(columns_line(_("You saved"), self._money(sale.savings_minor, cur), w))
             )
         blocks.append(
-            TextLine(columns_line("Subtotal (net)", self._money(sale.subtotal_minor, cur), w))
+            TextLine(columns_line(_("Subtotal (net)"), self._money(sale.subtotal_minor, cur), w))
         )
-        blocks.append(TextLine(columns_line("Tax", self._money(sale.tax_minor, cur), w)))
+        blocks.append(TextLine(columns_line(_("Tax"), self._money(sale.tax_minor, cur), w)))
         blocks.append(
             TextLine(
-                columns_line("TOTAL", f"{cur} {self._money(sale.total_minor, cur)}", w // 2),
+                columns_line(_("TOTAL"), f"{cur} {self._money(sale.total_minor, cur)}", w // 2),
                 bold=True,
                 double=True,
             )
         )
         if sale.rounding_minor:
             blocks.append(
-                TextLine(columns_line("Cash rounding", self._money(sale.rounding_minor, cur), w))
+                TextLine(columns_line(_("Cash rounding"), self._money(sale.rounding_minor, cur), w))
             )
             blocks.append(
                 TextLine(
                     columns_line(
-                        "To pay", self._money(sale.total_minor + sale.rounding_minor, cur), w
+                        _("To pay"), self._money(sale.total_minor + sale.rounding_minor, cur), w
                     )
                 )
             )
         for p in sale.payments:
-            label = TENDER_LABELS.get(p.tender, p.tender)
+            label = _(TENDER_LABELS.get(p.tender, p.tender))
             blocks.append(
                 TextLine(columns_line(label, self._money(p.tendered.amount_minor, cur), w))
             )
@@ -149,13 +152,15 @@ class ReceiptBuilder:
             if p.balance_left_minor is not None:  # a gift voucher: what is still on it
                 blocks.append(
                     TextLine(
-                        columns_line("  Balance left", self._money(p.balance_left_minor, cur), w)
+                        columns_line(_("  Balance left"), self._money(p.balance_left_minor, cur), w)
                     )
                 )
         if sale.change_minor:
-            blocks.append(TextLine(columns_line("Change", self._money(sale.change_minor, cur), w)))
+            blocks.append(
+                TextLine(columns_line(_("Change"), self._money(sale.change_minor, cur), w))
+            )
         blocks.append(rule)
-        blocks.append(TextLine(self._tax_row("Tax", "Rate", "Net", "Tax", "Gross")))
+        blocks.append(TextLine(self._tax_row(_("Tax"), _("Rate"), _("Net"), _("Tax"), _("Gross"))))
         for row in sale.tax_summary:
             blocks.append(
                 TextLine(
@@ -187,7 +192,7 @@ class ReceiptBuilder:
             unit = self._money(ln.unit_price_minor, cur)
             per = "/kg" if ln.sold_by_weight else ""
             qty = quantity_text(ln.quantity, s.locale) + (" kg" if ln.sold_by_weight else "")
-            blocks.append(TextLine(f"  {qty} x {unit}{per}"))
+            blocks.append(TextLine(_("  {qty} x {unit}{per}").format(qty=qty, unit=unit, per=per)))
         if ln.override_reason:
             blocks.append(TextLine(f"  Price changed: {ln.override_reason}"[:w]))
         for promo in ln.promotions:
@@ -199,14 +204,14 @@ class ReceiptBuilder:
         if ln.line_discount_minor:
             blocks.append(
                 TextLine(
-                    columns_line("  Discount", "-" + self._money(ln.line_discount_minor, cur), w)
+                    columns_line(_("  Discount"), "-" + self._money(ln.line_discount_minor, cur), w)
                 )
             )
         if ln.order_discount_minor:
             blocks.append(
                 TextLine(
                     columns_line(
-                        "  Order discount", "-" + self._money(ln.order_discount_minor, cur), w
+                        _("  Order discount"), "-" + self._money(ln.order_discount_minor, cur), w
                     )
                 )
             )
@@ -218,9 +223,18 @@ class ReceiptBuilder:
         blocks.extend(self._store_lines())
         blocks.append(TextLine("-" * w))
         blocks.append(TextLine(title, align="center", bold=True))
-        blocks.append(TextLine(columns_line(f"Receipt {number}", local_time_text(moment), w)))
         blocks.append(
-            TextLine(f"Terminal {s.terminal_id}" + (f"  Cashier {cashier}" if cashier else ""))
+            TextLine(
+                columns_line(
+                    _("Receipt {number}").format(number=number), local_time_text(moment), w
+                )
+            )
+        )
+        blocks.append(
+            TextLine(
+                _("Terminal {terminal_id}").format(terminal_id=s.terminal_id)
+                + (_("  Cashier {cashier}").format(cashier=cashier) if cashier else "")
+            )
         )
         blocks.append(TextLine("-" * w))
         return blocks
@@ -228,13 +242,13 @@ class ReceiptBuilder:
     def gift_receipt(self, sale: Sale) -> PrintJob:
         """Items and quantities only: no prices, no tenders, no tax."""
         w = self.columns
-        blocks = self._header("GIFT RECEIPT", sale.receipt_number, sale.completed_at, None)
+        blocks = self._header(_("GIFT RECEIPT"), sale.receipt_number, sale.completed_at, None)
         for ln in sale.lines:
             qty = quantity_text(ln.quantity, self.settings.locale)
             qty += " kg" if ln.sold_by_weight else ""
             blocks.append(TextLine(columns_line(ln.name, qty, w)))
         blocks.append(TextLine("-" * w))
-        blocks.append(TextLine("Exchange within 30 days with this receipt.", align="center"))
+        blocks.append(TextLine(_("Exchange within 30 days with this receipt."), align="center"))
         blocks.append(Barcode(receipt_code(sale.terminal_id, sale.receipt_number or 0)))
         blocks.extend([Feed(1), Cut()])
         return PrintJob(blocks=tuple(blocks), columns=w)
@@ -243,27 +257,39 @@ class ReceiptBuilder:
         """The refund slip: lines returned, every tender paid back, rounding, its own number."""
         w, cur, r = self.columns, stored.currency, stored.refund
         blocks: list[PrintBlock] = [drawer] if drawer is not None else []
-        title = {"exchange": "EXCHANGE", "no_receipt": "RETURN WITHOUT RECEIPT"}.get(
-            stored.kind, "REFUND"
+        title = {"exchange": _("EXCHANGE"), "no_receipt": _("RETURN WITHOUT RECEIPT")}.get(
+            stored.kind, _("REFUND")
         )
         blocks += self._header(title, stored.receipt_number, stored.completed_at, stored.cashier)
         if stored.original_receipt_number:
-            blocks.append(TextLine(f"Original receipt {stored.original_receipt_number}"))
+            blocks.append(
+                TextLine(
+                    _("Original receipt {original_receipt_number}").format(
+                        original_receipt_number=stored.original_receipt_number
+                    )
+                )
+            )
         for ln in r.lines:
-            name = stored.names.get(ln.line_id, "Item")
+            name = stored.names.get(ln.line_id, _("Item"))
             qty = quantity_text(ln.quantity, self.settings.locale)
             blocks.append(
-                TextLine(columns_line(f"{qty} x {name}", "-" + self._money(ln.gross_minor, cur), w))
+                TextLine(
+                    columns_line(
+                        _("{qty} x {name}").format(qty=qty, name=name),
+                        "-" + self._money(ln.gross_minor, cur),
+                        w,
+                    )
+                )
             )
         blocks.append(TextLine("-" * w))
-        blocks.append(TextLine(columns_line("Tax included", self._money(r.tax_minor, cur), w)))
+        blocks.append(TextLine(columns_line(_("Tax included"), self._money(r.tax_minor, cur), w)))
         if r.rounding_minor:
             blocks.append(
-                TextLine(columns_line("Cash rounding", self._money(r.rounding_minor, cur), w))
+                TextLine(columns_line(_("Cash rounding"), self._money(r.rounding_minor, cur), w))
             )
         blocks.append(
             TextLine(
-                columns_line("REFUND", f"{cur} {self._money(r.payout_minor, cur)}", w // 2),
+                columns_line(_("REFUND"), f"{cur} {self._money(r.payout_minor, cur)}", w // 2),
                 bold=True,
                 double=True,
             )
@@ -271,7 +297,13 @@ class ReceiptBuilder:
         for t in r.tenders:
             label = TENDER_LABELS.get(t.kind, t.name)
             blocks.append(
-                TextLine(columns_line(f"Back to {label}", self._money(t.amount_minor, cur), w))
+                TextLine(
+                    columns_line(
+                        _("Back to {label}").format(label=label),
+                        self._money(t.amount_minor, cur),
+                        w,
+                    )
+                )
             )
         blocks.append(TextLine("-" * w))
         blocks.append(Barcode(receipt_code(stored.terminal_id, stored.receipt_number)))
@@ -290,9 +322,9 @@ class ReceiptBuilder:
         return PrintJob(
             blocks=(
                 TextLine(self.settings.name, align="center", bold=True, double=True),
-                TextLine("Printer test page", align="center"),
+                TextLine(_("Printer test page"), align="center"),
                 TextLine("-" * w),
-                TextLine(columns_line("Euro sign", "€ 1.00", w)),
+                TextLine(columns_line(_("Euro sign"), "€ 1.00", w)),
                 Barcode("TEST-1234"),
                 Feed(1),
                 Cut(),

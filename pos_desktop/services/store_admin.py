@@ -30,6 +30,7 @@ from pos_desktop.storage.sales_repo import SalesRepository
 from pos_desktop.storage.settings_repo import load_settings, save_settings
 
 from .auth import Approval, redeem
+from .policy_admin import PolicyChange
 from .timezones import UnknownTimeZone, check_timezone
 
 # Reads a picture the way the printer will; returns what is wrong with it, or None.
@@ -46,7 +47,7 @@ STORE_KEYS: dict[str, str] = {
     "address": "the address printed under the name (\\n starts a new line)",
     "tax_id": "VAT number / tax id printed in the receipt header",
     "country": "ISO country code the setup presets came from (DE, FR, AT, NL, GB, US, CH)",
-    "language": "the till's language (en)",
+    "language": "the till's language: en, de or fr (screens and receipts)",
     "currency": "ISO 4217 currency; only before the first product or sale",
     "locale": "how amounts and dates are written, e.g. en_GB or de_DE",
     "timezone": "the store's time zone for X/Z reports, e.g. Europe/Berlin (local: the till's)",
@@ -337,16 +338,25 @@ def set_values(
     *,
     data_dir: Path | None = None,
     check_logo: LogoCheck | None = None,
+    policy: PolicyChange | None = None,
 ) -> StoreState:
     """Check every change (in order: a pair list may set ``tax_rate`` several times), then
-    save them all together, or nothing.
+    save them all together, or nothing. ``policy``: an approval policy edited on the same
+    screen (already checked by ``ApprovalPolicy.with_decision``), saved in the same transaction.
 
     Raises:
         StoreSettingError: before anything is written.
     """
     state = _checked(db, changes, data_dir, check_logo)
-    save_state(db, state)
+    _save(db, state, policy)
     return state
+
+
+def _save(db: SqliteDatabase, state: StoreState, policy: PolicyChange | None) -> None:
+    with db.atomic():
+        save_state(db, state)
+        if policy is not None:
+            policy.save(db)
 
 
 def set_values_at_till(
@@ -356,6 +366,7 @@ def set_values_at_till(
     *,
     data_dir: Path | None = None,
     check_logo: LogoCheck | None = None,
+    policy: PolicyChange | None = None,
 ) -> StoreState:
     """``set_values`` for the till's Store settings dialog: once every change is checked, it
     uses up a ``STORE_SETTINGS`` approval (the store's policy decides who), then saves.
@@ -366,7 +377,7 @@ def set_values_at_till(
     """
     state = _checked(db, changes, data_dir, check_logo)
     redeem(approval, Action.STORE_SETTINGS)
-    save_state(db, state)
+    _save(db, state, policy)
     return state
 
 

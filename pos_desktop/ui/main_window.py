@@ -19,19 +19,20 @@ from PySide6.QtWidgets import (
 from pos_desktop.container import Container
 from pos_desktop.domain.errors import DomainError
 from pos_desktop.domain.staff import Action
+from pos_desktop.services.i18n import N_, _
 
 from .device_bridge import DeviceBridge
 from .scan_routing import scan_to_modal
 from .tasks import TaskRunner
 from .theme import icon
 from .views.card_payment_dialog import UnresolvedPaymentDialog
-from .views.checkout_view import CheckoutView
+from .views.checkout_view import PRINTING, CheckoutView
 from .views.devices_dialog import DevicesDialog, describe
 from .views.engine_actions import CheckoutDialogs
 from .widgets.receipt_preview import ReceiptPreview
 
 STATUS_POLL_MS = 15_000
-NO_PRINTER_NOTE = "No receipt printer: Ctrl+Shift+R shows the receipt."
+NO_PRINTER_NOTE = N_("No receipt printer: Ctrl+Shift+R shows the receipt.")
 log = logging.getLogger(__name__)
 
 
@@ -54,7 +55,10 @@ class MainWindow(QMainWindow):
         settings = container.settings
         self.setWindowIcon(icon("till"))
         self.setWindowTitle(
-            f"{settings.name} - till {settings.terminal_id}" + ("  [DEMO]" if demo else "")
+            _("{name} - till {terminal_id}").format(
+                name=settings.name, terminal_id=settings.terminal_id
+            )
+            + (_("  [DEMO]") if demo else "")
         )
         self.checkout_view = CheckoutView(
             container.checkout,
@@ -110,7 +114,7 @@ class MainWindow(QMainWindow):
             self.sales_chip,
         ):
             self.statusBar().addPermanentWidget(chip)
-        self.sales_chip.setText(f"Sales saved: {container.sales.count()}")
+        self.sales_chip.setText(_("Sales saved: {count}").format(count=container.sales.count()))
 
         self.checkout_view.sale_completed.connect(self.on_checkout_sale_completed)
         self.checkout_view.refund_completed.connect(self.on_checkout_refund_completed)
@@ -138,14 +142,14 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
     def _build_menu(self) -> None:
-        menu = self.menuBar().addMenu("&Till")
+        menu = self.menuBar().addMenu(_("&Till"))
         for text, shortcut, slot in (
-            ("&Reprint last receipt", "Ctrl+P", self.on_reprint_triggered),
-            ("S&how last receipt", "Ctrl+Shift+R", self.on_show_receipt_triggered),
-            ("&Devices...", "Ctrl+Shift+D", self.on_devices_triggered),
-            ("&Store settings...", "Ctrl+Shift+S", self.on_store_settings_triggered),
+            (_("&Reprint last receipt"), "Ctrl+P", self.on_reprint_triggered),
+            (_("S&how last receipt"), "Ctrl+Shift+R", self.on_show_receipt_triggered),
+            (_("&Devices..."), "Ctrl+Shift+D", self.on_devices_triggered),
+            (_("&Store settings..."), "Ctrl+Shift+S", self.on_store_settings_triggered),
             (None, None, None),
-            ("&Quit", "Ctrl+Q", self.on_quit_triggered),
+            (_("&Quit"), "Ctrl+Q", self.on_quit_triggered),
         ):
             if text is None:
                 menu.addSeparator()
@@ -177,7 +181,9 @@ class MainWindow(QMainWindow):
     def on_checkout_display_changed(self, shown) -> None:
         """The customer attached to the sale, in the status bar while there is one."""
         self.customer_chip.setVisible(shown.customer is not None)
-        self.customer_chip.setText(f"Customer: {shown.customer}" if shown.customer else "")
+        self.customer_chip.setText(
+            _("Customer: {customer}").format(customer=shown.customer) if shown.customer else ""
+        )
 
     # -- scanners ------------------------------------------------------------------------------
 
@@ -199,7 +205,9 @@ class MainWindow(QMainWindow):
         """The sale is stored: the after-sale service runs its steps (sync, receipt and
         drawer, an app's payment request); the window shows what they did."""
         after = self.container.after_sale.sale_stored(sale, on_printed=self.bridge.on_print_done)
-        self.sales_chip.setText(f"Sales saved: {after.sales_saved}")
+        self.sales_chip.setText(
+            _("Sales saved: {sales_saved}").format(sales_saved=after.sales_saved)
+        )
         if self.pos_api_bridge is not None:
             self.pos_api_bridge.on_sale_settled(after.app_request)
 
@@ -207,24 +215,28 @@ class MainWindow(QMainWindow):
         after = self.container.after_sale.refund_stored(
             stored, on_printed=self.bridge.on_print_done
         )
-        self.sales_chip.setText(f"Sales saved: {after.sales_saved}")
+        self.sales_chip.setText(
+            _("Sales saved: {sales_saved}").format(sales_saved=after.sales_saved)
+        )
 
     def on_printer_print_finished(self, outcome) -> None:
         view = self.checkout_view
         if outcome.status == "held":  # no receipt printer: a supported set-up, no question
             text = view.message.text()
-            if text.endswith("Printing receipt..."):
-                view.show_message(text.replace("Printing receipt...", NO_PRINTER_NOTE))
+            if text.endswith(_(PRINTING)):
+                view.show_message(text.replace(_(PRINTING), _(NO_PRINTER_NOTE)))
             return
         if outcome.status == "printed":
             self._set_chip(self.printer_chip, "Printer: ready", "ok")
             text = view.message.text()
-            if text.endswith("Printing receipt..."):
-                view.show_message(text.replace("Printing receipt...", "Receipt printed."))
+            if text.endswith(_(PRINTING)):
+                view.show_message(text.replace(_(PRINTING), _("Receipt printed.")))
             return
         self._set_chip(self.printer_chip, "Printer: problem", "error")
         view.show_message(
-            f"The sale is saved, but the receipt may not have printed: {outcome.error}",
+            _("The sale is saved, but the receipt may not have printed: {error}").format(
+                error=outcome.error
+            ),
             error=True,
         )
         self.ask_about_unknown_receipts()
@@ -234,13 +246,15 @@ class MainWindow(QMainWindow):
         printing = self.container.printing
         for job_id, _sale_id, error in printing.undecided_jobs():
             box = QMessageBox(self)
-            box.setWindowTitle("Receipt may not have printed")
+            box.setWindowTitle(_("Receipt may not have printed"))
             box.setText(
-                f"The printer failed during a receipt ({error}).\n\nFix the printer (paper, "
-                "cover, cable), then: did a complete receipt come out?"
+                _(
+                    "The printer failed during a receipt ({error}).\n\nFix the printer (paper, "
+                    "cover, cable), then: did a complete receipt come out?"
+                ).format(error=error)
             )
-            reprint = box.addButton("No: reprint a copy", QMessageBox.ButtonRole.AcceptRole)
-            box.addButton("Yes, it printed", QMessageBox.ButtonRole.RejectRole)
+            reprint = box.addButton(_("No: reprint a copy"), QMessageBox.ButtonRole.AcceptRole)
+            box.addButton(_("Yes, it printed"), QMessageBox.ButtonRole.RejectRole)
             box.exec()
             if box.clickedButton() is reprint:
                 printing.reprint(job_id, on_done=self.bridge.on_print_done)
@@ -261,7 +275,7 @@ class MainWindow(QMainWindow):
         except LookupError as err:
             self.checkout_view.show_message(str(err), error=True)
             return
-        self.checkout_view.show_message("Reprinting the last receipt (marked COPY)...")
+        self.checkout_view.show_message(_("Reprinting the last receipt (marked COPY)..."))
 
     def poll_printer_status(self) -> None:
         self.container.printing.check_status(self.bridge.on_printer_status)
@@ -299,7 +313,7 @@ class MainWindow(QMainWindow):
         if (scanner := self.container.serial_scanner) is not None:
             scanner.on_scan = self.bridge.on_serial_scan
         terminal = "ready" if self.container.cards.available else "none"
-        self.terminal_chip.setText(f"Card terminal: {terminal}")
+        self.terminal_chip.setText(_("Card terminal: {terminal}").format(terminal=terminal))
         self.checkout_view.refresh()
 
     def approve_screen(self, action: Action, refusal: str):
@@ -325,8 +339,12 @@ class MainWindow(QMainWindow):
 
         dialog = StoreSettingsDialog(self.container, self, approval=approval)
         if dialog.exec() and dialog.saved is not None:
-            self.setWindowTitle(f"{dialog.saved.name} - till {dialog.saved.terminal_id}")
-            self.checkout_view.show_message("Store settings saved; the next sale uses them.")
+            self.setWindowTitle(
+                _("{name} - till {terminal_id}").format(
+                    name=dialog.saved.name, terminal_id=dialog.saved.terminal_id
+                )
+            )
+            self.checkout_view.show_message(_("Store settings saved; the next sale uses them."))
 
     def on_quit_triggered(self) -> None:
         """Close the till: the receipts still queued print and the last sales are pushed
@@ -342,7 +360,7 @@ class MainWindow(QMainWindow):
             return
         if not self.checkout_view.checkout.cart.is_empty:
             self.checkout_view.show_message(
-                "Finish or park the sale on screen before closing the till.", error=True
+                _("Finish or park the sale on screen before closing the till."), error=True
             )
             return
         self.status_timer.stop()

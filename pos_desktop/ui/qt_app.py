@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QApplication
 
 from pos_desktop.config import TillConfig, load_config
 from pos_desktop.container import Container
+from pos_desktop.services.i18n import set_language
 
 if TYPE_CHECKING:
     from .pos_api_bridge import PosApiBridge
@@ -37,6 +38,7 @@ def build_window(
 ):
     """Wire the window, the scanner filter and the device bridge (shared with the tests, which
     may hand in scripted ``dialogs`` for the checkout's actions)."""
+    set_language(container.settings.language)  # before the first widget says anything
     bridge = DeviceBridge()
     window = MainWindow(container, bridge, demo=config.demo, dialogs=dialogs)
     wedge = WedgeScannerFilter(

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QWizard
 
 from pos_desktop.config import ConfigError, load_config, save_config
 from pos_desktop.domain.errors import DomainError
+from pos_desktop.services.i18n import _
 from pos_desktop.services.store_setup import SetupAnswers, create_store
 from pos_desktop.storage.settings_repo import load_settings
 from pos_desktop.storage.setup_progress_repo import clear_progress, load_progress
@@ -41,7 +42,7 @@ class SetupWizard(QWizard):
     def __init__(self, db, data_dir, tasks, parent=None) -> None:
         super().__init__(parent)
         self.db, self.data_dir = db, data_dir
-        self.setWindowTitle("Set up your till")
+        self.setWindowTitle(_("Set up your till"))
         self.setOption(QWizard.WizardOption.NoCancelButtonOnLastPage, False)
         self.language_page = LanguagePage()
         self.country_page = CountryPage()
@@ -87,7 +88,10 @@ class SetupWizard(QWizard):
         try:
             create_store(self.db, SetupAnswers(**answers))
         except (KeyError, ValueError, DomainError) as err:
-            show_error(self.devices_page.message, f"The store could not be created: {err}")
+            show_error(
+                self.devices_page.message,
+                _("The store could not be created: {err}").format(err=err),
+            )
             return False
         printer = self.devices_page.answers()
         if printer["uri"]:
@@ -97,7 +101,10 @@ class SetupWizard(QWizard):
                 config = load_config(self.data_dir)
                 save_config(with_printer(config, printer["uri"], printer["profile"]))
             except (ConfigError, OSError) as err:  # the store stays; Finish can be pressed again
-                show_error(self.devices_page.message, f"The printer could not be saved: {err}")
+                show_error(
+                    self.devices_page.message,
+                    _("The printer could not be saved: {err}").format(err=err),
+                )
                 return False
         clear_progress(self.db)
         return True

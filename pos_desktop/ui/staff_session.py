@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QApplication
 from pos_desktop.domain.errors import DomainError
 from pos_desktop.domain.staff import Action
 from pos_desktop.services.auth import ApprovalRequired, PermissionRefused
+from pos_desktop.services.i18n import _
 from pos_desktop.services.reports import ReportPrinter
 
 from .views.approval_dialog import ApprovalDialog, UnlockDialog
@@ -94,16 +95,18 @@ class StaffSession(QObject):
         view = self.window.checkout_view
         if self.user is None:
             view.show_message(
-                "No shift is open and nobody is logged in: log in (Ctrl+L) and open a shift.",
+                _("No shift is open and nobody is logged in: log in (Ctrl+L) and open a shift."),
                 error=True,
             )
             return False
-        view.show_message(f"No shift is open: {self.user.name}, count the float to open one.")
+        view.show_message(
+            _("No shift is open: {name}, count the float to open one.").format(name=self.user.name)
+        )
         OpenShiftDialog(self.shifts, self.user, self.locale, parent=self.window).exec()
         self._sync_shift()
         if self.shifts.current() is None:
             view.show_message(
-                "Nothing was rung up: no shift is open. Open one (Staff > Open shift) to sell.",
+                _("Nothing was rung up: no shift is open. Open one (Staff > Open shift) to sell."),
                 error=True,
             )
             return False
@@ -135,12 +138,12 @@ class StaffSession(QObject):
         # The next person at the till sees neither the last customer's sale nor who was here.
         view = self.window.checkout_view
         view.forget_last_customer()
-        view.show_message("Screen locked: log in to go on.")
+        view.show_message(_("Screen locked: log in to go on."))
         view.refresh()
         self.window.set_cashier_text("Screen locked")
         while not self.login(locked_user=self.user):
             pass  # a locked till stays locked until somebody logs in
-        view.show_message(f"{self.user.name} is logged in.")
+        view.show_message(_("{name} is logged in.").format(name=self.user.name))
         self.idle.start()
 
     def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt API)
@@ -223,20 +226,24 @@ class StaffSession(QObject):
         if not self.auth.locked_users():
             paused = self.auth.till_paused_minutes()
             if not paused:
-                self.window.checkout_view.show_message("Nobody is locked.")
+                self.window.checkout_view.show_message(_("Nobody is locked."))
                 return
             self._lift_till_pause(paused)
             return
         dialog = UnlockDialog(self.auth, self.user, parent=self.window)
         if dialog.exec() and dialog.unlocked is not None:
-            self.window.checkout_view.show_message(f"{dialog.unlocked.name} is unlocked.")
+            self.window.checkout_view.show_message(
+                _("{name} is unlocked.").format(name=dialog.unlocked.name)
+            )
 
     def _lift_till_pause(self, minutes: int) -> None:
         """Nobody is locked, but the till refuses unnamed approver PINs after too many wrong
         ones (kept across restarts): a manager ends that early with their PIN (audited)."""
         approval = self.approve(
             Action.UNLOCK_USER,
-            f"This till refuses unnamed approver PINs for {minutes} more min.",
+            _("This till refuses unnamed approver PINs for {minutes} more min.").format(
+                minutes=minutes
+            ),
             object_id="till",
         )
         if approval is None:
@@ -246,22 +253,22 @@ class StaffSession(QObject):
         except DomainError as err:
             self.window.checkout_view.show_message(str(err), error=True)
             return
-        self.window.checkout_view.show_message("This till takes unnamed approver PINs again.")
+        self.window.checkout_view.show_message(_("This till takes unnamed approver PINs again."))
 
     # -- menu ----------------------------------------------------------------------------------
 
     def _build_menu(self) -> None:
-        menu = self.window.menuBar().addMenu("&Staff")
+        menu = self.window.menuBar().addMenu(_("&Staff"))
         entries = (
-            ("&Lock / switch cashier", "Ctrl+L", self.lock),
-            ("&Unlock user...", None, self.unlock_user),
-            ("&Open shift...", None, self.open_shift),
-            ("Paid &in...", None, lambda: self.cash_movement("paid_in")),
-            ("Paid &out...", None, lambda: self.cash_movement("paid_out")),
-            ("Cash &drop...", None, lambda: self.cash_movement("drop")),
-            ("&No sale (open drawer)...", "Ctrl+N", lambda: self.cash_movement("no_sale")),
-            ("&X report", "F9", self.x_report),
-            ("&Close shift (Z report)...", None, self.close_shift),
+            (_("&Lock / switch cashier"), "Ctrl+L", self.lock),
+            (_("&Unlock user..."), None, self.unlock_user),
+            (_("&Open shift..."), None, self.open_shift),
+            (_("Paid &in..."), None, lambda: self.cash_movement("paid_in")),
+            (_("Paid &out..."), None, lambda: self.cash_movement("paid_out")),
+            (_("Cash &drop..."), None, lambda: self.cash_movement("drop")),
+            (_("&No sale (open drawer)..."), "Ctrl+N", lambda: self.cash_movement("no_sale")),
+            (_("&X report"), "F9", self.x_report),
+            (_("&Close shift (Z report)..."), None, self.close_shift),
         )
         for text, shortcut, slot in entries:
             action = QAction(text, self.window)
@@ -273,7 +280,7 @@ class StaffSession(QObject):
 
     def _need_user(self) -> bool:
         if self.user is None:
-            self.window.checkout_view.show_message("Log in first (Staff > Lock).", error=True)
+            self.window.checkout_view.show_message(_("Log in first (Staff > Lock)."), error=True)
             return False
         return True
 
@@ -281,7 +288,7 @@ class StaffSession(QObject):
         if not self._need_user():
             return
         if self.shifts.current() is not None:
-            self.window.checkout_view.show_message("A shift is already open on this till.")
+            self.window.checkout_view.show_message(_("A shift is already open on this till."))
             return
         OpenShiftDialog(self.shifts, self.user, self.locale, parent=self.window).exec()
         self._sync_shift()
@@ -292,8 +299,10 @@ class StaffSession(QObject):
             return False
         if self.shifts.current() is None:  # the drawer opens for a shift's cash only
             self.window.checkout_view.show_message(
-                "No shift is open, so the drawer stays shut: open a shift (Staff > Open shift) "
-                "with a counted float first.",
+                _(
+                    "No shift is open, so the drawer stays shut: open a shift (Staff > Open shift) "
+                    "with a counted float first."
+                ),
                 error=True,
             )
             return False
@@ -304,7 +313,9 @@ class StaffSession(QObject):
         if recorded and kind in DRAWER_MOVEMENTS:
             self.container.printing.open_drawer(kind)
             self.window.checkout_view.show_message(
-                f"{dialog.windowTitle()}: recorded, drawer opened."
+                _("{windowTitle}: recorded, drawer opened.").format(
+                    windowTitle=dialog.windowTitle()
+                )
             )
         return recorded
 
@@ -331,7 +342,7 @@ class StaffSession(QObject):
             return
         if not self.window.checkout_view.checkout.cart.is_empty:
             self.window.checkout_view.show_message(
-                "Finish or park the sale on screen before closing the shift.", error=True
+                _("Finish or park the sale on screen before closing the shift."), error=True
             )
             return
         dialog = CloseShiftDialog(

@@ -367,14 +367,15 @@ class Journey:
         return Step(taps, delay_ms=30)
 
     def choose(self, combo: QComboBox, text: str) -> Step:
-        """Pick the entry containing ``text`` in a drop-down with the arrow keys."""
+        """Pick the entry containing ``text`` in a drop-down with the arrow keys (down, then up)."""
 
         def arrows() -> None:
             combo.setFocus()
-            for _ in range(combo.count()):
-                if text in combo.currentText():
-                    return
-                QTest.keyClick(combo, Qt.Key.Key_Down)
+            for key in (Qt.Key.Key_Down, Qt.Key.Key_Up):  # down the list, then back up
+                for _ in range(combo.count()):
+                    if text in combo.currentText():
+                        return
+                    QTest.keyClick(combo, key)
             if text not in combo.currentText():
                 items = [combo.itemText(i) for i in range(combo.count())]
                 raise AssertionError(f"{text!r} is not among {items}")

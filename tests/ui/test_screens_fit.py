@@ -254,3 +254,40 @@ def test_dialog_fits_the_screen(demo_window, name, screen):
     finally:
         dialog.close()
         dialog.deleteLater()
+
+
+@pytest.fixture(params=["de", "fr"])
+def translated_window(styled, till, request):
+    """The demo window built for a store whose language is German or French (the longest
+    words: "Einstellungen des Geschäfts", "Terminal de paiement")."""
+    from dataclasses import replace
+
+    till.settings = replace(till.settings, language=request.param)
+    window = request.getfixturevalue("journey").window
+    assert window.menuBar().actions()[0].text() in ("&Kasse", "&Caisse")  # it speaks it
+    return window
+
+
+def test_main_window_fits_1024x768_in_german_and_french(translated_window):
+    screen = SCREENS[0]
+    view = translated_window.checkout_view
+    render(translated_window, screen)
+    assert problems(translated_window, screen) == [], problems(translated_window, screen)
+    view.add_code(demo_ean13(1))
+    view.refresh()
+    render(translated_window, screen)
+    assert problems(translated_window, screen) == [], problems(translated_window, screen)
+
+
+@pytest.mark.parametrize("name", DIALOGS)
+def test_dialog_fits_1024x768_in_german_and_french(translated_window, name):
+    screen = SCREENS[0]
+    translated_window.checkout_view.add_code(demo_ean13(1))
+    render(translated_window, screen)
+    dialog = _dialogs(translated_window)[name]()
+    try:
+        render(dialog)
+        assert problems(dialog, screen) == []
+    finally:
+        dialog.close()
+        dialog.deleteLater()

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import QComboBox, QDialog, QHBoxLayout, QLabel, QPushButt
 from pos_desktop.domain.errors import DomainError
 from pos_desktop.domain.staff import Action, StaffMember, action_label, reasons_for
 from pos_desktop.services.auth import AuthService
+from pos_desktop.services.i18n import _
 
 from .login_dialog import PinPad, pin_entry, show_error
 
@@ -42,7 +43,7 @@ class ApprovalDialog(QDialog):
         note: str = "",
     ) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Approval")
+        self.setWindowTitle(_("Approval"))
         self.setModal(True)
         self.auth, self.action, self.requester = auth, action, requester
         self.object_id, self.note = object_id, note
@@ -52,9 +53,11 @@ class ApprovalDialog(QDialog):
         # cycle that only the garbage collector frees, later, after Qt deleted the dialog.
         self._submit = submit
         self.layout_ = QVBoxLayout(self)
-        what = QLabel(f"Approve: {action_label(action)}")
+        what = QLabel(_("Approve: {action}").format(action=action_label(action)))
         what.setObjectName("totalCaption")
-        who = QLabel(f"Requested by {requester.name}" + (f"\n{detail}" if detail else ""))
+        who = QLabel(
+            _("Requested by {name}").format(name=requester.name) + (f"\n{detail}" if detail else "")
+        )
         who.setWordWrap(True)
         self.approver = QComboBox()
         self.approver.setAccessibleName("Approver")
@@ -73,21 +76,21 @@ class ApprovalDialog(QDialog):
         self.message = QLabel()
         self.message.setObjectName("message")
         self.message.setWordWrap(True)
-        cancel = QPushButton("Cancel (Esc)")
+        cancel = QPushButton(_("Cancel (Esc)"))
         cancel.clicked.connect(self.reject)
         # Not the dialog's default button: Enter in the PIN field approves (a wrong PIN stays
         # open for another try) instead of also clicking Cancel. Esc still cancels.
         cancel.setAutoDefault(False)
-        self.reason_caption = QLabel("Reason")
+        self.reason_caption = QLabel(_("Reason"))
         self.layout_.addWidget(what)
         self.layout_.addWidget(who)
         self._add_before_approver()
         for widget in (
-            QLabel("Approver"),
+            QLabel(_("Approver")),
             self.approver,
             self.reason_caption,
             self.reason,
-            QLabel("PIN"),
+            QLabel(_("PIN")),
             self.pin,
         ):
             self.layout_.addWidget(widget)
@@ -103,8 +106,10 @@ class ApprovalDialog(QDialog):
         if not self._members:
             show_error(
                 self.message,
-                "Nobody on this till may approve this; an admin adds a manager with "
-                "'pos-admin users add NAME --role manager --pin PIN'.",
+                _(
+                    "Nobody on this till may approve this; an admin adds a manager with "
+                    "'pos-admin users add NAME --role manager --pin PIN'."
+                ),
             )
         self.show_lock_state()
         self.pin.setFocus()
@@ -133,7 +138,7 @@ class ApprovalDialog(QDialog):
     def approve(self) -> None:
         name = self.approver.currentData()
         if not name:
-            show_error(self.message, "Nobody on this till may approve this; ask an admin.")
+            show_error(self.message, _("Nobody on this till may approve this; ask an admin."))
             return
         try:
             submit = self._submit or self._authorize
@@ -155,11 +160,11 @@ class UnlockDialog(ApprovalDialog):
             left = member.minutes_locked(auth.clock_now())
             self.locked_user.addItem(f"{member.name} (locked, {left} min left)", member.name)
         super().__init__(auth, Action.UNLOCK_USER, requester, "", parent=parent)
-        self.setWindowTitle("Unlock a user")
+        self.setWindowTitle(_("Unlock a user"))
         self.unlocked: StaffMember | None = None
 
     def _add_before_approver(self) -> None:
-        self.layout_.addWidget(QLabel("Unlock"))
+        self.layout_.addWidget(QLabel(_("Unlock")))
         self.layout_.addWidget(self.locked_user)
 
     def _authorize(self, name: str, pin: str, reason: str):

@@ -35,6 +35,7 @@ from pos_desktop.domain.tender import round_to_increment
 from pos_desktop.services.card_payments import CardPaymentService
 from pos_desktop.services.checkout import CheckoutService
 from pos_desktop.services.formatting import money_text
+from pos_desktop.services.i18n import N_, _, ngettext
 
 from ..models.cart_model import CartTableModel
 from ..theme import icon
@@ -51,6 +52,9 @@ MIN_BUTTON_WIDTH = 110  # five keys a row fit a 1024 px screen beside the demo r
 def no_approver(_action: str, _detail: str, **_kw):
     """Until a staff session sets ``approver``, nobody approves anything (fail closed)."""
     return None
+
+
+PRINTING = N_("Printing receipt...")  # main_window swaps it for the outcome
 
 
 class _WeighRelay(QObject):
@@ -120,7 +124,7 @@ class CheckoutView(QWidget):
 
         self.entry = QLineEdit()
         self.entry.setObjectName("scanEntry")
-        self.entry.setPlaceholderText("Scan an item, or type a barcode / SKU and press Enter")
+        self.entry.setPlaceholderText(_("Scan an item, or type a barcode / SKU and press Enter"))
         self.entry.setAccessibleName("Barcode or SKU")
         self.entry.returnPressed.connect(self.on_entry_return_pressed)
         self.search_results = None  # type-ahead under the entry (storage.product_search)
@@ -131,7 +135,7 @@ class CheckoutView(QWidget):
                 self.entry, search, checkout.settings.currency, locale, self
             )
             self.search_results.picked.connect(self.add_code)  # a SKU, as if typed
-        self.message = QLabel("Ready: scan the first item.")
+        self.message = QLabel(_("Ready: scan the first item."))
         self.message.setObjectName("message")
         self.message.setProperty("kind", "info")
         self.message.setWordWrap(True)
@@ -160,7 +164,7 @@ class CheckoutView(QWidget):
         self.subtotal_label.setObjectName("subtotalLabel")
         self.tax_label = QLabel()
         self.tax_label.setObjectName("taxLabel")
-        self.total_caption = QLabel("Total")
+        self.total_caption = QLabel(_("Total"))
         self.total_caption.setObjectName("totalCaption")
         self.total_label = FitLabel()  # shrinks a long total instead of widening the window
         self.total_label.setObjectName("totalLabel")
@@ -178,9 +182,9 @@ class CheckoutView(QWidget):
         self.buttons: dict[str, QPushButton] = {}
         actions = QGridLayout()
         specs = [
-            ("qty", "Quantity\n(F2)", "F2", self.on_quantity_clicked),
-            ("remove", "Remove line\n(F3 / Del)", "F3", self.on_remove_clicked),
-            ("cancel", "Cancel sale\n(F4)", "F4", self.on_cancel_clicked),
+            ("qty", _("Quantity\n(F2)"), "F2", self.on_quantity_clicked),
+            ("remove", _("Remove line\n(F3 / Del)"), "F3", self.on_remove_clicked),
+            ("cancel", _("Cancel sale\n(F4)"), "F4", self.on_cancel_clicked),
         ]
         for i, (key, text, shortcut, slot) in enumerate(specs):
             self.buttons[key] = self._button(text, shortcut, slot)
@@ -191,20 +195,20 @@ class CheckoutView(QWidget):
             button.setObjectName("quickCash")
             self.quick_buttons.append(button)
             actions.addWidget(button, 1, i + (1 if i == 3 else 0), 1, 2 if i == 3 else 1)
-        self.pay_button = self._button("Pay cash\n(F12)", "F12", self.on_pay_clicked)
+        self.pay_button = self._button(_("Pay cash\n(F12)"), "F12", self.on_pay_clicked)
         self.pay_button.setIcon(icon("cash"))
         self.pay_button.setObjectName("payButton")
         actions.addWidget(self.pay_button, 0, 3)
-        self.card_button = self._button("Card\n(F11)", "F11", self.on_card_clicked)
+        self.card_button = self._button(_("Card\n(F11)"), "F11", self.on_card_clicked)
         self.card_button.setIcon(icon("card"))
         self.card_button.setObjectName("payButton")
         actions.addWidget(self.card_button, 0, 4)
         more = [
-            ("tender", "Payment\n(F1)", "F1", self.on_tender_clicked),
-            ("discount", "Discount\n(F10)", "F10", self.on_discount_clicked),
-            ("park", "Park / recall\n(Ctrl+S)", "Ctrl+S", self.on_park_clicked),
-            ("returns", "Returns\n(Ctrl+R)", "Ctrl+R", self.on_returns_clicked),
-            ("gift", "Gift receipt\n(Ctrl+G)", "Ctrl+G", self.on_gift_clicked),
+            ("tender", _("Payment\n(F1)"), "F1", self.on_tender_clicked),
+            ("discount", _("Discount\n(F10)"), "F10", self.on_discount_clicked),
+            ("park", _("Park / recall\n(Ctrl+S)"), "Ctrl+S", self.on_park_clicked),
+            ("returns", _("Returns\n(Ctrl+R)"), "Ctrl+R", self.on_returns_clicked),
+            ("gift", _("Gift receipt\n(Ctrl+G)"), "Ctrl+G", self.on_gift_clicked),
         ]
         for i, (key, text, shortcut, slot) in enumerate(more):
             self.buttons[key] = self._button(text, shortcut, slot)
@@ -259,17 +263,21 @@ class CheckoutView(QWidget):
         priced = self.checkout.price()
         self.model.refresh(priced)
         totals = self.checkout.totals(priced)
-        self.subtotal_label.setText(f"Subtotal (net)  {self._money(totals.subtotal)}")
-        self.tax_label.setText(f"Tax  {self._money(totals.tax)}")
+        self.subtotal_label.setText(
+            _("Subtotal (net)  {subtotal}").format(subtotal=self._money(totals.subtotal))
+        )
+        self.tax_label.setText(_("Tax  {tax}").format(tax=self._money(totals.tax)))
         saved = Money(priced.savings_minor, priced.currency)
-        self.savings_label.setText(f"You save  {self._money(saved)}" if saved.amount_minor else "")
+        self.savings_label.setText(
+            _("You save  {saved}").format(saved=self._money(saved)) if saved.amount_minor else ""
+        )
         if self.checkout.cart.is_empty and self.last_refund is not None:
-            self.total_caption.setText("Give back")
+            self.total_caption.setText(_("Give back"))
             self.total_label.setText(money_text(self.last_refund, self.locale, symbol=True))
         elif self.checkout.cart.is_empty and self.last_sale is not None and self.last_change:
             # Until the next scan the big number is what the cashier must do now.
             paid = self.last_change.amount_minor > 0
-            self.total_caption.setText("Change due" if paid else "Paid")
+            self.total_caption.setText(_("Change due") if paid else _("Paid"))
             shown = (
                 self.last_change
                 if paid
@@ -278,7 +286,11 @@ class CheckoutView(QWidget):
             self.total_label.setText(money_text(shown, self.locale, symbol=True))
         else:
             count = totals.item_count.normalize()
-            self.total_caption.setText(f"Total  ({count:f} item{'' if count == 1 else 's'})")
+            self.total_caption.setText(
+                ngettext("Total  ({count} item)", "Total  ({count} items)", int(count) or 1).format(
+                    count=f"{count:f}"
+                )
+            )
             self.total_label.setText(money_text(totals.total, self.locale, symbol=True))
         has_items = not self.checkout.cart.is_empty
         for key in ("qty", "remove", "cancel"):
@@ -293,8 +305,12 @@ class CheckoutView(QWidget):
         notes = quick_notes(self.cash_due(priced)) if has_items else []
         for i, button in enumerate(self.quick_buttons):
             if i < len(notes):
-                label = "Exact cash" if i == 0 else f"Cash {self._money(notes[i])}"
-                button.setText(f"{label}\n(F{5 + i})")
+                label = (
+                    _("Exact cash")
+                    if i == 0
+                    else _("Cash {amount}").format(amount=self._money(notes[i]))
+                )
+                button.setText(label + f"\n(F{5 + i})")
                 button.setEnabled(True)
             else:
                 button.setText(f"(F{5 + i})")
@@ -381,7 +397,10 @@ class CheckoutView(QWidget):
     def add_code(self, code: str) -> None:
         if self.busy_reason:
             self.show_message(
-                f"{code} was NOT added: {self.busy_reason}. Scan it again afterwards.", error=True
+                _("{code} was NOT added: {busy_reason}. Scan it again afterwards.").format(
+                    code=code, busy_reason=self.busy_reason
+                ),
+                error=True,
             )
             return
         if not self.before_scan():
@@ -393,7 +412,10 @@ class CheckoutView(QWidget):
             self.unknown_barcode = result.unknown_gtin
             self.departments.record_unknown(result.unknown_gtin)
             self.show_message(
-                f"{result.message} Or press Ctrl+D to sell it as a department item.", error=True
+                _("{message} Or press Ctrl+D to sell it as a department item.").format(
+                    message=result.message
+                ),
+                error=True,
             )
             return
         if result.ok:
@@ -416,24 +438,35 @@ class CheckoutView(QWidget):
         per_kg = self._money(Money(item.unit_price_minor, item.currency))
         if self.weighing is not None:
             self.busy_reason = f"{item.name} is being weighed"
-            self.show_message(f"Weighing {item.name} ({per_kg}/kg): keep it still on the scale...")
+            self.show_message(
+                _("Weighing {name} ({per_kg}/kg): keep it still on the scale...").format(
+                    name=item.name, per_kg=per_kg
+                )
+            )
             self.weighing.weigh(lambda kg, err: self._weigh_relay.weighed.emit(item, kg, err))
             return
         typed, ok = QInputDialog.getText(
             self,
-            "Weight",
-            f"{item.name} is sold by weight ({per_kg}/kg).\nWeight in kg (for example 0.345):",
+            _("Weight"),
+            _("{name} is sold by weight ({per_kg}/kg).\nWeight in kg (for example 0.345):").format(
+                name=item.name, per_kg=per_kg
+            ),
         )
         if ok and typed.strip():
             self._add_weighed(item, typed.strip())
         else:
-            self.show_message(f"{item.name} was not added: no weight.", error=True)
+            self.show_message(
+                _("{name} was not added: no weight.").format(name=item.name), error=True
+            )
 
     def on_scale_weighed(self, item, kg, error) -> None:
         self.busy_reason = None
         if error:
             self.show_message(
-                f"{item.name} was not added: {error} Scan it again to retry.", error=True
+                _("{name} was not added: {error} Scan it again to retry.").format(
+                    name=item.name, error=error
+                ),
+                error=True,
             )
             return
         self._add_weighed(item, kg)
@@ -445,7 +478,11 @@ class CheckoutView(QWidget):
             self.show_message(str(err), error=True)
             return
         amount = self._money(Money(line.amount_minor, item.currency))
-        self.show_message(f"{item.name}  {line.quantity} kg  {amount}")
+        self.show_message(
+            _("{name}  {quantity} kg  {amount}").format(
+                name=item.name, quantity=line.quantity, amount=amount
+            )
+        )
         self.refresh(select_line_id=line.line_id)
 
     def on_quantity_clicked(self) -> None:
@@ -456,7 +493,10 @@ class CheckoutView(QWidget):
         if not typed:
             line = self.checkout.cart.line(line_id)
             typed, ok = QInputDialog.getText(
-                self, "Quantity", f"New quantity for {line.item.name}:", text=str(line.quantity)
+                self,
+                _("Quantity"),
+                _("New quantity for {name}:").format(name=line.item.name),
+                text=str(line.quantity),
             )
             if not ok:
                 return
@@ -470,7 +510,9 @@ class CheckoutView(QWidget):
                 approval, why = self._ask(Action.VOID_LINE, detail, object_id=line_id)
                 if approval is None:
                     self.show_message(
-                        f"{name} stays at {before}: lowering it was not approved.{why}",
+                        _("{name} stays at {before}: lowering it was not approved.{why}").format(
+                            name=name, before=before, why=why
+                        ),
                         error=True,
                     )
                     return
@@ -478,7 +520,9 @@ class CheckoutView(QWidget):
         except DomainError as err:
             self.show_message(str(err), error=True)
             return
-        self.show_message(f"{line.item.name}: quantity {line.quantity}")
+        self.show_message(
+            _("{name}: quantity {quantity}").format(name=line.item.name, quantity=line.quantity)
+        )
         self.refresh(select_line_id=line_id)
 
     def _ask(self, action: Action, detail: str, **kw):
@@ -495,33 +539,40 @@ class CheckoutView(QWidget):
         name = self.checkout.cart.line(line_id).item.name
         approval, why = self._ask(Action.VOID_LINE, f"Remove {name}", object_id=line_id)
         if approval is None:
-            self.show_message(f"{name} was not removed: not approved.{why}", error=True)
+            self.show_message(
+                _("{name} was not removed: not approved.{why}").format(name=name, why=why),
+                error=True,
+            )
             return
         try:
             line = self.checkout.remove_line(line_id, approval)
         except DomainError as err:
             self.show_message(str(err), error=True)
             return
-        self.show_message(f"Removed {line.item.name}.")
+        self.show_message(_("Removed {name}.").format(name=line.item.name))
         self.refresh()
 
     def on_cancel_clicked(self) -> None:
         if self.checkout.cart.is_empty:
             return
-        answer = QMessageBox.question(self, "Cancel sale", "Cancel this sale and empty the cart?")
+        answer = QMessageBox.question(
+            self, _("Cancel sale"), _("Cancel this sale and empty the cart?")
+        )
         if answer != QMessageBox.StandardButton.Yes:
             return
         total = self._money(self.checkout.totals().total)
         approval, why = self._ask(Action.CANCEL_SALE, f"Cancel a sale of {total}")
         if approval is None:
-            self.show_message(f"The sale was not cancelled: not approved.{why}", error=True)
+            self.show_message(
+                _("The sale was not cancelled: not approved.{why}").format(why=why), error=True
+            )
             return
         try:
             self.checkout.cancel_sale(approval)
         except DomainError as err:
             self.show_message(str(err), error=True)
             return
-        self.show_message("Sale cancelled.")
+        self.show_message(_("Sale cancelled."))
         self.refresh()
 
     def on_quick_cash(self, index: int) -> None:
@@ -533,7 +584,7 @@ class CheckoutView(QWidget):
 
     def on_pay_clicked(self) -> None:
         if self.checkout.cart.is_empty:
-            self.show_message("The cart is empty: scan an item first.", error=True)
+            self.show_message(_("The cart is empty: scan an item first."), error=True)
             return
         dialog = PayCashDialog(self.cash_due(), self.locale, self)
         if dialog.exec() and dialog.tendered is not None:
@@ -573,7 +624,10 @@ class CheckoutView(QWidget):
             self.sale_paid(settlement.sale, settlement.message)
         elif settlement is not None:
             self.show_message(
-                f"{settlement.message} The cart is kept: take another tender.", error=True
+                _("{message} The cart is kept: take another tender.").format(
+                    message=settlement.message
+                ),
+                error=True,
             )
             self.refresh()
 
@@ -631,7 +685,7 @@ class CheckoutView(QWidget):
         if self.stock_counts is None:
             return
         approval = self.approve_screen(
-            Action.STOCK_COUNT, "Stock counts are for a manager: log in as one (Ctrl+L)."
+            Action.STOCK_COUNT, _("Stock counts are for a manager: log in as one (Ctrl+L).")
         )
         if approval is None:
             return
@@ -646,7 +700,7 @@ class CheckoutView(QWidget):
         if self.goods_receipts is None:
             return
         approval = self.approve_screen(
-            Action.RECEIVE_GOODS, "Receiving goods is for a manager: log in as one (Ctrl+L)."
+            Action.RECEIVE_GOODS, _("Receiving goods is for a manager: log in as one (Ctrl+L).")
         )
         if approval is None:
             return
@@ -690,7 +744,11 @@ class CheckoutView(QWidget):
     def on_gift_clicked(self) -> None:
         if self.last_sale is not None:
             self.gift_receipt_requested.emit(self.last_sale)
-            self.show_message(f"Gift receipt for sale {self.last_sale.receipt_number} printing.")
+            self.show_message(
+                _("Gift receipt for sale {receipt_number} printing.").format(
+                    receipt_number=self.last_sale.receipt_number
+                )
+            )
 
     def forget_last_customer(self) -> None:
         """Drop the last sale's or refund's big display (the next customer, a locked screen)."""
@@ -708,7 +766,13 @@ class CheckoutView(QWidget):
         self.last_sale = sale
         self.last_refund = None
         self.last_change = Money(sale.change_minor, sale.currency)
-        self.show_message(f"Sale {sale.receipt_number} saved. {message} Printing receipt...")
+        self.show_message(
+            _("Sale {receipt_number} saved. {message}").format(
+                receipt_number=sale.receipt_number, message=message
+            )
+            + " "
+            + _(PRINTING)
+        )
         self.refresh()
         self.sale_completed.emit(sale)
 
@@ -720,8 +784,10 @@ class CheckoutView(QWidget):
             return None
         except Exception as err:  # storage failure: the sale is NOT saved, the cart stays
             self.show_message(
-                f"The sale could not be saved ({err}); nothing was charged. "
-                "Try again or call a manager.",
+                _(
+                    "The sale could not be saved ({err}); nothing was charged. Try again or "
+                    "call a manager."
+                ).format(err=err),
                 error=True,
             )
             return None

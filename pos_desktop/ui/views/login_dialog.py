@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from pos_desktop.domain.errors import DomainError
 from pos_desktop.domain.staff import StaffMember
 from pos_desktop.services.auth import AuthService
+from pos_desktop.services.i18n import _
 
 
 def pin_entry(parent: QWidget | None = None) -> QLineEdit:
@@ -74,7 +75,7 @@ class LoginDialog(QDialog):
         self, auth: AuthService, locked_user: StaffMember | None = None, parent=None
     ) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Screen locked" if locked_user else "Log in")
+        self.setWindowTitle(_("Screen locked") if locked_user else _("Log in"))
         self.setModal(True)
         self.auth = auth
         self.user: StaffMember | None = None
@@ -91,9 +92,9 @@ class LoginDialog(QDialog):
         self.message.setWordWrap(True)
         self.pad = PinPad(self.pin, self.submit)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("Who are you?"))
+        layout.addWidget(QLabel(_("Who are you?")))
         layout.addWidget(self.names)
-        layout.addWidget(QLabel("PIN"))
+        layout.addWidget(QLabel(_("PIN")))
         layout.addWidget(self.pin)
         layout.addWidget(self.pad)
         layout.addWidget(self.message)
@@ -112,7 +113,9 @@ class LoginDialog(QDialog):
     def submit(self) -> None:
         name = self.names.currentData()
         if not name:
-            show_error(self.message, "No users yet: an admin adds them with 'pos-admin users add'.")
+            show_error(
+                self.message, _("No users yet: an admin adds them with 'pos-admin users add'.")
+            )
             return
         try:
             self.user = self.auth.login(name, self.pin.text())

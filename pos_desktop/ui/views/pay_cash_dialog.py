@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 
 from pos_desktop.domain.money import Money, currency_exponent
 from pos_desktop.services.formatting import money_text
+from pos_desktop.services.i18n import _
 
 from ..widgets.number_pad import NumberPad
 
@@ -30,13 +31,13 @@ def quick_notes(total: Money) -> list[Money]:
 class PayCashDialog(QDialog):
     def __init__(self, total: Money, locale: str, parent=None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Pay cash")
+        self.setWindowTitle(_("Pay cash"))
         self.setModal(True)
         self.total = total
         self.locale = locale
         self.tendered: Money | None = None
 
-        caption = QLabel("Total to pay")
+        caption = QLabel(_("Total to pay"))
         caption.setObjectName("totalCaption")
         amount = QLabel(money_text(total, locale, symbol=True))
         amount.setObjectName("totalLabel")
@@ -52,18 +53,18 @@ class PayCashDialog(QDialog):
 
         notes = QGridLayout()
         for i, note in enumerate(quick_notes(total)):
-            label = "Exact" if i == 0 else money_text(note, locale)
-            button = QPushButton(f"{label}\n(F{5 + i})")
+            label = _("Exact") if i == 0 else money_text(note, locale)
+            button = QPushButton(label + f"\n(F{5 + i})")
             button.setObjectName("quickCash")
             button.clicked.connect(lambda _=False, n=note: self._pay(n))
             button.setShortcut(f"F{5 + i}")
             notes.addWidget(button, 0, i)
 
-        pay = QPushButton("Pay (Enter)")
+        pay = QPushButton(_("Pay (Enter)"))
         pay.setObjectName("payButton")
         pay.setDefault(True)
         pay.clicked.connect(self._pay_typed)
-        cancel = QPushButton("Back (Esc)")
+        cancel = QPushButton(_("Back (Esc)"))
         cancel.clicked.connect(self.reject)
         buttons = QHBoxLayout()
         buttons.addWidget(cancel)
@@ -73,7 +74,7 @@ class PayCashDialog(QDialog):
         left = QVBoxLayout()
         left.addWidget(caption)
         left.addWidget(amount)
-        left.addWidget(QLabel("Cash tendered"))
+        left.addWidget(QLabel(_("Cash tendered")))
         left.addWidget(self.entry)
         left.addWidget(self.change_label)
         left.addLayout(notes)
@@ -95,11 +96,11 @@ class PayCashDialog(QDialog):
         try:
             tendered = self._parse()
         except ValueError:
-            self.change_label.setText("Change: -")
+            self.change_label.setText(_("Change: -"))
             return
         change = tendered - self.total
         text = money_text(change, self.locale) if change.amount_minor >= 0 else "-"
-        self.change_label.setText(f"Change: {text}")
+        self.change_label.setText(_("Change: {text}").format(text=text))
 
     def _pay_typed(self) -> None:
         try:

@@ -5,11 +5,13 @@ from __future__ import annotations
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QPlainTextEdit, QVBoxLayout
 
+from pos_desktop.services.i18n import _
+
 
 class ReceiptTextDialog(QDialog):
     def __init__(self, text: str, parent=None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Last receipt")
+        self.setWindowTitle(_("Last receipt"))
         self.text = QPlainTextEdit(text)
         self.text.setReadOnly(True)
         self.text.setObjectName("receiptPreview")

@@ -21,6 +21,7 @@ from pos_desktop.domain.countries import LANGUAGES, PRESETS, preset_for
 from pos_desktop.domain.errors import DomainError
 from pos_desktop.domain.staff import Role
 from pos_desktop.services.auth import AuthService
+from pos_desktop.services.i18n import _
 from pos_desktop.services.ports import SystemClock
 from pos_desktop.services.store_admin import amount_text
 from pos_desktop.storage.setup_progress_repo import save_page
@@ -84,14 +85,14 @@ class LanguagePage(SetupPage):
     key = "language"
 
     def __init__(self) -> None:
-        super().__init__("Welcome", "Let's set up this till. First, the language it speaks.")
+        super().__init__(_("Welcome"), _("Let's set up this till. First, the language it speaks."))
         self.language = QComboBox()
         self.language.setAccessibleName("Language")
         for code, name in LANGUAGES.items():
             self.language.addItem(name, code)
         form = QFormLayout(self)
-        form.addRow("Language", self.language)
-        form.addRow(QLabel("More languages arrive with a later version."))
+        form.addRow(_("Language"), self.language)
+        form.addRow(QLabel(_("More languages arrive with a later version.")))
 
     def answers(self) -> dict:
         return {"language": self.language.currentData()}
@@ -118,9 +119,11 @@ class CountryPage(SetupPage):
 
     def __init__(self) -> None:
         super().__init__(
-            "Country",
-            "Where is the shop? This sets the currency, the tax rates and cash rounding; "
-            "you can change each of them later in Store settings.",
+            _("Country"),
+            _(
+                "Where is the shop? This sets the currency, the tax rates and cash rounding; "
+                "you can change each of them later in Store settings."
+            ),
         )
         self.country = QComboBox()
         self.country.setAccessibleName("Country")
@@ -133,7 +136,7 @@ class CountryPage(SetupPage):
         )
         self.summary.setText(preset_summary(self.country.currentData()))
         form = QFormLayout(self)
-        form.addRow("Country", self.country)
+        form.addRow(_("Country"), self.country)
         form.addRow(self.summary)
 
     def answers(self) -> dict:
@@ -147,22 +150,22 @@ class StorePage(SetupPage):
     key = "store"
 
     def __init__(self) -> None:
-        super().__init__("Your store", "Printed at the top of every receipt.")
+        super().__init__(_("Your store"), _("Printed at the top of every receipt."))
         self.name = QLineEdit()
         self.name.setAccessibleName("Store name")
-        self.address = _multiline("Street and number\nPostcode and town")
+        self.address = _multiline(_("Street and number\nPostcode and town"))
         self.address.setAccessibleName("Address")
         self.tax_id = QLineEdit()
         self.tax_id.setAccessibleName("Tax id")
-        self.tax_id_label = QLabel("VAT no.")
+        self.tax_id_label = QLabel(_("VAT no."))
         self.currency = QLineEdit()
         self.currency.setMaxLength(3)
         self.currency.setAccessibleName("Currency")
         form = QFormLayout(self)
-        form.addRow("Store name", self.name)
-        form.addRow("Address", self.address)
+        form.addRow(_("Store name"), self.name)
+        form.addRow(_("Address"), self.address)
         form.addRow(self.tax_id_label, self.tax_id)
-        form.addRow("Currency", self.currency)
+        form.addRow(_("Currency"), self.currency)
         form.addRow(self.message)
         self._preset_currency = ""
 
@@ -204,15 +207,17 @@ class ReceiptPage(SetupPage):
     key = "receipt"
 
     def __init__(self) -> None:
-        super().__init__("Receipts", "Extra lines for the top and the bottom of each receipt.")
-        self.header = _multiline("e.g. opening hours, a phone number")
+        super().__init__(
+            _("Receipts"), _("Extra lines for the top and the bottom of each receipt.")
+        )
+        self.header = _multiline(_("e.g. opening hours, a phone number"))
         self.header.setAccessibleName("Receipt header")
-        self.footer = _multiline("e.g. Thank you for shopping with us!")
+        self.footer = _multiline(_("e.g. Thank you for shopping with us!"))
         self.footer.setAccessibleName("Receipt footer")
         self.footer.setPlainText("Thank you!")
         form = QFormLayout(self)
-        form.addRow("Header", self.header)
-        form.addRow("Footer", self.footer)
+        form.addRow(_("Header"), self.header)
+        form.addRow(_("Footer"), self.footer)
 
     def answers(self) -> dict:
         return {
@@ -232,9 +237,11 @@ class AdminPage(SetupPage):
 
     def __init__(self) -> None:
         super().__init__(
-            "Administrator",
-            "The person who sets up the till and adds the staff. "
-            "Pick a 6-digit PIN: it is much harder to guess than 4 digits.",
+            _("Administrator"),
+            _(
+                "The person who sets up the till and adds the staff. "
+                "Pick a 6-digit PIN: it is much harder to guess than 4 digits."
+            ),
         )
         self.name = QLineEdit()
         self.name.setAccessibleName("Administrator name")
@@ -247,9 +254,9 @@ class AdminPage(SetupPage):
         self.existing: str | None = None  # created on an earlier run of this setup
         self._short_pin_ok = ""
         form = QFormLayout()
-        form.addRow("Name", self.name)
-        form.addRow("PIN", self.pin)
-        form.addRow("PIN again", self.repeat)
+        form.addRow(_("Name"), self.name)
+        form.addRow(_("PIN"), self.pin)
+        form.addRow(_("PIN again"), self.repeat)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.pad)
@@ -275,7 +282,7 @@ class AdminPage(SetupPage):
         if self.pad.entry is self.pin and self.pin.text():
             self.pad.entry = self.repeat
             self.repeat.setFocus()
-            self.message.setText("Type the same PIN again.")
+            self.message.setText(_("Type the same PIN again."))
             return
         self.wizard().next()
 
@@ -329,10 +336,12 @@ class DevicesPage(SetupPage):
 
     def __init__(self, tasks) -> None:
         super().__init__(
-            "Receipt printer",
-            "Pick the printer's model and how it is connected, then Test. No printer? Keep "
-            "'No receipt printer': sales complete and the receipt shows on screen. "
-            "Till > Devices changes this later.",
+            _("Receipt printer"),
+            _(
+                "Pick the printer's model and how it is connected, then Test. No printer? Keep "
+                "'No receipt printer': sales complete and the receipt shows on screen. "
+                "Till > Devices changes this later."
+            ),
         )
         from pos_desktop.devices.printer import try_printer
 

@@ -35,6 +35,8 @@ from pos_desktop.devices.printer import logo_problem
 from pos_desktop.domain.countries import LANGUAGES, PRESETS
 from pos_desktop.domain.errors import DomainError
 from pos_desktop.domain.staff import Action
+from pos_desktop.services.i18n import _, set_language
+from pos_desktop.services.policy_admin import PolicyChange
 from pos_desktop.services.store_admin import (
     StoreSettingError,
     load_state,
@@ -42,6 +44,8 @@ from pos_desktop.services.store_admin import (
     shown_values,
 )
 from pos_desktop.services.timezones import known_timezones, local_zone_text
+
+from .policy_page import PolicyPage
 
 EXTRA_TENDER_ROWS = 2  # empty rows to add tenders in
 
@@ -56,7 +60,7 @@ def _multiline(text: str) -> QPlainTextEdit:
 class StoreSettingsDialog(QDialog):
     def __init__(self, container, parent=None, *, approval=None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Store settings")
+        self.setWindowTitle(_("Store settings"))
         self.container = container
         self.approval = approval  # STORE_SETTINGS token; the service uses it up on saving
         self.saved = None  # the StoreSettings once saved
@@ -90,35 +94,35 @@ class StoreSettingsDialog(QDialog):
         self.timezone.completer().setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         store = QWidget()
         form = QFormLayout(store)
-        form.addRow("Store name", self.name)
-        form.addRow("Address", self.address)
-        form.addRow("VAT / tax id", self.tax_id)
-        form.addRow("Country", self.country)
-        form.addRow("Language", self.language)
-        form.addRow("Time zone (X/Z reports)", self.timezone)
-        form.addRow("Currency", QLabel(s.currency))
-        tabs.addTab(store, "Store")
+        form.addRow(_("Store name"), self.name)
+        form.addRow(_("Address"), self.address)
+        form.addRow(_("VAT / tax id"), self.tax_id)
+        form.addRow(_("Country"), self.country)
+        form.addRow(_("Language"), self.language)
+        form.addRow(_("Time zone (X/Z reports)"), self.timezone)
+        form.addRow(_("Currency"), QLabel(s.currency))
+        tabs.addTab(store, _("Store"))
         # -- receipts --
         self.header = _multiline(s.receipt_header)
         self.footer = _multiline(s.receipt_footer)
         self.logo = QLineEdit(s.receipt_logo)
-        self.logo.setPlaceholderText("no logo")
-        browse = QPushButton("Choose...")
+        self.logo.setPlaceholderText(_("no logo"))
+        browse = QPushButton(_("Choose..."))
         browse.clicked.connect(self.on_browse_logo_clicked)
         logo_row = QHBoxLayout()
         logo_row.addWidget(self.logo, 1)
         logo_row.addWidget(browse)
         receipts = QWidget()
         form = QFormLayout(receipts)
-        form.addRow("Header lines", self.header)
-        form.addRow("Footer lines", self.footer)
-        form.addRow("Logo (PNG/JPEG)", logo_row)
-        tabs.addTab(receipts, "Receipts")
+        form.addRow(_("Header lines"), self.header)
+        form.addRow(_("Footer lines"), self.footer)
+        form.addRow(_("Logo (PNG/JPEG)"), logo_row)
+        tabs.addTab(receipts, _("Receipts"))
         # -- taxes --
-        self.prices_include_tax = QCheckBox("Shelf prices include tax")
+        self.prices_include_tax = QCheckBox(_("Shelf prices include tax"))
         self.prices_include_tax.setChecked(s.prices_include_tax)
         self.rates = QTableWidget(len(state.tax_rates) + 1, 3)
-        self.rates.setHorizontalHeaderLabels(["Code", "Name", "Percent"])
+        self.rates.setHorizontalHeaderLabels([_("Code"), _("Name"), _("Percent")])
         for row, rate in enumerate(state.tax_rates):
             for col, text in enumerate((rate.code, rate.name, f"{rate.percent.normalize():f}")):
                 item = QTableWidgetItem(text)
@@ -130,14 +134,14 @@ class StoreSettingsDialog(QDialog):
         box = QVBoxLayout(taxes)
         box.addWidget(self.prices_include_tax)
         box.addWidget(self.rates)
-        box.addWidget(QLabel("Add a rate in the empty row. A rate in use cannot be removed."))
-        tabs.addTab(taxes, "Taxes")
+        box.addWidget(QLabel(_("Add a rate in the empty row. A rate in use cannot be removed.")))
+        tabs.addTab(taxes, _("Taxes"))
         # -- payments --
         self.cash_rounding = QLineEdit(shown["cash_rounding"])
         self.cash_rounding.setAccessibleName("Cash rounding")
         self.discount_limit = QLineEdit(shown["discount_limit"])
         self.tenders = QTableWidget(len(c.other_tenders) + EXTRA_TENDER_ROWS, 2)
-        self.tenders.setHorizontalHeaderLabels(["Other tender", "Opens the drawer"])
+        self.tenders.setHorizontalHeaderLabels([_("Other tender"), _("Opens the drawer")])
         for row in range(self.tenders.rowCount()):
             name = c.other_tenders[row] if row < len(c.other_tenders) else ""
             self.tenders.setItem(row, 0, QTableWidgetItem(name))
@@ -149,10 +153,13 @@ class StoreSettingsDialog(QDialog):
         self.tenders.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         payments = QWidget()
         form = QFormLayout(payments)
-        form.addRow("Cash rounding step", self.cash_rounding)
-        form.addRow("Discounts above (%) need a manager", self.discount_limit)
+        form.addRow(_("Cash rounding step"), self.cash_rounding)
+        form.addRow(_("Discounts above (%) need a manager"), self.discount_limit)
         form.addRow(self.tenders)
-        tabs.addTab(payments, "Payments")
+        tabs.addTab(payments, _("Payments"))
+        # -- approvals --
+        self.policy_page = PolicyPage(container.auth.policy)
+        tabs.addTab(self.policy_page, _("Approvals"))
         # -- this till --
         self.idle_lock = QSpinBox()
         self.idle_lock.setRange(1, 1440)
@@ -160,8 +167,8 @@ class StoreSettingsDialog(QDialog):
         self.idle_lock.setValue(max(container.config.lock_after_idle_s // 60, 1))
         till = QWidget()
         form = QFormLayout(till)
-        form.addRow("Lock the screen after", self.idle_lock)
-        tabs.addTab(till, "This till")
+        form.addRow(_("Lock the screen after"), self.idle_lock)
+        tabs.addTab(till, _("This till"))
 
         self.message = QLabel("")
         self.message.setObjectName("message")
@@ -176,10 +183,10 @@ class StoreSettingsDialog(QDialog):
         layout.addWidget(self.message)
         layout.addWidget(buttons)
         self.tabs = tabs
-        self.resize(720, 560)
+        self.resize(900, 600)
 
     def on_browse_logo_clicked(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
+        path, _filter = QFileDialog.getOpenFileName(
             self, "Receipt logo", "", "Pictures (*.png *.jpg *.jpeg *.bmp)"
         )
         if path:
@@ -218,6 +225,13 @@ class StoreSettingsDialog(QDialog):
         pairs.append(("drawer_tenders", ", ".join(drawer)))
         return pairs
 
+    def policy_change(self) -> PolicyChange:
+        """The edited approval policy, to save with the settings (raises ``DomainError``)."""
+        staff = getattr(self.parent(), "staff", None)
+        user = staff.user.name if staff is not None and staff.user is not None else "till"
+        page = self.policy_page
+        return PolicyChange(page.base, page.policy(), user, self.container.clock.now())
+
     def _timezone_text(self) -> str:
         """The zone as typed or picked; the first entry ("Local (CET)") is the till's own."""
         text = self.timezone.currentText().strip()
@@ -226,19 +240,25 @@ class StoreSettingsDialog(QDialog):
     def on_save_clicked(self) -> None:
         container = self.container
         try:
+            policy = self.policy_change()
+        except DomainError as err:  # a table nobody could approve: nothing is saved
+            self.say(str(err))
+            return
+        try:
             state = set_values_at_till(
                 container.db,
                 self.changes(),
                 self.approval,
                 data_dir=container.config.data_dir,
                 check_logo=logo_problem,
+                policy=policy,
             )
         except StoreSettingError as err:
             self.say(str(err))  # checked before the approval is used: it still holds
             return
         except DomainError as err:  # the approval expired (the dialog stayed open for long)
             self.approval = None
-            self.say(f"{err} Press Save again.")
+            self.say(_("{err} Press Save again.").format(err=err))
             self._reapprove()
             return
         seconds = self.idle_lock.value() * 60
@@ -247,13 +267,18 @@ class StoreSettingsDialog(QDialog):
                 config = replace(load_config(container.config.data_dir), lock_after_idle_s=seconds)
                 save_config(config)
             except (ConfigError, OSError) as err:
-                self.say(f"The store settings are saved, but not the screen lock: {err}")
+                self.say(
+                    _("The store settings are saved, but not the screen lock: {err}").format(
+                        err=err
+                    )
+                )
                 return
             container.config = replace(container.config, lock_after_idle_s=seconds)
             staff = getattr(self.parent(), "staff", None)
             if staff is not None:
                 staff.idle.setInterval(seconds * 1000)
         container.use_store_settings(state.settings, state.checkout)
+        set_language(state.settings.language)  # receipts and new screens; the window at restart
         self.saved = state.settings
         self.accept()
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel
 
+from pos_desktop.services.i18n import _
+
 
 class RequestBanner(QFrame):
     """Hidden until a payment request waits for the current sale to finish or be parked."""
@@ -31,7 +33,7 @@ class RequestBanner(QFrame):
         text = f"Payment request from {app_names[0]} waiting"
         if len(app_names) > 1:
             text += f" (+{len(app_names) - 1} more)"
-        self.label.setText(text + ": finish or park this sale to take it.")
+        self.label.setText(text + _(": finish or park this sale to take it."))
         self.show()
 
     def clear(self) -> None:
