@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QLineEdit, QPushButt
 from pos_desktop.domain.errors import DomainError
 from pos_desktop.domain.money import Money
 from pos_desktop.services.formatting import money_text
+from pos_desktop.services.i18n import _
 
 from .login_dialog import show_error
 
@@ -22,17 +23,17 @@ class GiftCardDialog(QDialog):
 
     def __init__(self, gift_cards, currency: str, locale: str, parent=None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Gift card")
+        self.setWindowTitle(_("Gift card"))
         self.setModal(True)
         self.service, self.currency, self.locale = gift_cards, currency, locale
         self.sold: str | None = None
         self.code = QLineEdit()
-        self.code.setAccessibleName("Gift card code")
-        self.code.setPlaceholderText("Scan or type the card's code")
+        self.code.setAccessibleName(_("Gift card code"))
+        self.code.setPlaceholderText(_("Scan or type the card's code"))
         self.amount = QLineEdit()
         self.amount.setObjectName("scanEntry")
-        self.amount.setAccessibleName("Amount to load")
-        self.amount.setPlaceholderText(f"Amount to load ({currency})")
+        self.amount.setAccessibleName(_("Amount to load"))
+        self.amount.setPlaceholderText(_("Amount to load ({currency})").format(currency=currency))
         self.amount.returnPressed.connect(self.on_sell_clicked)
         self.code.returnPressed.connect(self.amount.setFocus)
         self.message = QLabel()
@@ -40,9 +41,9 @@ class GiftCardDialog(QDialog):
         self.message.setWordWrap(True)
         buttons = QHBoxLayout()
         for text, key, slot in (
-            ("Check balance\n(F5)", "F5", self.on_balance_clicked),
-            ("Sell / top up\n(Enter)", "", self.on_sell_clicked),
-            ("Close\n(Esc)", "", self.reject),
+            (_("Check balance\n(F5)"), "F5", self.on_balance_clicked),
+            (_("Sell / top up\n(Enter)"), "", self.on_sell_clicked),
+            (_("Close\n(Esc)"), "", self.reject),
         ):
             button = QPushButton(text)
             button.setMinimumHeight(56)
@@ -52,9 +53,9 @@ class GiftCardDialog(QDialog):
                 button.setShortcut(key)
             buttons.addWidget(button)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("Card"))
+        layout.addWidget(QLabel(_("Card")))
         layout.addWidget(self.code)
-        layout.addWidget(QLabel("Load"))
+        layout.addWidget(QLabel(_("Load")))
         layout.addWidget(self.amount)
         layout.addLayout(buttons)
         layout.addWidget(self.message)
@@ -75,8 +76,9 @@ class GiftCardDialog(QDialog):
             return
         self.message.setProperty("kind", "")
         self.message.setText(
-            f"Gift card {self.code.text().strip().upper()} holds "
-            f"{money_text(balance, self.locale)}."
+            _("Gift card {code} holds {amount}.").format(
+                code=self.code.text().strip().upper(), amount=money_text(balance, self.locale)
+            )
         )
 
     def on_sell_clicked(self) -> None:
