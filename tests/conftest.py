@@ -11,14 +11,24 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-# No cyclic garbage collection during the tests. Each Qt test builds a whole till window and
-# pytest-qt deletes it at the end; Python wrappers left in reference cycles (journey scripts,
-# dialogs, bridges) were freed by a later collection, inside another test, after their Qt
-# objects were gone, and that crashed the interpreter (PySide6 6.11, offscreen). Reference
-# counting still frees everything that is not in a cycle; the cycles die with the process.
-# The till itself runs with the collector on (one window for the life of the process).
+# Cyclic garbage is collected between tests, on the main (GUI) thread, never automatically:
+# the till does the same on its GUI thread (pos_desktop/ui/gui_thread_gc.py). Each Qt test
+# builds a whole till window and pytest-qt deletes it at the end; a collection started anywhere
+# else (a worker thread, or inside a later test's set-up) freed wrappers of Qt objects that were
+# already gone and crashed the interpreter (PySide6 6.11, offscreen). ``POS_TEST_GC=auto`` runs
+# the suite with the automatic collector instead, to look for that again.
 if os.environ.get("POS_TEST_GC") != "auto":
     gc.disable()
+
+
+@pytest.fixture(autouse=True)
+def _collect_cycles_after_each_test():
+    """Torn down last (a root autouse fixture): after pytest-qt has closed the test's widgets."""
+    yield
+    if not gc.isenabled():
+        gc.collect()
+
+
 # Tests seal secrets with a key file in their temp data dir, never in the developer's keyring.
 os.environ.setdefault("POS_SECRET_STORE", "file")
 
