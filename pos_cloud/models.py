@@ -138,6 +138,9 @@ class StockLevel(BaseModel):
     quantity = pw.CharField(40)  # a Decimal as text: exact on SQLite too
     change_seq = pw.BigIntegerField()
     deleted = pw.BooleanField(default=False)
+    # Migration 0009: the last count applied (see stock_ledger.py)
+    count_started_at = pw.DateTimeField(null=True)
+    count_event = pw.CharField(36, null=True)
 
 
 class Event(BaseModel):
@@ -184,6 +187,25 @@ class StockMovement(BaseModel):
     sale = pw.ForeignKeyField(Sale, null=True)
     event = pw.ForeignKeyField(Event, null=True)
     created_at = pw.DateTimeField(default=utcnow)
+    # Migration 0009
+    occurred_at = pw.DateTimeField(null=True)
+    ref = pw.CharField(64, null=True)
+    detail = pw.CharField(64, null=True)
+
+
+class StockTransfer(BaseModel):
+    """Goods sent from one store to another (migration 0009)."""
+
+    id = pw.CharField(36, primary_key=True)
+    from_store_id = pw.CharField(36)
+    to_store_id = pw.CharField(36)
+    status = pw.CharField(16)  # in_transit | received
+    lines = pw.TextField()
+    received_lines = pw.TextField(null=True)
+    sent_event = pw.CharField(36)
+    received_event = pw.CharField(36, null=True)
+    sent_at = pw.DateTimeField()
+    received_at = pw.DateTimeField(null=True)
 
 
 ALL_MODELS = [
@@ -202,4 +224,5 @@ ALL_MODELS = [
     Sale,
     SalePayment,
     StockMovement,
+    StockTransfer,
 ]
