@@ -28,6 +28,7 @@ from .services.receipts import ReceiptBuilder
 from .services.returns import ReturnsService
 from .services.shifts import ShiftService, ShiftSettings
 from .services.stock_counts import StockCountService
+from .services.stock_moves import StockMoveService
 from .services.store_setup import ensure_demo_store
 from .storage.catalog_repo import CatalogRepository
 from .storage.db import open_database
@@ -314,6 +315,7 @@ def build_container(config: TillConfig, overrides: dict[str, Any] | None = None)
     container.extras["goods_receipts"] = GoodsReceiptService(
         db, checkout, clock, settings.terminal_id
     )
+    container.extras["stock_moves"] = StockMoveService(db, checkout, clock, settings.terminal_id)
     if "scale" in overrides or config.scale is not None:
         container.extras["weighing"] = build_weighing(config, overrides.get("scale"))
     if config.customer_display.pole_uri:

@@ -43,6 +43,7 @@ class Action(StrEnum):
     DROP_PARKED_SALE = "drop_parked_sale"
     EDIT_DEVICES = "edit_devices"
     UNLOCK_USER = "unlock_user"
+    WRITE_OFF_STOCK = "write_off_stock"  # waste/shrinkage: damaged, expired, stolen goods
 
 
 SENSITIVE: frozenset[Action] = frozenset(
@@ -59,6 +60,7 @@ SENSITIVE: frozenset[Action] = frozenset(
         Action.CASH_DROP,
         Action.CLOSE_SHIFT_VARIANCE,
         Action.DROP_PARKED_SALE,
+        Action.WRITE_OFF_STOCK,
     }
 )
 
@@ -82,6 +84,7 @@ _MANAGER = _SUPERVISOR | {
     Action.Z_REPORT,
     Action.EDIT_DEVICES,
     Action.UNLOCK_USER,
+    Action.WRITE_OFF_STOCK,
 }
 # The built-in defaults of ``domain.policy.ApprovalPolicy`` (a store may change them).
 PERMISSIONS: dict[Role, frozenset[Action]] = {
@@ -106,6 +109,7 @@ ACTION_LABELS: dict[Action, str] = {
     Action.DROP_PARKED_SALE: "Drop a parked sale",
     Action.EDIT_DEVICES: "Change the device settings",
     Action.UNLOCK_USER: "Unlock a locked user",
+    Action.WRITE_OFF_STOCK: "Write off stock (waste)",
 }
 
 
@@ -150,8 +154,13 @@ REASON_CODES: tuple[ReasonCode, ...] = (
         "CUSTOMER_LEFT", "Customer left", frozenset({Action.CANCEL_SALE, Action.DROP_PARKED_SALE})
     ),
     ReasonCode(
-        "DAMAGED", "Damaged or faulty item", frozenset({Action.REFUND, Action.RETURN_NO_RECEIPT})
+        "DAMAGED",
+        "Damaged or faulty item",
+        frozenset({Action.REFUND, Action.RETURN_NO_RECEIPT, Action.WRITE_OFF_STOCK}),
     ),
+    ReasonCode("EXPIRED", "Past its date", frozenset({Action.WRITE_OFF_STOCK})),
+    ReasonCode("THEFT", "Stolen (found missing)", frozenset({Action.WRITE_OFF_STOCK})),
+    ReasonCode("LOST", "Lost or broken in the store", frozenset({Action.WRITE_OFF_STOCK})),
     ReasonCode("GIFT_RETURN", "Gift return", frozenset({Action.RETURN_NO_RECEIPT})),
     ReasonCode("PRICE_MATCH", "Price match", frozenset({Action.PRICE_OVERRIDE})),
     ReasonCode(

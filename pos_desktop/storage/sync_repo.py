@@ -6,6 +6,7 @@ applies one feed page (items + cursor) inside a single ``db.atomic()``.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -348,6 +349,41 @@ def apply_stock(db: SqliteDatabase, items: list[dict[str, Any]], now: datetime) 
         "updated_at = excluded.updated_at",
         [(i["id"], str(i["data"]["quantity"]), stamp) for i in items if i["op"] == "upsert"],
     )
+    return len(items)
+
+
+def apply_stores(db: SqliteDatabase, items: list[dict[str, Any]], now: datetime) -> int:
+    """The organisation's other stores (where a transfer can go)."""
+    conn, stamp = db.connection(), utc_text(now)
+    conn.executemany(
+        "DELETE FROM known_store WHERE id = ?", [(i["id"],) for i in items if i["op"] == "delete"]
+    )
+    conn.executemany(
+        "INSERT INTO known_store (id, name, updated_at) VALUES (?, ?, ?) "
+        "ON CONFLICT (id) DO UPDATE SET name = excluded.name, updated_at = excluded.updated_at",
+        [(i["id"], i["data"]["name"], stamp) for i in items if i["op"] == "upsert"],
+    )
+    return len(items)
+
+
+def apply_transfers(db: SqliteDatabase, items: list[dict[str, Any]], now: datetime) -> int:
+    """Transfers on their way to this store (deleted once received at any till of it)."""
+    conn, stamp = db.connection(), utc_text(now)
+    conn.executemany(
+        "DELETE FROM incoming_transfer WHERE id = ?",
+        [(i["id"],) for i in items if i["op"] == "delete"],
+    )
+    conn.executemany(
+        "INSERT INTO incoming_transfer (id, from_store, lines, sent_at, updated_at) "
+        "VALUES (?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET from_store = excluded.from_store, "
+        "lines = excluded.lines, sent_at = excluded.sent_at, updated_at = excluded.updated_at",
+        [
+            (i["id"], i["data"]["from_store"], json.dumps(i["data"]["lines"]),
+             i["data"].get("sent_at"), stamp)
+            for i in items
+            if i["op"] == "upsert"
+        ],
+    )  # fmt: skip
     return len(items)
 
 

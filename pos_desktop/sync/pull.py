@@ -24,7 +24,7 @@ from pos_desktop.storage.sync_repo import MissingReference
 
 from .client import CloudClient, CursorAhead
 
-STREAMS = ("tax_rates", "products", "barcodes", "customers", "stock")
+STREAMS = ("tax_rates", "products", "barcodes", "customers", "stock", "stores", "transfers")
 PAGE_SIZE = 10_000  # a first sync of 1M products is 100 pages per stream, each one transaction
 _DEPENDS_ON = {"products": "tax_rates", "barcodes": "products"}
 
@@ -53,6 +53,10 @@ def _apply(stream: str, db: SqliteDatabase, items: list[dict[str, Any]], now: da
         return sync_repo.apply_customers(db, items, now)
     if stream == "stock":
         return sync_repo.apply_stock(db, items, now)
+    if stream == "stores":
+        return sync_repo.apply_stores(db, items, now)
+    if stream == "transfers":
+        return sync_repo.apply_transfers(db, items, now)
     raise ValueError(f"unknown stream {stream!r}")
 
 

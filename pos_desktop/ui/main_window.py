@@ -22,6 +22,7 @@ from .device_bridge import DeviceBridge
 from .scan_routing import scan_to_modal
 from .tasks import TaskRunner
 from .theme import icon
+from .views import stock_move_dialog
 from .views.card_payment_dialog import UnresolvedPaymentDialog
 from .views.checkout_view import CheckoutView
 from .views.devices_dialog import DevicesDialog, describe
@@ -62,6 +63,7 @@ class MainWindow(QMainWindow):
             goods_receipts=container.extras.get("goods_receipts"),
         )
         self.checkout_view.print_shelf_label = self.print_shelf_label  # from the price check
+        stock_move_dialog.install(self.checkout_view, container.extras.get("stock_moves"))
         self.receipt_preview: ReceiptPreview | None = ReceiptPreview(self) if demo else None
 
         central = QWidget()

@@ -43,6 +43,7 @@ EXPECTED = {
     Action.DROP_PARKED_SALE: {S, M, A},
     Action.EDIT_DEVICES: {M, A},
     Action.UNLOCK_USER: {M, A},
+    Action.WRITE_OFF_STOCK: {M, A},
 }
 
 

@@ -9,15 +9,12 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
 )
@@ -28,6 +25,7 @@ from pos_desktop.services.formatting import money_text
 from pos_desktop.services.goods_receipts import GoodsReceiptService
 
 from ..widgets.amount_pad import AmountPad
+from .scan_table import move_selection, product_table
 
 HEADERS = ("Product", "Quantity", "Unit cost")
 
@@ -47,13 +45,7 @@ class GoodsReceiptDialog(QDialog):
         form = QFormLayout()
         form.addRow("Supplier", self.supplier)
         form.addRow("Delivery note", self.note)
-        self.table = QTableWidget(0, len(HEADERS))
-        self.table.setHorizontalHeaderLabels(HEADERS)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.table = product_table(HEADERS)
         self.entry = QLineEdit()
         self.entry.setObjectName("scanEntry")
         self.entry.setPlaceholderText("Scan items; for the chosen row type 12 or 12@0.85, Enter")
@@ -106,12 +98,8 @@ class GoodsReceiptDialog(QDialog):
                 self.table.selectRow(row)
 
     def keyPressEvent(self, event) -> None:  # noqa: N802 (Qt API)
-        if event.key() in (Qt.Key.Key_Up, Qt.Key.Key_Down) and self.table.rowCount():
-            step = 1 if event.key() == Qt.Key.Key_Down else -1
-            current = self.table.currentRow()
-            self.table.selectRow(max(0, min(self.table.rowCount() - 1, current + step)))
-            return
-        super().keyPressEvent(event)
+        if not move_selection(self.table, event):
+            super().keyPressEvent(event)
 
     def on_scanner_scanned(self, code: str) -> bool:
         try:

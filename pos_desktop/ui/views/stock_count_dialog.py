@@ -10,14 +10,11 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
 )
@@ -26,6 +23,7 @@ from pos_desktop.domain.errors import DomainError
 from pos_desktop.services.stock_counts import StockCountService
 
 from ..widgets.amount_pad import AmountPad
+from .scan_table import move_selection, product_table
 
 HEADERS = ("Product", "Expected", "Counted", "Variance")
 
@@ -41,14 +39,7 @@ class StockCountDialog(QDialog):
         self.setModal(True)
         self.counts, self.user_name = counts, user_name
         self.count_id = counts.start(user_name)
-        self.table = QTableWidget(0, len(HEADERS))
-        self.table.setHorizontalHeaderLabels(HEADERS)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.table = product_table(HEADERS)
         self.quantity = QLineEdit()
         self.quantity.setObjectName("scanEntry")
         self.quantity.setPlaceholderText("Scan items; or type the count of the chosen row, Enter")
@@ -95,12 +86,8 @@ class StockCountDialog(QDialog):
                 self.table.selectRow(row)
 
     def keyPressEvent(self, event) -> None:  # noqa: N802 (Qt API)
-        if event.key() in (Qt.Key.Key_Up, Qt.Key.Key_Down) and self.table.rowCount():
-            step = 1 if event.key() == Qt.Key.Key_Down else -1
-            current = self.table.currentRow()
-            self.table.selectRow(max(0, min(self.table.rowCount() - 1, current + step)))
-            return
-        super().keyPressEvent(event)
+        if not move_selection(self.table, event):
+            super().keyPressEvent(event)
 
     def on_scanner_scanned(self, code: str) -> bool:
         try:
