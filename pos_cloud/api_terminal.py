@@ -28,6 +28,8 @@ class StreamName(enum.StrEnum):
     tax_rates = "tax_rates"
     customers = "customers"
     stock = "stock"
+    stores = "stores"
+    transfers = "transfers"
 
 
 @router.post("/enroll", response_model=EnrollOut)

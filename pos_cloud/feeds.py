@@ -19,7 +19,16 @@ import peewee as pw
 from . import change_notify
 from .db import database_proxy, is_postgres
 from .errors import BadInput, Conflict, NotFound
-from .models import Barcode, Customer, Product, StockLevel, Store, TaxRate
+from .models import (
+    Barcode,
+    Customer,
+    Product,
+    StockLevel,
+    StockTransfer,
+    Store,
+    StoreDirectory,
+    TaxRate,
+)
 
 MAX_PAGE = 10_000  # a first sync of 1M products asks for big pages; see docs/SYNC.md
 
@@ -67,6 +76,7 @@ class Stream:
     columns: tuple[str, ...]
     item_id: Callable[[tuple], str]
     data: Callable[[tuple], dict]
+    store_field: str = "store"  # the column that names the store whose feed a row is in
 
 
 STREAMS: dict[str, Stream] = {
@@ -101,6 +111,24 @@ STREAMS: dict[str, Stream] = {
     "stock": Stream(
         StockLevel, ("sku", "quantity"), lambda r: r[0], lambda r: {"sku": r[0], "quantity": r[1]}
     ),
+    "stores": Stream(
+        StoreDirectory,
+        ("other_store_id", "name"),
+        lambda r: r[0],
+        lambda r: {"name": r[1]},
+        store_field="store_id",
+    ),
+    "transfers": Stream(
+        StockTransfer,
+        ("id", "from_store_name", "lines", "sent_at"),
+        lambda r: r[0],
+        lambda r: {
+            "from_store": r[1],
+            "lines": orjson.loads(r[2]),
+            "sent_at": r[3].isoformat() if hasattr(r[3], "isoformat") else r[3],
+        },
+        store_field="to_store_id",
+    ),
 }
 
 
@@ -126,9 +154,10 @@ def page_query(store_id: str, stream: str, after: int, limit: int) -> pw.Select:
     """
     model = STREAMS[stream].model
     fields = [model._meta.fields[name] for name in STREAMS[stream].columns]
+    store = model._meta.fields[STREAMS[stream].store_field]
     return (
         model.select(*fields, model.deleted, model.change_seq)
-        .where((model.store == store_id) & (model.change_seq > after))
+        .where((store == store_id) & (model.change_seq > after))
         .order_by(model.change_seq)
         .limit(limit)
     )

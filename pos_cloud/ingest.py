@@ -405,6 +405,13 @@ def _undo_taken(
 
 def _record_transfers(store: Store, items: list[_Item]) -> None:
     """Record transfers sent and received; a refused one is rejected and its event removed."""
+    moving = [i for i in items if i.event.type in (stock_events.TRANSFER_SENT,
+                                                   stock_events.TRANSFER_RECEIVED)]  # fmt: skip
+    if not moving:
+        return
+    targets = [i.stock.to_store_id for i in moving if i.event.type == stock_events.TRANSFER_SENT]
+    known = {s for (s,) in Store.select(Store.id).where(Store.id.in_(targets)).tuples()}
+    transfers.lock_stores([store.id, *known])
     refused = []
     for item in items:
         at = _naive_utc(item.event.occurred_at)

@@ -206,6 +206,19 @@ class StockTransfer(BaseModel):
     received_event = pw.CharField(36, null=True)
     sent_at = pw.DateTimeField()
     received_at = pw.DateTimeField(null=True)
+    from_store_name = pw.CharField(200, default="")
+    change_seq = pw.BigIntegerField(null=True)  # of the receiving store (``transfers`` feed)
+    deleted = pw.BooleanField(default=False)  # received: off the receiving tills' list
+
+
+class StoreDirectory(BaseModel):
+    """Per store, the other stores of its organisation (the ``stores`` feed; migration 0009)."""
+
+    store_id = pw.CharField(36)
+    other_store_id = pw.CharField(36)
+    name = pw.CharField(200)
+    change_seq = pw.BigIntegerField()
+    deleted = pw.BooleanField(default=False)
 
 
 ALL_MODELS = [
@@ -225,4 +238,5 @@ ALL_MODELS = [
     SalePayment,
     StockMovement,
     StockTransfer,
+    StoreDirectory,
 ]

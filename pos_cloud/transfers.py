@@ -5,6 +5,11 @@ whichever arrives first makes the ``stock_transfer`` row, the other completes it
 yet received is *in transit*. The stock moves with each event at its own store
 (``transfer_out`` / ``transfer_in``, see stock_ledger.py). Claims are conditional UPDATEs, so
 two tills receiving the same transfer at once cannot both succeed.
+
+A transfer on its way is in the receiving store's ``transfers`` feed (stamped with that store's
+change counter); once received it becomes a tombstone there. The ingest locks every store a
+batch touches in id order first (:func:`lock_stores`), so two stores sending to each other at
+the same moment cannot deadlock.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ from __future__ import annotations
 import json
 
 from .bulk import insert_rows
+from .feeds import next_change_seqs
 from .models import StockTransfer, Store
 from .stock_events import TransferReceivedIn, TransferSentIn
 
@@ -20,6 +26,12 @@ IN_TRANSIT, RECEIVED = "in_transit", "received"
 
 def _lines(lines) -> str:
     return json.dumps([{"sku": ln.sku, "quantity": ln.quantity} for ln in lines])
+
+
+def lock_stores(store_ids) -> None:
+    """Take the change counters of ``store_ids`` in one order (before any other store lock)."""
+    for store_id in sorted(set(store_ids)):
+        next_change_seqs(store_id, 0)
 
 
 def record_sent(store: Store, event_id: str, sent: TransferSentIn, at) -> str | None:
@@ -32,17 +44,23 @@ def record_sent(store: Store, event_id: str, sent: TransferSentIn, at) -> str | 
         return f"transfer {transfer_id}: a store cannot send goods to itself"
     inserted = insert_rows(
         StockTransfer,
-        ("id", "from_store_id", "to_store_id", "status", "lines", "sent_event", "sent_at"),
-        [(transfer_id, store.id, to_store, IN_TRANSIT, _lines(sent.lines), event_id, at)],
+        ("id", "from_store_id", "to_store_id", "status", "lines", "sent_event", "sent_at",
+         "from_store_name", "change_seq", "deleted"),
+        [(transfer_id, store.id, to_store, IN_TRANSIT, _lines(sent.lines), event_id, at,
+          store.name, next_change_seqs(to_store), False)],
         ignore_conflicts=True,
         returning=("id",),
-    )
+    )  # fmt: skip
     if inserted:
         return None
-    claimed = (
+    claimed = (  # received already: it stays off the receiving tills' list
         StockTransfer.update(
-            from_store_id=store.id, lines=_lines(sent.lines), sent_event=event_id, sent_at=at
-        )
+            from_store_id=store.id,
+            lines=_lines(sent.lines),
+            sent_event=event_id,
+            sent_at=at,
+            from_store_name=store.name,
+        )  # fmt: skip
         .where(
             (StockTransfer.id == transfer_id)
             & (StockTransfer.sent_event == "")
@@ -59,8 +77,10 @@ def record_received(store: Store, event_id: str, got: TransferReceivedIn, at) ->
     inserted = insert_rows(
         StockTransfer,
         ("id", "from_store_id", "to_store_id", "status", "lines", "received_lines",
-         "sent_event", "received_event", "sent_at", "received_at"),
-        [(transfer_id, "", store.id, RECEIVED, "[]", _lines(got.lines), "", event_id, at, at)],
+         "sent_event", "received_event", "sent_at", "received_at", "change_seq", "deleted",
+         "from_store_name"),
+        [(transfer_id, "", store.id, RECEIVED, "[]", _lines(got.lines), "", event_id, at, at,
+          next_change_seqs(store.id), True, "")],
         ignore_conflicts=True,
         returning=("id",),
     )  # fmt: skip
@@ -72,7 +92,9 @@ def record_received(store: Store, event_id: str, got: TransferReceivedIn, at) ->
             received_lines=_lines(got.lines),
             received_event=event_id,
             received_at=at,
-        )  # fmt: skip
+            deleted=True,  # off the receiving tills' list
+            change_seq=next_change_seqs(store.id),
+        )
         .where(
             (StockTransfer.id == transfer_id)
             & (StockTransfer.received_event.is_null())

@@ -5,7 +5,10 @@
   ``detail`` (a waste reason, what a count found); index ``(store, sku, occurred_at)``;
 - ``stock_level`` gains the last applied count of the product (``count_started_at``,
   ``count_event``): movements that happened before it are already in the counted figure;
-- ``stock_transfer``: goods sent from one store to another, in transit until received.
+- ``stock_transfer``: goods sent from one store to another, in transit until received; fed
+  to the receiving store's tills (``transfers`` stream: ``change_seq`` of that store);
+- ``store_directory``: per store, the other stores of its organisation (``stores`` stream),
+  filled here for the stores that exist.
 
 Frozen once shipped: add a new migration instead of editing this one.
 """
@@ -43,10 +46,46 @@ def apply(database: pw.Database) -> None:
         received_event = pw.CharField(36, null=True)
         sent_at = pw.DateTimeField()
         received_at = pw.DateTimeField(null=True)
+        from_store_name = pw.CharField(200, default="")
+        change_seq = pw.BigIntegerField(null=True)  # of the receiving store
+        deleted = pw.BooleanField(default=False)  # received: off the receiving tills' list
 
         class Meta:
+            legacy_table_names = False
             table_name = "stock_transfer"
-            indexes = ((("to_store_id", "status"), False), (("from_store_id", "status"), False))
+            indexes = (
+                (("to_store_id", "change_seq"), True),
+                (("from_store_id", "status"), False),
+            )
 
-    StockTransfer._meta.set_database(database)
-    database.create_tables([StockTransfer])
+    class StoreDirectory(pw.Model):
+        store_id = pw.CharField(36)
+        other_store_id = pw.CharField(36)
+        name = pw.CharField(200)
+        change_seq = pw.BigIntegerField()
+        deleted = pw.BooleanField(default=False)
+
+        class Meta:
+            legacy_table_names = False
+            table_name = "store_directory"
+            indexes = ((("store_id", "other_store_id"), True), (("store_id", "change_seq"), True))
+
+    for model in (StockTransfer, StoreDirectory):
+        model._meta.set_database(database)
+    database.create_tables([StockTransfer, StoreDirectory])
+    stores = database.execute_sql(
+        'SELECT "id", "organisation_id", "name" FROM "store" ORDER BY "id"'
+    ).fetchall()
+    for store_id, organisation, _ in stores:
+        others = [
+            (sid, name) for sid, org, name in stores if org == organisation and sid != store_id
+        ]
+        for other_id, name in others:
+            seq = database.execute_sql(
+                'UPDATE "store" SET "change_seq" = "change_seq" + 1 WHERE "id" = '
+                f'{database.param} RETURNING "change_seq"',
+                (store_id,),
+            ).fetchall()[0][0]
+            StoreDirectory.insert(
+                store_id=store_id, other_store_id=other_id, name=name, change_seq=seq
+            ).execute()

@@ -11,7 +11,8 @@ from pos_cloud.models import Event, Terminal, new_id
 
 from .conftest import sale_payload
 
-STREAMS = ["products", "barcodes", "tax_rates", "customers", "stock"]
+# "stores" lists the organisation's other stores to every store (where transfers can go).
+STREAMS = ["products", "barcodes", "tax_rates", "customers", "stock", "transfers"]
 
 
 @pytest.fixture(scope="module")
@@ -23,6 +24,13 @@ def two_stores(cloud):
     cloud.admin.put(f"{base}/tax-rates/A", json={"name": "Std", "rate_bp": 1900})
     cloud.admin.put(f"{base}/customers/{new_id()}", json={"name": "B's customer"})
     b.push([b.event("sale.completed", sale_payload(sku="B1")), b.event(seq=5)])
+    c = cloud.till()  # sends goods to B: on B's list of transfers on their way, not on A's
+    sent = {
+        "transfer_id": new_id(),
+        "to_store_id": b.store_id,
+        "lines": [{"sku": "B1", "quantity": "1"}],
+    }
+    assert c.push([c.event("stock.transfer_sent", sent)]).json()["results"][0]["status"] == "stored"
     return a, b
 
 

@@ -184,3 +184,27 @@ def test_bad_stock_events_are_rejected_with_the_reason_and_move_nothing(cloud):
     assert "no store no-such-store" in results[4]["reason"]
     assert _on_hand(cloud, till.store_id, "B") is None
     assert other.store_id != till.store_id
+
+
+def _feed(till, stream) -> dict[str, dict]:
+    items = till.client.get(f"/v1/feed/{stream}").json()["items"]
+    return {i["id"]: i for i in items}  # the last change of each item
+
+
+def test_the_tills_hear_of_other_stores_and_of_transfers_on_their_way(cloud):
+    sender, receiver = cloud.till(), cloud.till()
+    stores = _feed(sender, "stores")
+    assert stores[receiver.store_id]["data"] == {"name": "Shop"}
+    assert receiver.store_id != sender.store_id and sender.store_id in _feed(receiver, "stores")
+    transfer_id = str(uuid.uuid4())
+    sent = {"transfer_id": transfer_id, "to_store_id": receiver.store_id,
+            "lines": _lines("T3", "4")}  # fmt: skip
+    _push_ok(sender, [_event(sender, "stock.transfer_sent", sent, 1)])
+    incoming = _feed(receiver, "transfers")[transfer_id]
+    assert incoming["op"] == "upsert"
+    assert incoming["data"]["from_store"] == "Shop"
+    assert incoming["data"]["lines"] == [{"sku": "T3", "quantity": "4"}]
+    assert transfer_id not in _feed(sender, "transfers")  # only the receiving store hears
+    got = {"transfer_id": transfer_id, "lines": _lines("T3", "4")}
+    _push_ok(receiver, [_event(receiver, "stock.transfer_received", got, 9)])
+    assert _feed(receiver, "transfers")[transfer_id]["op"] == "delete"

@@ -14,6 +14,7 @@ from pos_desktop.ui.views.stock_move_dialog import StockMoveDialog
 
 CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
 NOW = dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.UTC)
+TRANSFER = "7b1e0c8a-3f0e-4d7e-9a55-1c2d3e4f5a6b"
 
 
 def _outbox(till, type_):
@@ -105,7 +106,7 @@ def test_a_manager_sends_goods_to_another_store(journey, till):
 
 def test_a_manager_receives_a_transfer_with_one_item_missing(journey, till):
     with till.db.atomic():  # what the cloud's ``transfers`` feed gives the till
-        sync_repo.apply_transfers(till.db, [{"op": "upsert", "id": "7b1e0c8a-3f0e-4d7e-9a55-1c2d3e4f5a6b",
+        sync_repo.apply_transfers(till.db, [{"op": "upsert", "id": TRANSFER,
             "data": {"from_store": "Harbour Street", "sent_at": "2026-11-30T16:00:00",
                      "lines": [{"sku": "SKU0000001", "quantity": "6"},
                                {"sku": "SKU0000003", "quantity": "2"}]}}], NOW)  # fmt: skip
@@ -135,7 +136,7 @@ def test_a_manager_receives_a_transfer_with_one_item_missing(journey, till):
 
     journey.run(steps)
     [payload] = _outbox(till, "stock.transfer_received")
-    assert payload["transfer_id"] == "7b1e0c8a-3f0e-4d7e-9a55-1c2d3e4f5a6b"
+    assert payload["transfer_id"] == TRANSFER
     assert payload["lines"] == [{"sku": "SKU0000001", "quantity": "5"},
                                 {"sku": "SKU0000003", "quantity": "2"}]  # fmt: skip
 
