@@ -12,18 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import (
-    QComboBox,
-    QDialog,
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
-    QPushButton,
-    QTableWidgetItem,
-    QVBoxLayout,
-)
+from PySide6.QtWidgets import QComboBox, QLabel
 
 from pos_desktop.domain.errors import DomainError
 from pos_desktop.domain.staff import Action, reasons_for
@@ -35,64 +25,36 @@ from pos_desktop.services.stock_moves import (
     StockMoveService,
 )
 
-from ..widgets.amount_pad import AmountPad
-from .scan_table import move_selection, product_table
+from .scan_table import ScanDocumentDialog, quantity_text
 
 TITLES = {WASTE: "Write off stock", TRANSFER_OUT: "Send to another store",
           TRANSFER_IN: "Receive a transfer"}  # fmt: skip
 POST_TEXT = {WASTE: "Write off", TRANSFER_OUT: "Send", TRANSFER_IN: "Receive"}
+CHOICE = {WASTE: "Reason", TRANSFER_OUT: "To store", TRANSFER_IN: "Transfer"}
+DONE = {WASTE: "written off", TRANSFER_OUT: "sent", TRANSFER_IN: "received"}
 
 
-def _qty(value) -> str:
-    return f"{value.normalize():f}"
-
-
-class StockMoveDialog(QDialog):
+class StockMoveDialog(ScanDocumentDialog):
     """``approve(action, detail, object_id=, reason=)`` returns an approval token or None."""
 
     def __init__(
         self, service: StockMoveService, kind: str, user_name: str, approve: Callable, parent=None
     ) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(TITLES[kind])
-        self.setModal(True)
+        super().__init__(TITLES[kind], "Scan each item.", parent, post_text=POST_TEXT[kind])
         self.service, self.kind, self.user_name, self.approve = service, kind, user_name, approve
         self.move_id: str | None = None
         self.choice = QComboBox()  # the reason, the store, or the incoming transfer
-        self.choice.setAccessibleName({WASTE: "Reason", TRANSFER_OUT: "To store",
-                                       TRANSFER_IN: "Transfer"}[kind])  # fmt: skip
+        self.choice.setAccessibleName(CHOICE[kind])
         self._fill_choice()
-        self.table = product_table(("Product", "Quantity"))
-        self.entry = QLineEdit()
-        self.entry.setObjectName("scanEntry")
-        self.entry.setPlaceholderText("Scan items; for the chosen row type the quantity, Enter")
-        self.entry.returnPressed.connect(self.on_entry_return)
-        self.message = QLabel(self._hint())
-        self.message.setObjectName("message")
-        self.message.setWordWrap(True)
-        self.message.setTextFormat(Qt.TextFormat.PlainText)
-        post = QPushButton(POST_TEXT[kind])
-        post.setObjectName("payButton")
-        post.setAutoDefault(False)
-        post.clicked.connect(self.on_post_clicked)
-        close = QPushButton("Cancel (Esc)")
-        close.setAutoDefault(False)
-        close.clicked.connect(self.reject)
-        buttons = QHBoxLayout()
-        buttons.addWidget(close)
-        buttons.addWidget(post, 2)
-        layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(self.choice.accessibleName()))
-        layout.addWidget(self.choice)
-        layout.addWidget(self.table, 1)
-        layout.addWidget(self.entry)
-        layout.addWidget(AmountPad(self.entry, self.on_entry_return))
-        layout.addWidget(self.message)
-        layout.addLayout(buttons)
+        self.top.addWidget(QLabel(CHOICE[kind]))
+        self.top.addWidget(self.choice)
+        if kind == TRANSFER_OUT and not self.choice.count():
+            self.message.setText("No other store is known yet: connect the till to the cloud.")
         if kind == TRANSFER_IN:
+            if not self.choice.count():
+                self.message.setText("No transfer is on its way to this store.")
             self.choice.currentIndexChanged.connect(self.on_transfer_chosen)
             self.on_transfer_chosen()
-        self.resize(760, 680)
         self.entry.setFocus()
 
     def _fill_choice(self) -> None:
@@ -104,15 +66,8 @@ class StockMoveDialog(QDialog):
                 self.choice.addItem(name, store_id)
         else:
             for t in self.service.incoming():
-                items = sum(q for _, q in t.lines)
-                self.choice.addItem(f"From {t.from_store}: {_qty(items)} items", t.transfer_id)
-
-    def _hint(self) -> str:
-        if self.kind == TRANSFER_OUT and not self.choice.count():
-            return "No other store is known yet: connect the till to the cloud once."
-        if self.kind == TRANSFER_IN and not self.choice.count():
-            return "No transfer is on its way to this store."
-        return "Scan each item."
+                items = quantity_text(sum(q for _, q in t.lines))
+                self.choice.addItem(f"From {t.from_store}: {items} items", t.transfer_id)
 
     def _document(self) -> str:
         if self.move_id is None:
@@ -138,68 +93,35 @@ class StockMoveDialog(QDialog):
             return
         self.show_lines()
 
-    def show_lines(self, select_sku: str | None = None) -> None:
-        lines = self.service.lines(self.move_id) if self.move_id else []
-        self.table.setRowCount(len(lines))
-        for row, line in enumerate(lines):
-            for col, text in enumerate((line.name, _qty(line.quantity))):
-                item = QTableWidgetItem(text)
-                item.setData(Qt.ItemDataRole.UserRole, line.sku)
-                self.table.setItem(row, col, item)
-            if line.sku == select_sku:
-                self.table.selectRow(row)
+    def lines(self):
+        return self.service.lines(self.move_id) if self.move_id else []
 
-    def keyPressEvent(self, event) -> None:  # noqa: N802 (Qt API)
-        if not move_selection(self.table, event):
-            super().keyPressEvent(event)
+    def cells(self, line) -> tuple[str, ...]:
+        return line.name, quantity_text(line.quantity)
 
-    def on_scanner_scanned(self, code: str) -> bool:
+    def line_message(self, line) -> str:
+        return f"{line.name}: {quantity_text(line.quantity)}."
+
+    def scan_line(self, code: str):
+        return self.service.scan(self._document(), code)
+
+    def set_line(self, sku: str, text: str):
+        return self.service.set_line(self._document(), sku, text)
+
+    def post(self) -> str | None:
+        move_id = self._document()
         try:
-            line = self.service.scan(self._document(), code)
-        except DomainError as err:
-            self.message.setText(str(err))
-            return True
-        self.message.setText(f"{line.name}: {_qty(line.quantity)}.")
-        self.show_lines(select_sku=line.sku)
-        return True
-
-    def on_entry_return(self) -> None:
-        text, row = self.entry.text().strip(), self.table.currentRow()
-        if not text:
-            return
-        if row < 0:
-            self.message.setText("Scan an item first, then type its quantity.")
-            return
-        sku = self.table.item(row, 0).data(Qt.ItemDataRole.UserRole)
-        try:
-            line = self.service.set_line(self._document(), sku, text)
-        except DomainError as err:
-            self.message.setText(str(err))
-            return
-        self.entry.clear()
-        self.message.setText(f"{line.name}: {_qty(line.quantity)}.")
-        self.show_lines(select_sku=sku)
-
-    def on_post_clicked(self) -> None:
-        try:
-            move_id = self._document()
-            try:
-                lines = self.service.post(move_id)
-            except ApprovalRequired:
-                detail = ", ".join(f"{ln.name} x {_qty(ln.quantity)}"
-                                   for ln in self.service.lines(move_id))  # fmt: skip
-                token = self.approve(Action.WRITE_OFF_STOCK.value, detail, object_id=move_id,
-                                     reason=self.choice.currentData())  # fmt: skip
-                if token is None:
-                    self.message.setText("Not approved: nothing was written off.")
-                    return
-                lines = self.service.post(move_id, approval=token)
-        except DomainError as err:
-            self.message.setText(str(err))
-            return
-        done = {WASTE: "written off", TRANSFER_OUT: "sent", TRANSFER_IN: "received"}[self.kind]
-        self.message.setText(f"Stock {done}: {len(lines)} products posted.")
-        self.accept()
+            lines = self.service.post(move_id)
+        except ApprovalRequired:
+            detail = ", ".join(f"{ln.name} x {quantity_text(ln.quantity)}"
+                               for ln in self.service.lines(move_id))  # fmt: skip
+            token = self.approve(Action.WRITE_OFF_STOCK.value, detail, object_id=move_id,
+                                 reason=self.choice.currentData())  # fmt: skip
+            if token is None:
+                self.message.setText("Not approved: nothing was written off.")
+                return None
+            lines = self.service.post(move_id, approval=token)
+        return f"Stock {DONE[self.kind]}: {len(lines)} products posted."
 
 
 def install(view, service: StockMoveService | None) -> None:
