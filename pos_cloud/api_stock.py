@@ -1,4 +1,4 @@
-"""Admin routes for stock (admin bearer token): on hand, movements, transfers.
+"""Admin routes for stock (admin bearer token): on hand, movements, transfers, purchase orders.
 
 See docs/INVENTORY.md. The figures are the stock ledger's (stock_ledger.py); the tills get the
 same on-hand figures through the ``stock`` change feed.
@@ -6,11 +6,13 @@ same on-hand figures through the ``stock`` change feed.
 
 from __future__ import annotations
 
-from typing import Literal
+import datetime as dt
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Path, Query
+from pydantic import BaseModel, Field, StrictInt
 
-from . import stock_ledger, transfers
+from . import purchase_orders, stock_ledger, transfers
 from .catalog import get_store
 from .deps import in_db, require_admin
 from .guards import StrictJSONRoute
@@ -63,3 +65,57 @@ def store_transfers(
         return transfers.listing(store_id, status)
 
     return in_db(read)
+
+
+class OrderLineIn(BaseModel):
+    sku: str = Field(min_length=1, max_length=64)
+    quantity: Annotated[str, Field(pattern=r"^\d{1,9}(\.\d{1,6})?$")]
+    unit_cost_minor: StrictInt | None = Field(default=None, ge=0, le=10**15)
+
+
+class PurchaseOrderIn(BaseModel):
+    supplier: str = Field(min_length=1, max_length=200)
+    expected_date: dt.date | None = None
+    lines: list[OrderLineIn] = Field(min_length=1, max_length=purchase_orders.MAX_LINES)
+
+
+@router.post("/stores/{store_id}/purchase-orders", status_code=201)
+def create_purchase_order(store_id: str, body: PurchaseOrderIn) -> dict:
+    """Order goods from a supplier for the store; the store's tills receive against it."""
+    lines = [
+        purchase_orders.OrderLine(
+            ln.sku, purchase_orders.parse_quantity(ln.quantity, ln.sku), ln.unit_cost_minor
+        )
+        for ln in body.lines
+    ]
+
+    def create() -> dict:
+        get_store(store_id)
+        return purchase_orders.create(store_id, body.supplier, body.expected_date, lines)
+
+    return in_db(create)
+
+
+@router.get("/stores/{store_id}/purchase-orders")
+def list_purchase_orders(
+    store_id: str, status: Literal["open", "received", "closed"] | None = Query(default=None)
+) -> list[dict]:
+    """The store's purchase orders, newest first, with ordered, received and outstanding."""
+
+    def read() -> list[dict]:
+        get_store(store_id)
+        return purchase_orders.listing(store_id, status)
+
+    return in_db(read)
+
+
+@router.get("/stores/{store_id}/purchase-orders/{order_id}")
+def get_purchase_order(store_id: str, order_id: str = Path(max_length=36)) -> dict:
+    """One purchase order."""
+    return in_db(lambda: purchase_orders.as_dict(purchase_orders.get(store_id, order_id)))
+
+
+@router.post("/stores/{store_id}/purchase-orders/{order_id}/close")
+def close_purchase_order(store_id: str, order_id: str = Path(max_length=36)) -> dict:
+    """Give up on what is still outstanding; the order leaves the tills' list."""
+    return in_db(purchase_orders.close, store_id, order_id)

@@ -30,6 +30,7 @@ class StreamName(enum.StrEnum):
     stock = "stock"
     stores = "stores"
     transfers = "transfers"
+    purchase_orders = "purchase_orders"
 
 
 @router.post("/enroll", response_model=EnrollOut)

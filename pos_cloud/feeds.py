@@ -23,6 +23,7 @@ from .models import (
     Barcode,
     Customer,
     Product,
+    PurchaseOrder,
     StockLevel,
     StockTransfer,
     Store,
@@ -128,6 +129,18 @@ STREAMS: dict[str, Stream] = {
             "sent_at": r[3].isoformat() if hasattr(r[3], "isoformat") else r[3],
         },
         store_field="to_store_id",
+    ),
+    "purchase_orders": Stream(
+        PurchaseOrder,
+        ("id", "number", "supplier", "expected_date", "lines"),
+        lambda r: r[0],
+        lambda r: {
+            "number": r[1],
+            "supplier": r[2],
+            "expected_date": str(r[3]) if r[3] else None,
+            "lines": orjson.loads(r[4]),
+        },
+        store_field="store_id",
     ),
 }
 

@@ -30,11 +30,12 @@ import hashlib
 import json
 import zoneinfo
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 import orjson
 from pydantic import ValidationError
 
-from . import quarantine, seq_tracking, stock_events, stock_ledger, transfers
+from . import purchase_orders, quarantine, seq_tracking, stock_events, stock_ledger, transfers
 from .bulk import delete_in, insert_rows, select_in
 from .db import database_proxy, is_postgres
 from .models import Event, Sale, SalePayment, Store, Terminal, utcnow
@@ -156,6 +157,7 @@ def ingest_batch(terminal: Terminal, events: list) -> dict:
         stored = [i for i in items if i.status == "stored"]
         last_seq = seq_tracking.record(book, [(i.event.seq, i.event.journal_hash) for i in stored])
         _move_stock(store.id, stored)
+        _receive_orders(store.id, stored)
         quarantine.keep(
             terminal, [(i.raw, i.event_id, i.reason) for i in items if i.status == "rejected"]
         )
@@ -442,6 +444,16 @@ def _move_stock(store_id: str, items: list[_Item]) -> None:
                 item.event.type, item.event_id, item.stock, item.event.occurred_at, body
             )
     stock_ledger.apply(store_id, entries)
+
+
+def _receive_orders(store_id: str, items: list[_Item]) -> None:
+    """Goods received against a purchase order add to its lines (purchase_orders.py)."""
+    for item in items:
+        if item.event.type == stock_events.RECEIVED and item.stock.purchase_order_id:
+            got: dict[str, Decimal] = {}
+            for line in item.stock.lines:
+                got[line.sku] = got.get(line.sku, Decimal(0)) + Decimal(line.quantity)
+            purchase_orders.apply_receipt(store_id, item.stock.purchase_order_id, got)
 
 
 def _refunded_sale_bodies(sale_ids: list[str]) -> dict[str, str]:

@@ -221,6 +221,22 @@ class StoreDirectory(BaseModel):
     deleted = pw.BooleanField(default=False)
 
 
+class PurchaseOrder(BaseModel):
+    """Goods ordered from a supplier for one store (migration 0009; purchase_orders.py)."""
+
+    id = pw.CharField(36, primary_key=True, default=new_id)
+    store_id = pw.CharField(36)
+    number = pw.IntegerField()
+    supplier = pw.CharField(200)
+    expected_date = pw.DateField(null=True)
+    status = pw.CharField(16)  # open | received | closed
+    lines = pw.TextField()  # JSON [{sku, ordered, received, unit_cost_minor}]
+    created_at = pw.DateTimeField(default=utcnow)
+    closed_at = pw.DateTimeField(null=True)
+    change_seq = pw.BigIntegerField()
+    deleted = pw.BooleanField(default=False)
+
+
 ALL_MODELS = [
     Organisation,
     Store,
@@ -239,4 +255,5 @@ ALL_MODELS = [
     StockMovement,
     StockTransfer,
     StoreDirectory,
+    PurchaseOrder,
 ]

@@ -8,7 +8,9 @@
 - ``stock_transfer``: goods sent from one store to another, in transit until received; fed
   to the receiving store's tills (``transfers`` stream: ``change_seq`` of that store);
 - ``store_directory``: per store, the other stores of its organisation (``stores`` stream),
-  filled here for the stores that exist.
+  filled here for the stores that exist;
+- ``purchase_order`` with its lines (JSON): ordered from a supplier, received at the till
+  against the order (the ``purchase_orders`` stream feeds the open ones to the store's tills).
 
 Frozen once shipped: add a new migration instead of editing this one.
 """
@@ -70,9 +72,32 @@ def apply(database: pw.Database) -> None:
             table_name = "store_directory"
             indexes = ((("store_id", "other_store_id"), True), (("store_id", "change_seq"), True))
 
-    for model in (StockTransfer, StoreDirectory):
+    class PurchaseOrder(pw.Model):
+        id = pw.CharField(36, primary_key=True)
+        store_id = pw.CharField(36)
+        number = pw.IntegerField()  # per store, for people: PO 12
+        supplier = pw.CharField(200)
+        expected_date = pw.DateField(null=True)
+        status = pw.CharField(16)  # open | received | closed
+        lines = pw.TextField()  # JSON [{sku, ordered, received, unit_cost_minor}], decimal text
+        created_at = pw.DateTimeField()
+        closed_at = pw.DateTimeField(null=True)
+        change_seq = pw.BigIntegerField()
+        deleted = pw.BooleanField(default=False)  # no longer open: off the tills' list
+
+        class Meta:
+            legacy_table_names = False
+            table_name = "purchase_order"
+            indexes = (
+                (("store_id", "change_seq"), True),
+                (("store_id", "number"), True),
+                (("store_id", "status"), False),
+            )
+
+    models = (StockTransfer, StoreDirectory, PurchaseOrder)
+    for model in models:
         model._meta.set_database(database)
-    database.create_tables([StockTransfer, StoreDirectory])
+    database.create_tables(models)
     stores = database.execute_sql(
         'SELECT "id", "organisation_id", "name" FROM "store" ORDER BY "id"'
     ).fetchall()
