@@ -387,6 +387,28 @@ def apply_transfers(db: SqliteDatabase, items: list[dict[str, Any]], now: dateti
     return len(items)
 
 
+def apply_purchase_orders(db: SqliteDatabase, items: list[dict[str, Any]], now: datetime) -> int:
+    """The store's open purchase orders (deleted once received in full or closed)."""
+    conn, stamp = db.connection(), utc_text(now)
+    conn.executemany(
+        "DELETE FROM purchase_order WHERE id = ?",
+        [(i["id"],) for i in items if i["op"] == "delete"],
+    )
+    conn.executemany(
+        "INSERT INTO purchase_order (id, number, supplier, expected_date, lines, updated_at) "
+        "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET number = excluded.number, "
+        "supplier = excluded.supplier, expected_date = excluded.expected_date, "
+        "lines = excluded.lines, updated_at = excluded.updated_at",
+        [
+            (i["id"], i["data"]["number"], i["data"]["supplier"], i["data"].get("expected_date"),
+             json.dumps(i["data"]["lines"]), stamp)
+            for i in items
+            if i["op"] == "upsert"
+        ],
+    )  # fmt: skip
+    return len(items)
+
+
 # One anti-join over the page's ids (a JSON array) instead of 20 chunked ``IN`` lists.
 _MISSING_PRODUCTS_SQL = (
     "SELECT j.value FROM json_each(?) AS j "

@@ -24,7 +24,16 @@ from pos_desktop.storage.sync_repo import MissingReference
 
 from .client import CloudClient, CursorAhead
 
-STREAMS = ("tax_rates", "products", "barcodes", "customers", "stock", "stores", "transfers")
+STREAMS = (
+    "tax_rates",
+    "products",
+    "barcodes",
+    "customers",
+    "stock",
+    "stores",
+    "transfers",
+    "purchase_orders",
+)
 PAGE_SIZE = 10_000  # a first sync of 1M products is 100 pages per stream, each one transaction
 _DEPENDS_ON = {"products": "tax_rates", "barcodes": "products"}
 
@@ -57,6 +66,8 @@ def _apply(stream: str, db: SqliteDatabase, items: list[dict[str, Any]], now: da
         return sync_repo.apply_stores(db, items, now)
     if stream == "transfers":
         return sync_repo.apply_transfers(db, items, now)
+    if stream == "purchase_orders":
+        return sync_repo.apply_purchase_orders(db, items, now)
     raise ValueError(f"unknown stream {stream!r}")
 
 

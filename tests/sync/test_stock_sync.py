@@ -39,12 +39,15 @@ def _two_stores(server, cloud, ram_path) -> None:
     seed_catalog(store_b, 3)
     a = make_till(ram_path / "a", server.url, cloud.code(store_a), "A1")
     b = make_till(ram_path / "b", server.url, cloud.code(store_b), "B1")
+    order = cloud.admin.post(f"/v1/admin/stores/{store_a}/purchase-orders", json={
+        "supplier": "Dairy Ltd", "lines": [{"sku": "S1", "quantity": "10"}]})  # fmt: skip
+    assert order.status_code == 201, order.text
     try:
         _sync(a), _sync(b)
         receipts = GoodsReceiptService(a.db, a.checkout, a.clock, a.settings.terminal_id)
-        receipt = receipts.start("Manager", "Dairy Ltd")
-        receipts.set_line(receipt, "S1", "10", name="Cloud item 1")
-        receipts.post(receipt)
+        [open_order] = receipts.open_orders()  # from the purchase_orders feed
+        assert (open_order.supplier, open_order.outstanding) == ("Dairy Ltd", (("S1", 10, None),))
+        receipts.post(receipts.start("Manager", purchase_order=open_order))  # all 10 arrived
         sell(a, gtins[0])
         moves = _moves(a)
         waste = moves.start(WASTE, "Manager", reason="DAMAGED")
@@ -58,6 +61,7 @@ def _two_stores(server, cloud, ram_path) -> None:
         moves.post(sent)
         _sync(a)
         assert on_hand(a.db, "S1").quantity == Decimal(10 - 1 - 2 - 3)
+        assert receipts.open_orders() == []  # received in full: the cloud closed it
 
         _sync(b)
         incoming = _moves(b).incoming()

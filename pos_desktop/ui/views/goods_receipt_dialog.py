@@ -1,4 +1,5 @@
-"""Receive goods (Ctrl+Shift+G, a manager): supplier and delivery note, then scan what arrived.
+"""Receive goods (Ctrl+Shift+G, a manager): a purchase order (or none), supplier and delivery
+note, then scan what arrived. Against an order the table starts with what is still to come.
 
 Every scan adds one (a weight label its weight). For the chosen row, type the quantity, or the
 quantity and unit cost as ``12@0.85``, then Enter. "Post" records the receipt and queues it for
@@ -7,7 +8,7 @@ the cloud; a delivery that comes in parts is received as several receipts with t
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QFormLayout, QLineEdit
+from PySide6.QtWidgets import QComboBox, QFormLayout, QLineEdit
 
 from pos_desktop.domain.money import Money
 from pos_desktop.services.formatting import money_text
@@ -28,9 +29,17 @@ class GoodsReceiptDialog(ScanDocumentDialog):
         self.service, self.user_name = receipts, user_name
         self.currency, self.locale = currency, locale
         self.receipt_id: str | None = None
+        self.order = QComboBox()
+        self.order.setAccessibleName("Purchase order")
+        self.order.addItem("None (free-form)", None)
+        for order in receipts.open_orders():
+            due = f", due {order.expected_date}" if order.expected_date else ""
+            self.order.addItem(f"PO {order.number} - {order.supplier}{due}", order)
+        self.order.currentIndexChanged.connect(self.on_order_chosen)
         self.supplier = QLineEdit()
         self.note = QLineEdit()
         form = QFormLayout()
+        form.addRow("Purchase order", self.order)
         form.addRow("Supplier", self.supplier)
         form.addRow("Delivery note", self.note)
         self.top.addLayout(form)
@@ -38,10 +47,24 @@ class GoodsReceiptDialog(ScanDocumentDialog):
 
     def _receipt(self) -> str:
         if self.receipt_id is None:
+            order = self.order.currentData()
             self.receipt_id = self.service.start(
-                self.user_name, self.supplier.text(), self.note.text()
+                self.user_name, self.supplier.text(), self.note.text(), purchase_order=order
             )
+            self.order.setEnabled(False)  # one order per receipt
+            if order is not None and not self.supplier.text().strip():
+                self.supplier.setText(order.supplier)
         return self.receipt_id
+
+    def on_order_chosen(self) -> None:
+        order = self.order.currentData()
+        if order is None or self.receipt_id is not None:
+            return
+        self._receipt()
+        self.show_lines()
+        self.message.setText(
+            f"PO {order.number}: what is still to come is listed; scan or type what arrived."
+        )
 
     def lines(self):
         return self.service.lines(self._receipt())
