@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Path, Query
 from pydantic import BaseModel, Field, StrictInt
 
-from . import purchase_orders, stock_ledger, transfers
+from . import purchase_orders, restock, stock_ledger, transfers
 from .catalog import get_store
 from .deps import in_db, require_admin
 from .guards import StrictJSONRoute
@@ -119,3 +119,35 @@ def get_purchase_order(store_id: str, order_id: str = Path(max_length=36)) -> di
 def close_purchase_order(store_id: str, order_id: str = Path(max_length=36)) -> dict:
     """Give up on what is still outstanding; the order leaves the tills' list."""
     return in_db(purchase_orders.close, store_id, order_id)
+
+
+@router.get("/stores/{store_id}/restock")
+def restock_suggestions(
+    store_id: str,
+    lead_time_days: int = Query(default=restock.DEFAULT_LEAD_TIME_DAYS, ge=1, le=120),
+    low_only: bool = Query(default=False, description="only products at or below reorder"),
+) -> list[dict]:
+    """Per product: on hand, on order, daily forecast (weekly seasonality), reorder point and
+    the suggested order; low products first (the low-stock list)."""
+
+    def read() -> list[dict]:
+        get_store(store_id)
+        rows = restock.suggestions(store_id, lead_time_days)
+        return [r for r in rows if r["low"]] if low_only else rows
+
+    return in_db(read)
+
+
+@router.post("/stores/{store_id}/restock/check")
+def restock_check(
+    store_id: str,
+    lead_time_days: int = Query(default=restock.DEFAULT_LEAD_TIME_DAYS, ge=1, le=120),
+) -> list[dict]:
+    """Mark products that fell low and offer the webhook event ``stock.low`` once for each;
+    returns them (run it from cron, e.g. every 15 minutes)."""
+
+    def check() -> list[dict]:
+        get_store(store_id)
+        return restock.check_alerts(store_id, lead_time_days)
+
+    return in_db(check)

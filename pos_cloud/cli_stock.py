@@ -26,6 +26,12 @@ def add_commands(command) -> None:
     order.add_argument("--id", default=None, help="close: the order's id (from list)")
     stock = command("stock", "Print on hand per product of a store (the stock ledger).")
     stock.add_argument("--store", required=True)
+    again = command("restock", "Print the restock suggestions of a store, low products first.")
+    again.add_argument("--store", required=True)
+    again.add_argument("--lead-time", type=int, default=3, help="days from order to delivery")
+    again.add_argument(
+        "--alert", action="store_true", help="also offer stock.low for newly low products"
+    )
 
 
 def _line(text: str):
@@ -61,6 +67,8 @@ def run(args: argparse.Namespace) -> bool:
         for row in stock_ledger.levels(args.store):
             print(f"{row['sku']}\t{row['quantity']}")
         return True
+    if args.command == "restock":
+        return _restock(args)
     if args.command != "purchase-order":
         return False
     get_store(args.store)
@@ -82,4 +90,21 @@ def run(args: argparse.Namespace) -> bool:
             left = sum(1 for ln in order["lines"] if not ln["closed"])
             print(f"PO {order['number']}\t{order['status']}\t{order['supplier']}\texpected "
                   f"{due}\t{left} line(s) outstanding\t{order['id']}")  # fmt: skip
+    return True
+
+
+def _restock(args: argparse.Namespace) -> bool:
+    from . import restock
+    from .catalog import get_store
+
+    get_store(args.store)
+    if not 1 <= args.lead_time <= 120:
+        raise BadInput("--lead-time is a number of days from 1 to 120.")
+    if args.alert:
+        fresh = restock.check_alerts(args.store, args.lead_time)
+        print(f"{len(fresh)} product(s) newly low; stock.low offered to the webhooks.")
+    for row in restock.suggestions(args.store, args.lead_time):
+        flag = "LOW" if row["low"] else "ok"
+        print(f"{flag}\t{row['sku']}\ton hand {row['on_hand']}\ton order {row['on_order']}\t"
+              f"reorder at {row['reorder_point']}\torder {row['suggested_quantity']}")  # fmt: skip
     return True

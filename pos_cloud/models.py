@@ -141,6 +141,7 @@ class StockLevel(BaseModel):
     # Migration 0009: the last count applied (see stock_ledger.py)
     count_started_at = pw.DateTimeField(null=True)
     count_event = pw.CharField(36, null=True)
+    low_since = pw.DateTimeField(null=True)  # restock.py: at or below the reorder point
 
 
 class Event(BaseModel):

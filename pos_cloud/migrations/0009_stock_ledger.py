@@ -5,6 +5,7 @@
   ``detail`` (a waste reason, what a count found); index ``(store, sku, occurred_at)``;
 - ``stock_level`` gains the last applied count of the product (``count_started_at``,
   ``count_event``): movements that happened before it are already in the counted figure;
+  and ``low_since``: when the restock check found it at or below its reorder point;
 - ``stock_transfer``: goods sent from one store to another, in transit until received; fed
   to the receiving store's tills (``transfers`` stream: ``change_seq`` of that store);
 - ``store_directory``: per store, the other stores of its organisation (``stores`` stream),
@@ -33,6 +34,7 @@ def apply(database: pw.Database) -> None:
         migrator.add_column("stock_movement", "detail", pw.CharField(64, null=True)),
         migrator.add_column("stock_level", "count_started_at", pw.DateTimeField(null=True)),
         migrator.add_column("stock_level", "count_event", pw.CharField(36, null=True)),
+        migrator.add_column("stock_level", "low_since", pw.DateTimeField(null=True)),
         migrator.add_index("stock_movement", ("store_id", "sku", "occurred_at"), False),
     )
     database.execute_sql("UPDATE stock_movement SET occurred_at = created_at")
