@@ -3,10 +3,11 @@ backtest that measures them. Pure Python, no database (restock.py feeds it the h
 
 The forecast is exponential smoothing of the de-seasonalised daily sales (a level, smoothed
 with ``ALPHA``) times a weekday factor (each weekday's mean over the overall mean, so a shop that
-sells twice as much on Saturdays orders for it). The error of the one-day-ahead forecasts over
-the history gives the safety stock:
+sells twice as much on Saturdays orders for it). The safety stock comes from how wrong the
+forecast of a whole lead time was over the history (replayed: the level as it stood on each day
+against the sales of the days that followed; errors of neighbouring days do not cancel):
 
-    reorder point = forecast over the lead time + Z * error SD * sqrt(lead time)
+    reorder point = forecast over the lead time + Z * SD of those lead-time errors
     order up to   = forecast over the lead time and the review period + the same safety stock
 
 Quantities here are estimates, so they are floats; what is shown and ordered is rounded up to
@@ -31,6 +32,21 @@ class Forecast:
     weekday_factor: tuple[float, ...]  # index 0 = the weekday of history[0]
     error_sd: float  # of the one-day-ahead forecasts over the history
     days: int  # of history
+    history: tuple[float, ...] = ()
+    levels: tuple[float, ...] = ()  # the level before each day of history
+
+    def lead_time_error_sd(self, lead: int) -> float:
+        """SD of (forecast - actual) of the sales over ``lead`` days, replayed on the history
+        from its second week on; few days of history: the one-day SD scaled up."""
+        errors = []
+        for start in range(WEEK, self.days - lead + 1):
+            expected = sum(
+                self.levels[start] * self.weekday_factor[(start + k) % WEEK] for k in range(lead)
+            )
+            errors.append(sum(self.history[start : start + lead]) - expected)
+        if len(errors) < WEEK:
+            return self.error_sd * math.sqrt(lead)
+        return math.sqrt(sum(e * e for e in errors) / len(errors))
 
     def day(self, ahead: int) -> float:
         """Expected sales ``ahead`` days after the last day of history (1 = tomorrow)."""
@@ -52,15 +68,16 @@ def fit(history: Sequence[float]) -> Forecast:
         factors.append((sum(same) / len(same) / mean) if same and mean > 0 else 1.0)
     level = sum(history[: min(WEEK, days)]) / min(WEEK, days) / 1.0
     level = level / (sum(factors[: min(WEEK, days)]) / min(WEEK, days) or 1.0)
-    squared, counted = 0.0, 0
+    squared, counted, levels = 0.0, 0, []
     for i, sold in enumerate(history):
+        levels.append(level)
         factor = factors[i % WEEK] or 1.0
         if i >= WEEK:  # the first week only sets the level
             squared += (sold - level * factor) ** 2
             counted += 1
         level = ALPHA * (sold / factor) + (1 - ALPHA) * level
     sd = math.sqrt(squared / counted) if counted else math.sqrt(max(mean, 0.0))
-    return Forecast(level, tuple(factors), sd, days)
+    return Forecast(level, tuple(factors), sd, days, tuple(history), tuple(levels))
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +90,7 @@ class Policy:
 def policy(forecast: Forecast, lead_time_days: int, review_days: int = WEEK) -> Policy:
     """Reorder point and order-up-to level for the next ``lead_time_days``."""
     lead = max(1, lead_time_days)
-    safety = Z * forecast.error_sd * math.sqrt(lead)
+    safety = Z * forecast.lead_time_error_sd(lead)
     during_lead = forecast.over(1, lead)
     return Policy(
         during_lead + safety,
