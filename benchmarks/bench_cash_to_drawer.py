@@ -26,7 +26,7 @@ import threading
 import time
 from pathlib import Path
 
-from common import Figure, Stats, log, print_table, standard_args, write_json
+from common import Figure, Stats, log, standard_main
 
 NAME = "cash_to_drawer"
 PULSE_LIMIT_MS = 100.0
@@ -197,11 +197,7 @@ def run(quick: bool = False, products: int | None = None) -> list[Figure]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = standard_args(__doc__.splitlines()[0], argv)
-    figures = run(args.quick, args.products)
-    print_table(figures)
-    write_json(NAME, figures, {"quick": args.quick})
-    return 0 if all(f.passed is not False for f in figures) else 1
+    return standard_main(NAME, __doc__, run, argv)
 
 
 if __name__ == "__main__":

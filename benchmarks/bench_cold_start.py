@@ -23,7 +23,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from common import ROOT, Figure, Stats, log, print_table, standard_args, write_json
+from common import ROOT, Figure, Stats, log, standard_main
 from fixtures import products_for, till_data_dir
 
 NAME = "cold_start"
@@ -138,11 +138,7 @@ def run(quick: bool = False, products: int | None = None) -> list[Figure]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = standard_args(__doc__.splitlines()[0], argv)
-    figures = run(args.quick, args.products)
-    print_table(figures)
-    write_json(NAME, figures, {"quick": args.quick, "products": args.products})
-    return 0 if all(f.passed is not False for f in figures) else 1
+    return standard_main(NAME, __doc__, run, argv)
 
 
 if __name__ == "__main__":

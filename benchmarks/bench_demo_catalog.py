@@ -13,7 +13,7 @@ import shutil
 import sys
 import time
 
-from common import Figure, Stats, log, print_table, standard_args, write_json
+from common import Figure, Stats, log, standard_main
 from fixtures import products_for, scratch_dir
 
 NAME = "demo_catalog"
@@ -51,11 +51,7 @@ def run(quick: bool = False, products: int | None = None) -> list[Figure]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = standard_args(__doc__.splitlines()[0], argv)
-    figures = run(args.quick, args.products)
-    print_table(figures)
-    write_json(NAME, figures, {"quick": args.quick, "products": args.products})
-    return 0
+    return standard_main(NAME, __doc__, run, argv)
 
 
 if __name__ == "__main__":

@@ -18,7 +18,7 @@ import sqlite3
 import sys
 import time
 
-from common import Figure, Stats, log, print_table, standard_args, write_json
+from common import Figure, Stats, log, standard_main
 from fixtures import products_for, random_gtins, till_data_dir
 
 NAME = "lookup"
@@ -141,11 +141,7 @@ def sku_figure(path, products: int, iterations: int) -> Figure:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = standard_args(__doc__.splitlines()[0], argv)
-    figures = run(args.quick, args.products)
-    print_table(figures)
-    write_json(NAME, figures, {"quick": args.quick, "products": args.products})
-    return 0 if all(f.passed is not False for f in figures) else 1
+    return standard_main(NAME, __doc__, run, argv)
 
 
 if __name__ == "__main__":

@@ -281,3 +281,17 @@ def standard_args(description: str, argv: list[str] | None = None):
 def log(message: str) -> None:
     """Progress goes to stderr so the tables on stdout stay clean."""
     print(message, file=sys.stderr, flush=True)
+
+
+def standard_main(
+    name: str,
+    doc: str,
+    run: Callable[[bool, int | None], Sequence[Figure]],
+    argv: list[str] | None = None,
+) -> int:
+    """A bench's whole command line: options, run, table, JSON; exit 1 when a target is missed."""
+    args = standard_args(doc.splitlines()[0], argv)
+    figures = run(args.quick, args.products)
+    print_table(figures)
+    write_json(name, figures, {"quick": args.quick, "products": args.products})
+    return 0 if all(f.passed is not False for f in figures) else 1

@@ -17,7 +17,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # objects were gone, and that crashed the interpreter (PySide6 6.11, offscreen). Reference
 # counting still frees everything that is not in a cycle; the cycles die with the process.
 # The till itself runs with the collector on (one window for the life of the process).
-gc.disable()
+if os.environ.get("POS_TEST_GC") != "auto":
+    gc.disable()
 # Tests seal secrets with a key file in their temp data dir, never in the developer's keyring.
 os.environ.setdefault("POS_SECRET_STORE", "file")
 

@@ -12,6 +12,7 @@ from pos_desktop.container import Container
 
 from .device_bridge import DeviceBridge
 from .focus import DialogFocusKeeper
+from .gui_thread_gc import install as install_gui_thread_gc
 from .integrity_watch import INTEGRITY_CHECK_DELAY_MS, IntegrityWatch
 from .main_window import MainWindow
 from .plain_text import PlainTextLabels
@@ -73,6 +74,7 @@ def first_run_setup(config: TillConfig, app: QApplication | None = None) -> Till
             return config
         app = app or QApplication.instance() or QApplication(sys.argv[:1])
         app.setStyleSheet(stylesheet())
+        install_gui_thread_gc(app)
         tasks = TaskRunner()
         wizard = SetupWizard(db, config.data_dir, tasks)
         done = bool(wizard.exec())  # exec shows it modal (a show() first would not be)
@@ -161,6 +163,7 @@ def run_qt(
     app.setApplicationName("Countertop POS")
     app.setStyleSheet(stylesheet())
     app.setWindowIcon(icon("till"))
+    install_gui_thread_gc(app)  # never a collection on a worker thread
     window, _wedge, _bridge = build_window(container, config, app)
     fit_to_screen(window, app)
     window.show()

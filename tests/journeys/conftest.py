@@ -66,6 +66,7 @@ from PySide6.QtWidgets import (
 
 from pos_desktop.services.demo_staff import ensure_demo_staff
 from tests.ui.conftest import KeyClock
+from tests.waits import EVENTUALLY_S
 
 SCANNER_GAP_S = 0.003  # a USB HID scanner: ~3 ms per key
 PERSON_GAP_S = 0.15  # a person typing
@@ -158,7 +159,9 @@ class Journey:
 
     # -- the driver -------------------------------------------------------------------------------
 
-    def run(self, script: Callable[[Journey], Generator], timeout_s: float = 30) -> None:
+    def run(
+        self, script: Callable[[Journey], Generator], timeout_s: float = 3 * EVENTUALLY_S
+    ) -> None:
         """Run ``script(self)`` to its end; an assertion inside it fails the test."""
         self._gen, self._done, self._error = script(self), False, None
         QTimer.singleShot(0, lambda: self._advance(None))
@@ -416,11 +419,13 @@ class Journey:
     def wait(self, ms: int) -> Step:
         return Step(None, delay_ms=ms)
 
-    def until(self, probe: Callable[[], Any], timeout_s: float = 5, what: str = "") -> WaitFor:
+    def until(
+        self, probe: Callable[[], Any], timeout_s: float = EVENTUALLY_S, what: str = ""
+    ) -> WaitFor:
         """Wait until ``probe()`` is truthy; the yield returns its value."""
         return WaitFor(probe, timeout_s, what or getattr(probe, "__name__", "condition"))
 
-    def modal(self, kind: type | None = None, timeout_s: float = 5) -> WaitFor:
+    def modal(self, kind: type | None = None, timeout_s: float = EVENTUALLY_S) -> WaitFor:
         """Wait for a modal dialog (of ``kind``) to be on screen; the yield returns it."""
 
         def probe():
@@ -432,7 +437,7 @@ class Journey:
 
         return WaitFor(probe, timeout_s, f"a {getattr(kind, '__name__', 'modal')} dialog")
 
-    def closed(self, dialog: QWidget, timeout_s: float = 5) -> WaitFor:
+    def closed(self, dialog: QWidget, timeout_s: float = EVENTUALLY_S) -> WaitFor:
         """Wait until ``dialog`` is off screen (closed, or deleted with its parent)."""
         import shiboken6
 

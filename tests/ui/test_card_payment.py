@@ -12,6 +12,7 @@ from pos_desktop.services.demo_data import demo_ean13, write_demo_catalog
 from pos_desktop.ui.qt_app import build_window
 from pos_desktop.ui.views.card_payment_dialog import CardPaymentDialog, UnresolvedPaymentDialog
 from tests.conftest import FixedClock, open_test_shift, paper_jobs
+from tests.waits import EVENTUALLY_MS
 
 
 @pytest.fixture
@@ -76,7 +77,7 @@ def test_approved_card_completes_the_sale(qtbot, window, card_till, terminal_sim
     assert terminal_sim.requests[0].amount_minor == total
     pay = card_till.db.execute_sql("SELECT tender, amount_minor, reference FROM payment").fetchone()
     assert pay[0] == "card" and pay[1] == total and "****7892" in pay[2]
-    qtbot.waitUntil(lambda: len(paper_jobs(sim_printer)) == 1, timeout=5000)
+    qtbot.waitUntil(lambda: len(paper_jobs(sim_printer)) == 1, timeout=EVENTUALLY_MS)
     from hardware.escpos_parse import parse_escpos
 
     parsed = parse_escpos(paper_jobs(sim_printer)[0])

@@ -15,6 +15,7 @@ from pos_desktop.ui.qt_app import build_window
 from pos_desktop.ui.views.devices_dialog import DevicesDialog, EditDeviceDialog
 from tests.approvals import approver
 from tests.conftest import FixedClock, open_test_shift, paper_jobs
+from tests.waits import EVENTUALLY_MS
 
 
 def test_paper_out_sale_saved_then_reprint_copy(qtbot, till_window, till, sim_printer):
@@ -46,7 +47,7 @@ def test_paper_out_sale_saved_then_reprint_copy(qtbot, till_window, till, sim_pr
             ).fetchone()[0]
             == 1
         ),
-        timeout=5000,
+        timeout=EVENTUALLY_MS,
     )
     rows = dict(till.db.execute_sql("SELECT kind, status FROM print_job").fetchall())
     assert rows == {"receipt": "failed", "reprint": "printed"}
@@ -72,9 +73,9 @@ def test_reprint_last_receipt_menu(qtbot, till_window, till, sim_printer):
     window, _wedge, _bridge = till_window
     window.checkout_view.add_code(demo_ean13(2))
     window.checkout_view.complete_cash(Money(1000, "EUR"))
-    qtbot.waitUntil(lambda: len(paper_jobs(sim_printer)) == 1, timeout=5000)
+    qtbot.waitUntil(lambda: len(paper_jobs(sim_printer)) == 1, timeout=EVENTUALLY_MS)
     window.on_reprint_triggered()
-    qtbot.waitUntil(lambda: len(paper_jobs(sim_printer)) == 2, timeout=5000)
+    qtbot.waitUntil(lambda: len(paper_jobs(sim_printer)) == 2, timeout=EVENTUALLY_MS)
     first, copy = paper_jobs(sim_printer)
     assert b"*** COPY ***" in copy and b"*** COPY ***" not in first
 
@@ -83,10 +84,10 @@ def test_printer_status_chip_follows_the_printer(qtbot, till_window, sim_printer
     window, _wedge, _bridge = till_window
     sim_printer.paper_low = True
     window.poll_printer_status()
-    qtbot.waitUntil(lambda: "paper low" in window.printer_chip.text(), timeout=5000)
+    qtbot.waitUntil(lambda: "paper low" in window.printer_chip.text(), timeout=EVENTUALLY_MS)
     sim_printer.paper_low, sim_printer.cover_open = False, True
     window.poll_printer_status()
-    qtbot.waitUntil(lambda: "cover open" in window.printer_chip.text(), timeout=5000)
+    qtbot.waitUntil(lambda: "cover open" in window.printer_chip.text(), timeout=EVENTUALLY_MS)
     assert window.printer_chip.property("state") == "error"
 
 
@@ -94,9 +95,9 @@ def test_devices_dialog_tests_and_saves(qtbot, till_window, till, sim_printer, t
     window, _wedge, _bridge = till_window
     dialog = DevicesDialog(till, window.tasks, window)
     qtbot.addWidget(dialog)
-    qtbot.waitUntil(lambda: "ready" in dialog.status["printer"].text(), timeout=5000)
+    qtbot.waitUntil(lambda: "ready" in dialog.status["printer"].text(), timeout=EVENTUALLY_MS)
     dialog.on_test_clicked("printer")
-    qtbot.waitUntil(lambda: "test page printed" in dialog.message.text(), timeout=5000)
+    qtbot.waitUntil(lambda: "test page printed" in dialog.message.text(), timeout=EVENTUALLY_MS)
     dialog.on_drawer_clicked()  # nobody logged in: no no-sale, so no drawer (journeys: approved)
     assert "not opened" in dialog.message.text()
     assert till.db.execute_sql("SELECT COUNT(*) FROM drawer_event").fetchone() == (0,)
@@ -138,7 +139,7 @@ def test_serial_scanner_rings_up_items(qtbot, qapp, tmp_path):
         qtbot.addWidget(window)
         till.extras["serial_scanner"].wait_connected(5)
         scanner_sim.scan(demo_ean13(3))
-        qtbot.waitUntil(lambda: window.checkout_view.model.rowCount() == 1, timeout=5000)
+        qtbot.waitUntil(lambda: window.checkout_view.model.rowCount() == 1, timeout=EVENTUALLY_MS)
         qapp.removeEventFilter(wedge)
         till.close()
 
@@ -153,7 +154,7 @@ def test_drawer_calibration_learns_the_wiring(qtbot, till_window, till, sim_prin
     window.staff.approve = approver(till.auth)  # a manager approves (the PIN dialog's part)
     sim_printer.drawer_open = True  # this drawer's sensor reads "high" when it is SHUT
     dialog.on_calibrate_clicked()
-    qtbot.waitUntil(lambda: "calibrated and saved" in dialog.message.text(), timeout=5000)
+    qtbot.waitUntil(lambda: "calibrated and saved" in dialog.message.text(), timeout=EVENTUALLY_MS)
     assert load_config(till.config.data_dir).drawer.open_when_high is False
     status = till.printing.check_status().result(timeout=5)
     assert "drawer_open" not in status.reasons  # shut reads shut now

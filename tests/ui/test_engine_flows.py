@@ -16,6 +16,7 @@ from pos_desktop.ui.qt_app import build_window
 from pos_desktop.ui.views import engine_actions
 from tests.approvals import approver
 from tests.conftest import FixedClock, open_test_shift
+from tests.waits import EVENTUALLY_MS
 
 
 def stop_polling(window) -> None:
@@ -51,7 +52,7 @@ def test_promotion_on_screen_and_receipt(qtbot, view, till, sim_printer):
     assert "You save" in view.savings_label.text()
     qtbot.keyClick(view, Qt.Key.Key_F5)  # exact cash
     qtbot.waitUntil(lambda: till.sales.count() == 1, timeout=3000)
-    qtbot.waitUntil(lambda: "TOTAL" in printed_text(sim_printer), timeout=5000)
+    qtbot.waitUntil(lambda: "TOTAL" in printed_text(sim_printer), timeout=EVENTUALLY_MS)
     text = printed_text(sim_printer)
     assert "Milk 2 for 2.00" in text and "You saved" in text
 
@@ -100,7 +101,7 @@ def test_return_by_scanning_the_receipt_barcode(qtbot, view, till, sim_printer, 
     view.add_code(demo_ean13(1))
     view.add_code(demo_ean13(2))
     sale = view.complete_cash(Money(1000, "EUR"))
-    qtbot.waitUntil(lambda: "TOTAL" in printed_text(sim_printer), timeout=5000)
+    qtbot.waitUntil(lambda: "TOTAL" in printed_text(sim_printer), timeout=EVENTUALLY_MS)
     refunds = []
     view.refund_completed.connect(refunds.append)
 
@@ -118,7 +119,7 @@ def test_return_by_scanning_the_receipt_barcode(qtbot, view, till, sim_printer, 
     qtbot.keyClick(view, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
     assert len(refunds) == 1 and refunds[0].receipt_number == 2
     assert view.checkout.cart.is_empty  # the scan did not ring anything up
-    qtbot.waitUntil(lambda: "REFUND" in printed_text(sim_printer), timeout=5000)
+    qtbot.waitUntil(lambda: "REFUND" in printed_text(sim_printer), timeout=EVENTUALLY_MS)
     slip = parse_escpos(next(j for j in sim_printer.jobs if b"REFUND" in j))
     assert "REFUND" in slip.text and "Whole milk 1L" in slip.text
     assert any(type(e).__name__ == "DrawerPulse" for e in slip.events)  # cash back: drawer

@@ -12,6 +12,7 @@ from pos_desktop.ui.qt_app import build_window
 from pos_desktop.ui.views import engine_actions
 from tests.ui.test_card_payment import make_till
 from tests.ui.test_engine_flows import stop_polling
+from tests.waits import EVENTUALLY_MS
 
 
 @pytest.fixture
@@ -66,6 +67,8 @@ def test_voucher_cash_then_card_for_the_rest(qtbot, split_window, sim_printer, m
         "SELECT balance_minor FROM gift_voucher WHERE code = 'GIFT-1000'"
     ).fetchone()
     assert balance == 0
-    qtbot.waitUntil(lambda: "TOTAL" in parse_escpos(b"".join(sim_printer.jobs)).text, timeout=5000)
+    qtbot.waitUntil(
+        lambda: "TOTAL" in parse_escpos(b"".join(sim_printer.jobs)).text, timeout=EVENTUALLY_MS
+    )
     text = parse_escpos(b"".join(sim_printer.jobs)).text
     assert "Gift voucher" in text and "GIFT-1000" in text and "****7892" in text

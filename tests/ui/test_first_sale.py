@@ -10,6 +10,7 @@ from pos_desktop.services.demo_data import demo_ean13
 from pos_desktop.storage import outbox
 from tests.approvals import approver
 from tests.conftest import paper_jobs
+from tests.waits import EVENTUALLY_MS
 
 
 def scanner_burst(qtbot, widget, code: str, clock, gap_s: float = 0.003) -> None:
@@ -41,7 +42,7 @@ def test_scan_three_items_pay_cash_print_and_kick(qtbot, till_window, key_clock,
     qtbot.keyClick(view, Qt.Key.Key_F5)  # exact cash
     qtbot.waitUntil(lambda: till.sales.count() == 1, timeout=3000)
     assert view.model.rowCount() == 0  # the next sale starts empty
-    qtbot.waitUntil(lambda: len(paper_jobs(sim_printer)) == 1, timeout=5000)
+    qtbot.waitUntil(lambda: len(paper_jobs(sim_printer)) == 1, timeout=EVENTUALLY_MS)
     qtbot.waitUntil(lambda: "Receipt printed" in view.message.text(), timeout=3000)
 
     sale = till.db.execute_sql("SELECT id, total_minor, receipt_number FROM sale").fetchone()

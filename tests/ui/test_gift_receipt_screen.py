@@ -13,6 +13,7 @@ from pos_desktop.services.demo_data import demo_ean13
 from pos_desktop.services.formatting import money_text
 from pos_desktop.services.receipts import receipt_code
 from tests.conftest import paper_jobs
+from tests.waits import EVENTUALLY_MS
 
 AMOUNT = re.compile(r"\d[.,]\d\d(?!\d)")  # 1.19, 12,50 ... (money, whatever the locale)
 
@@ -42,12 +43,14 @@ def test_ctrl_g_prints_the_last_sale_without_prices(qtbot, window, till, sim_pri
     qtbot.keyClick(view, Qt.Key.Key_F5)  # exact cash
     qtbot.waitUntil(lambda: till.sales.count() == 1, timeout=3000)
     sale = view.last_sale
-    qtbot.waitUntil(lambda: len(jobs_with(sim_printer, b"TOTAL")) == 1, timeout=5000)
+    qtbot.waitUntil(lambda: len(jobs_with(sim_printer, b"TOTAL")) == 1, timeout=EVENTUALLY_MS)
     assert view.buttons["gift"].isEnabled()
 
     qtbot.keyClick(view, Qt.Key.Key_G, Qt.KeyboardModifier.ControlModifier)
     assert "Gift receipt" in view.message.text()
-    qtbot.waitUntil(lambda: len(jobs_with(sim_printer, b"GIFT RECEIPT")) == 1, timeout=5000)
+    qtbot.waitUntil(
+        lambda: len(jobs_with(sim_printer, b"GIFT RECEIPT")) == 1, timeout=EVENTUALLY_MS
+    )
     paper = parse_escpos(jobs_with(sim_printer, b"GIFT RECEIPT")[0])
     text = paper.text
 
@@ -78,7 +81,7 @@ def test_ctrl_g_prints_the_last_sale_without_prices(qtbot, window, till, sim_pri
             till.db.execute_sql("SELECT status FROM print_job WHERE kind = 'gift'").fetchone()
             == ("printed",)
         ),
-        timeout=5000,
+        timeout=EVENTUALLY_MS,
     )
     row = till.db.execute_sql("SELECT sale_id FROM print_job WHERE kind = 'gift'").fetchone()
     assert row == (sale.sale_id,)

@@ -6,6 +6,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 
 from pos_desktop.storage.db import open_database
 from pos_desktop.ui.integrity_watch import IntegrityWatch
+from tests.waits import EVENTUALLY_MS
 
 
 def _db_with_pages(path):
@@ -31,7 +32,7 @@ def test_inner_damage_is_shown_with_the_way_to_restore(qtbot, tmp_path):
     watch = IntegrityWatch(window)
     with qtbot.waitSignal(watch.finished, timeout=10_000):
         watch.start(path)
-    qtbot.waitUntil(lambda: window.findChild(QMessageBox) is not None, timeout=5000)
+    qtbot.waitUntil(lambda: window.findChild(QMessageBox) is not None, timeout=EVENTUALLY_MS)
     box = window.findChild(QMessageBox)
     assert "damaged" in box.text() and "pos-admin" in box.text() and "restore" in box.text()
 

@@ -21,6 +21,7 @@ from pos_desktop.ui.pos_api_bridge import PosApiBridge
 from pos_desktop.ui.qt_app import build_window
 from pos_desktop.ui.views.pay_cash_dialog import PayCashDialog
 from tests.conftest import FixedClock, open_test_shift
+from tests.waits import EVENTUALLY_MS
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "integration"))
 from test_pos_api_support import CallbackReceiver, request_body, start_api  # noqa: E402
@@ -88,12 +89,16 @@ def when_dialog(kind, action):
 
 
 def shown_dialog(qtbot, bridge):
-    qtbot.waitUntil(lambda: bridge.dialog is not None and bridge.dialog.isVisible(), timeout=5000)
+    qtbot.waitUntil(
+        lambda: bridge.dialog is not None and bridge.dialog.isVisible(), timeout=EVENTUALLY_MS
+    )
     return bridge.dialog
 
 
 def signed_result(qtbot, receiver, key) -> dict:
-    qtbot.waitUntil(receiver.got_one.is_set, timeout=5000)  # the GUI keeps running meanwhile
+    qtbot.waitUntil(
+        receiver.got_one.is_set, timeout=EVENTUALLY_MS
+    )  # the GUI keeps running meanwhile
     got = receiver.received[-1]
     assert verify_signature(
         key.key, got.headers[TIMESTAMP_HEADER], got.body, got.headers[SIGNATURE_HEADER]
@@ -122,7 +127,7 @@ def test_request_accept_pay_cash(qtbot, env, receiver, sim_printer):
     )
     assert line == ("Web shop: WEB-1001 (Order 1001)", "X", 1250)
     assert env["client"].get(f"/v1/payment-requests/{rid}").json()["status"] == "approved"
-    qtbot.waitUntil(lambda: len(sim_printer.jobs) == 1, timeout=5000)
+    qtbot.waitUntil(lambda: len(sim_printer.jobs) == 1, timeout=EVENTUALLY_MS)
 
 
 def test_request_accept_pay_card(qtbot, env, receiver, terminal_sim):
@@ -158,7 +163,7 @@ def test_app_cancels_while_the_dialog_shows(qtbot, env, receiver):
     rid = env["ask"]()
     shown_dialog(qtbot, env["bridge"])
     assert env["client"].delete(f"/v1/payment-requests/{rid}").status_code == 200
-    qtbot.waitUntil(lambda: env["bridge"].dialog is None, timeout=5000)
+    qtbot.waitUntil(lambda: env["bridge"].dialog is None, timeout=EVENTUALLY_MS)
     assert signed_result(qtbot, receiver, env["key"])["status"] == "cancelled"
     assert "cancelled" in env["window"].checkout_view.message.text()
 
@@ -168,7 +173,7 @@ def test_request_waits_for_the_sale_in_progress(qtbot, env, receiver):
     view.add_code(demo_ean13(1))
     env["ask"]()
     bridge = env["bridge"]
-    qtbot.waitUntil(lambda: bridge.banner.isVisible(), timeout=5000)
+    qtbot.waitUntil(lambda: bridge.banner.isVisible(), timeout=EVENTUALLY_MS)
     assert "Payment request from Web shop waiting" in bridge.banner.label.text()
     assert bridge.dialog is None and view.model.rowCount() == 1  # the sale is untouched
     view.complete_cash(env["till"].checkout.totals().total)

@@ -17,6 +17,7 @@ from pos_desktop.services.formatting import money_text
 from pos_desktop.ui.views.approval_dialog import ApprovalDialog
 from pos_desktop.ui.views.returns_view import ReturnsDialog
 from tests.conftest import paper_jobs
+from tests.waits import EVENTUALLY_MS
 
 
 @pytest.fixture
@@ -103,7 +104,7 @@ def no_receipt_return(qtbot, codes, answer_approval):
         ]
         approval = when_modal(ApprovalDialog, lambda d: answer_approval(d, seen))
         press(qtbot, dialog, Qt.Key.Key_F12)
-        qtbot.waitUntil(lambda: approval["done"], timeout=5000)
+        qtbot.waitUntil(lambda: approval["done"], timeout=EVENTUALLY_MS)
         seen["approval_asked"] = approval["done"]
         seen["approval_error"] = approval["error"]
         qtbot.waitUntil(lambda: not dialog.isVisible() or bool(dialog.message.text()), timeout=2000)
@@ -214,7 +215,7 @@ def test_return_without_receipt_with_the_manager_refunds_cash(qtbot, staffed, ti
     # Printed: the slip with its own number and the items, and the drawer kicked for the cash.
     qtbot.waitUntil(
         lambda: any(b"RETURN WITHOUT RECEIPT" in job for job in paper_jobs(sim_printer)),
-        timeout=5000,
+        timeout=EVENTUALLY_MS,
     )
     slip = parse_escpos(next(j for j in paper_jobs(sim_printer) if b"RETURN WITHOUT" in j))
     assert milk.name in slip.text and other.name in slip.text
@@ -226,7 +227,7 @@ def test_return_without_receipt_with_the_manager_refunds_cash(qtbot, staffed, ti
             till.db.execute_sql("SELECT status FROM print_job WHERE kind = 'refund'").fetchone()
             == ("printed",)
         ),
-        timeout=5000,
+        timeout=EVENTUALLY_MS,
     )
     # The opening is audited as a refund's, not a sale's.
     assert till.db.execute_sql("SELECT reason, status FROM drawer_event").fetchall() == [

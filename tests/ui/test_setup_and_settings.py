@@ -15,6 +15,7 @@ from pos_desktop.storage.setup_progress_repo import load_progress
 from pos_desktop.ui.setup_wizard import SetupWizard, needs_setup
 from pos_desktop.ui.tasks import InlineTaskRunner
 from pos_desktop.ui.views.store_settings_dialog import StoreSettingsDialog
+from tests.waits import EVENTUALLY_MS
 
 
 def open_db(tmp_path):
@@ -148,7 +149,7 @@ def test_wizard_printer_page_tests_a_network_printer_and_saves_it(qtbot, tmp_pat
     setup.test_button.click()
     assert "Test page printed" in setup.result.text()
     # the simulator files a job when the printer's connection closes, on its own thread
-    qtbot.waitUntil(lambda: len(paper_jobs(sim_printer)) == 1, timeout=5000)
+    qtbot.waitUntil(lambda: len(paper_jobs(sim_printer)) == 1, timeout=EVENTUALLY_MS)
     wizard.button(QWizard.WizardButton.FinishButton).click()
     assert load_config(tmp_path).printer.uri == f"tcp://127.0.0.1:{sim_printer.port}"
     assert not needs_setup(db)

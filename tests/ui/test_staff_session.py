@@ -11,6 +11,7 @@ from pos_desktop.domain.money import Money
 from pos_desktop.services.demo_data import demo_ean13
 from pos_desktop.services.demo_staff import ensure_demo_staff
 from pos_desktop.ui.views.approval_dialog import ApprovalDialog
+from tests.waits import EVENTUALLY_MS
 
 
 @pytest.fixture
@@ -115,7 +116,9 @@ def test_idle_till_locks_and_scans_wait_for_a_pin(qtbot, staffed):
     staffed.staff.idle.setInterval(50)
     staffed.staff.idle.start()
     QTimer.singleShot(30, unlock)
-    qtbot.waitUntil(lambda: "rows_while_locked" in seen and not staffed.staff.locked, timeout=5000)
+    qtbot.waitUntil(
+        lambda: "rows_while_locked" in seen and not staffed.staff.locked, timeout=EVENTUALLY_MS
+    )
     assert seen["rows_while_locked"] == 0
     assert "Demo Cashier" in staffed.cashier_chip.text()
 

@@ -18,6 +18,7 @@ from pos_desktop.services.demo_data import (
 )
 from pos_desktop.ui.qt_app import build_window
 from tests.conftest import FixedClock, open_test_shift
+from tests.waits import EVENTUALLY_MS
 
 
 @pytest.fixture
@@ -59,7 +60,7 @@ def test_the_scale_weighs_the_item(qtbot, make_window):
         assert "Weighing" in view.message.text()
         view.add_code(weighed_shelf_code(2))  # refused while the scale reads
         assert "NOT added" in view.message.text()
-        qtbot.waitUntil(lambda: view.model.rowCount() == 1, timeout=5000)
+        qtbot.waitUntil(lambda: view.model.rowCount() == 1, timeout=EVENTUALLY_MS)
         line = till.checkout.cart.lines[0]
         assert line.quantity == Decimal("0.750") and line.amount_minor == 224  # 2.2425 -> 2.24
         assert view.busy_reason is None
@@ -70,7 +71,7 @@ def test_an_empty_scale_adds_nothing(qtbot, make_window):
         till, window = make_window(scale.uri)
         view = window.checkout_view
         view.add_code(weighed_shelf_code(3))
-        qtbot.waitUntil(lambda: "was not added" in view.message.text(), timeout=5000)
+        qtbot.waitUntil(lambda: "was not added" in view.message.text(), timeout=EVENTUALLY_MS)
         assert till.checkout.cart.is_empty and view.busy_reason is None
 
 
