@@ -4,7 +4,8 @@ Each scenario runs twice on one database, once per store: store A through the ol
 code (``catalog._upsert_one`` per item, still the single-product path) and store B through
 the bulk path. Every store has its own change counter, so the rows, seqs included (counted
 from where each store's counter stood when the test began: a new store's feed already lists
-the organisation's other stores), must come out equal. Runs on SQLite and PostgreSQL (conftest's ``database_url``).
+the organisation's other stores), must come out equal. Runs on SQLite and PostgreSQL
+(conftest's ``database_url``).
 """
 
 from __future__ import annotations

@@ -6,7 +6,8 @@ from PySide6.QtCore import Qt
 
 from pos_desktop.services.demo_data import demo_ean13
 from pos_desktop.ui.views.goods_receipt_dialog import GoodsReceiptDialog
-from pos_desktop.ui.views.login_dialog import LoginDialog
+
+from .test_approvals_journey import switch_to
 
 RECEIVE_KEY = (
     Qt.Key.Key_G,
@@ -16,11 +17,7 @@ RECEIVE_KEY = (
 
 def test_receive_a_delivery_and_post_it(journey, till):
     def steps(j):
-        yield j.key(Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
-        login = yield j.modal(LoginDialog)
-        yield j.choose(login.names, "Demo Manager")
-        yield j.pin(login, "9999")
-        yield j.closed(login)
+        yield from switch_to(j, "Demo Manager", "9999")
         yield j.key(*RECEIVE_KEY)
         dialog = yield j.modal(GoodsReceiptDialog)
         yield j.click(dialog.supplier)
@@ -57,11 +54,7 @@ def test_receive_part_of_a_purchase_order(journey, till):
             ]}}], dt.datetime(2026, 12, 1, tzinfo=dt.UTC))  # fmt: skip
 
     def steps(j):
-        yield j.key(Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
-        login = yield j.modal(LoginDialog)
-        yield j.choose(login.names, "Demo Manager")
-        yield j.pin(login, "9999")
-        yield j.closed(login)
+        yield from switch_to(j, "Demo Manager", "9999")
         yield j.key(*RECEIVE_KEY)
         dialog = yield j.modal(GoodsReceiptDialog)
         yield j.choose(dialog.order, "PO 7 - Dairy Ltd, due 2026-12-05")

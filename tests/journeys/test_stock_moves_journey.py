@@ -9,8 +9,9 @@ from PySide6.QtCore import Qt
 from pos_desktop.services.demo_data import demo_ean13
 from pos_desktop.storage import sync_repo
 from pos_desktop.ui.views.approval_dialog import ApprovalDialog
-from pos_desktop.ui.views.login_dialog import LoginDialog
 from pos_desktop.ui.views.stock_move_dialog import StockMoveDialog
+
+from .test_approvals_journey import switch_to
 
 CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
 NOW = dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.UTC)
@@ -20,14 +21,6 @@ TRANSFER = "7b1e0c8a-3f0e-4d7e-9a55-1c2d3e4f5a6b"
 def _outbox(till, type_):
     rows = till.db.execute_sql("SELECT payload FROM outbox WHERE type = ?", (type_,)).fetchall()
     return [json.loads(r[0]) for r in rows]
-
-
-def _as_manager(j):
-    yield j.key(Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
-    login = yield j.modal(LoginDialog)
-    yield j.choose(login.names, "Demo Manager")
-    yield j.pin(login, "9999")
-    yield j.closed(login)
 
 
 def test_a_cashier_writes_off_expired_milk_and_a_manager_approves(journey, till):
@@ -84,7 +77,7 @@ def test_a_manager_sends_goods_to_another_store(journey, till):
         ], NOW)  # fmt: skip
 
     def steps(j):
-        yield from _as_manager(j)
+        yield from switch_to(j, "Demo Manager", "9999")
         yield j.key(Qt.Key.Key_T, CTRL_SHIFT)
         dialog = yield j.modal(StockMoveDialog)
         yield j.choose(dialog.choice, "Old Town")
@@ -112,7 +105,7 @@ def test_a_manager_receives_a_transfer_with_one_item_missing(journey, till):
                                {"sku": "SKU0000003", "quantity": "2"}]}}], NOW)  # fmt: skip
 
     def steps(j):
-        yield from _as_manager(j)
+        yield from switch_to(j, "Demo Manager", "9999")
         yield j.key(Qt.Key.Key_I, CTRL_SHIFT)
         dialog = yield j.modal(StockMoveDialog)
         assert dialog.choice.currentText().startswith("From Harbour Street: 8")
