@@ -41,6 +41,7 @@ def product_table(headers: tuple[str, ...]) -> QTableWidget:
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
     table.verticalHeader().hide()
+    table.verticalHeader().setDefaultSectionSize(44)  # a row a finger can choose
     table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
     return table
 
@@ -81,14 +82,18 @@ class ScanDocumentDialog(QDialog):
         self.buttons.addWidget(close)
         self.buttons.addWidget(post, 2)
         self.top = QVBoxLayout()  # room above the table (supplier, reason, store...)
+        # The pad beside the table, not under it: on a 768 px high screen the table keeps
+        # room for several rows.
+        middle = QHBoxLayout()
+        middle.addWidget(self.table, 3)
+        middle.addWidget(AmountPad(self.entry, self.on_entry_return), 2)
         layout = QVBoxLayout(self)
         layout.addLayout(self.top)
-        layout.addWidget(self.table, 1)
         layout.addWidget(self.entry)
-        layout.addWidget(AmountPad(self.entry, self.on_entry_return))
+        layout.addLayout(middle, 1)
         layout.addWidget(self.message)
         layout.addLayout(self.buttons)
-        self.resize(760, 680)
+        self.resize(940, 640)
 
     def show_lines(self, select_sku: str | None = None) -> None:
         lines = self.lines()

@@ -24,7 +24,6 @@ class StockCountDialog(ScanDocumentDialog):
         self.counts, self.user_name = counts, user_name
         self.count_id = counts.start(user_name)
         self.quantity = self.entry  # the field a count is typed into
-        self.resize(760, 640)
         self.show_lines()
         self.entry.setFocus()
 
