@@ -74,10 +74,7 @@ def run(rounds: int) -> list[Figure]:
     from pos_desktop.container import build_container
     from pos_desktop.local_api import ApiServer
     from pos_desktop.local_api.app import create_app
-    from pos_desktop.services.callbacks import CallbackWorker
-    from pos_desktop.services.pos_api import PosApiService, PosApiSettings
-    from pos_desktop.storage.db import open_database
-    from pos_desktop.ui.pos_api_bridge import PosApiBridge
+    from pos_desktop.services.pos_api import PosApiSettings
     from pos_desktop.ui.qt_app import build_window
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -91,15 +88,10 @@ def run(rounds: int) -> list[Figure]:
     till.shifts.repo.open(till.settings.terminal_id, "bench", float_count, till.clock.now())
     # 100 requests in well under a minute from one app is what the rate limit refuses; the
     # bench measures latency, so it lifts the limit.
-    service = PosApiService(
-        till.db, till.settings, till.clock, PosApiSettings(rate_per_minute=100_000)
-    )
-    worker = CallbackWorker(lambda: open_database(till.config.database_path, run_migrations=False))
-    service.on_callback_queued(worker.wake)
-    worker.start()
+    service = till.start_pos_api(PosApiSettings(rate_per_minute=100_000))
     server = ApiServer(create_app(service), port=0).start()
-    window, wedge, _ = build_window(till, till.config, app)
-    bridge = PosApiBridge(service, window)
+    window, wedge, _ = build_window(till, till.config, app)  # attaches the app switch
+    bridge = window.pos_api_bridge
     window.show()
     receiver = Receiver()
     key = service.register_app("Bench", receiver.prefix)
@@ -146,7 +138,6 @@ def run(rounds: int) -> list[Figure]:
     finally:
         client.close()
         server.stop()
-        worker.stop()
         receiver.stop()
         app.removeEventFilter(wedge)
         window.status_timer.stop() if hasattr(window, "status_timer") else None

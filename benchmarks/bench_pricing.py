@@ -107,7 +107,7 @@ def service_pricer(catalogue_promotions):
     from pos_desktop.domain.store import StoreSettings
     from pos_desktop.services.checkout import CheckoutService
     from pos_desktop.storage.db import open_database
-    from pos_desktop.storage.promotion_repo import save_promotion
+    from pos_desktop.storage.promotion_repo import PromotionRepository, save_promotion
     from pos_desktop.storage.sales_repo import SalesRepository
 
     class Clock:
@@ -120,7 +120,9 @@ def service_pricer(catalogue_promotions):
         for promo in catalogue_promotions:
             save_promotion(db, promo, Clock().now())
     settings = StoreSettings("Bench", "EUR", True)
-    service = CheckoutService(settings, None, SalesRepository(db), Clock())
+    service = CheckoutService(
+        settings, None, SalesRepository(db), Clock(), promotions=PromotionRepository(db)
+    )
     return service, db, tmp
 
 

@@ -49,6 +49,7 @@ def _product_out(product) -> dict:
         "price_minor": product.price_minor,
         "tax_code": product.tax_code,
         "active": product.active,
+        "category": product.category or None,
     }
 
 
@@ -82,7 +83,13 @@ def create_enrollment_code(store_id: str, body: EnrollmentCodeIn | None = None) 
 def put_product(store_id: str, sku: str, body: ProductIn) -> dict:
     """Create or replace a product (and attach its GTINs)."""
     item = ProductInput(
-        sku, body.name, body.price_minor, body.tax_code, tuple(body.gtins), body.active
+        sku,
+        body.name,
+        body.price_minor,
+        body.tax_code,
+        tuple(body.gtins),
+        body.active,
+        body.category,
     )
     return in_db(lambda: _product_out(catalog.upsert_products(store_id, [item])[0]))
 

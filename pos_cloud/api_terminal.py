@@ -22,12 +22,17 @@ router = APIRouter(prefix="/v1", tags=["terminal"], route_class=StrictJSONRoute)
 MAX_WAIT = 25.0
 
 
+DISCONNECT_CHECK_S = 5.0  # a waiting long poll checks this often that its till is still there
+
+
 class StreamName(enum.StrEnum):
     products = "products"
     barcodes = "barcodes"
     tax_rates = "tax_rates"
     customers = "customers"
     stock = "stock"
+    staff = "staff"
+    quick_keys = "quick_keys"
     stores = "stores"
     transfers = "transfers"
     purchase_orders = "purchase_orders"
@@ -130,9 +135,7 @@ async def feed(
                 as_terminal, token, _read, stream.value, after_seq, limit
             )
         else:
-            _, seen, body = await run_in_threadpool(
-                in_db, _read, store_id, stream.value, after_seq, limit
-            )
+            _, seen, body = await _shared_read(store_id, stream.value, after_seq, limit)
         if body is not None or time.monotonic() >= deadline:
             break
         if not await _wait_for_change(request, store_id, seen, deadline):
@@ -140,6 +143,33 @@ async def feed(
     if body is None:
         body = feeds.encode_page({"items": [], "cursor": str(after_seq), "has_more": False})
     return Response(body, media_type="application/json")
+
+
+_reads_in_flight: dict[tuple, asyncio.Future] = {}
+
+
+async def _shared_read(store_id: str, stream: str, after: int, limit: int):
+    """:func:`_read` once for every woken long poll asking for the same page at the same time.
+
+    One change wakes every till of the store at once; they all hold the same cursor, so one
+    read answers them all (2,000 tills: two queries instead of 4,000). A waiter that joins a
+    read begun before its own wake may get the page without the change; its ``seen`` is then
+    older than the store's counter, so it reads again at once: never a missed change.
+    """
+    key = (asyncio.get_running_loop(), store_id, stream, after, limit)
+    pending = _reads_in_flight.get(key)
+    if pending is None:
+        pending = asyncio.ensure_future(
+            run_in_threadpool(in_db, _read, store_id, stream, after, limit)
+        )
+        _reads_in_flight[key] = pending
+
+        def forget(done: asyncio.Future) -> None:
+            if _reads_in_flight.get(key) is done:
+                del _reads_in_flight[key]
+
+        pending.add_done_callback(forget)
+    return await asyncio.shield(pending)
 
 
 def _read(
@@ -171,8 +201,12 @@ async def _wait_for_change(request: Request, store_id: str, seen: int, deadline:
         if await run_in_threadpool(in_db, feeds.latest_change_seq, store_id) > seen:
             return True
         while (left := deadline - time.monotonic()) > 0:
+            # Listening, the wake comes by itself: look up only now and then whether the till
+            # went away (2,000 waiters checking every second cost a fifth of a core).
+            listening = change_notify.hub.listening
+            step = DISCONNECT_CHECK_S if listening else change_notify.FALLBACK_POLL
             try:
-                await asyncio.wait_for(entry[1].wait(), min(left, change_notify.FALLBACK_POLL))
+                await asyncio.wait_for(entry[1].wait(), min(left, step))
                 return True
             except TimeoutError:
                 pass

@@ -11,6 +11,7 @@ import threading
 import time
 import uuid
 import zoneinfo
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from .bulk import insert_rows
@@ -143,6 +144,7 @@ class ProductInput:
     tax_code: str
     gtins: tuple[str, ...] = ()
     active: bool = True
+    category: str | None = None  # None: keep the stored group; "": no group
 
     def validated(self) -> ProductInput:
         """Return a cleaned copy or raise BadInput naming the field."""
@@ -158,7 +160,10 @@ class ProductInput:
         if isinstance(price, bool) or not isinstance(price, int) or not 0 <= price < 2**63:
             raise BadInput("price_minor must be a whole number of minor units, 0 or more.")
         gtins = tuple(dict.fromkeys(gtin14(g) for g in self.gtins))
-        return ProductInput(sku, name, price, tax, gtins, bool(self.active))
+        category = None if self.category is None else " ".join(self.category.split())
+        if category is not None and len(category) > 100:
+            raise BadInput("category must be at most 100 characters.")
+        return ProductInput(sku, name, price, tax, gtins, bool(self.active), category)
 
 
 def upsert_products(store_id: str, items: list[ProductInput]) -> list[Product]:
@@ -174,22 +179,29 @@ def upsert_products(store_id: str, items: list[ProductInput]) -> list[Product]:
 
 
 def bulk_upsert_products(
-    store_id: str, items: list[ProductInput], *, prevalidated: bool = False
+    store_id: str,
+    items: list[ProductInput],
+    *,
+    prevalidated: bool = False,
+    progress: Callable[[int], None] | None = None,
 ) -> int:
     """Like :func:`upsert_products` for a whole catalogue; returns the count, not the rows.
 
     ``prevalidated``: every item already is ``item.validated()`` (the CSV import checks each
     row while parsing, to report every bad line; checking 1M rows again costs ~6 s).
+    ``progress``: called with the number of items written so far, after each chunk.
     """
     if not prevalidated:
         items = [item.validated() for item in items]
     with database_proxy.atomic():
         get_store(store_id)
         if _bulk_safe(items):
-            _bulk_write(store_id, items)
+            _bulk_write(store_id, items, progress)
         else:
-            for item in items:
+            for done, item in enumerate(items, start=1):
                 _upsert_one(store_id, item)
+                if progress is not None and done % BULK_CHUNK == 0:
+                    progress(done)
     return len(items)
 
 
@@ -210,16 +222,21 @@ _PRODUCT_COLUMNS = (
 )
 # On conflict everything but the key and the id: an existing product keeps its id.
 _PRODUCT_UPDATES = ("name", "price_minor", "tax_code", "active", "deleted", "change_seq")
+_CATEGORY = ("category",)  # written when the items give it (a file with a category column)
 _BARCODE_COLUMNS = ("store", "gtin", "product", "change_seq", "deleted")
 
 
 def _bulk_safe(items: list[ProductInput]) -> bool:
     """True when no sku repeats: one upsert statement may touch a row only once (PostgreSQL
-    refuses), and a repeated sku's later row must win as it does row by row."""
-    return len({item.sku for item in items}) == len(items)
+    refuses), and a repeated sku's later row must win as it does row by row; and the items
+    all give a category or none does (one statement writes the column for all or none)."""
+    given = {item.category is None for item in items}
+    return len({item.sku for item in items}) == len(items) and len(given) < 2
 
 
-def _bulk_write(store_id: str, items: list[ProductInput]) -> None:
+def _bulk_write(
+    store_id: str, items: list[ProductInput], progress: Callable[[int], None] | None = None
+) -> None:
     """The set-based equivalent of ``_upsert_one`` for each item in turn (same rows, same seqs).
 
     Row by row, item i takes the next ``1 + len(gtins)`` seqs: the product the first, its
@@ -232,6 +249,8 @@ def _bulk_write(store_id: str, items: list[ProductInput]) -> None:
     if not items:
         return
     seq = next_change_seqs(store_id, sum(1 + len(item.gtins) for item in items))
+    grouped = items[0].category is not None
+    extra = _CATEGORY if grouped else ()
     for start in range(0, len(items), BULK_CHUNK):
         products, barcodes = [], {}
         for item in items[start : start + BULK_CHUNK]:
@@ -248,6 +267,7 @@ def _bulk_write(store_id: str, items: list[ProductInput]) -> None:
                     item.active,
                     False,  # a re-imported product comes back from deletion
                     seq,
+                    *((item.category,) if grouped else ()),
                 )
             )
             for offset, code in enumerate(item.gtins, start=1):
@@ -257,9 +277,9 @@ def _bulk_write(store_id: str, items: list[ProductInput]) -> None:
             seq += 1 + len(item.gtins)
         returned = insert_rows(
             Product,
-            _PRODUCT_COLUMNS,
+            _PRODUCT_COLUMNS + extra,
             products,
-            upsert=(("store", "sku"), _PRODUCT_UPDATES),
+            upsert=(("store", "sku"), _PRODUCT_UPDATES + extra),
             returning=("sku", "id") if barcodes else (),
         )
         ids = dict(returned)
@@ -270,6 +290,8 @@ def _bulk_write(store_id: str, items: list[ProductInput]) -> None:
             [(store_id, code, ids[sku], s, False) for code, (sku, s) in barcodes.items()],
             upsert=(("store", "gtin"), ("product", "change_seq", "deleted")),
         )
+        if progress is not None:
+            progress(min(start + BULK_CHUNK, len(items)))
 
 
 def _read_back(store_id: str, skus: list[str]) -> list[Product]:
@@ -294,6 +316,8 @@ def _upsert_one(store_id: str, item: ProductInput) -> Product:
         "deleted": False,
         "change_seq": seq,
     }
+    if item.category is not None:
+        fields["category"] = item.category
     if product is None:
         product = Product.create(id=new_product_id(), store=store_id, sku=item.sku, **fields)
     else:
@@ -321,7 +345,9 @@ def set_price(store_id: str, sku: str, price_minor: int) -> Product:
     """Change one product's price."""
     with database_proxy.atomic():
         product = get_product(store_id, sku)
-        item = ProductInput(sku, product.name, price_minor, product.tax_code, (), product.active)
+        item = ProductInput(
+            sku, product.name, price_minor, product.tax_code, (), product.active, product.category
+        )
         return _upsert_one(store_id, item.validated())
 
 

@@ -15,6 +15,11 @@ A till waiting on ``GET /v1/feed/...?wait=25`` used to read its store's counter 
 
 While PostgreSQL's listener is down (the server restarted), waiters fall back to the same
 slow poll until it is back.
+
+The back office's worker (``web/worker.py``) sleeps the same way: it is an *observer* of the
+hub, called on every store change and on :data:`BACKOFFICE_CHANNEL`, which an event batch
+notifies in its transaction (``seq_tracking.lock_terminal``) and a webhook replay through
+:func:`backoffice_changed`. In process the same happens through :func:`mark_backoffice`.
 """
 
 from __future__ import annotations
@@ -28,6 +33,8 @@ from collections import defaultdict
 CHANNEL = "pos_cloud_changes"
 FALLBACK_POLL = 1.0  # seconds; only on SQLite, or while the listener is down
 NOTIFY_SQL = f"pg_notify('{CHANNEL}', %s)"
+BACKOFFICE_CHANNEL = "pos_cloud_backoffice"  # till events stored, a webhook delivery queued
+BACKOFFICE_NOTIFY_SQL = f"pg_notify('{BACKOFFICE_CHANNEL}', '')"
 
 _log = logging.getLogger(__name__)
 _pending = threading.local()
@@ -44,6 +51,24 @@ class Hub:
         self.listening = False  # True while a PostgreSQL listener is connected
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self._observers: list = []
+
+    def observe(self, callback) -> None:
+        """Call ``callback()`` (from any thread, so it must be quick) on every change."""
+        with self._lock:
+            self._observers.append(callback)
+
+    def unobserve(self, callback) -> None:
+        with self._lock:
+            if callback in self._observers:
+                self._observers.remove(callback)
+
+    def wake_observers(self) -> None:
+        """Tell the observers that something changed (a store, or back-office work)."""
+        with self._lock:
+            observers = list(self._observers)
+        for callback in observers:
+            callback()
 
     def register(self, store_id: str) -> tuple[asyncio.AbstractEventLoop, asyncio.Event]:
         """A fresh event that :meth:`wake` sets for ``store_id`` (call on the event loop)."""
@@ -65,6 +90,7 @@ class Hub:
         """Wake every waiter of ``store_id`` (from any thread)."""
         with self._lock:
             waiters = list(self._waiters.get(store_id, ()))
+        self.wake_observers()
         for loop, event in waiters:
             try:
                 loop.call_soon_threadsafe(event.set)
@@ -100,13 +126,17 @@ class Hub:
             try:
                 connection = connect()
                 connection.autocommit = True
-                connection.cursor().execute(f"LISTEN {CHANNEL}")
+                connection.cursor().execute(f"LISTEN {CHANNEL}; LISTEN {BACKOFFICE_CHANNEL}")
                 self.listening = True
                 while not self._stop.is_set():
                     if select.select([connection], [], [], 0.5)[0]:
                         connection.poll()
                         while connection.notifies:
-                            self.wake(connection.notifies.pop(0).payload)
+                            note = connection.notifies.pop(0)
+                            if note.channel == CHANNEL:
+                                self.wake(note.payload)
+                            else:
+                                self.wake_observers()
             except Exception as exc:  # noqa: BLE001 (any failure: poll slowly, reconnect)
                 _log.warning("change listener lost its connection (%s); retrying", exc)
             finally:
@@ -130,12 +160,31 @@ def mark(store_id: str) -> None:
     stores.add(store_id)
 
 
+def mark_backoffice() -> None:
+    """Note that this thread's transaction gave the back office's worker work."""
+    _pending.backoffice = True
+
+
+def backoffice_changed() -> None:
+    """Wake every process's back-office worker when this transaction commits."""
+    from .db import database_proxy, is_postgres
+
+    if is_postgres():
+        database_proxy.execute_sql(f"SELECT {BACKOFFICE_NOTIFY_SQL}")
+    mark_backoffice()
+
+
 def flush(committed: bool = True) -> None:
     """Wake the waiters of the stores this thread changed (after its transaction ended)."""
     stores = getattr(_pending, "stores", None)
-    if not stores:
+    backoffice = getattr(_pending, "backoffice", False)
+    if not stores and not backoffice:
         return
     _pending.stores = set()
-    if committed:
-        for store_id in stores:
-            hub.wake(store_id)
+    _pending.backoffice = False
+    if not committed:
+        return
+    for store_id in stores or ():
+        hub.wake(store_id)
+    if backoffice and not stores:
+        hub.wake_observers()

@@ -100,6 +100,7 @@ def _check_row(
             tax_code=row.tax_code,
             gtins=row.barcodes,
             active=row.active,
+            category=row.category,
         ).validated()
     except (CloudError, catalog_csv.RowProblem) as exc:
         problems.append(f"line {row.line}: {exc}")

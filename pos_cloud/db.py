@@ -16,6 +16,8 @@ import peewee
 from platformdirs import user_data_dir
 from playhouse.pool import PooledPostgresqlDatabase
 
+from . import change_notify
+
 database_proxy = peewee.DatabaseProxy()
 
 # WAL lets readers (feeds, reports) run while an ingest writes; FULL because an event the
@@ -120,11 +122,16 @@ def close_database(database: peewee.Database) -> None:
 def connection() -> Iterator[None]:
     """Open a connection for the current thread for the duration of the block.
 
-    Re-entrant: if the thread already has one open it is reused and left open.
+    Re-entrant: if the thread already has one open it is reused and left open. The block
+    that opened the connection wakes, when it ends, the long polls of the stores it changed
+    (and the back office's worker): its transactions are over by then (change_notify.py).
     """
     if database_proxy.is_closed():
-        with database_proxy.connection_context():
-            yield
+        try:
+            with database_proxy.connection_context():
+                yield
+        finally:
+            change_notify.flush()  # a spurious wake costs a waiter one read; a lost one 1 s
     else:
         yield
 

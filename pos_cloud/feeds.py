@@ -16,6 +16,8 @@ from dataclasses import dataclass
 import orjson
 import peewee as pw
 
+from pos_common.quick_keys import key_id
+
 from . import change_notify
 from .db import database_proxy, is_postgres
 from .errors import BadInput, Conflict, NotFound
@@ -24,11 +26,13 @@ from .models import (
     Customer,
     Product,
     PurchaseOrder,
+    QuickKey,
     StockLevel,
     StockTransfer,
     Store,
     StoreDirectory,
     TaxRate,
+    TillStaff,
 )
 
 MAX_PAGE = 10_000  # a first sync of 1M products asks for big pages; see docs/SYNC.md
@@ -141,6 +145,33 @@ STREAMS: dict[str, Stream] = {
             "lines": orjson.loads(r[4]),
         },
         store_field="store_id",
+    ),
+    # Till users: the PIN only as its Argon2id hash, which the till verifies offline.
+    "staff": Stream(
+        TillStaff,
+        ("id", "name", "role", "pin_hash", "active"),
+        lambda r: r[0],
+        lambda r: {
+            "id": r[0],
+            "name": r[1],
+            "role": r[2],
+            "pin_hash": r[3],
+            "active": bool(r[4]),
+        },
+    ),
+    "quick_keys": Stream(
+        QuickKey,
+        ("page", "position", "label", "sku", "department", "price_minor", "colour"),
+        lambda r: key_id(r[0], r[1]),
+        lambda r: {
+            "page": r[0],
+            "position": r[1],
+            "label": r[2],
+            "sku": r[3],
+            "department": r[4],
+            "price_minor": r[5],
+            "colour": r[6],
+        },
     ),
 }
 

@@ -35,7 +35,17 @@ from decimal import Decimal
 import orjson
 from pydantic import ValidationError
 
-from . import purchase_orders, quarantine, seq_tracking, stock_events, stock_ledger, transfers
+from . import (
+    customers,
+    ledger,
+    ledger_events,
+    purchase_orders,
+    quarantine,
+    seq_tracking,
+    stock_events,
+    stock_ledger,
+    transfers,
+)
 from .bulk import delete_in, insert_rows, select_in
 from .db import database_proxy, is_postgres
 from .models import Event, Sale, SalePayment, Store, Terminal, utcnow
@@ -117,6 +127,8 @@ class _Item:
     status: str | None = None
     reason: str | None = None
     payment_ids: list[str] = field(default_factory=list)
+    ledger: ledger_events.LedgerEventIn | None = None  # a gift-card or points event
+    customer: customers.CustomerCreatedIn | None = None  # a customer.created event
 
     def reject(self, reason: str) -> None:
         self.status, self.reason = "rejected", reason
@@ -153,6 +165,8 @@ def ingest_batch(terminal: Terminal, events: list) -> dict:
         _classify_conflicts(terminal, [i for i in items if i.status is None])
         sales = [i for i in items if i.status == "stored" and i.sale is not None]
         _insert_sales(terminal, store, sales)
+        _apply_ledgers(terminal, store, [i for i in items if i.status == "stored" and i.ledger])
+        _apply_customers(store, [i for i in items if i.status == "stored"])
         _record_transfers(store, [i for i in items if i.status == "stored"])
         stored = [i for i in items if i.status == "stored"]
         last_seq = seq_tracking.record(book, [(i.event.seq, i.event.journal_hash) for i in stored])
@@ -194,6 +208,13 @@ def _prepare(raw: object, store: Store) -> _Item:
         _prepare_sale(item, event, store)
     elif event.type in stock_events.STOCK_TYPES:
         item.stock, item.problem = stock_events.parse(event.type, event.payload)
+    elif event.type in ledger_events.TYPES:
+        _prepare_ledger(item, event, store)
+    elif event.type == "customer.created":
+        try:
+            item.customer = customers.CustomerCreatedIn.model_validate(event.payload)
+        except ValidationError as exc:
+            item.problem = "customer.created payload invalid " + _first_error(exc)
     if item.problem is None and is_postgres() and _has_nul(item):
         item.problem = (
             "event text holds the NUL character (U+0000), which the database cannot store; "
@@ -221,6 +242,43 @@ def _prepare_sale(item: _Item, event: EventIn, store: Store) -> None:
     item.payment_ids = [str(p.payment_id) for p in item.sale.payments]
 
 
+def _prepare_ledger(item: _Item, event: EventIn, store: Store) -> None:
+    try:
+        item.ledger = ledger_events.LedgerEventIn.model_validate(event.payload)
+    except ValidationError as exc:
+        item.problem = f"{event.type} payload invalid " + _first_error(exc)
+        return
+    item.problem = ledger_events.problem(event.type, item.ledger, store.currency)
+
+
+def _apply_ledgers(terminal: Terminal, store: Store, items: list[_Item]) -> None:
+    """Apply each new ledger event (in request order); one the ledger refuses is rejected
+    and its event row taken back, so nothing of it stays."""
+    where = ledger.Where(store.organisation_id, store.id, terminal.id)
+    for item in items:
+        assert item.ledger is not None and item.event is not None
+        reason = ledger_events.apply(where, item.event.type, item.ledger)
+        if reason is not None:
+            delete_in(Event, "event_id", [item.event_id])
+            item.reject(reason)
+
+
+def _apply_customers(store: Store, stored: list[_Item]) -> None:
+    """Customers the tills created, and which customer made each sale."""
+    customers.record_created(store.id, [i.customer for i in stored if i.customer is not None])
+    links = []
+    for item in stored:
+        if item.sale is not None:
+            customer_id = (item.sale.model_extra or {}).get("customer_id")
+            if (
+                isinstance(customer_id, str)
+                and 0 < len(customer_id) <= 36
+                and "\x00" not in customer_id
+            ):
+                links.append((str(item.sale.sale_id), customer_id))
+    customers.link_sales(store.id, links)
+
+
 def _has_nul(item: _Item) -> bool:
     """True when a text that goes into a column of its own holds U+0000 (PostgreSQL refuses
     it; the body itself is JSON text, where it is escaped)."""
@@ -230,6 +288,9 @@ def _has_nul(item: _Item) -> bool:
         texts += [line.sku or "" for line in item.sale.lines]
     if item.stock is not None:
         texts += stock_events.texts(item.stock)
+    for model in (item.ledger, item.customer):
+        if model is not None:
+            texts += [v for v in model.model_dump().values() if isinstance(v, str)]
     return any("\x00" in text for text in texts)
 
 

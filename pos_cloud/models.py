@@ -112,6 +112,7 @@ class Product(BaseModel):
     active = pw.BooleanField(default=True)
     change_seq = pw.BigIntegerField()
     deleted = pw.BooleanField(default=False)
+    category = pw.CharField(100, null=True)  # a product group, for filters and reports
 
 
 class Barcode(BaseModel):
@@ -128,6 +129,49 @@ class Customer(BaseModel):
     name = pw.CharField(200)
     email = pw.CharField(200, null=True)
     phone = pw.CharField(64, null=True)
+    change_seq = pw.BigIntegerField()
+    deleted = pw.BooleanField(default=False)
+    # Migration 0008 (docs/CLOUD.md, "Customers")
+    marketing_consent = pw.BooleanField(default=False)
+    consent_at = pw.CharField(40, null=True)
+    consent_source = pw.CharField(200, null=True)
+    email_receipts = pw.BooleanField(default=False)
+    created_at = pw.DateTimeField(null=True)
+    merged_into = pw.CharField(36, null=True)
+    erased_at = pw.DateTimeField(null=True)
+
+
+class SaleCustomer(BaseModel):
+    sale_id = pw.CharField(36, primary_key=True)
+    customer_id = pw.CharField(36, index=True)
+    store_id = pw.CharField(36)
+
+
+class TillStaff(BaseModel):
+    """A till user of one store (cashier ... admin), fed to its tills; PIN as Argon2id only."""
+
+    id = pw.CharField(36, primary_key=True, default=new_id)
+    store = pw.ForeignKeyField(Store)
+    name = pw.CharField(100)
+    name_key = pw.CharField(100)
+    role = pw.CharField(16)
+    pin_hash = pw.CharField(200)
+    active = pw.BooleanField(default=True)
+    change_seq = pw.BigIntegerField()
+    deleted = pw.BooleanField(default=False)
+
+
+class QuickKey(BaseModel):
+    """One key of a store's quick-key grid (page 1-9, position 0-23), fed to its tills."""
+
+    store = pw.ForeignKeyField(Store)
+    page = pw.SmallIntegerField()
+    position = pw.SmallIntegerField()
+    label = pw.CharField(40)
+    sku = pw.CharField(64, null=True)
+    department = pw.CharField(100, null=True)
+    price_minor = pw.BigIntegerField(null=True)
+    colour = pw.CharField(16, null=True)
     change_seq = pw.BigIntegerField()
     deleted = pw.BooleanField(default=False)
 
@@ -249,6 +293,9 @@ ALL_MODELS = [
     Product,
     Barcode,
     Customer,
+    SaleCustomer,
+    TillStaff,
+    QuickKey,
     StockLevel,
     Event,
     Sale,

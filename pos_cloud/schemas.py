@@ -180,6 +180,9 @@ class ProductIn(BaseModel):
     tax_code: str = Field(max_length=32)
     gtins: list[Annotated[str, Field(max_length=32)]] = Field(default_factory=list, max_length=100)
     active: bool = True
+    category: str | None = Field(
+        default=None, max_length=100, description="Product group; omitted keeps it, '' clears it"
+    )
 
 
 class ProductOut(BaseModel):
@@ -189,6 +192,7 @@ class ProductOut(BaseModel):
     price_minor: int
     tax_code: str
     active: bool
+    category: str | None = None
 
 
 class PriceIn(BaseModel):

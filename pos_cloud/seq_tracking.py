@@ -17,8 +17,9 @@ from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from . import change_notify
 from .bulk import delete_in, insert_rows
-from .db import database_proxy
+from .db import database_proxy, is_postgres
 from .models import SeqGap, Terminal, utcnow
 
 MAX_GAPS = 1_000  # per terminal; an honest till has none, or a few after a lost database
@@ -97,10 +98,15 @@ def fold(
 def lock_terminal(terminal_id: str) -> int:
     """Lock the terminal row for this transaction (touching ``last_seen_at``); its last_seq."""
     mark = database_proxy.obj.param
+    # The back office's worker projects the batch once it commits: PostgreSQL tells every
+    # process then (no extra round trip); in this process change_notify.flush does.
+    notify = f", {change_notify.BACKOFFICE_NOTIFY_SQL}" if is_postgres() else ""
     cursor = database_proxy.execute_sql(
-        f'UPDATE "terminal" SET "last_seen_at" = {mark} WHERE "id" = {mark} RETURNING "last_seq"',
+        f'UPDATE "terminal" SET "last_seen_at" = {mark} WHERE "id" = {mark} '
+        f'RETURNING "last_seq"{notify}',
         (Terminal.last_seen_at.db_value(utcnow()), terminal_id),
     )
+    change_notify.mark_backoffice()
     rows = cursor.fetchall()  # all: SQLite finishes the statement only when it is exhausted
     return int(rows[0][0]) if rows else 0
 

@@ -1,7 +1,8 @@
 """The product catalogue CSV: one format, read the same way by the till and the cloud.
 
 The format is documented in docs/ADMIN.md ("CSV format"). In short: a header row naming the
-columns ``sku,name,price,tax_code,barcodes[,active][,sold_by_weight]`` (any order, any case),
+columns ``sku,name,price,tax_code,barcodes[,active][,sold_by_weight][,category]`` (any order,
+any case),
 ``price`` in major units ("1.29" or "1,29"), ``barcodes`` zero or more GTINs separated by ``|``.
 
 What spreadsheets really write is accepted and said back to the user:
@@ -35,10 +36,11 @@ from typing import Any, TextIO
 from .currencies import exponent
 
 REQUIRED_COLUMNS = ("sku", "name", "price", "tax_code", "barcodes")
-OPTIONAL_COLUMNS = ("active", "sold_by_weight")
-COLUMNS_HELP = "sku,name,price,tax_code,barcodes[,active][,sold_by_weight]"
+OPTIONAL_COLUMNS = ("active", "sold_by_weight", "category")
+COLUMNS_HELP = "sku,name,price,tax_code,barcodes[,active][,sold_by_weight][,category]"
 MAX_SKU_LENGTH = 64
 MAX_NAME_LENGTH = 200
+MAX_CATEGORY_LENGTH = 100
 MAX_PRICE_MINOR = 10**12 - 1  # far above any shelf price, far below a 64-bit integer
 DELIMITERS = {",": "comma", ";": "semicolon", "\t": "tab"}
 FORMULA_PREFIXES = ("=", "+", "-", "@")
@@ -92,6 +94,9 @@ class CatalogRow:
     barcodes: tuple[str, ...]  # as typed; each side validates and normalises them
     active: bool
     sold_by_weight: bool
+    # The product group: None when the file has no category column (keep what is stored),
+    # "" when the cell is empty (no group).
+    category: str | None = None
 
     def price_minor(self, currency: str) -> int:
         """The price in exact minor units of ``currency`` (raises RowProblem)."""
@@ -277,6 +282,12 @@ def _row(line: int, fields: list[str], columns: dict[str, int]) -> CatalogRow:
     tax_code = get("tax_code")
     check_text("tax_code", tax_code)
     barcodes = tuple(dict.fromkeys(p.strip() for p in get("barcodes").split("|") if p.strip()))
+    category = None
+    if "category" in columns:
+        category = " ".join(get("category").split())
+        check_text("category", category)
+        if len(category) > MAX_CATEGORY_LENGTH:
+            raise RowProblem(f"category is longer than {MAX_CATEGORY_LENGTH} characters")
     return CatalogRow(
         line=line,
         sku=sku,
@@ -286,6 +297,7 @@ def _row(line: int, fields: list[str], columns: dict[str, int]) -> CatalogRow:
         barcodes=barcodes,
         active=_flag(get("active"), "active", default=True),
         sold_by_weight=_flag(get("sold_by_weight"), "sold_by_weight", default=False),
+        category=category,
     )
 
 

@@ -7,8 +7,9 @@ import logging
 import os
 import sys
 import threading
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .config import (
     ConfigError,
@@ -18,9 +19,14 @@ from .config import (
     TillConfig,
     load_config,
 )
-from .container import NotInitialised, build_container
+from .container import Container, NotInitialised, build_container
 from .paths import default_data_dir
 from .storage.safekeeping import DatabaseDamaged
+
+if TYPE_CHECKING:
+    from hardware.simulators.printer_tcp import SimulatedPrinter
+
+    from .services.pos_api import PosApiService
 
 log = logging.getLogger("pos_desktop")
 
@@ -83,7 +89,7 @@ def _qt_platform_problem() -> str | None:
     return None if ctypes.util.find_library("xcb-cursor") else XCB_HINT
 
 
-def start_demo_devices(config: TillConfig) -> tuple[TillConfig, dict[str, object]]:
+def start_demo_devices(config: TillConfig) -> tuple[TillConfig, DemoDevices]:
     """Simulated printer (loopback TCP), card terminal and scale (ptys): the real protocols."""
     from hardware.simulators.printer_tcp import SimulatedPrinter
     from hardware.simulators.scale_toledo import SimulatedScale
@@ -99,39 +105,32 @@ def start_demo_devices(config: TillConfig) -> tuple[TillConfig, dict[str, object
         scale=ScaleConfig(uri=scale.uri),
         demo=True,
     )
-    sims = {"printer_simulator": printer, "terminal_simulator": terminal, "scale_simulator": scale}
-    return config, sims
+    return config, DemoDevices(printer, [printer, terminal, scale])
 
 
-def start_pos_api_services(container, config: TillConfig, port: int | None) -> None:
+@dataclass(frozen=True, slots=True)
+class DemoDevices:
+    printer: SimulatedPrinter  # its jobs feed the on-screen receipt preview
+    all: list  # every simulator, stopped with the container
+
+
+def start_pos_api_services(container: Container, port: int | None) -> PosApiService:
     """The POS API service, the durable callback sender, and the HTTP server.
 
     Called once the window is up: the web framework takes most of a second to import, so the
     server is imported and started on its own thread and the till is ready to scan meanwhile.
     A port already in use is reported and the till sells on without the API.
     """
-    from .services.callbacks import CallbackWorker
-    from .services.pos_api import PosApiService, PosApiSettings
-    from .storage.db import open_database
-
-    pos_api = PosApiService(
-        container.db,
-        container.settings,
-        container.clock,
-        PosApiSettings(max_amount_minor=config.api.max_amount_minor),
-    )
-    worker = CallbackWorker(lambda: open_database(config.database_path, run_migrations=False))
-    worker.start()
-    pos_api.on_callback_queued(worker.wake)
-    container.extras.update(pos_api=pos_api, callback_worker=worker)
+    pos_api = container.start_pos_api()
+    config = container.config
 
     def serve() -> None:
         from .local_api import ApiServerError, start_pos_api
 
         try:
-            container.extras["pos_api_server"] = start_pos_api(
+            container.pos_api_server = start_pos_api(
                 pos_api,
-                container.extras["parking"],
+                container.parking,
                 host=config.api.host,
                 port=port or config.api.port,
             )
@@ -139,9 +138,10 @@ def start_pos_api_services(container, config: TillConfig, port: int | None) -> N
             print(f"pos-desktop: {err} The till runs without the POS API.", file=sys.stderr)
 
     threading.Thread(target=serve, name="pos-api-start", daemon=True).start()
+    return pos_api
 
 
-def prepare_demo(container, products: int = DEMO_PRODUCTS) -> None:
+def prepare_demo(container: Container, products: int = DEMO_PRODUCTS) -> None:
     """The demo's first run fills the store: catalogue, weighed items, promotions, vouchers,
     cash rounding and the demo users (later runs keep what is there)."""
     from .services.demo_data import write_demo_catalog, write_demo_weighed
@@ -155,10 +155,10 @@ def prepare_demo(container, products: int = DEMO_PRODUCTS) -> None:
         seed_demo_promotions(container.db, currency=container.settings.currency)
         # The checkout read its settings when it was built, before these were seeded: read them
         # again, or the first run would sell without the store's cash rounding.
-        container.checkout.reload_settings()
+        container.reload_checkout_settings()
     ensure_demo_staff(container.auth)
-    container.extras["departments"].seed_demo()
-    container.extras["quick_keys"].seed_demo()
+    container.departments.seed_demo()
+    container.quick_keys.seed_demo()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -179,40 +179,41 @@ def main(argv: list[str] | None = None) -> int:
     if (problem := _qt_platform_problem()) is not None:
         print(f"pos-desktop: {problem}", file=sys.stderr)
         return 1
-    simulators: dict[str, object] = {}
+    demo_devices = None
     if args.demo:
-        config, simulators = start_demo_devices(config)
+        config, demo_devices = start_demo_devices(config)
     else:
         from .ui.qt_app import first_run_setup
 
         try:
-            config = first_run_setup(config)
+            set_up = first_run_setup(config)
         except DatabaseDamaged as err:  # what is wrong and how to restore, not a traceback
             print(f"pos-desktop: {err}", file=sys.stderr)
             return 1
-        if config is None:
+        if set_up is None:
             print(
                 "pos-desktop: the setup is not finished; start pos-desktop again to go on "
                 "where you left off.",
                 file=sys.stderr,
             )
             return 0
+        config = set_up
     try:
         container = build_container(config)
     except (NotInitialised, DatabaseDamaged) as err:
         print(f"pos-desktop: {err}", file=sys.stderr)
-        for sim in simulators.values():
+        for sim in demo_devices.all if demo_devices else ():
             sim.stop()
         return 1
-    container.extras.update(simulators)
+    if demo_devices is not None:
+        container.printer_simulator, container.simulators = demo_devices.printer, demo_devices.all
     if args.demo:
         prepare_demo(container)
     after_show = None
     if config.api.enabled and not args.no_api:
 
-        def after_show():
-            start_pos_api_services(container, config, args.api_port)
-            return container.extras["pos_api"]
+        def after_show() -> PosApiService:
+            return start_pos_api_services(container, args.api_port)
 
     from .ui.qt_app import run_qt
 

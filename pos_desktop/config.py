@@ -67,6 +67,14 @@ wedge_min_length = 6
 # [scale]               # Mettler-Toledo 8217 protocol: weighed items read the weight
 # uri = "serial:///dev/ttyUSB1?baudrate=9600&bytesize=7&parity=E"
 
+# [smtp]                # e-mailed receipts (docs/CUSTOMERS.md); queued while unreachable
+# host = "mail.example.com"
+# port = 587
+# sender = "shop@example.com"
+# username = "shop@example.com"       # the password comes from the environment variable
+# password_env = "POS_SMTP_PASSWORD"  # named here, never from this file
+# starttls = true
+
 # [customer_display]    # what the customer sees (docs/CHECKOUT.md)
 # window = true         # a second window for the customer, on screen number `screen`
 # screen = 1
@@ -140,6 +148,19 @@ class ApiConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class SmtpConfig:
+    """Where e-mailed receipts go out; the password is read from ``password_env``."""
+
+    host: str
+    sender: str
+    port: int = 587
+    username: str | None = None
+    password_env: str = "POS_SMTP_PASSWORD"  # noqa: S105 (the name of a variable, no secret)
+    starttls: bool = True
+    timeout_s: int = 10
+
+
+@dataclass(frozen=True, slots=True)
 class TillConfig:
     data_dir: Path
     printer: PrinterConfig | None = None
@@ -150,6 +171,7 @@ class TillConfig:
     api: ApiConfig = field(default_factory=ApiConfig)
     customer_display: CustomerDisplayConfig = field(default_factory=CustomerDisplayConfig)
     lock_after_idle_s: int = 300  # [till]: the screen locks after this long untouched
+    smtp: SmtpConfig | None = None
     demo: bool = False
 
     @property
@@ -291,6 +313,16 @@ class _CustomerDisplay(_Section):
         return None if value is None else check_device_uri(value, "pole display")
 
 
+class _Smtp(_Section):
+    host: str = Field(min_length=1, max_length=253)
+    sender: str = Field(min_length=3, max_length=254, pattern=r"^[^@\s]+@[^@\s]+$")
+    port: int = Field(587, ge=1, le=65535)
+    username: str | None = None
+    password_env: str = Field("POS_SMTP_PASSWORD", min_length=1, max_length=100)
+    starttls: bool = True
+    timeout_s: int = Field(10, ge=1, le=120)
+
+
 class _Till(_Section):
     lock_after_idle_s: int = Field(300, ge=30, le=86_400)
 
@@ -304,6 +336,7 @@ class _FileModel(_Section):
     api: _Api = _Api()
     customer_display: _CustomerDisplay = _CustomerDisplay()
     till: _Till = _Till()
+    smtp: _Smtp | None = None
 
 
 # What a key must hold, for messages (pydantic's own words are for programmers).
@@ -433,6 +466,7 @@ def _from_model(m: _FileModel, data_dir: Path, demo: bool) -> TillConfig:
         api=ApiConfig(**m.api.model_dump()),
         customer_display=CustomerDisplayConfig(**m.customer_display.model_dump()),
         lock_after_idle_s=m.till.lock_after_idle_s,
+        smtp=SmtpConfig(**m.smtp.model_dump()) if m.smtp else None,
         demo=demo,
     )
 
@@ -485,6 +519,17 @@ def _sections(config: TillConfig) -> dict[str, dict[str, Any] | None]:
             "pole_uri": config.customer_display.pole_uri,
         },
         "till": {"lock_after_idle_s": config.lock_after_idle_s},
+        "smtp": None
+        if config.smtp is None
+        else {
+            "host": config.smtp.host,
+            "sender": config.smtp.sender,
+            "port": config.smtp.port,
+            "username": config.smtp.username,
+            "password_env": config.smtp.password_env,
+            "starttls": config.smtp.starttls,
+            "timeout_s": config.smtp.timeout_s,
+        },
     }
 
 
@@ -495,6 +540,7 @@ def _defaults() -> dict[str, dict[str, Any] | None]:
             printer=PrinterConfig(uri=""),
             terminal=TerminalConfig(uri=""),
             scale=ScaleConfig(uri=""),
+            smtp=SmtpConfig(host="", sender=""),
         )
     )
 

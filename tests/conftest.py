@@ -46,11 +46,11 @@ def sim_printer():
 def till(tmp_path, sim_printer):
     """A container for a demo store with 300 demo products and the simulated printer."""
     from pos_desktop.config import PrinterConfig, TillConfig
-    from pos_desktop.container import build_container
+    from pos_desktop.container import Overrides, build_container
     from pos_desktop.services.demo_data import write_demo_catalog
 
     config = TillConfig(data_dir=tmp_path, printer=PrinterConfig(uri=sim_printer.uri), demo=True)
-    container = build_container(config, overrides={"clock": FixedClock()})
+    container = build_container(config, overrides=Overrides(clock=FixedClock()))
     write_demo_catalog(container.db, 300)
     open_test_shift(container)
     yield container

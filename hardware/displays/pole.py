@@ -48,8 +48,6 @@ class PoleDisplay:
             self._wake.notify()
         self._thread.join(timeout=2)
 
-    stop = close  # the container stops its extras on shutdown
-
     def _run(self) -> None:
         while True:
             with self._wake:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import peewee as pw
 
-from ..models import Sale, SalePayment, Store, Terminal
+from ..models import Product, Sale, SalePayment, Store, Terminal
 from .models import WebRefund, WebSaleLine, WebShift
 from .projector import snapshot
 
@@ -45,6 +45,7 @@ class PeriodFigures:
     void_minor: int = 0
     tenders: list[tuple[str, int]] = field(default_factory=list)
     top_products: list[tuple[str, str, int, int]] = field(default_factory=list)
+    top_categories: list[tuple[str, int]] = field(default_factory=list)
 
     @property
     def average_basket_minor(self) -> int:
@@ -206,6 +207,7 @@ def _period_figures(store: Store, period: str, today: dt.date | None) -> PeriodF
     )
     figures.void_count, figures.void_minor = int(voids[0] or 0), int(voids[1] or 0)
     figures.top_products = top_products(store.id, start, end)
+    figures.top_categories = top_categories(store.id, start, end)
     return figures
 
 
@@ -226,6 +228,26 @@ def top_products(store_id: str, start: dt.date, end: dt.date, limit: int = 10) -
         .tuples()
     )
     return [(sku or "", name or "", int(q or 0), int(r or 0)) for sku, name, q, r in rows]
+
+
+def top_categories(store_id: str, start: dt.date, end: dt.date, limit: int = 10) -> list:
+    """(category, revenue) by revenue; lines whose product has no group count as ""."""
+    group = pw.fn.COALESCE(Product.category, "")
+    revenue = pw.fn.SUM(WebSaleLine.line_total_minor)
+    rows = (
+        WebSaleLine.select(group, revenue)
+        .join(
+            Product,
+            pw.JOIN.LEFT_OUTER,
+            on=(Product.store == store_id) & (Product.sku == WebSaleLine.sku),
+        )
+        .where((WebSaleLine.store_id == store_id) & WebSaleLine.business_day.between(start, end))
+        .group_by(group)
+        .order_by(revenue.desc())
+        .limit(limit)
+        .tuples()
+    )
+    return [(name or "", int(r or 0)) for name, r in rows]
 
 
 def _as_date(value) -> dt.date:

@@ -7,6 +7,7 @@ reads, so a change reaches waiting tills within their long poll.
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -46,12 +47,18 @@ def set_price(viewer: Viewer, store_id: str, sku: str, price_minor: int) -> Prod
     return product
 
 
-def import_csv(viewer: Viewer, store_id: str, data: bytes) -> ImportResult:
+def import_csv(
+    viewer: Viewer,
+    store_id: str,
+    data: bytes,
+    progress: Callable[[str, int], None] | None = None,
+) -> ImportResult:
     """Check every row (the CLI import's rules and file format); write all rows or none.
 
     The upload goes through the same reader as ``pos-cloud import-products`` (encoding and
     delimiter detection, prices in major units), but every bad row is kept for the page,
-    not only the first twenty.
+    not only the first twenty. ``progress(phase, rows)`` hears how far it got: ``"checking"``
+    every 1,000 rows, then ``"writing"`` after each chunk of 5,000.
     """
     if len(data) > MAX_IMPORT_BYTES:
         limit = MAX_IMPORT_BYTES // (1024 * 1024)
@@ -65,11 +72,13 @@ def import_csv(viewer: Viewer, store_id: str, data: bytes) -> ImportResult:
         path.write_bytes(data)
         try:
             _detected, rows = catalog_csv.read_catalog(path)
-            for row in rows:
+            for count, row in enumerate(rows, start=1):
                 if isinstance(row, catalog_csv.RowProblem):
                     texts.append(f"line {row.line}: {row}")
                 else:
                     csv_import._check_row(row, store.currency, items, texts, seen)
+                if progress is not None and count % 1000 == 0:
+                    progress("checking", count)
         except catalog_csv.CatalogFileError as exc:
             # The message names the temporary file; say "the file" instead.
             raise BadInput(str(exc).replace(str(path), "The file")) from None
@@ -81,8 +90,9 @@ def import_csv(viewer: Viewer, store_id: str, data: bytes) -> ImportResult:
         return result
     if not items:
         raise BadInput("The file has a header but no products.")
+    writing = None if progress is None else (lambda done: progress("writing", done))
     with database_proxy.atomic():
-        catalog.bulk_upsert_products(store_id, items, prevalidated=True)
+        catalog.bulk_upsert_products(store_id, items, prevalidated=True, progress=writing)
         audit.record(
             viewer,
             "product.import",
@@ -97,9 +107,16 @@ def import_csv(viewer: Viewer, store_id: str, data: bytes) -> ImportResult:
     return result
 
 
-def search_products(store_id: str, text: str, limit: int = 50, offset: int = 0) -> list[dict]:
-    """Live products whose sku, name or GTIN contains ``text`` (all when empty)."""
+def search_products(
+    store_id: str, text: str, limit: int = 50, offset: int = 0, category: str | None = None
+) -> list[dict]:
+    """Live products whose sku, name or GTIN contains ``text`` (all when empty), of one
+    ``category`` when given ("" for the products without one)."""
     query = Product.select().where((Product.store == store_id) & live(Product))
+    if category == "":
+        query = query.where(Product.category.is_null() | (Product.category == ""))
+    elif category:
+        query = query.where(Product.category == category)
     needle = (text or "").strip()
     if needle:
         like = f"%{needle.lower()}%"
@@ -121,6 +138,17 @@ def search_products(store_id: str, text: str, limit: int = 50, offset: int = 0) 
         ):
             gtins.setdefault(b.product_id, []).append(b.gtin)
     return [{"product": p, "gtins": sorted(gtins.get(p.id, []))} for p in products]
+
+
+def categories(store_id: str) -> list[str]:
+    """The store's product groups in use, by name."""
+    rows = (
+        Product.select(Product.category)
+        .where((Product.store == store_id) & live(Product) & (Product.category != ""))
+        .distinct()
+        .tuples()
+    )
+    return sorted(c for (c,) in rows if c)
 
 
 def product_row(store_id: str, product: Product) -> dict:

@@ -18,7 +18,7 @@ import peewee as pw
 
 from pos_common import csv_export
 
-from ..models import Sale, SalePayment, Store, TaxRate, Terminal
+from ..models import Product, Sale, SalePayment, Store, TaxRate, Terminal
 from .models import WebCashMovement, WebRefund, WebSaleLine, WebShift
 from .money import decimal_text
 from .projector import snapshot
@@ -408,6 +408,7 @@ def lines_csv(store: Store, start: dt.date, end: dt.date) -> Iterator[str]:
             "line_no",
             "sku",
             "name",
+            "category",
             "quantity",
             "unit_price",
             "line_total",
@@ -417,8 +418,11 @@ def lines_csv(store: Store, start: dt.date, end: dt.date) -> Iterator[str]:
         ]
     )
     names = {t.id: t.name for t in Terminal.select().where(Terminal.store == store.id)}
+    # The product's group as the catalogue has it now (a line keeps only its sku).
+    grouped = (Product.store == store.id) & (Product.sku == WebSaleLine.sku)
     query = (
-        WebSaleLine.select()
+        WebSaleLine.select(WebSaleLine, Product.category)
+        .join(Product, pw.JOIN.LEFT_OUTER, on=grouped)
         .where((WebSaleLine.store_id == store.id) & WebSaleLine.business_day.between(start, end))
         .order_by(
             WebSaleLine.business_day,
@@ -429,7 +433,7 @@ def lines_csv(store: Store, start: dt.date, end: dt.date) -> Iterator[str]:
         .tuples()
         .iterator()
     )
-    fields = [f.name for f in WebSaleLine._meta.sorted_fields]
+    fields = [f.name for f in WebSaleLine._meta.sorted_fields] + ["category"]
     for i, row in enumerate(query):
         r = dict(zip(fields, row, strict=True))
         completed = r["completed_at"]
@@ -443,6 +447,7 @@ def lines_csv(store: Store, start: dt.date, end: dt.date) -> Iterator[str]:
                 r["line_no"],
                 r["sku"],
                 r["name"],
+                r["category"] or "",
                 _micro_text(r["quantity_micro"]),
                 decimal_text(r["unit_price_minor"], cur),
                 decimal_text(r["line_total_minor"], cur),

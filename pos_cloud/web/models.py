@@ -240,6 +240,24 @@ class WebDeliveryAttempt(BaseModel):
         indexes = ((("delivery", "at"), False),)
 
 
+class WebImportJob(BaseModel):
+    """A CSV import running in the background (large files): progress, then its outcome."""
+
+    id = pw.CharField(36, primary_key=True)
+    store_id = pw.CharField(36)
+    user_id = pw.CharField(36)
+    total_rows = pw.IntegerField(default=0)
+    done_rows = pw.IntegerField(default=0)
+    status = pw.CharField(16)  # checking | writing | done | failed
+    message = pw.TextField(null=True)
+    errors = pw.TextField(null=True)  # JSON [[line, what is wrong], ...]
+    created_at = pw.DateTimeField()
+    finished_at = pw.DateTimeField(null=True)
+
+    class Meta:
+        table_name = "web_import_job"
+
+
 WEB_MODELS = [
     WebUser,
     WebSetupToken,
@@ -255,4 +273,5 @@ WEB_MODELS = [
     WebWebhookEvent,
     WebWebhookDelivery,
     WebDeliveryAttempt,
+    WebImportJob,
 ]

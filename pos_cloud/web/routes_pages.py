@@ -12,14 +12,14 @@ from fastapi.responses import RedirectResponse
 from ..db import connection
 from ..errors import BadInput, NotFound
 from ..models import Event, Sale, SalePayment, Terminal
-from . import analytics, charts, money
+from . import analytics, charts, money, z_pdf
 from .accounts import Viewer
 from .models import WebShift
-from .site import current_viewer, render, store_for, visible_stores
+from .site import current_viewer, download, render, store_for, visible_stores
 
 router = APIRouter(prefix="/app")
 MAX_ROWS = 200
-PAGES = {"dashboard", "sales", "shifts", "products", "staff", "terminals", "exports"}
+PAGES = {"dashboard", "sales", "shifts", "products", "staff", "quick-keys", "terminals", "exports"}
 
 
 @router.get("/")
@@ -198,17 +198,29 @@ def shifts(
     )
 
 
+def _shift_of(viewer: Viewer, store_id: str, shift_id: str):
+    store = store_for(viewer, store_id)
+    shift = WebShift.get_or_none((WebShift.shift_id == shift_id) & (WebShift.store_id == store.id))
+    if shift is None:
+        raise NotFound("No such shift in this store.")
+    return store, shift
+
+
+@router.get("/stores/{store_id}/shifts/{shift_id}/z.pdf")
+def z_report_pdf(store_id: str, shift_id: str, viewer: Viewer = Depends(current_viewer)):
+    """The Z report as the till's PDF (same layout), for download."""
+    with connection():
+        store, shift = _shift_of(viewer, store_id, shift_id)
+    name = f"Z{shift.z_number or ''}_{shift.business_day:%Y%m%d}.pdf"
+    return download(z_pdf.z_report_pdf(store, shift), name, "application/pdf")
+
+
 @router.get("/stores/{store_id}/shifts/{shift_id}")
 def z_report(
     request: Request, store_id: str, shift_id: str, viewer: Viewer = Depends(current_viewer)
 ):
     with connection():
-        store = store_for(viewer, store_id)
-        shift = WebShift.get_or_none(
-            (WebShift.shift_id == shift_id) & (WebShift.store_id == store.id)
-        )
-        if shift is None:
-            raise NotFound("No such shift in this store.")
+        store, shift = _shift_of(viewer, store_id, shift_id)
         terminal = Terminal.get_or_none(Terminal.id == shift.terminal_id)
     return render(
         request,

@@ -1,4 +1,4 @@
-"""Per-store pages that change things: catalogue, staff, terminals; and the export downloads."""
+"""Per-store pages that change things: catalogue, terminals; and the export downloads."""
 
 from __future__ import annotations
 
@@ -6,15 +6,15 @@ import datetime as dt
 import tempfile
 
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
-from fastapi.responses import RedirectResponse, Response, StreamingResponse
+from fastapi.responses import RedirectResponse, StreamingResponse
 
 from .. import admin_tokens, auth, reports
 from ..db import connection, database_proxy
 from ..errors import BadInput, NotFound
 from ..models import Terminal, utcnow
-from . import analytics, audit, catalogue, exports, money
+from . import analytics, audit, catalogue, exports, import_jobs, money
 from .accounts import Viewer
-from .site import csrf_viewer, current_viewer, render, require_owner, store_for
+from .site import csrf_viewer, current_viewer, download, render, require_owner, store_for
 
 router = APIRouter(prefix="/app/stores/{store_id}")
 PAGE_SIZE = 50
@@ -26,14 +26,20 @@ def products(
     store_id: str,
     q: str = "",
     page: int = 1,
+    category: str | None = None,
     viewer: Viewer = Depends(current_viewer),
 ):
     page = max(page, 1)
+    category = None if category == "_all" else category  # the filter's "all"
     with connection():
         store = store_for(viewer, store_id)
-        rows = catalogue.search_products(store.id, q, PAGE_SIZE + 1, (page - 1) * PAGE_SIZE)
+        rows = catalogue.search_products(
+            store.id, q, PAGE_SIZE + 1, (page - 1) * PAGE_SIZE, category=category
+        )
         rates = catalogue.tax_rates(store.id)
+        groups = catalogue.categories(store.id)
     context = dict(store=store, page_name="products", q=q, page=page, more=len(rows) > PAGE_SIZE)
+    context |= {"category": category, "categories": groups}
     return render(
         request, "products.html", rows=rows[:PAGE_SIZE], result=None, rates=rates, **context
     )
@@ -88,18 +94,30 @@ async def import_products(
     viewer: Viewer = Depends(csrf_viewer),
 ):
     data = await file.read(catalogue.MAX_IMPORT_BYTES + 1)
+    filename = file.filename or ""
+    background = (
+        import_jobs.line_count(data) >= import_jobs.BACKGROUND_FROM_LINES
+        and len(data) <= catalogue.MAX_IMPORT_BYTES
+    )
 
     def work():
         with connection():
             store = store_for(viewer, store_id)
+        if background:  # a big file: the page shows its progress (import_jobs.py)
+            job = import_jobs.start(viewer, store.id, data)
+            with connection():
+                return store, import_jobs.state(store.id, job.id), None, None
+        with connection():
             try:
-                return store, catalogue.import_csv(viewer, store.id, data), None
+                return store, None, catalogue.import_csv(viewer, store.id, data), None
             except BadInput as exc:
-                return store, None, str(exc)
+                return store, None, None, str(exc)
 
     from starlette.concurrency import run_in_threadpool
 
-    store, result, error = await run_in_threadpool(work)
+    store, job, result, error = await run_in_threadpool(work)
+    if job is not None:
+        return _import_page(request, store, job, filename)
     status = 200 if error is None and result and not result.problems else 422
     return render(
         request,
@@ -109,15 +127,44 @@ async def import_products(
         page_name="products",
         result=result,
         error=error,
-        filename=file.filename or "",
+        filename=filename,
     )
 
 
-@router.get("/staff")
-def staff(request: Request, store_id: str, viewer: Viewer = Depends(current_viewer)):
+@router.get("/products/import/{job_id}")
+def import_progress(
+    request: Request,
+    store_id: str,
+    job_id: str,
+    name: str = "",
+    viewer: Viewer = Depends(current_viewer),
+):
+    """A background import's progress (polled by the page), then its outcome."""
     with connection():
         store = store_for(viewer, store_id)
-    return render(request, "staff.html", store=store, page_name="staff")
+        job = import_jobs.state(store.id, job_id)
+    return _import_page(request, store, job, name)
+
+
+def _import_page(request: Request, store, job: dict, filename: str):
+    failed = (
+        job["finished"]
+        and job["result"] is None
+        or (job["result"] is not None and job["result"].problems)
+    )
+    partial = "_import_result.html" if job["finished"] else "_import_progress.html"
+    return render(
+        request,
+        partial if request.headers.get("HX-Request") else "import_result.html",
+        status_code=422 if failed else 200,
+        store=store,
+        page_name="products",
+        job=job,
+        result=job["result"],
+        error=job["error"],
+        filename=filename,
+        partial=partial,
+    )
 
 
 def _store_tokens(viewer: Viewer, store_id: str) -> list[dict]:
@@ -272,17 +319,6 @@ def _filename(store, kind: str, start: dt.date, end: dt.date, ext: str = "csv") 
     return f"{safe}_{kind}_{start:%Y%m%d}-{end:%Y%m%d}.{ext}"
 
 
-def _download(content: bytes, name: str, media: str) -> Response:
-    return Response(
-        content,
-        media_type=media,
-        headers={
-            "Content-Disposition": f'attachment; filename="{name}"',
-            "Cache-Control": "no-store",
-        },
-    )
-
-
 @router.get("/exports/journal.csv")
 def journal_csv(
     store_id: str, date_from: str = "", date_to: str = "", viewer: Viewer = Depends(current_viewer)
@@ -291,7 +327,7 @@ def journal_csv(
         store = store_for(viewer, store_id)
         start, end = _period(store, date_from, date_to)
         body = exports.journal_csv(store, start, end).encode("utf-8")
-    return _download(body, _filename(store, "journal", start, end), "text/csv; charset=utf-8")
+    return download(body, _filename(store, "journal", start, end), "text/csv; charset=utf-8")
 
 
 @router.get("/exports/datev.csv")
@@ -303,7 +339,7 @@ def datev_csv(
         start, end = _period(store, date_from, date_to)
         body = exports.datev_csv(store, start, end)
     name = f"EXTF_Buchungsstapel_{_filename(store, 'datev', start, end)}"
-    return _download(body, name, "text/csv; charset=windows-1252")
+    return download(body, name, "text/csv; charset=windows-1252")
 
 
 @router.get("/exports/lines.csv")

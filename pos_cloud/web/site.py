@@ -9,6 +9,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from fastapi import Depends, Request
+from fastapi.responses import Response
 from fastapi.templating import Jinja2Templates
 
 from ..db import connection
@@ -140,3 +141,15 @@ def render(request: Request, template: str, status_code: int = 200, **context):
 def login_url(request: Request) -> str:
     target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
     return "/app/login?next=" + quote(target, safe="")
+
+
+def download(content: bytes, name: str, media: str) -> Response:
+    """``content`` as a file the browser saves as ``name`` (never cached)."""
+    return Response(
+        content,
+        media_type=media,
+        headers={
+            "Content-Disposition": f'attachment; filename="{name}"',
+            "Cache-Control": "no-store",
+        },
+    )

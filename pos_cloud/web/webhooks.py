@@ -28,7 +28,9 @@ import time
 from urllib.parse import urlsplit
 
 import httpx
+import peewee as pw
 
+from .. import change_notify
 from ..db import database_proxy
 from ..errors import BadInput
 from ..models import utcnow
@@ -98,6 +100,21 @@ def replay(delivery_id: int) -> None:
     WebWebhookDelivery.update(
         status="pending", next_attempt_at=utcnow(), lease_until=None, attempts=0
     ).where(WebWebhookDelivery.id == delivery_id).execute()
+    change_notify.backoffice_changed()  # the worker sends it as soon as this commits
+
+
+def next_due_in(now: dt.datetime | None = None) -> float | None:
+    """Seconds until the earliest pending delivery is due (0 if one is), None if none is."""
+    due = (
+        WebWebhookDelivery.select(pw.fn.MIN(WebWebhookDelivery.next_attempt_at))
+        .where(WebWebhookDelivery.status == "pending")
+        .scalar()
+    )
+    if due is None:
+        return None
+    if isinstance(due, str):  # SQLite's MIN() returns the stored text
+        due = dt.datetime.fromisoformat(due)
+    return max((due - (now or utcnow())).total_seconds(), 0.0)
 
 
 def _claim() -> list[int]:

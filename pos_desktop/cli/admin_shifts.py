@@ -70,8 +70,8 @@ def _secret(text: str | None) -> str | None:
 
 def _service(db, data_dir) -> tuple[ShiftService, AuthService, str]:
     clock = SystemClock()
-    auth = AuthService(db, clock)
     settings = require_store(db, data_dir)
+    auth = AuthService(db, clock, terminal_id=settings.terminal_id)  # the till's PIN count
     shifts = ShiftService(db, clock, auth, ShiftSettings(settings.terminal_id, settings.currency))
     return shifts, auth, settings.locale
 

@@ -178,14 +178,20 @@ def run_report(args: Namespace) -> int:
         db.close()
     locale = settings.locale if settings else "en_GB"
     store = (settings.name, settings.address) if settings else ("", "")
-    job = ReportPrinter(locale, 48).job(report, store[0])
+    zone = settings.timezone if settings else ""  # for a Z made before reports carried it
+    job = ReportPrinter(locale, 48).job(report, store[0], zone)
     for block in job.blocks:
         if hasattr(block, "text"):
             print(block.text)
     if args.pdf:
         try:
             write_report_pdf(
-                report.data, args.pdf, locale, store_name=store[0], store_address=store[1]
+                report.data,
+                args.pdf,
+                locale,
+                store_name=store[0],
+                store_address=store[1],
+                store_timezone=zone,
             )
         except OSError as err:
             raise CommandError(f"Could not write the PDF {args.pdf}: {err}") from err

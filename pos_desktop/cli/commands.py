@@ -7,7 +7,7 @@ import time
 from argparse import Namespace
 
 from pos_desktop.config import TillConfig
-from pos_desktop.container import build_container
+from pos_desktop.container import Overrides, build_container
 from pos_desktop.domain.money import Money
 from pos_desktop.services.demo_sales import (
     DemoSalesError,
@@ -67,7 +67,7 @@ def run_demo_sales(args: Namespace) -> int:
             print("The catalogue was empty: wrote a 500-product demo catalogue first.")
         codes = sellable_codes(db, seed=args.seed)
     # The same wiring as the sales screen, without a printer: receipts are not printed.
-    container = build_container(TillConfig(data_dir=args.data_dir), {"printer": NoPrinter()})
+    container = build_container(TillConfig(data_dir=args.data_dir), Overrides(printer=NoPrinter()))
     if ensure_demo_shift(container.checkout, container.shifts):
         shift = container.shifts.current()
         print(f"No shift was open: opened shift {shift.number} (float 100) for the demo sales.")

@@ -19,3 +19,11 @@ class InvalidQuantity(DomainError):
 
 class PaymentError(DomainError):
     """A tender does not fit the sale (too little cash, card overpays, ...)."""
+
+
+class LedgerOffline(PaymentError):
+    """The cloud that holds gift-card and points balances cannot be reached right now."""
+
+
+class LedgerNotFound(PaymentError):
+    """The cloud has no such gift card (or no points for this customer)."""

@@ -65,6 +65,10 @@ class CheckoutSettings:
     ``other_tenders``: names of the "other" tenders the till offers.
     ``max_discount_percent``: deeper discounts need a manager's approval.
     ``drawer_tenders``: the other tenders that open the cash drawer (a cheque goes in it).
+    ``loyalty_points_per_unit``: points a customer earns per 1 unit of the currency paid
+    (0: loyalty off); ``loyalty_point_value_minor``: what one point pays when spent.
+    ``gift_card_offline_limit_minor``: how much of one gift card a till may spend while the
+    cloud cannot be reached (0: none).
     """
 
     cash_increment_minor: int = 1
@@ -72,7 +76,16 @@ class CheckoutSettings:
     max_discount_percent: Decimal = Decimal(10)
     override_reasons: tuple[str, ...] = ("Damaged", "Price match", "Wrong shelf label")
     drawer_tenders: tuple[str, ...] = ()
+    loyalty_points_per_unit: int = 0
+    loyalty_point_value_minor: int = 1
+    gift_card_offline_limit_minor: int = 0  # per card per till while the cloud is away
 
     def __post_init__(self) -> None:
         if self.cash_increment_minor < 1:
             raise ValueError("cash_increment_minor must be at least 1")
+        if self.gift_card_offline_limit_minor < 0:
+            raise ValueError("gift_card_offline_limit_minor must be 0 or more")
+        if self.loyalty_points_per_unit < 0 or self.loyalty_point_value_minor < 1:
+            raise ValueError(
+                "loyalty_points_per_unit must be 0 or more and loyalty_point_value_minor 1 or more"
+            )

@@ -1,8 +1,9 @@
 """The approval policy: role x action -> allowed / needs approval / refused, per store.
 
 One table decides every permission at the till. The built-in defaults come from
-``staff.PERMISSIONS`` (a role's permissions are ``allowed``, everything else ``approval``, and
-managing users is ``refused`` for everyone but admins). A store overrides single cells and may
+``staff.PERMISSIONS`` (a role's permissions are ``allowed``, everything else ``approval``;
+managing users is ``refused`` for everyone but admins, and the store-wide screens in
+``staff.MANAGER_SCREENS`` for everyone below a manager). A store overrides single cells and may
 demand a second person for chosen actions (then nobody approves their own request, whatever
 their role). Pure Python; ``storage.policy_repo`` keeps the store's table.
 """
@@ -15,7 +16,7 @@ from enum import StrEnum
 from typing import Any
 
 from .errors import DomainError
-from .staff import PERMISSIONS, Action, Role, action_label, parse_role
+from .staff import MANAGER_SCREENS, PERMISSIONS, Action, Role, action_label, parse_role
 
 
 class Decision(StrEnum):
@@ -48,7 +49,7 @@ def parse_decision(text: str) -> Decision:
 def default_decision(role: Role, action: Action) -> Decision:
     if action in PERMISSIONS[role]:
         return Decision.ALLOWED
-    if action is Action.MANAGE_USERS:
+    if action is Action.MANAGE_USERS or action in MANAGER_SCREENS:
         return Decision.REFUSED
     return Decision.APPROVAL
 

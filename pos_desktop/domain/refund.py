@@ -26,7 +26,7 @@ from .ids import new_id
 from .money import round_half_up
 from .pricing import PricedCart
 from .sale import Sale
-from .tender import CARD, CASH, OTHER, VOUCHER, SplitTender, round_to_increment
+from .tender import CARD, CASH, GIFT_CARD, OTHER, POINTS, VOUCHER, SplitTender, round_to_increment
 
 
 @dataclass(frozen=True, slots=True)
@@ -306,7 +306,7 @@ def original_from_sale(sale: Sale, *, cash_increment_minor: int = 1) -> Original
     tenders = tuple(
         TenderAmount(
             p.payment_id,
-            p.tender if p.tender in (CASH, CARD, VOUCHER) else OTHER,
+            p.tender if p.tender in (CASH, CARD, VOUCHER, GIFT_CARD, POINTS) else OTHER,
             p.tender,
             p.amount.amount_minor,
             p.reference,

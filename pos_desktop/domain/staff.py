@@ -43,7 +43,26 @@ class Action(StrEnum):
     DROP_PARKED_SALE = "drop_parked_sale"
     EDIT_DEVICES = "edit_devices"
     UNLOCK_USER = "unlock_user"
+    SELL_UNKNOWN_BARCODE = "sell_unknown_barcode"  # a barcode no product has, as a department
+    STORE_SETTINGS = "store_settings"  # the Store settings dialog at the till
+    CLOSE_TILL = "close_till"  # quitting the till program
+    EDIT_QUICK_KEYS = "edit_quick_keys"
+    STOCK_COUNT = "stock_count"
+    RECEIVE_GOODS = "receive_goods"
     WRITE_OFF_STOCK = "write_off_stock"  # waste/shrinkage: damaged, expired, stolen goods
+
+
+# Store-wide screens that were a manager's alone before the policy decided them: the default for
+# every other role is ``refused`` (not ``approval``), as it always was; a store may change it.
+MANAGER_SCREENS: frozenset[Action] = frozenset(
+    {
+        Action.STORE_SETTINGS,
+        Action.CLOSE_TILL,
+        Action.EDIT_QUICK_KEYS,
+        Action.STOCK_COUNT,
+        Action.RECEIVE_GOODS,
+    }
+)
 
 
 SENSITIVE: frozenset[Action] = frozenset(
@@ -65,7 +84,16 @@ SENSITIVE: frozenset[Action] = frozenset(
 )
 
 _CASHIER = frozenset(
-    {Action.SELL, Action.OPEN_SHIFT, Action.CLOSE_SHIFT, Action.X_REPORT, Action.CASH_DROP}
+    {
+        Action.SELL,
+        Action.OPEN_SHIFT,
+        Action.CLOSE_SHIFT,
+        Action.X_REPORT,
+        Action.CASH_DROP,
+        # What a shop owner expects: the cashier sells it (audited); a store that wants a
+        # manager to look first sets 'pos-admin policy set cashier sell_unknown_barcode approval'.
+        Action.SELL_UNKNOWN_BARCODE,
+    }
 )
 _SUPERVISOR = _CASHIER | {
     Action.VOID_LINE,
@@ -85,6 +113,7 @@ _MANAGER = _SUPERVISOR | {
     Action.EDIT_DEVICES,
     Action.UNLOCK_USER,
     Action.WRITE_OFF_STOCK,
+    *MANAGER_SCREENS,
 }
 # The built-in defaults of ``domain.policy.ApprovalPolicy`` (a store may change them).
 PERMISSIONS: dict[Role, frozenset[Action]] = {
@@ -109,6 +138,12 @@ ACTION_LABELS: dict[Action, str] = {
     Action.DROP_PARKED_SALE: "Drop a parked sale",
     Action.EDIT_DEVICES: "Change the device settings",
     Action.UNLOCK_USER: "Unlock a locked user",
+    Action.SELL_UNKNOWN_BARCODE: "Sell an unknown barcode as a department item",
+    Action.STORE_SETTINGS: "Change the store settings",
+    Action.CLOSE_TILL: "Close the till",
+    Action.EDIT_QUICK_KEYS: "Change the quick keys",
+    Action.STOCK_COUNT: "Count stock",
+    Action.RECEIVE_GOODS: "Receive goods",
     Action.WRITE_OFF_STOCK: "Write off stock (waste)",
 }
 

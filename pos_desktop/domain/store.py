@@ -11,7 +11,8 @@ class StoreSettings:
 
     ``tax_id`` (VAT number, sales-tax id) prints in the receipt header under the address;
     ``country`` is the ISO 3166 code the setup presets came from; ``language`` the till's
-    language code; ``receipt_logo`` a PNG/JPEG (relative paths: the data dir).
+    language code; ``receipt_logo`` a PNG/JPEG (relative paths: the data dir); ``timezone``
+    the zone X/Z reports show their times in.
     """
 
     name: str
@@ -27,3 +28,4 @@ class StoreSettings:
     country: str = ""
     language: str = "en"
     receipt_logo: str = ""
+    timezone: str = ""  # IANA name (Europe/Berlin); empty: the till's own zone

@@ -12,7 +12,7 @@ Rules:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 
 from .errors import PaymentError
@@ -21,6 +21,9 @@ from .money import Money, round_half_up
 from .payment import Payment
 
 CASH, CARD, VOUCHER, OTHER = "cash", "card", "voucher", "other"
+# Balances held in the cloud (spent there when the tender is taken; docs/CUSTOMERS.md).
+GIFT_CARD, POINTS = "gift_card", "points"
+CLOUD_TENDERS = (GIFT_CARD, POINTS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +44,7 @@ class Tender:
     rounding_minor: int = 0
     reference: str | None = None
     tender_id: str = field(default_factory=new_id)
+    balance_left_minor: int | None = None  # a card's balance after it (printed)
 
     def as_payment(self, currency: str) -> Payment:
         """The lead's :class:`Payment` record for storage and receipts."""
@@ -51,6 +55,7 @@ class Tender:
             change=Money(self.change_minor, currency),
             payment_id=self.tender_id,
             reference=self.reference,
+            balance_left_minor=self.balance_left_minor,
         )
 
 
@@ -147,11 +152,15 @@ class SplitTender:
         code: str,
         name: str = "Gift voucher",
         amount: Money | None = None,
+        kind: str = VOUCHER,
+        step_minor: int = 1,
     ) -> Tender:
         """Redeem a voucher: ``amount`` when the customer names one, else the lesser of its
         balance and the rest due.
 
-        The voucher's remaining balance is ``balance - tender.amount_minor``.
+        The voucher's remaining balance is ``balance - tender.amount_minor``. ``kind`` is
+        ``GIFT_CARD`` or ``POINTS`` for balances held in the cloud; ``step_minor`` makes the
+        amount a multiple of it (points are worth ``step_minor`` each).
 
         Raises:
             PaymentError: no code, or ``amount`` is more than the voucher holds or than is due.
@@ -159,7 +168,7 @@ class SplitTender:
         value = self._check(balance, VOUCHER)
         if not code.strip():
             raise PaymentError("Scan or type the voucher code first.")
-        used = min(value, self.remaining_minor)
+        used = min(value, self.remaining_minor) // step_minor * step_minor
         if amount is not None:
             wanted = self._check(amount, VOUCHER)
             if wanted > value:
@@ -169,7 +178,19 @@ class SplitTender:
                 )
             self._no_overpay(wanted, name)
             used = wanted
-        return self._add(Tender(VOUCHER, name, used, used, reference=code.strip()))
+        if used <= 0 or used % step_minor:
+            raise PaymentError(
+                f"{name} pays in steps of {Money(step_minor, self.currency)}: nothing fits."
+            )
+        return self._add(Tender(kind, name, used, used, reference=code.strip()))
+
+    def set_balance_left(self, tender_id: str, left_minor: int) -> Tender:
+        """Note what a card holds after this tender (the cloud's answer; printed)."""
+        for i, tender in enumerate(self._tenders):
+            if tender.tender_id == tender_id:
+                self._tenders[i] = replace(tender, balance_left_minor=left_minor)
+                return self._tenders[i]
+        raise PaymentError("That payment is not on this sale.")
 
     def add_other(self, amount: Money, *, name: str, reference: str | None = None) -> Tender:
         """A named tender ("Invoice", "Meal ticket") that cannot pay more than is due."""

@@ -17,7 +17,6 @@ import logging
 import threading
 import time
 from dataclasses import dataclass, field
-from datetime import datetime
 
 from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -40,6 +39,7 @@ from pos_desktop.domain.staff import (
 from pos_desktop.storage import audit
 from pos_desktop.storage.policy_repo import load_policy
 from pos_desktop.storage.staff_repo import StaffRepository
+from pos_desktop.storage.till_lockout_repo import TillLockoutRepository
 
 from .formatting import local_time_text
 from .ports import Clock
@@ -47,6 +47,8 @@ from .ports import Clock
 log = logging.getLogger(__name__)
 
 TOKEN_TTL_S = 300  # an approval is for the change on screen now, not for later
+# What the owner of a till with no users yet may do without a PIN: set up the store, close it.
+SETUP_ACTIONS = frozenset({Action.STORE_SETTINGS, Action.CLOSE_TILL})
 
 
 class AuthError(DomainError):
@@ -149,6 +151,8 @@ class AuthService:
         clock: Clock,
         hasher: PasswordHasher | None = None,
         policy: LockoutPolicy | None = None,
+        *,
+        terminal_id: str = "",
     ) -> None:
         self._db = db
         self._clock = clock
@@ -156,9 +160,9 @@ class AuthService:
         self._policy = policy or LockoutPolicy()
         self.users = StaffRepository(db)
         self._dummy: str | None = None
-        # Wrong PINs typed without naming an approver: counted per till, not per user.
-        self._unattributed_failures = 0
-        self._unattributed_blocked_until: datetime | None = None
+        # Wrong PINs typed without naming an approver: counted per till, not per user, and
+        # kept in the db so a restart does not reset the count or lift the pause.
+        self.till_lockout = TillLockoutRepository(db, terminal_id)
 
     def clock_now(self):
         """The till's clock (lock times on screen count from it)."""
@@ -282,6 +286,37 @@ class AuthService:
                 detail={"name": member.name, "approver": approval.approver},
             )
         return self._existing(name)
+
+    def till_paused_minutes(self) -> int:
+        """Whole minutes (rounded up) until this till takes unnamed approver PINs again."""
+        _failures, blocked = self.till_lockout.state()
+        now = self._clock.now()
+        if blocked is None or now >= blocked:
+            return 0
+        return max(1, -int(-(blocked - now).total_seconds() // 60))
+
+    def lift_till_pause(self, approval: Approval | None) -> None:
+        """End the pause on unnamed approver PINs early, with an ``UNLOCK_USER`` approval
+        (audited as ``till.unlocked``).
+
+        Raises:
+            ApprovalRequired: without a valid approval.
+            DomainError: the till is not paused.
+        """
+        approval = redeem(approval, Action.UNLOCK_USER, "till")
+        if not self.till_paused_minutes():
+            raise DomainError("This till takes approver PINs already; nothing to unlock.")
+        with self._db.atomic():
+            self.till_lockout.clear()
+            audit.append(
+                self._db,
+                "till.unlocked",
+                user=approval.requester,
+                outcome=audit.GRANTED,
+                now=self._clock.now(),
+                object_id="till",
+                detail={"approver": approval.approver},
+            )
 
     # -- PIN checks --------------------------------------------------------------------------
 
@@ -462,6 +497,21 @@ class AuthService:
         )
         return self._grant(event, action, user.name, approver.name, reason, object_id, note)
 
+    def authorize_setup(self, action: Action) -> Approval:
+        """The token for ``action`` on a till with no users yet (audited as ``setup``): its owner
+        sets up the store and closes the till before adding anyone (``SETUP_ACTIONS`` only).
+
+        Raises:
+            ApprovalRequired: the till has users (log in), or the action is not a setup action.
+        """
+        action = Action(action)
+        if action not in SETUP_ACTIONS or self.users.all():
+            self._audit_denied(f"approval.{action.value}", None, "nobody logged in")
+            raise ApprovalRequired(
+                f"{action_label(action)} needs somebody logged in: log in first (Ctrl+L).", action
+            )
+        return self._grant(f"approval.{action.value}", action, "setup", "setup", None, None)
+
     def _grant(self, event, action, requester, approver, reason, object_id, note="") -> Approval:
         detail = {"action": action.value, "approver": approver, "reason": reason}
         detail["requester"] = requester
@@ -501,7 +551,7 @@ class AuthService:
         cashier could otherwise lock every manager out); it counts against this till, which
         refuses unnamed PINs for the lockout duration after ``max_attempts`` of them."""
         now = self._clock.now()
-        blocked = self._unattributed_blocked_until
+        failures, blocked = self.till_lockout.state()
         if blocked is not None and now < blocked:
             self._audit_denied(event, detail["requester"], "unnamed PINs paused", object_id, detail)
             left = max(1, -int(-(blocked - now).total_seconds() // 60))
@@ -515,23 +565,23 @@ class AuthService:
         ]
         for member in candidates:
             if self._verify(member, pin):
-                if member.failed_attempts:
-                    self.users.clear_failures(member.user_id)
-                self._unattributed_failures, self._unattributed_blocked_until = 0, None
+                with self._db.atomic():
+                    if member.failed_attempts:
+                        self.users.clear_failures(member.user_id)
+                    if failures or blocked is not None:
+                        self.till_lockout.clear()
                 return member
-        self._unattributed_failures, until = self._policy.after_failure(
-            self._unattributed_failures, now
-        )
-        self._unattributed_blocked_until = until
-        self._audit_denied(
-            event,
-            detail["requester"],
-            "wrong approver PIN",
-            object_id,
-            {**detail, "till_failures": self._unattributed_failures},
-        )
-        if until is not None:
-            self._unattributed_failures = 0
+        failures, until = self._policy.after_failure(failures, now)
+        with self._db.atomic("IMMEDIATE"):
+            # the pause starts the count afresh; while it runs no PIN is tried at all
+            self.till_lockout.save(0 if until is not None else failures, until)
+            self._audit_denied(
+                event,
+                detail["requester"],
+                "wrong approver PIN",
+                object_id,
+                {**detail, "till_failures": failures},
+            )
         raise AuthError("That PIN does not belong to anyone who may approve this; try again.")
 
 

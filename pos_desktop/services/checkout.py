@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from datetime import date
 from decimal import Decimal
 from typing import Protocol
 
-from pos_desktop.domain.cart import Cart, CartLine, CartTotals
+from pos_desktop.domain.cart import Cart, CartLine, CartTotals, parse_quantity
 from pos_desktop.domain.catalog import CatalogItem
 from pos_desktop.domain.discounts import Discount, PriceOverride
 from pos_desktop.domain.errors import DomainError, PaymentError
@@ -30,6 +31,7 @@ from .auth import Approval, ApprovalRequired, redeem
 from .ports import Clock
 from .scanning import resolve_scan
 from .shift_guard import require_open_shift, still_open
+from .timezones import store_time
 
 
 class CatalogLookup(Protocol):
@@ -72,8 +74,10 @@ class ScanResult:
 class CheckoutService:
     """Owns the current cart. Called from one thread at a time (the GUI/core thread).
 
-    Promotions, vouchers and the checkout settings come from the sales db when ``sales`` has
-    one (``SalesRepository.db``); tests may pass their own.
+    The composition root (``container.build_checkout``) hands it the store's promotions,
+    vouchers and checkout settings; without them it sells at list prices, without vouchers,
+    with the default settings (unit tests of the engine). Shifts and void records are kept
+    in the sales repository's db (``SalesRepository.db``) when it has one.
     """
 
     def __init__(
@@ -95,30 +99,13 @@ class CheckoutService:
         self.promotions = promotions
         self.vouchers = vouchers
         self.checkout_settings = checkout_settings or CheckoutSettings()
-        if self.db is not None:
-            self._defaults_from_db(checkout_settings is None)
         self.cart = self._new_cart()
         self.cashier: str | None = None
         self.shift_id: str | None = None  # set by the shift service when a shift is open
-
-    def _defaults_from_db(self, load_settings: bool) -> None:
-        from pos_desktop.storage.checkout_settings_repo import load_checkout_settings
-        from pos_desktop.storage.promotion_repo import PromotionRepository
-        from pos_desktop.storage.voucher_repo import VoucherRepository
-
-        assert self.db is not None  # called only with a database (see __init__)
-        if self.promotions is None:
-            self.promotions = PromotionRepository(self.db)
-        if self.vouchers is None:
-            self.vouchers = VoucherRepository(self.db)
-        if load_settings:
-            self.checkout_settings = load_checkout_settings(self.db)
-
-    def reload_settings(self) -> None:
-        """Read the checkout settings (cash rounding, tenders, limits) from the db again, after
-        they were changed (the demo seeds them after the checkout was built)."""
-        if self.db is not None:
-            self._defaults_from_db(True)
+        # Run inside every sale's / refund's transaction (gift cards, loyalty): (db, sale) and
+        # (db, refund plan, currency, original sale or None). Wired by the container.
+        self.sale_hooks: list = []
+        self.refund_hooks: list = []
 
     @property
     def catalog(self) -> CatalogLookup:
@@ -150,8 +137,7 @@ class CheckoutService:
 
     def scan(self, text: str) -> ScanResult:
         """Add the product a scanned or typed code names (GTIN, variable-measure, GS1 or SKU)."""
-        today = self._clock.now().astimezone().date()
-        found = resolve_scan(text, self._catalog, self.settings, today)
+        found = resolve_scan(text, self._catalog, self.settings, self.store_today())
         if found.item is None:
             return ScanResult(
                 None,
@@ -181,8 +167,51 @@ class CheckoutService:
             raise DomainError(f"{item.name} is sold by the piece, not by weight.")
         return self.cart.add(item, weight_kg)
 
-    def set_quantity(self, line_id: str, quantity: str | Decimal | int) -> CartLine:
-        return self.cart.set_quantity(line_id, quantity)
+    def lowers_quantity(self, line_id: str, quantity: str | Decimal | int) -> bool:
+        """Whether setting ``quantity`` on the line is a partial void (it needs an approval).
+
+        Raises:
+            DomainError: no such line, or ``quantity`` is not a valid quantity for it.
+        """
+        line = self.cart.line(line_id)
+        return parse_quantity(quantity, sold_by_weight=line.item.sold_by_weight) < line.quantity
+
+    def set_quantity(
+        self, line_id: str, quantity: str | Decimal | int, approval: Approval | None = None
+    ) -> CartLine:
+        """Set a line's quantity. Raising it needs nothing; lowering it is a partial void: it
+        takes a ``VOID_LINE`` approval for the line, like removing it, and is recorded (counted
+        under voided lines on the X/Z report).
+
+        Raises:
+            DomainError: no such line or a bad quantity; ApprovalRequired: a lower quantity
+                without a valid approval (nothing changes).
+        """
+        line = self.cart.line(line_id)
+        before_qty = line.quantity
+        if not self.lowers_quantity(line_id, quantity):
+            return self.cart.set_quantity(line_id, quantity)
+        approval = redeem(approval, Action.VOID_LINE, line_id)
+        before = self._line_gross(line)
+        line = self.cart.set_quantity(line_id, quantity)
+        try:
+            self._record_void(
+                "line",
+                approval,
+                line_id,
+                f"{line.item.name}: quantity {before_qty} -> {line.quantity}",
+                str(before_qty - line.quantity),
+                before - self._line_gross(line),
+                event="cart.quantity_lowered",
+            )
+        except BaseException:
+            line.quantity = before_qty  # not recorded: not lowered
+            raise
+        return line
+
+    def _line_gross(self, line: CartLine) -> int:
+        priced = next((p for p in self.price().lines if p.line_id == line.line_id), None)
+        return priced.tax.gross if priced is not None else line.amount_minor
 
     def remove_line(self, line_id: str, approval: Approval | None = None) -> CartLine:
         """Void a line with a ``VOID_LINE`` approval for it; the void is recorded.
@@ -192,8 +221,7 @@ class CheckoutService:
         """
         line = self.cart.line(line_id)
         approval = redeem(approval, Action.VOID_LINE, line_id)
-        priced = next((p for p in self.price().lines if p.line_id == line_id), None)
-        amount = priced.tax.gross if priced is not None else line.amount_minor
+        amount = self._line_gross(line)
         self._record_void("line", approval, line_id, line.item.name, str(line.quantity), amount)
         return self.cart.remove(line_id)
 
@@ -217,7 +245,9 @@ class CheckoutService:
         cart, self.cart = self.cart, self._new_cart()
         return cart
 
-    def _record_void(self, kind, approval, object_id, description, quantity, amount) -> None:
+    def _record_void(
+        self, kind, approval, object_id, description, quantity, amount, event=None
+    ) -> None:
         if self.db is None:  # a bare engine (unit tests): the token was still checked
             return
         from pos_desktop.storage import void_repo
@@ -237,6 +267,7 @@ class CheckoutService:
                 approver=approval.approver,
                 reason=approval.reason,
                 approval_seq=approval.audit_seq,
+                event=event,
             ),
             self._clock.now(),
         )
@@ -258,8 +289,12 @@ class CheckoutService:
     # -- pricing ----------------------------------------------------------------------------
 
     def pricing_time(self):
-        """Promotions' daily hours compare the store's local wall time."""
-        return self._clock.now().astimezone()
+        """Promotions' daily hours compare the store's wall time (its time zone setting)."""
+        return store_time(self._clock.now(), self.settings.timezone)
+
+    def store_today(self) -> date:
+        """The store's business date now, in its time zone (expiry dates, GS1 years)."""
+        return self.pricing_time().date()
 
     def price(self, cart: Cart | None = None) -> PricedCart:
         """Price ``cart`` (default: the current one) with the active promotions and its
@@ -489,6 +524,8 @@ class CheckoutService:
                     raise PaymentError(  # the receipt would print a wrong balance: roll back
                         f"Voucher {p.reference} was used elsewhere meanwhile: take it again."
                     )
+            for hook in self.sale_hooks:
+                hook(db, stored)
             if within is not None:
                 within(db, stored)
 

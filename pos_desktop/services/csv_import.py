@@ -19,7 +19,13 @@ from pos_common import catalog_csv
 from pos_desktop.domain.barcodes import normalize_gtin
 from pos_desktop.domain.errors import DomainError
 from pos_desktop.domain.ids import new_id
-from pos_desktop.storage.catalog_repo import ProductRecord, upsert_products
+from pos_desktop.storage.catalog_repo import (
+    ProductRecord,
+    barcode_owners,
+    product_id_by_sku,
+    replace_products,
+    tax_rate_rows,
+)
 from pos_desktop.storage.settings_repo import load_settings
 
 REQUIRED_COLUMNS = catalog_csv.REQUIRED_COLUMNS
@@ -118,7 +124,7 @@ def import_products_csv(
     settings = load_settings(db)
     if settings is None:
         raise CsvImportError("No store is set up yet; run 'pos-admin init' before importing.")
-    tax_codes = {r[0] for r in db.execute_sql("SELECT code FROM tax_rate").fetchall()}
+    tax_codes = {code for code, _name, _percent in tax_rate_rows(db)}
     rows = _parse_file(Path(path), db, settings.currency, tax_codes, report)
     rows = _drop_barcode_conflicts(db, rows, report)
     report.errors.sort(key=lambda e: e.line)
@@ -160,8 +166,8 @@ def _parse_rows(rows, db, currency, tax_codes, report) -> list[_Row]:
         except (ValueError, DomainError) as err:
             report.errors.append(RowError(row.line, row.sku, str(err)))
             continue
-        existing = db.execute_sql("SELECT id FROM product WHERE sku = ?", (row.sku,)).fetchone()
-        record = replace(record, product_id=existing[0] if existing else new_id())
+        existing = product_id_by_sku(db, row.sku)
+        record = replace(record, product_id=existing or new_id())
         parsed.append(_Row(row.line, record, is_new=existing is None))
     return parsed
 
@@ -224,7 +230,7 @@ def _drop_barcode_conflicts(db, rows: list[_Row], report: ImportReport) -> list[
     A barcode may move between two products that are both in the file (the other row no longer
     lists it). Rejecting one row can make another row's move invalid, so repeat until stable.
     """
-    owners = _barcode_owners(db, [g for r in rows for g in r.record.gtins])
+    owners = barcode_owners(db, [g for r in rows for g in r.record.gtins])
     while True:
         updating = {r.record.product_id for r in rows}
         good: list[tuple[_Row, None]] = []
@@ -257,22 +263,6 @@ def _drop_barcode_conflicts(db, rows: list[_Row], report: ImportReport) -> list[
             return rows
 
 
-def _barcode_owners(db, gtins: list[str]) -> dict[str, tuple[str, str, str]]:
-    owners: dict[str, tuple[str, str, str]] = {}
-    for start in range(0, len(gtins), 500):  # stay under SQLite's bound-parameter limit
-        chunk = gtins[start : start + 500]
-        marks = ",".join("?" * len(chunk))  # only placeholders are interpolated
-        sql = (
-            "SELECT b.gtin, p.id, p.sku, p.name FROM barcode b JOIN product p "  # noqa: S608
-            f"ON p.id = b.product_id WHERE b.gtin IN ({marks})"
-        )
-        for gtin, pid, sku, name in db.execute_sql(sql, chunk):
-            owners[gtin] = (pid, sku, name)
-    return owners
-
-
 def _write(db: SqliteDatabase, records: list[ProductRecord]) -> None:
     """Replace the products' barcodes with the file's and upsert the products."""
-    conn = db.connection()
-    conn.executemany("DELETE FROM barcode WHERE product_id = ?", [(r.product_id,) for r in records])
-    upsert_products(db, records)
+    replace_products(db, records)

@@ -10,7 +10,7 @@ from itertools import islice
 from peewee import SqliteDatabase
 
 from pos_desktop.domain.barcodes import gs1_check_digit
-from pos_desktop.storage.catalog_repo import ProductRecord, upsert_products
+from pos_desktop.storage.catalog_repo import ProductRecord, tax_rate_rows, upsert_products
 
 # "name:price in cents" items; food takes the reduced rate "B", the rest the standard rate "A".
 _FOOD = """
@@ -131,7 +131,7 @@ def demo_products(
 
 def _store_tax_codes(db: SqliteDatabase) -> dict[str, str]:
     """The demo's standard/reduced codes mapped onto the rates this store has."""
-    rows = db.execute_sql("SELECT code, percent FROM tax_rate").fetchall()
+    rows = [(code, percent) for code, _name, percent in tax_rate_rows(db)]
     if not rows:
         raise ValueError(
             "The store has no tax rate yet: add one with 'pos-admin init "

@@ -13,7 +13,11 @@ from dataclasses import dataclass
 from peewee import SqliteDatabase
 
 from pos_desktop.domain.money import Money, currency_exponent
-from pos_desktop.storage.catalog_repo import CatalogRepository
+from pos_desktop.storage.catalog_repo import (
+    CatalogRepository,
+    max_product_rowid,
+    sample_piece_codes,
+)
 
 from .checkout import CheckoutService
 from .demo_data import write_demo_catalog
@@ -58,18 +62,9 @@ def sellable_codes(db: SqliteDatabase, limit: int = 2000, *, seed: int | None = 
     A random sample (repeatable with ``seed``) so a million-product catalogue is not read whole.
     """
     rng = random.Random(seed)
-    max_rowid = db.execute_sql("SELECT COALESCE(MAX(rowid), 0) FROM product").fetchone()[0]
+    max_rowid = max_product_rowid(db)
     picks = sorted(rng.sample(range(1, max_rowid + 1), min(limit * 2, max_rowid)))
-    codes: list[str] = []
-    for start in range(0, len(picks), 500):  # stay under SQLite's bound-parameter limit
-        chunk = picks[start : start + 500]
-        sql = (
-            "SELECT p.sku, (SELECT MIN(b.gtin) FROM barcode b WHERE b.product_id = p.id) "  # noqa: S608
-            f"FROM product p WHERE p.rowid IN ({','.join('?' * len(chunk))}) "
-            "AND p.active = 1 AND p.sold_by_weight = 0 ORDER BY p.rowid"
-        )
-        codes.extend(gtin or sku for sku, gtin in db.execute_sql(sql, chunk))
-    return codes[:limit]
+    return sample_piece_codes(db, picks)[:limit]
 
 
 DEMO_FLOAT_MINOR = 10000  # major units 100 in the float, in the store's currency's minor units

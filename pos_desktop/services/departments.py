@@ -3,7 +3,8 @@
 The cashier picks a department and enters the price; the line is an ordinary cart line (tax,
 discounts, returns, parking, sync all work as for a product) whose product id says which
 department it came from. A scan of an unknown barcode is recorded, and may be sold as a department
-item (the barcode stays on the line) when the store allows it.
+item (the barcode stays on the line) with a ``sell_unknown_barcode`` approval: the cashier's own
+by default, a manager's PIN when the store's policy says so.
 """
 
 from __future__ import annotations
@@ -19,8 +20,10 @@ from pos_desktop.domain.department import (
 )
 from pos_desktop.domain.errors import DomainError
 from pos_desktop.domain.money import Money
+from pos_desktop.domain.staff import Action
 from pos_desktop.storage.department_repo import DepartmentRepository, UnknownBarcode
 
+from .auth import Approval, redeem
 from .formatting import money_text
 from .ports import Clock
 
@@ -63,11 +66,8 @@ class DepartmentService:
         if not self.repo.deactivate(normalise_code(code)):
             raise DomainError(f"There is no department '{code}'; see 'pos-admin departments list'.")
 
-    def sell(
-        self, code: str, amount_minor: int, *, barcode: str | None = None, name: str | None = None
-    ) -> CartLine:
-        """Add one item of department ``code`` at ``amount_minor`` to the current cart
-        (``name``: what the line says instead of the department's name, e.g. a quick key's).
+    def check(self, code: str, amount_minor: int) -> Department:
+        """The department ``code`` if it may sell at ``amount_minor``.
 
         Raises:
             DomainError: unknown department, or a price outside its limits.
@@ -78,6 +78,32 @@ class DepartmentService:
         settings = self._checkout.settings
         amount_text = money_text(Money(amount_minor, settings.currency), settings.locale)
         check_open_price(department, amount_minor, amount_text)
+        return department
+
+    def sell(
+        self,
+        code: str,
+        amount_minor: int,
+        *,
+        barcode: str | None = None,
+        name: str | None = None,
+        approval: Approval | None = None,
+    ) -> CartLine:
+        """Add one item of department ``code`` at ``amount_minor`` to the current cart
+        (``name``: what the line says instead of the department's name, e.g. a quick key's).
+
+        An unknown ``barcode`` sold this way takes a ``SELL_UNKNOWN_BARCODE`` approval bound to
+        it (``AuthService.authorize``: the cashier's own by default, a manager's when the store's
+        policy says so).
+
+        Raises:
+            DomainError: unknown department, or a price outside its limits;
+            ApprovalRequired: a barcode without a valid approval (nothing is added).
+        """
+        department = self.check(code, amount_minor)
+        settings = self._checkout.settings
+        if barcode:
+            redeem(approval, Action.SELL_UNKNOWN_BARCODE, barcode)
         rate = self._checkout.catalog.tax_rates()[department.tax_code]
         item = department_item(department, amount_minor, settings.currency, rate, barcode, name)
         line = self._checkout.cart.add(item, 1)

@@ -11,7 +11,6 @@ transaction (the cloud's stock ledger takes it from there).
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -20,9 +19,13 @@ from peewee import SqliteDatabase
 from pos_desktop.domain.errors import DomainError
 from pos_desktop.domain.ids import new_id
 from pos_desktop.domain.money import Money
+from pos_desktop.domain.staff import Action
 from pos_desktop.storage import outbox
-from pos_desktop.storage.codec import utc_text
+from pos_desktop.storage.catalog_repo import product_names
+from pos_desktop.storage.goods_receipt_repo import GoodsReceiptRepository
+from pos_desktop.storage.sync_repo import open_purchase_orders
 
+from .auth import Approval, redeem
 from .ports import Clock
 from .stock_counts import parse_stock_quantity, scanned_product
 
@@ -46,31 +49,19 @@ class OpenOrder:
     outstanding: tuple[tuple[str, Decimal, int | None], ...]  # (sku, quantity, unit cost)
 
 
-# What this till received against each order and has not handed to the cloud yet.
-_UNSYNCED_SQL = (
-    "SELECT json_extract(l.value, '$.sku'), json_extract(l.value, '$.quantity') "
-    "FROM outbox o, json_each(o.payload, '$.lines') l WHERE o.status = 'pending' "
-    "AND o.type = 'goods.received' AND json_extract(o.payload, '$.purchase_order_id') = ?"
-)
-
-
 class GoodsReceiptService:
     def __init__(self, db: SqliteDatabase, checkout, clock: Clock, terminal_id: str) -> None:
         self._db, self._checkout, self._clock = db, checkout, clock
         self._terminal_id = terminal_id
+        self._receipts = GoodsReceiptRepository(db)
 
     def open_orders(self) -> list[OpenOrder]:
         """The store's open purchase orders with what is still to come, by number."""
-        rows = self._db.execute_sql(
-            "SELECT id, number, supplier, expected_date, lines FROM purchase_order ORDER BY number"
-        ).fetchall()
         out = []
-        for order_id, number, supplier, expected, lines in rows:
-            here: dict[str, Decimal] = {}
-            for sku, qty in self._db.execute_sql(_UNSYNCED_SQL, (order_id,)).fetchall():
-                here[sku] = here.get(sku, Decimal(0)) + Decimal(qty)
+        for order_id, number, supplier, expected, lines in open_purchase_orders(self._db):
+            here = outbox.unsent_receipts_for_order(self._db, order_id)
             left = []
-            for line in json.loads(lines):
+            for line in lines:
                 sku = line["sku"]
                 rest = Decimal(line["ordered"]) - Decimal(line["received"]) - here.get(sku, 0)
                 if rest > 0:
@@ -84,41 +75,36 @@ class GoodsReceiptService:
         supplier: str = "",
         delivery_note: str = "",
         *,
+        approval: Approval | None = None,
         purchase_order: OpenOrder | None = None,
     ) -> str:
-        """Start a receipt; against ``purchase_order`` it starts with what is outstanding."""
+        """Open a delivery to receive, using up a ``RECEIVE_GOODS`` approval; against
+        ``purchase_order`` it starts with what is outstanding.
+
+        Raises:
+            ApprovalRequired: without a valid approval (the store's policy decides who receives).
+        """
+        redeem(approval, Action.RECEIVE_GOODS)
         receipt_id = new_id()
         if purchase_order is not None:
             supplier = supplier.strip() or purchase_order.supplier
-            names = dict(self._db.execute_sql(
-                "SELECT sku, name FROM product WHERE sku IN (SELECT value FROM json_each(?))",
-                (json.dumps([sku for sku, _, _ in purchase_order.outstanding]),),
-            ).fetchall())  # fmt: skip
+            names = product_names(self._db, [sku for sku, _, _ in purchase_order.outstanding])
         with self._db.atomic("IMMEDIATE"):
-            self._db.execute_sql(
-                "INSERT INTO goods_receipt (id, terminal_id, started_at, received_by, supplier, "
-                "delivery_note, status, purchase_order_id) VALUES (?, ?, ?, ?, ?, ?, 'open', ?)",
-                (receipt_id, self._terminal_id, utc_text(self._clock.now()), by,
-                 supplier.strip()[:120] or None, delivery_note.strip()[:60] or None,
-                 purchase_order.order_id if purchase_order else None),
-            )  # fmt: skip
-            for position, (sku, qty, cost) in enumerate(
-                purchase_order.outstanding if purchase_order else ()
-            ):
-                self._db.execute_sql(
-                    "INSERT INTO goods_receipt_line (receipt_id, sku, name, quantity, "
-                    "unit_cost_minor, position) VALUES (?, ?, ?, ?, ?, ?)",
-                    (receipt_id, sku, names.get(sku, sku), str(qty), cost, position),
-                )
+            self._receipts.create(
+                receipt_id,
+                self._terminal_id,
+                self._clock.now(),
+                by,
+                supplier.strip()[:120] or None,
+                delivery_note.strip()[:60] or None,
+                purchase_order.order_id if purchase_order else None,
+            )
+            for sku, qty, cost in purchase_order.outstanding if purchase_order else ():
+                self._receipts.add_line(receipt_id, sku, names.get(sku, sku), qty, cost)
         return receipt_id
 
     def lines(self, receipt_id: str) -> list[ReceivedLine]:
-        rows = self._db.execute_sql(
-            "SELECT sku, name, quantity, unit_cost_minor FROM goods_receipt_line "
-            "WHERE receipt_id = ? ORDER BY position",
-            (receipt_id,),
-        ).fetchall()
-        return [ReceivedLine(s, n, Decimal(q), c) for s, n, q, c in rows]
+        return [ReceivedLine(*row) for row in self._receipts.lines(receipt_id)]
 
     def scan(self, receipt_id: str, code: str) -> ReceivedLine:
         """One more of the scanned product (a weight label adds its weight).
@@ -140,34 +126,17 @@ class GoodsReceiptService:
         if unit_cost is not None and unit_cost.strip():
             cost = Money.parse(unit_cost, self._checkout.settings.currency).amount_minor
         self._require_open(receipt_id)
-        row = self._db.execute_sql(
-            "SELECT name, unit_cost_minor FROM goods_receipt_line WHERE receipt_id = ? AND sku = ?",
-            (receipt_id, sku),
-        ).fetchone()
+        row = self._receipts.line(receipt_id, sku)
         with self._db.atomic("IMMEDIATE"):
             if row is None:
-                position = self._db.execute_sql(
-                    "SELECT COUNT(*) FROM goods_receipt_line WHERE receipt_id = ?", (receipt_id,)
-                ).fetchone()[0]
-                self._db.execute_sql(
-                    "INSERT INTO goods_receipt_line (receipt_id, sku, name, quantity, "
-                    "unit_cost_minor, position) VALUES (?, ?, ?, ?, ?, ?)",
-                    (receipt_id, sku, name or sku, str(qty), cost, position),
-                )
+                self._receipts.add_line(receipt_id, sku, name or sku, qty, cost)
                 return ReceivedLine(sku, name or sku, qty, cost)
             cost = cost if cost is not None else row[1]
-            self._db.execute_sql(
-                "UPDATE goods_receipt_line SET quantity = ?, unit_cost_minor = ? "
-                "WHERE receipt_id = ? AND sku = ?",
-                (str(qty), cost, receipt_id, sku),
-            )
+            self._receipts.update_line(receipt_id, sku, qty, cost)
         return ReceivedLine(sku, row[0], qty, cost)
 
     def _require_open(self, receipt_id: str) -> None:
-        row = self._db.execute_sql(
-            "SELECT status FROM goods_receipt WHERE id = ?", (receipt_id,)
-        ).fetchone()
-        if row is None or row[0] != "open":
+        if self._receipts.status(receipt_id) != "open":
             raise DomainError("This receipt is posted already; start a new one.")
 
     def post(self, receipt_id: str) -> list[ReceivedLine]:
@@ -181,16 +150,9 @@ class GoodsReceiptService:
             raise DomainError("Nothing has been received yet: scan the items first.")
         self._require_open(receipt_id)
         now = self._clock.now()
-        head = self._db.execute_sql(
-            "SELECT started_at, received_by, supplier, delivery_note, purchase_order_id "
-            "FROM goods_receipt WHERE id = ?",
-            (receipt_id,),
-        ).fetchone()
+        head = self._receipts.head(receipt_id)
         with self._db.atomic("IMMEDIATE"):
-            self._db.execute_sql(
-                "UPDATE goods_receipt SET status = 'posted', posted_at = ? WHERE id = ?",
-                (utc_text(now), receipt_id),
-            )
+            self._receipts.mark_posted(receipt_id, now)
             outbox.append_event(
                 self._db,
                 GOODS_RECEIVED,

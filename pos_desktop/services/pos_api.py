@@ -36,8 +36,11 @@ from pos_desktop.domain.sale import Sale
 from pos_desktop.domain.store import StoreSettings
 from pos_desktop.domain.tax import TaxRate
 from pos_desktop.storage import journal
+from pos_desktop.storage.card_payment_repo import CardPaymentRepository
+from pos_desktop.storage.catalog_repo import add_tax_rate_if_missing
 from pos_desktop.storage.codec import canonical_json, sha256_hex, utc_text
 from pos_desktop.storage.pos_api_repo import AppRow, PosApiRepository, RequestRow
+from pos_desktop.storage.sales_repo import SalesRepository
 
 from .ports import Clock
 from .pos_api_limits import RateLimiter
@@ -123,6 +126,8 @@ class PosApiService:
         self._clock = clock
         self._time = time_fn
         self.repo = PosApiRepository(db)
+        self._cards = CardPaymentRepository(db)
+        self._sales = SalesRepository(db)
         self._listeners = _Listeners()
         self._rate = RateLimiter(self.api_settings.rate_per_minute, time.monotonic)
 
@@ -390,11 +395,7 @@ class PosApiService:
         )
 
     def _ensure_no_tax_rate(self) -> None:
-        self._db.execute_sql(
-            "INSERT INTO tax_rate (code, name, percent) VALUES (?, ?, ?) "
-            "ON CONFLICT (code) DO NOTHING",
-            (NO_TAX.code, NO_TAX.name, str(NO_TAX.percent)),
-        )
+        add_tax_rate_if_missing(self._db, NO_TAX)
 
     @staticmethod
     def request_id_of(sale: Sale) -> str | None:
@@ -428,13 +429,10 @@ class PosApiService:
         return self.repo.request(row.id)
 
     def _card_details(self, payment_id: str) -> tuple[str | None, str | None, str | None]:
-        row = self._db.execute_sql(
-            "SELECT card_brand, last4, auth_code FROM card_payment WHERE id = ?", (payment_id,)
-        ).fetchone()
+        row = self._cards.get(payment_id)
         if row is None:
             return (None, None, None)
-        brand, last4, auth = row
-        return (brand, last4[-4:] if last4 else None, auth)
+        return (row.card_brand, row.last4[-4:] if row.last4 else None, row.auth_code)
 
     def recover(self) -> list[RequestRow]:
         """After a restart: settle requests the till had accepted but not finished.
@@ -459,12 +457,7 @@ class PosApiService:
         return settled
 
     def _stored_sale_for(self, request_id: str):
-        return self._db.execute_sql(
-            "SELECT s.id, s.receipt_number, p.id, p.tender FROM sale_line l "
-            "JOIN sale s ON s.id = l.sale_id JOIN payment p ON p.sale_id = s.id "
-            "WHERE l.product_id = ? LIMIT 1",
-            (REQUEST_PRODUCT_PREFIX + request_id,),
-        ).fetchone()
+        return self._sales.first_sale_of_product(REQUEST_PRODUCT_PREFIX + request_id)
 
     def _approve_from_stored(self, row, sale_id, receipt_number, payment_id, tender):
         brand, last4, auth = self._card_details(payment_id)
@@ -484,12 +477,7 @@ class PosApiService:
 
     def _card_payment_open_for(self, request_id: str) -> bool:
         needle = f'"{REQUEST_PRODUCT_PREFIX}{request_id}"'
-        row = self._db.execute_sql(
-            "SELECT COUNT(*) FROM card_payment WHERE status IN ('pending', 'unknown') "
-            "AND instr(cart_snapshot, ?) > 0",
-            (needle,),
-        ).fetchone()
-        return row[0] > 0
+        return self._cards.open_payment_mentions(needle)
 
     def record_order(self, order_id, app_id, reference, key, body_hash, parked_id) -> None:
         """Remember an order pushed by an app (for its Idempotency-Key)."""

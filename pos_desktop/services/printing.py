@@ -13,14 +13,13 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
-from peewee import SqliteDatabase
-
 from hardware.base import DeviceState, DeviceStatus
 from hardware.receipt import DrawerPulse, PrintJob
 from pos_desktop.domain.ids import new_id
 from pos_desktop.domain.sale import Sale
 from pos_desktop.domain.tender import CASH
-from pos_desktop.storage.codec import utc_text
+from pos_desktop.storage.drawer_repo import DrawerEventRepository
+from pos_desktop.storage.print_job_repo import PrintJobRepository
 from pos_desktop.storage.returns_repo import StoredRefund
 
 from .ports import Clock, ReceiptPrinterPort
@@ -61,13 +60,15 @@ class PrintingService:
 
     def __init__(
         self,
-        db: SqliteDatabase,
+        jobs: PrintJobRepository,
+        drawer_events: DrawerEventRepository,
         printer: ReceiptPrinterPort,
         builder: ReceiptBuilder,
         clock: Clock,
         drawer: DrawerSettings | None = None,
     ) -> None:
-        self._db = db
+        self._jobs = jobs
+        self._drawer_events = drawer_events
         self._printer = printer
         self._builder = builder
         self._clock = clock
@@ -140,36 +141,18 @@ class PrintingService:
                 "No receipt printer is set up: add one in Till > Devices, then print the "
                 "receipt (Ctrl+Shift+R shows it on screen)."
             )
-        row = self._db.execute_sql(
-            "SELECT id, sale_id, document FROM print_job WHERE document IS NOT NULL AND "
-            + ("id = ?" if job_id else "kind = 'receipt' ORDER BY created_at DESC LIMIT 1"),
-            (job_id,) if job_id else (),
-        ).fetchone()
-        if row is None:
+        stored = self._jobs.find(job_id)
+        if stored is None:
             raise LookupError("There is no receipt to reprint yet.")
-        original_id, sale_id, document = row
-        with self._db.atomic():
-            self._db.execute_sql(
-                "UPDATE print_job SET decided = 'reprinted' WHERE id = ? "
-                "AND status IN ('unknown', 'failed')",
-                (original_id,),
-            )
-        held = (
-            self._db.execute_sql(
-                "SELECT status FROM print_job WHERE id = ?", (original_id,)
-            ).fetchone()[0]
-            == "held"
-        )
-        job = job_from_json(document)
-        if held:  # it never came out: the first paper copy is the original, without a kick
+        original_id, sale_id = stored.job_id, stored.sale_id
+        self._jobs.decide(original_id, "reprinted", only_if_failed=True)
+        job = job_from_json(stored.document)
+        if stored.status == "held":  # it never came out: the first paper copy is the original
             job = PrintJob(
                 blocks=tuple(b for b in job.blocks if not isinstance(b, DrawerPulse)),
                 columns=job.columns,
             )
-            with self._db.atomic():
-                self._db.execute_sql(
-                    "UPDATE print_job SET decided = 'printed_later' WHERE id = ?", (original_id,)
-                )
+            self._jobs.decide(original_id, "printed_later")
             return self._submit(job, "receipt", sale_id, None, on_done, copy_of=original_id)
         return self._submit(as_copy(job), "reprint", sale_id, None, on_done, copy_of=original_id)
 
@@ -179,14 +162,15 @@ class PrintingService:
         Raises:
             LookupError: when there is no receipt yet.
         """
-        row = self._db.execute_sql(
-            "SELECT document FROM print_job WHERE document IS NOT NULL AND "
-            + ("id = ?" if job_id else "kind = 'receipt' ORDER BY created_at DESC LIMIT 1"),
-            (job_id,) if job_id else (),
-        ).fetchone()
-        if row is None:
+        stored = self._jobs.find(job_id)
+        if stored is None:
             raise LookupError("There is no receipt to show yet.")
-        return job_as_text(job_from_json(row[0]))
+        return job_as_text(job_from_json(stored.document))
+
+    @property
+    def builder(self) -> ReceiptBuilder:
+        """What lays receipts out (also for e-mailed receipts)."""
+        return self._builder
 
     @property
     def has_printer(self) -> bool:
@@ -220,18 +204,11 @@ class PrintingService:
 
     def mark_printed_ok(self, job_id: str) -> None:
         """The cashier saw the receipt come out: no reprint is needed."""
-        with self._db.atomic():
-            self._db.execute_sql(
-                "UPDATE print_job SET decided = 'printed_ok' WHERE id = ?", (job_id,)
-            )
+        self._jobs.decide(job_id, "printed_ok")
 
     def undecided_jobs(self) -> list[tuple[str, str | None, str | None]]:
         """Jobs whose paper state is unknown and the cashier has not answered (id, sale, error)."""
-        return self._db.execute_sql(
-            "SELECT id, sale_id, error FROM print_job WHERE status IN ('unknown', 'failed') "
-            "AND decided IS NULL "
-            "AND kind IN ('receipt', 'reprint') ORDER BY created_at"
-        ).fetchall()
+        return self._jobs.undecided()
 
     def open_drawer(
         self, reason: str, *, on_done: Callable[[str], None] | None = None
@@ -242,13 +219,7 @@ class PrintingService:
         recorded as ``expired``: a drawer must never spring open minutes later.
         """
         queued_at = time.monotonic()
-        event_id = new_id()
-        with self._db.atomic():
-            self._db.execute_sql(
-                "INSERT INTO drawer_event (id, reason, status, created_at) "
-                "VALUES (?, ?, 'queued', ?)",
-                (event_id, reason, utc_text(self._clock.now())),
-            )
+        event_id = self._drawer_events.queue(reason, self._clock.now())
 
         def kick() -> str:
             error = None
@@ -264,11 +235,7 @@ class PrintingService:
                     status = "sent"
                 except Exception as err:  # any driver failure: not opened
                     status, error = "failed", str(err) or type(err).__name__
-            with self._db.atomic():
-                self._db.execute_sql(
-                    "UPDATE drawer_event SET status = ?, error = ? WHERE id = ?",
-                    (status, error, event_id),
-                )
+            self._drawer_events.finish(event_id, status, error)
             return status if error is None else f"{status}: {error}"
 
         future = self._thread.submit(kick)
@@ -338,14 +305,10 @@ class PrintingService:
         this reason (``sale``, ``refund``); None when it carries none.
         """
         job_id = new_id()
-        now = utc_text(self._clock.now())
         status = "pending" if self.has_printer else "held"
-        with self._db.atomic():
-            self._db.execute_sql(
-                "INSERT INTO print_job (id, kind, sale_id, status, created_at, document, copy_of) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (job_id, kind, sale_id, status, now, job_to_json(job), copy_of),
-            )
+        self._jobs.add(
+            job_id, kind, sale_id, status, job_to_json(job), self._clock.now(), copy_of=copy_of
+        )
         if status == "held":  # no printer: nothing to wait for, nothing to ask the cashier
             future: Future[PrintOutcome] = Future()
             future.set_result(PrintOutcome(job_id, "held", False))
@@ -366,25 +329,12 @@ class PrintingService:
             status = "failed" if getattr(err, "sent", True) is False else "unknown"
             error = str(err) or type(err).__name__
             log.warning("print job %s failed: %s", job_id, error)
-        now = utc_text(self._clock.now())
-        with self._db.atomic():
-            self._db.execute_sql(
-                "UPDATE print_job SET status = ?, error = ?, finished_at = ? WHERE id = ?",
-                (status, error, now, job_id),
-            )
+        now = self._clock.now()
+        with self._jobs.db.atomic():  # the job's outcome and the drawer's, together
+            self._jobs.finish(job_id, status, error, now)
             if drawer_reason is not None:
-                self._db.execute_sql(
-                    "INSERT INTO drawer_event (id, reason, sale_id, status, error, created_at) "
-                    "VALUES (?, ?, ?, ?, ?, ?)",
-                    (
-                        new_id(),
-                        drawer_reason,
-                        sale_id,
-                        "sent" if status == "printed" else "unknown",
-                        error,
-                        now,
-                    ),
-                )
+                drawer_status = "sent" if status == "printed" else "unknown"
+                self._drawer_events.record(drawer_reason, sale_id, drawer_status, error, now)
         opened = drawer_reason is not None and status == "printed"
         return PrintOutcome(job_id, status, opened, error)
 

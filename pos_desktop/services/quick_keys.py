@@ -1,5 +1,7 @@
 """Quick keys: favourite products and departments on a touch grid, edited at the till.
 
+Changing keys takes an ``EDIT_QUICK_KEYS`` approval (the store's policy: a manager's by default).
+
 Checks what a key points at when it is saved (a product that exists, an offered department), so a
 key never fails in front of a customer for a reason known at editing time.
 """
@@ -9,8 +11,12 @@ from __future__ import annotations
 from peewee import SqliteDatabase
 
 from pos_desktop.domain.errors import DomainError
+from pos_desktop.domain.staff import Action
+from pos_desktop.storage.catalog_repo import is_active_sku
 from pos_desktop.storage.department_repo import DepartmentRepository
 from pos_desktop.storage.quick_key_repo import QuickKey, QuickKeyRepository
+
+from .auth import Approval, redeem
 
 DEMO_KEYS = (
     QuickKey(1, 0, "Espresso", department="COFFEE", price_minor=180),
@@ -34,17 +40,23 @@ class QuickKeyService:
     def page(self, page: int) -> dict[int, QuickKey]:
         return self.repo.page(page)
 
-    def save(self, key: QuickKey) -> QuickKey:
+    def editor(self, approval: Approval | None) -> QuickKeyEditing:
+        """The way to change keys at the till: uses up an ``EDIT_QUICK_KEYS`` approval.
+
+        Raises:
+            ApprovalRequired: without a valid approval (the store's policy decides who).
+        """
+        redeem(approval, Action.EDIT_QUICK_KEYS)
+        return QuickKeyEditing(self)
+
+    def _save(self, key: QuickKey) -> QuickKey:
         """Put ``key`` on the grid (replacing what was there).
 
         Raises:
             DomainError: the product or department does not exist.
         """
         if key.sku is not None:
-            row = self._db.execute_sql(
-                "SELECT 1 FROM product WHERE sku = ? AND active = 1", (key.sku,)
-            ).fetchone()
-            if row is None:
+            if not is_active_sku(self._db, key.sku):
                 raise DomainError(f"There is no product with SKU {key.sku}; pick another.")
         elif key.department is None or self._departments.get(key.department) is None:
             raise DomainError(f"There is no department {key.department}; pick another.")
@@ -52,7 +64,7 @@ class QuickKeyService:
             self.repo.save(key)
         return key
 
-    def clear(self, page: int, position: int) -> None:
+    def _clear(self, page: int, position: int) -> None:
         with self._db.atomic("IMMEDIATE"):
             self.repo.clear(page, position)
 
@@ -62,6 +74,24 @@ class QuickKeyService:
             return
         for key in DEMO_KEYS:
             try:
-                self.save(key)
+                self._save(key)
             except DomainError:
                 continue
+
+
+class QuickKeyEditing:
+    """Changes to the keys, granted by one approval (``QuickKeyService.editor``)."""
+
+    def __init__(self, service: QuickKeyService) -> None:
+        self._service = service
+
+    def save(self, key: QuickKey) -> QuickKey:
+        """Put ``key`` on the grid (replacing what was there).
+
+        Raises:
+            DomainError: the product or department does not exist.
+        """
+        return self._service._save(key)
+
+    def clear(self, page: int, position: int) -> None:
+        self._service._clear(page, position)

@@ -21,7 +21,14 @@ from pos_desktop.domain.store import StoreSettings
 
 from .formatting import local_time_text, money_text, quantity_text
 
-TENDER_LABELS = {"cash": "Cash", "card": "Card", "voucher": "Gift voucher", "exchange": "Exchange"}
+TENDER_LABELS = {
+    "cash": "Cash",
+    "card": "Card",
+    "voucher": "Gift voucher",
+    "gift_card": "Gift card",
+    "points": "Points",
+    "exchange": "Exchange",
+}
 
 
 def tax_id_line(country: str, tax_id: str) -> str:
@@ -132,6 +139,11 @@ class ReceiptBuilder:
             blocks.append(
                 TextLine(columns_line(label, self._money(p.tendered.amount_minor, cur), w))
             )
+            if p.tender == "points":  # the reference is the customer's id: not for paper
+                if p.balance_left_minor is not None:
+                    left = str(p.balance_left_minor)
+                    blocks.append(TextLine(columns_line("  Points left", left, w)))
+                continue
             if p.reference:  # e.g. "VISA ****7892 auth 123456": never more than the last four
                 blocks.append(TextLine(f"  {p.reference}"[:w]))
             if p.balance_left_minor is not None:  # a gift voucher: what is still on it

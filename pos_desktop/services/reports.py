@@ -75,7 +75,9 @@ def _sum(*pairs: tuple[int, int] | None) -> tuple[int, int]:
 def _store(db: SqliteDatabase) -> dict[str, str]:
     """The store a report is for, kept in the report (a Z stays right after the store moves)."""
     settings = load_settings(db)
-    return {"name": settings.name, "address": settings.address} if settings else {}
+    if settings is None:
+        return {}
+    return {"name": settings.name, "address": settings.address, "timezone": settings.timezone}
 
 
 class ReportService:
@@ -182,8 +184,10 @@ class ReportPrinter:
         self.locale = locale
         self.columns = columns
 
-    def job(self, report: ShiftReport, store_name: str = "") -> PrintJob:
-        layout = build_layout(report.data, self.locale, store_name=store_name)
+    def job(self, report: ShiftReport, store_name: str = "", store_timezone: str = "") -> PrintJob:
+        layout = build_layout(
+            report.data, self.locale, store_name=store_name, store_timezone=store_timezone
+        )
         return PrintJob(
             blocks=(*layout_lines(layout, self.columns), Feed(2), Cut()), columns=self.columns
         )
@@ -265,14 +269,12 @@ def verify_journal(db: SqliteDatabase, *, against_z: bool = False) -> journal.Ve
         name = f"Z report {z.number} (terminal {z.terminal_id})"
         if not z.body_intact:
             result.problems.append(f"{name}: its stored body was changed")
-        row = db.execute_sql(
-            "SELECT hash FROM journal WHERE seq = ?", (z.journal_head.seq,)
-        ).fetchone()
-        if row is None:
+        kept = journal.hash_at(db, z.journal_head.seq)
+        if kept is None:
             result.problems.append(
                 f"record {z.journal_head.seq}: missing, but {name} recorded it as the chain head"
             )
-        elif row[0] != z.journal_head.hash:
+        elif kept != z.journal_head.hash:
             result.problems.append(
                 f"record {z.journal_head.seq}: differs from the chain head kept in {name}"
             )

@@ -150,6 +150,8 @@ class ReturnsService:
             for t in plan.tenders:
                 if t.kind == VOUCHER and t.reference and vouchers is not None:
                     vouchers.refund_to(t.reference, t.amount_minor, now)
+            for hook in self._checkout.refund_hooks:
+                hook(db, plan, stored.currency, sale)
             if within is not None:
                 within(db)
 

@@ -21,9 +21,10 @@ from hardware.receipt import Barcode, Cut, Feed, PrintBlock, PrintJob, TextLine
 from pos_desktop.domain.errors import DomainError
 from pos_desktop.domain.money import Money
 from pos_desktop.domain.store import StoreSettings
-from pos_desktop.storage.codec import utc_text
+from pos_desktop.storage.catalog_repo import label_rows
 
 from .formatting import money_text
+from .timezones import zone_for
 
 _CONTENT = re.compile(r"(?<![\w.])(\d+(?:[.,]\d+)?)\s*(kg|g|ml|cl|l)\b", re.IGNORECASE)
 _TO_BASE = {"kg": (Decimal(1), "kg"), "g": (Decimal("0.001"), "kg"), "l": (Decimal(1), "l"),
@@ -72,21 +73,13 @@ class ShelfLabelService:
         Raises:
             DomainError: nothing chosen, an unknown SKU, or more than ``MAX_LABELS``.
         """
-        where, params = ["p.active = 1"], []
-        if skus:
-            where.append(f"p.sku IN ({', '.join('?' * len(skus))})")
-            params += skus
-        elif changed_since is not None:
-            where.append("p.updated_at >= ?")
-            params.append(utc_text(datetime.combine(changed_since, time.min).astimezone()))
-        elif not everything:
+        if not (skus or changed_since is not None or everything):
             raise DomainError("Choose products for the labels: SKUs, a date, or all.")
-        rows = self._db.execute_sql(
-            "SELECT p.sku, p.name, p.price_minor, p.sold_by_weight, "
-            "(SELECT MIN(b.gtin) FROM barcode b WHERE b.product_id = p.id) "
-            f"FROM product p WHERE {' AND '.join(where)} ORDER BY p.name LIMIT ?",
-            (*params, MAX_LABELS + 1),
-        ).fetchall()
+        since = None
+        if not skus and changed_since is not None:
+            zone = zone_for(self._settings.timezone)  # the store's day, not the PC's
+            since = datetime.combine(changed_since, time.min, zone)
+        rows = label_rows(self._db, skus=skus, changed_since=since, limit=MAX_LABELS + 1)
         if skus:
             missing = set(skus) - {row[0] for row in rows}
             if missing:

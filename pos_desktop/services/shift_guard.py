@@ -10,6 +10,7 @@ from __future__ import annotations
 from peewee import SqliteDatabase
 
 from pos_desktop.domain.errors import DomainError
+from pos_desktop.storage.shift_repo import ShiftRepository
 
 NO_SHIFT = "No shift is open on this till: open one with a counted float, then sell."
 
@@ -20,10 +21,7 @@ class NoOpenShift(DomainError):
 
 def open_shift_id(db: SqliteDatabase, terminal_id: str) -> str | None:
     """The id of the till's open shift, or None."""
-    row = db.execute_sql(
-        "SELECT id FROM shift WHERE terminal_id = ? AND status = 'open'", (terminal_id,)
-    ).fetchone()
-    return row[0] if row else None
+    return ShiftRepository(db).open_shift_id(terminal_id)
 
 
 def require_open_shift(db: SqliteDatabase, terminal_id: str) -> str:
@@ -44,8 +42,7 @@ def still_open(db: SqliteDatabase, shift_id: str) -> None:
     Raises:
         NoOpenShift: it was closed meanwhile (the transaction rolls back).
     """
-    row = db.execute_sql("SELECT status FROM shift WHERE id = ?", (shift_id,)).fetchone()
-    if row is None or row[0] != "open":
+    if ShiftRepository(db).status(shift_id) != "open":
         raise NoOpenShift(
             "The shift was closed meanwhile: open a new shift, then take the payment."
         )

@@ -15,12 +15,16 @@ from peewee import SqliteDatabase
 
 from pos_desktop.domain.errors import DomainError
 from pos_desktop.domain.ids import new_id
+from pos_desktop.domain.staff import Action
 from pos_desktop.storage import outbox
-from pos_desktop.storage.codec import utc_text
+from pos_desktop.storage.sales_repo import SalesRepository
+from pos_desktop.storage.stock_count_repo import StockCountRepository
 from pos_desktop.storage.stock_repo import on_hand
 
+from .auth import Approval, redeem
 from .ports import Clock
 from .scanning import resolve_scan
+from .timezones import store_time
 
 STOCK_COUNTED = "stock.counted"
 MAX_QUANTITY = Decimal(1_000_000)
@@ -45,7 +49,7 @@ def scanned_product(checkout, clock: Clock, code: str):
     Raises:
         DomainError: the code names no product.
     """
-    today = clock.now().astimezone().date()
+    today = store_time(clock.now(), checkout.settings.timezone).date()
     found = resolve_scan(code, checkout.catalog, checkout.settings, today)
     item = found.item or found.needs_weight
     if item is None:
@@ -72,38 +76,29 @@ class StockCountService:
     def __init__(self, db: SqliteDatabase, checkout, clock: Clock, terminal_id: str) -> None:
         self._db, self._checkout, self._clock = db, checkout, clock
         self._terminal_id = terminal_id
+        self._counts = StockCountRepository(db)
+        self._sales = SalesRepository(db)
 
     def open_count(self) -> str | None:
-        row = self._db.execute_sql(
-            "SELECT id FROM stock_count WHERE status = 'open' AND terminal_id = ?",
-            (self._terminal_id,),
-        ).fetchone()
-        return row[0] if row else None
+        return self._counts.open_count_id(self._terminal_id)
 
-    def start(self, by: str) -> str:
-        """Start a count (or carry on with the open one)."""
+    def start(self, by: str, *, approval: Approval | None = None) -> str:
+        """Start a count (or carry on with the open one), using up a ``STOCK_COUNT`` approval.
+
+        Raises:
+            ApprovalRequired: without a valid approval (the store's policy decides who counts).
+        """
+        redeem(approval, Action.STOCK_COUNT)
         existing = self.open_count()
         if existing:
             return existing
         count_id = new_id()
         with self._db.atomic("IMMEDIATE"):
-            self._db.execute_sql(
-                "INSERT INTO stock_count (id, terminal_id, started_at, started_by, status) "
-                "VALUES (?, ?, ?, ?, 'open')",
-                (count_id, self._terminal_id, utc_text(self._clock.now()), by),
-            )
+            self._counts.create(count_id, self._terminal_id, self._clock.now(), by)
         return count_id
 
     def lines(self, count_id: str) -> list[CountLine]:
-        rows = self._db.execute_sql(
-            "SELECT sku, name, expected, counted FROM stock_count_line WHERE count_id = ? "
-            "ORDER BY position",
-            (count_id,),
-        ).fetchall()
-        return [
-            CountLine(sku, name, None if exp is None else Decimal(exp), Decimal(cnt))
-            for sku, name, exp, cnt in rows
-        ]
+        return [CountLine(*row) for row in self._counts.lines(count_id)]
 
     def scan(self, count_id: str, code: str) -> CountLine:
         """Count one more of the product a scanned or typed code names.
@@ -121,45 +116,23 @@ class StockCountService:
     ) -> CountLine:
         """Set the counted quantity of ``sku`` (typed on the pad)."""
         counted = parse_stock_quantity(quantity)
-        status = self._db.execute_sql(
-            "SELECT status, started_at FROM stock_count WHERE id = ?", (count_id,)
-        ).fetchone()
+        status = self._counts.status(count_id)
         if status is None or status[0] != "open":
             raise DomainError("This count is closed; start a new one.")
-        existing = self._db.execute_sql(
-            "SELECT name, expected FROM stock_count_line WHERE count_id = ? AND sku = ?",
-            (count_id, sku),
-        ).fetchone()
+        existing = self._counts.line(count_id, sku)
         with self._db.atomic("IMMEDIATE"):
             if existing is None:
                 expected = self._expected_at_start(sku, status[1])
-                position = self._db.execute_sql(
-                    "SELECT COUNT(*) FROM stock_count_line WHERE count_id = ?", (count_id,)
-                ).fetchone()[0]
-                self._db.execute_sql(
-                    "INSERT INTO stock_count_line (count_id, sku, name, expected, counted, "
-                    "position) VALUES (?, ?, ?, ?, ?, ?)",
-                    (count_id, sku, name or sku, None if expected is None else str(expected),
-                     str(counted), position),
-                )  # fmt: skip
+                self._counts.add_line(count_id, sku, name or sku, expected, counted)
                 return CountLine(sku, name or sku, expected, counted)
-            self._db.execute_sql(
-                "UPDATE stock_count_line SET counted = ? WHERE count_id = ? AND sku = ?",
-                (str(counted), count_id, sku),
-            )
-        expected = None if existing[1] is None else Decimal(existing[1])
-        return CountLine(sku, existing[0], expected, counted)
+            self._counts.set_counted(count_id, sku, counted)
+        return CountLine(sku, existing[0], existing[1], counted)
 
     def _expected_at_start(self, sku: str, started_at: str) -> Decimal | None:
         figure = on_hand(self._db, sku)
         if figure.quantity is None:
             return None
-        sold_since = self._db.execute_sql(
-            "SELECT sl.quantity FROM sale_line sl JOIN sale s ON s.id = sl.sale_id "
-            "WHERE sl.sku = ? AND s.completed_at >= ?",
-            (sku, started_at),
-        ).fetchall()
-        return figure.quantity + sum((Decimal(q) for (q,) in sold_since), Decimal(0))
+        return figure.quantity + self._sales.quantity_sold_since(sku, started_at)
 
     def post(self, count_id: str, by: str) -> list[CountLine]:
         """Close the count and queue it for the cloud (one transaction).
@@ -172,16 +145,9 @@ class StockCountService:
             raise DomainError("Nothing has been counted yet: scan the items first.")
         now = self._clock.now()
         with self._db.atomic("IMMEDIATE"):
-            changed = self._db.execute_sql(
-                "UPDATE stock_count SET status = 'posted', posted_at = ?, posted_by = ? "
-                "WHERE id = ? AND status = 'open'",
-                (utc_text(now), by, count_id),
-            ).rowcount
-            if not changed:
+            started = self._counts.mark_posted(count_id, by, now)
+            if started is None:
                 raise DomainError("This count is closed already.")
-            started = self._db.execute_sql(
-                "SELECT started_at FROM stock_count WHERE id = ?", (count_id,)
-            ).fetchone()[0]
             outbox.append_event(
                 self._db,
                 STOCK_COUNTED,

@@ -15,7 +15,6 @@ event to the outbox in one transaction (works offline):
 
 from __future__ import annotations
 
-import json
 import uuid
 from dataclasses import dataclass
 from decimal import Decimal
@@ -26,7 +25,9 @@ from pos_desktop.domain.errors import DomainError
 from pos_desktop.domain.ids import new_id
 from pos_desktop.domain.staff import Action
 from pos_desktop.storage import outbox
-from pos_desktop.storage.codec import utc_text
+from pos_desktop.storage.catalog_repo import product_names
+from pos_desktop.storage.stock_move_repo import StockMoveRepository
+from pos_desktop.storage.sync_repo import incoming_transfers, known_stores
 
 from .auth import Approval, redeem
 from .ports import Clock
@@ -63,23 +64,22 @@ class StockMoveService:
     def __init__(self, db: SqliteDatabase, checkout, clock: Clock, terminal_id: str) -> None:
         self._db, self._checkout, self._clock = db, checkout, clock
         self._terminal_id = terminal_id
+        self._moves = StockMoveRepository(db)
 
     # -- what the cloud told the till ----------------------------------------------------------
 
     def other_stores(self) -> list[tuple[str, str]]:
         """(store id, name) of the organisation's other stores, by name."""
-        return self._db.execute_sql("SELECT id, name FROM known_store ORDER BY name, id").fetchall()
+        return known_stores(self._db)
 
     def incoming(self) -> list[IncomingTransfer]:
         """Transfers on their way to this store that this till has not received yet."""
-        rows = self._db.execute_sql(
-            "SELECT id, from_store, lines, sent_at FROM incoming_transfer WHERE id NOT IN ("
-            "SELECT transfer_id FROM stock_move WHERE kind = 'transfer_in' AND status = 'posted')"
-            " ORDER BY sent_at, id"
-        ).fetchall()
+        received = self._moves.received_transfer_ids()
         out = []
-        for transfer_id, from_store, lines, sent_at in rows:
-            parsed = tuple((ln["sku"], Decimal(ln["quantity"])) for ln in json.loads(lines))
+        for transfer_id, from_store, lines, sent_at in incoming_transfers(self._db):
+            if transfer_id in received:
+                continue
+            parsed = tuple((ln["sku"], Decimal(ln["quantity"])) for ln in lines)
             out.append(IncomingTransfer(transfer_id, from_store, parsed, sent_at))
         return out
 
@@ -112,47 +112,27 @@ class StockMoveService:
         found = {t.transfer_id: t for t in self.incoming()}.get(transfer_id)
         if found is None:
             raise DomainError("That transfer is not on its way to this store (or received).")
-        existing = self._db.execute_sql(
-            "SELECT id FROM stock_move WHERE transfer_id = ? AND kind = 'transfer_in'",
-            (transfer_id,),
-        ).fetchone()
+        existing = self._moves.receiving(transfer_id)
         if existing:
-            return existing[0]
+            return existing
         move_id = self._insert(TRANSFER_IN, by, None, found.from_store, transfer_id)
-        names = self._names([sku for sku, _ in found.lines])
+        names = product_names(self._db, [sku for sku, _ in found.lines])
         with self._db.atomic("IMMEDIATE"):
-            for position, (sku, quantity) in enumerate(found.lines):
-                self._db.execute_sql(
-                    "INSERT INTO stock_move_line (move_id, sku, name, quantity, position) "
-                    "VALUES (?, ?, ?, ?, ?)",
-                    (move_id, sku, names.get(sku, sku), str(quantity), position),
-                )
+            for sku, quantity in found.lines:
+                self._moves.add_line(move_id, sku, names.get(sku, sku), quantity)
         return move_id
-
-    def _names(self, skus: list[str]) -> dict[str, str]:
-        marks = ",".join("?" * len(skus))
-        rows = self._db.execute_sql(
-            f"SELECT sku, name FROM product WHERE sku IN ({marks})", tuple(skus)
-        ).fetchall()
-        return dict(rows)
 
     def _insert(self, kind, by, reason, other_store_id, transfer_id) -> str:
         move_id = new_id()
         with self._db.atomic("IMMEDIATE"):
-            self._db.execute_sql(
-                "INSERT INTO stock_move (id, terminal_id, kind, started_at, started_by, reason, "
-                "other_store_id, transfer_id, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'open')",
-                (move_id, self._terminal_id, kind, utc_text(self._clock.now()), by, reason,
-                 other_store_id, transfer_id),
+            self._moves.create(
+                move_id, self._terminal_id, kind, self._clock.now(), by, reason, other_store_id,
+                transfer_id,
             )  # fmt: skip
         return move_id
 
     def lines(self, move_id: str) -> list[MovedLine]:
-        rows = self._db.execute_sql(
-            "SELECT sku, name, quantity FROM stock_move_line WHERE move_id = ? ORDER BY position",
-            (move_id,),
-        ).fetchall()
-        return [MovedLine(s, n, Decimal(q)) for s, n, q in rows]
+        return [MovedLine(s, n, q) for s, n, q in self._moves.lines(move_id)]
 
     def scan(self, move_id: str, code: str) -> MovedLine:
         """One more of the scanned product (a weight label adds its weight).
@@ -170,31 +150,15 @@ class StockMoveService:
         qty = parse_stock_quantity(quantity)
         with self._db.atomic("IMMEDIATE"):
             self._head(move_id)
-            row = self._db.execute_sql(
-                "SELECT name FROM stock_move_line WHERE move_id = ? AND sku = ?", (move_id, sku)
-            ).fetchone()
-            if row is None:
-                position = self._db.execute_sql(
-                    "SELECT COUNT(*) FROM stock_move_line WHERE move_id = ?", (move_id,)
-                ).fetchone()[0]
-                self._db.execute_sql(
-                    "INSERT INTO stock_move_line (move_id, sku, name, quantity, position) "
-                    "VALUES (?, ?, ?, ?, ?)",
-                    (move_id, sku, name or sku, str(qty), position),
-                )
+            existing = self._moves.line_name(move_id, sku)
+            if existing is None:
+                self._moves.add_line(move_id, sku, name or sku, qty)
                 return MovedLine(sku, name or sku, qty)
-            self._db.execute_sql(
-                "UPDATE stock_move_line SET quantity = ? WHERE move_id = ? AND sku = ?",
-                (str(qty), move_id, sku),
-            )
-        return MovedLine(sku, row[0], qty)
+            self._moves.update_line(move_id, sku, qty)
+        return MovedLine(sku, existing, qty)
 
     def _head(self, move_id: str) -> tuple:
-        row = self._db.execute_sql(
-            "SELECT kind, status, started_at, started_by, reason, other_store_id, transfer_id "
-            "FROM stock_move WHERE id = ?",
-            (move_id,),
-        ).fetchone()
+        row = self._moves.head(move_id)
         if row is None or row[1] != "open":
             raise DomainError("This is posted already; start a new one.")
         return row
@@ -218,11 +182,7 @@ class StockMoveService:
         now = self._clock.now()
         with self._db.atomic("IMMEDIATE"):
             _, _, started, by, reason, other_store, transfer_id = self._head(move_id)
-            self._db.execute_sql(
-                "UPDATE stock_move SET status = 'posted', posted_at = ?, approved_by = ? "
-                "WHERE id = ?",
-                (utc_text(now), approver, move_id),
-            )
+            self._moves.mark_posted(move_id, now, approver)
             body = {
                 "terminal_id": self._terminal_id,
                 "started_at": started,

@@ -15,17 +15,22 @@ from peewee import SqliteDatabase
 
 from pos_desktop.domain.countries import LANGUAGES, PRESETS
 from pos_desktop.domain.errors import DomainError
-from pos_desktop.domain.money import currency_exponent, validate_currency
+from pos_desktop.domain.money import Money, currency_exponent, validate_currency
 from pos_desktop.domain.payment import CheckoutSettings
+from pos_desktop.domain.staff import Action
 from pos_desktop.domain.store import StoreSettings
 from pos_desktop.domain.tax import TaxRate
 from pos_desktop.domain.variable_measure import REGION_LAYOUTS
-from pos_desktop.storage.catalog_repo import upsert_tax_rates
+from pos_desktop.storage.catalog_repo import has_products, tax_rate_rows, upsert_tax_rates
 from pos_desktop.storage.checkout_settings_repo import (
     load_checkout_settings,
     save_checkout_settings,
 )
+from pos_desktop.storage.sales_repo import SalesRepository
 from pos_desktop.storage.settings_repo import load_settings, save_settings
+
+from .auth import Approval, redeem
+from .timezones import UnknownTimeZone, check_timezone
 
 # Reads a picture the way the printer will; returns what is wrong with it, or None.
 LogoCheck = Callable[[Path], str | None]
@@ -44,6 +49,7 @@ STORE_KEYS: dict[str, str] = {
     "language": "the till's language (en)",
     "currency": "ISO 4217 currency; only before the first product or sale",
     "locale": "how amounts and dates are written, e.g. en_GB or de_DE",
+    "timezone": "the store's time zone for X/Z reports, e.g. Europe/Berlin (local: the till's)",
     "prices_include_tax": "yes: shelf prices include tax; no: tax is added per line",
     "receipt_header": "extra lines under the address (\\n starts a new line)",
     "receipt_footer": "lines at the bottom of the receipt (\\n starts a new line)",
@@ -53,6 +59,9 @@ STORE_KEYS: dict[str, str] = {
     "tenders": "the other tenders offered, comma-separated: Mobile wallet, BNPL, Cheque",
     "drawer_tenders": "which of those open the cash drawer, comma-separated: Cheque",
     "tax_rate": "add or change a tax rate: CODE:NAME:PERCENT, e.g. B:Reduced:7",
+    "loyalty_points": "loyalty points a customer earns per 1 unit of the currency; 0: off",
+    "loyalty_point_value": "what one point pays when the customer spends it, e.g. 0.01",
+    "gift_card_offline_limit": "how much of one gift card a till may spend offline; 0: none",
     "barcode_region": "layout of in-store weight/price labels: " + ", ".join(REGION_LAYOUTS),
 }
 TEXT_KEYS = ("name", "address", "tax_id", "receipt_header", "receipt_footer")
@@ -72,8 +81,7 @@ def load_state(db: SqliteDatabase) -> StoreState | None:
     settings = load_settings(db)
     if settings is None:
         return None
-    rows = db.execute_sql("SELECT code, name, percent FROM tax_rate ORDER BY code").fetchall()
-    rates = tuple(TaxRate(c, n, Decimal(p)) for c, n, p in rows)
+    rates = tuple(TaxRate(c, n, p) for c, n, p in tax_rate_rows(db))
     return StoreState(settings, load_checkout_settings(db), rates)
 
 
@@ -94,6 +102,7 @@ def shown_values(state: StoreState) -> dict[str, str]:
         "language": s.language,
         "currency": s.currency,
         "locale": s.locale,
+        "timezone": s.timezone or "local",
         "prices_include_tax": "yes" if s.prices_include_tax else "no",
         "receipt_header": s.receipt_header,
         "receipt_footer": s.receipt_footer,
@@ -106,6 +115,9 @@ def shown_values(state: StoreState) -> dict[str, str]:
             f"{r.code}:{r.name}:{r.percent.normalize():f}" for r in state.tax_rates
         ),
         "barcode_region": s.barcode_region,
+        "loyalty_points": str(c.loyalty_points_per_unit),
+        "loyalty_point_value": amount_text(c.loyalty_point_value_minor, s.currency),
+        "gift_card_offline_limit": amount_text(c.gift_card_offline_limit_minor, s.currency),
     }
     return {key: value.replace("\n", "\\n") for key, value in values.items()}
 
@@ -119,18 +131,18 @@ def parse_yes_no(key: str, text: str) -> bool:
     raise StoreSettingError(f"{key}: write yes or no, not {text!r}.")
 
 
-def parse_cash_rounding(text: str, currency: str) -> int:
+def parse_cash_rounding(text: str, currency: str, *, key: str = "cash_rounding") -> int:
     """``0.05`` -> 5 minor units (EUR); ``0`` or one minor unit means no rounding."""
     try:
         value = Decimal(text.strip().replace(",", "."))
     except InvalidOperation:
         raise StoreSettingError(
-            f"cash_rounding: {text!r} is not an amount; write a step such as 0.05."
+            f"{key}: {text!r} is not an amount; write a step such as 0.05."
         ) from None
     minor = value.scaleb(currency_exponent(currency))
     if minor < 0 or minor != minor.to_integral_value() or minor > 10_000:
         raise StoreSettingError(
-            f"cash_rounding: {text!r} is not a step in {currency}; write e.g. 0.05 or 0.10."
+            f"{key}: {text!r} is not a step in {currency}; write e.g. 0.05 or 0.10."
         )
     return max(int(minor), 1)
 
@@ -186,10 +198,6 @@ def _checked_logo(text: str, data_dir: Path | None, check_logo: LogoCheck | None
     return str(path)
 
 
-def _has_rows(db: SqliteDatabase, table: str) -> bool:
-    return db.execute_sql(f"SELECT 1 FROM {table} LIMIT 1").fetchone() is not None  # noqa: S608
-
-
 def apply_value(
     db: SqliteDatabase,
     state: StoreState,
@@ -237,7 +245,7 @@ def apply_value(
             code = validate_currency(text)
         except DomainError as err:
             raise StoreSettingError(f"currency: {err}") from None
-        if code != s.currency and (_has_rows(db, "product") or _has_rows(db, "sale")):
+        if code != s.currency and (has_products(db) or SalesRepository(db).has_any()):
             raise StoreSettingError(
                 f"currency: the catalogue and sales are in {s.currency}; changing it would "
                 "misprice them. Start a new data dir instead."
@@ -245,6 +253,12 @@ def apply_value(
         return replace(state, settings=replace(s, currency=code))
     if key == "locale":
         return replace(state, settings=replace(s, locale=_checked_locale(text)))
+    if key == "timezone":
+        try:
+            zone = check_timezone(text)
+        except UnknownTimeZone as err:
+            raise StoreSettingError(f"timezone: {err}") from None
+        return replace(state, settings=replace(s, timezone=zone))
     if key == "prices_include_tax":
         return replace(state, settings=replace(s, prices_include_tax=parse_yes_no(key, text)))
     if key == "receipt_logo":
@@ -260,6 +274,25 @@ def apply_value(
         return replace(state, checkout=replace(c, cash_increment_minor=minor))
     if key == "discount_limit":
         return replace(state, checkout=replace(c, max_discount_percent=parse_percent(key, text)))
+    if key == "loyalty_points":
+        if not text.strip().isdigit() or int(text) > 10_000:
+            raise StoreSettingError(
+                f"loyalty_points: write a whole number from 0 to 10000, not {text!r}."
+            )
+        return replace(state, checkout=replace(c, loyalty_points_per_unit=int(text)))
+    if key == "gift_card_offline_limit":
+        try:
+            limit = Money.parse(text.strip(), s.currency).amount_minor
+        except ValueError:
+            raise StoreSettingError(
+                f"{key}: write an amount such as 20.00, not {text!r}."
+            ) from None
+        return replace(state, checkout=replace(c, gift_card_offline_limit_minor=limit))
+    if key == "loyalty_point_value":
+        minor = parse_cash_rounding(text, s.currency, key=key)
+        if Decimal(text.strip().replace(",", ".")) <= 0:
+            raise StoreSettingError(f"{key}: a point must be worth something, e.g. 0.01.")
+        return replace(state, checkout=replace(c, loyalty_point_value_minor=minor))
     if key == "tenders":
         names = parse_names(key, text)
         kept = tuple(n for n in c.drawer_tenders if n in names)
@@ -311,11 +344,37 @@ def set_values(
     Raises:
         StoreSettingError: before anything is written.
     """
+    state = _checked(db, changes, data_dir, check_logo)
+    save_state(db, state)
+    return state
+
+
+def set_values_at_till(
+    db: SqliteDatabase,
+    changes: dict[str, str] | list[tuple[str, str]],
+    approval: Approval | None,
+    *,
+    data_dir: Path | None = None,
+    check_logo: LogoCheck | None = None,
+) -> StoreState:
+    """``set_values`` for the till's Store settings dialog: once every change is checked, it
+    uses up a ``STORE_SETTINGS`` approval (the store's policy decides who), then saves.
+
+    Raises:
+        StoreSettingError: a bad value (the approval is still unused).
+        ApprovalRequired: without a valid approval; nothing is written.
+    """
+    state = _checked(db, changes, data_dir, check_logo)
+    redeem(approval, Action.STORE_SETTINGS)
+    save_state(db, state)
+    return state
+
+
+def _checked(db, changes, data_dir, check_logo) -> StoreState:
     state = load_state(db)
     if state is None:
         raise StoreSettingError("No store is set up yet; run the setup first.")
     pairs = list(changes.items()) if isinstance(changes, dict) else list(changes)
     for key, text in pairs:
         state = apply_value(db, state, key, text, data_dir=data_dir, check_logo=check_logo)
-    save_state(db, state)
     return state

@@ -43,5 +43,3 @@ class WeighingService:
     def close(self) -> None:
         self._thread.shutdown(wait=False, cancel_futures=True)
         self._scale.close()
-
-    stop = close  # the container stops extras

@@ -46,8 +46,13 @@ def append(
     object_id: str | None = None,
     detail: dict[str, Any] | None = None,
 ) -> ChainHead:
-    """Append one entry; call inside the action's transaction when there is one."""
-    with db.atomic():
+    """Append one entry; call inside the action's transaction when there is one.
+
+    On its own it reads the chain head and then writes: IMMEDIATE takes the write lock first,
+    so a writer committing in between (the sync puller) is waited for, not "database is
+    locked" (a deferred read cannot be upgraded once another commit moved past it).
+    """
+    with db.atomic("IMMEDIATE"):
         row = db.execute_sql("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1").fetchone()
         prev = ChainHead(*row) if row else ChainHead(0, GENESIS_HASH)
         seq, record_id, created = prev.seq + 1, new_id(), utc_text(now)

@@ -117,6 +117,15 @@ class CardPaymentRepository:
         ).fetchone()
         return CardPaymentRow(*row) if row else None
 
+    def open_payment_mentions(self, text: str) -> bool:
+        """Whether a payment still pending or unknown has ``text`` in its cart snapshot."""
+        row = self._db.execute_sql(
+            "SELECT COUNT(*) FROM card_payment WHERE status IN ('pending', 'unknown') "
+            "AND instr(cart_snapshot, ?) > 0",
+            (text,),
+        ).fetchone()
+        return row[0] > 0
+
     def open_payments(self) -> list[CardPaymentRow]:
         rows = self._db.execute_sql(
             f"SELECT {_COLUMNS} FROM card_payment "  # noqa: S608

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -94,6 +95,20 @@ def upsert_tax_rates(db: SqliteDatabase, rates: Iterable[TaxRate]) -> None:
     )
 
 
+def add_tax_rate_if_missing(db: SqliteDatabase, rate: TaxRate) -> None:
+    """Add ``rate`` unless a rate with its code exists (an existing one is kept as it is)."""
+    db.execute_sql(
+        "INSERT INTO tax_rate (code, name, percent) VALUES (?, ?, ?) ON CONFLICT (code) DO NOTHING",
+        (rate.code, rate.name, str(rate.percent)),
+    )
+
+
+def tax_rate_rows(db: SqliteDatabase) -> list[tuple[str, str, Decimal]]:
+    """Every tax rate as (code, name, percent), by code."""
+    rows = db.execute_sql("SELECT code, name, percent FROM tax_rate ORDER BY code").fetchall()
+    return [(code, name, Decimal(str(percent))) for code, name, percent in rows]
+
+
 # Columns of a product row for :func:`upsert_product_rows`, in order.
 PRODUCT_COLUMNS = "id, sku, name, price_minor, tax_code, active, sold_by_weight, updated_at"
 _UPSERT_PRODUCT_SQL = (
@@ -135,6 +150,92 @@ def upsert_products(
     return len(product_rows)
 
 
+def replace_products(db: SqliteDatabase, products: list[ProductRecord]) -> int:
+    """Upsert ``products`` with exactly the barcodes they list (the old ones are dropped);
+    the caller owns the transaction."""
+    db.connection().executemany(
+        "DELETE FROM barcode WHERE product_id = ?", [(p.product_id,) for p in products]
+    )
+    return upsert_products(db, products)
+
+
+def product_id_by_sku(db: SqliteDatabase, sku: str) -> str | None:
+    """The id of the product with exactly this SKU, or None."""
+    row = db.execute_sql("SELECT id FROM product WHERE sku = ?", (sku,)).fetchone()
+    return row[0] if row else None
+
+
+def barcode_owners(db: SqliteDatabase, gtins: list[str]) -> dict[str, tuple[str, str, str]]:
+    """Which product has each of ``gtins``: gtin -> (product id, SKU, name)."""
+    owners: dict[str, tuple[str, str, str]] = {}
+    for start in range(0, len(gtins), 500):  # stay under SQLite's bound-parameter limit
+        chunk = gtins[start : start + 500]
+        marks = ",".join("?" * len(chunk))  # only placeholders are interpolated
+        sql = (
+            "SELECT b.gtin, p.id, p.sku, p.name FROM barcode b JOIN product p "  # noqa: S608
+            f"ON p.id = b.product_id WHERE b.gtin IN ({marks})"
+        )
+        for gtin, pid, sku, name in db.execute_sql(sql, chunk):
+            owners[gtin] = (pid, sku, name)
+    return owners
+
+
+def has_products(db: SqliteDatabase) -> bool:
+    return db.execute_sql("SELECT 1 FROM product LIMIT 1").fetchone() is not None
+
+
+def is_active_sku(db: SqliteDatabase, sku: str) -> bool:
+    """Whether an active product has exactly this SKU."""
+    row = db.execute_sql("SELECT 1 FROM product WHERE sku = ? AND active = 1", (sku,)).fetchone()
+    return row is not None
+
+
+def sample_piece_codes(db: SqliteDatabase, rowids: list[int]) -> list[str]:
+    """The scan code (the lowest barcode, else the SKU) of each active piece product among
+    the product rows ``rowids``, in rowid order (rows that are gone or weighed are left out)."""
+    codes: list[str] = []
+    for start in range(0, len(rowids), 500):  # stay under SQLite's bound-parameter limit
+        chunk = rowids[start : start + 500]
+        sql = (
+            "SELECT p.sku, (SELECT MIN(b.gtin) FROM barcode b WHERE b.product_id = p.id) "  # noqa: S608
+            f"FROM product p WHERE p.rowid IN ({','.join('?' * len(chunk))}) "
+            "AND p.active = 1 AND p.sold_by_weight = 0 ORDER BY p.rowid"
+        )
+        codes.extend(gtin or sku for sku, gtin in db.execute_sql(sql, chunk))
+    return codes
+
+
+def max_product_rowid(db: SqliteDatabase) -> int:
+    return db.execute_sql("SELECT COALESCE(MAX(rowid), 0) FROM product").fetchone()[0]
+
+
+def label_rows(
+    db: SqliteDatabase,
+    *,
+    skus: list[str] | None = None,
+    changed_since: datetime | None = None,
+    limit: int,
+) -> list[tuple[str, str, int, int, str | None]]:
+    """Active products for shelf labels, by name: (SKU, name, price, sold by weight, barcode).
+
+    Only ``skus`` when given, else those changed at or after ``changed_since`` when given,
+    else all; at most ``limit`` rows.
+    """
+    where, params = ["p.active = 1"], []
+    if skus:
+        where.append(f"p.sku IN ({', '.join('?' * len(skus))})")
+        params += skus
+    elif changed_since is not None:
+        where.append("p.updated_at >= ?")
+        params.append(utc_text(changed_since))
+    return db.execute_sql(
+        "SELECT p.sku, p.name, p.price_minor, p.sold_by_weight, "
+        "(SELECT MIN(b.gtin) FROM barcode b WHERE b.product_id = p.id) "  # noqa: S608
+        f"FROM product p WHERE {' AND '.join(where)} ORDER BY p.name LIMIT ?",
+        (*params, limit),
+    ).fetchall()
+
+
 def upsert_product_rows(db: SqliteDatabase, rows: list[tuple]) -> int:
     """Insert or update product rows given as tuples in :data:`PRODUCT_COLUMNS` order.
 
@@ -143,3 +244,13 @@ def upsert_product_rows(db: SqliteDatabase, rows: list[tuple]) -> int:
     """
     db.connection().executemany(_UPSERT_PRODUCT_SQL, rows)
     return len(rows)
+
+
+def product_names(db: SqliteDatabase, skus: list[str]) -> dict[str, str]:
+    """sku -> name of the products among ``skus`` (unknown skus are left out)."""
+    return dict(
+        db.execute_sql(
+            "SELECT sku, name FROM product WHERE sku IN (SELECT value FROM json_each(?))",
+            (json.dumps(skus),),
+        ).fetchall()
+    )

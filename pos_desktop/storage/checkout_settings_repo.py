@@ -25,6 +25,13 @@ def load_checkout_settings(db: SqliteDatabase) -> CheckoutSettings:
         values["override_reasons"] = tuple(json.loads(rows["override_reasons"]))
     if "drawer_tenders" in rows:
         values["drawer_tenders"] = tuple(json.loads(rows["drawer_tenders"]))
+    for key in (
+        "loyalty_points_per_unit",
+        "loyalty_point_value_minor",
+        "gift_card_offline_limit_minor",
+    ):
+        if key in rows:
+            values[key] = int(rows[key])
     return CheckoutSettings(**values)
 
 

@@ -83,6 +83,13 @@ class CustomerRepository:
              int(row.email_receipts)),
         )  # fmt: skip
 
+    def set_email_receipts(self, customer_id: str, now_text: str) -> None:
+        """Record that the customer wants receipts by e-mail (inside the action's transaction)."""
+        self._db.execute_sql(
+            "UPDATE customer SET email_receipts = 1, updated_at = ? WHERE id = ?",
+            (now_text, customer_id),
+        )
+
     def sales(self, customer_id: str, limit: int = 50) -> list[CustomerSale]:
         rows = self._db.execute_sql(
             "SELECT s.id, s.receipt_number, s.completed_at, s.total_minor, s.currency "

@@ -55,6 +55,12 @@ def head(db: SqliteDatabase) -> ChainHead:
     return ChainHead(*row) if row else ChainHead(0, GENESIS_HASH)
 
 
+def hash_at(db: SqliteDatabase, seq: int) -> str | None:
+    """The hash of record ``seq``; None when there is no such record."""
+    row = db.execute_sql("SELECT hash FROM journal WHERE seq = ?", (seq,)).fetchone()
+    return row[0] if row else None
+
+
 def append(
     db: SqliteDatabase,
     type_: str,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from peewee import SqliteDatabase
@@ -53,3 +54,29 @@ def pending(db: SqliteDatabase, limit: int = 500) -> list[OutboxEvent]:
 def counts(db: SqliteDatabase) -> dict[str, int]:
     rows = db.execute_sql("SELECT status, COUNT(*) FROM outbox GROUP BY status").fetchall()
     return dict(rows)
+
+
+def pending_amount(db: SqliteDatabase, type_: str, account: str) -> int:
+    """Sum of ``amount`` over unsent ``type_`` events for ``account`` (ledger events: points
+    earned here, a gift card spent offline), which the cloud's balance does not hold yet."""
+    row = db.execute_sql(
+        "SELECT COALESCE(SUM(json_extract(payload, '$.amount')), 0) FROM outbox "
+        "WHERE status = 'pending' AND type = ? AND json_extract(payload, '$.account') = ?",
+        (type_, account),
+    ).fetchone()
+    return int(row[0])
+
+
+def unsent_receipts_for_order(db: SqliteDatabase, order_id: str) -> dict[str, Decimal]:
+    """Quantity by sku this till received against purchase order ``order_id`` and has not
+    handed to the cloud yet (its pending ``goods.received`` events)."""
+    rows = db.execute_sql(
+        "SELECT json_extract(l.value, '$.sku'), json_extract(l.value, '$.quantity') "
+        "FROM outbox o, json_each(o.payload, '$.lines') l WHERE o.status = 'pending' "
+        "AND o.type = 'goods.received' AND json_extract(o.payload, '$.purchase_order_id') = ?",
+        (order_id,),
+    ).fetchall()
+    here: dict[str, Decimal] = {}
+    for sku, qty in rows:
+        here[sku] = here.get(sku, Decimal(0)) + Decimal(qty)
+    return here

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from peewee import SqliteDatabase
 
+from pos_common.quick_keys import KEYS_PER_PAGE, PAGES
 from pos_desktop.domain.errors import DomainError
 
-PAGES = 9
-KEYS_PER_PAGE = 24  # 4 rows x 6 columns
+__all__ = ["KEYS_PER_PAGE", "PAGES", "QuickKey", "QuickKeyRepository"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,3 +62,35 @@ class QuickKeyRepository:
         self._db.execute_sql(
             "DELETE FROM quick_key WHERE page = ? AND position = ?", (page, position)
         )
+
+
+def apply_feed(db: SqliteDatabase, items: list[dict[str, Any]]) -> int:
+    """Apply a page of the cloud's ``quick_keys`` feed (inside the puller's transaction).
+
+    A key the cloud sends replaces the key at that place (one set at the till too); a
+    tombstone clears it. Keys the cloud never sent stay as the till's manager set them.
+    """
+    conn = db.connection()
+    conn.executemany(
+        "DELETE FROM quick_key WHERE page = ? AND position = ?",
+        [(i["data"]["page"], i["data"]["position"]) for i in items if i["op"] == "delete"],
+    )
+    conn.executemany(
+        "INSERT INTO quick_key (page, position, label, sku, department, price_minor, colour) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (page, position) DO UPDATE SET "
+        "label = excluded.label, sku = excluded.sku, department = excluded.department, "
+        "price_minor = excluded.price_minor, colour = excluded.colour",
+        [
+            (
+                d["page"],
+                d["position"],
+                d["label"],
+                d.get("sku"),
+                d.get("department"),
+                d.get("price_minor"),
+                d.get("colour"),
+            )
+            for d in (i["data"] for i in items if i["op"] == "upsert")
+        ],
+    )
+    return len(items)

@@ -204,6 +204,18 @@ class SalesRepository:
         ).fetchall()
         return [SaleSummary(*row) for row in rows]
 
+    def quantity_sold_since(self, sku: str, since: str) -> Decimal:
+        """How much of ``sku`` this till's stored sales sold from ``since`` (stored UTC text)."""
+        rows = self._db.execute_sql(
+            "SELECT sl.quantity FROM sale_line sl JOIN sale s ON s.id = sl.sale_id "
+            "WHERE sl.sku = ? AND s.completed_at >= ?",
+            (sku, since),
+        ).fetchall()
+        return sum((Decimal(q) for (q,) in rows), Decimal(0))
+
+    def has_any(self) -> bool:
+        return self._db.execute_sql("SELECT 1 FROM sale LIMIT 1").fetchone() is not None
+
     def count(self) -> int:
         return self._db.execute_sql("SELECT COUNT(*) FROM sale").fetchone()[0]
 
@@ -220,6 +232,16 @@ class SalesRepository:
             "SELECT body FROM journal WHERE object_id = ? AND type = ?", (sale_id, SALE_COMPLETED)
         ).fetchone()
         return json.loads(row[0]) if row else None
+
+    def first_sale_of_product(self, product_id: str) -> tuple[str, int, str, str] | None:
+        """The first stored sale with a line of ``product_id``: (sale id, receipt number,
+        payment id, tender) of its first payment; None when no sale has it."""
+        return self._db.execute_sql(
+            "SELECT s.id, s.receipt_number, p.id, p.tender FROM sale_line l "
+            "JOIN sale s ON s.id = l.sale_id JOIN payment p ON p.sale_id = s.id "
+            "WHERE l.product_id = ? LIMIT 1",
+            (product_id,),
+        ).fetchone()
 
     def find_by_receipt(self, terminal_id: str, receipt_number: int) -> Sale | None:
         """The stored sale with that receipt number on that terminal, rebuilt from its journal

@@ -22,6 +22,7 @@ _FIELDS = [
     "country",
     "language",
     "receipt_logo",
+    "timezone",
 ]
 
 

@@ -132,6 +132,18 @@ class ShiftRepository:
         ).fetchone()
         return _shift(row) if row else None
 
+    def open_shift_id(self, terminal_id: str) -> str | None:
+        """The id of the till's open shift, or None (one indexed probe: asked before a sale)."""
+        row = self._db.execute_sql(
+            "SELECT id FROM shift WHERE terminal_id = ? AND status = 'open'", (terminal_id,)
+        ).fetchone()
+        return row[0] if row else None
+
+    def status(self, shift_id: str) -> str | None:
+        """``open`` or ``closed``; None for an unknown shift."""
+        row = self._db.execute_sql("SELECT status FROM shift WHERE id = ?", (shift_id,)).fetchone()
+        return row[0] if row else None
+
     def current(self, terminal_id: str) -> Shift | None:
         row = self._db.execute_sql(
             f"SELECT {_SHIFT_COLS} FROM shift WHERE terminal_id = ? AND status = 'open'",  # noqa: S608

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from peewee import IntegrityError, SqliteDatabase
 
@@ -102,3 +103,51 @@ class StaffRepository:
             "UPDATE staff_user SET failed_attempts = 0, locked_until = NULL WHERE id = ?",
             (user_id,),
         )
+
+
+def apply_feed(db: SqliteDatabase, items: list[dict[str, Any]], now: datetime) -> int:
+    """Apply a page of the cloud's ``staff`` feed (inside the puller's transaction).
+
+    The cloud is the source of truth for the users it sends: one with the name of a user made
+    at this till takes that user's row over (its PIN, role and state; the till's records name
+    users, never their ids). A new PIN hash clears failed attempts and the lock, as a PIN reset
+    at the till does. A tombstone disables the user; users are never deleted (sales name them).
+    """
+    conn, stamp = db.connection(), utc_text(now)
+    conn.executemany(
+        "UPDATE staff_user SET active = 0, updated_at = ? WHERE id = ?",
+        [(stamp, i["id"]) for i in items if i["op"] == "delete"],
+    )
+    upserts = [i for i in items if i["op"] == "upsert"]
+    # A cloud user renamed to the name of another user of this till, when the till has both:
+    # the till's user keeps its row under a marked name, so no two rows clash.
+    conn.executemany(
+        "UPDATE staff_user SET name = name || ' (till ' || substr(id, 1, 8) || ')' "
+        "WHERE name = ? AND id != ? AND EXISTS (SELECT 1 FROM staff_user WHERE id = ?)",
+        [(i["data"]["name"], i["id"], i["id"]) for i in upserts],
+    )
+    conn.executemany(
+        "UPDATE staff_user SET id = ? WHERE name = ? AND id != ?",
+        [(i["id"], i["data"]["name"], i["id"]) for i in upserts],
+    )
+    conn.executemany(
+        "INSERT INTO staff_user (id, name, role, pin_hash, active, created_at, updated_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
+        "name = excluded.name, role = excluded.role, active = excluded.active, "
+        "failed_attempts = CASE WHEN pin_hash = excluded.pin_hash THEN failed_attempts ELSE 0 END, "
+        "locked_until = CASE WHEN pin_hash = excluded.pin_hash THEN locked_until END, "
+        "pin_hash = excluded.pin_hash, updated_at = excluded.updated_at",
+        [
+            (
+                i["id"],
+                i["data"]["name"],
+                Role(i["data"]["role"]).value,
+                i["data"]["pin_hash"],
+                int(bool(i["data"]["active"])),
+                stamp,
+                stamp,
+            )
+            for i in upserts
+        ],
+    )
+    return len(items)

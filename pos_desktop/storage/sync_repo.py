@@ -438,3 +438,27 @@ def _existing(db: SqliteDatabase, sql: str, keys: set[str]) -> set[str]:
         marks = ", ".join("?" for _ in chunk)
         found.update(r[0] for r in db.execute_sql(sql.format(marks), chunk).fetchall())
     return found
+
+
+# -- what the stock feeds stored, read by the till's stock services ------------------------------
+
+
+def known_stores(db: SqliteDatabase) -> list[tuple[str, str]]:
+    """(store id, name) of the organisation's other stores, by name."""
+    return db.execute_sql("SELECT id, name FROM known_store ORDER BY name, id").fetchall()
+
+
+def incoming_transfers(db: SqliteDatabase) -> list[tuple[str, str, list[dict], str | None]]:
+    """(id, from store, lines, sent at) of the transfers on their way to this store."""
+    rows = db.execute_sql(
+        "SELECT id, from_store, lines, sent_at FROM incoming_transfer ORDER BY sent_at, id"
+    ).fetchall()
+    return [(i, f, json.loads(lines), sent) for i, f, lines, sent in rows]
+
+
+def open_purchase_orders(db: SqliteDatabase) -> list[tuple[str, int, str, str | None, list[dict]]]:
+    """(id, number, supplier, expected date, lines) of the store's open orders, by number."""
+    rows = db.execute_sql(
+        "SELECT id, number, supplier, expected_date, lines FROM purchase_order ORDER BY number"
+    ).fetchall()
+    return [(i, n, s, e, json.loads(lines)) for i, n, s, e, lines in rows]

@@ -37,10 +37,12 @@ class VoidRecord:
     approver: str
     reason: str | None
     approval_seq: int | None = None
+    event: str | None = None  # the audit/journal event, when not the kind's (a lowered quantity)
 
 
 def record(db: SqliteDatabase, void: VoidRecord, now: datetime) -> int:
     """Store ``void`` with its audit and journal entries (one transaction); the audit seq."""
+    event = void.event or EVENTS[void.kind]
     detail = {
         "kind": void.kind,
         "description": void.description,
@@ -55,7 +57,7 @@ def record(db: SqliteDatabase, void: VoidRecord, now: datetime) -> int:
     with db.atomic():
         head = audit.append(
             db,
-            EVENTS[void.kind],
+            event,
             user=void.requester,
             outcome=audit.GRANTED,
             now=now,
@@ -85,7 +87,7 @@ def record(db: SqliteDatabase, void: VoidRecord, now: datetime) -> int:
                 utc_text(now),
             ),
         )
-        journal.append(db, EVENTS[void.kind], record_id, {**detail, "audit_seq": head.seq}, now)
+        journal.append(db, event, record_id, {**detail, "audit_seq": head.seq}, now)
     return head.seq
 
 

@@ -31,6 +31,17 @@ class VoucherRepository:
             (code.strip(), amount.currency, amount.amount_minor, stamp, stamp),
         )
 
+    def load(self, code: str, amount: Money, now: datetime) -> None:
+        """Add ``amount`` to a voucher, creating it when new (a gift card sold at this till)."""
+        stamp = utc_text(now)
+        self._db.execute_sql(
+            "INSERT INTO gift_voucher (code, currency, balance_minor, created_at, updated_at) "
+            "VALUES (?, ?, ?, ?, ?) ON CONFLICT (code) DO UPDATE SET "
+            "balance_minor = balance_minor + excluded.balance_minor, "
+            "updated_at = excluded.updated_at",
+            (self._stored_code(code), amount.currency, amount.amount_minor, stamp, stamp),
+        )
+
     def _stored_code(self, code: str) -> str:
         """The code as stored for ``code`` typed in any case (``code`` itself when unknown)."""
         code = code.strip()

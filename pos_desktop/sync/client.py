@@ -121,6 +121,10 @@ class CloudClient:
         except ValueError as exc:  # a proxy HTML page, a truncated body (orjson raises it too)
             raise CloudOffline(f"the cloud sent a response that is not JSON ({code})") from exc
 
+    def request(self, method: str, path: str, **kwargs: Any) -> Any:
+        """Any other API call (gift cards, points), with the same error sorting."""
+        return self._send(method, path, **kwargs)
+
     def enroll(self, code: str, terminal_name: str) -> dict[str, Any]:
         """Exchange a one-time code for ``{terminal_id, store_id, token, currency}``."""
         return self._send("POST", "/v1/enroll", json={"code": code, "terminal_name": terminal_name})

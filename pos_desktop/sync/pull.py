@@ -19,7 +19,7 @@ from typing import Any
 
 from peewee import SqliteDatabase
 
-from pos_desktop.storage import sync_repo
+from pos_desktop.storage import quick_key_repo, staff_repo, sync_repo
 from pos_desktop.storage.sync_repo import MissingReference
 
 from .client import CloudClient, CursorAhead
@@ -30,6 +30,8 @@ STREAMS = (
     "barcodes",
     "customers",
     "stock",
+    "staff",
+    "quick_keys",
     "stores",
     "transfers",
     "purchase_orders",
@@ -62,6 +64,10 @@ def _apply(stream: str, db: SqliteDatabase, items: list[dict[str, Any]], now: da
         return sync_repo.apply_customers(db, items, now)
     if stream == "stock":
         return sync_repo.apply_stock(db, items, now)
+    if stream == "staff":
+        return staff_repo.apply_feed(db, items, now)
+    if stream == "quick_keys":
+        return quick_key_repo.apply_feed(db, items)
     if stream == "stores":
         return sync_repo.apply_stores(db, items, now)
     if stream == "transfers":

@@ -17,6 +17,8 @@ from PySide6.QtWidgets import (
 )
 
 from pos_desktop.container import Container
+from pos_desktop.domain.errors import DomainError
+from pos_desktop.domain.staff import Action
 
 from .device_bridge import DeviceBridge
 from .scan_routing import scan_to_modal
@@ -26,22 +28,30 @@ from .views import stock_move_dialog
 from .views.card_payment_dialog import UnresolvedPaymentDialog
 from .views.checkout_view import CheckoutView
 from .views.devices_dialog import DevicesDialog, describe
+from .views.engine_actions import CheckoutDialogs
 from .widgets.receipt_preview import ReceiptPreview
 
 STATUS_POLL_MS = 15_000
 NO_PRINTER_NOTE = "No receipt printer: Ctrl+Shift+R shows the receipt."
-MANAGER_ROLES = ("manager", "admin")
 log = logging.getLogger(__name__)
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, container: Container, bridge: DeviceBridge, *, demo: bool = False) -> None:
+    def __init__(
+        self,
+        container: Container,
+        bridge: DeviceBridge,
+        *,
+        demo: bool = False,
+        dialogs: CheckoutDialogs | None = None,
+    ) -> None:
         super().__init__()
         self.container = container
         self.bridge = bridge
         self.tasks = TaskRunner(self)
         self.devices_dialog: DevicesDialog | None = None
         self.staff = None  # ui.staff_session.StaffSession, attached by qt_app
+        self.pos_api_bridge = None  # ui.pos_api_bridge.PosApiBridge once the POS API runs
         settings = container.settings
         self.setWindowIcon(icon("till"))
         self.setWindowTitle(
@@ -52,18 +62,22 @@ class MainWindow(QMainWindow):
             settings.locale,
             self,
             cards=container.cards,
-            parking=container.extras.get("parking"),
-            returns=container.extras.get("returns"),
-            weighing=container.extras.get("weighing"),
-            search=container.extras.get("search"),
-            departments=container.extras.get("departments"),
-            quick_keys=container.extras.get("quick_keys"),
-            customers=container.extras.get("customers"),
-            stock_counts=container.extras.get("stock_counts"),
-            goods_receipts=container.extras.get("goods_receipts"),
+            parking=container.parking,
+            returns=container.returns,
+            weighing=container.weighing,
+            search=container.search,
+            departments=container.departments,
+            quick_keys=container.quick_keys,
+            customers=container.customers,
+            stock_counts=container.stock_counts,
+            goods_receipts=container.goods_receipts,
+            dialogs=dialogs,
+            gift_cards=container.gift_cards,
+            loyalty=container.loyalty,
+            email_receipts=container.email_receipts,
         )
         self.checkout_view.print_shelf_label = self.print_shelf_label  # from the price check
-        stock_move_dialog.install(self.checkout_view, container.extras.get("stock_moves"))
+        stock_move_dialog.install(self.checkout_view, container.stock_moves)
         self.receipt_preview: ReceiptPreview | None = ReceiptPreview(self) if demo else None
 
         central = QWidget()
@@ -86,11 +100,10 @@ class MainWindow(QMainWindow):
         self.checkout_view.display_changed.connect(self.on_checkout_display_changed)
         self.cashier_chip = self._chip("Nobody logged in")
         self.shift_chip = self._chip("No shift open")
-        sync = container.extras.get("sync")
-        if sync is not None:
+        if container.sync is not None:
             from .widgets.sync_indicator import SyncIndicator
 
-            self.statusBar().addPermanentWidget(SyncIndicator(sync.status, self))
+            self.statusBar().addPermanentWidget(SyncIndicator(container.sync.status, self))
         for chip in (
             self.cashier_chip,
             self.shift_chip,
@@ -99,7 +112,7 @@ class MainWindow(QMainWindow):
             self.sales_chip,
         ):
             self.statusBar().addPermanentWidget(chip)
-        self._update_sales_chip()
+        self.sales_chip.setText(f"Sales saved: {container.sales.count()}")
 
         self.checkout_view.sale_completed.connect(self.on_checkout_sale_completed)
         self.checkout_view.refund_completed.connect(self.on_checkout_refund_completed)
@@ -163,9 +176,6 @@ class MainWindow(QMainWindow):
     def set_shift_text(self, text: str, *, ok: bool) -> None:
         self._set_chip(self.shift_chip, text, "ok" if ok else "warn")
 
-    def _update_sales_chip(self) -> None:
-        self.sales_chip.setText(f"Sales saved: {self.container.sales.count()}")
-
     def on_checkout_display_changed(self, shown) -> None:
         """The customer attached to the sale, in the status bar while there is one."""
         self.customer_chip.setVisible(shown.customer is not None)
@@ -188,18 +198,18 @@ class MainWindow(QMainWindow):
     # -- printing ------------------------------------------------------------------------------
 
     def on_checkout_sale_completed(self, sale) -> None:
-        self._update_sales_chip()
-        sync = self.container.extras.get("sync")
-        if sync is not None:
-            sync.notify()  # push now; the sale is already safe in the outbox
-        self.container.printing.print_sale(sale, on_done=self.bridge.on_print_done)
+        """The sale is stored: the after-sale service runs its steps (sync, receipt and
+        drawer, an app's payment request); the window shows what they did."""
+        after = self.container.after_sale.sale_stored(sale, on_printed=self.bridge.on_print_done)
+        self.sales_chip.setText(f"Sales saved: {after.sales_saved}")
+        if self.pos_api_bridge is not None:
+            self.pos_api_bridge.on_sale_settled(after.app_request)
 
     def on_checkout_refund_completed(self, stored) -> None:
-        self._update_sales_chip()
-        sync = self.container.extras.get("sync")
-        if sync is not None:
-            sync.notify()
-        self.container.printing.print_refund(stored, on_done=self.bridge.on_print_done)
+        after = self.container.after_sale.refund_stored(
+            stored, on_printed=self.bridge.on_print_done
+        )
+        self.sales_chip.setText(f"Sales saved: {after.sales_saved}")
 
     def on_printer_print_finished(self, outcome) -> None:
         view = self.checkout_view
@@ -241,9 +251,7 @@ class MainWindow(QMainWindow):
 
     def print_shelf_label(self, sku: str) -> None:
         """One shelf label for ``sku`` on the receipt printer (services.shelf_labels)."""
-        from pos_desktop.services.shelf_labels import ShelfLabelService
-
-        service = ShelfLabelService(self.container.db, self.container.settings)
+        service = self.container.shelf_labels
         job = service.print_job(service.labels(skus=[sku]), self.container.printing.columns)
         self.container.printing.print_document(
             job, "shelf_label", on_done=self.bridge.on_print_done
@@ -289,34 +297,35 @@ class MainWindow(QMainWindow):
     def on_devices_changed(self) -> None:
         """The Devices screen switched the terminal, scale or serial scanner: the screen
         follows (the scale weighs the next item, a new scanner's codes come here)."""
-        extras = self.container.extras
-        self.checkout_view.weighing = extras.get("weighing")
-        if (scanner := extras.get("serial_scanner")) is not None:
+        self.checkout_view.weighing = self.container.weighing
+        if (scanner := self.container.serial_scanner) is not None:
             scanner.on_scan = self.bridge.on_serial_scan
         terminal = "ready" if self.container.cards.available else "none"
         self.terminal_chip.setText(f"Card terminal: {terminal}")
         self.checkout_view.refresh()
 
-    def is_manager(self, refusal: str) -> bool:
-        """Store-wide changes and quitting are for a manager (or a till with no users yet);
-        anybody else sees ``refusal``."""
-        staff = self.staff
-        if staff is None or (staff.user is None and not self.container.auth.list_users()):
-            return True
-        if staff.user is not None and str(staff.user.role) in MANAGER_ROLES:
-            return True
-        self.checkout_view.show_message(refusal, error=True)
-        return False
+    def approve_screen(self, action: Action, refusal: str):
+        """The store's policy decides store-wide changes and quitting (``staff.MANAGER_SCREENS``;
+        a manager's by default): the ``Approval`` token, or None after showing why not."""
+        if self.staff is not None:
+            return self.staff.approve_screen(action, refusal)
+        try:  # no staff session: only a till with no users yet (setup) goes on
+            return self.container.auth.authorize_setup(action)
+        except DomainError:
+            self.checkout_view.show_message(refusal, error=True)
+            return None
 
     def on_store_settings_triggered(self) -> None:
-        if not self.is_manager(
+        approval = self.approve_screen(
+            Action.STORE_SETTINGS,
             "Only a manager can change the store settings: log in as a manager "
-            "(Staff > Lock / switch cashier)."
-        ):
+            "(Staff > Lock / switch cashier).",
+        )
+        if approval is None:
             return
         from .views.store_settings_dialog import StoreSettingsDialog
 
-        dialog = StoreSettingsDialog(self.container, self)
+        dialog = StoreSettingsDialog(self.container, self, approval=approval)
         if dialog.exec() and dialog.saved is not None:
             self.setWindowTitle(f"{dialog.saved.name} - till {dialog.saved.terminal_id}")
             self.checkout_view.show_message("Store settings saved; the next sale uses them.")
@@ -324,9 +333,13 @@ class MainWindow(QMainWindow):
     def on_quit_triggered(self) -> None:
         """Close the till: the receipts still queued print and the last sales are pushed
         (``Container.close``, run when the event loop ends)."""
-        if not self.is_manager(
-            "Only a manager can close the till: log in as a manager (Staff > Lock / switch "
-            "cashier)."
+        if (
+            self.approve_screen(
+                Action.CLOSE_TILL,
+                "Only a manager can close the till: log in as a manager (Staff > Lock / switch "
+                "cashier).",
+            )
+            is None
         ):
             return
         if not self.checkout_view.checkout.cart.is_empty:

@@ -4,8 +4,9 @@ The service calls ``request_arrived.emit`` on the API thread; Qt delivers the si
 the GUI thread. A request opens the app switch dialog at once when the cart is empty; during a
 sale it waits (a banner says so) until the sale is finished or parked. Once accepted, the
 request is a sale of its own (``services.payment_request_flow.PaymentRequestTill`` owns the
-steps): scans are refused with a message until it ends. Every stored sale is reported to the
-service, which marks a paid request ``approved`` and queues its callback.
+steps): scans are refused with a message until it ends. A stored sale that paid a request is
+settled by the after-sale service (``services.after_sale``: ``approved``, callback queued); the
+main window passes its answer on to :meth:`PosApiBridge.on_sale_settled`.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from PySide6.QtWidgets import QApplication
 
 from pos_desktop.domain.errors import DomainError
 from pos_desktop.domain.money import Money
+from pos_desktop.services.after_sale import AppRequestSettled
 from pos_desktop.services.payment_request_flow import PaymentRequestTill
 from pos_desktop.services.pos_api import PosApiService
 
@@ -48,7 +50,6 @@ class PosApiBridge(QObject):
         self._idle.timeout.connect(self.show_next)
         self.request_arrived.connect(self.on_api_request_arrived)
         self.request_cancelled.connect(self.on_api_request_cancelled)
-        self.view.sale_completed.connect(self.on_checkout_sale_completed)
         service.on_request_created(self.request_arrived.emit)
         service.on_request_cancelled(self.request_cancelled.emit)
 
@@ -74,10 +75,11 @@ class PosApiBridge(QObject):
             self._close_dialog(request_id, "cancelled")
         self.show_next()
 
-    def on_checkout_sale_completed(self, sale) -> None:
-        row = self.service.complete_from_sale(sale)
-        if row is not None and row.status == "approved":
-            self.request_finished.emit(row.id, "approved")
+    def on_sale_settled(self, settled: AppRequestSettled | None) -> None:
+        """A sale was stored (and its after-sale steps ran): tell who waits for the request it
+        paid, if any, then show the next request waiting."""
+        if settled is not None:
+            self.request_finished.emit(settled.request_id, settled.status)
         QTimer.singleShot(0, self.show_next)
 
     def _sale_in_progress(self) -> bool:

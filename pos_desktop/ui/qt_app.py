@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication
@@ -10,21 +11,34 @@ from PySide6.QtWidgets import QApplication
 from pos_desktop.config import TillConfig, load_config
 from pos_desktop.container import Container
 
+if TYPE_CHECKING:
+    from .pos_api_bridge import PosApiBridge
+    from .views.engine_actions import CheckoutDialogs
+
 from .device_bridge import DeviceBridge
 from .focus import DialogFocusKeeper
 from .gui_thread_gc import install as install_gui_thread_gc
 from .integrity_watch import INTEGRITY_CHECK_DELAY_MS, IntegrityWatch
 from .main_window import MainWindow
 from .plain_text import PlainTextLabels
+from .screen_layout import place_demo_windows
 from .staff_session import StaffSession
 from .theme import icon, stylesheet
 from .wedge_filter import WedgeScannerFilter
 
 
-def build_window(container: Container, config: TillConfig, app: QApplication, *, clock=None):
-    """Wire the window, the scanner filter and the device bridge (shared with the tests)."""
+def build_window(
+    container: Container,
+    config: TillConfig,
+    app: QApplication,
+    *,
+    clock=None,
+    dialogs: CheckoutDialogs | None = None,
+):
+    """Wire the window, the scanner filter and the device bridge (shared with the tests, which
+    may hand in scripted ``dialogs`` for the checkout's actions)."""
     bridge = DeviceBridge()
-    window = MainWindow(container, bridge, demo=config.demo)
+    window = MainWindow(container, bridge, demo=config.demo, dialogs=dialogs)
     wedge = WedgeScannerFilter(
         max_gap_ms=config.scanner.wedge_max_gap_ms,
         min_length=config.scanner.wedge_min_length,
@@ -36,17 +50,15 @@ def build_window(container: Container, config: TillConfig, app: QApplication, *,
     )
     wedge.install(app)
     wedge.scanned.connect(bridge.scanned)
-    serial = container.extras.get("serial_scanner")
-    if serial is not None:
-        serial.on_scan = bridge.on_serial_scan
+    if container.serial_scanner is not None:
+        container.serial_scanner.on_scan = bridge.on_serial_scan
     DialogFocusKeeper(window).install(app)
     window.plain_text = PlainTextLabels(window).install(app)
     window.staff = StaffSession(window, idle_lock_s=config.lock_after_idle_s, demo=config.demo)
-    window.pos_api_bridge = None
-    if (pos_api := container.extras.get("pos_api")) is not None:
-        attach_pos_api(window, pos_api)
+    if container.pos_api is not None:
+        attach_pos_api(window, container.pos_api)
     attach_customer_displays(window, container, config)
-    simulator = container.extras.get("printer_simulator")
+    simulator = container.printer_simulator
     if simulator is not None:
         simulator.on_job = bridge.on_simulated_job
         if window.receipt_preview is not None:
@@ -99,7 +111,7 @@ def attach_customer_displays(window, container: Container, config: TillConfig) -
             parent=window,
         )
         window.customer_window.setAttribute(Qt.WidgetAttribute.WA_QuitOnClose, False)
-    pole = container.extras.get("pole_display")
+    pole = container.pole_display
     window.customer_facing = None
     if window.customer_window is not None or pole is not None:
         window.customer_facing = CustomerFacing(
@@ -109,7 +121,8 @@ def attach_customer_displays(window, container: Container, config: TillConfig) -
 
 
 def show_customer_window(window, app: QApplication, screen_number: int) -> None:
-    """On its own screen when there is one; otherwise beside the till (demo, one screen)."""
+    """On its own screen when there is one; otherwise beside the till (demo, one screen), or
+    minimised where there is no room beside it (``screen_layout``)."""
     customer = window.customer_window
     if customer is None:
         return
@@ -118,14 +131,11 @@ def show_customer_window(window, app: QApplication, screen_number: int) -> None:
         customer.setGeometry(screens[screen_number].geometry())
         customer.showFullScreen()
         return
-    # One screen (demo): a small window beside the till, or in its corner when there is no room.
-    frame, room = window.frameGeometry(), screens[0].availableGeometry() if screens else None
-    customer.resize(480, 360)
-    x, y = frame.right() + 8, frame.top()
-    if room is not None and x + customer.width() > room.right():
-        x, y = room.right() - customer.width(), room.bottom() - customer.height()
-    customer.move(x, y)
-    customer.show()
+    # One screen (demo): beside the till, which gives up width for it; never over the till.
+    if not screens:
+        customer.show()
+        return
+    place_demo_windows(window, customer, screens[0].availableGeometry())
 
 
 def fit_to_screen(window, app: QApplication, preferred=(1280, 800)) -> None:
@@ -143,11 +153,12 @@ def fit_to_screen(window, app: QApplication, preferred=(1280, 800)) -> None:
     window.move(room.x() + (room.width() - width - frame.width()) // 2, room.y())
 
 
-def attach_pos_api(window, pos_api) -> None:
+def attach_pos_api(window, pos_api) -> PosApiBridge:
     """Show payment requests from other apps on this window (the app switch)."""
     from .pos_api_bridge import PosApiBridge
 
     window.pos_api_bridge = PosApiBridge(pos_api, window)
+    return window.pos_api_bridge
 
 
 def run_qt(
@@ -186,11 +197,7 @@ def run_qt(
 
         QTimer.singleShot(0, start_api)
 
-    def stop_api() -> None:  # no request may reach a closed window
-        if (server := container.extras.pop("pos_api_server", None)) is not None:
-            server.stop()
-
-    app.aboutToQuit.connect(stop_api)
+    app.aboutToQuit.connect(container.stop_pos_api_server)
     if print_ready:
         QTimer.singleShot(0, lambda: print("READY", flush=True))
     if quit_after is not None:

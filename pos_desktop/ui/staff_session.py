@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QApplication
 
 from pos_desktop.domain.errors import DomainError
 from pos_desktop.domain.staff import Action
+from pos_desktop.services.auth import ApprovalRequired, PermissionRefused
 from pos_desktop.services.reports import ReportPrinter
 
 from .views.approval_dialog import ApprovalDialog, UnlockDialog
@@ -157,16 +158,28 @@ class StaffSession(QObject):
         object_id: str | None = None,
         reason: str | None = None,
         note: str = "",
+        pin_only_if_needed: bool = False,
     ):
         """The ``Approval`` token for ``action`` (None: refused or cancelled).
 
         Everyone confirms with a PIN: their own when their role may do it, an approver's
         otherwise. ``reason`` is a reason code already chosen on the asking screen.
+        ``pin_only_if_needed``: an everyday action (selling an unknown barcode) that the user's
+        role may do alone is granted (and audited) without a PIN; the PIN dialog comes up only
+        when the store's policy wants an approver.
         """
         if self.user is None:
             text = NO_USERS if not self.auth.list_users() else "Log in first (Staff > Lock)."
             self.window.checkout_view.show_message(text, error=True)
             return None
+        if pin_only_if_needed:
+            try:
+                return self.auth.authorize(Action(action), self.user, object_id=object_id)
+            except ApprovalRequired:
+                pass  # an approver's PIN: the dialog below
+            except DomainError as err:  # refused by the policy
+                self.window.checkout_view.show_message(str(err), error=True)
+                return None
         dialog = ApprovalDialog(
             self.auth,
             Action(action),
@@ -179,16 +192,61 @@ class StaffSession(QObject):
         )
         return dialog.result_value if dialog.exec() else None
 
+    def approve_screen(self, action: Action, refusal: str, show=None):
+        """The ``Approval`` token to open a store-wide screen (``staff.MANAGER_SCREENS``), as the
+        store's policy decides: allowed roles go straight in (audited), ``approval`` asks for an
+        approver's PIN, ``refused`` shows ``refusal`` (through ``show``, default the status
+        strip). A till with no users yet gets the setup token for store settings and quitting.
+        None: refused or cancelled."""
+        say = show or (lambda text: self.window.checkout_view.show_message(text, error=True))
+        try:
+            if self.user is None:
+                return self.auth.authorize_setup(Action(action))
+            return self.auth.authorize(Action(action), self.user)
+        except PermissionRefused:
+            say(refusal)
+            return None
+        except ApprovalRequired:
+            if self.user is None:
+                say(refusal)
+                return None
+        except DomainError as err:
+            say(str(err))
+            return None
+        dialog = ApprovalDialog(self.auth, Action(action), self.user, parent=self.window)
+        return dialog.result_value if dialog.exec() else None
+
     def unlock_user(self) -> None:
         """Staff > Unlock user: another manager or admin lifts a lockout with their PIN."""
         if not self._need_user():
             return
         if not self.auth.locked_users():
-            self.window.checkout_view.show_message("Nobody is locked.")
+            paused = self.auth.till_paused_minutes()
+            if not paused:
+                self.window.checkout_view.show_message("Nobody is locked.")
+                return
+            self._lift_till_pause(paused)
             return
         dialog = UnlockDialog(self.auth, self.user, parent=self.window)
         if dialog.exec() and dialog.unlocked is not None:
             self.window.checkout_view.show_message(f"{dialog.unlocked.name} is unlocked.")
+
+    def _lift_till_pause(self, minutes: int) -> None:
+        """Nobody is locked, but the till refuses unnamed approver PINs after too many wrong
+        ones (kept across restarts): a manager ends that early with their PIN (audited)."""
+        approval = self.approve(
+            Action.UNLOCK_USER,
+            f"This till refuses unnamed approver PINs for {minutes} more min.",
+            object_id="till",
+        )
+        if approval is None:
+            return
+        try:
+            self.auth.lift_till_pause(approval)
+        except DomainError as err:
+            self.window.checkout_view.show_message(str(err), error=True)
+            return
+        self.window.checkout_view.show_message("This till takes unnamed approver PINs again.")
 
     # -- menu ----------------------------------------------------------------------------------
 

@@ -71,7 +71,7 @@ def server(request, database_url) -> Iterator[str]:
     """Run the real app with uvicorn in a thread; yield its base URL; stop it afterwards.
 
     A test module that counts the server's statements sets ``BACK_OFFICE_WORKER = False``:
-    the web back office's background thread queries once a second (docs/BACKOFFICE.md).
+    the web back office's background thread runs a fallback round every 5 s on SQLite.
     """
     worker = getattr(request.module, "BACK_OFFICE_WORKER", True)
     app = create_app(database_url, back_office_worker=worker)

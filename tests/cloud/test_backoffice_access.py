@@ -8,8 +8,10 @@ from __future__ import annotations
 import re
 
 import pytest
+from argon2 import PasswordHasher
 from fastapi.routing import APIRoute
 
+from pos_cloud import quick_keys, staff
 from pos_cloud.auth import hash_secret
 from pos_cloud.db import connection
 from pos_cloud.web import accounts
@@ -104,6 +106,7 @@ def test_every_post_needs_the_session_csrf_token(server, cloud):
         r.path.replace("{store_id}", store)
         .replace("{webhook_id}", "x")
         .replace("{delivery_id}", "1")
+        .replace("{staff_id}", "x")
         for r in client_app_routes(server)
         if "POST" in r.methods and r.path not in ("/app/login", "/app/setup/{code}")
     ]
@@ -203,6 +206,8 @@ def two_stores(cloud, server):
 def test_a_store_manager_cannot_open_another_stores_pages(server, cloud, two_stores):
     stores, sale_b, shift_b = two_stores
     a, b = stores["A"].store_id, stores["B"].store_id
+    with connection():
+        staff_b = staff.add_staff(b, "Bea", "cashier", "2468").id
     manager, _ = set_up_and_sign_in(server, "manager", a)
     token = page_csrf(manager)
     values = {
@@ -211,6 +216,8 @@ def test_a_store_manager_cannot_open_another_stores_pages(server, cloud, two_sto
         "shift_id": shift_b,
         "webhook_id": "x",
         "delivery_id": "1",
+        "staff_id": staff_b,
+        "job_id": "x",
     }
     checked = 0
     for route in client_app_routes(server):
@@ -234,6 +241,12 @@ def test_a_store_manager_cannot_open_another_stores_pages(server, cloud, two_sto
                         "token_id": "1",
                         "url": "http://127.0.0.1:9/x",
                         "events": "sale.completed",
+                        "name": "Mallory",
+                        "role": "cashier",
+                        "pin": "1234",
+                        "pin2": "1234",
+                        "active": "0",
+                        "position": "1",
                     },
                     files={"file": ("x.csv", b"sku,name,price,tax_code,barcodes\n")}
                     if path.endswith("/import")
@@ -251,3 +264,7 @@ def test_a_store_manager_cannot_open_another_stores_pages(server, cloud, two_sto
     # ... while their own store opens, and the terminal of B was not revoked by the attempt.
     assert manager.get(f"/app/stores/{a}/dashboard").status_code == 200
     assert stores["B"].client.get("/v1/terminals/me").status_code == 200
+    with connection():  # nor did any till user or quick key of B change
+        (bea,) = staff.list_staff(b)
+        assert bea.active and PasswordHasher().verify(bea.pin_hash, "2468")
+        assert not quick_keys.list_keys(b)

@@ -12,7 +12,8 @@ from pos_cloud import catalog, change_notify
 from pos_cloud.db import connection, database_proxy
 
 # These tests count every statement the server sends while polls wait; the back office's
-# worker (its own idle cost is 3 small queries/s, docs/BACKOFFICE.md) is left out.
+# worker (idle it sends nothing on PostgreSQL, a round every 5 s on SQLite: test_backoffice_
+# worker_wake.py) is left out.
 BACK_OFFICE_WORKER = False
 
 
@@ -87,6 +88,30 @@ def test_a_change_from_outside_the_api_wakes_the_poll_within_two_seconds(cloud, 
     if database_url.startswith("postgres"):
         assert change_notify.hub.listening
         assert answer["at"] - changed < 0.5  # not the fallback: the notification itself
+
+
+def test_one_change_wakes_every_till_of_the_store_with_one_shared_read(
+    cloud, database_url, monkeypatch
+):
+    """The tills of a store hold the same cursor: a change answers all of them from one read
+    (two statements), not one read per till."""
+    first = cloud.till()
+    tills = [first] + [cloud.till(first.store_id) for _ in range(11)]
+    cloud.product(first.store_id, "C1", price=100)
+    cursor = _cursor(first)
+    polls = [_start_poll(till, cursor) for till in tills]
+    time.sleep(1.5)  # every poll read its empty page and waits
+    counter = QueryCounter(monkeypatch)
+    with connection():  # not through a request: count only what the waiters do
+        catalog.set_price(first.store_id, "C1", 5)
+    after_write = counter.count
+    change_notify.flush()
+    for thread, _answer in polls:
+        thread.join(10)
+    monkeypatch.undo()
+    assert all(a["body"]["items"][0]["data"]["price_minor"] == 5 for _t, a in polls)
+    # One shared read: the counter and the page (a straggler may read once more).
+    assert counter.count - after_write <= 4, counter.count - after_write
 
 
 def test_timeout_answers_an_empty_page_and_leaves_no_waiter(cloud):

@@ -6,13 +6,23 @@ import json
 
 import pytest
 
+from pos_cloud import quick_keys, staff
 from pos_cloud.db import connection
 from pos_cloud.models import Event, Terminal, new_id
 
 from .conftest import sale_payload
 
 # "stores" lists the organisation's other stores to every store (where transfers can go).
-STREAMS = ["products", "barcodes", "tax_rates", "customers", "stock", "transfers"]
+STREAMS = [
+    "products",
+    "barcodes",
+    "tax_rates",
+    "customers",
+    "stock",
+    "staff",
+    "quick_keys",
+    "transfers",
+]
 
 
 @pytest.fixture(scope="module")
@@ -24,6 +34,9 @@ def two_stores(cloud):
     cloud.admin.put(f"{base}/tax-rates/A", json={"name": "Std", "rate_bp": 1900})
     cloud.admin.put(f"{base}/customers/{new_id()}", json={"name": "B's customer"})
     b.push([b.event("sale.completed", sale_payload(sku="B1")), b.event(seq=5)])
+    with connection():  # made in the back office (no admin API)
+        staff.add_staff(b.store_id, "Bea", "cashier", "2468")
+        quick_keys.set_key(b.store_id, 1, 0, label="", sku="B1")
     c = cloud.till()  # sends goods to B: on B's list of transfers on their way, not on A's
     sent = {
         "transfer_id": new_id(),

@@ -381,3 +381,13 @@ def test_help_everywhere(args, capsys):
 def test_bad_commands_are_one_line_and_exit_2(args, needle, capsys, tmp_path):
     assert main(["--data-dir", str(tmp_path), *args]) == 2
     assert_one_clear_line(capsys.readouterr().err, needle)
+
+
+def test_store_set_timezone_checks_the_name(store, run, data_dir):
+    code, _, err = run("store", "set", "timezone", "Europe/Berlín")
+    assert code != 0
+    assert_one_clear_line(err, "timezone:", "Europe/Berlin")
+    assert run("store", "set", "timezone", "Europe/Berlin")[0] == 0
+    assert db_query(data_dir, "SELECT timezone FROM store_settings") == [("Europe/Berlin",)]
+    code, out, _ = run("store", "show")
+    assert code == 0 and "Europe/Berlin" in out

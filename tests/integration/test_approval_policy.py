@@ -142,3 +142,21 @@ def test_another_admin_unlocks_a_locked_manager_at_the_till(env):
     detail = json.loads(entry.detail)["detail"]
     assert (entry.user_name, detail["approver"], detail["name"]) == ("Cashier", "Admin", "Manager")
     assert env.auth.login("Manager", PIN["manager"]).name == "Manager"
+
+
+def test_selling_an_unknown_barcode_takes_a_token_bound_to_it(env):
+    """The service refuses without a token, whoever calls; a token for another barcode fails."""
+    from pos_desktop.services.auth import ApprovalRequired, redeem
+
+    with pytest.raises(ApprovalRequired, match="needs an approval"):
+        redeem(None, Action.SELL_UNKNOWN_BARCODE, "04006381333931")
+    cashier = env.users["cashier"]
+    token = env.auth.authorize(Action.SELL_UNKNOWN_BARCODE, cashier, object_id="04006381333931")
+    assert token.approver == cashier.name  # allowed alone by default, no PIN
+    with pytest.raises(ApprovalRequired, match="another item"):
+        redeem(token, Action.SELL_UNKNOWN_BARCODE, "05000000000000")
+    save_policy(
+        env.db, load_policy(env.db).with_decision("cashier", "sell_unknown_barcode", "approval")
+    )
+    with pytest.raises(ApprovalRequired):
+        env.auth.authorize(Action.SELL_UNKNOWN_BARCODE, cashier, object_id="04006381333931")

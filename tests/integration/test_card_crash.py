@@ -10,7 +10,7 @@ from pathlib import Path
 
 from hardware.simulators.terminal_concert import SimulatedConcertTerminal
 from pos_desktop.config import TillConfig
-from pos_desktop.container import build_container
+from pos_desktop.container import Overrides, build_container
 from pos_desktop.services.ports import NoPrinter
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -37,7 +37,9 @@ def test_kill_9_mid_payment_then_the_cashier_resolves_it(tmp_path):
             child.send_signal(signal.SIGKILL)
             child.wait(timeout=10)
 
-        till = build_container(TillConfig(data_dir=tmp_path, demo=True), {"printer": NoPrinter()})
+        till = build_container(
+            TillConfig(data_dir=tmp_path, demo=True), Overrides(printer=NoPrinter())
+        )
         try:
             open_payments = till.cards.open_payments()
             assert [p.id for p in open_payments] == [payment_id]

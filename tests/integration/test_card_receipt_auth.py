@@ -9,7 +9,7 @@ import pytest
 from hardware.escpos_parse import parse_escpos
 from hardware.terminals.base import PaymentOutcome, PaymentResult
 from pos_desktop.config import PrinterConfig, TillConfig
-from pos_desktop.container import build_container
+from pos_desktop.container import Overrides, build_container
 from pos_desktop.services.demo_data import demo_ean13, write_demo_catalog
 from tests.conftest import FixedClock, open_test_shift, paper_jobs
 
@@ -38,7 +38,7 @@ def card_till(tmp_path, sim_printer):
         config = TillConfig(
             data_dir=tmp_path, printer=PrinterConfig(uri=sim_printer.uri), demo=True
         )
-        till = build_container(config, overrides={"clock": FixedClock(), "terminal": terminal})
+        till = build_container(config, overrides=Overrides(clock=FixedClock(), terminal=terminal))
         write_demo_catalog(till.db, 10)
         open_test_shift(till)
         made.append(till)

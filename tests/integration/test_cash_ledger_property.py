@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from pos_desktop.config import TillConfig
-from pos_desktop.container import build_container
+from pos_desktop.container import Overrides, build_container
 from pos_desktop.domain.cash import CashCount
 from pos_desktop.domain.money import Money
 from pos_desktop.domain.payment import CheckoutSettings
@@ -47,7 +47,7 @@ operation = st.one_of(
 def _till(data_dir: Path):
     till = build_container(
         TillConfig(data_dir=data_dir, demo=True),
-        {"printer": NoPrinter(), "clock": FixedClock(), "hasher": cheap_hasher()},
+        Overrides(printer=NoPrinter(), clock=FixedClock(), hasher=cheap_hasher()),
     )
     write_demo_catalog(till.db, 40)
     save_checkout_settings(till.db, CheckoutSettings(cash_increment_minor=5))
@@ -81,7 +81,7 @@ def run_shift(till, ops) -> int:
     shift = till.shifts.open_shift(MANAGER, CashCount.from_total(EUR, 7600))
     drawer = shift.float_count.total().amount_minor
     sales = []
-    returns = till.extras["returns"]
+    returns = till.returns
     for op in ops:
         kind = op[0]
         if kind == "sale":

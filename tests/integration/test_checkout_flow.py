@@ -99,7 +99,7 @@ def test_configured_logo_tops_every_receipt_and_its_reprint(tmp_path, sim_printe
     from PIL import Image as PILImage
 
     from pos_desktop.config import PrinterConfig, TillConfig
-    from pos_desktop.container import build_container
+    from pos_desktop.container import Overrides, build_container
     from pos_desktop.services.demo_data import write_demo_catalog
     from tests.conftest import FixedClock, paper_jobs
 
@@ -109,7 +109,7 @@ def test_configured_logo_tops_every_receipt_and_its_reprint(tmp_path, sim_printe
         demo=True,
         printer=replace(PrinterConfig(uri=sim_printer.uri), logo="logo.png"),
     )
-    till = build_container(config, overrides={"clock": FixedClock()})
+    till = build_container(config, overrides=Overrides(clock=FixedClock()))
     try:
         write_demo_catalog(till.db, 10)
         open_test_shift(till)
@@ -129,7 +129,7 @@ def test_standalone_serial_drawer_opens_on_cash_and_is_recorded(tmp_path, sim_pr
     import threading
 
     from pos_desktop.config import DrawerConfig, PrinterConfig, TillConfig
-    from pos_desktop.container import build_container
+    from pos_desktop.container import Overrides, build_container
     from pos_desktop.services.demo_data import write_demo_catalog
     from tests.conftest import FixedClock, paper_jobs
 
@@ -151,7 +151,7 @@ def test_standalone_serial_drawer_opens_on_cash_and_is_recorded(tmp_path, sim_pr
         printer=PrinterConfig(uri=sim_printer.uri),
         drawer=DrawerConfig(uri=uri, open_sequence_hex="07 07"),
     )
-    till = build_container(config, overrides={"clock": FixedClock()})
+    till = build_container(config, overrides=Overrides(clock=FixedClock()))
     try:
         write_demo_catalog(till.db, 10)
         open_test_shift(till)

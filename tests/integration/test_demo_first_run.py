@@ -8,7 +8,7 @@ import pytest
 
 from pos_desktop.app import prepare_demo
 from pos_desktop.config import TillConfig
-from pos_desktop.container import build_container
+from pos_desktop.container import Overrides, build_container
 from pos_desktop.domain.money import Money
 from pos_desktop.services.demo_data import demo_ean13
 from pos_desktop.services.ports import NoPrinter
@@ -24,7 +24,7 @@ def test_the_first_run_rounds_the_cash_due(tmp_path, currency):
         init_store(db, replace(DEMO_STORE, currency=currency), DEMO_TAX_RATES)
         db.close()
     till = build_container(
-        TillConfig(data_dir=tmp_path, demo=True), {"printer": NoPrinter(), "clock": FixedClock()}
+        TillConfig(data_dir=tmp_path, demo=True), Overrides(printer=NoPrinter(), clock=FixedClock())
     )
     try:
         prepare_demo(till, products=50)

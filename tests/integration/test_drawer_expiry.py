@@ -13,6 +13,8 @@ from pos_desktop.services.printing import DRAWER_EXPIRY_S, PrintingService
 from pos_desktop.services.receipts import ReceiptBuilder
 from pos_desktop.services.store_setup import DEMO_STORE, DEMO_TAX_RATES, init_store
 from pos_desktop.storage.db import open_database
+from pos_desktop.storage.drawer_repo import DrawerEventRepository
+from pos_desktop.storage.print_job_repo import PrintJobRepository
 
 
 class BusyPrinter:
@@ -38,7 +40,13 @@ def test_a_kick_queued_behind_a_busy_printer(tmp_path, monkeypatch, waited, stat
     db = open_database(tmp_path / "till.sqlite")
     init_store(db, DEMO_STORE, DEMO_TAX_RATES)
     printer = BusyPrinter()
-    service = PrintingService(db, printer, ReceiptBuilder(DEMO_STORE, 42), StepClock())
+    service = PrintingService(
+        PrintJobRepository(db),
+        DrawerEventRepository(db),
+        printer,
+        ReceiptBuilder(DEMO_STORE, 42),
+        StepClock(),
+    )
     now = [1000.0]
     monkeypatch.setattr(printing.time, "monotonic", lambda: now[0])
     service.print_document(PrintJob(blocks=(TextLine("long report"),)), "report_x")

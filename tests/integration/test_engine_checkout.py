@@ -1,7 +1,6 @@
 """The checkout engine through the services and a real db: promotions, discounts, tenders,
 vouchers, cash rounding, scan paths and the receipt."""
 
-from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -159,6 +158,28 @@ def test_void_and_cancel_without_a_token_are_refused_and_with_one_recorded(engin
         db.execute_sql("DELETE FROM void_record")
 
 
+def test_lowering_a_quantity_is_a_recorded_partial_void(engine_till):
+    """Raising a quantity needs nothing; lowering it needs a VOID_LINE token, whoever calls."""
+    co, auth, db = engine_till.checkout, engine_till.auth, engine_till.db
+    co.scan(demo_ean13(40))
+    line = co.cart.lines[0]
+    co.set_quantity(line.line_id, 4)
+    unit = co.price().lines[0].tax.gross // 4
+    with pytest.raises(ApprovalRequired, match="needs an approval"):
+        co.set_quantity(line.line_id, 1)
+    assert line.quantity == 4
+    wrong = approval(auth, Action.VOID_LINE, "another-line")
+    with pytest.raises(ApprovalRequired, match="another item"):
+        co.set_quantity(line.line_id, 1, wrong)
+    co.set_quantity(line.line_id, 1, approval(auth, Action.VOID_LINE, line.line_id))
+    assert line.quantity == 1
+    row = db.execute_sql("SELECT kind, quantity, amount_minor, description FROM void_record")
+    assert row.fetchall() == [("line", "3", 3 * unit, f"{line.item.name}: quantity 4 -> 1")]
+    assert [e.event for e in audit.entries(db, "cart.quantity_lowered")] == [
+        "cart.quantity_lowered"
+    ]
+
+
 def test_remove_line_drops_its_discount(engine_till):
     co = engine_till.checkout
     co.scan(demo_ean13(40))
@@ -204,12 +225,13 @@ def test_alternative_gtin_retry(engine_till):
 def test_settings_are_read_from_the_db(till):
     save_checkout_settings(till.db, CheckoutSettings(cash_increment_minor=10,
                                                      other_tenders=("Invoice",)))  # fmt: skip
-    from pos_desktop.services.checkout import CheckoutService
+    from pos_desktop.container import build_checkout
 
-    co = CheckoutService(till.settings, till.catalog, till.sales, till.clock)
+    co = build_checkout(till.db, till.settings, till.catalog, till.sales, till.clock)
     assert co.checkout_settings.cash_increment_minor == 10
     assert co.checkout_settings.other_tenders == ("Invoice",)
-    assert date.today()  # the service itself needs nothing else
+    till.reload_checkout_settings()  # the running till reads them again the same way
+    assert till.checkout.checkout_settings.cash_increment_minor == 10
 
 
 def test_promotions_round_trip_with_groups_and_windows(till):

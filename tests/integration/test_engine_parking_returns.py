@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from pos_desktop.config import PrinterConfig, TillConfig
-from pos_desktop.container import build_container
+from pos_desktop.container import Overrides, build_container
 from pos_desktop.domain.errors import DomainError
 from pos_desktop.domain.money import Money
 from pos_desktop.domain.payment import CheckoutSettings
@@ -32,7 +32,7 @@ def returns_for(till):
 
 def test_park_and_recall_across_a_restart(tmp_path, sim_printer):
     config = TillConfig(data_dir=tmp_path, printer=PrinterConfig(uri=sim_printer.uri), demo=True)
-    till = build_container(config, overrides={"clock": FixedClock()})
+    till = build_container(config, overrides=Overrides(clock=FixedClock()))
     write_demo_catalog(till.db, 50)
     till.checkout.scan(demo_ean13(1))
     till.checkout.scan(demo_ean13(2))
@@ -45,7 +45,7 @@ def test_park_and_recall_across_a_restart(tmp_path, sim_printer):
     assert parked.line_count == 2
     till.close()
 
-    again = build_container(config, overrides={"clock": FixedClock()})
+    again = build_container(config, overrides=Overrides(clock=FixedClock()))
     parking = parking_for(again)
     (listed,) = parking.list_parked()
     assert (listed.id, listed.label, listed.total_minor) == (parked.id, "Mrs Smith", total)

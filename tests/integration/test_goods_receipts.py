@@ -8,12 +8,16 @@ from decimal import Decimal
 import pytest
 
 from pos_desktop.domain.errors import DomainError
+from pos_desktop.domain.staff import Action
 from pos_desktop.services.demo_data import demo_ean13
+from tests.approvals import approval
 
 
 def test_scan_set_costs_and_post_one_event(till):
-    service = till.extras["goods_receipts"]
-    receipt = service.start("Manager", "Dairy Ltd", "DN-1042")
+    service = till.goods_receipts
+    receipt = service.start(
+        "Manager", "Dairy Ltd", "DN-1042", approval=approval(till.auth, Action.RECEIVE_GOODS)
+    )
     for _ in range(3):
         service.scan(receipt, demo_ean13(1))
     line = service.set_line(receipt, "SKU0000001", "24", unit_cost="0.85")
@@ -36,9 +40,11 @@ def test_scan_set_costs_and_post_one_event(till):
 
 
 def test_a_delivery_in_two_parts_is_two_receipts_with_the_same_note(till):
-    service = till.extras["goods_receipts"]
+    service = till.goods_receipts
     for quantity in ("10", "14"):
-        receipt = service.start("Manager", "Dairy Ltd", "DN-7")
+        receipt = service.start(
+            "Manager", "Dairy Ltd", "DN-7", approval=approval(till.auth, Action.RECEIVE_GOODS)
+        )
         service.scan(receipt, demo_ean13(1))
         service.set_line(receipt, "SKU0000001", quantity)
         service.post(receipt)
@@ -49,8 +55,8 @@ def test_a_delivery_in_two_parts_is_two_receipts_with_the_same_note(till):
 
 
 def test_bad_input_is_refused_and_nothing_is_posted(till):
-    service = till.extras["goods_receipts"]
-    receipt = service.start("Manager")
+    service = till.goods_receipts
+    receipt = service.start("Manager", approval=approval(till.auth, Action.RECEIVE_GOODS))
     with pytest.raises(DomainError, match="Nothing has been received"):
         service.post(receipt)
     service.scan(receipt, demo_ean13(1))

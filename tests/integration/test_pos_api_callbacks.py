@@ -9,7 +9,7 @@ import httpx
 from test_pos_api_support import CallbackReceiver, request_body, start_api
 
 from pos_desktop.config import TillConfig
-from pos_desktop.container import build_container
+from pos_desktop.container import Overrides, build_container
 from pos_desktop.services.callbacks import (
     SIGNATURE_HEADER,
     TIMESTAMP_HEADER,
@@ -66,7 +66,7 @@ def test_callback_retried_after_the_receiver_was_down(till):
 def test_callback_survives_a_till_restart(tmp_path):
     config = TillConfig(data_dir=tmp_path, demo=True)
     with CallbackReceiver() as receiver:
-        first = build_container(config, overrides={"clock": FixedClock()})
+        first = build_container(config, overrides=Overrides(clock=FixedClock()))
         env = start_api(first, worker=False)  # the till stops before it could post
         key = env.service.register_app("Web shop", receiver.prefix)
         rid = new_request(env, key, receiver.prefix)
@@ -75,7 +75,7 @@ def test_callback_survives_a_till_restart(tmp_path):
         first.close()
         assert not receiver.received
 
-        second = build_container(config, overrides={"clock": FixedClock()})
+        second = build_container(config, overrides=Overrides(clock=FixedClock()))
         env2 = start_api(second)
         try:
             assert receiver.got_one.wait(5)

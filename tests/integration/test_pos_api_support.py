@@ -100,6 +100,7 @@ def start_api(
     path = container.config.database_path
     cb = CallbackWorker(lambda: open_database(path, run_migrations=False), policy, seed=1)
     service.on_callback_queued(cb.wake)
+    container.after_sale.use_payment_requests(service)  # a sale settles the request it paid
     if worker:
         cb.start()
     server = ApiServer(create_app(service, parking), port=0).start()

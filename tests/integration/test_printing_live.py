@@ -6,7 +6,7 @@ from dataclasses import replace
 
 from hardware.escpos_parse import parse_escpos
 from pos_desktop.config import PrinterConfig, TillConfig
-from pos_desktop.container import build_container
+from pos_desktop.container import Overrides, build_container
 from pos_desktop.domain.money import Money
 from pos_desktop.services.demo_data import demo_ean13, write_demo_catalog
 from tests.conftest import FixedClock, open_test_shift, paper_jobs
@@ -20,7 +20,9 @@ def sell(container) -> object:
 
 
 def test_without_a_printer_receipts_are_kept_then_printed_once_one_is_set_up(tmp_path, sim_printer):
-    container = build_container(TillConfig(data_dir=tmp_path, demo=True), {"clock": FixedClock()})
+    container = build_container(
+        TillConfig(data_dir=tmp_path, demo=True), Overrides(clock=FixedClock())
+    )
     try:
         write_demo_catalog(container.db, 10)
         outcomes = []
@@ -48,7 +50,7 @@ def test_without_a_printer_receipts_are_kept_then_printed_once_one_is_set_up(tmp
 
 def test_store_settings_apply_to_the_next_receipt(tmp_path, sim_printer):
     config = TillConfig(data_dir=tmp_path, printer=PrinterConfig(uri=sim_printer.uri), demo=True)
-    container = build_container(config, {"clock": FixedClock()})
+    container = build_container(config, Overrides(clock=FixedClock()))
     try:
         write_demo_catalog(container.db, 10)
         settings = replace(container.settings, address="2 Low Road", tax_id="GB999")
@@ -65,7 +67,9 @@ def test_a_card_terminal_saved_while_the_till_runs_is_used_at_once(tmp_path):
     from hardware.simulators.terminal_concert import SimulatedConcertTerminal
     from pos_desktop.config import TerminalConfig
 
-    container = build_container(TillConfig(data_dir=tmp_path, demo=True), {"clock": FixedClock()})
+    container = build_container(
+        TillConfig(data_dir=tmp_path, demo=True), Overrides(clock=FixedClock())
+    )
     try:
         assert not container.cards.available
         with SimulatedConcertTerminal("approve").start() as terminal:

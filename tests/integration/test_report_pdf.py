@@ -36,7 +36,7 @@ def test_pdf_carries_store_period_currency_sections_and_chart(z, tmp_path):
     assert reader.metadata.title == "Z report 1"
     assert "Corner Market (demo)" in text and "1 High Street" in text  # store and address
     assert "Terminal T01" in text and "Currency EUR" in text
-    assert "Period 2026-11-26 10:00 to 2026-11-26 12:00 (CET, UTC+01:00)" in text
+    assert "Period 2026-11-26 10:00 to 2026-11-26 12:00 (Europe/Berlin, CET, UTC+01:00)" in text
     for section in ("Sales by tax rate", "Tenders", "Refunds and voids", "Cash", "Cashiers"):
         assert f"\n{section}\n" in f"\n{text}\n", section
     for row in ("Float", "Expected", "Counted", "Variance (short)", "Voids", "Refunds"):
@@ -46,7 +46,27 @@ def test_pdf_carries_store_period_currency_sections_and_chart(z, tmp_path):
     assert "Sales per hour (EUR)" in text
     assert "10:00" in text and "12:00" in text
     assert "15,50" in text and "9,99" in text
-    assert "Hour starting (CET, UTC+01:00)" in text
+    assert "Hour starting (Europe/Berlin, CET, UTC+01:00)" in text
+
+
+def test_the_report_carries_the_store_zone_set_with_store_set(tmp_path):
+    """``pos-admin store set timezone``: no zone is passed, the report body says which."""
+    from pos_desktop.services.store_admin import set_values
+
+    env = make_env(tmp_path)
+    set_values(env.db, {"timezone": "America/New_York"})
+    env.shifts.open_shift(env.users["cashier"], env.shifts.count({1000: 5}))
+    ring_sale(env, [(1200, "A")])  # 09:00 UTC = 04:00 in New York
+    x = env.shifts.x_report()
+    env.close()
+    assert x.data["store"]["timezone"] == "America/New_York"
+    layout = build_layout(x.data, "en_US")
+    period = next(line for line in layout.header if line.startswith("Period"))
+    assert "(America/New_York, EST, UTC-05:00)" in period and " 04:" in period, period
+    assert [bar.label for bar in layout.hourly] == ["04:00"]
+    path = tmp_path / "x.pdf"
+    write_report_pdf(x.data, path, "en_US")
+    assert "America/New_York, EST, UTC-05:00" in pdf_text(path)
 
 
 def test_an_empty_shift_says_so_instead_of_an_empty_chart(tmp_path):
@@ -63,8 +83,17 @@ def test_an_empty_shift_says_so_instead_of_an_empty_chart(tmp_path):
 
 def test_layout_falls_back_to_the_store_passed_in_for_older_reports(z):
     older = {k: v for k, v in z.data.items() if k != "store"}
-    layout = build_layout(older, "en_GB", store_name="Old Shop", store_address="2 Low Rd\nTown")
+    layout = build_layout(
+        older,
+        "en_GB",
+        store_name="Old Shop",
+        store_address="2 Low Rd\nTown",
+        store_timezone="Europe/Berlin",
+    )
     assert layout.store_name == "Old Shop" and layout.store_address == ("2 Low Rd", "Town")
+    assert "(Europe/Berlin, CET, UTC+01:00)" in layout.header[1]
+    carried = build_layout(z.data, "en_GB", store_timezone="Europe/Berlin")  # the report's wins
+    assert "Europe/Berlin" not in carried.header[1]
     variance = next(r for s in layout.sections for r in s.rows if r.label.startswith("Variance"))
     assert variance.highlight and variance.values[-1] == "-0.49"
 

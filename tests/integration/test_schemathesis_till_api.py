@@ -23,7 +23,7 @@ def test_till_api_has_no_server_errors(till):
     with CallbackReceiver() as receiver:
         env = start_api(
             till,
-            parking=till.extras["parking"],
+            parking=till.parking,
             settings=PosApiSettings(rate_per_minute=100_000, max_pending_per_app=100_000),
             worker=False,
         )

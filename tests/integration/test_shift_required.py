@@ -35,7 +35,7 @@ def test_a_closed_till_sells_nothing_and_uses_no_receipt_number(till):
     till.checkout.scan(demo_ean13(2))
     with pytest.raises(NoOpenShift, match="open one with a counted float"):
         till.checkout.pay_cash(Money(500, "EUR"))
-    returns = till.extras["returns"]
+    returns = till.returns
     line = sale.lines[0].line_id
     with pytest.raises(NoOpenShift):
         returns.refund(sale, [ReturnItem(line, sale.lines[0].quantity)])
@@ -69,7 +69,7 @@ def test_a_shift_closed_during_the_commit_rolls_the_sale_back(till, monkeypatch)
 def test_no_card_is_charged_without_a_shift(tmp_path, sim_printer):
     from hardware.terminals.base import PaymentOutcome, PaymentResult
     from pos_desktop.config import PrinterConfig, TillConfig
-    from pos_desktop.container import build_container
+    from pos_desktop.container import Overrides, build_container
     from pos_desktop.services.demo_data import write_demo_catalog
     from tests.conftest import FixedClock
 
@@ -83,7 +83,7 @@ def test_no_card_is_charged_without_a_shift(tmp_path, sim_printer):
             )
 
     config = TillConfig(data_dir=tmp_path, printer=PrinterConfig(uri=sim_printer.uri), demo=True)
-    till = build_container(config, overrides={"clock": FixedClock(), "terminal": Terminal()})
+    till = build_container(config, overrides=Overrides(clock=FixedClock(), terminal=Terminal()))
     try:
         write_demo_catalog(till.db, 5)
         till.checkout.scan(demo_ean13(1))

@@ -13,7 +13,9 @@ from pos_desktop.domain.errors import DomainError
 from pos_desktop.domain.money import Money
 from pos_desktop.domain.payment import Payment
 from pos_desktop.domain.sale import sale_from_cart
+from pos_desktop.domain.staff import Action
 from pos_desktop.services.demo_data import demo_ean13
+from tests.approvals import approval
 
 
 def sell_milk(till, at: datetime) -> None:
@@ -29,22 +31,24 @@ def sell_milk(till, at: datetime) -> None:
 
 
 def test_a_sale_during_the_count_is_not_a_shortage(till):
-    counts = till.extras["stock_counts"]
+    counts = till.stock_counts
     till.db.execute_sql(
         "INSERT INTO stock_level (sku, quantity, updated_at) VALUES ('SKU0000001', '10', "
         "'2026-11-26T09:00:00Z')"
     )
-    count_id = counts.start("Manager")
+    count_id = counts.start("Manager", approval=approval(till.auth, Action.STOCK_COUNT))
     sell_milk(till, datetime(2026, 11, 27, 10, tzinfo=UTC))  # after the start
     line = counts.scan(count_id, demo_ean13(1))
     assert (line.expected, line.counted, line.variance) == (Decimal(10), 1, Decimal(-9))
     assert counts.set_counted(count_id, "SKU0000001", "10").variance == 0
-    assert counts.start("Someone else") == count_id  # one open count per till
+    assert (
+        counts.start("Someone else", approval=approval(till.auth, Action.STOCK_COUNT)) == count_id
+    )  # one open count per till
 
 
 def test_bad_quantities_and_codes_are_refused(till):
-    counts = till.extras["stock_counts"]
-    count_id = counts.start("Manager")
+    counts = till.stock_counts
+    count_id = counts.start("Manager", approval=approval(till.auth, Action.STOCK_COUNT))
     with pytest.raises(DomainError, match="not a quantity"):
         counts.set_counted(count_id, "SKU0000001", "lots")
     with pytest.raises(DomainError, match="not a quantity"):
@@ -56,8 +60,8 @@ def test_bad_quantities_and_codes_are_refused(till):
 
 
 def test_posting_closes_the_count_and_queues_one_event(till):
-    counts = till.extras["stock_counts"]
-    count_id = counts.start("Manager")
+    counts = till.stock_counts
+    count_id = counts.start("Manager", approval=approval(till.auth, Action.STOCK_COUNT))
     counts.scan(count_id, demo_ean13(3))
     counts.post(count_id, "Manager")
     with pytest.raises(DomainError, match="closed"):

@@ -60,7 +60,7 @@ def test_on_hand_counts_this_tills_unsynced_receipts_waste_and_transfers(till):
         "'2026-11-26T09:00:00Z')"
     )
     receipts = GoodsReceiptService(db, till.checkout, till.clock, terminal)
-    receipt = receipts.start("Manager")
+    receipt = receipts.start("Manager", approval=approval(till.auth, Action.RECEIVE_GOODS))
     receipts.set_line(receipt, "SKU0000001", "12")
     receipts.post(receipt)
     moves = StockMoveService(db, till.checkout, till.clock, terminal)

@@ -88,3 +88,34 @@ def test_receipt_header_carries_address_and_tax_id(db):
     )
     lines = [b.text for b in ReceiptBuilder(settings)._store_lines()]
     assert lines == ["Hauptstr. 1", "10115 Berlin", "USt-IdNr. DE123456789"]
+
+
+def test_the_loyalty_rule_is_a_store_setting(db):
+    create_store(db, SetupAnswers(name="Shop", country="DE"))
+    set_values(db, {"loyalty_points": "2", "loyalty_point_value": "0.05"})
+    checkout = load_checkout_settings(db)
+    assert (checkout.loyalty_points_per_unit, checkout.loyalty_point_value_minor) == (2, 5)
+    shown = shown_values(load_state(db))
+    assert (shown["loyalty_points"], shown["loyalty_point_value"]) == ("2", "0.05")
+    with pytest.raises(StoreSettingError, match="whole number"):
+        set_values(db, {"loyalty_points": "-1"})
+    with pytest.raises(StoreSettingError, match="worth something"):
+        set_values(db, {"loyalty_point_value": "0"})
+    assert load_checkout_settings(db).loyalty_points_per_unit == 2  # nothing half-written
+    set_values(db, {"gift_card_offline_limit": "20.00"})
+    assert load_checkout_settings(db).gift_card_offline_limit_minor == 2000
+    with pytest.raises(StoreSettingError, match="an amount such as 20.00"):
+        set_values(db, {"gift_card_offline_limit": "lots"})
+
+
+def test_timezone_is_checked_against_zoneinfo(db):
+    create_store(db, SetupAnswers(name="Shop", country="DE"))
+    assert shown_values(load_state(db))["timezone"] == "local"  # default: the till's own zone
+    set_values(db, {"timezone": "Europe/Berlin"})
+    assert load_state(db).settings.timezone == "Europe/Berlin"
+    for bad in ("Europe/Atlantis", "../etc/passwd", "CET+1"):
+        with pytest.raises(StoreSettingError, match="timezone: .* is not a time zone"):
+            set_values(db, {"timezone": bad, "name": "Changed"})
+    assert load_state(db).settings.name == "Shop"  # nothing half-written
+    set_values(db, {"timezone": "local"})
+    assert load_state(db).settings.timezone == ""

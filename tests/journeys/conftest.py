@@ -496,7 +496,7 @@ def key_clock():
 def _open_window(qtbot, qapp, till, sim_printer, key_clock):
     from pos_desktop.ui.qt_app import build_window
 
-    till.extras["printer_simulator"] = sim_printer  # demo mode: preview + drawer state
+    till.printer_simulator = sim_printer  # demo mode: preview + drawer state
     ensure_demo_staff(till.auth)
     window, wedge, _bridge = build_window(till, till.config, qapp, clock=key_clock)
     qtbot.addWidget(window)
@@ -511,7 +511,7 @@ def _open_window(qtbot, qapp, till, sim_printer, key_clock):
 def first_start_journey(qtbot, qapp, tmp_path, key_clock):
     """``pos-desktop`` on an empty data dir: ``yield j.start()`` opens the setup wizard."""
     from pos_desktop.config import TillConfig
-    from pos_desktop.container import build_container
+    from pos_desktop.container import Overrides, build_container
     from pos_desktop.ui.qt_app import build_window, first_run_setup
     from tests.conftest import FixedClock
 
@@ -522,7 +522,7 @@ def first_start_journey(qtbot, qapp, tmp_path, key_clock):
         config = first_run_setup(TillConfig(data_dir=tmp_path / "till"), qapp)
         if config is None:
             raise AssertionError("the setup wizard was closed before the end")
-        till = build_container(config, overrides={"clock": FixedClock()})
+        till = build_container(config, overrides=Overrides(clock=FixedClock()))
         window, wedge, _bridge = build_window(till, config, qapp, clock=key_clock)
         opened.append((till, window, wedge))
         qtbot.addWidget(window)
@@ -597,19 +597,12 @@ def api_journey(qtbot, qapp, till, sim_printer, key_clock):
 
     from pos_desktop.local_api import ApiServer
     from pos_desktop.local_api.app import create_app
-    from pos_desktop.services.callbacks import CallbackWorker, RetryPolicy
-    from pos_desktop.services.pos_api import PosApiService
-    from pos_desktop.storage.db import open_database
+    from pos_desktop.services.callbacks import RetryPolicy
 
-    service = PosApiService(till.db, till.settings, till.clock)
-    path = till.config.database_path
-    worker = CallbackWorker(
-        lambda: open_database(path, run_migrations=False), RetryPolicy(base_s=0.05, cap_s=0.2)
-    )
-    service.on_callback_queued(worker.wake)
-    worker.start()
-    server = ApiServer(create_app(service, till.extras.get("parking")), port=0).start()
-    till.extras["pos_api"] = service  # build_window attaches the app switch
+    # As app.main starts it (build_window then attaches the app switch), retrying faster.
+    service = till.start_pos_api(retry=RetryPolicy(base_s=0.05, cap_s=0.2))
+    worker = till.callback_worker
+    server = ApiServer(create_app(service, till.parking), port=0).start()
     window, wedge = _open_window(qtbot, qapp, till, sim_printer, key_clock)
     window.staff.demo = True
     window.staff.start()
@@ -643,11 +636,11 @@ def demo_journey(qtbot, qapp, tmp_path, sim_printer, key_clock):
     then Demo Cashier is logged in with a shift open."""
     from pos_desktop.app import prepare_demo
     from pos_desktop.config import PrinterConfig, TillConfig
-    from pos_desktop.container import build_container
+    from pos_desktop.container import Overrides, build_container
     from tests.conftest import FixedClock
 
     config = TillConfig(data_dir=tmp_path, printer=PrinterConfig(uri=sim_printer.uri), demo=True)
-    till = build_container(config, overrides={"clock": FixedClock()})
+    till = build_container(config, overrides=Overrides(clock=FixedClock()))
     prepare_demo(till, products=300)
     window, wedge = _open_window(qtbot, qapp, till, sim_printer, key_clock)
     window.staff.demo = True
@@ -666,7 +659,7 @@ def card_journey(request, qtbot, qapp, tmp_path, sim_printer, key_clock):
     from hardware.simulators.terminal_concert import SimulatedConcertTerminal
     from hardware.terminals.concert import ConcertTerminal
     from pos_desktop.config import PrinterConfig, TillConfig
-    from pos_desktop.container import build_container
+    from pos_desktop.container import Overrides, build_container
     from pos_desktop.services.demo_data import write_demo_catalog
     from tests.conftest import FixedClock
 
@@ -677,7 +670,7 @@ def card_journey(request, qtbot, qapp, tmp_path, sim_printer, key_clock):
         )
         timeout = 5.0 if behaviour == "approve" else 1.0
         terminal = ConcertTerminal(terminal_sim.uri, result_timeout=timeout, ack_timeout=1.0)
-        till = build_container(config, overrides={"clock": FixedClock(), "terminal": terminal})
+        till = build_container(config, overrides=Overrides(clock=FixedClock(), terminal=terminal))
         write_demo_catalog(till.db, 50)
         window, wedge = _open_window(qtbot, qapp, till, sim_printer, key_clock)
         window.staff.demo = True

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QLabel
 from hardware.simulators.terminal_concert import SimulatedConcertTerminal
 from hardware.terminals.concert import ConcertTerminal
 from pos_desktop.config import PrinterConfig, TillConfig
-from pos_desktop.container import build_container
+from pos_desktop.container import Overrides, build_container
 from pos_desktop.services.demo_data import demo_ean13, write_demo_catalog
 from pos_desktop.ui.views.card_payment_dialog import CardPaymentDialog
 from tests.conftest import FixedClock
@@ -26,7 +26,7 @@ def till(tmp_path, sim_printer, terminal_sim):
     """The journey's till, with a card terminal on the simulator."""
     config = TillConfig(data_dir=tmp_path, printer=PrinterConfig(uri=sim_printer.uri), demo=True)
     terminal = ConcertTerminal(terminal_sim.uri, result_timeout=5.0, ack_timeout=1.0)
-    container = build_container(config, overrides={"clock": FixedClock(), "terminal": terminal})
+    container = build_container(config, overrides=Overrides(clock=FixedClock(), terminal=terminal))
     write_demo_catalog(container.db, 50)
     yield container
     container.close()

@@ -13,7 +13,7 @@ from pos_desktop.ui.views.department_dialog import DepartmentDialog
 def pole(till):
     """A simulated 2x20 pole display on a pty, wired into the till before its window opens."""
     with SimulatedPoleDisplay() as sim:
-        till.extras["pole_display"] = PoleDisplay(sim.uri)
+        till.pole_display = PoleDisplay(sim.uri)
         yield sim
 
 
@@ -39,7 +39,7 @@ def shows(sim, top: str, bottom: str):
 
 
 def test_each_step_reaches_the_customer_window_and_the_pole(pole, journey, till):
-    till.extras["departments"].seed_demo()
+    till.departments.seed_demo()
     customer = open_customer_window(journey)
 
     def steps(j):

@@ -46,7 +46,7 @@ def test_create_a_customer_attach_them_and_pay(journey, till):
 
 
 def test_find_by_phone_attach_and_see_the_last_purchase(journey, till):
-    service = till.extras["customers"]
+    service = till.customers
     service.create("Ben Okafor", phone="0171 555 0101")
 
     def steps(j):
@@ -72,7 +72,7 @@ def test_find_by_phone_attach_and_see_the_last_purchase(journey, till):
 
 
 def test_a_duplicate_e_mail_is_caught_and_nothing_is_created(journey, till):
-    till.extras["customers"].create("Anna Schmidt", email="anna@example.org")
+    till.customers.create("Anna Schmidt", email="anna@example.org")
 
     def steps(j):
         yield j.key(Qt.Key.Key_U, CTRL)

@@ -10,7 +10,7 @@ UNKNOWN = "4006381333931"  # a valid EAN-13 that no demo product has
 
 
 def test_sell_4_20_in_bakery_with_the_keyboard(journey, till):
-    till.extras["departments"].seed_demo()
+    till.departments.seed_demo()
 
     def steps(j):
         yield j.key(Qt.Key.Key_D, CTRL)
@@ -30,7 +30,7 @@ def test_sell_4_20_in_bakery_with_the_keyboard(journey, till):
 
 
 def test_a_price_above_the_department_limit_is_refused_with_the_reason(journey, till):
-    till.extras["departments"].seed_demo()
+    till.departments.seed_demo()
 
     def steps(j):
         yield j.key(Qt.Key.Key_D, CTRL)
@@ -48,7 +48,7 @@ def test_a_price_above_the_department_limit_is_refused_with_the_reason(journey, 
 
 
 def test_an_unknown_barcode_is_recorded_and_sold_as_a_department_item(journey, till):
-    till.extras["departments"].seed_demo()
+    till.departments.seed_demo()
 
     def steps(j):
         yield j.scan(UNKNOWN)
@@ -69,5 +69,5 @@ def test_an_unknown_barcode_is_recorded_and_sold_as_a_department_item(journey, t
         assert j.db_one("SELECT gtin FROM barcode WHERE gtin = ?", ("0" + UNKNOWN,)) is None
 
     journey.run(steps)
-    listed = till.extras["departments"].unknown_barcodes()
+    listed = till.departments.unknown_barcodes()
     assert [(u.code, u.times_scanned) for u in listed] == [("0" + UNKNOWN, 2)]

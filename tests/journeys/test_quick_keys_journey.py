@@ -9,8 +9,8 @@ CTRL = Qt.KeyboardModifier.ControlModifier
 
 
 def seed(till):
-    till.extras["departments"].seed_demo()
-    till.extras["quick_keys"].seed_demo()
+    till.departments.seed_demo()
+    till.quick_keys.seed_demo()
 
 
 def test_ring_an_espresso_and_a_croissant_from_the_quick_keys(journey, till):
@@ -73,4 +73,4 @@ def test_a_manager_puts_cheddar_on_a_key_and_a_cashier_sells_it(journey, till):
         yield j.key(Qt.Key.Key_Escape)
 
     journey.run(steps)
-    assert till.extras["quick_keys"].page(1)[12].sku == "SKU0000006"
+    assert till.quick_keys.page(1)[12].sku == "SKU0000006"

@@ -24,7 +24,7 @@ from pos_cloud.app import create_app
 from pos_cloud.catalog import ProductInput, new_product_id, upsert_products, upsert_tax_rate
 from pos_cloud.db import close_database, connection, throwaway_schema
 from pos_desktop.config import TillConfig
-from pos_desktop.container import build_container
+from pos_desktop.container import Overrides, build_container
 from pos_desktop.domain.money import Money
 from pos_desktop.services.demo_data import demo_ean13
 from pos_desktop.storage import sync_repo
@@ -92,31 +92,39 @@ def _database_url(kind: str) -> Iterator[str]:
         yield url
 
 
+def running_cloud(kind: str):
+    """Yield a (CloudServer, Cloud admin helper) pair on a fresh database, then stop it.
+
+    One at a time per process: the cloud's database handle is process-wide.
+    """
+    for url in _database_url(kind):
+        server = CloudServer(url)
+        server.start()
+        with connection():
+            token = auth.create_admin_token("sync-tests")
+        admin = httpx.Client(
+            base_url=server.url,
+            headers={"Authorization": f"Bearer {token}"},
+            timeout=30,
+            verify=_SSL,
+        )
+        api = Cloud(server.url, admin)
+        try:
+            yield server, api
+        finally:
+            admin.close()
+            for c in api.clients:
+                c.close()
+            server.stop()
+            close_database(server.app.state.database)
+
+
 def cloud_fixture(kind: str):
     """A module-scoped (CloudServer, Cloud admin helper) pair on a fresh database."""
 
     @pytest.fixture(scope="module")
     def fixture():
-        for url in _database_url(kind):
-            server = CloudServer(url)
-            server.start()
-            with connection():
-                token = auth.create_admin_token("sync-tests")
-            admin = httpx.Client(
-                base_url=server.url,
-                headers={"Authorization": f"Bearer {token}"},
-                timeout=30,
-                verify=_SSL,
-            )
-            api = Cloud(server.url, admin)
-            try:
-                yield server, api
-            finally:
-                admin.close()
-                for c in api.clients:
-                    c.close()
-                server.stop()
-                close_database(server.app.state.database)
+        yield from running_cloud(kind)
 
     return fixture
 
@@ -180,7 +188,9 @@ def make_till(data_dir: Path, cloud_url: str, code: str, name: str = "Lane 1"):
 
     from pos_desktop.cli.admin_sync import run_enroll
 
-    container = build_container(TillConfig(data_dir=data_dir, demo=True), {"clock": FixedClock()})
+    container = build_container(
+        TillConfig(data_dir=data_dir, demo=True), Overrides(clock=FixedClock())
+    )
     args = Namespace(data_dir=data_dir, cloud=cloud_url, code=code, name=name, force=False)
     assert run_enroll(args) == 0
     return container

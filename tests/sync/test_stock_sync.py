@@ -47,7 +47,8 @@ def _two_stores(server, cloud, ram_path) -> None:
         receipts = GoodsReceiptService(a.db, a.checkout, a.clock, a.settings.terminal_id)
         [open_order] = receipts.open_orders()  # from the purchase_orders feed
         assert (open_order.supplier, open_order.outstanding) == ("Dairy Ltd", (("S1", 10, None),))
-        receipts.post(receipts.start("Manager", purchase_order=open_order))  # all 10 arrived
+        token = approval(a.auth, Action.RECEIVE_GOODS)
+        receipts.post(receipts.start("Manager", approval=token, purchase_order=open_order))
         sell(a, gtins[0])
         moves = _moves(a)
         waste = moves.start(WASTE, "Manager", reason="DAMAGED")

@@ -13,7 +13,7 @@ from hardware.simulators.terminal_concert import SimulatedConcertTerminal
 from hardware.terminals.concert import ConcertTerminal
 from pos_desktop.cli.admin_sync import run_enroll
 from pos_desktop.config import TillConfig
-from pos_desktop.container import build_container
+from pos_desktop.container import Overrides, build_container
 from pos_desktop.storage import outbox
 from pos_desktop.sync.client import CloudClient
 from pos_desktop.sync.pull import Puller
@@ -56,7 +56,7 @@ def test_no_card_number_on_the_till_or_in_the_cloud(cards_cloud, tmp_path):
         terminal = ConcertTerminal(terminal_sim.uri, result_timeout=10, ack_timeout=1)
         till = build_container(
             TillConfig(data_dir=tmp_path, demo=True),
-            {"clock": FixedClock(), "terminal": terminal, "sync": False},
+            Overrides(clock=FixedClock(), terminal=terminal, sync=False),
         )
         try:
             args = Namespace(

@@ -24,7 +24,7 @@ def till_window(qtbot, qapp, till, sim_printer, key_clock):
     """The real main window (demo layout) over the test till, with the wedge filter installed."""
     from pos_desktop.ui.qt_app import build_window
 
-    till.extras["printer_simulator"] = sim_printer  # demo mode: preview + drawer state
+    till.printer_simulator = sim_printer  # demo mode: preview + drawer state
     window, wedge, bridge = build_window(till, till.config, qapp, clock=key_clock)
     qtbot.addWidget(window)
     window.show()

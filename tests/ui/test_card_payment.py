@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QApplication
 from hardware.simulators.terminal_concert import SimulatedConcertTerminal
 from hardware.terminals.concert import ConcertTerminal
 from pos_desktop.config import PrinterConfig, TillConfig
-from pos_desktop.container import build_container
+from pos_desktop.container import Overrides, build_container
 from pos_desktop.services.demo_data import demo_ean13, write_demo_catalog
 from pos_desktop.ui.qt_app import build_window
 from pos_desktop.ui.views.card_payment_dialog import CardPaymentDialog, UnresolvedPaymentDialog
@@ -24,7 +24,7 @@ def terminal_sim():
 def make_till(data_dir, printer_uri, terminal_uri, result_timeout=5.0):
     config = TillConfig(data_dir=data_dir, printer=PrinterConfig(uri=printer_uri), demo=True)
     terminal = ConcertTerminal(terminal_uri, result_timeout=result_timeout, ack_timeout=1.0)
-    till = build_container(config, overrides={"clock": FixedClock(), "terminal": terminal})
+    till = build_container(config, overrides=Overrides(clock=FixedClock(), terminal=terminal))
     open_test_shift(till)
     return till
 

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from hardware.escpos_parse import parse_escpos
 from hardware.simulators.scanner_serial import SimulatedSerialScanner
 from pos_desktop.config import ScannerConfig, TillConfig, load_config
-from pos_desktop.container import build_container
+from pos_desktop.container import Overrides, build_container
 from pos_desktop.domain.money import Money
 from pos_desktop.services.demo_data import demo_ean13, write_demo_catalog
 from pos_desktop.ui.qt_app import build_window
@@ -123,7 +123,7 @@ def test_devices_dialog_tests_and_saves(qtbot, till_window, till, sim_printer, t
     qtbot.waitUntil(lambda: load_config(till.config.data_dir).scale is not None, timeout=8000)
     assert load_config(till.config.data_dir).scale.uri.startswith("serial:///dev/ttyUSB7")
     assert "Saved" in dialog.message.text()  # in use now (the port opens when it is read)
-    assert till.extras["weighing"] is not None
+    assert till.weighing is not None
     window.devices_dialog = None
 
 
@@ -132,12 +132,12 @@ def test_serial_scanner_rings_up_items(qtbot, qapp, tmp_path):
         config = TillConfig(
             data_dir=tmp_path, demo=True, scanner=ScannerConfig(serial_uri=scanner_sim.uri)
         )
-        till = build_container(config, overrides={"clock": FixedClock()})
+        till = build_container(config, overrides=Overrides(clock=FixedClock()))
         write_demo_catalog(till.db, 20)
         open_test_shift(till)
         window, wedge, _bridge = build_window(till, config, qapp)
         qtbot.addWidget(window)
-        till.extras["serial_scanner"].wait_connected(5)
+        till.serial_scanner.wait_connected(5)
         scanner_sim.scan(demo_ean13(3))
         qtbot.waitUntil(lambda: window.checkout_view.model.rowCount() == 1, timeout=EVENTUALLY_MS)
         qapp.removeEventFilter(wedge)
@@ -187,7 +187,7 @@ def test_a_scale_added_on_the_devices_screen_weighs_without_a_restart(
         QTimer.singleShot(50, fill)
         dialog.on_edit_clicked("scale")
         qtbot.waitUntil(lambda: "uses it now" in dialog.message.text(), timeout=8000)
-        assert window.checkout_view.weighing is till.extras["weighing"]
+        assert window.checkout_view.weighing is till.weighing
         window.checkout_view.add_code(weighed_shelf_code(1))
         qtbot.waitUntil(lambda: window.checkout_view.model.rowCount() == 1, timeout=8000)
         assert till.checkout.cart.lines[0].quantity == Decimal("0.750")

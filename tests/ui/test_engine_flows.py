@@ -1,13 +1,15 @@
 """The checkout engine on the real screen: promotions, discounts, split tender with the card
 last, returns by scanning the receipt barcode, park and recall across a restart."""
 
+from dataclasses import replace
+
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from hardware.escpos_parse import parse_escpos
 from pos_desktop.config import PrinterConfig, TillConfig
-from pos_desktop.container import build_container
+from pos_desktop.container import Overrides, build_container
 from pos_desktop.domain.money import Money
 from pos_desktop.services.demo_data import demo_ean13, write_demo_catalog
 from pos_desktop.services.pricing_service import seed_demo_promotions
@@ -57,7 +59,7 @@ def test_promotion_on_screen_and_receipt(qtbot, view, till, sim_printer):
     assert "Milk 2 for 2.00" in text and "You saved" in text
 
 
-def test_discount_needs_approval_above_the_limit(qtbot, view, till, monkeypatch):
+def test_discount_needs_approval_above_the_limit(qtbot, view, till):
     view.add_code(demo_ean13(40))
     asked = []
 
@@ -69,7 +71,7 @@ def test_discount_needs_approval_above_the_limit(qtbot, view, till, monkeypatch)
             self.on_apply_clicked()
             return self.result()
 
-    monkeypatch.setattr(engine_actions, "DiscountDialog", Typed)
+    view.dialogs = replace(view.dialogs, discount=Typed)
     view.approver = approver(till.auth, asked, grant=lambda action: False)
     qtbot.keyClick(view, Qt.Key.Key_F10)
     assert asked == ["discount_over_limit"] and "not approved" in view.message.text()
@@ -97,7 +99,7 @@ def test_void_line_and_cancel_ask_the_approver(qtbot, view, till, monkeypatch):
     assert asked == ["cancel_sale"] and view.model.rowCount() == 1
 
 
-def test_return_by_scanning_the_receipt_barcode(qtbot, view, till, sim_printer, monkeypatch):
+def test_return_by_scanning_the_receipt_barcode(qtbot, view, till, sim_printer):
     view.add_code(demo_ean13(1))
     view.add_code(demo_ean13(2))
     sale = view.complete_cash(Money(1000, "EUR"))
@@ -115,7 +117,7 @@ def test_return_by_scanning_the_receipt_barcode(qtbot, view, till, sim_printer, 
             self.on_refund_clicked()
             return self.result()
 
-    monkeypatch.setattr(engine_actions, "ReturnsDialog", ScanAndRefund)
+    view.dialogs = replace(view.dialogs, returns=ScanAndRefund)
     qtbot.keyClick(view, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
     assert len(refunds) == 1 and refunds[0].receipt_number == 2
     assert view.checkout.cart.is_empty  # the scan did not ring anything up
@@ -127,7 +129,7 @@ def test_return_by_scanning_the_receipt_barcode(qtbot, view, till, sim_printer, 
 
 def test_park_and_recall_across_a_restart(qtbot, qapp, tmp_path, sim_printer, monkeypatch):
     config = TillConfig(data_dir=tmp_path, printer=PrinterConfig(uri=sim_printer.uri), demo=True)
-    till = build_container(config, overrides={"clock": FixedClock()})
+    till = build_container(config, overrides=Overrides(clock=FixedClock()))
     write_demo_catalog(till.db, 20)
     open_test_shift(till)
     win, wedge, _ = build_window(till, config, qapp)
@@ -148,7 +150,7 @@ def test_park_and_recall_across_a_restart(qtbot, qapp, tmp_path, sim_printer, mo
     win.close()
     till.close()
 
-    again = build_container(config, overrides={"clock": FixedClock()})
+    again = build_container(config, overrides=Overrides(clock=FixedClock()))
     win2, wedge2, _ = build_window(again, config, qapp)
     qtbot.addWidget(win2)
     win2.show()
@@ -161,7 +163,7 @@ def test_park_and_recall_across_a_restart(qtbot, qapp, tmp_path, sim_printer, mo
             self.on_recall_clicked()
             return self.result()
 
-    monkeypatch.setattr(engine_actions, "ParkedSalesDialog", PickFirst)
+    win2.checkout_view.dialogs = replace(win2.checkout_view.dialogs, parked_sales=PickFirst)
     qtbot.mouseClick(win2.checkout_view.buttons["park"], Qt.MouseButton.LeftButton)
     assert win2.checkout_view.model.rowCount() == 2
     assert again.checkout.price().total_minor == total
@@ -171,7 +173,7 @@ def test_park_and_recall_across_a_restart(qtbot, qapp, tmp_path, sim_printer, mo
     again.close()
 
 
-def test_exchange_for_dearer_items_takes_the_difference(qtbot, view, till, monkeypatch):
+def test_exchange_for_dearer_items_takes_the_difference(qtbot, view, till):
     view.add_code(demo_ean13(2))  # bought: 1.19
     sale = view.complete_cash(Money(500, "EUR"))
     view.add_code(demo_ean13(45))  # the new, dearer item
@@ -195,8 +197,7 @@ def test_exchange_for_dearer_items_takes_the_difference(qtbot, view, till, monke
             assert self.exchange_sale is not None, self.message.text()
             return self.result()
 
-    monkeypatch.setattr(engine_actions, "TenderDialog", PayDifference)
-    monkeypatch.setattr(engine_actions, "ReturnsDialog", Exchange)
+    view.dialogs = replace(view.dialogs, tender=PayDifference, returns=Exchange)
     qtbot.keyClick(view, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
     assert len(refunds) == 1 and refunds[0].kind == "exchange", view.message.text()
     assert till.sales.count() == 2 and view.checkout.cart.is_empty

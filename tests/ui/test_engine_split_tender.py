@@ -1,6 +1,8 @@
 """Split tender on screen: gift voucher, then cash, then the card (simulated Concert terminal
 over a pty) pays exactly the rest and completes the sale in one transaction."""
 
+from dataclasses import replace
+
 import pytest
 
 from hardware.escpos_parse import parse_escpos
@@ -33,7 +35,7 @@ def split_window(qtbot, qapp, tmp_path, sim_printer):
         till.close()
 
 
-def test_voucher_cash_then_card_for_the_rest(qtbot, split_window, sim_printer, monkeypatch):
+def test_voucher_cash_then_card_for_the_rest(qtbot, split_window, sim_printer):
     win, till, terminal = split_window
     view = win.checkout_view
     for n in (45, 45, 45, 45, 2):
@@ -53,7 +55,7 @@ def test_voucher_cash_then_card_for_the_rest(qtbot, split_window, sim_printer, m
             self.on_card_clicked()
             return self.result()
 
-    monkeypatch.setattr(engine_actions, "TenderDialog", VoucherCashCard)
+    view.dialogs = replace(view.dialogs, tender=VoucherCashCard)
     view.on_tender_clicked()  # the card dialog is modal and closes itself once approved
     assert seen["listed"] == 2
     assert terminal.requests[0].amount_minor == seen["rest"] == total - 1000 - 500

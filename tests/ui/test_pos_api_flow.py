@@ -14,11 +14,10 @@ from PySide6.QtWidgets import QApplication
 from hardware.simulators.terminal_concert import SimulatedConcertTerminal
 from hardware.terminals.concert import ConcertTerminal
 from pos_desktop.config import PrinterConfig, TillConfig
-from pos_desktop.container import build_container
+from pos_desktop.container import Overrides, build_container
 from pos_desktop.services.callbacks import SIGNATURE_HEADER, TIMESTAMP_HEADER, verify_signature
 from pos_desktop.services.demo_data import demo_ean13, write_demo_catalog
-from pos_desktop.ui.pos_api_bridge import PosApiBridge
-from pos_desktop.ui.qt_app import build_window
+from pos_desktop.ui.qt_app import attach_pos_api, build_window
 from pos_desktop.ui.views.pay_cash_dialog import PayCashDialog
 from tests.conftest import FixedClock, open_test_shift
 from tests.waits import EVENTUALLY_MS
@@ -44,13 +43,13 @@ def env(qtbot, qapp, tmp_path, sim_printer, terminal_sim, receiver):
     """The till window with the bridge, its API on loopback, one registered app."""
     config = TillConfig(data_dir=tmp_path, printer=PrinterConfig(uri=sim_printer.uri), demo=True)
     terminal = ConcertTerminal(terminal_sim.uri, result_timeout=5.0, ack_timeout=1.0)
-    till = build_container(config, overrides={"clock": FixedClock(), "terminal": terminal})
+    till = build_container(config, overrides=Overrides(clock=FixedClock(), terminal=terminal))
     write_demo_catalog(till.db, 20)
     open_test_shift(till)
     api = start_api(till)
     window, wedge, _ = build_window(till, config, qapp)
     qtbot.addWidget(window)
-    bridge = PosApiBridge(api.service, window)
+    bridge = attach_pos_api(window, api.service)
     bridge.start()
     window.show()
     key = api.service.register_app("Web shop", receiver.prefix)

@@ -1,4 +1,5 @@
-"""Every main screen and dialog fits 1024x768, 1280x800 and 1366x768 with nothing clipped.
+"""Every main screen and dialog (the Devices screen and the X/Z report viewer too) fits 1024x768,
+1280x800 and 1366x768 with nothing clipped.
 
 A layout check, not a journey: it sets the state each screen shows directly.
 
@@ -23,6 +24,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QScrollArea,
     QTableView,
     QWidget,
 )
@@ -50,9 +52,18 @@ def problems(top: QWidget, screen: tuple[int, int]) -> list[str]:
         if not widget.isVisibleTo(top) or widget.window() is not top:
             continue
         name = f"{type(widget).__name__} {_text(widget)!r}"
-        box = widget.rect().translated(widget.mapTo(top, widget.rect().topLeft()))
-        if not inside.contains(box):
-            found.append(f"{name} lies outside the window: {box.getRect()} not in {inside.size()}")
+        area = _scroll_area_of(widget, top)
+        if area is not None:  # scrolled content: up and down is fine, sideways is clipped
+            page = area.widget()
+            if widget is page and page.width() > area.viewport().width() + 1:
+                found.append(f"{name} is wider than its scroll area: {page.width()} px")
+            box = widget.rect().translated(widget.mapTo(page, widget.rect().topLeft()))
+            room = page.rect()
+        else:
+            box = widget.rect().translated(widget.mapTo(top, widget.rect().topLeft()))
+            room = inside
+        if not room.contains(box):
+            found.append(f"{name} lies outside the window: {box.getRect()} not in {room.size()}")
         found += _clipped_text(widget, name)
         is_list = isinstance(widget, QAbstractItemView) and not isinstance(widget, QHeaderView)
         if is_list and widget.model() and widget.model().rowCount():
@@ -67,6 +78,17 @@ def problems(top: QWidget, screen: tuple[int, int]) -> list[str]:
         if isinstance(widget, TOUCH_CONTROLS) and not corner and widget.height() < MIN_TOUCH_PX:
             found.append(f"{name} is {widget.height()} px high: a finger needs {MIN_TOUCH_PX}")
     return found
+
+
+def _scroll_area_of(widget: QWidget, top: QWidget) -> QScrollArea | None:
+    """The scroll area whose page holds ``widget`` (or is it), if any below ``top``."""
+    parent = widget
+    while parent is not None and parent is not top:
+        area = parent.parent().parent() if parent.parent() is not None else None
+        if isinstance(area, QScrollArea) and area.widget() is parent:
+            return area
+        parent = parent.parent()
+    return None
 
 
 def _text(widget: QWidget) -> str:
@@ -137,6 +159,7 @@ def test_main_window_fits_and_a_big_total_does_not_grow_it(demo_window, screen):
 
 def _dialogs(window) -> dict[str, Callable[[], QWidget]]:
     from pos_desktop.ui.views.approval_dialog import ApprovalDialog
+    from pos_desktop.ui.views.devices_dialog import DevicesDialog
     from pos_desktop.ui.views.discount_dialog import DiscountDialog
     from pos_desktop.ui.views.login_dialog import LoginDialog
     from pos_desktop.ui.views.parked_sales_dialog import ParkedSalesDialog
@@ -146,6 +169,7 @@ def _dialogs(window) -> dict[str, Callable[[], QWidget]]:
         CloseShiftDialog,
         OpenShiftDialog,
     )
+    from pos_desktop.ui.views.store_settings_dialog import StoreSettingsDialog
     from pos_desktop.ui.views.tender_dialog import TenderDialog
 
     c, view, staff = window.container, window.checkout_view, window.staff
@@ -169,11 +193,25 @@ def _dialogs(window) -> dict[str, Callable[[], QWidget]]:
         "paid in": lambda: CashMovementDialog(
             c.shifts, c.auth, staff.user, "paid_in", locale, window
         ),
+        "devices": lambda: DevicesDialog(c, window.tasks, window),
+        "x report": lambda: _x_report_with_a_sale(window),
+        "store settings": lambda: StoreSettingsDialog(c, window),
         "write off": lambda: _stock_dialog(window, "waste"),
         "receive transfer": lambda: _stock_dialog(window, "transfer_in"),
         "receive goods": lambda: _stock_dialog(window, "receipt"),
         "stock count": lambda: _stock_dialog(window, "count"),
     }
+
+
+def _x_report_with_a_sale(window):
+    """The report viewer as F9 shows it, over a shift with a sale (every section filled)."""
+    from pos_desktop.ui.views.shift_dialogs import ReportViewerDialog
+
+    c = window.container
+    c.checkout.pay_cash(c.checkout.totals().total)
+    return ReportViewerDialog(
+        c.shifts.x_report(), c.settings.locale, print_report=lambda _r: None, parent=window
+    )
 
 
 def _stock_dialog(window, kind: str):
@@ -184,6 +222,7 @@ def _stock_dialog(window, kind: str):
     from pos_desktop.ui.views.goods_receipt_dialog import GoodsReceiptDialog
     from pos_desktop.ui.views.stock_count_dialog import StockCountDialog
     from pos_desktop.ui.views.stock_move_dialog import StockMoveDialog
+    from tests.approvals import approval
 
     c, name = window.container, window.staff.user.name
     lines = [{"sku": f"SKU000000{n}", "quantity": "6"} for n in range(1, 6)]
@@ -192,11 +231,16 @@ def _stock_dialog(window, kind: str):
             "from_store": "Harbour Street", "sent_at": None, "lines": lines}}],
             dt.datetime(2026, 12, 1, tzinfo=dt.UTC))  # fmt: skip
     if kind == "receipt":
-        dialog = GoodsReceiptDialog(c.extras["goods_receipts"], name, "EUR", "en_GB", window)
+        dialog = GoodsReceiptDialog(
+            c.goods_receipts, name, "EUR", "en_GB", window,
+            approval=approval(c.auth, Action.RECEIVE_GOODS),
+        )  # fmt: skip
     elif kind == "count":
-        dialog = StockCountDialog(c.extras["stock_counts"], name, window)
+        dialog = StockCountDialog(
+            c.stock_counts, name, window, approval=approval(c.auth, Action.STOCK_COUNT)
+        )
     else:
-        dialog = StockMoveDialog(c.extras["stock_moves"], kind, name, lambda *a, **k: None, window)
+        dialog = StockMoveDialog(c.stock_moves, kind, name, lambda *a, **k: None, window)
     for n in range(1, 6):
         if kind != "transfer_in":
             dialog.on_scanner_scanned(demo_ean13(n))
@@ -205,11 +249,14 @@ def _stock_dialog(window, kind: str):
 
 def _returns_with_a_receipt(window):
     from pos_desktop.ui.views.returns_view import ReturnsDialog
+    from pos_desktop.ui.views.tender_dialog import TenderDialog
 
     view, checkout = window.checkout_view, window.container.checkout
     sale = checkout.pay_cash(checkout.totals().total)  # the cart's item becomes sale 1
     view.add_code(demo_ean13(1))  # and the next customer's cart has one again
-    dialog = ReturnsDialog(view.returns, checkout, view.locale, view.approver, window)
+    dialog = ReturnsDialog(
+        view.returns, checkout, view.locale, view.approver, window, tender_dialog=TenderDialog
+    )
     dialog.load_sale(sale)
     return dialog
 
@@ -225,6 +272,9 @@ DIALOGS = [
     "open shift",
     "close shift",
     "paid in",
+    "devices",
+    "x report",
+    "store settings",
     "write off",
     "receive transfer",
     "receive goods",

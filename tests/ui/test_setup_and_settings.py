@@ -9,12 +9,14 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QWizard
 
 from pos_desktop.config import load_config
+from pos_desktop.domain.staff import Action
 from pos_desktop.storage.db import open_database
 from pos_desktop.storage.settings_repo import load_settings
 from pos_desktop.storage.setup_progress_repo import load_progress
 from pos_desktop.ui.setup_wizard import SetupWizard, needs_setup
 from pos_desktop.ui.tasks import InlineTaskRunner
 from pos_desktop.ui.views.store_settings_dialog import StoreSettingsDialog
+from tests.approvals import approval
 from tests.waits import EVENTUALLY_MS
 
 
@@ -83,7 +85,7 @@ def test_admin_pin_is_typed_twice_and_a_short_one_needs_a_second_yes(qtbot, tmp_
 
 def test_store_settings_save_together_and_apply_to_the_till(qtbot, till_window, till):
     window, _wedge, _bridge = till_window
-    dialog = StoreSettingsDialog(till, window)
+    dialog = StoreSettingsDialog(till, window, approval=approval(till.auth, Action.STORE_SETTINGS))
     qtbot.addWidget(dialog)
     dialog.address.setPlainText("9 Quay Street\nGalway")
     dialog.tax_id.setText("IE1234567T")

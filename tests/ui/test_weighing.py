@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QInputDialog
 from hardware.scales.toledo8217 import Toledo8217Scale
 from hardware.simulators.scale_toledo import SimulatedScale
 from pos_desktop.config import TillConfig
-from pos_desktop.container import build_container
+from pos_desktop.container import Overrides, build_container
 from pos_desktop.domain.variable_measure import encode_variable_measure
 from pos_desktop.services.demo_data import (
     weighed_shelf_code,
@@ -26,9 +26,8 @@ def make_window(qtbot, qapp, tmp_path):
     made = []
 
     def make(scale_uri=None):
-        overrides = {"clock": FixedClock()}
-        if scale_uri:
-            overrides["scale"] = Toledo8217Scale(scale_uri)
+        scale = Toledo8217Scale(scale_uri) if scale_uri else None
+        overrides = Overrides(clock=FixedClock(), scale=scale)
         till = build_container(TillConfig(data_dir=tmp_path, demo=True), overrides)
         write_demo_catalog(till.db, 20)
         open_test_shift(till)

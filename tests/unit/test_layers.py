@@ -5,12 +5,16 @@
   the ``pos_common`` modules that are themselves that pure (``gs1``, ``currencies``).
 - ``pos_common`` imports only the standard library.
 - Services, sync and storage reach devices only through the ports in ``SERVICE_PORTS``.
+- Services leave SQL to the repositories in ``pos_desktop.storage`` (each table has one owner):
+  no ``execute_sql``/cursor calls, no SQL text, and from peewee only the database handle (for
+  ``db.atomic`` transactions) and its ``IntegrityError``.
 - Every top-level module of ``pos_desktop`` is placed in the layers contract of pyproject.toml.
 """
 
 from __future__ import annotations
 
 import ast
+import re
 import sys
 import tomllib
 from collections.abc import Iterator
@@ -147,3 +151,53 @@ def test_every_pos_desktop_module_is_in_a_layer() -> None:
         if (p.suffix == ".py" and p.name != "__init__.py") or (p / "__init__.py").exists()
     }
     assert present - placed == set(), "add these to the layers contract in pyproject.toml"
+
+
+# What a service may take from peewee: the handle its transactions run on, and the error a
+# unique key raises. Models, query builders and ``SQL`` stay in storage.
+SERVICE_PEEWEE = frozenset({"SqliteDatabase", "IntegrityError"})
+DB_CALLS = frozenset({"execute_sql", "execute", "executemany", "executescript", "cursor"})
+SQL_TEXT = re.compile(r"^\s*(SELECT|INSERT|UPDATE|DELETE|REPLACE|CREATE|ALTER|DROP|PRAGMA|WITH)\s")
+
+
+def sql_in_module(path: Path, package: str) -> Iterator[str]:
+    """Where ``path`` runs SQL itself or builds queries: one line per finding."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            if node.func.attr in DB_CALLS or node.func.attr == "connection":
+                yield f"{node.lineno}: calls .{node.func.attr}()"
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+            if SQL_TEXT.match(node.value):
+                yield f"{node.lineno}: SQL text {node.value[:40]!r}"
+        elif isinstance(node, ast.ImportFrom) and node.module == "peewee":
+            for alias in node.names:
+                if alias.name not in SERVICE_PEEWEE:
+                    yield f"{node.lineno}: imports peewee.{alias.name}"
+    for line, module in imported_modules(path, package):
+        if module.split(".")[0] == "playhouse" or module == "pos_desktop.storage.models":
+            yield f"{line}: imports {module}"
+
+
+def test_services_leave_sql_to_the_repositories() -> None:
+    offenders = [
+        f"{path.relative_to(ROOT)}:{finding}"
+        for path, package in module_files("services")
+        for finding in sql_in_module(path, package)
+    ]
+    assert not offenders, (
+        "move these into the repository in pos_desktop/storage that owns the table:\n"
+        + "\n".join(offenders)
+    )
+
+
+def test_the_sql_check_catches_a_query_in_a_service(tmp_path: Path) -> None:
+    probe = tmp_path / "probe.py"
+    probe.write_text(
+        "from peewee import SqliteDatabase, fn\n"
+        "def f(db: SqliteDatabase):\n"
+        "    db.connection().executemany('DELETE FROM print_job WHERE id = ?', [])\n"
+        "    return db.execute_sql('select 1')\n"
+    )
+    found = list(sql_in_module(probe, "pos_desktop.services"))
+    assert len(found) == 5, found  # peewee.fn, .connection(), .executemany(), DELETE, .execute_sql

@@ -43,6 +43,12 @@ EXPECTED = {
     Action.DROP_PARKED_SALE: {S, M, A},
     Action.EDIT_DEVICES: {M, A},
     Action.UNLOCK_USER: {M, A},
+    Action.STORE_SETTINGS: {M, A},
+    Action.CLOSE_TILL: {M, A},
+    Action.EDIT_QUICK_KEYS: {M, A},
+    Action.STOCK_COUNT: {M, A},
+    Action.RECEIVE_GOODS: {M, A},
+    Action.SELL_UNKNOWN_BARCODE: {C, S, M, A},  # a store may demand approval (pos-admin policy)
     Action.WRITE_OFF_STOCK: {M, A},
 }
 

@@ -162,3 +162,27 @@ def test_split_tenders_cover_exactly(total, inc, steps):
     assert all(t.change_minor == 0 for t in tenders if t.kind != "cash")
     assert all(t.tendered_minor - t.change_minor == t.amount_minor for t in tenders)
     assert all(t.rounding_minor == 0 for t in tenders if t.kind != "cash")
+
+
+@given(
+    total=st.integers(min_value=1, max_value=10**7),
+    held_points=st.integers(min_value=0, max_value=10**6),
+    step=st.integers(min_value=1, max_value=500),
+)
+def test_points_pay_whole_points_never_more_than_held_or_due(total, held_points, step):
+    """A cloud balance spent in steps (points worth ``step`` each): whole steps only, never
+    more than the points are worth nor more than is due; nothing fits: refused."""
+    from pos_desktop.domain.tender import POINTS
+
+    split = SplitTender(Money(total, "EUR"))
+    worth = Money(held_points * step, "EUR")
+    if held_points == 0:
+        return
+    try:
+        tender = split.add_voucher(worth, code="c1", name="Points", kind=POINTS, step_minor=step)
+    except PaymentError:
+        assert min(worth.amount_minor, total) < step  # not even one point fits
+        return
+    assert tender.kind == POINTS and tender.amount_minor % step == 0
+    assert 0 < tender.amount_minor <= min(worth.amount_minor, total)
+    assert total - tender.amount_minor < step or tender.amount_minor == worth.amount_minor

@@ -79,8 +79,17 @@ class CheckoutView(QWidget):
         customers=None,
         stock_counts=None,
         goods_receipts=None,
+        dialogs: engine_actions.CheckoutDialogs | None = None,
+        gift_cards=None,
+        loyalty=None,
+        email_receipts=None,
     ) -> None:
         super().__init__(parent)
+        self.dialogs = dialogs or engine_actions.CheckoutDialogs()
+        self.email_receipts = email_receipts  # services.email_receipts.EmailReceiptService
+        self.gift_cards = gift_cards  # services.gift_cards.GiftCardService
+        self.loyalty = loyalty  # services.loyalty.LoyaltyService
+        self.customer_points: dict[str, str] = {}  # customer id -> "120 points" (asked once)
         self.goods_receipts = goods_receipts  # services.goods_receipts.GoodsReceiptService
         self.stock_counts = stock_counts  # services.stock_counts.StockCountService
         self.customers = customers  # services.customers.CustomerService
@@ -94,7 +103,8 @@ class CheckoutView(QWidget):
         self.cards = cards
         self.locale = locale
         self.approver = no_approver  # the staff session sets the PIN dialog
-        self.parking, self.returns = engine_actions.default_services(checkout, parking, returns)
+        self.parking = parking  # services.parking.ParkingService
+        self.returns = returns  # services.returns.ReturnsService
         self.last_sale: Sale | None = None
         # While another app's payment request owns the cart (pos_api_bridge), it takes the
         # scans (and refuses them); the main window asks it before any dialog.
@@ -205,6 +215,8 @@ class CheckoutView(QWidget):
         QShortcut(QKeySequence("Ctrl+U"), self, self.on_customer_clicked)
         QShortcut(QKeySequence("Ctrl+Shift+C"), self, self.on_stock_count_clicked)
         QShortcut(QKeySequence("Ctrl+Shift+G"), self, self.on_goods_receipt_clicked)
+        QShortcut(QKeySequence("Ctrl+Shift+V"), self, self.on_gift_card_clicked)
+        QShortcut(QKeySequence("Ctrl+E"), self, self.on_email_receipt_clicked)
         QShortcut(QKeySequence(Qt.Key.Key_Delete), self, self.on_remove_clicked)
         self.cart_keys = CartKeys(self.entry, self.table, self.on_remove_clicked)
         QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.entry.clear)
@@ -312,11 +324,26 @@ class CheckoutView(QWidget):
                 last_item=None if row is None else self.checkout.cart.lines[row].item.name,
                 last_amount=None if row is None else str(self.model.index(row, 3).data()),
                 cart_empty=self.checkout.cart.is_empty,
-                customer=None
-                if self.checkout.cart.customer is None
-                else self.checkout.cart.customer.name,
+                customer=self._customer_label(),
             )
         )
+
+    def _customer_label(self) -> str | None:
+        customer = self.checkout.cart.customer
+        if customer is None:
+            return None
+        points = self.customer_points.get(customer.customer_id)
+        return f"{customer.name} · {points}" if points else customer.name
+
+    def _ask_points(self) -> None:
+        """The attached customer's points, asked once when they are attached (the cloud's
+        figure plus what this till has not sent yet)."""
+        customer = self.checkout.cart.customer
+        if customer is None or self.loyalty is None or self.loyalty.per_unit <= 0:
+            return
+        shown = self.loyalty.balance(customer.customer_id)
+        text = f"{shown.total} points" if shown.total is not None else "points: offline"
+        self.customer_points[customer.customer_id] = text
 
     def show_message(self, text: str, *, error: bool = False) -> None:
         self.message.setText(text)
@@ -434,8 +461,20 @@ class CheckoutView(QWidget):
             if not ok:
                 return
         self.entry.clear()
+        line = self.checkout.cart.line(line_id)
+        name, before = line.item.name, line.quantity
+        approval = None
         try:
-            line = self.checkout.set_quantity(line_id, typed)
+            if self.checkout.lowers_quantity(line_id, typed):  # a partial void
+                detail = f"{name}: {before} -> {typed.strip()}"
+                approval, why = self._ask(Action.VOID_LINE, detail, object_id=line_id)
+                if approval is None:
+                    self.show_message(
+                        f"{name} stays at {before}: lowering it was not approved.{why}",
+                        error=True,
+                    )
+                    return
+            line = self.checkout.set_quantity(line_id, typed, approval)
         except DomainError as err:
             self.show_message(str(err), error=True)
             return
@@ -523,7 +562,14 @@ class CheckoutView(QWidget):
             self.busy_reason = None
         settlement = dialog.settlement
         self.entry.setFocus()
-        if settlement is not None and settlement.sale is not None:
+        sold = settlement is not None and settlement.sale is not None
+        if split is not None and not sold and not self.cards.open_payments():
+            # Declined or cancelled for certain: gift cards and points taken before the card
+            # are given back (an unresolved payment keeps them: it may still be approved).
+            for service in (self.gift_cards, self.loyalty):
+                if service is not None:
+                    service.release_open(split)
+        if sold:
             self.sale_paid(settlement.sale, settlement.message)
         elif settlement is not None:
             self.show_message(
@@ -556,27 +602,42 @@ class CheckoutView(QWidget):
         CustomerDialog(
             self.customers, self.locale, cashier=self.checkout.cashier, parent=self
         ).exec()
+        self._ask_points()
         self.refresh()
         self.entry.setFocus()
+
+    def on_email_receipt_clicked(self) -> None:
+        engine_actions.email_receipt(self)
+
+    def on_gift_card_clicked(self) -> None:
+        engine_actions.gift_card(self)
 
     def on_quick_keys_clicked(self) -> None:
         if self.quick_keys is None:
             return
         from .quick_keys_dialog import QuickKeysDialog
 
-        QuickKeysDialog(self, self.quick_keys, can_edit=self.can_edit_quick_keys).exec()
+        dialog = QuickKeysDialog(self, self.quick_keys)
+        # takes the dialog's own message setter: a closure over the dialog would be a cycle
+        dialog.approve_editing = lambda show: self.approve_screen(
+            Action.EDIT_QUICK_KEYS,
+            "Only a manager can change the keys: log in as one (Ctrl+L).",
+            show,
+        )
+        dialog.exec()
         self.entry.setFocus()
 
     def on_stock_count_clicked(self) -> None:
         if self.stock_counts is None:
             return
-        if not self.can_edit_quick_keys():
-            self.show_message("Stock counts are for a manager: log in as one (Ctrl+L).", error=True)
+        approval = self.approve_screen(
+            Action.STOCK_COUNT, "Stock counts are for a manager: log in as one (Ctrl+L)."
+        )
+        if approval is None:
             return
         from .stock_count_dialog import StockCountDialog
 
-        user = self.window().staff.user
-        dialog = StockCountDialog(self.stock_counts, user.name, self)
+        dialog = StockCountDialog(self.stock_counts, approval.requester, self, approval=approval)
         if dialog.exec():
             self.show_message(dialog.message.text())
         self.entry.setFocus()
@@ -584,29 +645,33 @@ class CheckoutView(QWidget):
     def on_goods_receipt_clicked(self) -> None:
         if self.goods_receipts is None:
             return
-        if not self.can_edit_quick_keys():
-            self.show_message(
-                "Receiving goods is for a manager: log in as one (Ctrl+L).", error=True
-            )
+        approval = self.approve_screen(
+            Action.RECEIVE_GOODS, "Receiving goods is for a manager: log in as one (Ctrl+L)."
+        )
+        if approval is None:
             return
         from .goods_receipt_dialog import GoodsReceiptDialog
 
         dialog = GoodsReceiptDialog(
             self.goods_receipts,
-            self.window().staff.user.name,
+            approval.requester,
             self.checkout.settings.currency,
             self.locale,
             self,
+            approval=approval,
         )
         if dialog.exec():
             self.show_message(dialog.message.text())
         self.entry.setFocus()
 
-    def can_edit_quick_keys(self) -> bool:
-        """A manager or admin is logged in at the till (the window's staff session knows)."""
+    def approve_screen(self, action: Action, refusal: str, show=None):
+        """The store's policy on a manager's screen (``staff.MANAGER_SCREENS``), asked through
+        the window's staff session: an ``Approval`` token, or None after showing ``refusal``."""
         staff = getattr(self.window(), "staff", None)
-        user = getattr(staff, "user", None)
-        return user is not None and str(user.role) in ("manager", "admin")
+        if staff is None:
+            (show or (lambda text: self.show_message(text, error=True)))(refusal)
+            return None
+        return staff.approve_screen(action, refusal, show)
 
     def on_price_check_clicked(self) -> None:
         if self.search_results is None:

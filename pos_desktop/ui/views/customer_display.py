@@ -22,6 +22,8 @@ from PySide6.QtWidgets import (
 )
 
 SLIDE_SECONDS = 6
+PRICE_COLUMN = 2  # of the cart model: item, qty, price, total
+NARROW_PX = 460
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg"}
 
 
@@ -42,7 +44,11 @@ class CustomerDisplayWindow(QWidget):
         self.table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.table.setWordWrap(True)
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.welcome = QLabel("Welcome")
         self.welcome.setObjectName("totalLabel")
         self.welcome.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -72,6 +78,12 @@ class CustomerDisplayWindow(QWidget):
         self.slide_timer.setInterval(SLIDE_SECONDS * 1000)
         self.slide_timer.timeout.connect(self.next_slide)
         self.resize(800, 600)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt API)
+        """Narrow (beside the till on a 1366 px screen): the unit price gives its room to the
+        item's name; quantity and line total stay."""
+        self.table.setColumnHidden(PRICE_COLUMN, event.size().width() < NARROW_PX)
+        super().resizeEvent(event)
 
     def show_totals(self, shown) -> None:
         """Mirror the checkout (``ui.customer_facing.ShownTotals``)."""

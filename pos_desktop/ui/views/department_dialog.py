@@ -36,8 +36,11 @@ class DepartmentDialog(QDialog):
         *,
         barcode=None,
         preselect: str | None = None,
+        approve=None,
         parent=None,
     ) -> None:
+        """``approve(detail)``: the ``sell_unknown_barcode`` approval for ``barcode`` (None:
+        not approved); asked when the price is entered, as the store's policy says."""
         super().__init__(parent)
         self.setWindowTitle("Sell by department")
         self.setModal(True)
@@ -48,6 +51,7 @@ class DepartmentDialog(QDialog):
             barcode,
         )
         self.line = None  # the cart line added
+        self._approve = approve
         layout = QVBoxLayout(self)
         if barcode:
             note = QLabel(
@@ -114,7 +118,18 @@ class DepartmentDialog(QDialog):
             return
         try:
             amount = Money.parse(self.amount.text(), self.currency)
-            self.line = self.service.sell(code, amount.amount_minor, barcode=self.barcode)
+            approval = None
+            if self.barcode:
+                department = self.service.check(code, amount.amount_minor)  # before asking
+                price = money_text(amount, self.locale)
+                detail = f"Barcode {self.barcode.lstrip('0')} as {department.name} {price}"
+                approval = self._approve(detail) if self._approve is not None else None
+                if approval is None:
+                    show_error(self.message, "Not sold: selling this barcode was not approved.")
+                    return
+            self.line = self.service.sell(
+                code, amount.amount_minor, barcode=self.barcode, approval=approval
+            )
         except (ValueError, DomainError) as err:
             show_error(self.message, str(err))
             self.amount.selectAll()

@@ -8,22 +8,14 @@ from __future__ import annotations
 
 from decimal import InvalidOperation
 
-from PySide6.QtWidgets import (
-    QButtonGroup,
-    QComboBox,
-    QDialog,
-    QGridLayout,
-    QLabel,
-    QLineEdit,
-    QPushButton,
-    QRadioButton,
-    QVBoxLayout,
-)
+from PySide6.QtWidgets import QComboBox, QDialog, QLabel, QLineEdit, QPushButton, QVBoxLayout
 
 from pos_desktop.domain.amounts import parse_percent
 from pos_desktop.domain.discounts import Discount
 from pos_desktop.domain.errors import DomainError
 from pos_desktop.domain.money import Money
+
+from ..widgets.choice_buttons import ChoiceButtons
 
 LINE, ORDER, OVERRIDE, REMOVE = "line", "order", "override", "remove"
 
@@ -44,32 +36,19 @@ class DiscountDialog(QDialog):
         self.price: Money | None = None
         self.reason = ""
 
-        self.kind_group = QButtonGroup(self)
-        self.kinds: dict[str, QRadioButton] = {}
-        grid = QGridLayout()
-        specs = [
-            (LINE, f"This line: {item_name or '-'} (F5)", "F5"),
-            (ORDER, "Whole order (F6)", "F6"),
-            (OVERRIDE, "New price for this line (F7)", "F7"),
-        ]
-        for i, (key, text, seq) in enumerate(specs):
-            button = QRadioButton(text)
-            button.setShortcut(seq)
-            button.setMinimumHeight(44)
-            self.kind_group.addButton(button)
-            self.kinds[key] = button
-            grid.addWidget(button, i, 0, 1, 2)
-        self.kinds[LINE if item_name else ORDER].setChecked(True)
+        self.kind = ChoiceButtons(
+            [
+                (LINE, f"This line: {item_name or '-'} (F5)", "F5"),
+                (ORDER, "Whole order (F6)", "F6"),
+                (OVERRIDE, "New price for this line (F7)", "F7"),
+            ]
+        )
+        self.kinds = self.kind.buttons
+        self.kind.choose(LINE if item_name else ORDER)
         self.kinds[LINE].setEnabled(item_name is not None)
         self.kinds[OVERRIDE].setEnabled(item_name is not None)
-        self.percent = QRadioButton("Percent (%)")
-        self.amount = QRadioButton("Amount")
-        self.percent.setChecked(True)
-        unit = QButtonGroup(self)
-        unit.addButton(self.percent)
-        unit.addButton(self.amount)
-        grid.addWidget(self.percent, 3, 0)
-        grid.addWidget(self.amount, 3, 1)
+        self.unit = ChoiceButtons([("percent", "Percent (%)"), ("amount", "Amount")], columns=2)
+        self.percent, self.amount = self.unit.buttons["percent"], self.unit.buttons["amount"]
         self.value = QLineEdit()
         self.value.setObjectName("scanEntry")
         self.value.setAccessibleName("Discount or new price")
@@ -89,7 +68,8 @@ class DiscountDialog(QDialog):
         back = QPushButton("Back (Esc)")
         back.clicked.connect(self.reject)
         layout = QVBoxLayout(self)
-        layout.addLayout(grid)
+        layout.addWidget(self.kind)
+        layout.addWidget(self.unit)
         layout.addWidget(QLabel("Value"))
         layout.addWidget(self.value)
         layout.addWidget(QLabel("Reason"))
@@ -102,7 +82,7 @@ class DiscountDialog(QDialog):
         self.resize(520, 520)
 
     def chosen(self) -> str:
-        return next(key for key, b in self.kinds.items() if b.isChecked())
+        return self.kind.chosen()
 
     def on_remove_clicked(self) -> None:
         self.target = REMOVE

@@ -1,19 +1,20 @@
 """The checkout view's engine actions: split tender, discounts, park/recall, returns.
 
 Kept apart from ``checkout_view`` so that screen stays small; each function takes the view.
-Dialog classes are looked up on this module at call time, so tests can replace them.
+The dialogs come from the view's :class:`CheckoutDialogs` (injected: a test hands in scripted
+ones); the returns dialog is handed the tender dialog it takes an exchange's difference with.
 """
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QInputDialog
+from dataclasses import dataclass
+
+from PySide6.QtWidgets import QInputDialog, QMessageBox
 
 from pos_desktop.domain.errors import DomainError
 from pos_desktop.domain.money import Money
 from pos_desktop.domain.staff import Action, reason_code_for
 from pos_desktop.services.auth import ApprovalRequired
-from pos_desktop.services.parking import ParkingService
-from pos_desktop.services.returns import ReturnsService
 
 from .discount_dialog import LINE, OVERRIDE, REMOVE, DiscountDialog
 from .parked_sales_dialog import ParkedSalesDialog
@@ -21,14 +22,14 @@ from .returns_view import ReturnsDialog
 from .tender_dialog import CARD_REST, PAID, TenderDialog
 
 
-def default_services(checkout, parking, returns):
-    """Parking and returns over the checkout's own db when the caller gave none."""
-    db = getattr(checkout, "db", None)
-    if db is not None and parking is None:
-        parking = ParkingService(db, checkout.catalog, checkout, checkout.clock)
-    if db is not None and returns is None and hasattr(checkout.sales, "find_by_receipt"):
-        returns = ReturnsService(db, checkout.sales, checkout, checkout.clock)
-    return parking, returns
+@dataclass(frozen=True, slots=True)
+class CheckoutDialogs:
+    """The dialog classes the checkout's actions open (F1, F10, Ctrl+S, Ctrl+R)."""
+
+    tender: type[TenderDialog] = TenderDialog
+    discount: type[DiscountDialog] = DiscountDialog
+    parked_sales: type[ParkedSalesDialog] = ParkedSalesDialog
+    returns: type[ReturnsDialog] = ReturnsDialog
 
 
 def take_tenders(view) -> None:
@@ -37,7 +38,14 @@ def take_tenders(view) -> None:
         view.show_message("The cart is empty: scan an item first.", error=True)
         return
     card = view.cards is not None and view.cards.available
-    dialog = TenderDialog(view.checkout, view.locale, view, card_available=card)
+    dialog = view.dialogs.tender(
+        view.checkout,
+        view.locale,
+        view,
+        card_available=card,
+        gift_cards=view.gift_cards,
+        loyalty=view.loyalty,
+    )
     dialog.exec()
     view.entry.setFocus()
     if dialog.outcome == PAID:
@@ -59,7 +67,7 @@ def discount(view) -> None:
         return
     line_id = view.selected_line_id()
     name = checkout.cart.line(line_id).item.name if line_id else None
-    dialog = DiscountDialog(
+    dialog = view.dialogs.discount(
         name, checkout.settings.currency, checkout.checkout_settings.override_reasons, view
     )
     if not dialog.exec():
@@ -136,7 +144,7 @@ def park_or_recall(view) -> None:
         view.show_message(f"Sale parked as '{parked.label}'. Recall it with Ctrl+S.")
         view.refresh()
         return
-    dialog = ParkedSalesDialog(view.parking, view.locale, view, approver=view.approver)
+    dialog = view.dialogs.parked_sales(view.parking, view.locale, view, approver=view.approver)
     dialog.exec()
     if dialog.recalled is not None:
         view.forget_last_customer()
@@ -162,6 +170,9 @@ def sell_by_department(view, department: str | None = None) -> None:
         view.locale,
         barcode=barcode,
         preselect=department,
+        approve=lambda detail: view.approver(
+            Action.SELL_UNKNOWN_BARCODE, detail, object_id=barcode, pin_only_if_needed=True
+        ),
         parent=view,
     )
     if dialog.exec() and dialog.line is not None:
@@ -171,11 +182,62 @@ def sell_by_department(view, department: str | None = None) -> None:
     view.entry.setFocus()
 
 
+def email_receipt(view) -> None:
+    """Ctrl+E: e-mail the last sale's receipt to its customer, once they agree."""
+    service, sale = view.email_receipts, view.last_sale
+    if service is None:
+        return
+    if sale is None:
+        view.show_message("Pay a sale first: Ctrl+E e-mails the last receipt.", error=True)
+        return
+    try:
+        to = service.recipient(sale)
+    except DomainError as err:
+        view.show_message(str(err), error=True)
+        return
+    asked = QMessageBox.question(
+        view,
+        "E-mail the receipt?",
+        f"Ask the customer: send receipt {sale.receipt_number} to {to}? (Their answer is "
+        "recorded; they get receipts by e-mail from now on.)",
+    )
+    view.entry.setFocus()
+    if asked != QMessageBox.StandardButton.Yes:
+        view.show_message("The receipt was not e-mailed.")
+        return
+    service.send(sale, view.checkout.cashier)
+    view.show_message(f"Receipt {sale.receipt_number} will be e-mailed to {to}.")
+
+
+def gift_card(view) -> None:
+    """Ctrl+Shift+V: check a gift card's balance, or sell / top one up on this sale."""
+    if view.gift_cards is None:
+        return
+    if view.busy_reason:
+        view.show_message(f"Not now: {view.busy_reason}.", error=True)
+        return
+    from .gift_card_dialog import GiftCardDialog
+
+    dialog = GiftCardDialog(view.gift_cards, view.checkout.settings.currency, view.locale, view)
+    if dialog.exec() and dialog.sold is not None:
+        view.show_message(f"Gift card {dialog.sold} added: it is loaded once the sale is paid.")
+    dialog.deleteLater()  # its F5 must not stay bound beside the next dialog's
+    view.refresh()
+    view.entry.setFocus()
+
+
 def returns(view) -> None:
     """Ctrl+R: find the receipt (scan its barcode), choose lines, refund."""
     if view.returns is None:
         return
-    dialog = ReturnsDialog(view.returns, view.checkout, view.locale, view.approver, view)
+    dialog = view.dialogs.returns(
+        view.returns,
+        view.checkout,
+        view.locale,
+        view.approver,
+        view,
+        tender_dialog=view.dialogs.tender,
+    )
     dialog.exec()  # scans reach it through the main window while it is open
     stored = dialog.stored
     if dialog.exchange_sale is not None:

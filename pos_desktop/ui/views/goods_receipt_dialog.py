@@ -23,10 +23,17 @@ class GoodsReceiptDialog(ScanDocumentDialog):
     ENTRY_HINT = "Scan items; for the chosen row type 12 or 12@0.85, Enter"
 
     def __init__(
-        self, receipts: GoodsReceiptService, user_name: str, currency: str, locale: str, parent=None
+        self,
+        receipts: GoodsReceiptService,
+        user_name: str,
+        currency: str,
+        locale: str,
+        parent=None,
+        *,
+        approval=None,  # the RECEIVE_GOODS token the service uses up when the delivery opens
     ) -> None:
         super().__init__("Receive goods", "Scan each item that arrived.", parent)
-        self.service, self.user_name = receipts, user_name
+        self.service, self.user_name, self.approval = receipts, user_name, approval
         self.currency, self.locale = currency, locale
         self.receipt_id: str | None = None
         self.order = QComboBox()
@@ -49,7 +56,11 @@ class GoodsReceiptDialog(ScanDocumentDialog):
         if self.receipt_id is None:
             order = self.order.currentData()
             self.receipt_id = self.service.start(
-                self.user_name, self.supplier.text(), self.note.text(), purchase_order=order
+                self.user_name,
+                self.supplier.text(),
+                self.note.text(),
+                approval=self.approval,
+                purchase_order=order,
             )
             self.order.setEnabled(False)  # one order per receipt
             if order is not None and not self.supplier.text().strip():

@@ -70,7 +70,7 @@ class PriceCheckDialog(QDialog):
     def show_code(self, code: str) -> None:
         if not code:
             return
-        today = self.checkout.clock.now().astimezone().date()
+        today = self.checkout.store_today()
         found = resolve_scan(code, self.checkout.catalog, self.checkout.settings, today)
         item = found.item or found.needs_weight
         self.entry.clear()

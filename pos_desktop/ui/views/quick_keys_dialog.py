@@ -34,11 +34,14 @@ LABEL_WIDTH = 13  # characters per line on a key: labels wrap onto two lines
 
 
 class QuickKeysDialog(QDialog):
-    def __init__(self, view, quick_keys, *, can_edit, parent=None) -> None:
+    def __init__(self, view, quick_keys, parent=None) -> None:
         super().__init__(parent or view)
         self.setWindowTitle("Quick keys")
         self.setModal(True)
-        self.view, self.service, self.can_edit = view, quick_keys, can_edit
+        self.view, self.service = view, quick_keys
+        # Asks the store's policy (an EDIT_QUICK_KEYS token or None, having said why not).
+        self.approve_editing = lambda show: None
+        self.key_editing = None  # services.quick_keys.QuickKeyEditing, once approved
         self.page_number = 1
         self.editing = False
         self.keys: list[QPushButton] = []
@@ -103,10 +106,17 @@ class QuickKeysDialog(QDialog):
             button.setProperty("key", key)
 
     def on_edit_toggled(self, on: bool) -> None:
-        if on and not self.can_edit():
-            self.edit_button.setChecked(False)
-            self.message.setText("Only a manager can change the keys: log in as one (Ctrl+L).")
-            return
+        if on and self.key_editing is None:
+            try:
+                approval = self.approve_editing(self.message.setText)
+                self.key_editing = self.service.editor(approval) if approval else None
+            except DomainError as err:
+                self.message.setText(str(err))
+            if self.key_editing is None:
+                why = self.message.text()
+                self.edit_button.setChecked(False)  # toggles back: "Tap a key to ring it up."
+                self.message.setText(why)
+                return
         self.editing = on
         self.message.setText("Tap a key to change it." if on else "Tap a key to ring it up.")
         self.show_page(self.page_number)
@@ -114,7 +124,9 @@ class QuickKeysDialog(QDialog):
     def on_key_clicked(self, position: int) -> None:
         key = self.keys[position].property("key")
         if self.editing:
-            editor = QuickKeyEditor(self.view, self.service, self.page_number, position, key, self)
+            editor = QuickKeyEditor(
+                self.view, self.key_editing, self.page_number, position, key, self
+            )
             editor.exec()
             self.show_page(self.page_number)
             return

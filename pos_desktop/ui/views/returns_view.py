@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from decimal import Decimal
+from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -43,8 +44,11 @@ class ReturnsDialog(QDialog):
         locale: str,
         approver: Callable[..., object],  # (action, detail, object_id=...) -> Approval | None
         parent=None,
+        *,
+        tender_dialog: Callable[..., Any],  # takes an exchange's difference (TenderDialog)
     ) -> None:
         super().__init__(parent)
+        self.tender_dialog = tender_dialog
         self.setWindowTitle("Return")
         self.setModal(True)
         self.returns = returns
@@ -206,7 +210,7 @@ class ReturnsDialog(QDialog):
         self.entry.setFocus()
 
     def _add_no_receipt_item(self, code: str) -> None:
-        today = self.checkout.clock.now().astimezone().date()
+        today = self.checkout.store_today()
         found = resolve_scan(code, self.checkout.catalog, self.checkout.settings, today)
         if found.item is None:
             self.show_error(found.message)
@@ -285,13 +289,11 @@ class ReturnsDialog(QDialog):
     def _take_difference(self, due: int):
         from pos_desktop.domain.tender import SplitTender
 
-        from . import engine_actions  # the dialog class tests may replace
-
         split = SplitTender(
             Money(due, self.sale.currency),
             cash_increment_minor=self.checkout.checkout_settings.cash_increment_minor,
         )
-        dialog = engine_actions.TenderDialog(self.checkout, self.locale, self, split=split)
+        dialog = self.tender_dialog(self.checkout, self.locale, self, split=split)
         dialog.exec()
         if dialog.outcome != "paid":
             self.show_error("The difference was not paid: nothing was exchanged.")

@@ -17,6 +17,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from PySide6.QtCore import QEvent, Qt, QTimer
+from PySide6.QtGui import QIntValidator
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -26,7 +28,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -42,6 +43,7 @@ from pos_desktop.services.report_pdf import write_report_pdf
 from pos_desktop.services.reports import ShiftReport
 from pos_desktop.services.shifts import RecountRequired, ShiftService
 
+from ..widgets.number_pad import NumberPad
 from ..widgets.report_view import ReportView
 from .approval_dialog import ApprovalDialog
 from .login_dialog import show_error
@@ -54,30 +56,60 @@ KIND_ACTIONS = {
 }
 
 
+class CountField(QLineEdit):
+    """How many of one note or coin: a whole number typed, or tapped on the count's pad."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.setValidator(QIntValidator(0, 9999, self))
+        self.setPlaceholderText("0")
+        self.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.setMinimumHeight(44)
+
+    def value(self) -> int:
+        return int(self.text()) if self.text() else 0
+
+    def setValue(self, value: int) -> None:  # noqa: N802 (as a spin box says it)
+        self.setText(str(value) if value else "")
+
+
 class DenominationCount(QWidget):
-    """One spin box per note/coin; ``count()`` returns the CashCount."""
+    """One count field per note/coin and a number pad for the field last touched;
+    ``count()`` returns the CashCount."""
 
     def __init__(self, shifts: ShiftService, locale: str, parent=None) -> None:
         super().__init__(parent)
         self.currency = shifts.settings.currency
         self.locale = locale
-        self.spins: dict[int, QSpinBox] = {}
-        grid = QGridLayout(self)
+        self.spins: dict[int, CountField] = {}
+        grid = QGridLayout()
         for i, value in enumerate(shifts.denominations):
-            spin = QSpinBox()
-            spin.setRange(0, 9999)
-            spin.setMinimumHeight(44)
-            spin.setAccessibleName(f"Count of {money_text(Money(value, self.currency), locale)}")
-            spin.valueChanged.connect(self._update)
+            field = CountField()
+            field.setAccessibleName(f"Count of {money_text(Money(value, self.currency), locale)}")
+            field.textChanged.connect(self._update)
+            field.installEventFilter(self)
             grid.addWidget(
                 QLabel(money_text(Money(value, self.currency), locale)), i // 3, (i % 3) * 2
             )
-            grid.addWidget(spin, i // 3, (i % 3) * 2 + 1)
-            self.spins[value] = spin
+            grid.addWidget(field, i // 3, (i % 3) * 2 + 1)
+            self.spins[value] = field
         self.total = QLabel()
         self.total.setObjectName("subtotalLabel")
         grid.addWidget(self.total, grid.rowCount(), 0, 1, 6)
+        first = next(iter(self.spins.values()))
+        self.pad = NumberPad(first)
+        self.pad.buttons["."].setEnabled(False)  # counts are whole numbers
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addLayout(grid, 3)
+        row.addWidget(self.pad, 1, Qt.AlignmentFlag.AlignTop)
         self._update()
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt API)
+        if event.type() == QEvent.Type.FocusIn and isinstance(watched, CountField):
+            self.pad.set_entry(watched)  # the pad types where the finger (or Tab) went
+            QTimer.singleShot(0, watched.selectAll)  # the next digit replaces the count
+        return False
 
     def count(self) -> CashCount:
         return CashCount(
@@ -296,7 +328,8 @@ class ReportViewerDialog(QDialog):
         layout.addWidget(self.view)
         layout.addWidget(self.message)
         layout.addLayout(row)
-        self.resize(640, 760)
+        screen = self.screen().availableGeometry()  # its title bar must stay on a 768 px screen
+        self.resize(min(640, screen.width()), min(760, screen.height() - 48))
 
     def _ask_file(self) -> str:
         path, _ = QFileDialog.getSaveFileName(

@@ -19,10 +19,12 @@ class StockCountDialog(ScanDocumentDialog):
     CLOSE_TEXT = "Close (carry on later)"
     ENTRY_HINT = "Scan items; or type the count of the chosen row, Enter"
 
-    def __init__(self, counts: StockCountService, user_name: str, parent=None) -> None:
+    def __init__(
+        self, counts: StockCountService, user_name: str, parent=None, *, approval=None
+    ) -> None:
         super().__init__("Stock count", "Scan each item on the shelf.", parent)
         self.counts, self.user_name = counts, user_name
-        self.count_id = counts.start(user_name)
+        self.count_id = counts.start(user_name, approval=approval)
         self.quantity = self.entry  # the field a count is typed into
         self.show_lines()
         self.entry.setFocus()

@@ -33,12 +33,15 @@ from PySide6.QtWidgets import (
 from pos_desktop.config import ConfigError, load_config, save_config
 from pos_desktop.devices.printer import logo_problem
 from pos_desktop.domain.countries import LANGUAGES, PRESETS
+from pos_desktop.domain.errors import DomainError
+from pos_desktop.domain.staff import Action
 from pos_desktop.services.store_admin import (
     StoreSettingError,
     load_state,
-    set_values,
+    set_values_at_till,
     shown_values,
 )
+from pos_desktop.services.timezones import known_timezones, local_zone_text
 
 EXTRA_TENDER_ROWS = 2  # empty rows to add tenders in
 
@@ -51,10 +54,11 @@ def _multiline(text: str) -> QPlainTextEdit:
 
 
 class StoreSettingsDialog(QDialog):
-    def __init__(self, container, parent=None) -> None:
+    def __init__(self, container, parent=None, *, approval=None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Store settings")
         self.container = container
+        self.approval = approval  # STORE_SETTINGS token; the service uses it up on saving
         self.saved = None  # the StoreSettings once saved
         state = load_state(container.db)
         s, c = state.settings, state.checkout
@@ -74,6 +78,16 @@ class StoreSettingsDialog(QDialog):
         for code, name in LANGUAGES.items():
             self.language.addItem(name, code)
         self.language.setCurrentIndex(max(self.language.findData(s.language), 0))
+        self.timezone = QComboBox()
+        self.timezone.setEditable(True)  # type "Europe/Be..." and pick, or pick from the list
+        self.timezone.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.timezone.setAccessibleName("Time zone")
+        self.timezone.addItem(local_zone_text(), "")
+        for name in known_timezones():
+            self.timezone.addItem(name, name)
+        self.timezone.setCurrentIndex(max(self.timezone.findData(s.timezone), 0))
+        self.timezone.completer().setFilterMode(Qt.MatchFlag.MatchContains)
+        self.timezone.completer().setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         store = QWidget()
         form = QFormLayout(store)
         form.addRow("Store name", self.name)
@@ -81,6 +95,7 @@ class StoreSettingsDialog(QDialog):
         form.addRow("VAT / tax id", self.tax_id)
         form.addRow("Country", self.country)
         form.addRow("Language", self.language)
+        form.addRow("Time zone (X/Z reports)", self.timezone)
         form.addRow("Currency", QLabel(s.currency))
         tabs.addTab(store, "Store")
         # -- receipts --
@@ -178,6 +193,7 @@ class StoreSettingsDialog(QDialog):
             ("tax_id", self.tax_id.text()),
             ("country", self.country.currentData()),
             ("language", self.language.currentData()),
+            ("timezone", self._timezone_text()),
             ("receipt_header", self.header.toPlainText()),
             ("receipt_footer", self.footer.toPlainText()),
             ("receipt_logo", self.logo.text()),
@@ -202,17 +218,28 @@ class StoreSettingsDialog(QDialog):
         pairs.append(("drawer_tenders", ", ".join(drawer)))
         return pairs
 
+    def _timezone_text(self) -> str:
+        """The zone as typed or picked; the first entry ("Local (CET)") is the till's own."""
+        text = self.timezone.currentText().strip()
+        return "" if text == self.timezone.itemText(0) else text
+
     def on_save_clicked(self) -> None:
         container = self.container
         try:
-            state = set_values(
+            state = set_values_at_till(
                 container.db,
                 self.changes(),
+                self.approval,
                 data_dir=container.config.data_dir,
                 check_logo=logo_problem,
             )
         except StoreSettingError as err:
-            self.say(str(err))
+            self.say(str(err))  # checked before the approval is used: it still holds
+            return
+        except DomainError as err:  # the approval expired (the dialog stayed open for long)
+            self.approval = None
+            self.say(f"{err} Press Save again.")
+            self._reapprove()
             return
         seconds = self.idle_lock.value() * 60
         if seconds != container.config.lock_after_idle_s:
@@ -229,6 +256,13 @@ class StoreSettingsDialog(QDialog):
         container.use_store_settings(state.settings, state.checkout)
         self.saved = state.settings
         self.accept()
+
+    def _reapprove(self) -> None:
+        """A fresh token from the window's policy check (a manager: silent; others: the PIN)."""
+        if self.approval is None and hasattr(self.parent(), "approve_screen"):
+            self.approval = self.parent().approve_screen(
+                Action.STORE_SETTINGS, "The store's policy no longer lets you save these settings."
+            )
 
     def say(self, text: str) -> None:
         self.message.setText(text)

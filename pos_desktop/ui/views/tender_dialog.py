@@ -1,8 +1,10 @@
 """Split tender: cash, gift voucher, "other" tenders, and the card last for the rest.
 
-Keyboard-first: the amount field has the focus and holds the rest due; F5 cash, F6 voucher,
-F7 other tender, F8 card for the rest, F9 removes the last tender, Esc goes back (the tenders
-taken so far are dropped: nothing is stored until the sale is paid in full).
+Keyboard-first: the amount field has the focus and holds the rest due; F5 cash, F6 gift card or
+voucher, F7 other tender, F8 card for the rest, F4 the attached customer's loyalty points (after
+they agree), F9 removes the last tender, Esc goes back (the tenders taken so far are dropped:
+nothing is stored until the sale is paid in full; gift cards and points spent in the cloud are
+given back).
 """
 
 from __future__ import annotations
@@ -16,15 +18,18 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListWidget,
+    QMessageBox,
     QPushButton,
     QVBoxLayout,
 )
 
 from pos_desktop.domain.errors import DomainError
 from pos_desktop.domain.money import Money
-from pos_desktop.domain.tender import SplitTender
+from pos_desktop.domain.tender import CLOUD_TENDERS, GIFT_CARD, SplitTender
 from pos_desktop.services.checkout import CheckoutService
 from pos_desktop.services.formatting import money_text
+
+from ..widgets.number_pad import NumberPad
 
 PAID, CARD_REST = "paid", "card"
 
@@ -41,6 +46,8 @@ class TenderDialog(QDialog):
         *,
         card_available=False,
         split: SplitTender | None = None,
+        gift_cards=None,
+        loyalty=None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Payment")
@@ -50,6 +57,9 @@ class TenderDialog(QDialog):
         # ``split``: pay some other amount (the difference of an exchange) instead of the cart.
         self.split: SplitTender = split or checkout.new_tender()
         self.outcome: str | None = None
+        # services.gift_cards.GiftCardService / services.loyalty.LoyaltyService (optional)
+        self.gift_cards = gift_cards
+        self.loyalty = loyalty
 
         self.total_label = QLabel()
         self.total_label.setObjectName("totalLabel")
@@ -60,7 +70,7 @@ class TenderDialog(QDialog):
         self.amount.setObjectName("scanEntry")
         self.amount.setAccessibleName("Amount")
         self.voucher_code = QLineEdit()
-        self.voucher_code.setPlaceholderText("Voucher code")
+        self.voucher_code.setPlaceholderText("Gift card / voucher code")
         self.other_name = QComboBox()
         self.other_name.addItems(list(checkout.checkout_settings.other_tenders))
         self.reference = QLineEdit()
@@ -73,10 +83,11 @@ class TenderDialog(QDialog):
         grid = QGridLayout()
         specs = [
             ("cash", "Cash\n(F5)", "F5", self.on_cash_clicked),
-            ("voucher", "Gift voucher\n(F6)", "F6", self.on_voucher_clicked),
+            ("voucher", "Gift card\n(F6)", "F6", self.on_voucher_clicked),
             ("other", "Other tender\n(F7)", "F7", self.on_other_clicked),
             ("card", "Card for the rest\n(F8)", "F8", self.on_card_clicked),
             ("remove", "Remove last\n(F9)", "F9", self.on_remove_clicked),
+            ("points", "Points\n(F4)", "F4", self.on_points_clicked),
             ("back", "Back\n(Esc)", "", self.reject),
         ]
         for i, (key, text, key_seq, slot) in enumerate(specs):
@@ -87,8 +98,11 @@ class TenderDialog(QDialog):
             if key_seq:
                 button.setShortcut(key_seq)
             self.buttons[key] = button
-            grid.addWidget(button, i // 3, i % 3)
+            grid.addWidget(button, i // 4, i % 4)
         self.buttons["card"].setEnabled(card_available)
+        self.buttons["points"].setEnabled(
+            loyalty is not None and checkout.cart.customer is not None and self._points_on()
+        )
         self.buttons["cash"].setObjectName("payButton")
 
         extras = QHBoxLayout()
@@ -98,9 +112,15 @@ class TenderDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.total_label)
         layout.addWidget(self.status)
-        layout.addWidget(self.tenders)
-        layout.addWidget(QLabel("Amount"))
-        layout.addWidget(self.amount)
+        self.pad = NumberPad(self.amount)  # touch screens: tap the amount of this tender
+        left = QVBoxLayout()
+        left.addWidget(self.tenders)
+        left.addWidget(QLabel("Amount"))
+        left.addWidget(self.amount)
+        middle = QHBoxLayout()
+        middle.addLayout(left, 2)
+        middle.addWidget(self.pad, 1)
+        layout.addLayout(middle)
         layout.addLayout(extras)
         layout.addLayout(grid)
         layout.addWidget(self.message)
@@ -172,6 +192,13 @@ class TenderDialog(QDialog):
             self.voucher_code.setFocus()
             return
 
+        if self.gift_cards is not None:
+            typed = self._typed() if self.amount.text() != self._offered else None
+            self._take(lambda: self.gift_cards.take(self.split, code, typed))
+            if self.outcome is None and not self.message.text():
+                self.voucher_code.clear()
+            return
+
         def redeem() -> None:
             balance = self.checkout.voucher_balance(code)
             used = [
@@ -200,6 +227,56 @@ class TenderDialog(QDialog):
         self.outcome = CARD_REST
         self.accept()
 
+    def _points_on(self) -> bool:
+        settings = self.checkout.checkout_settings
+        return settings.loyalty_points_per_unit > 0 and self.loyalty.in_cloud
+
+    def on_points_clicked(self) -> None:
+        """F4: tell the customer their points and what they would pay; spend them only when
+        the customer agrees (the cashier answers Yes for them)."""
+        customer = self.checkout.cart.customer
+        if self.loyalty is None or customer is None:
+            self.show_error("Attach the customer first (Ctrl+U): points belong to them.")
+            return
+        held = self.loyalty.balance(customer.customer_id).confirmed
+        if held is None:
+            self.show_error("The cloud cannot be reached: points can be spent only online.")
+            return
+        value = self.checkout.checkout_settings.loyalty_point_value_minor
+        points = min(held, self.split.remaining_minor // value)
+        if points <= 0:
+            self.show_error(f"{customer.name} has no points to spend yet ({held}).")
+            return
+        asked = QMessageBox.question(
+            self,
+            "Spend points?",
+            f"{customer.name} has {held} points. Ask them: spend {points} points for "
+            f"{self._m(points * value)} on this sale?",
+        )
+        self.activateWindow()  # the keys go back to the payment (F5 for the rest)
+        if asked != QMessageBox.StandardButton.Yes:
+            self.show_error("Points not spent: the customer did not agree.")
+            return
+        self._take(lambda: self.loyalty.take(self.split, points))
+
     def on_remove_clicked(self) -> None:
-        if self.split.tenders:
-            self._take(lambda: self.split.remove(self.split.tenders[-1].tender_id))
+        if not self.split.tenders:
+            return
+        last = self.split.tenders[-1]
+        service = self._cloud_service(last.kind)
+        if service is not None:
+            self._take(lambda: service.remove(self.split, last.tender_id))
+        else:
+            self._take(lambda: self.split.remove(last.tender_id))
+
+    def _cloud_service(self, kind: str):
+        if kind not in CLOUD_TENDERS:
+            return None
+        return self.gift_cards if kind == GIFT_CARD else self.loyalty
+
+    def reject(self) -> None:
+        """Esc: leave the payment; gift cards and points already spent are given back."""
+        for service in (self.gift_cards, self.loyalty):
+            if service is not None:
+                service.release_open(self.split)
+        super().reject()

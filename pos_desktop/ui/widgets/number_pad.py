@@ -1,7 +1,8 @@
 """A touch number pad for amounts: digits, the decimal point and Backspace type into a field.
 
 The field keeps the keyboard (the pad's buttons never take the focus), so a cashier can mix
-tapping and typing; a tap replaces a selected amount as a typed digit would.
+tapping and typing; a tap replaces a selected amount as a typed digit would. One pad can serve
+several fields (a drawer count): ``set_entry`` points it at the field the finger chose last.
 """
 
 from __future__ import annotations
@@ -25,9 +26,15 @@ class NumberPad(QWidget):
             button.setMinimumSize(64, 52)
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             button.setAccessibleName("Backspace" if key == BACKSPACE else key)
-            if key == BACKSPACE:
-                button.clicked.connect(entry.backspace)
-            else:
-                button.clicked.connect(lambda _=False, k=key: entry.insert(k))
+            button.clicked.connect(lambda _=False, k=key: self.press(k))
             grid.addWidget(button, i // 3, i % 3)
             self.buttons[key] = button
+
+    def set_entry(self, entry: QLineEdit) -> None:
+        self.entry = entry
+
+    def press(self, key: str) -> None:
+        if key == BACKSPACE:
+            self.entry.backspace()
+        else:
+            self.entry.insert(key)

@@ -1,0 +1,163 @@
+"""Gift-card and points routes (docs/CLOUD.md, "Gift cards and points").
+
+A till redeems here, synchronously, so two tills cannot both spend the last of a balance; its
+credits and releases arrive as outbox events (ledger_events.py). The owner reads a ledger.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Path, Query, Request
+from pydantic import BaseModel, Field, StrictInt
+
+from . import ledger
+from .deps import as_terminal, in_db, require_admin, terminal_token
+from .guards import StrictJSONRoute
+from .models import Store, Terminal
+from .schemas import MAX_AMOUNT
+
+router = APIRouter(prefix="/v1", tags=["ledger"], route_class=StrictJSONRoute)
+admin_router = APIRouter(
+    prefix="/v1/admin",
+    tags=["admin"],
+    dependencies=[Depends(require_admin)],
+    route_class=StrictJSONRoute,
+)
+
+Code = Path(min_length=1, max_length=64, description="The gift card's code (any case)")
+CustomerId = Path(min_length=1, max_length=64)
+
+
+class RedeemIn(BaseModel):
+    entry_id: str = Field(min_length=1, max_length=80, description="Idempotency key")
+    amount: StrictInt = Field(gt=0, le=MAX_AMOUNT, description="Minor units, or points")
+    sale_id: str | None = Field(default=None, max_length=64)
+
+
+class BalanceOut(BaseModel):
+    account: str
+    unit: str
+    balance: int
+
+
+class EntryOut(BaseModel):
+    entry_id: str
+    amount: int
+    balance: int
+
+
+class LedgerEntryOut(BaseModel):
+    entry_id: str
+    kind: str
+    amount: int
+    balance_after: int
+    store_id: str
+    terminal_id: str | None
+    sale_id: str | None
+    reverses: str | None
+    asked: int | None
+    created_at: str
+
+
+class OfflineRedemptionOut(BaseModel):
+    code: str
+    unit: str
+    terminal_id: str | None
+    sale_id: str | None
+    asked: int
+    taken: int
+    short: int
+    created_at: str
+
+
+def _where(terminal: Terminal) -> ledger.Where:
+    return ledger.Where(terminal.store.organisation_id, terminal.store_id, terminal.id)
+
+
+def _balance(terminal: Terminal, kind: str, key: str, unit: str) -> dict:
+    held = ledger.balance(_where(terminal), kind, key, unit)
+    if held is None:
+        what = "gift card" if kind == ledger.GIFT_CARD else "points account for customer"
+        raise ledger.NotFound(f"No {what} {key}: check it and try again.")
+    return {"account": key, "unit": unit, "balance": held}
+
+
+def _redeem(terminal: Terminal, kind: str, key: str, unit: str, body: RedeemIn) -> dict:
+    out = ledger.debit(_where(terminal), kind, key, unit, body.amount, body.entry_id, body.sale_id)
+    return {"entry_id": out.entry_id, "amount": -out.amount, "balance": out.balance}
+
+
+@router.get("/gift-cards/{code}", response_model=BalanceOut)
+def gift_card_balance(code: str = Code, token: str = Depends(terminal_token)) -> dict:
+    """The card's balance in this store's currency (404: no such card)."""
+    return as_terminal(
+        token, lambda t: _balance(t, ledger.GIFT_CARD, ledger.normal_code(code), t.store.currency)
+    )
+
+
+@router.post("/gift-cards/{code}/redeem", response_model=EntryOut)
+def redeem_gift_card(
+    body: RedeemIn, code: str = Code, token: str = Depends(terminal_token)
+) -> dict:
+    """Take ``amount`` off the card now; 409 when it holds less (nothing taken). A retry with
+    the same ``entry_id`` answers the first outcome."""
+    return as_terminal(
+        token,
+        lambda t: _redeem(t, ledger.GIFT_CARD, ledger.normal_code(code), t.store.currency, body),
+    )
+
+
+@router.get("/customers/{customer_id}/points", response_model=BalanceOut)
+def points_balance(customer_id: str = CustomerId, token: str = Depends(terminal_token)) -> dict:
+    """The customer's loyalty points (404: none earned yet)."""
+    return as_terminal(token, lambda t: _balance(t, ledger.LOYALTY, customer_id, ledger.POINTS))
+
+
+@router.post("/customers/{customer_id}/points/redeem", response_model=EntryOut)
+def redeem_points(
+    body: RedeemIn, customer_id: str = CustomerId, token: str = Depends(terminal_token)
+) -> dict:
+    """Spend points now; 409 when the customer has fewer (nothing taken)."""
+    return as_terminal(
+        token, lambda t: _redeem(t, ledger.LOYALTY, customer_id, ledger.POINTS, body)
+    )
+
+
+@admin_router.get(
+    "/stores/{store_id}/gift-cards/{code}/entries", response_model=list[LedgerEntryOut]
+)
+def gift_card_entries(
+    request: Request,
+    store_id: str = Path(max_length=36),
+    code: str = Code,
+    limit: int = Query(default=200, ge=1, le=1000),
+) -> list[dict]:
+    """The card's ledger, newest first (the store's organisation, its currency)."""
+
+    def load() -> list[dict]:
+        store = Store.get_or_none(Store.id == store_id)
+        if store is None:
+            raise ledger.NotFound(f"No store with id {store_id}.")
+        where = ledger.Where(store.organisation_id, store.id)
+        return ledger.entries(
+            where, ledger.GIFT_CARD, ledger.normal_code(code), store.currency, limit
+        )
+
+    return in_db(load)
+
+
+@admin_router.get(
+    "/stores/{store_id}/gift-cards-offline", response_model=list[OfflineRedemptionOut]
+)
+def offline_redemptions(
+    store_id: str = Path(max_length=36), limit: int = Query(default=500, ge=1, le=5000)
+) -> list[dict]:
+    """Where the owner's offline limit was used: gift cards spent while a till was offline,
+    with what the card still held when the redemption arrived (``short`` > 0: a loss)."""
+
+    def load() -> list[dict]:
+        store = Store.get_or_none(Store.id == store_id)
+        if store is None:
+            raise ledger.NotFound(f"No store with id {store_id}.")
+        return ledger.offline_redemptions(store.organisation_id, store.id, limit)
+
+    return in_db(load)

@@ -1,0 +1,272 @@
+"""Customers in the cloud: made from tills' events, listed, merged, exported and erased.
+
+* A till's ``customer.created`` event becomes a customer row of its store (fed to every till);
+  ``sale.completed`` with a ``customer_id`` links the sale (``sale_customer``).
+* Merge: the duplicate's sales and loyalty points move to the customer kept, in one
+  transaction; the duplicate is tombstoned (tills drop it) and remembers where it went.
+* Export (GDPR access): everything held about a customer, as JSON.
+* Erase: the personal data goes (name, e-mail, phone, consent; also from the stored
+  ``customer.created`` events), the row becomes a pseudonym and is tombstoned; sales and their
+  totals stay, linked to the pseudonymous id.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from . import ledger
+from .db import database_proxy
+from .errors import BadInput, NotFound
+from .feeds import next_change_seqs
+from .models import Customer, Event, Sale, SaleCustomer, Store, utcnow
+
+ERASED_NAME = "Erased customer"
+MAX_PAGE = 200
+
+
+class CustomerCreatedIn(BaseModel):
+    """The payload of a till's ``customer.created`` event (extra fields kept in the event)."""
+
+    customer_id: str = Field(min_length=1, max_length=36)
+    name: str = Field(min_length=1, max_length=200)
+    email: str | None = Field(default=None, max_length=200)
+    phone: str | None = Field(default=None, max_length=64)
+    marketing_consent: bool = False
+    consent_at: str | None = Field(default=None, max_length=40)
+    consent_source: str | None = Field(default=None, max_length=200)
+    email_receipts: bool = False
+
+
+def record_created(store_id: str, created: list[CustomerCreatedIn]) -> None:
+    """Insert the customers tills created (inside the batch's transaction); an id already
+    known is left as it is (a customer made in the back office or merged meanwhile)."""
+    if not created:
+        return
+    known = {
+        c.id
+        for c in Customer.select(Customer.id).where(
+            Customer.id.in_([x.customer_id for x in created])
+        )
+    }
+    fresh = [c for c in created if c.customer_id not in known]
+    if not fresh:
+        return
+    first = next_change_seqs(store_id, len(fresh))
+    now = utcnow()
+    for n, c in enumerate(fresh):
+        Customer.insert(
+            id=c.customer_id,
+            store=store_id,
+            name=c.name,
+            email=c.email,
+            phone=c.phone,
+            marketing_consent=c.marketing_consent,
+            consent_at=c.consent_at,
+            consent_source=c.consent_source,
+            email_receipts=c.email_receipts,
+            created_at=now,
+            change_seq=first + n,
+        ).on_conflict_ignore().execute()
+
+
+def link_sales(store_id: str, links: list[tuple[str, str]]) -> None:
+    """``(sale_id, customer_id)`` pairs from stored sales (inside the batch's transaction)."""
+    for sale_id, customer_id in links:
+        SaleCustomer.insert(
+            sale_id=sale_id, customer_id=customer_id, store_id=store_id
+        ).on_conflict_ignore().execute()
+
+
+def _get(store_id: str, customer_id: str) -> Customer:
+    found = Customer.get_or_none((Customer.id == customer_id) & (Customer.store == store_id))
+    if found is None:
+        raise NotFound(f"No customer {customer_id} in store {store_id}.")
+    return found
+
+
+def _out(c: Customer) -> dict[str, Any]:
+    return {
+        "id": c.id,
+        "name": c.name,
+        "email": c.email,
+        "phone": c.phone,
+        "marketing_consent": bool(c.marketing_consent),
+        "consent_at": c.consent_at,
+        "consent_source": c.consent_source,
+        "email_receipts": bool(c.email_receipts),
+        "merged_into": c.merged_into,
+        "erased": c.erased_at is not None,
+        "deleted": bool(c.deleted),
+    }
+
+
+def search(store_id: str, text: str = "", after: str = "", limit: int = 50) -> dict[str, Any]:
+    """Live customers of the store whose name, e-mail or phone contains ``text`` (any case),
+    by id, ``limit`` per page after the cursor ``after`` (the last id of the previous page)."""
+    if not 1 <= limit <= MAX_PAGE:
+        raise BadInput(f"limit must be 1 to {MAX_PAGE}.")
+    Store.get_or_none(Store.id == store_id) or _no_store(store_id)
+    query = Customer.select().where(
+        (Customer.store == store_id) & (Customer.deleted == False) & (Customer.id > after)  # noqa: E712
+    )
+    needle = text.strip()
+    if needle:  # case-insensitive: ILIKE on PostgreSQL, LIKE on SQLite
+        query = query.where(
+            Customer.name.contains(needle)
+            | Customer.email.contains(needle)
+            | Customer.phone.contains(needle)
+        )
+    rows = list(query.order_by(Customer.id).limit(limit + 1))
+    page = rows[:limit]
+    return {
+        "items": [_out(c) for c in page],
+        "next": page[-1].id if len(rows) > limit and page else None,
+    }
+
+
+def marketing_csv(store_id: str) -> str:
+    """CSV of the live customers who gave marketing consent, for a CRM or e-mail marketing
+    tool: id, name, email, phone, consent_at, consent_source."""
+    import io
+
+    from pos_common import csv_export
+
+    Store.get_or_none(Store.id == store_id) or _no_store(store_id)
+    out = io.StringIO()
+    writer = csv_export.writer(out, lineterminator="\r\n")
+    writer.writerow(["id", "name", "email", "phone", "consent_at", "consent_source"])
+    rows = (
+        Customer.select()
+        .where(
+            (Customer.store == store_id)
+            & (Customer.deleted == False)  # noqa: E712
+            & (Customer.marketing_consent == True)  # noqa: E712
+        )
+        .order_by(Customer.id)
+    )
+    for c in rows:
+        writer.writerow(
+            [c.id, c.name, c.email or "", c.phone or "", c.consent_at or "", c.consent_source or ""]
+        )
+    return out.getvalue()
+
+
+def _no_store(store_id: str) -> None:
+    raise NotFound(f"No store with id {store_id}.")
+
+
+def _sales(customer_id: str) -> list[dict[str, Any]]:
+    rows = (
+        Sale.select(
+            Sale.sale_id, Sale.receipt_number, Sale.total_minor, Sale.currency, Sale.completed_at
+        )
+        .join(SaleCustomer, on=(SaleCustomer.sale_id == Sale.sale_id))
+        .where(SaleCustomer.customer_id == customer_id)
+        .order_by(Sale.completed_at)
+    )
+    return [
+        {
+            "sale_id": s.sale_id,
+            "receipt_number": s.receipt_number,
+            "total_minor": s.total_minor,
+            "currency": s.currency,
+            "completed_at": s.completed_at.isoformat(),
+        }
+        for s in rows
+    ]
+
+
+def export(store_id: str, customer_id: str) -> dict[str, Any]:
+    """Everything held about the customer (GDPR access): the record, sales, points."""
+    customer = _get(store_id, customer_id)
+    store = Store.get_by_id(store_id)
+    where = ledger.Where(store.organisation_id, store_id)
+    points = ledger.balance(where, ledger.LOYALTY, customer_id, ledger.POINTS)
+    entries = (
+        ledger.entries(where, ledger.LOYALTY, customer_id, ledger.POINTS, 10_000)
+        if points is not None
+        else []
+    )
+    return {
+        "customer": _out(customer),
+        "sales": _sales(customer_id),
+        "points": {"balance": points or 0, "entries": entries},
+        "exported_at": utcnow().isoformat() + "Z",
+    }
+
+
+def merge(store_id: str, duplicate_id: str, kept_id: str) -> dict[str, Any]:
+    """Move the duplicate's sales and points to the customer kept; tombstone the duplicate."""
+    if duplicate_id == kept_id:
+        raise BadInput("A customer cannot be merged into themselves.")
+    with database_proxy.atomic():
+        duplicate, kept = _get(store_id, duplicate_id), _get(store_id, kept_id)
+        if duplicate.deleted or kept.deleted:
+            raise BadInput("Both customers must be live (not merged or erased already).")
+        SaleCustomer.update(customer_id=kept_id).where(
+            SaleCustomer.customer_id == duplicate_id
+        ).execute()
+        store = Store.get_by_id(store_id)
+        where = ledger.Where(store.organisation_id, store_id)
+        points = ledger.balance(where, ledger.LOYALTY, duplicate_id, ledger.POINTS) or 0
+        if points > 0:
+            ledger.take_back(
+                where, ledger.LOYALTY, duplicate_id, ledger.POINTS, points, f"merge:{duplicate_id}"
+            )
+            ledger.credit(
+                where,
+                ledger.LOYALTY,
+                kept_id,
+                ledger.POINTS,
+                points,
+                f"merge-in:{duplicate_id}",
+                "merge",
+            )
+        Customer.update(
+            deleted=True,
+            merged_into=kept_id,
+            marketing_consent=duplicate.marketing_consent and kept.marketing_consent,
+            change_seq=next_change_seqs(store_id),
+        ).where(Customer.id == duplicate_id).execute()
+        return {"kept": kept_id, "merged": duplicate_id, "points_moved": points}
+
+
+def erase(store_id: str, customer_id: str) -> dict[str, Any]:
+    """Remove the customer's personal data; sales (and their totals) stay under the id."""
+    with database_proxy.atomic():
+        _get(store_id, customer_id)
+        Customer.update(
+            name=ERASED_NAME,
+            email=None,
+            phone=None,
+            marketing_consent=False,
+            consent_at=None,
+            consent_source=None,
+            email_receipts=False,
+            erased_at=utcnow(),
+            deleted=True,
+            change_seq=next_change_seqs(store_id),
+        ).where(Customer.id == customer_id).execute()
+        scrubbed = 0
+        for event in Event.select(Event.event_id, Event.body).where(
+            (Event.store == store_id)
+            & (Event.type == "customer.created")
+            & Event.body.contains(customer_id)
+        ):
+            body = json.loads(event.body)
+            payload = body.get("payload", {})
+            if payload.get("customer_id") != customer_id:
+                continue
+            for key in ("name", "email", "phone", "consent_source", "created_by"):
+                if key in payload:
+                    payload[key] = ERASED_NAME if key == "name" else None
+            # body_hash stays: it identifies what the till sent, so a retry is still a duplicate
+            Event.update(body=json.dumps(body, sort_keys=True, separators=(",", ":"))).where(
+                Event.event_id == event.event_id
+            ).execute()
+            scrubbed += 1
+        sales = SaleCustomer.select().where(SaleCustomer.customer_id == customer_id).count()
+    return {"erased": customer_id, "events_scrubbed": scrubbed, "sales_kept": sales}

@@ -1,0 +1,162 @@
+"""Sends the e-mails queued in ``mail_outbox`` over SMTP (its own thread and db connection).
+
+A message goes out once its SMTP server said 250 to it; a failure to connect, a timeout or a
+4xx answer leaves it queued and the worker tries again with jittered backoff, so a receipt
+asked for while the network or the server was down is sent when they are back. A 5xx for the
+address (refused recipient) parks the message with the reason: it will never go as it is.
+Each message carries a Message-ID made from its id, so a message the server took while the
+answer was lost (sent again) is recognisable as the same one.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import smtplib
+import ssl
+import threading
+from datetime import UTC, datetime
+from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid
+from pathlib import Path
+from typing import Protocol
+
+from peewee import SqliteDatabase
+
+from pos_common.backoff import Backoff
+from pos_desktop.storage.db import open_database
+from pos_desktop.storage.mail_repo import Mail, MailRepository
+
+log = logging.getLogger(__name__)
+
+IDLE_INTERVAL = 30.0
+
+
+class SmtpConfig(Protocol):
+    """The ``[smtp]`` settings (``pos_desktop.config.SmtpConfig``, a frozen dataclass)."""
+
+    @property
+    def host(self) -> str: ...
+    @property
+    def port(self) -> int: ...
+    @property
+    def sender(self) -> str: ...
+    @property
+    def username(self) -> str | None: ...
+    @property
+    def password_env(self) -> str: ...
+    @property
+    def starttls(self) -> bool: ...
+    @property
+    def timeout_s(self) -> int: ...
+
+
+def message_for(mail: Mail, sender: str) -> EmailMessage:
+    """The e-mail for a queued mail (plain text: the receipt as printed)."""
+    msg = EmailMessage()
+    msg["From"] = sender
+    msg["To"] = mail.recipient
+    msg["Subject"] = mail.subject
+    msg["Date"] = format_datetime(datetime.now(UTC))
+    msg["Message-ID"] = make_msgid(idstring=mail.mail_id, domain=sender.rsplit("@", 1)[-1])
+    msg.set_content(mail.body)
+    return msg
+
+
+def send_pending(db: SqliteDatabase, smtp: SmtpConfig, *, limit: int = 20) -> tuple[int, int]:
+    """Send up to ``limit`` queued mails over one connection: ``(sent, still_queued)``.
+
+    Raises:
+        OSError, smtplib.SMTPException: the server cannot be reached or refused the session
+            (nothing is marked; the caller retries later).
+    """
+    repo = MailRepository(db)
+    waiting = repo.pending(limit)
+    if not waiting:
+        return 0, 0
+    sent = 0
+    try:
+        with smtplib.SMTP(smtp.host, smtp.port, timeout=smtp.timeout_s) as server:
+            if smtp.starttls:
+                server.starttls(context=ssl.create_default_context())
+            if smtp.username:
+                server.login(smtp.username, os.environ.get(smtp.password_env, ""))
+            for mail in waiting:
+                sent += _send_one(repo, server, mail, smtp.sender)
+    except (OSError, smtplib.SMTPException) as exc:  # no session: every mail waits
+        for mail in waiting[sent:]:
+            if repo.get(mail.mail_id).status == "pending":  # type: ignore[union-attr]
+                repo.failed(mail.mail_id, f"{type(exc).__name__}: {exc}", park=False)
+        raise
+    return sent, len(waiting) - sent
+
+
+def _send_one(repo: MailRepository, server: smtplib.SMTP, mail: Mail, sender: str) -> int:
+    """Send one mail in an open session: 1 when the server took it."""
+    try:
+        server.send_message(message_for(mail, sender))
+    except smtplib.SMTPRecipientsRefused as exc:
+        repo.failed(mail.mail_id, f"refused: {exc.recipients}", park=True)
+        return 0
+    except smtplib.SMTPResponseException as exc:
+        repo.failed(mail.mail_id, f"{exc.smtp_code} {exc.smtp_error!r}", park=exc.smtp_code >= 500)
+        return 0
+    repo.mark_sent(mail.mail_id, datetime.now(UTC))
+    return 1
+
+
+class MailWorker:
+    """Drains ``mail_outbox`` on its own thread; ``notify()`` after queueing a mail."""
+
+    def __init__(
+        self,
+        database_path: Path | str,
+        smtp: SmtpConfig,
+        *,
+        idle: float = IDLE_INTERVAL,
+        backoff_cap: float = 300.0,
+    ) -> None:
+        self._path = Path(database_path)
+        self._smtp = smtp
+        self._idle = idle
+        self._cap = backoff_cap
+        self._wake = threading.Event()
+        self._stopping = threading.Event()
+        self._thread: threading.Thread | None = None
+        self.last_error: str | None = None
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._run, name="mail", daemon=True)
+        self._thread.start()
+
+    def notify(self) -> None:
+        self._wake.set()
+
+    def stop(self, timeout: float = 2.0) -> bool:
+        self._stopping.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+            return not self._thread.is_alive()
+        return True
+
+    def _run(self) -> None:
+        db = open_database(self._path)
+        backoff = Backoff(base=1.0, cap=self._cap)
+        try:
+            while not self._stopping.is_set():
+                wait = self._idle
+                try:
+                    sent, left = send_pending(db, self._smtp)
+                    self.last_error = None
+                    backoff.reset()
+                    if left:
+                        wait = 0.0
+                except (OSError, smtplib.SMTPException) as exc:
+                    self.last_error = f"{type(exc).__name__}: {exc}"
+                    log.warning("e-mail not sent yet (%s); trying again later", self.last_error)
+                    wait = backoff.next_delay()
+                self._wake.wait(wait)
+                self._wake.clear()
+        finally:
+            db.close()
