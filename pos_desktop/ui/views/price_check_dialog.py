@@ -103,4 +103,7 @@ class PriceCheckDialog(QDialog):
         text = f"On hand: {figure.quantity.normalize():f}"
         if figure.sold_unsynced:
             text += f" ({figure.sold_unsynced.normalize():f} sold here not yet synced)"
+        if figure.moved_unsynced:
+            moved = figure.moved_unsynced.normalize()
+            text += f" ({moved:+f} received, returned or written off here, not yet synced)"
         return text
