@@ -50,6 +50,7 @@ class Action(StrEnum):
     STOCK_COUNT = "stock_count"
     RECEIVE_GOODS = "receive_goods"
     WRITE_OFF_STOCK = "write_off_stock"  # waste/shrinkage: damaged, expired, stolen goods
+    TRANSFER_STOCK = "transfer_stock"  # send goods to another store, or receive them
 
 
 # Store-wide screens that were a manager's alone before the policy decided them: the default for
@@ -61,6 +62,7 @@ MANAGER_SCREENS: frozenset[Action] = frozenset(
         Action.EDIT_QUICK_KEYS,
         Action.STOCK_COUNT,
         Action.RECEIVE_GOODS,
+        Action.TRANSFER_STOCK,
     }
 )
 
@@ -145,6 +147,7 @@ ACTION_LABELS: dict[Action, str] = {
     Action.STOCK_COUNT: "Count stock",
     Action.RECEIVE_GOODS: "Receive goods",
     Action.WRITE_OFF_STOCK: "Write off stock (waste)",
+    Action.TRANSFER_STOCK: "Send or receive a transfer",
 }
 
 

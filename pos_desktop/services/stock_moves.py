@@ -179,6 +179,8 @@ class StockMoveService:
         approver = None
         if kind == WASTE:
             approver = redeem(approval, Action.WRITE_OFF_STOCK, move_id).approver
+        else:  # the store's policy says who sends and receives goods
+            approver = redeem(approval, Action.TRANSFER_STOCK).approver
         now = self._clock.now()
         with self._db.atomic("IMMEDIATE"):
             _, _, started, by, reason, other_store, transfer_id = self._head(move_id)

@@ -59,7 +59,7 @@ def _two_stores(server, cloud, ram_path) -> None:
         [(store_b_id, _)] = [s for s in moves.other_stores() if s[0] == store_b]
         sent = moves.start(TRANSFER_OUT, "Manager", other_store_id=store_b_id)
         moves.set_line(sent, "S1", "3", name="Cloud item 1")
-        moves.post(sent)
+        moves.post(sent, approval=approval(a.auth, Action.TRANSFER_STOCK))
         _sync(a)
         assert on_hand(a.db, "S1").quantity == Decimal(10 - 1 - 2 - 3)
         assert receipts.open_orders() == []  # received in full: the cloud closed it
@@ -68,7 +68,7 @@ def _two_stores(server, cloud, ram_path) -> None:
         incoming = _moves(b).incoming()
         assert [(t.from_store, t.lines) for t in incoming] == [("Shop", (("S1", Decimal(3)),))]
         received = _moves(b).receive(incoming[0].transfer_id, "Manager B")
-        _moves(b).post(received)
+        _moves(b).post(received, approval=approval(b.auth, Action.TRANSFER_STOCK))
         _sync(b)
         assert on_hand(b.db, "S1").quantity == Decimal(3)
         assert _moves(b).incoming() == []  # the cloud took it off the list

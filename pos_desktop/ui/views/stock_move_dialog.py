@@ -38,11 +38,18 @@ class StockMoveDialog(ScanDocumentDialog):
     """``approve(action, detail, object_id=, reason=)`` returns an approval token or None."""
 
     def __init__(
-        self, service: StockMoveService, kind: str, user_name: str, approve: Callable, parent=None
+        self,
+        service: StockMoveService,
+        kind: str,
+        user_name: str,
+        approve: Callable,
+        parent=None,
+        transfer_approval=None,
     ) -> None:
         super().__init__(TITLES[kind], "Scan each item.", parent, post_text=POST_TEXT[kind])
         self.service, self.kind, self.user_name, self.approve = service, kind, user_name, approve
         self.move_id: str | None = None
+        self.transfer_approval = transfer_approval  # given when the transfer dialog opened
         self.choice = QComboBox()  # the reason, the store, or the incoming transfer
         self.choice.setAccessibleName(CHOICE[kind])
         self._fill_choice()
@@ -110,17 +117,20 @@ class StockMoveDialog(ScanDocumentDialog):
 
     def post(self) -> str | None:
         move_id = self._document()
-        try:
-            lines = self.service.post(move_id)
+        action = Action.WRITE_OFF_STOCK if self.kind == WASTE else Action.TRANSFER_STOCK
+        try:  # a transfer brings the approval given when it opened; it lasts five minutes
+            lines = self.service.post(move_id, approval=self.transfer_approval)
         except ApprovalRequired:
             detail = ", ".join(f"{ln.name} x {quantity_text(ln.quantity)}"
                                for ln in self.service.lines(move_id))  # fmt: skip
-            token = self.approve(Action.WRITE_OFF_STOCK.value, detail, object_id=move_id,
-                                 reason=self.choice.currentData())  # fmt: skip
+            reason = self.choice.currentData() if self.kind == WASTE else None
+            token = self.approve(action.value, detail, object_id=move_id, reason=reason)
             if token is None:
-                self.message.setText("Not approved: nothing was written off.")
+                self.message.setText(f"Not approved: nothing was {DONE[self.kind]}.")
                 return None
             lines = self.service.post(move_id, approval=token)
+        finally:
+            self.transfer_approval = None  # used up, or expired
         return f"Stock {DONE[self.kind]}: {len(lines)} products posted."
 
 
@@ -134,12 +144,20 @@ def install(view, service: StockMoveService | None) -> None:
         if user is None:
             view.show_message("Log in first (Ctrl+L).", error=True)
             return
-        # Transfers have no policy action (yet): a manager or admin logged in at the till.
-        if kind != WASTE and str(user.role) not in ("manager", "admin"):
-            view.show_message("Transfers are for a manager: log in as one (Ctrl+L).", error=True)
-            return
+        transfer_approval = None
+        if kind != WASTE:  # the store's policy (transfer_stock) says who sends and receives
+            transfer_approval = view.approve_screen(
+                Action.TRANSFER_STOCK, "Transfers are for a manager: log in as one (Ctrl+L)."
+            )
+            if transfer_approval is None:
+                return
         dialog = StockMoveDialog(
-            service, kind, user.name, lambda *a, **k: view.approver(*a, **k), view
+            service,
+            kind,
+            user.name,
+            lambda *a, **k: view.approver(*a, **k),
+            view,
+            transfer_approval=transfer_approval,
         )
         if dialog.exec():
             view.show_message(dialog.message.text())
