@@ -64,15 +64,11 @@ NOT_YET_WRAPPED: set[str] = {
     "pos_desktop/ui/views/customer_dialog.py",
     "pos_desktop/ui/views/customer_display.py",
     "pos_desktop/ui/views/department_dialog.py",
-    "pos_desktop/ui/views/devices_dialog.py",
     "pos_desktop/ui/views/discount_dialog.py",
     "pos_desktop/ui/views/goods_receipt_dialog.py",
     "pos_desktop/ui/views/parked_sales_dialog.py",
     "pos_desktop/ui/views/price_check_dialog.py",
-    "pos_desktop/ui/views/printer_setup.py",
     "pos_desktop/ui/views/quick_keys_dialog.py",
-    "pos_desktop/ui/views/returns_view.py",
-    "pos_desktop/ui/views/shift_dialogs.py",
     "pos_desktop/ui/views/stock_count_dialog.py",
 }
 
