@@ -50,6 +50,7 @@ EXPECTED = {
     Action.RECEIVE_GOODS: {M, A},
     Action.SELL_UNKNOWN_BARCODE: {C, S, M, A},  # a store may demand approval (pos-admin policy)
     Action.WRITE_OFF_STOCK: {M, A},
+    Action.TRANSFER_STOCK: {M, A},
 }
 
 

@@ -65,11 +65,9 @@ NOT_YET_WRAPPED: set[str] = {
     "pos_desktop/ui/views/customer_display.py",
     "pos_desktop/ui/views/department_dialog.py",
     "pos_desktop/ui/views/discount_dialog.py",
-    "pos_desktop/ui/views/goods_receipt_dialog.py",
     "pos_desktop/ui/views/parked_sales_dialog.py",
     "pos_desktop/ui/views/price_check_dialog.py",
     "pos_desktop/ui/views/quick_keys_dialog.py",
-    "pos_desktop/ui/views/stock_count_dialog.py",
 }
 
 

@@ -13,14 +13,15 @@ from PySide6.QtWidgets import QComboBox, QFormLayout, QLineEdit
 from pos_desktop.domain.money import Money
 from pos_desktop.services.formatting import money_text
 from pos_desktop.services.goods_receipts import GoodsReceiptService
+from pos_desktop.services.i18n import N_, _
 
 from .scan_table import ScanDocumentDialog, quantity_text
 
 
 class GoodsReceiptDialog(ScanDocumentDialog):
-    HEADERS = ("Product", "Quantity", "Unit cost")
-    POST_TEXT = "Post receipt"
-    ENTRY_HINT = "Scan items; for the chosen row type 12 or 12@0.85, Enter"
+    HEADERS = (N_("Product"), N_("Quantity"), N_("Unit cost"))
+    POST_TEXT = N_("Post receipt")
+    ENTRY_HINT = N_("Scan items; for the chosen row type 12 or 12@0.85, Enter")
 
     def __init__(
         self,
@@ -32,23 +33,27 @@ class GoodsReceiptDialog(ScanDocumentDialog):
         *,
         approval=None,  # the RECEIVE_GOODS token the service uses up when the delivery opens
     ) -> None:
-        super().__init__("Receive goods", "Scan each item that arrived.", parent)
+        super().__init__(N_("Receive goods"), N_("Scan each item that arrived."), parent)
         self.service, self.user_name, self.approval = receipts, user_name, approval
         self.currency, self.locale = currency, locale
         self.receipt_id: str | None = None
         self.order = QComboBox()
-        self.order.setAccessibleName("Purchase order")
-        self.order.addItem("None (free-form)", None)
+        self.order.setAccessibleName(_("Purchase order"))
+        self.order.addItem(_("None (free-form)"), None)
         for order in receipts.open_orders():
-            due = f", due {order.expected_date}" if order.expected_date else ""
-            self.order.addItem(f"PO {order.number} - {order.supplier}{due}", order)
+            text = _("PO {number} - {supplier}").format(
+                number=order.number, supplier=order.supplier
+            )
+            if order.expected_date:
+                text += _(", due {date}").format(date=order.expected_date)
+            self.order.addItem(text, order)
         self.order.currentIndexChanged.connect(self.on_order_chosen)
         self.supplier = QLineEdit()
         self.note = QLineEdit()
         form = QFormLayout()
-        form.addRow("Purchase order", self.order)
-        form.addRow("Supplier", self.supplier)
-        form.addRow("Delivery note", self.note)
+        form.addRow(_("Purchase order"), self.order)
+        form.addRow(_("Supplier"), self.supplier)
+        form.addRow(_("Delivery note"), self.note)
         self.top.addLayout(form)
         self.entry.setFocus()
 
@@ -74,7 +79,9 @@ class GoodsReceiptDialog(ScanDocumentDialog):
         self._receipt()
         self.show_lines()
         self.message.setText(
-            f"PO {order.number}: what is still to come is listed; scan or type what arrived."
+            _("PO {number}: what is still to come is listed; scan or type what arrived.").format(
+                number=order.number
+            )
         )
 
     def lines(self):
@@ -89,15 +96,17 @@ class GoodsReceiptDialog(ScanDocumentDialog):
         return line.name, quantity_text(line.quantity), cost
 
     def line_message(self, line) -> str:
-        return f"{line.name}: {quantity_text(line.quantity)} received."
+        return _("{name}: {quantity} received.").format(
+            name=line.name, quantity=quantity_text(line.quantity)
+        )
 
     def scan_line(self, code: str):
         return self.service.scan(self._receipt(), code)
 
     def set_line(self, sku: str, text: str):
-        quantity, _, cost = text.partition("@")
+        quantity, _at, cost = text.partition("@")
         return self.service.set_line(self._receipt(), sku, quantity, unit_cost=cost or None)
 
     def post(self) -> str:
         lines = self.service.post(self._receipt())
-        return f"Goods received: {len(lines)} products posted."
+        return _("Goods received: {products} products posted.").format(products=len(lines))

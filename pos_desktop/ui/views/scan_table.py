@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from pos_desktop.domain.errors import DomainError
+from pos_desktop.services.i18n import N_, _
 
 from ..widgets.amount_pad import AmountPad
 
@@ -51,31 +52,31 @@ class ScanDocumentDialog(QDialog):
     ``lines()``, ``scan_line(code)``, ``set_line(sku, text)``, ``cells(line)``,
     ``line_message(line)`` and ``post() -> str`` (the message after posting)."""
 
-    HEADERS: tuple[str, ...] = ("Product", "Quantity")
-    POST_TEXT = "Post"
-    CLOSE_TEXT = "Cancel (Esc)"
-    ENTRY_HINT = "Scan items; for the chosen row type the quantity, Enter"
+    HEADERS: tuple[str, ...] = (N_("Product"), N_("Quantity"))
+    POST_TEXT = N_("Post")
+    CLOSE_TEXT = N_("Cancel (Esc)")
+    ENTRY_HINT = N_("Scan items; for the chosen row type the quantity, Enter")
 
     def __init__(
         self, title: str, first_message: str, parent=None, *, post_text: str | None = None
     ) -> None:
         super().__init__(parent)
-        self.setWindowTitle(title)
+        self.setWindowTitle(_(title))
         self.setModal(True)
-        self.table = product_table(self.HEADERS)
+        self.table = product_table(tuple(_(h) for h in self.HEADERS))
         self.entry = QLineEdit()
         self.entry.setObjectName("scanEntry")
-        self.entry.setPlaceholderText(self.ENTRY_HINT)
+        self.entry.setPlaceholderText(_(self.ENTRY_HINT))
         self.entry.returnPressed.connect(self.on_entry_return)
-        self.message = QLabel(first_message)
+        self.message = QLabel(_(first_message))
         self.message.setObjectName("message")
         self.message.setWordWrap(True)
         self.message.setTextFormat(Qt.TextFormat.PlainText)
-        post = QPushButton(post_text or self.POST_TEXT)
+        post = QPushButton(_(post_text or self.POST_TEXT))
         post.setObjectName("payButton")
         post.setAutoDefault(False)
         post.clicked.connect(self.on_post_clicked)
-        close = QPushButton(self.CLOSE_TEXT)
+        close = QPushButton(_(self.CLOSE_TEXT))
         close.setAutoDefault(False)
         close.clicked.connect(self.reject)
         self.buttons = QHBoxLayout()
@@ -133,7 +134,7 @@ class ScanDocumentDialog(QDialog):
         if not text:
             return
         if row < 0:
-            self.message.setText("Scan an item first, then type its quantity.")
+            self.message.setText(_("Scan an item first, then type its quantity."))
             return
         sku = self.table.item(row, 0).data(Qt.ItemDataRole.UserRole)
         try:

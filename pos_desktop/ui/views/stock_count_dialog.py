@@ -8,21 +8,22 @@ count's start), counted and the variance. "Post count" closes it and queues it f
 
 from __future__ import annotations
 
+from pos_desktop.services.i18n import N_, _
 from pos_desktop.services.stock_counts import StockCountService
 
 from .scan_table import ScanDocumentDialog, quantity_text
 
 
 class StockCountDialog(ScanDocumentDialog):
-    HEADERS = ("Product", "Expected", "Counted", "Variance")
-    POST_TEXT = "Post count"
-    CLOSE_TEXT = "Close (carry on later)"
-    ENTRY_HINT = "Scan items; or type the count of the chosen row, Enter"
+    HEADERS = (N_("Product"), N_("Expected"), N_("Counted"), N_("Variance"))
+    POST_TEXT = N_("Post count")
+    CLOSE_TEXT = N_("Close (carry on later)")
+    ENTRY_HINT = N_("Scan items; or type the count of the chosen row, Enter")
 
     def __init__(
         self, counts: StockCountService, user_name: str, parent=None, *, approval=None
     ) -> None:
-        super().__init__("Stock count", "Scan each item on the shelf.", parent)
+        super().__init__(N_("Stock count"), N_("Scan each item on the shelf."), parent)
         self.counts, self.user_name = counts, user_name
         self.count_id = counts.start(user_name, approval=approval)
         self.quantity = self.entry  # the field a count is typed into
@@ -37,7 +38,9 @@ class StockCountDialog(ScanDocumentDialog):
                 quantity_text(line.variance))  # fmt: skip
 
     def line_message(self, line) -> str:
-        return f"{line.name}: {quantity_text(line.counted)} counted."
+        return _("{name}: {quantity} counted.").format(
+            name=line.name, quantity=quantity_text(line.counted)
+        )
 
     def scan_line(self, code: str):
         return self.counts.scan(self.count_id, code)
@@ -48,4 +51,6 @@ class StockCountDialog(ScanDocumentDialog):
     def post(self) -> str:
         lines = self.counts.post(self.count_id, self.user_name)
         off = sum(1 for line in lines if line.variance)
-        return f"Count posted: {len(lines)} products, {off} with a variance."
+        return _("Count posted: {products} products, {off} with a variance.").format(
+            products=len(lines), off=off
+        )

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QComboBox, QLabel
 from pos_desktop.domain.errors import DomainError
 from pos_desktop.domain.staff import Action, reasons_for
 from pos_desktop.services.auth import ApprovalRequired
+from pos_desktop.services.i18n import N_, _
 from pos_desktop.services.stock_moves import (
     TRANSFER_IN,
     TRANSFER_OUT,
@@ -27,11 +28,16 @@ from pos_desktop.services.stock_moves import (
 
 from .scan_table import ScanDocumentDialog, quantity_text
 
-TITLES = {WASTE: "Write off stock", TRANSFER_OUT: "Send to another store",
-          TRANSFER_IN: "Receive a transfer"}  # fmt: skip
-POST_TEXT = {WASTE: "Write off", TRANSFER_OUT: "Send", TRANSFER_IN: "Receive"}
-CHOICE = {WASTE: "Reason", TRANSFER_OUT: "To store", TRANSFER_IN: "Transfer"}
-DONE = {WASTE: "written off", TRANSFER_OUT: "sent", TRANSFER_IN: "received"}
+TITLES = {WASTE: N_("Write off stock"), TRANSFER_OUT: N_("Send to another store"),
+          TRANSFER_IN: N_("Receive a transfer")}  # fmt: skip
+POST_TEXT = {WASTE: N_("Write off"), TRANSFER_OUT: N_("Send"), TRANSFER_IN: N_("Receive")}
+CHOICE = {WASTE: N_("Reason"), TRANSFER_OUT: N_("To store"), TRANSFER_IN: N_("Transfer")}
+NOT_DONE = {WASTE: N_("Not approved: nothing was written off."),
+            TRANSFER_OUT: N_("Not approved: nothing was sent."),
+            TRANSFER_IN: N_("Not approved: nothing was received.")}  # fmt: skip
+POSTED = {WASTE: N_("Stock written off: {products} products posted."),
+          TRANSFER_OUT: N_("Stock sent: {products} products posted."),
+          TRANSFER_IN: N_("Stock received: {products} products posted.")}  # fmt: skip
 
 
 class StockMoveDialog(ScanDocumentDialog):
@@ -46,20 +52,20 @@ class StockMoveDialog(ScanDocumentDialog):
         parent=None,
         transfer_approval=None,
     ) -> None:
-        super().__init__(TITLES[kind], "Scan each item.", parent, post_text=POST_TEXT[kind])
+        super().__init__(TITLES[kind], N_("Scan each item."), parent, post_text=POST_TEXT[kind])
         self.service, self.kind, self.user_name, self.approve = service, kind, user_name, approve
         self.move_id: str | None = None
         self.transfer_approval = transfer_approval  # given when the transfer dialog opened
         self.choice = QComboBox()  # the reason, the store, or the incoming transfer
-        self.choice.setAccessibleName(CHOICE[kind])
+        self.choice.setAccessibleName(_(CHOICE[kind]))
         self._fill_choice()
-        self.top.addWidget(QLabel(CHOICE[kind]))
+        self.top.addWidget(QLabel(_(CHOICE[kind])))
         self.top.addWidget(self.choice)
         if kind == TRANSFER_OUT and not self.choice.count():
-            self.message.setText("No other store is known yet: connect the till to the cloud.")
+            self.message.setText(_("No other store is known yet: connect the till to the cloud."))
         if kind == TRANSFER_IN:
             if not self.choice.count():
-                self.message.setText("No transfer is on its way to this store.")
+                self.message.setText(_("No transfer is on its way to this store."))
             self.choice.currentIndexChanged.connect(self.on_transfer_chosen)
             self.on_transfer_chosen()
         self.entry.setFocus()
@@ -74,12 +80,15 @@ class StockMoveDialog(ScanDocumentDialog):
         else:
             for t in self.service.incoming():
                 items = quantity_text(sum(q for _, q in t.lines))
-                self.choice.addItem(f"From {t.from_store}: {items} items", t.transfer_id)
+                self.choice.addItem(
+                    _("From {store}: {items} items").format(store=t.from_store, items=items),
+                    t.transfer_id,
+                )
 
     def _document(self) -> str:
         if self.move_id is None:
             if self.kind == TRANSFER_IN:
-                raise DomainError("No transfer is on its way to this store.")
+                raise DomainError(_("No transfer is on its way to this store."))
             self.move_id = self.service.start(
                 self.kind,
                 self.user_name,
@@ -126,12 +135,12 @@ class StockMoveDialog(ScanDocumentDialog):
             reason = self.choice.currentData() if self.kind == WASTE else None
             token = self.approve(action.value, detail, object_id=move_id, reason=reason)
             if token is None:
-                self.message.setText(f"Not approved: nothing was {DONE[self.kind]}.")
+                self.message.setText(_(NOT_DONE[self.kind]))
                 return None
             lines = self.service.post(move_id, approval=token)
         finally:
             self.transfer_approval = None  # used up, or expired
-        return f"Stock {DONE[self.kind]}: {len(lines)} products posted."
+        return _(POSTED[self.kind]).format(products=len(lines))
 
 
 def install(view, service: StockMoveService | None) -> None:
@@ -142,12 +151,12 @@ def install(view, service: StockMoveService | None) -> None:
     def open_dialog(kind: str) -> None:
         user = getattr(getattr(view.window(), "staff", None), "user", None)
         if user is None:
-            view.show_message("Log in first (Ctrl+L).", error=True)
+            view.show_message(_("Log in first (Ctrl+L)."), error=True)
             return
         transfer_approval = None
         if kind != WASTE:  # the store's policy (transfer_stock) says who sends and receives
             transfer_approval = view.approve_screen(
-                Action.TRANSFER_STOCK, "Transfers are for a manager: log in as one (Ctrl+L)."
+                Action.TRANSFER_STOCK, _("Transfers are for a manager: log in as one (Ctrl+L).")
             )
             if transfer_approval is None:
                 return
