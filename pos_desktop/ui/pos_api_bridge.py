@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QApplication
 from pos_desktop.domain.errors import DomainError
 from pos_desktop.domain.money import Money
 from pos_desktop.services.after_sale import AppRequestSettled
+from pos_desktop.services.i18n import _
 from pos_desktop.services.payment_request_flow import PaymentRequestTill
 from pos_desktop.services.pos_api import PosApiService
 
@@ -71,7 +72,9 @@ class PosApiBridge(QObject):
             self._queue.remove(request_id)
         dialog = self.dialog
         if dialog is not None and dialog.row.id == request_id and dialog.stage == "ask":
-            self.view.show_message(f"{dialog.windowTitle()} was cancelled by the app.")
+            self.view.show_message(
+                _("{request} was cancelled by the app.").format(request=dialog.windowTitle())
+            )
             self._close_dialog(request_id, "cancelled")
         self.show_next()
 
@@ -160,7 +163,9 @@ class PosApiBridge(QObject):
             self.view.refresh()
         else:
             self.service.decline(dialog.row.id)
-        self.view.show_message(f"Payment request {dialog.row.reference} declined.")
+        self.view.show_message(
+            _("Payment request {reference} declined.").format(reference=dialog.row.reference)
+        )
         self._close_dialog(dialog.row.id, "declined")
 
     def on_dialog_tender_chosen(self, kind: str) -> None:
@@ -171,7 +176,7 @@ class PosApiBridge(QObject):
         if paid:
             self._close_dialog(dialog.row.id, None)  # request_finished came with the sale
         else:
-            dialog.show_message("Not paid: choose a tender again, or give up.", error=True)
+            dialog.show_message(_("Not paid: choose a tender again, or give up."), error=True)
 
     def on_scan_during_request(self, code: str) -> None:
         """A scan while the request runs: refused, and the cashier is told on screen."""
@@ -189,7 +194,7 @@ class PosApiBridge(QObject):
                     return False
                 sale = self.flow.pay_cash(cash.tendered)
                 change = view._money(Money(sale.change_minor, sale.currency))
-                view.sale_paid(sale, f"Change {change}.")
+                view.sale_paid(sale, _("Change {amount}.").format(amount=change))
                 return True
             if kind == "card":
                 return self._take_card(dialog)
@@ -197,7 +202,7 @@ class PosApiBridge(QObject):
         except DomainError as err:
             dialog.show_message(str(err), error=True)
             return False
-        view.sale_paid(sale, f"Paid by {kind.capitalize()}.")
+        view.sale_paid(sale, _("Paid by {tender}.").format(tender=kind.capitalize()))
         return True
 
     def _take_card(self, dialog: AppRequestDialog) -> bool:
@@ -208,7 +213,7 @@ class PosApiBridge(QObject):
         except DomainError as err:
             dialog.show_message(str(err), error=True)
             return False
-        view.busy_reason = "a card payment is in progress"
+        view.busy_reason = _("a card payment is in progress")
         try:
             card = CardPaymentDialog(view.cards, attempt, view.locale, dialog)
             card.exec()

@@ -14,9 +14,10 @@ from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLa
 
 from pos_desktop.domain.money import Money
 from pos_desktop.services.formatting import money_text
+from pos_desktop.services.i18n import N_, _
 from pos_desktop.storage.pos_api_repo import RequestRow
 
-TENDER_LABELS = {"cash": "Pay cash (F12)", "card": "Card (F11)"}
+TENDER_LABELS = {"cash": N_("Pay cash (F12)"), "card": N_("Card (F11)")}
 TENDER_KEYS = {"cash": "F12", "card": "F11"}
 
 
@@ -35,22 +36,23 @@ class AppRequestDialog(QDialog):
         card_available: bool = True,
     ) -> None:
         super().__init__(parent)
-        self.setWindowTitle(f"Payment request from {app_name}")
+        self.setWindowTitle(_("Payment request from {app}").format(app=app_name))
         self.setModal(True)
         self.row = row
         self.stage = "ask"  # ask -> pay
         self.payment_types: list[str] = json.loads(row.payment_types)
         amount = money_text(Money(row.amount_minor, row.currency), locale, symbol=True)
 
-        who = QLabel(f"{app_name} asks for a payment")
+        who = QLabel(_("{app} asks for a payment").format(app=app_name))
         who.setObjectName("totalCaption")
         self.amount_label = QLabel(amount)
         self.amount_label.setObjectName("totalLabel")
+        allowed = ", ".join(t.capitalize() for t in self.payment_types)
         details = QLabel(
-            f"Reference: {row.reference}"
+            _("Reference: {reference}").format(reference=row.reference)
             + (f"\n{row.description}" if row.description else "")
-            + "\nAllowed: "
-            + ", ".join(t.capitalize() for t in self.payment_types)
+            + "\n"
+            + _("Allowed: {tenders}").format(tenders=allowed)
         )
         details.setWordWrap(True)
         # The app's name, reference and description are outside text: never HTML.
@@ -63,16 +65,17 @@ class AppRequestDialog(QDialog):
         self.message.setObjectName("message")
         self.message.setWordWrap(True)
 
-        self.decline_button = QPushButton("Decline (Esc)")
+        self.decline_button = QPushButton(_("Decline (Esc)"))
         self.decline_button.clicked.connect(self.declined_by_cashier.emit)
-        self.accept_button = QPushButton("Accept (Enter)")
+        self.accept_button = QPushButton(_("Accept (Enter)"))
         self.accept_button.setObjectName("payButton")
         self.accept_button.setDefault(True)
         self.accept_button.clicked.connect(self.accepted_by_cashier.emit)
         self.tender_buttons: dict[str, QPushButton] = {}
         tenders = QHBoxLayout()
         for kind in self.payment_types:
-            button = QPushButton(TENDER_LABELS.get(kind, f"{kind.capitalize()}"))
+            label = TENDER_LABELS.get(kind)
+            button = QPushButton(_(label) if label else kind.capitalize())
             button.setObjectName("payButton")
             button.clicked.connect(lambda _=False, k=kind: self.tender_chosen.emit(k))
             if kind in TENDER_KEYS:
@@ -94,13 +97,13 @@ class AppRequestDialog(QDialog):
         layout.addLayout(buttons)
         self.resize(600, 360)
         if "card" in self.payment_types and not card_available:
-            self.show_message("No card terminal is configured: card cannot be taken here.")
+            self.show_message(_("No card terminal is configured: card cannot be taken here."))
 
     def show_payment_step(self) -> None:
         """Accepted: offer only the allowed tenders; Decline now means "give up"."""
         self.stage = "pay"
         self.accept_button.hide()
-        self.decline_button.setText("Give up (not paid)")
+        self.decline_button.setText(_("Give up (not paid)"))
         for button in self.tender_buttons.values():
             button.show()
         enabled = [b for b in self.tender_buttons.values() if b.isEnabled()]

@@ -13,12 +13,13 @@ from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QLineEdit, QPushButt
 
 from pos_desktop.services.card_payments import CardAttempt, CardPaymentService, CardSettlement
 from pos_desktop.services.formatting import money_text
+from pos_desktop.services.i18n import N_, _
 
-CANCEL_HELP = (
+CANCEL_HELP = N_(
     "To cancel, press the red (X) key on the card terminal. The till cannot stop a payment the "
     "terminal is already running; it waits for the terminal's answer so nobody is charged twice."
 )
-RESOLVE_QUESTION = (
+RESOLVE_QUESTION = N_(
     "The terminal's answer was lost, so the till does not know whether the card was charged.\n"
     "Look at the terminal's screen or its printed ticket for reference {ref}: was it APPROVED?"
 )
@@ -34,15 +35,15 @@ class ResolvePanel(QVBoxLayout):
 
     def __init__(self, on_answer) -> None:
         super().__init__()
-        self.approved_button = QPushButton("Ticket says APPROVED")
+        self.approved_button = QPushButton(_("Ticket says APPROVED"))
         self.approved_button.setObjectName("payButton")
-        self.declined_button = QPushButton("Ticket says NOT approved / no ticket")
+        self.declined_button = QPushButton(_("Ticket says NOT approved / no ticket"))
         self.approved_button.clicked.connect(lambda: on_answer(True))
         self.declined_button.clicked.connect(lambda: on_answer(False))
         # The ticket's authorisation code goes on the receipt (a Concert answer has none).
         self.auth_code = QLineEdit()
-        self.auth_code.setPlaceholderText("Auth code on the ticket (optional)")
-        self.auth_code.setAccessibleName("Authorisation code")
+        self.auth_code.setPlaceholderText(_("Auth code on the ticket (optional)"))
+        self.auth_code.setAccessibleName(_("Authorisation code"))
         self.auth_code.setMaxLength(12)
         self.addWidget(self.auth_code)
         row = QHBoxLayout()
@@ -66,7 +67,7 @@ class CardPaymentDialog(QDialog):
         self, cards: CardPaymentService, attempt: CardAttempt, locale: str, parent=None
     ) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Card payment")
+        self.setWindowTitle(_("Card payment"))
         self.setModal(True)
         self.cards = cards
         self.attempt = attempt
@@ -78,23 +79,24 @@ class CardPaymentDialog(QDialog):
 
         amount = QLabel(money_text(attempt.amount, locale, symbol=True))
         amount.setObjectName("totalLabel")
-        self.status = QLabel("Present, insert or tap the card on the terminal.")
+        self.status = QLabel(_("Present, insert or tap the card on the terminal."))
         self.status.setObjectName("totalCaption")
         self.status.setWordWrap(True)
         self.elapsed = QLabel()
         self.help = QLabel()
         self.help.setObjectName("message")
         self.help.setWordWrap(True)
-        self.cancel_button = QPushButton("Cancel...")
+        self.cancel_button = QPushButton(_("Cancel..."))
         self.cancel_button.clicked.connect(self.on_cancel_clicked)
-        self.close_button = QPushButton("Close (Enter)")
+        self.close_button = QPushButton(_("Close (Enter)"))
         self.close_button.clicked.connect(self.accept)
         self.close_button.hide()
         self.resolve = ResolvePanel(self.on_resolve_answered)
         self.resolve.set_visible(False)
 
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(f"Card payment  (reference {attempt.reference})"))
+        title = _("Card payment  (reference {reference})").format(reference=attempt.reference)
+        layout.addWidget(QLabel(title))
         layout.addWidget(amount)
         layout.addWidget(self.status)
         layout.addWidget(self.elapsed)
@@ -114,13 +116,14 @@ class CardPaymentDialog(QDialog):
 
     def _tick(self) -> None:
         seconds = int(time.monotonic() - self._started)
-        self.elapsed.setText(f"Waiting for the customer: {seconds // 60}:{seconds % 60:02d}")
+        waited = f"{seconds // 60}:{seconds % 60:02d}"
+        self.elapsed.setText(_("Waiting for the customer: {time}").format(time=waited))
 
     def on_terminal_progressed(self, text: str) -> None:
         self.status.setText(text[:1].upper() + text[1:])
 
     def on_cancel_clicked(self) -> None:
-        self.help.setText(CANCEL_HELP)
+        self.help.setText(_(CANCEL_HELP))
 
     def reject(self) -> None:  # Esc must not abandon a running payment
         if self.settlement is None and not self.resolve.approved_button.isVisible():
@@ -134,7 +137,7 @@ class CardPaymentDialog(QDialog):
         self.cancel_button.hide()
         settlement = self.cards.settle(self.attempt, result)
         if settlement.outcome == "unknown":
-            self.status.setText(RESOLVE_QUESTION.format(ref=self.attempt.reference))
+            self.status.setText(_(RESOLVE_QUESTION).format(ref=self.attempt.reference))
             self.help.setText(settlement.message)
             self.resolve.set_visible(True)
             return
@@ -168,19 +171,25 @@ class UnresolvedPaymentDialog(QDialog):
         super().__init__(parent)
         from pos_desktop.domain.money import Money
 
-        self.setWindowTitle("Unfinished card payment")
+        self.setWindowTitle(_("Unfinished card payment"))
         self.setModal(True)
         self.cards = cards
         self.row = row
         self.settlement: CardSettlement | None = None
         amount = money_text(Money(row.amount_minor, row.currency), locale, symbol=True)
+        started = row.created_at[:16].replace("T", " ")
         text = QLabel(
-            f"A card payment of {amount} (reference {row.reference}, started "
-            f"{row.created_at[:16].replace('T', ' ')} UTC) has no known outcome: the till "
-            "stopped or lost the terminal's answer.\n\n"
-            + RESOLVE_QUESTION.format(ref=row.reference)
-            + "\n\nApproved: the sale is saved and its receipt printed. Not approved: nothing "
-            "is charged and nothing is saved."
+            _(
+                "A card payment of {amount} (reference {reference}, started {started} UTC) has "
+                "no known outcome: the till stopped or lost the terminal's answer."
+            ).format(amount=amount, reference=row.reference, started=started)
+            + "\n\n"
+            + _(RESOLVE_QUESTION).format(ref=row.reference)
+            + "\n\n"
+            + _(
+                "Approved: the sale is saved and its receipt printed. Not approved: nothing "
+                "is charged and nothing is saved."
+            )
         )
         text.setWordWrap(True)
         self.resolve = ResolvePanel(self.on_resolve_answered)

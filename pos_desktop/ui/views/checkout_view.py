@@ -605,7 +605,7 @@ class CheckoutView(QWidget):
         except DomainError as err:
             self.show_message(str(err), error=True)
             return
-        self.busy_reason = "a card payment is in progress"
+        self.busy_reason = _("a card payment is in progress")
         try:
             dialog = CardPaymentDialog(self.cards, attempt, self.locale, self)
             dialog.exec()

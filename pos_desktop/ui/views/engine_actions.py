@@ -15,6 +15,7 @@ from pos_desktop.domain.errors import DomainError
 from pos_desktop.domain.money import Money
 from pos_desktop.domain.staff import Action, reason_code_for
 from pos_desktop.services.auth import ApprovalRequired
+from pos_desktop.services.i18n import _
 
 from .discount_dialog import LINE, OVERRIDE, REMOVE, DiscountDialog
 from .parked_sales_dialog import ParkedSalesDialog
@@ -35,7 +36,7 @@ class CheckoutDialogs:
 def take_tenders(view) -> None:
     """F1: split tender. Settled: store the sale. Card for the rest: run the terminal."""
     if view.checkout.cart.is_empty:
-        view.show_message("The cart is empty: scan an item first.", error=True)
+        view.show_message(_("The cart is empty: scan an item first."), error=True)
         return
     card = view.cards is not None and view.cards.available
     dialog = view.dialogs.tender(
@@ -52,10 +53,10 @@ def take_tenders(view) -> None:
         try:
             sale = view.checkout.complete_split(dialog.split)
         except DomainError as err:
-            view.show_message(f"{err} Nothing was stored.", error=True)
+            view.show_message(_("{error} Nothing was stored.").format(error=err), error=True)
             return
         change = Money(sale.change_minor, sale.currency)
-        view.sale_paid(sale, f"Change {view._money(change)}.")
+        view.sale_paid(sale, _("Change {amount}.").format(amount=view._money(change)))
     elif dialog.outcome == CARD_REST:
         view.on_card_clicked(dialog.split if dialog.split.tenders else None)
 
@@ -78,7 +79,9 @@ def discount(view) -> None:
     except DomainError as err:
         view.show_message(str(err), error=True)
     else:
-        view.show_message("Discount applied." if dialog.target != REMOVE else "Discounts removed.")
+        view.show_message(
+            _("Discount applied.") if dialog.target != REMOVE else _("Discounts removed.")
+        )
     view.refresh(select_line_id=line_id)
     view.entry.setFocus()
 
@@ -91,13 +94,15 @@ def _apply_discount(view, dialog, line_id) -> None:
         price = view._money(dialog.price)
         approval = view.approver(
             Action.PRICE_OVERRIDE,
-            f"{checkout.cart.line(line_id).item.name}: new price {price} ({dialog.reason})",
+            _("{item}: new price {price} ({reason})").format(
+                item=checkout.cart.line(line_id).item.name, price=price, reason=dialog.reason
+            ),
             object_id=line_id,
             reason=reason_code_for(Action.PRICE_OVERRIDE, dialog.reason),
             note=dialog.reason,
         )
         if approval is None:
-            raise DomainError("The price change was not approved; the price is unchanged.")
+            raise DomainError(_("The price change was not approved; the price is unchanged."))
         checkout.override_price(line_id, dialog.price.amount_minor, dialog.reason, approval)
         return
     if target == REMOVE:
@@ -123,7 +128,7 @@ def _apply_discount(view, dialog, line_id) -> None:
             note=dialog.reason,
         )
         if approval is None:
-            raise DomainError("The discount was not approved; it was not applied.") from None
+            raise DomainError(_("The discount was not approved; it was not applied.")) from None
         put(approval)
 
 
@@ -132,23 +137,27 @@ def park_or_recall(view) -> None:
     if view.parking is None:
         return
     if not view.checkout.cart.is_empty:
-        label, ok = QInputDialog.getText(view, "Park sale", "Label (e.g. the customer's name):")
+        label, ok = QInputDialog.getText(
+            view, _("Park sale"), _("Label (e.g. the customer's name):")
+        )
         if not ok:
             return
         try:
-            parked = view.parking.park(label=label or "Parked sale")
+            parked = view.parking.park(label=label or _("Parked sale"))
         except DomainError as err:
             view.show_message(str(err), error=True)
             return
         view.forget_last_customer()
-        view.show_message(f"Sale parked as '{parked.label}'. Recall it with Ctrl+S.")
+        view.show_message(
+            _("Sale parked as '{label}'. Recall it with Ctrl+S.").format(label=parked.label)
+        )
         view.refresh()
         return
     dialog = view.dialogs.parked_sales(view.parking, view.locale, view, approver=view.approver)
     dialog.exec()
     if dialog.recalled is not None:
         view.forget_last_customer()
-        view.show_message(f"Recalled '{dialog.recalled.label}'.")
+        view.show_message(_("Recalled '{label}'.").format(label=dialog.recalled.label))
     view.refresh()
     view.entry.setFocus()
 
@@ -159,7 +168,7 @@ def sell_by_department(view, department: str | None = None) -> None:
     if view.departments is None:
         return
     if view.busy_reason:
-        view.show_message(f"Not now: {view.busy_reason}.", error=True)
+        view.show_message(_("Not now: {reason}.").format(reason=view.busy_reason), error=True)
         return
     from .department_dialog import DepartmentDialog
 
@@ -177,7 +186,7 @@ def sell_by_department(view, department: str | None = None) -> None:
     )
     if dialog.exec() and dialog.line is not None:
         view.last_change = None
-        view.show_message(f"Added {dialog.added_text()}.")
+        view.show_message(_("Added {line}.").format(line=dialog.added_text()))
         view.refresh(select_line_id=dialog.line.line_id)
     view.entry.setFocus()
 
@@ -188,7 +197,7 @@ def email_receipt(view) -> None:
     if service is None:
         return
     if sale is None:
-        view.show_message("Pay a sale first: Ctrl+E e-mails the last receipt.", error=True)
+        view.show_message(_("Pay a sale first: Ctrl+E e-mails the last receipt."), error=True)
         return
     try:
         to = service.recipient(sale)
@@ -197,16 +206,22 @@ def email_receipt(view) -> None:
         return
     asked = QMessageBox.question(
         view,
-        "E-mail the receipt?",
-        f"Ask the customer: send receipt {sale.receipt_number} to {to}? (Their answer is "
-        "recorded; they get receipts by e-mail from now on.)",
+        _("E-mail the receipt?"),
+        _(
+            "Ask the customer: send receipt {number} to {address}? (Their answer is "
+            "recorded; they get receipts by e-mail from now on.)"
+        ).format(number=sale.receipt_number, address=to),
     )
     view.entry.setFocus()
     if asked != QMessageBox.StandardButton.Yes:
-        view.show_message("The receipt was not e-mailed.")
+        view.show_message(_("The receipt was not e-mailed."))
         return
     service.send(sale, view.checkout.cashier)
-    view.show_message(f"Receipt {sale.receipt_number} will be e-mailed to {to}.")
+    view.show_message(
+        _("Receipt {number} will be e-mailed to {address}.").format(
+            number=sale.receipt_number, address=to
+        )
+    )
 
 
 def gift_card(view) -> None:
@@ -214,13 +229,17 @@ def gift_card(view) -> None:
     if view.gift_cards is None:
         return
     if view.busy_reason:
-        view.show_message(f"Not now: {view.busy_reason}.", error=True)
+        view.show_message(_("Not now: {reason}.").format(reason=view.busy_reason), error=True)
         return
     from .gift_card_dialog import GiftCardDialog
 
     dialog = GiftCardDialog(view.gift_cards, view.checkout.settings.currency, view.locale, view)
     if dialog.exec() and dialog.sold is not None:
-        view.show_message(f"Gift card {dialog.sold} added: it is loaded once the sale is paid.")
+        view.show_message(
+            _("Gift card {code} added: it is loaded once the sale is paid.").format(
+                code=dialog.sold
+            )
+        )
     dialog.deleteLater()  # its F5 must not stay bound beside the next dialog's
     view.refresh()
     view.entry.setFocus()
@@ -246,14 +265,20 @@ def returns(view) -> None:
         net = stored.refund.payout_minor - sum(
             t.amount_minor for t in stored.refund.tenders if t.kind == "exchange"
         )
-        back = f"give back {view._money(Money(net, sale.currency))}" if net else "nothing back"
-        view.sale_paid(sale, f"Exchange done: {back}.")
+        if net:
+            done = _("Exchange done: give back {amount}.").format(
+                amount=view._money(Money(net, sale.currency))
+            )
+        else:
+            done = _("Exchange done: nothing back.")
+        view.sale_paid(sale, done)
     elif stored is not None:
         payout = Money(stored.refund.payout_minor, stored.currency)
         view.refund_given(
             payout,
-            f"Refund {stored.receipt_number} saved: give back {view._money(payout)}. "
-            "Printing the refund slip...",
+            _("Refund {number} saved: give back {amount}. Printing the refund slip...").format(
+                number=stored.receipt_number, amount=view._money(payout)
+            ),
         )
         view.refund_completed.emit(stored)
     view.entry.setFocus()

@@ -28,6 +28,7 @@ from pos_desktop.domain.money import Money
 from pos_desktop.domain.tender import CLOUD_TENDERS, GIFT_CARD, SplitTender
 from pos_desktop.services.checkout import CheckoutService
 from pos_desktop.services.formatting import money_text
+from pos_desktop.services.i18n import _
 
 from ..widgets.number_pad import NumberPad
 
@@ -50,7 +51,7 @@ class TenderDialog(QDialog):
         loyalty=None,
     ) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Payment")
+        self.setWindowTitle(_("Payment"))
         self.setModal(True)
         self.checkout = checkout
         self.locale = locale
@@ -68,13 +69,13 @@ class TenderDialog(QDialog):
         self.tenders = QListWidget()
         self.amount = QLineEdit()
         self.amount.setObjectName("scanEntry")
-        self.amount.setAccessibleName("Amount")
+        self.amount.setAccessibleName(_("Amount"))
         self.voucher_code = QLineEdit()
-        self.voucher_code.setPlaceholderText("Gift card / voucher code")
+        self.voucher_code.setPlaceholderText(_("Gift card / voucher code"))
         self.other_name = QComboBox()
         self.other_name.addItems(list(checkout.checkout_settings.other_tenders))
         self.reference = QLineEdit()
-        self.reference.setPlaceholderText("Reference (optional)")
+        self.reference.setPlaceholderText(_("Reference (optional)"))
         self.message = QLabel()
         self.message.setObjectName("message")
         self.message.setWordWrap(True)
@@ -82,13 +83,13 @@ class TenderDialog(QDialog):
         self.buttons: dict[str, QPushButton] = {}
         grid = QGridLayout()
         specs = [
-            ("cash", "Cash\n(F5)", "F5", self.on_cash_clicked),
-            ("voucher", "Gift card\n(F6)", "F6", self.on_voucher_clicked),
-            ("other", "Other tender\n(F7)", "F7", self.on_other_clicked),
-            ("card", "Card for the rest\n(F8)", "F8", self.on_card_clicked),
-            ("remove", "Remove last\n(F9)", "F9", self.on_remove_clicked),
-            ("points", "Points\n(F4)", "F4", self.on_points_clicked),
-            ("back", "Back\n(Esc)", "", self.reject),
+            ("cash", _("Cash\n(F5)"), "F5", self.on_cash_clicked),
+            ("voucher", _("Gift card\n(F6)"), "F6", self.on_voucher_clicked),
+            ("other", _("Other tender\n(F7)"), "F7", self.on_other_clicked),
+            ("card", _("Card for the rest\n(F8)"), "F8", self.on_card_clicked),
+            ("remove", _("Remove last\n(F9)"), "F9", self.on_remove_clicked),
+            ("points", _("Points\n(F4)"), "F4", self.on_points_clicked),
+            ("back", _("Back\n(Esc)"), "", self.reject),
         ]
         for i, (key, text, key_seq, slot) in enumerate(specs):
             button = QPushButton(text)
@@ -115,7 +116,7 @@ class TenderDialog(QDialog):
         self.pad = NumberPad(self.amount)  # touch screens: tap the amount of this tender
         left = QVBoxLayout()
         left.addWidget(self.tenders)
-        left.addWidget(QLabel("Amount"))
+        left.addWidget(QLabel(_("Amount")))
         left.addWidget(self.amount)
         middle = QHBoxLayout()
         middle.addLayout(left, 2)
@@ -133,19 +134,23 @@ class TenderDialog(QDialog):
 
     def _update(self) -> None:
         split = self.split
-        self.total_label.setText(f"Total {self._m(split.total.amount_minor)}")
+        self.total_label.setText(
+            _("Total {amount}").format(amount=self._m(split.total.amount_minor))
+        )
         rest = split.remaining_minor
-        text = f"Paid {self._m(split.paid_minor)}   Still due {self._m(rest)}"
+        text = _("Paid {paid}   Still due {due}").format(
+            paid=self._m(split.paid_minor), due=self._m(rest)
+        )
         if split.cash_due_minor != rest:
-            text += f"   (in cash {self._m(split.cash_due_minor)})"
+            text += "   " + _("(in cash {amount})").format(amount=self._m(split.cash_due_minor))
         self.status.setText(text)
         self.tenders.clear()
         for t in split.tenders:
             line = f"{t.name}  {self._m(t.amount_minor)}"
             if t.change_minor:
-                line += f"   change {self._m(t.change_minor)}"
+                line += "   " + _("change {amount}").format(amount=self._m(t.change_minor))
             if t.rounding_minor:
-                line += f"   rounding {self._m(t.rounding_minor)}"
+                line += "   " + _("rounding {amount}").format(amount=self._m(t.rounding_minor))
             if t.reference:
                 line += f"   [{t.reference}]"
             self.tenders.addItem(line)
@@ -188,7 +193,7 @@ class TenderDialog(QDialog):
     def on_voucher_clicked(self) -> None:
         code = self.voucher_code.text().strip()
         if not code:
-            self.show_error("Type or scan the voucher code first, then press F6.")
+            self.show_error(_("Type or scan the voucher code first, then press F6."))
             self.voucher_code.setFocus()
             return
 
@@ -205,7 +210,7 @@ class TenderDialog(QDialog):
                 t for t in self.split.tenders if (t.reference or "").casefold() == code.casefold()
             ]
             if used:
-                raise DomainError(f"Voucher {code} is already on this sale.")
+                raise DomainError(_("Voucher {code} is already on this sale.").format(code=code))
             # An amount the cashier typed is what the customer spends; left as offered, the
             # voucher pays as much as it can.
             typed = self._typed() if self.amount.text() != self._offered else None
@@ -236,26 +241,32 @@ class TenderDialog(QDialog):
         the customer agrees (the cashier answers Yes for them)."""
         customer = self.checkout.cart.customer
         if self.loyalty is None or customer is None:
-            self.show_error("Attach the customer first (Ctrl+U): points belong to them.")
+            self.show_error(_("Attach the customer first (Ctrl+U): points belong to them."))
             return
         held = self.loyalty.balance(customer.customer_id).confirmed
         if held is None:
-            self.show_error("The cloud cannot be reached: points can be spent only online.")
+            self.show_error(_("The cloud cannot be reached: points can be spent only online."))
             return
         value = self.checkout.checkout_settings.loyalty_point_value_minor
         points = min(held, self.split.remaining_minor // value)
         if points <= 0:
-            self.show_error(f"{customer.name} has no points to spend yet ({held}).")
+            self.show_error(
+                _("{name} has no points to spend yet ({points}).").format(
+                    name=customer.name, points=held
+                )
+            )
             return
         asked = QMessageBox.question(
             self,
-            "Spend points?",
-            f"{customer.name} has {held} points. Ask them: spend {points} points for "
-            f"{self._m(points * value)} on this sale?",
+            _("Spend points?"),
+            _(
+                "{name} has {held} points. Ask them: spend {points} points for {amount} on this "
+                "sale?"
+            ).format(name=customer.name, held=held, points=points, amount=self._m(points * value)),
         )
         self.activateWindow()  # the keys go back to the payment (F5 for the rest)
         if asked != QMessageBox.StandardButton.Yes:
-            self.show_error("Points not spent: the customer did not agree.")
+            self.show_error(_("Points not spent: the customer did not agree."))
             return
         self._take(lambda: self.loyalty.take(self.split, points))
 

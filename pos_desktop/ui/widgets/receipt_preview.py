@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QLabel, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget
 
 from hardware.escpos_parse import parse_escpos
+from pos_desktop.services.i18n import _
 
 
 def describe_events(parsed) -> list[str]:
@@ -13,10 +14,12 @@ def describe_events(parsed) -> list[str]:
         name = type(event).__name__
         if name == "DrawerPulse":
             notes.append(
-                f"[drawer kick: pin {event.pin}, {event.on_ms} ms on / {event.off_ms} ms off]"
+                _("[drawer kick: pin {pin}, {on} ms on / {off} ms off]").format(
+                    pin=event.pin, on=event.on_ms, off=event.off_ms
+                )
             )
         elif name == "Cut":
-            notes.append("[paper cut]")
+            notes.append(_("[paper cut]"))
     return notes
 
 
@@ -25,16 +28,16 @@ class ReceiptPreview(QWidget):
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
-        title = QLabel("Simulated printer")
+        title = QLabel(_("Simulated printer"))
         title.setObjectName("totalCaption")
         self.text = QPlainTextEdit()
         self.text.setObjectName("receiptPreview")
         self.text.setReadOnly(True)
         self.text.setMinimumWidth(240)  # scrolls sideways on a small screen
         self.setMaximumWidth(420)
-        self.drawer_label = QLabel("Drawer: closed")
+        self.drawer_label = QLabel(_("Drawer: closed"))
         self.drawer_label.setObjectName("statusChip")
-        self.close_drawer = QPushButton("Push drawer shut")
+        self.close_drawer = QPushButton(_("Push drawer shut"))
         self.close_drawer.setEnabled(False)
         self.close_drawer.clicked.connect(lambda: self.set_drawer_open(False))
         self.jobs = 0
@@ -58,7 +61,7 @@ class ReceiptPreview(QWidget):
             self.set_drawer_open(True)
 
     def set_drawer_open(self, is_open: bool) -> None:
-        self.drawer_label.setText("Drawer: OPEN" if is_open else "Drawer: closed")
+        self.drawer_label.setText(_("Drawer: OPEN") if is_open else _("Drawer: closed"))
         self.drawer_label.setProperty("state", "warn" if is_open else "ok")
         self.drawer_label.style().unpolish(self.drawer_label)
         self.drawer_label.style().polish(self.drawer_label)
