@@ -33,6 +33,9 @@ class StreamName(enum.StrEnum):
     stock = "stock"
     staff = "staff"
     quick_keys = "quick_keys"
+    stores = "stores"
+    transfers = "transfers"
+    purchase_orders = "purchase_orders"
 
 
 @router.post("/enroll", response_model=EnrollOut)

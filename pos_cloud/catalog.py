@@ -19,7 +19,16 @@ from .db import database_proxy
 from .errors import BadInput, NotFound
 from .feeds import next_change_seqs
 from .gtin import gtin14
-from .models import Barcode, Customer, Organisation, Product, Store, TaxRate, live
+from .models import (
+    Barcode,
+    Customer,
+    Organisation,
+    Product,
+    Store,
+    StoreDirectory,
+    TaxRate,
+    live,
+)
 
 _ID_LOCK = threading.Lock()
 _last_ms = 0
@@ -91,7 +100,29 @@ def create_store(name: str, currency: str = "EUR", timezone: str = "UTC") -> Sto
         org = Organisation.select().order_by(Organisation.created_at).first()
         if org is None:
             org = Organisation.create(name="default")
-        return Store.create(organisation=org, name=name, currency=currency, timezone=timezone)
+        store = Store.create(organisation=org, name=name, currency=currency, timezone=timezone)
+        _introduce(store)
+        return store
+
+
+def _introduce(store: Store) -> None:
+    """Tell the new store's tills about the organisation's other stores and theirs about it
+    (the ``stores`` feed: where a transfer can go). Counters are taken in id order."""
+    others = list(
+        Store.select(Store.id, Store.name)
+        .where((Store.organisation == store.organisation_id) & (Store.id != store.id))
+        .order_by(Store.id)
+    )
+    rows = []
+    for sid in sorted([store.id, *(o.id for o in others)]):
+        if sid == store.id:
+            first = next_change_seqs(sid, len(others)) if others else 0
+            rows += [(sid, o.id, o.name, first + n, False) for n, o in enumerate(others)]
+        else:
+            rows.append((sid, store.id, store.name, next_change_seqs(sid), False))
+    insert_rows(
+        StoreDirectory, ("store_id", "other_store_id", "name", "change_seq", "deleted"), rows
+    )
 
 
 def get_store(store_id: str) -> Store:

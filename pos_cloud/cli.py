@@ -10,6 +10,7 @@ from pathlib import Path
 
 import peewee
 
+from . import cli_stock
 from .db import DatabaseUrlError, database_proxy, default_database_url, init_database
 from .errors import CloudError
 
@@ -102,6 +103,7 @@ def build_parser() -> argparse.ArgumentParser:
     held.add_argument("--terminal", default=None, help="only this terminal id")
     held.add_argument("--limit", type=int, default=100)
     command("migrate", "Bring the database schema up to date.")
+    cli_stock.add_commands(command)
     return parser
 
 
@@ -164,6 +166,8 @@ def _run(args: argparse.Namespace) -> None:
         _quarantine(args)
     elif args.command == "migrate":
         print("Schema is up to date.")
+    else:
+        cli_stock.run(args)
 
 
 def _has_password(url: str) -> bool:

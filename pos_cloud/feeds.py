@@ -21,7 +21,19 @@ from pos_common.quick_keys import key_id
 from . import change_notify
 from .db import database_proxy, is_postgres
 from .errors import BadInput, Conflict, NotFound
-from .models import Barcode, Customer, Product, QuickKey, StockLevel, Store, TaxRate, TillStaff
+from .models import (
+    Barcode,
+    Customer,
+    Product,
+    PurchaseOrder,
+    QuickKey,
+    StockLevel,
+    StockTransfer,
+    Store,
+    StoreDirectory,
+    TaxRate,
+    TillStaff,
+)
 
 MAX_PAGE = 10_000  # a first sync of 1M products asks for big pages; see docs/SYNC.md
 
@@ -69,6 +81,7 @@ class Stream:
     columns: tuple[str, ...]
     item_id: Callable[[tuple], str]
     data: Callable[[tuple], dict]
+    store_field: str = "store"  # the column that names the store whose feed a row is in
 
 
 STREAMS: dict[str, Stream] = {
@@ -102,6 +115,36 @@ STREAMS: dict[str, Stream] = {
     ),
     "stock": Stream(
         StockLevel, ("sku", "quantity"), lambda r: r[0], lambda r: {"sku": r[0], "quantity": r[1]}
+    ),
+    "stores": Stream(
+        StoreDirectory,
+        ("other_store_id", "name"),
+        lambda r: r[0],
+        lambda r: {"name": r[1]},
+        store_field="store_id",
+    ),
+    "transfers": Stream(
+        StockTransfer,
+        ("id", "from_store_name", "lines", "sent_at"),
+        lambda r: r[0],
+        lambda r: {
+            "from_store": r[1],
+            "lines": orjson.loads(r[2]),
+            "sent_at": r[3].isoformat() if hasattr(r[3], "isoformat") else r[3],
+        },
+        store_field="to_store_id",
+    ),
+    "purchase_orders": Stream(
+        PurchaseOrder,
+        ("id", "number", "supplier", "expected_date", "lines"),
+        lambda r: r[0],
+        lambda r: {
+            "number": r[1],
+            "supplier": r[2],
+            "expected_date": str(r[3]) if r[3] else None,
+            "lines": orjson.loads(r[4]),
+        },
+        store_field="store_id",
     ),
     # Till users: the PIN only as its Argon2id hash, which the till verifies offline.
     "staff": Stream(
@@ -155,9 +198,10 @@ def page_query(store_id: str, stream: str, after: int, limit: int) -> pw.Select:
     """
     model = STREAMS[stream].model
     fields = [model._meta.fields[name] for name in STREAMS[stream].columns]
+    store = model._meta.fields[STREAMS[stream].store_field]
     return (
         model.select(*fields, model.deleted, model.change_seq)
-        .where((model.store == store_id) & (model.change_seq > after))
+        .where((store == store_id) & (model.change_seq > after))
         .order_by(model.change_seq)
         .limit(limit)
     )

@@ -35,11 +35,20 @@ from decimal import Decimal
 import orjson
 from pydantic import ValidationError
 
-from . import change_notify, customers, ledger, ledger_events, quarantine, seq_tracking
+from . import (
+    customers,
+    ledger,
+    ledger_events,
+    purchase_orders,
+    quarantine,
+    seq_tracking,
+    stock_events,
+    stock_ledger,
+    transfers,
+)
 from .bulk import delete_in, insert_rows, select_in
 from .db import database_proxy, is_postgres
-from .feeds import next_change_seqs
-from .models import Event, Sale, SalePayment, StockLevel, StockMovement, Store, Terminal, utcnow
+from .models import Event, Sale, SalePayment, Store, Terminal, utcnow
 from .schemas import EventIn, SaleCompletedIn
 
 # Also the answer when the id belongs to another terminal (of any store): saying so would
@@ -113,6 +122,7 @@ class _Item:
     body_text: str
     body_hash: str
     sale: SaleCompletedIn | None = None
+    stock: object | None = None  # a validated stock event payload (stock_events.py)
     problem: str | None = None  # known before touching the database (bad payload)
     status: str | None = None
     reason: str | None = None
@@ -157,9 +167,11 @@ def ingest_batch(terminal: Terminal, events: list) -> dict:
         _insert_sales(terminal, store, sales)
         _apply_ledgers(terminal, store, [i for i in items if i.status == "stored" and i.ledger])
         _apply_customers(store, [i for i in items if i.status == "stored"])
+        _record_transfers(store, [i for i in items if i.status == "stored"])
         stored = [i for i in items if i.status == "stored"]
         last_seq = seq_tracking.record(book, [(i.event.seq, i.event.journal_hash) for i in stored])
-        _move_stock(store.id, [i for i in sales if i.status == "stored"])
+        _move_stock(store.id, stored)
+        _receive_orders(store.id, stored)
         quarantine.keep(
             terminal, [(i.raw, i.event_id, i.reason) for i in items if i.status == "rejected"]
         )
@@ -194,6 +206,8 @@ def _prepare(raw: object, store: Store) -> _Item:
         return item
     if event.type == "sale.completed":
         _prepare_sale(item, event, store)
+    elif event.type in stock_events.STOCK_TYPES:
+        item.stock, item.problem = stock_events.parse(event.type, event.payload)
     elif event.type in ledger_events.TYPES:
         _prepare_ledger(item, event, store)
     elif event.type == "customer.created":
@@ -272,6 +286,8 @@ def _has_nul(item: _Item) -> bool:
     if item.sale is not None:
         texts += [item.sale.cashier or "", *(p.tender for p in item.sale.payments)]
         texts += [line.sku or "" for line in item.sale.lines]
+    if item.stock is not None:
+        texts += stock_events.texts(item.stock)
     for model in (item.ledger, item.customer):
         if model is not None:
             texts += [v for v in model.model_dump().values() if isinstance(v, str)]
@@ -450,90 +466,64 @@ def _undo_taken(
         )
 
 
-def _stock_deltas(sale: SaleCompletedIn) -> dict[str, Decimal]:
-    deltas: dict[str, Decimal] = {}
-    for line in sale.lines:
-        if line.sku:
-            deltas[line.sku] = deltas.get(line.sku, Decimal(0)) - Decimal(line.quantity)
-    return deltas
+def _record_transfers(store: Store, items: list[_Item]) -> None:
+    """Record transfers sent and received; a refused one is rejected and its event removed."""
+    moving = [i for i in items if i.event.type in (stock_events.TRANSFER_SENT,
+                                                   stock_events.TRANSFER_RECEIVED)]  # fmt: skip
+    if not moving:
+        return
+    targets = [i.stock.to_store_id for i in moving if i.event.type == stock_events.TRANSFER_SENT]
+    known = {s for (s,) in Store.select(Store.id).where(Store.id.in_(targets)).tuples()}
+    transfers.lock_stores([store.id, *known])
+    refused = []
+    for item in items:
+        at = _naive_utc(item.event.occurred_at)
+        if item.event.type == stock_events.TRANSFER_SENT:
+            reason = transfers.record_sent(store, item.event_id, item.stock, at)
+        elif item.event.type == stock_events.TRANSFER_RECEIVED:
+            reason = transfers.record_received(store, item.event_id, item.stock, at)
+        else:
+            continue
+        if reason is not None:
+            item.reject(reason)
+            refused.append(item.event_id)
+    delete_in(Event, "event_id", refused)
 
 
 def _move_stock(store_id: str, items: list[_Item]) -> None:
-    """One movement per (sale, sku); then the levels, stamped with seqs taken once."""
-    now = utcnow()
-    movements, totals = [], {}
+    """Apply the stored events' stock movements to the ledger (stock_ledger.py)."""
+    sale_bodies = _refunded_sale_bodies(
+        [i.stock.sale_id for i in items if i.event.type == stock_events.REFUND and i.stock.sale_id]
+    )
+    entries: list[stock_ledger.Move | stock_ledger.Count] = []
     for item in items:
-        for sku, delta in sorted(_stock_deltas(item.sale).items()):
-            movements.append(
-                (store_id, sku, str(delta), "sale", str(item.sale.sale_id), item.event_id, now)
+        if item.sale is not None:
+            entries += stock_events.sale_entries(item.event_id, item.sale)
+        elif item.stock is not None:
+            body = sale_bodies.get(getattr(item.stock, "sale_id", None) or "")
+            entries += stock_events.entries(
+                item.event.type, item.event_id, item.stock, item.event.occurred_at, body
             )
-            totals[sku] = totals.get(sku, Decimal(0)) + delta
-    if not totals:
-        return
-    insert_rows(
-        StockMovement,
-        ("store", "sku", "quantity", "reason", "sale", "event", "created_at"),
-        movements,
-    )
-    # Last in the transaction: the store counter lock is held only until the commit.
-    skus = sorted(totals)
-    if is_postgres():
-        _stamp_levels_postgres(store_id, skus, [totals[sku] for sku in skus])
-        return
-    first = next_change_seqs(store_id, len(totals))
-    levels = dict(
-        select_in(StockLevel, ("sku", "quantity"), "sku", skus, extra=StockLevel.store == store_id)
-    )
-    rows = [
-        (
-            store_id,
-            sku,
-            str(Decimal(levels[sku]) + totals[sku]) if sku in levels else str(totals[sku]),
-            first + offset,
-            False,
-        )
-        for offset, sku in enumerate(skus)
-    ]
-    insert_rows(
-        StockLevel,
-        ("store", "sku", "quantity", "change_seq", "deleted"),
-        rows,
-        upsert=(("store", "sku"), ("quantity", "change_seq")),
-    )
+    stock_ledger.apply(store_id, entries)
 
 
-# The same as the SQLite path above in one round trip instead of three: take the store's
-# counter, then add each delta to its level (exact NUMERIC arithmetic on the stored text,
-# which prints a sum with the same digits as Python's Decimal) and stamp it with its seq.
-_STAMP_LEVELS_PG = """
-WITH counter AS (
-    UPDATE "store" SET "change_seq" = "change_seq" + %(count)s WHERE "id" = %(store)s
-    RETURNING "change_seq" - %(count)s AS "base", pg_notify(%(channel)s, %(store)s) AS "notified"
-)
-INSERT INTO "stock_level" ("store_id", "sku", "quantity", "change_seq", "deleted")
-SELECT %(store)s, d."sku", d."delta", counter."base" + d."n", false
-FROM unnest(%(skus)s::text[], %(deltas)s::text[]) WITH ORDINALITY AS d("sku", "delta", "n"),
-     counter
-ON CONFLICT ("store_id", "sku") DO UPDATE SET
-    "quantity" = ("stock_level"."quantity"::numeric + EXCLUDED."quantity"::numeric)::text,
-    "change_seq" = EXCLUDED."change_seq"
-"""
+def _receive_orders(store_id: str, items: list[_Item]) -> None:
+    """Goods received against a purchase order add to its lines (purchase_orders.py)."""
+    for item in items:
+        if item.event.type == stock_events.RECEIVED and item.stock.purchase_order_id:
+            got: dict[str, Decimal] = {}
+            for line in item.stock.lines:
+                got[line.sku] = got.get(line.sku, Decimal(0)) + Decimal(line.quantity)
+            purchase_orders.apply_receipt(store_id, item.stock.purchase_order_id, got)
 
 
-def _stamp_levels_postgres(store_id: str, skus: list[str], deltas: list[Decimal]) -> None:
-    cursor = database_proxy.execute_sql(
-        _STAMP_LEVELS_PG,
-        {
-            "count": len(skus),
-            "store": store_id,
-            "skus": skus,
-            "deltas": [str(d) for d in deltas],
-            "channel": change_notify.CHANNEL,  # delivered on commit: wakes the long polls
-        },
-    )
-    change_notify.mark(store_id)
-    if cursor.rowcount != len(skus):  # no store row: the counter CTE returned nothing
-        raise RuntimeError(f"store {store_id} vanished while its stock was stamped")
+def _refunded_sale_bodies(sale_ids: list[str]) -> dict[str, str]:
+    """Original sale event bodies of refunds from tills that do not name the skus."""
+    if not sale_ids:
+        return {}
+    events = dict(select_in(Sale, ("sale_id", "event"), "sale_id", sale_ids))
+    bodies = dict(select_in(Event, ("event_id", "body"), "event_id", list(events.values())))
+    return {sale: bodies.get(event, "") for sale, event in events.items()}
 
 
 def business_day(moment_utc: dt.datetime, timezone: str) -> dt.date:

@@ -182,6 +182,10 @@ class StockLevel(BaseModel):
     quantity = pw.CharField(40)  # a Decimal as text: exact on SQLite too
     change_seq = pw.BigIntegerField()
     deleted = pw.BooleanField(default=False)
+    # Migration 0009: the last count applied (see stock_ledger.py)
+    count_started_at = pw.DateTimeField(null=True)
+    count_event = pw.CharField(36, null=True)
+    low_since = pw.DateTimeField(null=True)  # restock.py: at or below the reorder point
 
 
 class Event(BaseModel):
@@ -228,6 +232,54 @@ class StockMovement(BaseModel):
     sale = pw.ForeignKeyField(Sale, null=True)
     event = pw.ForeignKeyField(Event, null=True)
     created_at = pw.DateTimeField(default=utcnow)
+    # Migration 0009
+    occurred_at = pw.DateTimeField(null=True)
+    ref = pw.CharField(64, null=True)
+    detail = pw.CharField(64, null=True)
+
+
+class StockTransfer(BaseModel):
+    """Goods sent from one store to another (migration 0009)."""
+
+    id = pw.CharField(36, primary_key=True)
+    from_store_id = pw.CharField(36)
+    to_store_id = pw.CharField(36)
+    status = pw.CharField(16)  # in_transit | received
+    lines = pw.TextField()
+    received_lines = pw.TextField(null=True)
+    sent_event = pw.CharField(36)
+    received_event = pw.CharField(36, null=True)
+    sent_at = pw.DateTimeField()
+    received_at = pw.DateTimeField(null=True)
+    from_store_name = pw.CharField(200, default="")
+    change_seq = pw.BigIntegerField(null=True)  # of the receiving store (``transfers`` feed)
+    deleted = pw.BooleanField(default=False)  # received: off the receiving tills' list
+
+
+class StoreDirectory(BaseModel):
+    """Per store, the other stores of its organisation (the ``stores`` feed; migration 0009)."""
+
+    store_id = pw.CharField(36)
+    other_store_id = pw.CharField(36)
+    name = pw.CharField(200)
+    change_seq = pw.BigIntegerField()
+    deleted = pw.BooleanField(default=False)
+
+
+class PurchaseOrder(BaseModel):
+    """Goods ordered from a supplier for one store (migration 0009; purchase_orders.py)."""
+
+    id = pw.CharField(36, primary_key=True, default=new_id)
+    store_id = pw.CharField(36)
+    number = pw.IntegerField()
+    supplier = pw.CharField(200)
+    expected_date = pw.DateField(null=True)
+    status = pw.CharField(16)  # open | received | closed
+    lines = pw.TextField()  # JSON [{sku, ordered, received, unit_cost_minor}]
+    created_at = pw.DateTimeField(default=utcnow)
+    closed_at = pw.DateTimeField(null=True)
+    change_seq = pw.BigIntegerField()
+    deleted = pw.BooleanField(default=False)
 
 
 ALL_MODELS = [
@@ -249,4 +301,7 @@ ALL_MODELS = [
     Sale,
     SalePayment,
     StockMovement,
+    StockTransfer,
+    StoreDirectory,
+    PurchaseOrder,
 ]

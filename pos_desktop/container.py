@@ -35,6 +35,7 @@ from .services.returns import ReturnsService
 from .services.shelf_labels import ShelfLabelService
 from .services.shifts import ShiftService, ShiftSettings
 from .services.stock_counts import StockCountService
+from .services.stock_moves import StockMoveService
 from .services.store_setup import ensure_demo_store
 from .services.weighing import ScalePort, WeighingService
 from .storage.catalog_repo import CatalogRepository
@@ -122,6 +123,7 @@ class Container:
     customers: CustomerService
     stock_counts: StockCountService
     goods_receipts: GoodsReceiptService
+    stock_moves: StockMoveService
     shelf_labels: ShelfLabelService
     sync: SyncWorker | None = None  # an enrolled till's replication
     # Gift cards and loyalty points (balances in the cloud once enrolled), e-mailed receipts
@@ -513,6 +515,7 @@ def build_container(config: TillConfig, overrides: Overrides | None = None) -> C
         customers=CustomerService(db, checkout, clock, settings.terminal_id),
         stock_counts=StockCountService(db, checkout, clock, settings.terminal_id),
         goods_receipts=GoodsReceiptService(db, checkout, clock, settings.terminal_id),
+        stock_moves=StockMoveService(db, checkout, clock, settings.terminal_id),
         shelf_labels=ShelfLabelService(db, settings),
         sync=sync,
     )

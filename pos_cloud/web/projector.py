@@ -51,7 +51,13 @@ WEBHOOK_TYPE = {
     "refund.completed": "refund.created",
     "shift.closed": "shift.closed",
 }
-WEBHOOK_EVENTS = ("sale.completed", "refund.created", "shift.closed", "product.changed")
+WEBHOOK_EVENTS = (
+    "sale.completed",
+    "refund.created",
+    "shift.closed",
+    "product.changed",
+    "stock.low",  # offered by pos_cloud.restock.check_alerts
+)
 _PRODUCT_EVENT_NS = uuid.UUID("5b0a3f8e-6c1d-4d55-9a3e-2f7c1b0d9e41")
 
 

@@ -49,6 +49,8 @@ class Action(StrEnum):
     EDIT_QUICK_KEYS = "edit_quick_keys"
     STOCK_COUNT = "stock_count"
     RECEIVE_GOODS = "receive_goods"
+    WRITE_OFF_STOCK = "write_off_stock"  # waste/shrinkage: damaged, expired, stolen goods
+    TRANSFER_STOCK = "transfer_stock"  # send goods to another store, or receive them
 
 
 # Store-wide screens that were a manager's alone before the policy decided them: the default for
@@ -60,6 +62,7 @@ MANAGER_SCREENS: frozenset[Action] = frozenset(
         Action.EDIT_QUICK_KEYS,
         Action.STOCK_COUNT,
         Action.RECEIVE_GOODS,
+        Action.TRANSFER_STOCK,
     }
 )
 
@@ -78,6 +81,7 @@ SENSITIVE: frozenset[Action] = frozenset(
         Action.CASH_DROP,
         Action.CLOSE_SHIFT_VARIANCE,
         Action.DROP_PARKED_SALE,
+        Action.WRITE_OFF_STOCK,
     }
 )
 
@@ -110,6 +114,7 @@ _MANAGER = _SUPERVISOR | {
     Action.Z_REPORT,
     Action.EDIT_DEVICES,
     Action.UNLOCK_USER,
+    Action.WRITE_OFF_STOCK,
     *MANAGER_SCREENS,
 }
 # The built-in defaults of ``domain.policy.ApprovalPolicy`` (a store may change them).
@@ -141,6 +146,8 @@ ACTION_LABELS: dict[Action, str] = {
     Action.EDIT_QUICK_KEYS: "Change the quick keys",
     Action.STOCK_COUNT: "Count stock",
     Action.RECEIVE_GOODS: "Receive goods",
+    Action.WRITE_OFF_STOCK: "Write off stock (waste)",
+    Action.TRANSFER_STOCK: "Send or receive a transfer",
 }
 
 
@@ -185,8 +192,13 @@ REASON_CODES: tuple[ReasonCode, ...] = (
         "CUSTOMER_LEFT", "Customer left", frozenset({Action.CANCEL_SALE, Action.DROP_PARKED_SALE})
     ),
     ReasonCode(
-        "DAMAGED", "Damaged or faulty item", frozenset({Action.REFUND, Action.RETURN_NO_RECEIPT})
+        "DAMAGED",
+        "Damaged or faulty item",
+        frozenset({Action.REFUND, Action.RETURN_NO_RECEIPT, Action.WRITE_OFF_STOCK}),
     ),
+    ReasonCode("EXPIRED", "Past its date", frozenset({Action.WRITE_OFF_STOCK})),
+    ReasonCode("THEFT", "Stolen (found missing)", frozenset({Action.WRITE_OFF_STOCK})),
+    ReasonCode("LOST", "Lost or broken in the store", frozenset({Action.WRITE_OFF_STOCK})),
     ReasonCode("GIFT_RETURN", "Gift return", frozenset({Action.RETURN_NO_RECEIPT})),
     ReasonCode("PRICE_MATCH", "Price match", frozenset({Action.PRICE_OVERRIDE})),
     ReasonCode(

@@ -1,8 +1,12 @@
 """Receiving goods at the till: scan what arrived, set quantities and unit costs, post.
 
-Free-form (no purchase order yet): a receipt names the supplier and the delivery note; a delivery
-that comes in parts is received as several receipts with the same note. Posting writes a
-``goods.received`` event in the same transaction (the cloud's stock ledger takes it from there).
+Free-form, or against one of the store's open purchase orders (the ``purchase_orders`` feed):
+then the receipt starts with each line's outstanding quantity (ordered, less received in the
+cloud, less what this till received and has not synced yet) and the order's unit costs, and
+the scans and typed quantities correct it. A receipt names the supplier and the delivery note;
+a delivery that comes in parts is received as several receipts (the cloud closes the order's
+lines as they are received in full). Posting writes a ``goods.received`` event in the same
+transaction (the cloud's stock ledger takes it from there).
 """
 
 from __future__ import annotations
@@ -17,7 +21,9 @@ from pos_desktop.domain.ids import new_id
 from pos_desktop.domain.money import Money
 from pos_desktop.domain.staff import Action
 from pos_desktop.storage import outbox
+from pos_desktop.storage.catalog_repo import product_names
 from pos_desktop.storage.goods_receipt_repo import GoodsReceiptRepository
+from pos_desktop.storage.sync_repo import open_purchase_orders
 
 from .auth import Approval, redeem
 from .ports import Clock
@@ -34,11 +40,34 @@ class ReceivedLine:
     unit_cost_minor: int | None
 
 
+@dataclass(frozen=True, slots=True)
+class OpenOrder:
+    order_id: str
+    number: int
+    supplier: str
+    expected_date: str | None
+    outstanding: tuple[tuple[str, Decimal, int | None], ...]  # (sku, quantity, unit cost)
+
+
 class GoodsReceiptService:
     def __init__(self, db: SqliteDatabase, checkout, clock: Clock, terminal_id: str) -> None:
         self._db, self._checkout, self._clock = db, checkout, clock
         self._terminal_id = terminal_id
         self._receipts = GoodsReceiptRepository(db)
+
+    def open_orders(self) -> list[OpenOrder]:
+        """The store's open purchase orders with what is still to come, by number."""
+        out = []
+        for order_id, number, supplier, expected, lines in open_purchase_orders(self._db):
+            here = outbox.unsent_receipts_for_order(self._db, order_id)
+            left = []
+            for line in lines:
+                sku = line["sku"]
+                rest = Decimal(line["ordered"]) - Decimal(line["received"]) - here.get(sku, 0)
+                if rest > 0:
+                    left.append((sku, rest, line.get("unit_cost_minor")))
+            out.append(OpenOrder(order_id, number, supplier, expected, tuple(left)))
+        return out
 
     def start(
         self,
@@ -47,14 +76,19 @@ class GoodsReceiptService:
         delivery_note: str = "",
         *,
         approval: Approval | None = None,
+        purchase_order: OpenOrder | None = None,
     ) -> str:
-        """Open a delivery to receive, using up a ``RECEIVE_GOODS`` approval.
+        """Open a delivery to receive, using up a ``RECEIVE_GOODS`` approval; against
+        ``purchase_order`` it starts with what is outstanding.
 
         Raises:
             ApprovalRequired: without a valid approval (the store's policy decides who receives).
         """
         redeem(approval, Action.RECEIVE_GOODS)
         receipt_id = new_id()
+        if purchase_order is not None:
+            supplier = supplier.strip() or purchase_order.supplier
+            names = product_names(self._db, [sku for sku, _, _ in purchase_order.outstanding])
         with self._db.atomic("IMMEDIATE"):
             self._receipts.create(
                 receipt_id,
@@ -63,7 +97,10 @@ class GoodsReceiptService:
                 by,
                 supplier.strip()[:120] or None,
                 delivery_note.strip()[:60] or None,
+                purchase_order.order_id if purchase_order else None,
             )
+            for sku, qty, cost in purchase_order.outstanding if purchase_order else ():
+                self._receipts.add_line(receipt_id, sku, names.get(sku, sku), qty, cost)
         return receipt_id
 
     def lines(self, receipt_id: str) -> list[ReceivedLine]:
@@ -126,6 +163,7 @@ class GoodsReceiptService:
                     "received_by": head[1],
                     "supplier": head[2],
                     "delivery_note": head[3],
+                    "purchase_order_id": head[4],
                     "currency": self._checkout.settings.currency,
                     "lines": [
                         {

@@ -124,11 +124,12 @@ class ReturnsService:
         return self._store(plan, sale, "receipt")
 
     def _store(
-        self, plan: Refund, sale: Sale | None, kind: str, *, names=None, within=None
+        self, plan: Refund, sale: Sale | None, kind: str, *, names=None, skus=None, within=None
     ) -> StoredRefund:
         shift_id = self._checkout.current_shift_id()  # no refund without an open shift
         now = self._clock.now()
         names = names or ({ln.line_id: ln.name for ln in sale.lines} if sale else {})
+        skus = skus or ({ln.line_id: ln.sku for ln in sale.lines} if sale else {})
         stored = StoredRefund(
             refund=plan,
             terminal_id=self.terminal_id,
@@ -140,6 +141,7 @@ class ReturnsService:
             original_receipt_number=sale.receipt_number if sale else None,
             cashier=self._checkout.cashier,
             shift_id=shift_id,
+            skus=skus,
         )
         vouchers = self._checkout.vouchers
 
@@ -173,6 +175,7 @@ class ReturnsService:
             cart.add(item, quantity)
         priced = price_cart_for(cart, (), self._checkout.pricing_time())
         names = {ln.line_id: ln.item.name for ln in cart.lines}
+        skus = {ln.line_id: ln.item.sku for ln in cart.lines}
         redeem(approval, Action.RETURN_NO_RECEIPT)
         # A return without a receipt is planned against a pretend cash sale of these lines.
         original = OriginalSale(
@@ -186,7 +189,7 @@ class ReturnsService:
             cash_increment_minor=self._checkout.checkout_settings.cash_increment_minor,
         )
         plan = plan_refund(original, [ReturnItem(p.line_id, p.quantity) for p in priced.lines])
-        return self._store(plan, None, "no_receipt", names=names)
+        return self._store(plan, None, "no_receipt", names=names, skus=skus)
 
     def exchange(
         self,

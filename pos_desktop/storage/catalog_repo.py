@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -243,3 +244,13 @@ def upsert_product_rows(db: SqliteDatabase, rows: list[tuple]) -> int:
     """
     db.connection().executemany(_UPSERT_PRODUCT_SQL, rows)
     return len(rows)
+
+
+def product_names(db: SqliteDatabase, skus: list[str]) -> dict[str, str]:
+    """sku -> name of the products among ``skus`` (unknown skus are left out)."""
+    return dict(
+        db.execute_sql(
+            "SELECT sku, name FROM product WHERE sku IN (SELECT value FROM json_each(?))",
+            (json.dumps(skus),),
+        ).fetchall()
+    )

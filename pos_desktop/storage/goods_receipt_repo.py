@@ -25,12 +25,14 @@ class GoodsReceiptRepository:
         by: str,
         supplier: str | None,
         delivery_note: str | None,
+        purchase_order_id: str | None = None,
     ) -> None:
         self.db.execute_sql(
             "INSERT INTO goods_receipt (id, terminal_id, started_at, received_by, supplier, "
-            "delivery_note, status) VALUES (?, ?, ?, ?, ?, ?, 'open')",
-            (receipt_id, terminal_id, utc_text(started_at), by, supplier, delivery_note),
-        )
+            "delivery_note, status, purchase_order_id) VALUES (?, ?, ?, ?, ?, ?, 'open', ?)",
+            (receipt_id, terminal_id, utc_text(started_at), by, supplier, delivery_note,
+             purchase_order_id),
+        )  # fmt: skip
 
     def lines(self, receipt_id: str) -> list[tuple[str, str, Decimal, int | None]]:
         """(sku, name, quantity, unit cost) in the order first received."""
@@ -74,11 +76,11 @@ class GoodsReceiptRepository:
         ).fetchone()
         return row[0] if row else None
 
-    def head(self, receipt_id: str) -> tuple[str, str, str | None, str | None]:
-        """(started_at as stored, received by, supplier, delivery note)."""
+    def head(self, receipt_id: str) -> tuple[str, str, str | None, str | None, str | None]:
+        """(started_at as stored, received by, supplier, delivery note, purchase order id)."""
         return self.db.execute_sql(
-            "SELECT started_at, received_by, supplier, delivery_note FROM goods_receipt "
-            "WHERE id = ?",
+            "SELECT started_at, received_by, supplier, delivery_note, purchase_order_id "
+            "FROM goods_receipt WHERE id = ?",
             (receipt_id,),
         ).fetchone()
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from peewee import SqliteDatabase
@@ -64,3 +65,18 @@ def pending_amount(db: SqliteDatabase, type_: str, account: str) -> int:
         (type_, account),
     ).fetchone()
     return int(row[0])
+
+
+def unsent_receipts_for_order(db: SqliteDatabase, order_id: str) -> dict[str, Decimal]:
+    """Quantity by sku this till received against purchase order ``order_id`` and has not
+    handed to the cloud yet (its pending ``goods.received`` events)."""
+    rows = db.execute_sql(
+        "SELECT json_extract(l.value, '$.sku'), json_extract(l.value, '$.quantity') "
+        "FROM outbox o, json_each(o.payload, '$.lines') l WHERE o.status = 'pending' "
+        "AND o.type = 'goods.received' AND json_extract(o.payload, '$.purchase_order_id') = ?",
+        (order_id,),
+    ).fetchall()
+    here: dict[str, Decimal] = {}
+    for sku, qty in rows:
+        here[sku] = here.get(sku, Decimal(0)) + Decimal(qty)
+    return here

@@ -34,6 +34,7 @@ class StoredRefund:
     cashier: str | None = None
     shift_id: str | None = None
     exchange_sale_id: str | None = None
+    skus: dict[str, str] | None = None  # line id -> sku: what goes back on the shelf
 
 
 def refund_detail(refund: Refund, names: dict[str, str]) -> dict[str, Any]:
@@ -68,7 +69,18 @@ def refund_payload(stored: StoredRefund) -> dict[str, Any]:
         "shift_id": stored.shift_id,
         "exchange_sale_id": stored.exchange_sale_id,
         **refund_detail(r, stored.names),
+        "stock": _returned_stock(r, stored.skus or {}),
     }
+
+
+def _returned_stock(refund: Refund, skus: dict[str, str]) -> list[dict[str, str]]:
+    """Quantities back in stock by sku (the cloud's stock ledger adds them)."""
+    totals: dict[str, Decimal] = {}
+    for line in refund.lines:
+        sku = skus.get(line.line_id)
+        if sku:
+            totals[sku] = totals.get(sku, Decimal(0)) + line.quantity
+    return [{"sku": sku, "quantity": str(q)} for sku, q in sorted(totals.items()) if q]
 
 
 class ReturnsRepository:

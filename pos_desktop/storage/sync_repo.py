@@ -6,6 +6,7 @@ applies one feed page (items + cursor) inside a single ``db.atomic()``.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -351,6 +352,63 @@ def apply_stock(db: SqliteDatabase, items: list[dict[str, Any]], now: datetime) 
     return len(items)
 
 
+def apply_stores(db: SqliteDatabase, items: list[dict[str, Any]], now: datetime) -> int:
+    """The organisation's other stores (where a transfer can go)."""
+    conn, stamp = db.connection(), utc_text(now)
+    conn.executemany(
+        "DELETE FROM known_store WHERE id = ?", [(i["id"],) for i in items if i["op"] == "delete"]
+    )
+    conn.executemany(
+        "INSERT INTO known_store (id, name, updated_at) VALUES (?, ?, ?) "
+        "ON CONFLICT (id) DO UPDATE SET name = excluded.name, updated_at = excluded.updated_at",
+        [(i["id"], i["data"]["name"], stamp) for i in items if i["op"] == "upsert"],
+    )
+    return len(items)
+
+
+def apply_transfers(db: SqliteDatabase, items: list[dict[str, Any]], now: datetime) -> int:
+    """Transfers on their way to this store (deleted once received at any till of it)."""
+    conn, stamp = db.connection(), utc_text(now)
+    conn.executemany(
+        "DELETE FROM incoming_transfer WHERE id = ?",
+        [(i["id"],) for i in items if i["op"] == "delete"],
+    )
+    conn.executemany(
+        "INSERT INTO incoming_transfer (id, from_store, lines, sent_at, updated_at) "
+        "VALUES (?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET from_store = excluded.from_store, "
+        "lines = excluded.lines, sent_at = excluded.sent_at, updated_at = excluded.updated_at",
+        [
+            (i["id"], i["data"]["from_store"], json.dumps(i["data"]["lines"]),
+             i["data"].get("sent_at"), stamp)
+            for i in items
+            if i["op"] == "upsert"
+        ],
+    )  # fmt: skip
+    return len(items)
+
+
+def apply_purchase_orders(db: SqliteDatabase, items: list[dict[str, Any]], now: datetime) -> int:
+    """The store's open purchase orders (deleted once received in full or closed)."""
+    conn, stamp = db.connection(), utc_text(now)
+    conn.executemany(
+        "DELETE FROM purchase_order WHERE id = ?",
+        [(i["id"],) for i in items if i["op"] == "delete"],
+    )
+    conn.executemany(
+        "INSERT INTO purchase_order (id, number, supplier, expected_date, lines, updated_at) "
+        "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET number = excluded.number, "
+        "supplier = excluded.supplier, expected_date = excluded.expected_date, "
+        "lines = excluded.lines, updated_at = excluded.updated_at",
+        [
+            (i["id"], i["data"]["number"], i["data"]["supplier"], i["data"].get("expected_date"),
+             json.dumps(i["data"]["lines"]), stamp)
+            for i in items
+            if i["op"] == "upsert"
+        ],
+    )  # fmt: skip
+    return len(items)
+
+
 # One anti-join over the page's ids (a JSON array) instead of 20 chunked ``IN`` lists.
 _MISSING_PRODUCTS_SQL = (
     "SELECT j.value FROM json_each(?) AS j "
@@ -380,3 +438,27 @@ def _existing(db: SqliteDatabase, sql: str, keys: set[str]) -> set[str]:
         marks = ", ".join("?" for _ in chunk)
         found.update(r[0] for r in db.execute_sql(sql.format(marks), chunk).fetchall())
     return found
+
+
+# -- what the stock feeds stored, read by the till's stock services ------------------------------
+
+
+def known_stores(db: SqliteDatabase) -> list[tuple[str, str]]:
+    """(store id, name) of the organisation's other stores, by name."""
+    return db.execute_sql("SELECT id, name FROM known_store ORDER BY name, id").fetchall()
+
+
+def incoming_transfers(db: SqliteDatabase) -> list[tuple[str, str, list[dict], str | None]]:
+    """(id, from store, lines, sent at) of the transfers on their way to this store."""
+    rows = db.execute_sql(
+        "SELECT id, from_store, lines, sent_at FROM incoming_transfer ORDER BY sent_at, id"
+    ).fetchall()
+    return [(i, f, json.loads(lines), sent) for i, f, lines, sent in rows]
+
+
+def open_purchase_orders(db: SqliteDatabase) -> list[tuple[str, int, str, str | None, list[dict]]]:
+    """(id, number, supplier, expected date, lines) of the store's open orders, by number."""
+    rows = db.execute_sql(
+        "SELECT id, number, supplier, expected_date, lines FROM purchase_order ORDER BY number"
+    ).fetchall()
+    return [(i, n, s, e, json.loads(lines)) for i, n, s, e, lines in rows]

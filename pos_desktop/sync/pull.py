@@ -24,7 +24,18 @@ from pos_desktop.storage.sync_repo import MissingReference
 
 from .client import CloudClient, CursorAhead
 
-STREAMS = ("tax_rates", "products", "barcodes", "customers", "stock", "staff", "quick_keys")
+STREAMS = (
+    "tax_rates",
+    "products",
+    "barcodes",
+    "customers",
+    "stock",
+    "staff",
+    "quick_keys",
+    "stores",
+    "transfers",
+    "purchase_orders",
+)
 PAGE_SIZE = 10_000  # a first sync of 1M products is 100 pages per stream, each one transaction
 _DEPENDS_ON = {"products": "tax_rates", "barcodes": "products"}
 
@@ -57,6 +68,12 @@ def _apply(stream: str, db: SqliteDatabase, items: list[dict[str, Any]], now: da
         return staff_repo.apply_feed(db, items, now)
     if stream == "quick_keys":
         return quick_key_repo.apply_feed(db, items)
+    if stream == "stores":
+        return sync_repo.apply_stores(db, items, now)
+    if stream == "transfers":
+        return sync_repo.apply_transfers(db, items, now)
+    if stream == "purchase_orders":
+        return sync_repo.apply_purchase_orders(db, items, now)
     raise ValueError(f"unknown stream {stream!r}")
 
 

@@ -25,6 +25,7 @@ from .device_bridge import DeviceBridge
 from .scan_routing import scan_to_modal
 from .tasks import TaskRunner
 from .theme import icon
+from .views import stock_move_dialog
 from .views.card_payment_dialog import UnresolvedPaymentDialog
 from .views.checkout_view import PRINTING, CheckoutView
 from .views.devices_dialog import DevicesDialog, describe
@@ -80,6 +81,7 @@ class MainWindow(QMainWindow):
             email_receipts=container.email_receipts,
         )
         self.checkout_view.print_shelf_label = self.print_shelf_label  # from the price check
+        stock_move_dialog.install(self.checkout_view, container.stock_moves)
         self.receipt_preview: ReceiptPreview | None = ReceiptPreview(self) if demo else None
 
         central = QWidget()

@@ -12,7 +12,17 @@ from pos_cloud.models import Event, Terminal, new_id
 
 from .conftest import sale_payload
 
-STREAMS = ["products", "barcodes", "tax_rates", "customers", "stock", "staff", "quick_keys"]
+# "stores" lists the organisation's other stores to every store (where transfers can go).
+STREAMS = [
+    "products",
+    "barcodes",
+    "tax_rates",
+    "customers",
+    "stock",
+    "staff",
+    "quick_keys",
+    "transfers",
+]
 
 
 @pytest.fixture(scope="module")
@@ -27,6 +37,13 @@ def two_stores(cloud):
     with connection():  # made in the back office (no admin API)
         staff.add_staff(b.store_id, "Bea", "cashier", "2468")
         quick_keys.set_key(b.store_id, 1, 0, label="", sku="B1")
+    c = cloud.till()  # sends goods to B: on B's list of transfers on their way, not on A's
+    sent = {
+        "transfer_id": new_id(),
+        "to_store_id": b.store_id,
+        "lines": [{"sku": "B1", "quantity": "1"}],
+    }
+    assert c.push([c.event("stock.transfer_sent", sent)]).json()["results"][0]["status"] == "stored"
     return a, b
 
 

@@ -1,5 +1,6 @@
 """Parking (across a restart), returns, exchanges and the card as the last tender."""
 
+import json
 from decimal import Decimal
 
 import pytest
@@ -123,6 +124,12 @@ def test_refunds_by_scanned_receipt_never_exceed(till):
     assert first.refund.payout_minor + rest.refund.payout_minor == sale.paid_minor
     types = [e.type for e in outbox.pending(till.db)]
     assert types.count("refund.completed") == 2
+    # What goes back on the shelf, by sku, for the cloud's stock ledger (issue 19).
+    pending = outbox.pending(till.db)
+    stock = [json.loads(e.payload)["stock"] for e in pending if e.type == "refund.completed"]
+    one_milk, one_bread = ({"sku": "SKU0000001", "quantity": "1"},
+                           {"sku": "SKU0000002", "quantity": "1"})  # fmt: skip
+    assert stock == [[one_milk], [one_milk, one_bread]]
     assert journal.verify(till.db).ok
     assert till.db.execute_sql("SELECT SUM(total_minor) FROM refund").fetchone()[0] == (
         sale.paid_minor

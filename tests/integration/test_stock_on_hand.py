@@ -46,3 +46,29 @@ def test_on_hand_is_the_feed_less_unsynced_sales(till):
     for event in outbox.pending(db):  # the cloud took the sale: its figure includes it
         db.execute_sql("UPDATE outbox SET status = 'sent' WHERE seq = ?", (event.seq,))
     assert on_hand(db, "SKU0000001").sold_unsynced == 0
+
+
+def test_on_hand_counts_this_tills_unsynced_receipts_waste_and_transfers(till):
+    from pos_desktop.domain.staff import Action
+    from pos_desktop.services.goods_receipts import GoodsReceiptService
+    from pos_desktop.services.stock_moves import WASTE, StockMoveService
+    from tests.approvals import approval
+
+    db, terminal = till.db, till.settings.terminal_id
+    db.execute_sql(
+        "INSERT INTO stock_level (sku, quantity, updated_at) VALUES ('SKU0000001', '5', "
+        "'2026-11-26T09:00:00Z')"
+    )
+    receipts = GoodsReceiptService(db, till.checkout, till.clock, terminal)
+    receipt = receipts.start("Manager", approval=approval(till.auth, Action.RECEIVE_GOODS))
+    receipts.set_line(receipt, "SKU0000001", "12")
+    receipts.post(receipt)
+    moves = StockMoveService(db, till.checkout, till.clock, terminal)
+    waste = moves.start(WASTE, "Manager", reason="EXPIRED")
+    moves.set_line(waste, "SKU0000001", "0.5")
+    moves.post(waste, approval=approval(till.auth, Action.WRITE_OFF_STOCK, waste))
+    figure = on_hand(db, "SKU0000001")
+    assert (figure.moved_unsynced, figure.quantity) == (Decimal("11.5"), Decimal("16.5"))
+    for event in outbox.pending(db):  # the cloud took them: its figure includes them
+        db.execute_sql("UPDATE outbox SET status = 'sent' WHERE seq = ?", (event.seq,))
+    assert on_hand(db, "SKU0000001").quantity == Decimal(5)

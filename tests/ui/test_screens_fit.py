@@ -196,6 +196,10 @@ def _dialogs(window) -> dict[str, Callable[[], QWidget]]:
         "devices": lambda: DevicesDialog(c, window.tasks, window),
         "x report": lambda: _x_report_with_a_sale(window),
         "store settings": lambda: StoreSettingsDialog(c, window),
+        "write off": lambda: _stock_dialog(window, "waste"),
+        "receive transfer": lambda: _stock_dialog(window, "transfer_in"),
+        "receive goods": lambda: _stock_dialog(window, "receipt"),
+        "stock count": lambda: _stock_dialog(window, "count"),
     }
 
 
@@ -208,6 +212,39 @@ def _x_report_with_a_sale(window):
     return ReportViewerDialog(
         c.shifts.x_report(), c.settings.locale, print_report=lambda _r: None, parent=window
     )
+
+
+def _stock_dialog(window, kind: str):
+    """A stock dialog with a few lines, the product names long enough to matter."""
+    import datetime as dt
+
+    from pos_desktop.storage import sync_repo
+    from pos_desktop.ui.views.goods_receipt_dialog import GoodsReceiptDialog
+    from pos_desktop.ui.views.stock_count_dialog import StockCountDialog
+    from pos_desktop.ui.views.stock_move_dialog import StockMoveDialog
+    from tests.approvals import approval
+
+    c, name = window.container, window.staff.user.name
+    lines = [{"sku": f"SKU000000{n}", "quantity": "6"} for n in range(1, 6)]
+    with c.db.atomic():
+        sync_repo.apply_transfers(c.db, [{"op": "upsert", "id": "t-1", "data": {
+            "from_store": "Harbour Street", "sent_at": None, "lines": lines}}],
+            dt.datetime(2026, 12, 1, tzinfo=dt.UTC))  # fmt: skip
+    if kind == "receipt":
+        dialog = GoodsReceiptDialog(
+            c.goods_receipts, name, "EUR", "en_GB", window,
+            approval=approval(c.auth, Action.RECEIVE_GOODS),
+        )  # fmt: skip
+    elif kind == "count":
+        dialog = StockCountDialog(
+            c.stock_counts, name, window, approval=approval(c.auth, Action.STOCK_COUNT)
+        )
+    else:
+        dialog = StockMoveDialog(c.stock_moves, kind, name, lambda *a, **k: None, window)
+    for n in range(1, 6):
+        if kind != "transfer_in":
+            dialog.on_scanner_scanned(demo_ean13(n))
+    return dialog
 
 
 def _returns_with_a_receipt(window):
@@ -238,6 +275,10 @@ DIALOGS = [
     "devices",
     "x report",
     "store settings",
+    "write off",
+    "receive transfer",
+    "receive goods",
+    "stock count",
 ]
 
 
@@ -251,6 +292,10 @@ def test_dialog_fits_the_screen(demo_window, name, screen):
     try:
         render(dialog)
         assert problems(dialog, screen) == []
+        table = getattr(dialog, "table", None)
+        if name in ("write off", "receive transfer", "receive goods", "stock count"):
+            shown = table.viewport().height() // table.rowHeight(0)
+            assert table.rowCount() == 5 and shown >= 5, f"{shown} of 5 rows in view"
     finally:
         dialog.close()
         dialog.deleteLater()

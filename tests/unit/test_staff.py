@@ -49,6 +49,7 @@ EXPECTED = {
     Action.STOCK_COUNT: {M, A},
     Action.RECEIVE_GOODS: {M, A},
     Action.SELL_UNKNOWN_BARCODE: {C, S, M, A},  # a store may demand approval (pos-admin policy)
+    Action.WRITE_OFF_STOCK: {M, A},
 }
 
 

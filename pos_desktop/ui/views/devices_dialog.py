@@ -37,13 +37,14 @@ from pos_desktop.config import (
 from pos_desktop.domain.errors import DomainError
 from pos_desktop.domain.staff import Action
 from pos_desktop.services.auth import redeem
+from pos_desktop.services.i18n import N_, _
 
 KINDS = ("printer", "terminal", "scanner", "scale")
 LABELS = {
-    "printer": "Receipt printer + drawer",
-    "terminal": "Card terminal",
-    "scanner": "Serial scanner",
-    "scale": "Scale",
+    "printer": N_("Receipt printer + drawer"),
+    "terminal": N_("Card terminal"),
+    "scanner": N_("Serial scanner"),
+    "scale": N_("Scale"),
 }
 EXAMPLES = {
     "printer": "tcp://192.168.1.50:9100",
@@ -81,7 +82,7 @@ class PrinterSetupDialog(QDialog):
 
         from .printer_setup import PrinterSetup
 
-        self.setWindowTitle("Receipt printer")
+        self.setWindowTitle(_("Receipt printer"))
         self.setup = PrinterSetup(tasks, lambda uri, profile: try_printer(uri, profile=profile))
         current = config.printer
         self.setup.show_current(
@@ -110,7 +111,11 @@ def with_uri(config: TillConfig, kind: str, uri: str | None) -> TillConfig:
     """The config with one device's URI set (or removed when ``uri`` is empty)."""
     uri = (uri or "").strip() or None
     if uri is not None and "://" not in uri:
-        raise ConfigError(f"'{uri}' is not a device URI; write it like {EXAMPLES[kind]}.")
+        raise ConfigError(
+            _("'{uri}' is not a device URI; write it like {example}.").format(
+                uri=uri, example=EXAMPLES[kind]
+            )
+        )
     if kind == "printer":
         printer = replace(config.printer, uri=uri) if config.printer and uri else None
         return replace(config, printer=printer or (PrinterConfig(uri=uri) if uri else None))
@@ -122,25 +127,31 @@ def with_uri(config: TillConfig, kind: str, uri: str | None) -> TillConfig:
 
 
 class _Relay(QObject):
-    done = Signal(str, str)  # kind, text
+    done = Signal(str, str, bool)  # kind, text, failed
     calibrated = Signal(object, str)  # polarity or None, text
 
 
 class EditDeviceDialog(QDialog):
     def __init__(self, kind: str, uri: str | None, ports: list, parent=None) -> None:
         super().__init__(parent)
-        self.setWindowTitle(f"{LABELS[kind]}: connection")
+        self.setWindowTitle(_("{device}: connection").format(device=_(LABELS[kind])))
         self.uri = QLineEdit(uri or "")
         self.uri.setPlaceholderText(EXAMPLES[kind])
         self.ports = QComboBox()
-        self.ports.addItem("(pick a discovered port)", None)
+        self.ports.addItem(_("(pick a discovered port)"), None)
         for info in ports:
             self.ports.addItem(f"{info.uri}  {info.description}", info.uri)
         self.ports.currentIndexChanged.connect(self._on_port_picked)
         form = QFormLayout(self)
-        form.addRow("URI", self.uri)
-        form.addRow("Discovered", self.ports)
-        form.addRow(QLabel(f"Example: {EXAMPLES[kind]}  (leave empty to remove the device)"))
+        form.addRow(_("URI"), self.uri)
+        form.addRow(_("Discovered"), self.ports)
+        form.addRow(
+            QLabel(
+                _("Example: {example}  (leave empty to remove the device)").format(
+                    example=EXAMPLES[kind]
+                )
+            )
+        )
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )
@@ -159,7 +170,7 @@ class DevicesDialog(QDialog):
 
     def __init__(self, container, task_runner, parent=None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Devices")
+        self.setWindowTitle(_("Devices"))
         self.container = container
         self.config: TillConfig = container.config
         self.tasks = task_runner
@@ -178,8 +189,8 @@ class DevicesDialog(QDialog):
         self._relay.calibrated.connect(self.on_drawer_calibrated)
         grid = QGridLayout()
         for row, kind in enumerate(KINDS):
-            grid.addWidget(QLabel(LABELS[kind]), row, 0)
-            self.uris[kind] = QLabel(configured_uri(self.config, kind) or "not configured")
+            grid.addWidget(QLabel(_(LABELS[kind])), row, 0)
+            self.uris[kind] = QLabel(configured_uri(self.config, kind) or _("not configured"))
             grid.addWidget(self.uris[kind], row, 1)
             self.status[kind] = QLabel("")
             self.status[kind].setObjectName("statusChip")
@@ -189,18 +200,18 @@ class DevicesDialog(QDialog):
             test.setEnabled(configured_uri(self.config, kind) is not None or kind == "scanner")
             self.test_buttons[kind] = test
             grid.addWidget(test, row, 3)
-            edit = QPushButton("Edit...")
+            edit = QPushButton(_("Edit..."))
             edit.clicked.connect(lambda _=False, k=kind: self.on_edit_clicked(k))
             grid.addWidget(edit, row, 4)
-        self.drawer_button = QPushButton("Open drawer (test)")
+        self.drawer_button = QPushButton(_("Open drawer (test)"))
         self.drawer_button.clicked.connect(self.on_drawer_clicked)
         self.drawer_button.setEnabled(self.config.printer is not None)
         grid.addWidget(self.drawer_button, 0, 5)
-        self.calibrate_button = QPushButton("Calibrate drawer...")
+        self.calibrate_button = QPushButton(_("Calibrate drawer..."))
         self.calibrate_button.clicked.connect(self.on_calibrate_clicked)
         self.calibrate_button.setEnabled(self.config.printer is not None)
         grid.addWidget(self.calibrate_button, 1, 5)
-        close = QPushButton("Close")
+        close = QPushButton(_("Close"))
         close.clicked.connect(self.accept)
         layout = QVBoxLayout(self)
         layout.addLayout(grid)
@@ -213,10 +224,10 @@ class DevicesDialog(QDialog):
     @staticmethod
     def _test_label(kind: str) -> str:
         return {
-            "printer": "Print test page",
-            "terminal": "How to test",
-            "scanner": "Test scan",
-            "scale": "Read weight",
+            "printer": _("Print test page"),
+            "terminal": _("How to test"),
+            "scanner": _("Test scan"),
+            "scale": _("Read weight"),
         }[kind]
 
     def say(self, text: str, *, error: bool = False) -> None:
@@ -230,32 +241,39 @@ class DevicesDialog(QDialog):
     def on_test_clicked(self, kind: str) -> None:
         printing = self.container.printing
         if kind == "printer_status":
-            printing.check_status(lambda st: self._relay.done.emit("printer", describe(st)))
+            printing.check_status(lambda st: self._relay.done.emit("printer", describe(st), False))
         elif kind == "printer":
-            self.say("Printing a test page...")
+            self.say(_("Printing a test page..."))
             printing.print_test_page(
                 lambda out: self._relay.done.emit(
                     "printer",
-                    "test page printed"
+                    _("test page printed")
                     if out.status == "printed"
-                    else f"test page failed: {out.error}",
+                    else _("test page failed: {error}").format(error=out.error),
+                    out.status != "printed",
                 )
             )
         elif kind == "scanner":
-            self.say("Scan any barcode now: it shows here and is not added to the sale.")
+            self.say(_("Scan any barcode now: it shows here and is not added to the sale."))
             self.scan_test_armed = True
         elif kind == "scale":
-            self.say("Reading the scale...")
+            self.say(_("Reading the scale..."))
             self.tasks.run(
                 lambda: read_scale(self.config.scale.uri),
-                lambda text: self._relay.done.emit("scale", text),
-                lambda err: self._relay.done.emit("scale", f"error: {err}"),
+                lambda text: self._relay.done.emit("scale", text, False),
+                lambda err: self._relay.done.emit(
+                    "scale", _("error: {error}").format(error=err), True
+                ),
             )
         else:
             self.say(
-                "A card terminal is tested with a real payment: run "
-                "'pos-hw pay --terminal URI --protocol concert --amount 1 --currency EUR' "
-                "and cancel it on the terminal, or sell a test item and refund it."
+                _(
+                    "A card terminal is tested with a real payment: run {command} and cancel "
+                    "it on the terminal, or sell a test item and refund it."
+                ).format(
+                    command="'pos-hw pay --terminal URI --protocol concert --amount 1 "
+                    "--currency EUR'"
+                )
             )
 
     scan_test_armed = False
@@ -265,19 +283,19 @@ class DevicesDialog(QDialog):
         if not self.scan_test_armed:
             return False
         self.scan_test_armed = False
-        self.status["scanner"].setText("ok")
-        self.say(f"Scanner works: read {code!r}.")
+        self.status["scanner"].setText(_("ok"))
+        self.say(_("Scanner works: read {code}.").format(code=repr(code)))
         return True
 
     def on_drawer_clicked(self) -> None:
         """Opening the drawer is a no-sale: reason, approval and a record on the shift."""
         if self.staff is None:
-            self.say("Log in first: opening the drawer is recorded as a no-sale.", error=True)
+            self.say(_("Log in first: opening the drawer is recorded as a no-sale."), error=True)
             return
         if self.staff.cash_movement("no_sale"):
-            self.say("Drawer opened: recorded as a no-sale.")
+            self.say(_("Drawer opened: recorded as a no-sale."))
         else:
-            self.say("The drawer was not opened.", error=True)
+            self.say(_("The drawer was not opened."), error=True)
 
     def _may_change(self, what: str) -> bool:
         """The EDIT_DEVICES approval, asked for before any setting changes."""
@@ -285,18 +303,20 @@ class DevicesDialog(QDialog):
         try:
             redeem(approval, Action.EDIT_DEVICES)
         except DomainError as err:
-            self.say(f"Not changed: {err}", error=True)
+            self.say(_("Not changed: {error}").format(error=err), error=True)
             return False
         return True
 
     def on_calibrate_clicked(self) -> None:
-        if not self._may_change("Calibrate the cash drawer"):
+        if not self._may_change(_("Calibrate the cash drawer")):
             return
         answer = QMessageBox.question(
             self,
-            "Calibrate drawer",
-            "Push the cash drawer fully SHUT, then press Yes.\n\nThe till reads the drawer "
-            "sensor and learns which level means 'open' for this drawer's wiring.",
+            _("Calibrate drawer"),
+            _(
+                "Push the cash drawer fully SHUT, then press Yes.\n\nThe till reads the drawer "
+                "sensor and learns which level means 'open' for this drawer's wiring."
+            ),
         )
         if answer != QMessageBox.StandardButton.Yes:
             return
@@ -306,7 +326,7 @@ class DevicesDialog(QDialog):
 
     def on_drawer_calibrated(self, polarity, text: str) -> None:
         if polarity is None:
-            self.say(f"Drawer not calibrated: {text}.", error=True)
+            self.say(_("Drawer not calibrated: {reason}.").format(reason=text), error=True)
             return
         self.config = replace(
             self.config, drawer=replace(self.config.drawer, open_when_high=polarity)
@@ -314,28 +334,33 @@ class DevicesDialog(QDialog):
         try:
             save_config(self.config)
         except (ConfigError, OSError) as err:
-            self.say(f"Calibrated ({text}) but not saved: {err}", error=True)
+            self.say(
+                _("Calibrated ({result}) but not saved: {error}").format(result=text, error=err),
+                error=True,
+            )
             return
-        self.say(f"Drawer calibrated and saved: {text}.")
+        self.say(_("Drawer calibrated and saved: {result}.").format(result=text))
 
-    def on_device_answered(self, kind: str, text: str) -> None:
+    def on_device_answered(self, kind: str, text: str, failed: bool = False) -> None:
         if kind in self.status:
             self.status[kind].setText(text[:40])
-        self.say(
-            f"{LABELS.get(kind, kind.title())}: {text}", error="fail" in text or "error" in text
-        )
+        failed = failed or "fail" in text or "error" in text  # a device's own English words
+        device = _(LABELS[kind]) if kind in LABELS else kind.title()
+        self.say(_("{device}: {result}").format(device=device, result=text), error=failed)
 
     # -- edit ----------------------------------------------------------------------------------
 
     def on_edit_clicked(self, kind: str) -> None:
-        if not self._may_change(f"Change the {LABELS[kind].lower()} connection"):
+        if not self._may_change(
+            _("Change the connection of: {device}").format(device=_(LABELS[kind]))
+        ):
             return
         if kind == "printer":
             self.edit_printer()
             return
         from hardware.discovery import discover
 
-        self.say("Looking for serial ports and USB devices...")
+        self.say(_("Looking for serial ports and USB devices..."))
         self.tasks.run(
             discover,
             lambda found: self._edit_uri(kind, found.serial + found.usb),
@@ -354,7 +379,7 @@ class DevicesDialog(QDialog):
             self.say(str(err), error=True)
             return
         self.config = new_config
-        self.uris[kind].setText(configured_uri(new_config, kind) or "not configured")
+        self.uris[kind].setText(configured_uri(new_config, kind) or _("not configured"))
         problems = self.container.use_device_config(new_config)
         if self.on_devices_changed is not None:
             self.on_devices_changed()
@@ -362,9 +387,9 @@ class DevicesDialog(QDialog):
             configured_uri(new_config, kind) is not None or kind == "scanner"
         )
         if problems:
-            self.say("\n".join(["Saved to config.toml.", *problems]), error=True)
+            self.say("\n".join([_("Saved to config.toml."), *problems]), error=True)
         else:
-            self.say("Saved. The till uses it now.")
+            self.say(_("Saved. The till uses it now."))
 
     def edit_printer(self) -> None:
         """Model, connection, Test, Save: the new printer prints the next receipt."""
@@ -386,15 +411,15 @@ class DevicesDialog(QDialog):
         self.container.use_printer_config(new_config)
         if self.on_printer_changed is not None:
             self.on_printer_changed()
-        self.uris["printer"].setText(uri or "not configured")
+        self.uris["printer"].setText(uri or _("not configured"))
         has_printer = uri is not None
         self.drawer_button.setEnabled(has_printer)
         self.calibrate_button.setEnabled(has_printer)
         self.test_buttons["printer"].setEnabled(has_printer)
         self.say(
-            "Saved. Receipts print on this printer from now on."
+            _("Saved. Receipts print on this printer from now on.")
             if has_printer
-            else "Saved: no receipt printer. Sales complete without printing."
+            else _("Saved: no receipt printer. Sales complete without printing.")
         )
 
 
@@ -411,4 +436,7 @@ def read_scale(uri: str) -> str:
         reading = scale.read_weight()
     finally:
         scale.close()
-    return f"{reading.kilograms:.3f} kg" + ("" if reading.stable else " (moving)")
+    weight = f"{reading.kilograms:.3f}"
+    if reading.stable:
+        return _("{weight} kg").format(weight=weight)
+    return _("{weight} kg (moving)").format(weight=weight)

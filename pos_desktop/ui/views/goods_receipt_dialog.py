@@ -1,4 +1,5 @@
-"""Receive goods (Ctrl+Shift+G, a manager): supplier and delivery note, then scan what arrived.
+"""Receive goods (Ctrl+Shift+G, a manager): a purchase order (or none), supplier and delivery
+note, then scan what arrived. Against an order the table starts with what is still to come.
 
 Every scan adds one (a weight label its weight). For the chosen row, type the quantity, or the
 quantity and unit cost as ``12@0.85``, then Enter. "Post" records the receipt and queues it for
@@ -7,32 +8,20 @@ the cloud; a delivery that comes in parts is received as several receipts with t
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QDialog,
-    QFormLayout,
-    QHBoxLayout,
-    QHeaderView,
-    QLabel,
-    QLineEdit,
-    QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
-    QVBoxLayout,
-)
+from PySide6.QtWidgets import QComboBox, QFormLayout, QLineEdit
 
-from pos_desktop.domain.errors import DomainError
 from pos_desktop.domain.money import Money
 from pos_desktop.services.formatting import money_text
 from pos_desktop.services.goods_receipts import GoodsReceiptService
 
-from ..widgets.amount_pad import AmountPad
-
-HEADERS = ("Product", "Quantity", "Unit cost")
+from .scan_table import ScanDocumentDialog, quantity_text
 
 
-class GoodsReceiptDialog(QDialog):
+class GoodsReceiptDialog(ScanDocumentDialog):
+    HEADERS = ("Product", "Quantity", "Unit cost")
+    POST_TEXT = "Post receipt"
+    ENTRY_HINT = "Scan items; for the chosen row type 12 or 12@0.85, Enter"
+
     def __init__(
         self,
         receipts: GoodsReceiptService,
@@ -43,116 +32,72 @@ class GoodsReceiptDialog(QDialog):
         *,
         approval=None,  # the RECEIVE_GOODS token the service uses up when the delivery opens
     ) -> None:
-        super().__init__(parent)
-        self.setWindowTitle("Receive goods")
-        self.setModal(True)
+        super().__init__("Receive goods", "Scan each item that arrived.", parent)
         self.service, self.user_name, self.approval = receipts, user_name, approval
         self.currency, self.locale = currency, locale
         self.receipt_id: str | None = None
+        self.order = QComboBox()
+        self.order.setAccessibleName("Purchase order")
+        self.order.addItem("None (free-form)", None)
+        for order in receipts.open_orders():
+            due = f", due {order.expected_date}" if order.expected_date else ""
+            self.order.addItem(f"PO {order.number} - {order.supplier}{due}", order)
+        self.order.currentIndexChanged.connect(self.on_order_chosen)
         self.supplier = QLineEdit()
         self.note = QLineEdit()
         form = QFormLayout()
+        form.addRow("Purchase order", self.order)
         form.addRow("Supplier", self.supplier)
         form.addRow("Delivery note", self.note)
-        self.table = QTableWidget(0, len(HEADERS))
-        self.table.setHorizontalHeaderLabels(HEADERS)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.entry = QLineEdit()
-        self.entry.setObjectName("scanEntry")
-        self.entry.setPlaceholderText("Scan items; for the chosen row type 12 or 12@0.85, Enter")
-        self.entry.returnPressed.connect(self.on_entry_return)
-        self.message = QLabel("Scan each item that arrived.")
-        self.message.setObjectName("message")
-        self.message.setWordWrap(True)
-        self.message.setTextFormat(Qt.TextFormat.PlainText)
-        post = QPushButton("Post receipt")
-        post.setObjectName("payButton")
-        post.setAutoDefault(False)
-        post.clicked.connect(self.on_post_clicked)
-        close = QPushButton("Cancel (Esc)")
-        close.setAutoDefault(False)
-        close.clicked.connect(self.reject)
-        buttons = QHBoxLayout()
-        buttons.addWidget(close)
-        buttons.addWidget(post, 2)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.table, 1)
-        layout.addWidget(self.entry)
-        layout.addWidget(AmountPad(self.entry, self.on_entry_return))
-        layout.addWidget(self.message)
-        layout.addLayout(buttons)
-        self.resize(760, 680)
+        self.top.addLayout(form)
         self.entry.setFocus()
 
     def _receipt(self) -> str:
         if self.receipt_id is None:
+            order = self.order.currentData()
             self.receipt_id = self.service.start(
-                self.user_name, self.supplier.text(), self.note.text(), approval=self.approval
+                self.user_name,
+                self.supplier.text(),
+                self.note.text(),
+                approval=self.approval,
+                purchase_order=order,
             )
+            self.order.setEnabled(False)  # one order per receipt
+            if order is not None and not self.supplier.text().strip():
+                self.supplier.setText(order.supplier)
         return self.receipt_id
 
-    def show_lines(self, select_sku: str | None = None) -> None:
-        lines = self.service.lines(self._receipt())
-        self.table.setRowCount(len(lines))
-        for row, line in enumerate(lines):
-            cost = (
-                "-"
-                if line.unit_cost_minor is None
-                else money_text(Money(line.unit_cost_minor, self.currency), self.locale)
-            )
-            for col, text in enumerate((line.name, f"{line.quantity.normalize():f}", cost)):
-                item = QTableWidgetItem(text)
-                item.setData(Qt.ItemDataRole.UserRole, line.sku)
-                self.table.setItem(row, col, item)
-            if line.sku == select_sku:
-                self.table.selectRow(row)
-
-    def keyPressEvent(self, event) -> None:  # noqa: N802 (Qt API)
-        if event.key() in (Qt.Key.Key_Up, Qt.Key.Key_Down) and self.table.rowCount():
-            step = 1 if event.key() == Qt.Key.Key_Down else -1
-            current = self.table.currentRow()
-            self.table.selectRow(max(0, min(self.table.rowCount() - 1, current + step)))
+    def on_order_chosen(self) -> None:
+        order = self.order.currentData()
+        if order is None or self.receipt_id is not None:
             return
-        super().keyPressEvent(event)
+        self._receipt()
+        self.show_lines()
+        self.message.setText(
+            f"PO {order.number}: what is still to come is listed; scan or type what arrived."
+        )
 
-    def on_scanner_scanned(self, code: str) -> bool:
-        try:
-            line = self.service.scan(self._receipt(), code)
-        except DomainError as err:
-            self.message.setText(str(err))
-            return True
-        self.message.setText(f"{line.name}: {line.quantity.normalize():f} received.")
-        self.show_lines(select_sku=line.sku)
-        return True
+    def lines(self):
+        return self.service.lines(self._receipt())
 
-    def on_entry_return(self) -> None:
-        text, row = self.entry.text().strip(), self.table.currentRow()
-        if not text:
-            return
-        if row < 0:
-            self.message.setText("Scan an item first, then type its quantity (and @cost).")
-            return
+    def cells(self, line) -> tuple[str, ...]:
+        cost = (
+            "-"
+            if line.unit_cost_minor is None
+            else money_text(Money(line.unit_cost_minor, self.currency), self.locale)
+        )
+        return line.name, quantity_text(line.quantity), cost
+
+    def line_message(self, line) -> str:
+        return f"{line.name}: {quantity_text(line.quantity)} received."
+
+    def scan_line(self, code: str):
+        return self.service.scan(self._receipt(), code)
+
+    def set_line(self, sku: str, text: str):
         quantity, _, cost = text.partition("@")
-        sku = self.table.item(row, 0).data(Qt.ItemDataRole.UserRole)
-        try:
-            line = self.service.set_line(self._receipt(), sku, quantity, unit_cost=cost or None)
-        except (DomainError, ValueError) as err:
-            self.message.setText(str(err))
-            return
-        self.entry.clear()
-        self.message.setText(f"{line.name}: {line.quantity.normalize():f} received.")
-        self.show_lines(select_sku=sku)
+        return self.service.set_line(self._receipt(), sku, quantity, unit_cost=cost or None)
 
-    def on_post_clicked(self) -> None:
-        try:
-            lines = self.service.post(self._receipt())
-        except DomainError as err:
-            self.message.setText(str(err))
-            return
-        self.message.setText(f"Goods received: {len(lines)} products posted.")
-        self.accept()
+    def post(self) -> str:
+        lines = self.service.post(self._receipt())
+        return f"Goods received: {len(lines)} products posted."

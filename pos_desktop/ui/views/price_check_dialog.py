@@ -103,9 +103,13 @@ class PriceCheckDialog(QDialog):
         figure = on_hand(db, sku)
         if figure.quantity is None:
             return _("On hand: unknown (no stock figure from the cloud for this product).")
-        quantity = f"{figure.quantity.normalize():f}"
+        text = _("On hand: {quantity}").format(quantity=f"{figure.quantity.normalize():f}")
         if figure.sold_unsynced:
-            return _("On hand: {quantity} ({sold} sold here not yet synced)").format(
-                quantity=quantity, sold=f"{figure.sold_unsynced.normalize():f}"
+            text += " " + _("({sold} sold here not yet synced)").format(
+                sold=f"{figure.sold_unsynced.normalize():f}"
             )
-        return _("On hand: {quantity}").format(quantity=quantity)
+        if figure.moved_unsynced:
+            text += " " + _(
+                "({moved} received, returned or written off here, not yet synced)"
+            ).format(moved=f"{figure.moved_unsynced.normalize():+f}")
+        return text

@@ -23,12 +23,13 @@ from PySide6.QtWidgets import (
 )
 
 from hardware.printers.escpos_lib import printer_models
+from pos_desktop.services.i18n import N_, _, ngettext
 
 NONE, NETWORK, SERIAL, USB = "none", "network", "serial", "usb"
 CONNECTIONS = (
-    (NONE, "No receipt printer (receipts are shown on screen)"),
-    (NETWORK, "Network (Ethernet / Wi-Fi)"),
-    (SERIAL, "Serial port (RS-232, USB-serial)"),
+    (NONE, N_("No receipt printer (receipts are shown on screen)")),
+    (NETWORK, N_("Network (Ethernet / Wi-Fi)")),
+    (SERIAL, N_("Serial port (RS-232, USB-serial)")),
     (USB, "USB"),
 )
 BAUD_RATES = (9600, 19200, 38400, 57600, 115200)
@@ -47,11 +48,14 @@ def printer_uri(connection: str, *, host: str = "", port: int = DEFAULT_PORT, de
     if connection == NETWORK:
         host = host.strip()
         if not host or " " in host or "/" in host:
-            raise ValueError("Type the printer's network address, e.g. 192.168.1.50.")
+            raise ValueError(_("Type the printer's network address, e.g. 192.168.1.50."))
         return f"tcp://{host}:{port}"
     if not device:
-        what = "serial port" if connection == SERIAL else "USB device"
-        raise ValueError(f"Pick the {what} the printer is on (Search again if it is missing).")
+        raise ValueError(
+            _("Pick the serial port the printer is on (Search again if it is missing).")
+            if connection == SERIAL
+            else _("Pick the USB device the printer is on (Search again if it is missing).")
+        )
     if connection == SERIAL:
         return f"{device}?baudrate={baudrate}"
     return device
@@ -71,30 +75,35 @@ class PrinterSetup(QWidget):
         self.tasks = tasks
         self._try_printer = try_printer
         self.model = QComboBox()
-        self.model.setAccessibleName("Printer model")
+        self.model.setAccessibleName(_("Printer model"))
         for m in printer_models():
-            paper = f", {m.paper_mm:g} mm" if m.paper_mm else ""
-            self.model.addItem(f"{m.label} ({m.columns} characters{paper})", m.profile)
+            if m.paper_mm:
+                text = _("{model} ({columns} characters, {paper} mm)").format(
+                    model=m.label, columns=m.columns, paper=f"{m.paper_mm:g}"
+                )
+            else:
+                text = _("{model} ({columns} characters)").format(model=m.label, columns=m.columns)
+            self.model.addItem(text, m.profile)
         self.connection = QComboBox()
-        self.connection.setAccessibleName("Connection")
+        self.connection.setAccessibleName(_("Connection"))
         for key, text in CONNECTIONS:
-            self.connection.addItem(text, key)
+            self.connection.addItem(_(text), key)
         self.host = QLineEdit()
         self.host.setPlaceholderText("192.168.1.50")
-        self.host.setAccessibleName("Printer address")
+        self.host.setAccessibleName(_("Printer address"))
         self.port = QSpinBox()
         self.port.setRange(1, 65535)
         self.port.setValue(DEFAULT_PORT)
-        self.port.setAccessibleName("Printer port")
+        self.port.setAccessibleName(_("Printer port"))
         self.serial_port = QComboBox()
         self.baudrate = QComboBox()
         for rate in BAUD_RATES:
             self.baudrate.addItem(str(rate), rate)
         self.baudrate.setCurrentIndex(BAUD_RATES.index(38400))
         self.usb_device = QComboBox()
-        self.search = QPushButton("Search again")
+        self.search = QPushButton(_("Search again"))
         self.search.clicked.connect(self.discover)
-        self.test_button = QPushButton("Test")
+        self.test_button = QPushButton(_("Test"))
         self.test_button.setObjectName("payButton")
         self.test_button.clicked.connect(self.on_test_clicked)
         self.result = QLabel("")
@@ -103,25 +112,27 @@ class PrinterSetup(QWidget):
         self.works = False
 
         self.pages = QStackedWidget()
-        self.pages.addWidget(QLabel("Sales complete without printing; Till > Show last receipt."))
+        self.pages.addWidget(
+            QLabel(_("Sales complete without printing; Till > Show last receipt."))
+        )
         network = QWidget()
         form = QFormLayout(network)
-        form.addRow("Address", self.host)
-        form.addRow("Port", self.port)
+        form.addRow(_("Address"), self.host)
+        form.addRow(_("Port"), self.port)
         self.pages.addWidget(network)
         serial = QWidget()
         form = QFormLayout(serial)
-        form.addRow("Port", self.serial_port)
-        form.addRow("Speed (baud)", self.baudrate)
+        form.addRow(_("Port"), self.serial_port)
+        form.addRow(_("Speed (baud)"), self.baudrate)
         self.pages.addWidget(serial)
         usb = QWidget()
-        QFormLayout(usb).addRow("Device", self.usb_device)
+        QFormLayout(usb).addRow(_("Device"), self.usb_device)
         self.pages.addWidget(usb)
         self.connection.currentIndexChanged.connect(self._on_connection_changed)
 
         form = QFormLayout()
-        form.addRow("Model", self.model)
-        form.addRow("Connection", self.connection)
+        form.addRow(_("Model"), self.model)
+        form.addRow(_("Connection"), self.connection)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.pages)
@@ -190,7 +201,7 @@ class PrinterSetup(QWidget):
     def discover(self) -> None:
         from hardware.discovery import discover
 
-        self.say("Looking for serial ports and USB devices...")
+        self.say(_("Looking for serial ports and USB devices..."))
         self.search.setEnabled(False)
         self.tasks.run(discover, self._on_discovered, self._on_discovery_failed)
 
@@ -202,16 +213,19 @@ class PrinterSetup(QWidget):
             current = combo.currentData()
             combo.clear()
             for info in infos:
-                hint = "  (receipt printer?)" if is_probable_printer(info) else ""
+                hint = "  " + _("(receipt printer?)") if is_probable_printer(info) else ""
                 combo.addItem(f"{info.uri}  {info.description}{hint}".strip(), info.uri)
             if current and combo.findData(current) >= 0:
                 combo.setCurrentIndex(combo.findData(current))
         count = len(found.serial) + len(found.usb)
-        self.say("\n".join([f"Found {count} ports and devices.", *found.notes]))
+        found_text = ngettext(
+            "Found {count} port or device.", "Found {count} ports and devices.", count
+        ).format(count=count)
+        self.say("\n".join([found_text, *found.notes]))
 
     def _on_discovery_failed(self, err) -> None:
         self.search.setEnabled(True)
-        self.say(f"Could not list the ports: {err}", error=True)
+        self.say(_("Could not list the ports: {error}").format(error=err), error=True)
 
     def on_test_clicked(self) -> None:
         try:
@@ -221,7 +235,7 @@ class PrinterSetup(QWidget):
             return
         profile = self.profile()
         self.test_button.setEnabled(False)
-        self.say(f"Testing {uri}...")
+        self.say(_("Testing {uri}...").format(uri=uri))
         self.tasks.run(
             lambda: self._try_printer(uri, profile), self._on_test_passed, self._on_test_failed
         )
@@ -235,7 +249,7 @@ class PrinterSetup(QWidget):
     def _on_test_failed(self, err) -> None:
         self.test_button.setEnabled(True)
         self.works = False
-        text = f"Test failed: {err}"
+        text = _("Test failed: {error}").format(error=err)
         self.say(text, error=True)
         self.tested.emit(False, text)
 

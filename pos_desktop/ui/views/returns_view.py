@@ -27,11 +27,12 @@ from pos_desktop.domain.refund import ReturnItem
 from pos_desktop.domain.sale import Sale
 from pos_desktop.domain.staff import Action
 from pos_desktop.services.formatting import money_text, quantity_text
+from pos_desktop.services.i18n import N_, _, ngettext
 from pos_desktop.services.returns import ReturnsService
 from pos_desktop.services.scanning import resolve_scan
 from pos_desktop.storage.returns_repo import StoredRefund
 
-COLUMNS = ("Item", "Sold", "Can return", "Return")
+COLUMNS = (N_("Item"), N_("Sold"), N_("Can return"), N_("Return"))
 
 
 class ReturnsDialog(QDialog):
@@ -49,7 +50,7 @@ class ReturnsDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.tender_dialog = tender_dialog
-        self.setWindowTitle("Return")
+        self.setWindowTitle(_("Return"))
         self.setModal(True)
         self.returns = returns
         self.checkout = checkout
@@ -63,12 +64,12 @@ class ReturnsDialog(QDialog):
 
         self.entry = QLineEdit()
         self.entry.setObjectName("scanEntry")
-        self.entry.setPlaceholderText("Scan the receipt barcode or type the receipt number")
+        self.entry.setPlaceholderText(_("Scan the receipt barcode or type the receipt number"))
         self.entry.returnPressed.connect(self.on_entry_return_pressed)
-        self.title = QLabel("No receipt loaded.")
+        self.title = QLabel(_("No receipt loaded."))
         self.title.setObjectName("totalCaption")
         self.table = QTableWidget(0, len(COLUMNS))
-        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table.setHorizontalHeaderLabels([_(c) for c in COLUMNS])
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.table.verticalHeader().setDefaultSectionSize(44)  # a finger picks a row
         self.table.itemChanged.connect(lambda _item: self._update_plan())
@@ -80,11 +81,11 @@ class ReturnsDialog(QDialog):
         self.buttons: dict[str, QPushButton] = {}
         row = QHBoxLayout()
         for key, text, seq, slot in (
-            ("back", "Back (Esc)", "", self.reject),
-            ("no_receipt", "No receipt (F8)", "F8", self.on_no_receipt_clicked),
-            ("exchange", "Exchange for the cart (F7)", "F7", self.on_exchange_clicked),
-            ("all", "Return all (F5)", "F5", self.on_all_clicked),
-            ("refund", "Refund (F12)", "F12", self.on_refund_clicked),
+            ("back", _("Back (Esc)"), "", self.reject),
+            ("no_receipt", _("No receipt (F8)"), "F8", self.on_no_receipt_clicked),
+            ("exchange", _("Exchange for the cart (F7)"), "F7", self.on_exchange_clicked),
+            ("all", _("Return all (F5)"), "F5", self.on_all_clicked),
+            ("refund", _("Refund (F12)"), "F12", self.on_refund_clicked),
         ):
             button = QPushButton(text)
             button.setMinimumHeight(56)
@@ -131,8 +132,10 @@ class ReturnsDialog(QDialog):
         self.message.setText("")  # an error about an earlier code belongs to that code
         left = self.returns.returnable(sale)
         self.title.setText(
-            f"Receipt {sale.receipt_number}  -  "
-            f"{money_text(Money(sale.total_minor, sale.currency), self.locale)}"
+            _("Receipt {number}  -  {total}").format(
+                number=sale.receipt_number,
+                total=money_text(Money(sale.total_minor, sale.currency), self.locale),
+            )
         )
         self.table.blockSignals(True)
         self.table.setRowCount(len(sale.lines))
@@ -163,7 +166,9 @@ class ReturnsDialog(QDialog):
             try:
                 quantity = Decimal(text)
             except ArithmeticError:
-                raise DomainError(f"'{text}' is not a quantity for {line.name}.") from None
+                raise DomainError(
+                    _("'{text}' is not a quantity for {item}.").format(text=text, item=line.name)
+                ) from None
             if quantity:
                 out.append(ReturnItem(line.line_id, quantity))
         return out
@@ -174,7 +179,7 @@ class ReturnsDialog(QDialog):
         try:
             items = self.items()
             if not items:
-                self.plan_label.setText("Type the quantity to return, or F5 for everything.")
+                self.plan_label.setText(_("Type the quantity to return, or F5 for everything."))
                 return
             plan = self.returns.plan(self.sale, items)
         except DomainError as err:
@@ -185,7 +190,7 @@ class ReturnsDialog(QDialog):
             f"{t.name} {money_text(Money(t.amount_minor, cur), self.locale)}" for t in plan.tenders
         )
         total = money_text(Money(plan.payout_minor, cur), self.locale)
-        self.plan_label.setText(f"Refund {total}: {parts}")
+        self.plan_label.setText(_("Refund {total}: {tenders}").format(total=total, tenders=parts))
         self.message.setText("")
 
     def on_all_clicked(self) -> None:
@@ -205,8 +210,8 @@ class ReturnsDialog(QDialog):
         self.table.setRowCount(0)
         self.message.setText("")
         self.plan_label.setText("")
-        self.title.setText("Return WITHOUT receipt: scan each item (catalogue price).")
-        self.entry.setPlaceholderText("Scan the returned items")
+        self.title.setText(_("Return WITHOUT receipt: scan each item (catalogue price)."))
+        self.entry.setPlaceholderText(_("Scan the returned items"))
         self.entry.setFocus()
 
     def _add_no_receipt_item(self, code: str) -> None:
@@ -227,17 +232,22 @@ class ReturnsDialog(QDialog):
     def _approval(self, action: Action, detail: str, object_id: str | None = None):
         approval = self.approver(action, detail, object_id=object_id)
         if approval is None:
-            raise DomainError("The refund was not approved: nothing was refunded.")
+            raise DomainError(_("The refund was not approved: nothing was refunded."))
         return approval
 
     def on_refund_clicked(self) -> None:
         try:
             if self._no_receipt_mode:
                 if not self.no_receipt_items:
-                    raise DomainError("Scan the items being returned first.")
+                    raise DomainError(_("Scan the items being returned first."))
                 count = len(self.no_receipt_items)
                 approval = self._approval(
-                    Action.RETURN_NO_RECEIPT, f"Return without receipt: {count} item(s), cash"
+                    Action.RETURN_NO_RECEIPT,
+                    ngettext(
+                        "Return without receipt: {count} item, cash",
+                        "Return without receipt: {count} items, cash",
+                        count,
+                    ).format(count=count),
                 )
                 self.stored = self.returns.return_without_receipt(
                     self.no_receipt_items, approval=approval
@@ -248,12 +258,14 @@ class ReturnsDialog(QDialog):
                 payout = money_text(Money(plan.payout_minor, self.sale.currency), self.locale)
                 approval = self._approval(
                     Action.REFUND,
-                    f"Receipt {self.sale.receipt_number}: refund {payout}",
+                    _("Receipt {number}: refund {amount}").format(
+                        number=self.sale.receipt_number, amount=payout
+                    ),
                     self.sale.sale_id,
                 )
                 self.stored = self.returns.refund(self.sale, items, approval=approval)
             else:
-                self.show_error("Scan the receipt's barcode first.")
+                self.show_error(_("Scan the receipt's barcode first."))
                 return
         except DomainError as err:
             self.show_error(str(err))
@@ -265,13 +277,15 @@ class ReturnsDialog(QDialog):
         customer pays (tender dialog) or gets back only the difference. The approval comes
         before any money is taken."""
         if self.sale is None or self.checkout.cart.is_empty:
-            self.show_error("For an exchange, scan the new items first, then load the receipt.")
+            self.show_error(_("For an exchange, scan the new items first, then load the receipt."))
             return
         try:
             items = self.items()
             due = self.returns.exchange_due(self.sale, items)
             approval = self._approval(
-                Action.REFUND, f"Exchange on receipt {self.sale.receipt_number}", self.sale.sale_id
+                Action.REFUND,
+                _("Exchange on receipt {number}").format(number=self.sale.receipt_number),
+                self.sale.sale_id,
             )
             extra = None
             if due > 0:
@@ -296,7 +310,7 @@ class ReturnsDialog(QDialog):
         dialog = self.tender_dialog(self.checkout, self.locale, self, split=split)
         dialog.exec()
         if dialog.outcome != "paid":
-            self.show_error("The difference was not paid: nothing was exchanged.")
+            self.show_error(_("The difference was not paid: nothing was exchanged."))
             return None
         return dialog.split
 

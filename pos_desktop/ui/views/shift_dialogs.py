@@ -38,6 +38,7 @@ from pos_desktop.domain.money import Money
 from pos_desktop.domain.staff import Action, StaffMember, action_label, reasons_for
 from pos_desktop.services.auth import ApprovalRequired, AuthService
 from pos_desktop.services.formatting import money_text
+from pos_desktop.services.i18n import _
 from pos_desktop.services.report_layout import build_layout
 from pos_desktop.services.report_pdf import write_report_pdf
 from pos_desktop.services.reports import ShiftReport
@@ -85,7 +86,9 @@ class DenominationCount(QWidget):
         grid = QGridLayout()
         for i, value in enumerate(shifts.denominations):
             field = CountField()
-            field.setAccessibleName(f"Count of {money_text(Money(value, self.currency), locale)}")
+            field.setAccessibleName(
+                _("Count of {value}").format(value=money_text(Money(value, self.currency), locale))
+            )
             field.textChanged.connect(self._update)
             field.installEventFilter(self)
             grid.addWidget(
@@ -122,7 +125,9 @@ class DenominationCount(QWidget):
 
     def _update(self) -> None:
         # The counted total only: a blind count never shows what the till expects.
-        self.total.setText(f"Counted: {money_text(self.count().total(), self.locale)}")
+        self.total.setText(
+            _("Counted: {amount}").format(amount=money_text(self.count().total(), self.locale))
+        )
 
 
 def _message() -> QLabel:
@@ -137,7 +142,7 @@ def _buttons(dialog: QDialog, ok_text: str, on_ok) -> QHBoxLayout:
     ok.setObjectName("payButton")
     ok.setDefault(True)
     ok.clicked.connect(on_ok)
-    cancel = QPushButton("Cancel (Esc)")
+    cancel = QPushButton(_("Cancel (Esc)"))
     cancel.clicked.connect(dialog.reject)
     row = QHBoxLayout()
     row.addWidget(cancel)
@@ -149,15 +154,17 @@ def _buttons(dialog: QDialog, ok_text: str, on_ok) -> QHBoxLayout:
 class OpenShiftDialog(QDialog):
     def __init__(self, shifts: ShiftService, user: StaffMember, locale: str, parent=None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Open shift: count the float")
+        self.setWindowTitle(_("Open shift: count the float"))
         self.shifts, self.user, self.shift = shifts, user, None
         self.counter = DenominationCount(shifts, locale)
         self.message = _message()
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(f"{user.name}, count the notes and coins in the drawer."))
+        layout.addWidget(
+            QLabel(_("{name}, count the notes and coins in the drawer.").format(name=user.name))
+        )
         layout.addWidget(self.counter)
         layout.addWidget(self.message)
-        layout.addLayout(_buttons(self, "Open shift", self.submit))
+        layout.addLayout(_buttons(self, _("Open shift"), self.submit))
 
     def submit(self) -> None:
         try:
@@ -185,20 +192,22 @@ class CashMovementDialog(QDialog):
         self.movement = None
         self.amount = QLineEdit()
         self.amount.setObjectName("scanEntry")
-        self.amount.setAccessibleName("Amount")
+        self.amount.setAccessibleName(_("Amount"))
         self.reason = QComboBox()
         for reason in reasons_for(self.action):
             self.reason.addItem(reason.label, reason.code)
         self.note = QLineEdit()
-        self.note.setAccessibleName("Note")
+        self.note.setAccessibleName(_("Note"))
         self.message = _message()
         layout = QVBoxLayout(self)
         if kind != "no_sale":
-            layout.addWidget(QLabel(f"Amount ({shifts.settings.currency})"))
+            layout.addWidget(
+                QLabel(_("Amount ({currency})").format(currency=shifts.settings.currency))
+            )
             layout.addWidget(self.amount)
-        layout.addWidget(QLabel("Reason"))
+        layout.addWidget(QLabel(_("Reason")))
         layout.addWidget(self.reason)
-        layout.addWidget(QLabel("Note"))
+        layout.addWidget(QLabel(_("Note")))
         layout.addWidget(self.note)
         layout.addWidget(self.message)
         layout.addLayout(_buttons(self, action_label(self.action), self.submit))
@@ -249,16 +258,16 @@ class CloseShiftDialog(QDialog):
         self, shifts: ShiftService, auth: AuthService, user: StaffMember, locale: str, parent=None
     ) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Close shift: count the drawer")
+        self.setWindowTitle(_("Close shift: count the drawer"))
         self.shifts, self.auth, self.user = shifts, auth, user
         self.z_report: ShiftReport | None = None
         self.counter = DenominationCount(shifts, locale)
         self.message = _message()
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("Count every note and coin in the drawer, then close."))
+        layout.addWidget(QLabel(_("Count every note and coin in the drawer, then close.")))
         layout.addWidget(self.counter)
         layout.addWidget(self.message)
-        layout.addLayout(_buttons(self, "Close shift", self.submit))
+        layout.addLayout(_buttons(self, _("Close shift"), self.submit))
 
     def _close(self, name=None, pin=None, reason=None) -> ShiftReport:
         return self.shifts.close_shift(
@@ -277,7 +286,7 @@ class CloseShiftDialog(QDialog):
                 self.auth,
                 Action.CLOSE_SHIFT_VARIANCE,
                 self.user,
-                "The recount still differs from the till.",
+                _("The recount still differs from the till."),
                 submit=self._close,
                 parent=self,
             )
@@ -305,7 +314,11 @@ class ReportViewerDialog(QDialog):
         store_address: str = "",
     ) -> None:
         super().__init__(parent)
-        kind = f"Z report {report.data.get('z_number')}" if report.kind == "Z" else "X report"
+        kind = (
+            _("Z report {number}").format(number=report.data.get("z_number"))
+            if report.kind == "Z"
+            else _("X report")
+        )
         self.setWindowTitle(kind)
         self.report, self.locale = report, locale
         self._store = {"store_name": store_name, "store_address": store_address}
@@ -314,12 +327,12 @@ class ReportViewerDialog(QDialog):
         self.layout_model = build_layout(report.data, locale, **self._store)
         self.view = ReportView(self.layout_model)
         self.message = _message()
-        self.print_button = QPushButton("Print")
+        self.print_button = QPushButton(_("Print"))
         self.print_button.setEnabled(print_report is not None)
         self.print_button.clicked.connect(self.print_now)
-        self.pdf_button = QPushButton("Save PDF")
+        self.pdf_button = QPushButton(_("Save PDF"))
         self.pdf_button.clicked.connect(self.save_pdf)
-        close = QPushButton("Close")
+        close = QPushButton(_("Close"))
         close.clicked.connect(self.accept)
         row = QHBoxLayout()
         for b in (self.print_button, self.pdf_button, close):
@@ -332,8 +345,8 @@ class ReportViewerDialog(QDialog):
         self.resize(min(640, screen.width()), min(760, screen.height() - 48))
 
     def _ask_file(self) -> str:
-        path, _ = QFileDialog.getSaveFileName(
-            self, "Save report as PDF", "report.pdf", "PDF (*.pdf)"
+        path, _filter = QFileDialog.getSaveFileName(
+            self, _("Save report as PDF"), "report.pdf", "PDF (*.pdf)"
         )
         return path
 
@@ -341,9 +354,12 @@ class ReportViewerDialog(QDialog):
         try:
             self._print(self.report)  # type: ignore[misc]
         except Exception as err:  # a printer failure is shown, never retried by itself
-            show_error(self.message, f"Printing failed: {err}. Check the printer, then reprint.")
+            show_error(
+                self.message,
+                _("Printing failed: {error}. Check the printer, then reprint.").format(error=err),
+            )
             return
-        self.message.setText("Sent to the printer.")
+        self.message.setText(_("Sent to the printer."))
 
     def save_pdf(self) -> None:
         path = self._ask()
@@ -352,6 +368,8 @@ class ReportViewerDialog(QDialog):
         try:
             write_report_pdf(self.report.data, Path(path), self.locale, **self._store)
         except OSError as err:
-            show_error(self.message, f"Could not save {path}: {err}")
+            show_error(
+                self.message, _("Could not save {path}: {error}").format(path=path, error=err)
+            )
             return
-        self.message.setText(f"Saved {path}")
+        self.message.setText(_("Saved {path}").format(path=path))

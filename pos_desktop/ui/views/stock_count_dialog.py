@@ -8,136 +8,44 @@ count's start), counted and the variance. "Post count" closes it and queues it f
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QDialog,
-    QHBoxLayout,
-    QHeaderView,
-    QLabel,
-    QLineEdit,
-    QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
-    QVBoxLayout,
-)
-
-from pos_desktop.domain.errors import DomainError
 from pos_desktop.services.stock_counts import StockCountService
 
-from ..widgets.amount_pad import AmountPad
-
-HEADERS = ("Product", "Expected", "Counted", "Variance")
+from .scan_table import ScanDocumentDialog, quantity_text
 
 
-def _number(value) -> str:
-    return "-" if value is None else f"{value.normalize():f}"
+class StockCountDialog(ScanDocumentDialog):
+    HEADERS = ("Product", "Expected", "Counted", "Variance")
+    POST_TEXT = "Post count"
+    CLOSE_TEXT = "Close (carry on later)"
+    ENTRY_HINT = "Scan items; or type the count of the chosen row, Enter"
 
-
-class StockCountDialog(QDialog):
     def __init__(
         self, counts: StockCountService, user_name: str, parent=None, *, approval=None
     ) -> None:
-        super().__init__(parent)
-        self.setWindowTitle("Stock count")
-        self.setModal(True)
+        super().__init__("Stock count", "Scan each item on the shelf.", parent)
         self.counts, self.user_name = counts, user_name
         self.count_id = counts.start(user_name, approval=approval)
-        self.table = QTableWidget(0, len(HEADERS))
-        self.table.setHorizontalHeaderLabels(HEADERS)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.quantity = QLineEdit()
-        self.quantity.setObjectName("scanEntry")
-        self.quantity.setPlaceholderText("Scan items; or type the count of the chosen row, Enter")
-        self.quantity.returnPressed.connect(self.on_quantity_entered)
-        self.message = QLabel("Scan each item on the shelf.")
-        self.message.setObjectName("message")
-        self.message.setWordWrap(True)
-        self.message.setTextFormat(Qt.TextFormat.PlainText)
-        post = QPushButton("Post count")
-        post.setObjectName("payButton")
-        post.setAutoDefault(False)
-        post.clicked.connect(self.on_post_clicked)
-        close = QPushButton("Close (carry on later)")
-        close.setAutoDefault(False)
-        close.clicked.connect(self.reject)
-        buttons = QHBoxLayout()
-        buttons.addWidget(close)
-        buttons.addWidget(post, 2)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.table, 1)
-        layout.addWidget(self.quantity)
-        layout.addWidget(AmountPad(self.quantity, self.on_quantity_entered))
-        layout.addWidget(self.message)
-        layout.addLayout(buttons)
-        self.resize(760, 640)
+        self.quantity = self.entry  # the field a count is typed into
         self.show_lines()
-        self.quantity.setFocus()
+        self.entry.setFocus()
 
-    def show_lines(self, select_sku: str | None = None) -> None:
-        lines = self.counts.lines(self.count_id)
-        self.table.setRowCount(len(lines))
-        for row, line in enumerate(lines):
-            cells = (line.name, _number(line.expected), _number(line.counted),
-                     _number(line.variance))  # fmt: skip
-            for col, text in enumerate(cells):
-                item = QTableWidgetItem(text)
-                item.setData(Qt.ItemDataRole.UserRole, line.sku)
-                if col:
-                    item.setTextAlignment(
-                        Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-                    )
-                self.table.setItem(row, col, item)
-            if line.sku == select_sku:
-                self.table.selectRow(row)
+    def lines(self):
+        return self.counts.lines(self.count_id)
 
-    def keyPressEvent(self, event) -> None:  # noqa: N802 (Qt API)
-        if event.key() in (Qt.Key.Key_Up, Qt.Key.Key_Down) and self.table.rowCount():
-            step = 1 if event.key() == Qt.Key.Key_Down else -1
-            current = self.table.currentRow()
-            self.table.selectRow(max(0, min(self.table.rowCount() - 1, current + step)))
-            return
-        super().keyPressEvent(event)
+    def cells(self, line) -> tuple[str, ...]:
+        return (line.name, quantity_text(line.expected), quantity_text(line.counted),
+                quantity_text(line.variance))  # fmt: skip
 
-    def on_scanner_scanned(self, code: str) -> bool:
-        try:
-            line = self.counts.scan(self.count_id, code)
-        except DomainError as err:
-            self.message.setText(str(err))
-            return True
-        self.message.setText(f"{line.name}: {_number(line.counted)} counted.")
-        self.show_lines(select_sku=line.sku)
-        return True
+    def line_message(self, line) -> str:
+        return f"{line.name}: {quantity_text(line.counted)} counted."
 
-    def on_quantity_entered(self) -> None:
-        text = self.quantity.text().strip()
-        row = self.table.currentRow()
-        if not text:
-            return
-        if row < 0:
-            self.message.setText("Scan an item first, then type its count.")
-            return
-        sku = self.table.item(row, 0).data(Qt.ItemDataRole.UserRole)
-        try:
-            line = self.counts.set_counted(self.count_id, sku, text)
-        except DomainError as err:
-            self.message.setText(str(err))
-            return
-        self.quantity.clear()
-        self.message.setText(f"{line.name}: {_number(line.counted)} counted.")
-        self.show_lines(select_sku=sku)
+    def scan_line(self, code: str):
+        return self.counts.scan(self.count_id, code)
 
-    def on_post_clicked(self) -> None:
-        try:
-            lines = self.counts.post(self.count_id, self.user_name)
-        except DomainError as err:
-            self.message.setText(str(err))
-            return
+    def set_line(self, sku: str, text: str):
+        return self.counts.set_counted(self.count_id, sku, text)
+
+    def post(self) -> str:
+        lines = self.counts.post(self.count_id, self.user_name)
         off = sum(1 for line in lines if line.variance)
-        self.message.setText(f"Count posted: {len(lines)} products, {off} with a variance.")
-        self.accept()
+        return f"Count posted: {len(lines)} products, {off} with a variance."
