@@ -28,12 +28,13 @@ from pos_desktop.domain.errors import DomainError
 from pos_desktop.domain.money import Money
 from pos_desktop.services.customers import CustomerService
 from pos_desktop.services.formatting import money_text
+from pos_desktop.services.i18n import _
 
 
 class CustomerDialog(QDialog):
     def __init__(self, customers: CustomerService, locale: str, *, cashier=None, parent=None):
         super().__init__(parent)
-        self.setWindowTitle("Customer")
+        self.setWindowTitle(_("Customer"))
         self.setModal(True)
         self.service, self.locale, self.cashier = customers, locale, cashier
         self.pages = QStackedWidget()
@@ -56,8 +57,8 @@ class CustomerDialog(QDialog):
         page = QWidget()
         self.search = QLineEdit()
         self.search.setObjectName("scanEntry")
-        self.search.setPlaceholderText("Name, phone or e-mail")
-        self.search.setAccessibleName("Find a customer")
+        self.search.setPlaceholderText(_("Name, phone or e-mail"))
+        self.search.setAccessibleName(_("Find a customer"))
         self.search.textEdited.connect(self.on_search_edited)
         self.search.returnPressed.connect(self.on_search_return)
         self.results = QListWidget()
@@ -66,13 +67,13 @@ class CustomerDialog(QDialog):
         self.attached = QLabel()
         self.attached.setWordWrap(True)
         self.attached.setTextFormat(Qt.TextFormat.PlainText)
-        new = QPushButton("New customer")
+        new = QPushButton(_("New customer"))
         new.setAutoDefault(False)
         new.clicked.connect(lambda: self.pages.setCurrentIndex(1) or self.name.setFocus())
-        self.remove = QPushButton("Remove from the sale")
+        self.remove = QPushButton(_("Remove from the sale"))
         self.remove.setAutoDefault(False)
         self.remove.clicked.connect(self.on_remove_clicked)
-        done = QPushButton("Done (Esc)")
+        done = QPushButton(_("Done (Esc)"))
         done.setAutoDefault(False)
         done.clicked.connect(self.accept)
         buttons = QHBoxLayout()
@@ -102,7 +103,7 @@ class CustomerDialog(QDialog):
             item.setData(Qt.ItemDataRole.UserRole, row.customer_id)
             self.results.addItem(item)
         if text.strip() and self.results.count() == 0:
-            self.message.setText("Nobody found: check the spelling, or create a new customer.")
+            self.message.setText(_("Nobody found: check the spelling, or create a new customer."))
         else:
             self.message.setText("")
 
@@ -117,19 +118,19 @@ class CustomerDialog(QDialog):
         except DomainError as err:
             self.message.setText(str(err))
             return
-        self.message.setText(f"{ref.name} is attached to this sale.")
+        self.message.setText(_("{name} is attached to this sale.").format(name=ref.name))
         self.show_attached()
 
     def on_remove_clicked(self) -> None:
         self.service.detach()
-        self.message.setText("No customer on this sale.")
+        self.message.setText(_("No customer on this sale."))
         self.show_attached()
 
     def show_attached(self) -> None:
         ref = self.service.attached()
         self.remove.setEnabled(ref is not None)
         if ref is None:
-            self.attached.setText("No customer on this sale.")
+            self.attached.setText(_("No customer on this sale."))
             return
         sales = self.service.history(ref.customer_id)
         last = "; ".join(
@@ -138,8 +139,9 @@ class CustomerDialog(QDialog):
             for s in sales[:5]
         )
         self.attached.setText(
-            f"On this sale: {ref.name}. "
-            + (f"Last purchases: {last}." if last else "No purchases yet.")
+            _("On this sale: {name}. Last purchases: {last}.").format(name=ref.name, last=last)
+            if last
+            else _("On this sale: {name}. No purchases yet.").format(name=ref.name)
         )
 
     # -- new -----------------------------------------------------------------------------------
@@ -149,18 +151,18 @@ class CustomerDialog(QDialog):
         self.name = QLineEdit()
         self.phone = QLineEdit()
         self.email = QLineEdit()
-        for field, label in ((self.name, "Name"), (self.phone, "Phone"), (self.email, "E-mail")):
+        labels = ((self.name, _("Name")), (self.phone, _("Phone")), (self.email, _("E-mail")))
+        for field, label in labels:
             field.setAccessibleName(label)
-        self.consent = QCheckBox("Agrees to receive offers (marketing)")
-        self.email_receipts = QCheckBox("Wants receipts by e-mail")
+        self.consent = QCheckBox(_("Agrees to receive offers (marketing)"))
+        self.email_receipts = QCheckBox(_("Wants receipts by e-mail"))
         form = QFormLayout()
-        form.addRow("Name", self.name)
-        form.addRow("Phone", self.phone)
-        form.addRow("E-mail", self.email)
-        create = QPushButton("Create and attach")
+        for field, label in labels:
+            form.addRow(label, field)
+        create = QPushButton(_("Create and attach"))
         create.setObjectName("payButton")
         create.clicked.connect(self.on_create_clicked)
-        back = QPushButton("Back")
+        back = QPushButton(_("Back"))
         back.setAutoDefault(False)
         back.clicked.connect(lambda: self.pages.setCurrentIndex(0) or self.search.setFocus())
         buttons = QHBoxLayout()
@@ -187,7 +189,7 @@ class CustomerDialog(QDialog):
         except DomainError as err:
             self.message.setText(str(err))
             return
-        self.message.setText(f"{row.name} created and attached to this sale.")
+        self.message.setText(_("{name} created and attached to this sale.").format(name=row.name))
         for field in (self.name, self.phone, self.email):
             field.clear()
         self.consent.setChecked(False)

@@ -21,6 +21,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from pos_desktop.services.i18n import _
+
 SLIDE_SECONDS = 6
 PRICE_COLUMN = 2  # of the cart model: item, qty, price, total
 NARROW_PX = 460
@@ -34,7 +36,7 @@ class CustomerDisplayWindow(QWidget):
         super().__init__(parent, Qt.WindowType.Window | Qt.WindowType.WindowDoesNotAcceptFocus)
         self.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating)
         self.setObjectName("customerDisplay")
-        self.setWindowTitle(f"{store_name} - customer display")
+        self.setWindowTitle(_("{store} - customer display").format(store=store_name))
         self.store = QLabel(store_name)
         self.store.setObjectName("totalCaption")
         self.store.setTextFormat(Qt.TextFormat.PlainText)
@@ -49,7 +51,7 @@ class CustomerDisplayWindow(QWidget):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.table.setWordWrap(True)
         self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.welcome = QLabel("Welcome")
+        self.welcome = QLabel(_("Welcome"))
         self.welcome.setObjectName("totalLabel")
         self.welcome.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.welcome.setTextFormat(Qt.TextFormat.PlainText)
@@ -93,7 +95,7 @@ class CustomerDisplayWindow(QWidget):
             if paid:
                 self.slide_timer.stop()
                 self.welcome.setPixmap(QPixmap())
-                self.welcome.setText("Thank you!")
+                self.welcome.setText(_("Thank you!"))
                 self.caption.setText(shown.caption)
                 self.amount.setText(shown.amount)
             else:
@@ -115,7 +117,7 @@ class CustomerDisplayWindow(QWidget):
             self.slide_timer.start()
         else:
             self.welcome.setPixmap(QPixmap())
-            self.welcome.setText("Welcome")
+            self.welcome.setText(_("Welcome"))
 
     def next_slide(self) -> None:
         if not self.slides:

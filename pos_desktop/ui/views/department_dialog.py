@@ -22,6 +22,7 @@ from pos_desktop.domain.errors import DomainError
 from pos_desktop.domain.money import Money
 from pos_desktop.services.departments import DepartmentService
 from pos_desktop.services.formatting import money_text
+from pos_desktop.services.i18n import _
 
 from ..widgets.amount_pad import AmountPad
 from .login_dialog import show_error
@@ -42,7 +43,7 @@ class DepartmentDialog(QDialog):
         """``approve(detail)``: the ``sell_unknown_barcode`` approval for ``barcode`` (None:
         not approved); asked when the price is entered, as the store's policy says."""
         super().__init__(parent)
-        self.setWindowTitle("Sell by department")
+        self.setWindowTitle(_("Sell by department"))
         self.setModal(True)
         self.service, self.currency, self.locale, self.barcode = (
             departments,
@@ -55,8 +56,10 @@ class DepartmentDialog(QDialog):
         layout = QVBoxLayout(self)
         if barcode:
             note = QLabel(
-                f"Barcode {barcode.lstrip('0')} is not in the catalogue: sell it at a price you "
-                "enter. A manager sees it in the list of unknown barcodes."
+                _(
+                    "Barcode {barcode} is not in the catalogue: sell it at a price you enter. "
+                    "A manager sees it in the list of unknown barcodes."
+                ).format(barcode=barcode.lstrip("0"))
             )
             note.setWordWrap(True)
             layout.addWidget(note)
@@ -74,10 +77,10 @@ class DepartmentDialog(QDialog):
             if (i == 0 and preselect is None) or department.code == preselect:
                 button.setChecked(True)
         layout.addLayout(row)
-        layout.addWidget(QLabel(f"Price ({currency})"))
+        layout.addWidget(QLabel(_("Price ({currency})").format(currency=currency)))
         self.amount = QLineEdit()
         self.amount.setObjectName("scanEntry")
-        self.amount.setAccessibleName("Price")
+        self.amount.setAccessibleName(_("Price"))
         self.amount.returnPressed.connect(self.submit)
         layout.addWidget(self.amount)
         layout.addWidget(AmountPad(self.amount, self.submit))
@@ -86,7 +89,7 @@ class DepartmentDialog(QDialog):
         self.message.setWordWrap(True)
         self.message.setTextFormat(Qt.TextFormat.PlainText)
         layout.addWidget(self.message)
-        cancel = QPushButton("Cancel (Esc)")
+        cancel = QPushButton(_("Cancel (Esc)"))
         cancel.setAutoDefault(False)
         cancel.clicked.connect(self.reject)
         layout.addWidget(cancel)
@@ -94,7 +97,7 @@ class DepartmentDialog(QDialog):
         if not self.group.buttons():
             show_error(
                 self.message,
-                "No departments yet: a manager adds them with 'pos-admin departments add'.",
+                _("No departments yet: a manager adds them with 'pos-admin departments add'."),
             )
 
     def keyPressEvent(self, event) -> None:  # noqa: N802 (Qt API)
@@ -125,7 +128,7 @@ class DepartmentDialog(QDialog):
                 detail = f"Barcode {self.barcode.lstrip('0')} as {department.name} {price}"
                 approval = self._approve(detail) if self._approve is not None else None
                 if approval is None:
-                    show_error(self.message, "Not sold: selling this barcode was not approved.")
+                    show_error(self.message, _("Not sold: selling this barcode was not approved."))
                     return
             self.line = self.service.sell(
                 code, amount.amount_minor, barcode=self.barcode, approval=approval

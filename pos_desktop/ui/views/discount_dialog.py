@@ -14,6 +14,7 @@ from pos_desktop.domain.amounts import parse_percent
 from pos_desktop.domain.discounts import Discount
 from pos_desktop.domain.errors import DomainError
 from pos_desktop.domain.money import Money
+from pos_desktop.services.i18n import _
 
 from ..widgets.choice_buttons import ChoiceButtons
 
@@ -28,7 +29,7 @@ class DiscountDialog(QDialog):
         self, item_name: str | None, currency: str, reasons: tuple[str, ...], parent=None
     ) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Discount")
+        self.setWindowTitle(_("Discount"))
         self.setModal(True)
         self.currency = currency
         self.target: str | None = None
@@ -38,41 +39,43 @@ class DiscountDialog(QDialog):
 
         self.kind = ChoiceButtons(
             [
-                (LINE, f"This line: {item_name or '-'} (F5)", "F5"),
-                (ORDER, "Whole order (F6)", "F6"),
-                (OVERRIDE, "New price for this line (F7)", "F7"),
+                (LINE, _("This line: {name} (F5)").format(name=item_name or "-"), "F5"),
+                (ORDER, _("Whole order (F6)"), "F6"),
+                (OVERRIDE, _("New price for this line (F7)"), "F7"),
             ]
         )
         self.kinds = self.kind.buttons
         self.kind.choose(LINE if item_name else ORDER)
         self.kinds[LINE].setEnabled(item_name is not None)
         self.kinds[OVERRIDE].setEnabled(item_name is not None)
-        self.unit = ChoiceButtons([("percent", "Percent (%)"), ("amount", "Amount")], columns=2)
+        self.unit = ChoiceButtons(
+            [("percent", _("Percent (%)")), ("amount", _("Amount"))], columns=2
+        )
         self.percent, self.amount = self.unit.buttons["percent"], self.unit.buttons["amount"]
         self.value = QLineEdit()
         self.value.setObjectName("scanEntry")
-        self.value.setAccessibleName("Discount or new price")
+        self.value.setAccessibleName(_("Discount or new price"))
         self.reasons = QComboBox()
         self.reasons.setEditable(True)
         self.reasons.addItems(list(reasons))
         self.message = QLabel()
         self.message.setObjectName("message")
         self.message.setWordWrap(True)
-        ok = QPushButton("Apply (Enter)")
+        ok = QPushButton(_("Apply (Enter)"))
         ok.setDefault(True)
         ok.setObjectName("payButton")
         ok.clicked.connect(self.on_apply_clicked)
-        remove = QPushButton("Remove discounts (F9)")
+        remove = QPushButton(_("Remove discounts (F9)"))
         remove.setShortcut("F9")
         remove.clicked.connect(self.on_remove_clicked)
-        back = QPushButton("Back (Esc)")
+        back = QPushButton(_("Back (Esc)"))
         back.clicked.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(self.kind)
         layout.addWidget(self.unit)
-        layout.addWidget(QLabel("Value"))
+        layout.addWidget(QLabel(_("Value")))
         layout.addWidget(self.value)
-        layout.addWidget(QLabel("Reason"))
+        layout.addWidget(QLabel(_("Reason")))
         layout.addWidget(self.reasons)
         layout.addWidget(self.message)
         for b in (ok, remove, back):
@@ -93,7 +96,7 @@ class DiscountDialog(QDialog):
             self._collect()
         except (DomainError, ValueError, InvalidOperation) as err:
             self.message.setProperty("kind", "error")
-            self.message.setText(str(err) or "Type a number.")
+            self.message.setText(str(err) or _("Type a number."))
             return
         self.accept()
 
@@ -101,12 +104,12 @@ class DiscountDialog(QDialog):
         target = self.chosen()
         text = self.value.text().strip().replace(",", ".")
         if not text:
-            raise DomainError("Type the discount (or the new price) first.")
+            raise DomainError(_("Type the discount (or the new price) first."))
         self.reason = self.reasons.currentText().strip()
         if target == OVERRIDE:
             self.price = Money.parse(text, self.currency)
             if not self.reason:
-                raise DomainError("A new price needs a reason: pick one from the list.")
+                raise DomainError(_("A new price needs a reason: pick one from the list."))
         elif self.percent.isChecked():
             self.discount = Discount(percent=parse_percent(text), reason=self.reason)
         else:

@@ -19,6 +19,7 @@ from pos_desktop.domain.errors import DomainError
 from pos_desktop.domain.money import Money
 from pos_desktop.domain.staff import Action
 from pos_desktop.services.formatting import local_time_text, money_text
+from pos_desktop.services.i18n import _, ngettext
 from pos_desktop.services.parking import ParkedSale, ParkingService
 
 
@@ -27,7 +28,7 @@ class ParkedSalesDialog(QDialog):
 
     def __init__(self, parking: ParkingService, locale: str, parent=None, *, approver=None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Parked sales")
+        self.setWindowTitle(_("Parked sales"))
         self.setModal(True)
         self.parking = parking
         self.locale = locale
@@ -38,14 +39,14 @@ class ParkedSalesDialog(QDialog):
         self.message = QLabel()
         self.message.setObjectName("message")
         self.message.setWordWrap(True)
-        recall = QPushButton("Recall (Enter)")
+        recall = QPushButton(_("Recall (Enter)"))
         recall.setObjectName("payButton")
         recall.setDefault(True)
         recall.clicked.connect(self.on_recall_clicked)
-        drop = QPushButton("Drop parked sale (Del)")
+        drop = QPushButton(_("Drop parked sale (Del)"))
         drop.clicked.connect(self.on_drop_clicked)
         QShortcut(QKeySequence(Qt.Key.Key_Delete), self, self.on_drop_clicked)
-        back = QPushButton("Back (Esc)")
+        back = QPushButton(_("Back (Esc)"))
         back.clicked.connect(self.reject)
         row = QHBoxLayout()
         for b in (back, drop, recall):
@@ -66,14 +67,16 @@ class ParkedSalesDialog(QDialog):
         for p in self._sales:
             total = money_text(Money(p.total_minor, p.currency), self.locale)
             source = "" if p.source == "till" else f" [{p.source} {p.reference or ''}]"
+            lines = ngettext("{count} line", "{count} lines", p.line_count).format(
+                count=p.line_count
+            )
             self.list.addItem(
-                f"{p.label}{source}  -  {p.line_count} lines  {total}  "
-                f"({local_time_text(p.created_at)})"
+                f"{p.label}{source}  -  {lines}  {total}  ({local_time_text(p.created_at)})"
             )
         if self._sales:
             self.list.setCurrentRow(0)
         else:
-            self.message.setText("No sales are parked.")
+            self.message.setText(_("No sales are parked."))
 
     def _selected(self) -> ParkedSale | None:
         row = self.list.currentRow()
@@ -97,14 +100,24 @@ class ParkedSalesDialog(QDialog):
             return
         total = money_text(Money(parked.total_minor, parked.currency), self.locale)
         what = f"parked sale '{parked.label}' ({total})"
-        answer = QMessageBox.question(self, "Drop parked sale", f"Drop the {what} for good?")
+        answer = QMessageBox.question(
+            self,
+            _("Drop parked sale"),
+            _("Drop the parked sale '{label}' ({total}) for good?").format(
+                label=parked.label, total=total
+            ),
+        )
         if answer != QMessageBox.StandardButton.Yes:
             return
         approval = None
         if self.approver is not None:
             approval = self.approver(Action.DROP_PARKED_SALE, f"Drop {what}", object_id=parked.id)
         if approval is None:
-            self.message.setText(f"The {what} was not dropped: not approved.")
+            self.message.setText(
+                _("The parked sale '{label}' ({total}) was not dropped: not approved.").format(
+                    label=parked.label, total=total
+                )
+            )
             return
         try:
             self.parking.cancel(parked.id, approval)
@@ -112,4 +125,8 @@ class ParkedSalesDialog(QDialog):
             self.message.setText(str(err))
             return
         self.reload()
-        self.message.setText(f"Dropped the {what}.")
+        self.message.setText(
+            _("Dropped the parked sale '{label}' ({total}).").format(
+                label=parked.label, total=total
+            )
+        )

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QDialog, QLabel, QLineEdit, QPushButton, QVBoxLayo
 
 from pos_desktop.domain.money import Money
 from pos_desktop.services.formatting import money_text
+from pos_desktop.services.i18n import _
 from pos_desktop.services.scanning import resolve_scan
 from pos_desktop.storage.stock_repo import on_hand
 
@@ -23,17 +24,17 @@ class PriceCheckDialog(QDialog):
         super().__init__(parent)
         self.print_label = print_label  # (sku) -> None: a shelf label on the receipt printer
         self.sku: str | None = None
-        self.setWindowTitle("Price check")
+        self.setWindowTitle(_("Price check"))
         self.setModal(True)
         self.checkout, self.locale = checkout, locale
         self.entry = QLineEdit()
         self.entry.setObjectName("scanEntry")
-        self.entry.setPlaceholderText("Scan the item, or type part of its name, SKU or barcode")
-        self.entry.setAccessibleName("Product to look up")
+        self.entry.setPlaceholderText(_("Scan the item, or type part of its name, SKU or barcode"))
+        self.entry.setAccessibleName(_("Product to look up"))
         self.results = SearchResults(self.entry, search, checkout.settings.currency, locale, self)
         self.results.picked.connect(self.show_code)
         self.entry.returnPressed.connect(lambda: self.show_code(self.entry.text().strip()))
-        self.name = QLabel("Scan an item to see its price.")
+        self.name = QLabel(_("Scan an item to see its price."))
         self.name.setObjectName("totalCaption")
         self.price = QLabel()
         self.price.setObjectName("totalLabel")
@@ -41,12 +42,12 @@ class PriceCheckDialog(QDialog):
         self.details.setWordWrap(True)
         for label in (self.name, self.price, self.details):
             label.setTextFormat(Qt.TextFormat.PlainText)
-        self.label_button = QPushButton("Print shelf label")
+        self.label_button = QPushButton(_("Print shelf label"))
         self.label_button.setAutoDefault(False)
         self.label_button.setEnabled(False)
         self.label_button.setVisible(print_label is not None)
         self.label_button.clicked.connect(self.on_label_clicked)
-        close = QPushButton("Close (Esc)")
+        close = QPushButton(_("Close (Esc)"))
         close.setAutoDefault(False)
         close.clicked.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -65,7 +66,7 @@ class PriceCheckDialog(QDialog):
     def on_label_clicked(self) -> None:
         if self.sku and self.print_label is not None:
             self.print_label(self.sku)
-            self.details.setText(self.details.text() + "\nShelf label sent to the printer.")
+            self.details.setText(self.details.text() + "\n" + _("Shelf label sent to the printer."))
 
     def show_code(self, code: str) -> None:
         if not code:
@@ -86,12 +87,14 @@ class PriceCheckDialog(QDialog):
         if found.price_minor is not None:  # a price label: its own price
             price = money_text(Money(found.price_minor, item.currency), self.locale, symbol=True)
         self.name.setText(item.name)
-        self.price.setText(price + (" / kg" if item.sold_by_weight else ""))
+        self.price.setText(_("{price} / kg").format(price=price) if item.sold_by_weight else price)
         rate = item.tax_rate
-        self.details.setText(
-            f"SKU {item.sku}" + (f"   barcode {item.gtin.lstrip('0')}" if item.gtin else "")
-            + f"   tax {rate.name} {rate.percent.normalize():f} %\n" + self._on_hand(item.sku)
-        )  # fmt: skip
+        parts = [_("SKU {sku}").format(sku=item.sku)]
+        if item.gtin:
+            parts.append(_("barcode {barcode}").format(barcode=item.gtin.lstrip("0")))
+        percent = f"{rate.percent.normalize():f}"
+        parts.append(_("tax {name} {percent} %").format(name=rate.name, percent=percent))
+        self.details.setText("   ".join(parts) + "\n" + self._on_hand(item.sku))
 
     def _on_hand(self, sku: str) -> str:
         db = getattr(self.checkout, "db", None)
@@ -99,11 +102,14 @@ class PriceCheckDialog(QDialog):
             return ""
         figure = on_hand(db, sku)
         if figure.quantity is None:
-            return "On hand: unknown (no stock figure from the cloud for this product)."
-        text = f"On hand: {figure.quantity.normalize():f}"
+            return _("On hand: unknown (no stock figure from the cloud for this product).")
+        text = _("On hand: {quantity}").format(quantity=f"{figure.quantity.normalize():f}")
         if figure.sold_unsynced:
-            text += f" ({figure.sold_unsynced.normalize():f} sold here not yet synced)"
+            text += " " + _("({sold} sold here not yet synced)").format(
+                sold=f"{figure.sold_unsynced.normalize():f}"
+            )
         if figure.moved_unsynced:
-            moved = figure.moved_unsynced.normalize()
-            text += f" ({moved:+f} received, returned or written off here, not yet synced)"
+            text += " " + _(
+                "({moved} received, returned or written off here, not yet synced)"
+            ).format(moved=f"{figure.moved_unsynced.normalize():+f}")
         return text

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from pos_desktop.domain.errors import DomainError
 from pos_desktop.domain.money import Money
 from pos_desktop.services.formatting import money_text
+from pos_desktop.services.i18n import _
 from pos_desktop.storage.quick_key_repo import KEYS_PER_PAGE, PAGES, QuickKey
 
 from ..widgets.search_results import SearchResults
@@ -36,7 +37,7 @@ LABEL_WIDTH = 13  # characters per line on a key: labels wrap onto two lines
 class QuickKeysDialog(QDialog):
     def __init__(self, view, quick_keys, parent=None) -> None:
         super().__init__(parent or view)
-        self.setWindowTitle("Quick keys")
+        self.setWindowTitle(_("Quick keys"))
         self.setModal(True)
         self.view, self.service = view, quick_keys
         # Asks the store's policy (an EDIT_QUICK_KEYS token or None, having said why not).
@@ -56,21 +57,21 @@ class QuickKeysDialog(QDialog):
         pages = QHBoxLayout()
         self.page_buttons = QButtonGroup(self)
         for number in range(1, PAGES + 1):
-            button = QPushButton(f"Page {number}")
+            button = QPushButton(_("Page {number}").format(number=number))
             button.setCheckable(True)
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             button.setChecked(number == 1)
             self.page_buttons.addButton(button, number)
             pages.addWidget(button)
         self.page_buttons.idClicked.connect(self.show_page)
-        self.message = QLabel("Tap a key to ring it up.")
+        self.message = QLabel(_("Tap a key to ring it up."))
         self.message.setObjectName("message")
         self.message.setTextFormat(Qt.TextFormat.PlainText)
-        self.edit_button = QPushButton("Edit keys (manager)")
+        self.edit_button = QPushButton(_("Edit keys (manager)"))
         self.edit_button.setCheckable(True)
         self.edit_button.setAutoDefault(False)
         self.edit_button.toggled.connect(self.on_edit_toggled)
-        done = QPushButton("Done (Esc)")
+        done = QPushButton(_("Done (Esc)"))
         done.setAutoDefault(False)
         done.clicked.connect(self.accept)
         bottom = QHBoxLayout()
@@ -118,7 +119,7 @@ class QuickKeysDialog(QDialog):
                 self.message.setText(why)
                 return
         self.editing = on
-        self.message.setText("Tap a key to change it." if on else "Tap a key to ring it up.")
+        self.message.setText(_("Tap a key to change it.") if on else _("Tap a key to ring it up."))
         self.show_page(self.page_number)
 
     def on_key_clicked(self, position: int) -> None:
@@ -145,7 +146,7 @@ class QuickKeysDialog(QDialog):
             else:
                 view.last_change = None
                 view.refresh(select_line_id=line.line_id)
-                view.show_message(f"Added {key.label}.")
+                view.show_message(_("Added {name}.").format(name=key.label))
         else:
             from .engine_actions import sell_by_department
 
@@ -164,13 +165,13 @@ class QuickKeyEditor(QDialog):
 
     def __init__(self, view, service, page: int, position: int, key, parent=None) -> None:
         super().__init__(parent)
-        self.setWindowTitle(f"Quick key {position + 1} on page {page}")
+        self.setWindowTitle(_("Quick key {key} on page {page}").format(key=position + 1, page=page))
         self.setModal(True)
         self.view, self.service, self.page, self.position = view, service, page, position
         self.sku: str | None = key.sku if key else None
         self.search = QLineEdit()
         self.search.setObjectName("scanEntry")
-        self.search.setPlaceholderText("Product: type part of its name, SKU or barcode")
+        self.search.setPlaceholderText(_("Product: type part of its name, SKU or barcode"))
         self.results = SearchResults(
             self.search,
             view.search_results.search,
@@ -193,33 +194,33 @@ class QuickKeyEditor(QDialog):
             "" if not key or not key.price_minor
             else f"{Money(key.price_minor, view.checkout.settings.currency).amount_minor / 100:.2f}"
         )  # fmt: skip
-        self.price.setPlaceholderText("Fixed price (empty: the cashier enters it)")
+        self.price.setPlaceholderText(_("Fixed price (empty: the cashier enters it)"))
         self.label = QLineEdit(key.label if key else "")
-        self.label.setPlaceholderText("Label on the key")
+        self.label.setPlaceholderText(_("Label on the key"))
         self.message = QLabel()
         self.message.setObjectName("message")
         self.message.setWordWrap(True)
         self.message.setTextFormat(Qt.TextFormat.PlainText)
-        save = QPushButton("Save key")
+        save = QPushButton(_("Save key"))
         save.setObjectName("payButton")
         save.clicked.connect(self.save)
-        clear = QPushButton("Clear key")
+        clear = QPushButton(_("Clear key"))
         clear.setAutoDefault(False)
         clear.clicked.connect(self.clear)
-        cancel = QPushButton("Cancel (Esc)")
+        cancel = QPushButton(_("Cancel (Esc)"))
         cancel.setAutoDefault(False)
         cancel.clicked.connect(self.reject)
         buttons = QHBoxLayout()
         for button in (cancel, clear, save):
             buttons.addWidget(button)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("A product"))
+        layout.addWidget(QLabel(_("A product")))
         layout.addWidget(self.search)
         layout.addWidget(self.results)
-        layout.addWidget(QLabel("or a department"))
+        layout.addWidget(QLabel(_("or a department")))
         layout.addLayout(row)
         layout.addWidget(self.price)
-        layout.addWidget(QLabel("Label"))
+        layout.addWidget(QLabel(_("Label")))
         layout.addWidget(self.label)
         layout.addWidget(self.message)
         layout.addLayout(buttons)
@@ -234,7 +235,7 @@ class QuickKeyEditor(QDialog):
             self.departments.setExclusive(True)
         item = self.view.checkout.catalog.find_by_sku(sku)
         self.label.setText(item.name if item else sku)
-        self.message.setText(f"Product {self.label.text()} ({sku}).")
+        self.message.setText(_("Product {name} ({sku}).").format(name=self.label.text(), sku=sku))
 
     def on_department_picked(self, button) -> None:
         self.sku = None
