@@ -23,6 +23,7 @@ from typing import Any
 from .zones import zone_for
 
 MoneyText = Callable[[int, str], str]  # (amount in minor units, ISO 4217 code) -> text
+Translate = Callable[[str], str]  # gettext: an English text -> the same in the report's language
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,11 +89,16 @@ def _zone_name(moment: datetime) -> str:
     )
 
 
-def report_title(data: dict[str, Any]) -> str:
+def _as_is(text: str) -> str:
+    return text
+
+
+def report_title(data: dict[str, Any], translate: Translate = _as_is) -> str:
     """The title: "Z report 7", or the X report's, which says it is not a close."""
+    _ = translate
     if data["kind"] == "Z":
-        return f"Z report {data['z_number']}"
-    return "X report (running, not a close)"
+        return _("Z report {number}").format(number=data["z_number"])
+    return _("X report (running, not a close)")
 
 
 def build_layout(
@@ -103,6 +109,7 @@ def build_layout(
     store_address: str = "",
     store_timezone: str = "",
     tz: tzinfo | None = None,
+    translate: Translate = _as_is,
 ) -> ReportLayout:
     """Lay out the report body ``data`` for people.
 
@@ -113,10 +120,13 @@ def build_layout(
         store_address: likewise; one line per address line.
         store_timezone: likewise (the store's zone now, for a Z made before reports carried it).
         tz: the store's time zone; default the report's store zone, else the machine's.
+        translate: the till's ``gettext`` for the store's language (the words here are marked
+            for its catalogue); the cloud's reports stay in English.
 
     Returns:
         The layout every renderer draws.
     """
+    _ = translate
     zone = _zone(tz, data, store_timezone)
     currency = data["currency"]
 
@@ -134,33 +144,44 @@ def build_layout(
     until = closed or _local(data["generated_at"], zone)
     named = getattr(zone, "key", None)  # the IANA name, when the zone has one
     zone_text = f"{named}, {_zone_name(opened)}" if named else _zone_name(opened)
-    period = f"Period {opened:%Y-%m-%d %H:%M} to {until:%Y-%m-%d %H:%M} ({zone_text})"
-    header = [f"Terminal {data['terminal_id']}   Shift {data['shift_number']}", period]
-    header.append(f"Opened by {data['opened_by']}")
+    period = _("Period {start} to {end} ({zone})").format(
+        start=f"{opened:%Y-%m-%d %H:%M}", end=f"{until:%Y-%m-%d %H:%M}", zone=zone_text
+    )
+    header = [
+        _("Terminal {terminal}   Shift {shift}").format(
+            terminal=data["terminal_id"], shift=data["shift_number"]
+        ),
+        period,
+    ]
+    header.append(_("Opened by {name}").format(name=data["opened_by"]))
     if closed is not None:
-        header.append(f"Closed by {data.get('closed_by') or '-'}")
+        header.append(_("Closed by {name}").format(name=data.get("closed_by") or "-"))
         if data.get("approved_by"):
-            header.append(f"Variance approved by {data['approved_by']}")
+            header.append(_("Variance approved by {name}").format(name=data["approved_by"]))
     else:
-        header.append("Running totals: the shift is still open")
-    header.append(f"Receipts {data['first_receipt'] or '-'} to {data['last_receipt'] or '-'}")
-    header.append(f"Currency {currency}")
+        header.append(_("Running totals: the shift is still open"))
+    header.append(
+        _("Receipts {first} to {last}").format(
+            first=data["first_receipt"] or "-", last=data["last_receipt"] or "-"
+        )
+    )
+    header.append(_("Currency {currency}").format(currency=currency))
 
-    count_amount = ("Count", "Amount")
+    count_amount = (_("Count"), _("Amount"))
     sales = ReportSection(
-        "Sales",
+        _("Sales"),
         count_amount,
         (
-            ReportRow("Gross sales", (str(data["sales_count"]), m(data["gross_sales_minor"]))),
-            ReportRow("Tax", ("", m(data["tax_minor"]))),
-            ReportRow("Net sales", ("", m(data["net_sales_minor"]))),
-            ReportRow("Discounts", ("", m(data["discounts_minor"]))),
-            ReportRow("Promotions", ("", m(data["promotions_minor"]))),
+            ReportRow(_("Gross sales"), (str(data["sales_count"]), m(data["gross_sales_minor"]))),
+            ReportRow(_("Tax"), ("", m(data["tax_minor"]))),
+            ReportRow(_("Net sales"), ("", m(data["net_sales_minor"]))),
+            ReportRow(_("Discounts"), ("", m(data["discounts_minor"]))),
+            ReportRow(_("Promotions"), ("", m(data["promotions_minor"]))),
         ),
     )
     taxes = ReportSection(
-        "Sales by tax rate",
-        ("Net", "Tax", "Gross"),
+        _("Sales by tax rate"),
+        (_("Net"), _("Tax"), _("Gross")),
         tuple(
             ReportRow(
                 f"{t['code']} {t['percent']}%",
@@ -168,66 +189,70 @@ def build_layout(
             )
             for t in data["tax_rates"]
         )
-        or (ReportRow("No sales", ("", "", "")),),
+        or (ReportRow(_("No sales"), ("", "", "")),),
     )
     tenders = ReportSection(
-        "Tenders",
+        _("Tenders"),
         count_amount,
-        tuple(ReportRow(t["tender"].replace("_", " ").title(), counted(t)) for t in data["tenders"])
-        or (ReportRow("No payments", ("", "")),),
+        tuple(ReportRow(_tender_name(t["tender"], _), counted(t)) for t in data["tenders"])
+        or (ReportRow(_("No payments"), ("", "")),),
     )
     refunds_voids = ReportSection(
-        "Refunds and voids",
+        _("Refunds and voids"),
         count_amount,
         (
-            ReportRow("Refunds", counted(data["refunds"])),
-            ReportRow("Voids", counted(data["voids"])),
+            ReportRow(_("Refunds"), counted(data["refunds"])),
+            ReportRow(_("Voids"), counted(data["voids"])),
             *(
                 ReportRow(label, counted(data[key]))
                 for key, label in (
-                    ("voided_lines", "Voided lines"),
-                    ("cancelled_sales", "Cancelled sales"),
+                    ("voided_lines", _("Voided lines")),
+                    ("cancelled_sales", _("Cancelled sales")),
                 )
                 if key in data  # a Z stored before void records has no such figure
             ),
         ),
     )
     cash_rows = [
-        ReportRow("Float", ("", m(data["float_minor"]))),
+        ReportRow(_("Float"), ("", m(data["float_minor"]))),
         *(  # the cash ledger's parts (reports made before it lack them)
             (
-                ReportRow("Cash sales", ("", m(data["cash_sales_minor"]))),
-                ReportRow("Cash refunds", counted(data["cash_refunds"])),
+                ReportRow(_("Cash sales"), ("", m(data["cash_sales_minor"]))),
+                ReportRow(_("Cash refunds"), counted(data["cash_refunds"])),
             )
             if "cash_refunds" in data
             else ()
         ),
-        ReportRow("Paid in", counted(data["paid_in"])),
-        ReportRow("Paid out", counted(data["paid_out"])),
-        ReportRow("Drops", counted(data["drops"])),
-        ReportRow("No-sales", (str(data["no_sales"]), "")),
-        ReportRow("Expected", ("", m(data["expected_cash_minor"]))),
+        ReportRow(_("Paid in"), counted(data["paid_in"])),
+        ReportRow(_("Paid out"), counted(data["paid_out"])),
+        ReportRow(_("Drops"), counted(data["drops"])),
+        ReportRow(_("No-sales"), (str(data["no_sales"]), "")),
+        ReportRow(_("Expected"), ("", m(data["expected_cash_minor"]))),
     ]
     for v in data.get("variances", []):
-        tender = "" if v["tender"] == "cash" else v["tender"].replace("_", " ").title() + " "
         off = v["difference_minor"] != 0
-        cash_rows.append(ReportRow(f"{tender}counted".capitalize(), ("", m(v["counted_minor"]))))
-        cash_rows.append(
-            ReportRow(
-                f"{tender}variance ({v['outcome']})".capitalize(),
-                ("", m(v["difference_minor"])),
-                highlight=off,
+        if v["tender"] == "cash":
+            counted_label = _("Counted")
+            variance_label = _("Variance ({outcome})").format(outcome=v["outcome"])
+        else:
+            tender = _tender_name(v["tender"], _)
+            counted_label = _("{tender} counted").format(tender=tender)
+            variance_label = _("{tender} variance ({outcome})").format(
+                tender=tender, outcome=v["outcome"]
             )
-        )
-    cash = ReportSection("Cash", count_amount, tuple(cash_rows))
+        cash_rows.append(ReportRow(counted_label, ("", m(v["counted_minor"]))))
+        cash_rows.append(ReportRow(variance_label, ("", m(v["difference_minor"])), highlight=off))
+    cash = ReportSection(_("Cash"), count_amount, tuple(cash_rows))
     cashiers = ReportSection(
-        "Cashiers",
+        _("Cashiers"),
         count_amount,
-        tuple(row for c in data["cashiers"] for row in _cashier_rows(c, counted, m))
-        or (ReportRow("No sales", ("", "")),),
+        tuple(row for c in data["cashiers"] for row in _cashier_rows(c, counted, m, _))
+        or (ReportRow(_("No sales"), ("", "")),),
     )
     totals = ReportSection(
-        "Totals", ("Amount",), (ReportRow("Grand total", (m(data["grand_total_minor"]),)),)
+        _("Totals"),
+        (_("Amount"),),
+        (ReportRow(_("Grand total"), (m(data["grand_total_minor"]),)),),
     )
     hourly = tuple(
         HourBar(
@@ -240,18 +265,18 @@ def build_layout(
     )
     head = data["journal_head"]
     footer = (
-        f"Made {_local(data['generated_at'], zone):%Y-%m-%d %H:%M}",
-        f"Journal #{head['seq']} {head['hash'][:16]}",
+        _("Made {moment}").format(moment=f"{_local(data['generated_at'], zone):%Y-%m-%d %H:%M}"),
+        _("Journal #{seq} {hash}").format(seq=head["seq"], hash=head["hash"][:16]),
     )
     return ReportLayout(
-        title=report_title(data),
+        title=report_title(data, translate),
         store_name=name,
         store_address=tuple(line.strip() for line in address.splitlines() if line.strip()),
         header=tuple(header),
         currency=currency,
         sections=(sales, taxes, tenders, refunds_voids, cash, cashiers, totals),
         hourly=hourly,
-        chart_title=f"Sales per hour ({currency})",
+        chart_title=_("Sales per hour ({currency})").format(currency=currency),
         zone_label=zone_text,
         footer=footer,
     )
@@ -261,10 +286,24 @@ def _cashier_rows(
     cashier: dict[str, Any],
     counted: Callable[[dict[str, int]], tuple[str, str]],
     m: Callable[[int], str],
+    _: Translate,
 ) -> tuple[ReportRow, ...]:
     """A cashier's sales, then the cash they took and gave back (from the cash ledger)."""
     rows = [ReportRow(cashier["cashier"], counted(cashier))]
     if cashier.get("cash_minor") or cashier.get("cash_refunds_minor"):
-        rows.append(ReportRow("  cash taken", ("", m(cashier["cash_minor"]))))
-        rows.append(ReportRow("  cash refunded", ("", m(cashier["cash_refunds_minor"]))))
+        rows.append(ReportRow("  " + _("cash taken"), ("", m(cashier["cash_minor"]))))
+        rows.append(ReportRow("  " + _("cash refunded"), ("", m(cashier["cash_refunds_minor"]))))
     return tuple(rows)
+
+
+def _tender_name(code: str, _: Translate) -> str:
+    """ "Gift card" for ``gift_card``, in the report's language; a store's own tender as named."""
+    names = {
+        "cash": _("Cash"),
+        "card": _("Card"),
+        "voucher": _("Voucher"),
+        "gift_card": _("Gift card"),
+        "points": _("Points"),
+        "exchange": _("Exchange"),
+    }
+    return names.get(code) or code.replace("_", " ").title()

@@ -29,7 +29,13 @@ from reportlab.pdfbase.ttfonts import TTFError, TTFont
 from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from pos_common.currencies import exponent
-from pos_common.report_layout import MoneyText, ReportLayout, ReportSection, build_layout
+from pos_common.report_layout import (
+    MoneyText,
+    ReportLayout,
+    ReportSection,
+    Translate,
+    build_layout,
+)
 
 INK = colors.HexColor("#102a43")
 BAR = colors.HexColor("#3b6ea8")
@@ -182,6 +188,7 @@ def write_report_pdf(
     store_address: str = "",
     store_timezone: str = "",
     tz: tzinfo | None = None,
+    translate: Translate | None = None,
 ) -> None:
     """Write the report body ``data`` (a ``ShiftReport.data``) as a PDF at ``path``.
 
@@ -193,6 +200,7 @@ def write_report_pdf(
         store_address: likewise.
         store_timezone: likewise.
         tz: a time zone that overrides the report's (default: the report's, else the machine's).
+        translate: the till's gettext for the store's language (default: English).
     """
     layout = build_layout(
         data,
@@ -201,5 +209,6 @@ def write_report_pdf(
         store_address=store_address,
         store_timezone=store_timezone,
         tz=tz,
+        **({"translate": translate} if translate is not None else {}),
     )
     render_layout_pdf(layout, path)

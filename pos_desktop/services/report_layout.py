@@ -14,6 +14,7 @@ from pos_common.report_layout import HourBar, ReportLayout, ReportRow, ReportSec
 from pos_desktop.domain.money import Money
 
 from .formatting import money_text
+from .i18n import _
 
 __all__ = ["HourBar", "ReportLayout", "ReportRow", "ReportSection", "build_layout", "report_title"]
 
@@ -44,4 +45,5 @@ def build_layout(
         store_address=store_address,
         store_timezone=store_timezone,
         tz=tz,
+        translate=_,  # the store's language, as on the receipts
     )

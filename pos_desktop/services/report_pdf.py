@@ -9,6 +9,7 @@ from typing import Any
 from pos_documents import report_pdf as shared
 from pos_documents.report_pdf import _fonts, render_layout_pdf
 
+from .i18n import _
 from .report_layout import amount_formatter
 
 __all__ = ["_fonts", "render_layout_pdf", "write_report_pdf"]
@@ -33,4 +34,5 @@ def write_report_pdf(
         store_address=store_address,
         store_timezone=store_timezone,
         tz=tz,
+        translate=_,  # the store's language, as on the screen and the paper
     )

@@ -16,7 +16,7 @@ import string
 from pathlib import Path
 
 import pytest
-from babel.messages.extract import extract_from_dir
+from babel.messages.extract import extract_from_dir, extract_from_file
 from babel.messages.pofile import read_po
 
 from pos_desktop.services.i18n import catalogue, set_language, translations
@@ -24,7 +24,7 @@ from pos_desktop.services.i18n import catalogue, set_language, translations
 ROOT = Path(__file__).resolve().parents[2]
 UI = ROOT / "pos_desktop" / "ui"
 SHIPPED = ("de", "fr")
-EXTRACTED = ("pos_desktop/ui", "pos_desktop/services")
+EXTRACTED = ("pos_desktop/ui", "pos_desktop/services", "pos_common/report_layout.py")
 
 # Calls whose text arguments a person reads: name -> the positions that are text (None: all).
 TEXT_CALLS: dict[str, tuple[int, ...] | None] = {
@@ -157,10 +157,15 @@ def test_the_not_yet_wrapped_list_only_names_files_with_bare_texts():
 def source_messages() -> dict[str, tuple[str, int]]:
     """msgid -> (file, line) for every text the source marks, as ``pybabel extract`` sees it."""
     found: dict[str, tuple[str, int]] = {}
-    for folder in EXTRACTED:
-        for filename, lineno, message, _comments, _context in extract_from_dir(
-            ROOT / folder, method_map=[("**.py", "python")]
-        ):
+    for entry in EXTRACTED:
+        path = ROOT / entry
+        if path.is_file():  # one module of a shared package (the report's words)
+            marked = [(path.name, *found_in) for found_in in extract_from_file("python", path)]
+            folder = str(Path(entry).parent)
+        else:
+            marked = list(extract_from_dir(path, method_map=[("**.py", "python")]))
+            folder = entry
+        for filename, lineno, message, _comments, _context in marked:
             msgid = message[0] if isinstance(message, tuple) else message  # plurals: singular
             if msgid:
                 found.setdefault(msgid, (f"{folder}/{filename}", lineno))
