@@ -33,7 +33,10 @@ class ReceiptPreview(QWidget):
         self.text = QPlainTextEdit()
         self.text.setObjectName("receiptPreview")
         self.text.setReadOnly(True)
-        self.text.setMinimumWidth(240)  # scrolls sideways on a small screen
+        # Paper does not wrap: a 48-column line stays one line and scrolls sideways when the
+        # panel is narrower (the till beside the customer window on a 1366 screen).
+        self.text.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self.text.setMinimumWidth(240)
         self.setMaximumWidth(420)
         self.drawer_label = QLabel(_("Drawer: closed"))
         self.drawer_label.setObjectName("statusChip")
