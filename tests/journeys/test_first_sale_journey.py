@@ -36,3 +36,14 @@ def test_cash_typed_by_a_person_shows_the_change(journey):
         assert "Change" in j.view.total_caption.text()
 
     journey.run(steps)
+
+
+def test_the_total_counts_the_items_in_words_a_person_reads(journey):
+    def steps(j):
+        assert j.view.total_caption.text() == "Total  (0 items)"  # not "0 item"
+        yield j.scan(demo_ean13(1))
+        assert j.view.total_caption.text() == "Total  (1 item)"
+        yield j.scan(demo_ean13(3))
+        assert j.view.total_caption.text() == "Total  (2 items)"
+
+    journey.run(steps)

@@ -286,8 +286,11 @@ class CheckoutView(QWidget):
             self.total_label.setText(money_text(shown, self.locale, symbol=True))
         else:
             count = totals.item_count.normalize()
+            # gettext chooses the form by a whole number (0 items, 1 item; 0 article in French);
+            # a weighed amount such as 0.75 takes the plural
+            whole = int(count) if count == count.to_integral_value() else 2
             self.total_caption.setText(
-                ngettext("Total  ({count} item)", "Total  ({count} items)", int(count) or 1).format(
+                ngettext("Total  ({count} item)", "Total  ({count} items)", whole).format(
                     count=f"{count:f}"
                 )
             )
