@@ -103,3 +103,25 @@ def test_a_failed_write_leaves_no_file(z, tmp_path):
     with pytest.raises(OSError):
         write_report_pdf(z.data, target)
     assert not target.exists() and not target.parent.exists()
+
+
+def test_a_german_till_writes_the_report_in_german_and_the_cloud_layout_stays_english(z, tmp_path):
+    from pos_common.report_layout import build_layout as cloud_layout
+    from pos_desktop.services.i18n import set_language
+
+    set_language("de")
+    try:
+        layout = build_layout(z.data, "de_DE", tz=BERLIN)
+        write_report_pdf(z.data, tmp_path / "z.pdf", "de_DE", tz=BERLIN)
+        text = pdf_text(tmp_path / "z.pdf")
+    finally:
+        set_language("en")
+    assert layout.title == f"Z-Bericht {z.data['z_number']}"
+    assert [s.title for s in layout.sections][:3] == [
+        "Umsatz",
+        "Umsatz nach Steuersatz",
+        "Zahlungsarten",
+    ]
+    assert "Bruttoumsatz" in text and "Gesamtsumme" in text and "Umsatz pro Stunde" in text
+    english = cloud_layout(z.data, lambda minor, currency: str(minor))
+    assert english.title == f"Z report {z.data['z_number']}"
