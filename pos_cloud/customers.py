@@ -24,6 +24,7 @@ from .feeds import next_change_seqs
 from .models import Customer, Event, Sale, SaleCustomer, Store, utcnow
 
 ERASED_NAME = "Erased customer"
+ERASED_AUDIT = '"(erased)"'  # JSON, as the audit trail stores before/after
 MAX_PAGE = 200
 
 
@@ -269,4 +270,17 @@ def erase(store_id: str, customer_id: str) -> dict[str, Any]:
             ).execute()
             scrubbed += 1
         sales = SaleCustomer.select().where(SaleCustomer.customer_id == customer_id).count()
+        _scrub_web_audit(customer_id)
     return {"erased": customer_id, "events_scrubbed": scrubbed, "sales_kept": sales}
+
+
+def _scrub_web_audit(customer_id: str) -> None:
+    """Contact-detail changes made on the web keep before/after in the audit trail; the
+    personal data goes from there too (who changed what, and when, stays)."""
+    from .web.models import WebAudit  # the back office's trail lives with the back office
+
+    WebAudit.update(before=ERASED_AUDIT, after=ERASED_AUDIT).where(
+        (WebAudit.object_type == "customer")
+        & (WebAudit.object_id == customer_id)
+        & (WebAudit.action == "customer.contact")
+    ).execute()

@@ -1,0 +1,173 @@
+"""The customer pages' work: find customers, show one, change their contact details.
+
+Customers belong to a store (``customer.store``, as the tills that made them), so the pages
+live under the store like the catalogue: the owner switches stores, a manager sees theirs.
+Merge, export and erase are pos_cloud/customers.py's; this module adds what a person sees
+(search by name, purchase history, gift cards) and the audited contact-detail change, which
+reaches the store's tills through the ``customers`` change feed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .. import ledger
+from ..db import database_proxy, is_postgres
+from ..errors import BadInput, NotFound
+from ..feeds import next_change_seqs
+from ..models import Customer, Sale, SaleCustomer, Store, live
+from . import audit
+from .accounts import Viewer
+
+MAX_NAME, MAX_EMAIL, MAX_PHONE = 200, 200, 64
+PHONE_CHARACTERS = set("0123456789+-/() .")
+HISTORY_ROWS = 200
+
+
+def search(store_id: str, text: str, limit: int, offset: int = 0) -> list[Customer]:
+    """Live customers of the store whose name, e-mail or phone contains ``text`` (any case;
+    all when empty), by name."""
+    query = Customer.select().where((Customer.store == store_id) & live(Customer))
+    needle = (text or "").strip()
+    if needle:
+        name = (
+            Customer.name.ilike(f"%{needle.lower()}%")
+            if is_postgres()
+            else Customer.name.contains(needle)
+        )
+        query = query.where(
+            name | Customer.email.contains(needle) | Customer.phone.contains(needle)
+        )
+    return list(query.order_by(Customer.name, Customer.id).limit(limit).offset(offset))
+
+
+def get(store_id: str, customer_id: str) -> Customer:
+    """The store's customer (also a merged or erased one); NotFound for any other."""
+    found = Customer.get_or_none((Customer.id == customer_id) & (Customer.store == store_id))
+    if found is None:
+        raise NotFound("No such customer in this store.")
+    return found
+
+
+@dataclass(frozen=True)
+class GiftCard:
+    code_end: str  # the last characters only: the code is what spends the card
+    balance_minor: int
+    currency: str
+
+
+@dataclass(frozen=True)
+class Profile:
+    customer: Customer
+    points: int | None  # None: never earned any
+    sales: list[Sale]
+    more_sales: bool
+    gift_cards: list[GiftCard]
+    merged_into: Customer | None
+
+
+def profile(store: Store, customer_id: str) -> Profile:
+    """Everything the customer page shows."""
+    customer = get(store.id, customer_id)
+    where = ledger.Where(store.organisation_id, store.id)
+    points = ledger.balance(where, ledger.LOYALTY, customer.id, ledger.POINTS)
+    sales = list(
+        Sale.select()
+        .join(SaleCustomer, on=(SaleCustomer.sale_id == Sale.sale_id))
+        .where((SaleCustomer.customer_id == customer.id) & (Sale.store == store.id))
+        .order_by(Sale.completed_at.desc())
+        .limit(HISTORY_ROWS + 1)
+    )
+    merged_into = None
+    if customer.merged_into:
+        merged_into = Customer.get_or_none(
+            (Customer.id == customer.merged_into) & (Customer.store == store.id)
+        )
+    return Profile(
+        customer,
+        points,
+        sales[:HISTORY_ROWS],
+        len(sales) > HISTORY_ROWS,
+        _gift_cards(store, customer.id),
+        merged_into,
+    )
+
+
+def _gift_cards(store: Store, customer_id: str) -> list[GiftCard]:
+    """The gift cards bought or spent in the customer's sales (a card carries no customer)."""
+    sale_ids = SaleCustomer.select(SaleCustomer.sale_id).where(
+        SaleCustomer.customer_id == customer_id
+    )
+    accounts = (
+        ledger.LedgerAccount.select()
+        .where(
+            (ledger.LedgerAccount.organisation_id == store.organisation_id)
+            & (ledger.LedgerAccount.kind == ledger.GIFT_CARD)
+            & ledger.LedgerAccount.id.in_(
+                ledger.LedgerEntry.select(ledger.LedgerEntry.account_id).where(
+                    ledger.LedgerEntry.sale_id.in_(sale_ids)
+                )
+            )
+        )
+        .order_by(ledger.LedgerAccount.key)
+    )
+    return [GiftCard(_code_end(a.key), int(a.balance), a.unit) for a in accounts]
+
+
+def _code_end(code: str) -> str:
+    """At most the last 4 characters and never more than half: enough to tell cards apart."""
+    return code[-min(4, len(code) // 2) :] if len(code) > 1 else ""
+
+
+def _clean(name: str, email: str, phone: str) -> dict[str, str | None]:
+    name, email, phone = (name or "").strip(), (email or "").strip(), (phone or "").strip()
+    if not name or len(name) > MAX_NAME:
+        raise BadInput(f"A customer needs a name of 1 to {MAX_NAME} characters.")
+    if email and (
+        len(email) > MAX_EMAIL
+        or email.count("@") != 1
+        or email.startswith("@")
+        or email.endswith("@")
+        or any(c.isspace() for c in email)
+    ):
+        raise BadInput(f"'{email}' is not an e-mail address; write it like anna@example.org.")
+    if phone and (len(phone) > MAX_PHONE or not set(phone) <= PHONE_CHARACTERS):
+        raise BadInput(
+            f"'{phone}' is not a phone number; use digits, spaces and + - / ( ) only "
+            f"(at most {MAX_PHONE})."
+        )
+    return {"name": name, "email": email or None, "phone": phone or None}
+
+
+def change_contact(
+    viewer: Viewer, store_id: str, customer_id: str, name: str, email: str, phone: str
+) -> bool:
+    """Save new contact details (audited; on the store's tills with their next feed read).
+
+    Returns:
+        False when nothing changed (then nothing is written).
+
+    Raises:
+        BadInput: a field is not acceptable, or the customer was merged or erased.
+    """
+    fields = _clean(name, email, phone)
+    with database_proxy.atomic():
+        customer = get(store_id, customer_id)
+        if customer.deleted:
+            raise BadInput("This customer was merged or erased; change the one that is kept.")
+        before = {"name": customer.name, "email": customer.email, "phone": customer.phone}
+        if before == fields:
+            return False
+        Customer.update(**fields, change_seq=next_change_seqs(store_id)).where(
+            Customer.id == customer.id
+        ).execute()
+        audit.record(
+            viewer,
+            "customer.contact",
+            "customer",
+            customer.id,
+            store_id=store_id,
+            before=before,
+            after=fields,
+        )
+    return True

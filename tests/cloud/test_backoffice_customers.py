@@ -1,0 +1,222 @@
+"""Customer pages of the back office against the real app (SQLite and PostgreSQL): search as
+you type, the customer page, contact changes reaching the tills' feed, JSON export, merge,
+erase (owner only, with a confirmation step) and the marketing-consent CSV; all audited."""
+
+from __future__ import annotations
+
+import json
+import uuid
+
+import pytest
+
+from pos_cloud.db import connection
+from pos_cloud.web import routes_customers
+from pos_cloud.web.models import WebAudit
+from tests.cloud.backoffice_helpers import page_csrf, set_up_and_sign_in
+from tests.cloud.test_customers_cloud import _customer, _sale
+
+
+@pytest.fixture(scope="module")
+def owner(server):
+    client, _ = set_up_and_sign_in(server)
+    return client
+
+
+def _audit(action: str, object_id: str) -> list[WebAudit]:
+    with connection():
+        return list(
+            WebAudit.select().where((WebAudit.action == action) & (WebAudit.object_id == object_id))
+        )
+
+
+def test_search_as_you_type_finds_by_name_phone_and_email_and_pages(owner, cloud, monkeypatch):
+    till = cloud.till()
+    store = till.store_id
+    _customer(till, "Anna Schmidt", "anna@example.org", "+49301234567")
+    _customer(till, "Ben Okafor", "ben@example.org", "01715550101")
+    _customer(till, "Cleo Park", None, "01715550199")
+    page = owner.get(f"/app/stores/{store}/customers")
+    assert page.status_code == 200
+    assert page.text.index("Anna Schmidt") < page.text.index("Ben Okafor")  # by name
+    assert 'hx-get="/app/stores/' in page.text and "delay:250ms" in page.text
+    # The search box asks with HX-Request and gets only the rows back.
+    rows = owner.get(
+        f"/app/stores/{store}/customers", params={"q": "555"}, headers={"HX-Request": "true"}
+    )
+    assert "<html" not in rows.text
+    assert "Ben Okafor" in rows.text and "Cleo Park" in rows.text and "Anna" not in rows.text
+    assert "Anna Schmidt" in owner.get(f"/app/stores/{store}/customers?q=ANNA@").text
+    assert "No customer matches" in owner.get(f"/app/stores/{store}/customers?q=zzz").text
+    monkeypatch.setattr(routes_customers, "PAGE_SIZE", 2)
+    first = owner.get(f"/app/stores/{store}/customers")
+    assert first.text.count('data-testid="customer-row"') == 2 and "page=2" in first.text
+    second = owner.get(f"/app/stores/{store}/customers?page=2")
+    assert second.text.count('data-testid="customer-row"') == 1 and "Cleo Park" in second.text
+
+
+def test_customer_page_shows_consent_points_gift_cards_and_purchases(owner, cloud):
+    till = cloud.till()
+    store = till.store_id
+    customer = _customer(till, "Dora Quinn", "dora@example.org", "01715550123")
+    sale = _sale(till, customer)
+    card = {
+        "entry_id": str(uuid.uuid4()),
+        "account": "GC-77001234",
+        "unit": "EUR",
+        "amount": 2500,
+        "sale_id": sale["sale_id"],
+    }
+    assert till.push([till.event("gift_card.loaded", card)]).json()["results"][0]["status"] == (
+        "stored"
+    )
+    page = owner.get(f"/app/stores/{store}/customers/{customer}")
+    assert page.status_code == 200
+    text = page.text
+    assert "dora@example.org" in text and "01715550123" in text
+    assert "2026-11-26T10:00:00Z" in text and "till T01 (ann)" in text  # consent time, source
+    assert 'data-testid="points">3<' in text
+    assert "…1234" in text and "25.00 EUR" in text and "GC-77001234" not in text
+    assert f"/app/stores/{store}/sales/{sale['sale_id']}" in text
+    assert owner.get(f"/app/stores/{store}/sales/{sale['sale_id']}").status_code == 200
+    assert owner.get(f"/app/stores/{store}/customers/nobody").status_code == 404
+
+
+def test_contact_change_is_audited_and_reaches_the_tills_feed(owner, cloud):
+    till = cloud.till()
+    store = till.store_id
+    customer = _customer(till, "Emil Berg", "emil@example.org", "0301111")
+    cursor = till.client.get("/v1/feed/customers").json()["cursor"]
+    token = page_csrf(owner)
+    url = f"/app/stores/{store}/customers/{customer}/contact"
+    bad = owner.post(
+        url, data={"name": "Emil", "email": "not an address", "phone": "", "csrf_token": token}
+    )
+    assert bad.status_code == 422 and "is not an e-mail address" in bad.text
+    assert owner.post(url, data={"name": " ", "csrf_token": token}).status_code == 422
+    ok = owner.post(
+        url,
+        data={
+            "name": "Emil Berg",
+            "email": "emil.berg@example.org",
+            "phone": "+49 30 2222",
+            "csrf_token": token,
+        },
+    )
+    assert ok.status_code == 200 and "Contact details saved" in ok.text
+    feed = till.client.get("/v1/feed/customers", params={"after": cursor}).json()
+    assert [(i["id"], i["data"]["email"], i["data"]["phone"]) for i in feed["items"]] == [
+        (customer, "emil.berg@example.org", "+49 30 2222")
+    ]
+    (row,) = _audit("customer.contact", customer)
+    assert json.loads(row.before)["email"] == "emil@example.org"
+    assert json.loads(row.after)["email"] == "emil.berg@example.org" and row.store_id == store
+    same = owner.post(
+        url,
+        data={
+            "name": "Emil Berg",
+            "email": "emil.berg@example.org",
+            "phone": "+49 30 2222",
+            "csrf_token": token,
+        },
+    )
+    assert "Nothing changed" in same.text and len(_audit("customer.contact", customer)) == 1
+
+
+def test_export_downloads_everything_held_as_json_and_is_audited(owner, cloud):
+    till = cloud.till()
+    customer = _customer(till, "Fay Lind", "fay@example.org")
+    _sale(till, customer)
+    r = owner.get(f"/app/stores/{till.store_id}/customers/{customer}/export.json")
+    assert r.status_code == 200 and r.headers["content-type"].startswith("application/json")
+    assert r.headers["content-disposition"] == f'attachment; filename="customer-{customer}.json"'
+    body = r.json()
+    assert body["customer"]["email"] == "fay@example.org" and len(body["sales"]) == 1
+    assert body["points"]["balance"] == 3
+    (row,) = _audit("customer.export", customer)
+    assert row.after is None  # who looked, not what they saw
+
+
+def test_merge_picks_the_customer_kept_confirms_and_moves_sales_and_points(owner, cloud):
+    till = cloud.till()
+    store = till.store_id
+    kept = _customer(till, "Gina Roth", "gina@example.org")
+    dup = _customer(till, "Gina R.", "gina@example.org")
+    _sale(till, kept)
+    _sale(till, dup)
+    base = f"/app/stores/{store}/customers/{dup}/merge"
+    picks = owner.get(base, params={"q": "gina"}, headers={"HX-Request": "true"})
+    assert f"merge?into={kept}" in picks.text and f"into={dup}" not in picks.text
+    confirm = owner.get(base, params={"into": kept})
+    assert "Merge into Gina Roth" in confirm.text
+    token = page_csrf(owner)
+    assert owner.post(base, data={"into": "", "csrf_token": token}).status_code == 422
+    assert owner.post(base, data={"into": "nobody", "csrf_token": token}).status_code == 404
+    r = owner.post(base, data={"into": kept, "csrf_token": token})
+    assert r.status_code == 303 and r.headers["location"].endswith(f"/customers/{kept}?merged=3")
+    page = owner.get(r.headers["location"])
+    assert "3 point(s) moved here" in page.text
+    assert page.text.count('data-testid="purchase"') == 2 and 'data-testid="points">6<' in page.text
+    gone = owner.get(f"/app/stores/{store}/customers/{dup}")
+    assert "Merged into" in gone.text and f"/customers/{kept}" in gone.text
+    assert "Gina R." not in owner.get(f"/app/stores/{store}/customers?q=gina").text
+    again = owner.post(base, data={"into": kept, "csrf_token": token})
+    assert again.status_code == 422 and "must be live" in again.text
+    (row,) = _audit("customer.merge", dup)
+    assert json.loads(row.after) == {"merged_into": kept, "points_moved": 3}
+
+
+def test_erase_is_owner_only_needs_confirmation_and_leaves_no_personal_data(owner, server, cloud):
+    till = cloud.till()
+    store = till.store_id
+    customer = _customer(till, "Hanna Vogt", "hanna@example.org", "0309999")
+    sale = _sale(till, customer)
+    token = page_csrf(owner)
+    owner.post(
+        f"/app/stores/{store}/customers/{customer}/contact",
+        data={"name": "Hanna Vogt", "email": "hanna.v@example.org", "csrf_token": token},
+    )
+    manager, _ = set_up_and_sign_in(server, "manager", store)
+    page = manager.get(f"/app/stores/{store}/customers/{customer}")
+    assert "Only the owner can erase" in page.text and "/erase" not in page.text
+    assert manager.get(f"/app/stores/{store}/customers/{customer}/erase").status_code == 403
+    denied = manager.post(
+        f"/app/stores/{store}/customers/{customer}/erase",
+        data={"confirm": "erase", "csrf_token": page_csrf(manager)},
+    )
+    assert denied.status_code == 403
+
+    url = f"/app/stores/{store}/customers/{customer}/erase"
+    ask = owner.get(url)
+    assert "Erase Hanna Vogt?" in ask.text and "cannot be undone" in ask.text
+    unconfirmed = owner.post(url, data={"csrf_token": token})
+    assert unconfirmed.status_code == 422 and "confirmation step" in unconfirmed.text
+    done = owner.post(url, data={"confirm": "erase", "csrf_token": token})
+    assert done.status_code == 200 and "Erased." in done.text
+    assert "hanna" not in done.text.lower() and "Erased customer" in done.text
+    assert f"/sales/{sale['sale_id']}" in done.text  # the sale stays, pseudonymous
+    assert "Hanna" not in owner.get(f"/app/stores/{store}/customers?q=hanna").text
+    with connection():  # the contact change's before/after went too; who and when stay
+        rows = list(WebAudit.select().where(WebAudit.object_id == customer))
+    assert {r.action for r in rows} == {"customer.contact", "customer.erase"}
+    assert all("hanna" not in f"{r.before}{r.after}".lower() for r in rows)
+    assert owner.post(url, data={"confirm": "erase", "csrf_token": token}).status_code == 422
+
+
+def test_marketing_csv_downloads_the_consenting_customers_and_is_audited(owner, cloud):
+    till = cloud.till()
+    store = till.store_id
+    yes = _customer(till, "Ida Kern", "ida@example.org")
+    no = {"customer_id": str(uuid.uuid4()), "name": "No Consent", "email": "no@example.org"}
+    assert till.push([till.event("customer.created", no)]).json()["results"][0]["status"] == (
+        "stored"
+    )
+    page = owner.get(f"/app/stores/{store}/customers")
+    assert f"/app/stores/{store}/customers/marketing.csv" in page.text
+    r = owner.get(f"/app/stores/{store}/customers/marketing.csv")
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
+    assert "marketing-consent.csv" in r.headers["content-disposition"]
+    lines = r.text.strip().split("\r\n")
+    assert lines[0] == "id,name,email,phone,consent_at,consent_source"
+    assert len(lines) == 2 and lines[1].startswith(f"{yes},Ida Kern,ida@example.org")
+    (row,) = _audit("customer.marketing_csv", store)
+    assert json.loads(row.after) == {"rows": 1}
