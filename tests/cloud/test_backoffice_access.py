@@ -6,12 +6,13 @@ Runs against the real app under uvicorn on loopback, on SQLite and PostgreSQL.
 from __future__ import annotations
 
 import re
+import uuid
 
 import pytest
 from argon2 import PasswordHasher
 from fastapi.routing import APIRoute
 
-from pos_cloud import quick_keys, staff
+from pos_cloud import customers, quick_keys, staff
 from pos_cloud.auth import hash_secret
 from pos_cloud.db import connection
 from pos_cloud.web import accounts
@@ -107,6 +108,7 @@ def test_every_post_needs_the_session_csrf_token(server, cloud):
         .replace("{webhook_id}", "x")
         .replace("{delivery_id}", "1")
         .replace("{staff_id}", "x")
+        .replace("{customer_id}", "x")
         for r in client_app_routes(server)
         if "POST" in r.methods and r.path not in ("/app/login", "/app/setup/{code}")
     ]
@@ -178,14 +180,16 @@ def test_password_change_checks_the_current_one_ends_other_sessions_and_is_audit
 
 @pytest.fixture(scope="module")
 def two_stores(cloud, server):
-    """Store A (the manager's) and store B with a sale and a closed shift each."""
+    """Store A (the manager's) and store B with a sale, a closed shift and a customer each."""
     stores = {}
     for name in ("A", "B"):
         till = cloud.till()
+        customer = {"customer_id": str(uuid.uuid4()), "name": f"Kim {name}"}
         r = till.push(
             [
                 till.event("sale.completed", sale_payload()),
                 till.event("shift.closed", shift_closed_payload()),
+                till.event("customer.created", customer),
             ]
         )
         assert r.status_code == 200, r.text
@@ -207,6 +211,10 @@ def test_a_store_manager_cannot_open_another_stores_pages(server, cloud, two_sto
     stores, sale_b, shift_b = two_stores
     a, b = stores["A"].store_id, stores["B"].store_id
     with connection():
+        (customer_b,) = customers.search(b)["items"]
+        customer_a = customers.search(a)["items"][0]["id"]
+    customer_b = customer_b["id"]
+    with connection():
         staff_b = staff.add_staff(b, "Bea", "cashier", "2468").id
     manager, _ = set_up_and_sign_in(server, "manager", a)
     token = page_csrf(manager)
@@ -218,6 +226,7 @@ def test_a_store_manager_cannot_open_another_stores_pages(server, cloud, two_sto
         "delivery_id": "1",
         "staff_id": staff_b,
         "job_id": "x",
+        "customer_id": customer_b,
     }
     checked = 0
     for route in client_app_routes(server):
@@ -247,6 +256,9 @@ def test_a_store_manager_cannot_open_another_stores_pages(server, cloud, two_sto
                         "pin2": "1234",
                         "active": "0",
                         "position": "1",
+                        "email": "mallory@example.org",
+                        "into": customer_a,
+                        "confirm": "erase",
                     },
                     files={"file": ("x.csv", b"sku,name,price,tax_code,barcodes\n")}
                     if path.endswith("/import")
@@ -263,8 +275,12 @@ def test_a_store_manager_cannot_open_another_stores_pages(server, cloud, two_sto
     assert checked >= 25
     # ... while their own store opens, and the terminal of B was not revoked by the attempt.
     assert manager.get(f"/app/stores/{a}/dashboard").status_code == 200
+    assert manager.get(f"/app/stores/{a}/customers/{customer_a}").status_code == 200
     assert stores["B"].client.get("/v1/terminals/me").status_code == 200
     with connection():  # nor did any till user or quick key of B change
         (bea,) = staff.list_staff(b)
         assert bea.active and PasswordHasher().verify(bea.pin_hash, "2468")
         assert not quick_keys.list_keys(b)
+        # ... nor was B's customer changed, merged or erased
+        kim = customers.search(b)["items"]
+        assert [(c["id"], c["name"], c["email"]) for c in kim] == [(customer_b, "Kim B", None)]
