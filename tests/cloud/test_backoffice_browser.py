@@ -340,3 +340,64 @@ def test_staff_quick_keys_import_progress_and_z_pdf_in_chromium(
         assert "Z report 1" in text and "Sales by tax rate" in text and "15.50" in text
     finally:
         page.close()
+
+
+def test_customer_made_at_a_till_searched_opened_and_erased_in_chromium(
+    browser, server, cloud, shots
+):
+    from tests.cloud.test_customers_cloud import _customer, _sale
+
+    till = cloud.till()
+    store = till.store_id
+    for name, email, phone in (
+        ("Anna Schmidt", "anna@example.org", "+49 30 1234567"),
+        ("Ben Okafor", "ben@example.org", "0171 5550101"),
+        ("Cleo Park", None, "0171 5550199"),
+    ):
+        _customer(till, name, email, phone)
+    dora = _customer(till, "Dora Quinn", "dora@example.org", "0171 5550123")
+    sale = _sale(till, dora)
+    email, code = new_account("owner")
+    page = browser.new_page(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    try:
+        page.goto(f"{server}/app/setup/{code}")
+        page.fill("input[name=password]", PASSWORD)
+        page.fill("input[name=password2]", PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_url(re.compile(r"/app/"))
+
+        # Search as you type: the rows change without a reload.
+        page.goto(f"{server}/app/stores/{store}/customers")
+        rows = page.locator("[data-testid=customer-row]")
+        sync_api.expect(rows).to_have_count(4)
+        page.locator("[data-testid=customer-search]").press_sequentially("5550", delay=30)
+        sync_api.expect(rows).to_have_count(3)
+        page.screenshot(path=str(shots / "backoffice-customers.png"), full_page=True)
+        page.locator("[data-testid=customer-search]").fill("dora")
+        sync_api.expect(rows).to_have_count(1)
+        page.click("a:has-text('Dora Quinn')")
+        sync_api.expect(page.locator("[data-testid=consent]")).to_contain_text("till T01 (ann)")
+        sync_api.expect(page.locator("[data-testid=points]")).to_have_text("3")
+        page.screenshot(path=str(shots / "backoffice-customer.png"), full_page=True)
+
+        phone = browser.new_page(viewport={"width": 390, "height": 844})
+        phone.context.add_cookies(page.context.cookies())
+        phone.goto(f"{server}/app/stores/{store}/customers")
+        phone.screenshot(path=str(shots / "backoffice-customers-phone.png"), full_page=True)
+        phone.close()
+
+        with page.expect_download() as info:
+            page.click("[data-testid=export-json]")
+        exported = json.loads(Path(info.value.path()).read_text("utf-8"))
+        assert exported["customer"]["email"] == "dora@example.org"
+
+        page.click("[data-testid=erase-link]")
+        page.click("[data-testid=erase-confirm]")
+        sync_api.expect(page.locator("[data-testid=customer-saved]")).to_contain_text("Erased.")
+        sync_api.expect(page.locator("[data-testid=customer-name]")).to_have_text("Erased customer")
+        page.click(f"a[href$='/sales/{sale['sale_id']}']")  # the sale and its total stay
+        sync_api.expect(page.locator("[data-testid=receipt]")).to_contain_text("3.00 EUR")
+        page.goto(f"{server}/app/stores/{store}/customers?q=dora")
+        sync_api.expect(page.locator("body")).to_contain_text("No customer matches")
+    finally:
+        page.close()
