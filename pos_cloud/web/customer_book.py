@@ -11,8 +11,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import peewee as pw
+
 from .. import ledger
-from ..db import database_proxy, is_postgres
+from ..db import database_proxy
 from ..errors import BadInput, NotFound
 from ..feeds import next_change_seqs
 from ..models import Customer, Sale, SaleCustomer, Store, live
@@ -20,7 +22,7 @@ from . import audit
 from .accounts import Viewer
 
 MAX_NAME, MAX_EMAIL, MAX_PHONE = 200, 200, 64
-PHONE_CHARACTERS = set("0123456789+-/() .")
+PHONE_CHARACTERS = set("0123456789+-/() .")  # what a phone number may be written with
 HISTORY_ROWS = 200
 
 
@@ -29,16 +31,31 @@ def search(store_id: str, text: str, limit: int, offset: int = 0) -> list[Custom
     all when empty), by name."""
     query = Customer.select().where((Customer.store == store_id) & live(Customer))
     needle = (text or "").strip()
-    if needle:
-        name = (
-            Customer.name.ilike(f"%{needle.lower()}%")
-            if is_postgres()
-            else Customer.name.contains(needle)
+    if needle:  # ILIKE with % and _ escaped (peewee); on SQLite any case for ASCII letters
+        match = (
+            Customer.name.contains(needle)
+            | Customer.email.contains(needle)
+            | Customer.phone.contains(needle)
         )
-        query = query.where(
-            name | Customer.email.contains(needle) | Customer.phone.contains(needle)
-        )
+        digits = _compact_phone(needle)
+        if len(digits.lstrip("+")) >= 3 and digits.lstrip("+").isdigit():
+            # "01715550101" finds "0171 555 01 01": both sides without separators
+            match = match | _compact_phone_sql(Customer.phone).contains(digits)
+        query = query.where(match)
     return list(query.order_by(Customer.name, Customer.id).limit(limit).offset(offset))
+
+
+PHONE_SEPARATORS = " -/()."
+
+
+def _compact_phone(text: str) -> str:
+    return "".join(c for c in text if c not in PHONE_SEPARATORS)
+
+
+def _compact_phone_sql(column):
+    for separator in PHONE_SEPARATORS:
+        column = pw.fn.REPLACE(column, separator, "")
+    return column
 
 
 def get(store_id: str, customer_id: str) -> Customer:

@@ -46,12 +46,19 @@ def test_search_as_you_type_finds_by_name_phone_and_email_and_pages(owner, cloud
     assert "<html" not in rows.text
     assert "Ben Okafor" in rows.text and "Cleo Park" in rows.text and "Anna" not in rows.text
     assert "Anna Schmidt" in owner.get(f"/app/stores/{store}/customers?q=ANNA@").text
+    _customer(till, "Dirk 100%_sure", None, "0171 555-01 (77)")
+    spaced = owner.get(f"/app/stores/{store}/customers", params={"q": "017155501 77"}).text
+    assert "Dirk" in spaced and "Ben" not in spaced  # typed without the stored separators
+    assert "Dirk" in owner.get(f"/app/stores/{store}/customers", params={"q": "0%_s"}).text
+    wild = owner.get(f"/app/stores/{store}/customers", params={"q": "_"}).text
+    assert "Dirk" in wild and "Anna" not in wild  # % and _ are letters, not wildcards
     assert "No customer matches" in owner.get(f"/app/stores/{store}/customers?q=zzz").text
     monkeypatch.setattr(routes_customers, "PAGE_SIZE", 2)
     first = owner.get(f"/app/stores/{store}/customers")
     assert first.text.count('data-testid="customer-row"') == 2 and "page=2" in first.text
     second = owner.get(f"/app/stores/{store}/customers?page=2")
-    assert second.text.count('data-testid="customer-row"') == 1 and "Cleo Park" in second.text
+    assert second.text.count('data-testid="customer-row"') == 2 and "Cleo Park" in second.text
+    assert "page=3" not in second.text and "page=1" in second.text
 
 
 def test_customer_page_shows_consent_points_gift_cards_and_purchases(owner, cloud):
