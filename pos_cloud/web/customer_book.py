@@ -17,7 +17,7 @@ from .. import ledger
 from ..db import database_proxy
 from ..errors import BadInput, NotFound
 from ..feeds import next_change_seqs
-from ..models import Customer, Sale, SaleCustomer, Store, live
+from ..models import Customer, Sale, SaleCustomer, Store, live, utcnow
 from . import audit
 from .accounts import Viewer
 
@@ -188,3 +188,36 @@ def change_contact(
             after=fields,
         )
     return True
+
+
+def set_marketing_consent(viewer: Viewer, store_id: str, customer_id: str, agreed: bool) -> None:
+    """Record that the customer agreed to marketing, or withdrew (GDPR: at any time), with
+    the time and who recorded it. The marketing CSV follows at once; the tills do not use it.
+
+    Raises:
+        BadInput: the customer was merged or erased.
+    """
+    with database_proxy.atomic():
+        customer = get(store_id, customer_id)
+        if customer.deleted:
+            raise BadInput("This customer was merged or erased; change the one that is kept.")
+        before = {
+            "marketing_consent": bool(customer.marketing_consent),
+            "consent_at": customer.consent_at,
+            "consent_source": customer.consent_source,
+        }
+        after = {
+            "marketing_consent": agreed,
+            "consent_at": utcnow().strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "consent_source": f"back office ({viewer.email})"[:200],
+        }
+        Customer.update(**after).where(Customer.id == customer.id).execute()
+        audit.record(
+            viewer,
+            "customer.marketing_consent",
+            "customer",
+            customer.id,
+            store_id=store_id,
+            before=before,
+            after=after,
+        )

@@ -130,6 +130,26 @@ def change_contact(
     )
 
 
+@router.post("/{customer_id}/marketing")
+def marketing_consent(
+    request: Request,
+    store_id: str,
+    customer_id: str,
+    agreed: str = Form(""),
+    viewer: Viewer = Depends(csrf_viewer),
+):
+    """The customer agreed to marketing (``agreed=1``) or withdrew their consent."""
+    with connection():
+        store = store_for(viewer, store_id)
+    try:
+        with connection():
+            customer_book.set_marketing_consent(viewer, store.id, customer_id, agreed == "1")
+    except BadInput as exc:
+        return _customer_page(request, viewer, store, customer_id, exc.status_code, error=str(exc))
+    saved = "Marketing consent recorded." if agreed == "1" else "Marketing consent withdrawn."
+    return _customer_page(request, viewer, store, customer_id, saved=saved)
+
+
 @router.get("/{customer_id}/export.json")
 def export_json(store_id: str, customer_id: str, viewer: Viewer = Depends(current_viewer)):
     """Everything held about the customer (GDPR access), as a JSON file."""

@@ -227,3 +227,25 @@ def test_marketing_csv_downloads_the_consenting_customers_and_is_audited(owner, 
     assert len(lines) == 2 and lines[1].startswith(f"{yes},Ida Kern,ida@example.org")
     (row,) = _audit("customer.marketing_csv", store)
     assert json.loads(row.after) == {"rows": 1}
+
+
+def test_marketing_consent_is_withdrawn_and_given_again_with_time_and_source(owner, cloud):
+    till = cloud.till()
+    store = till.store_id
+    customer = _customer(till, "Jon Falk", "jon@example.org")
+    csv_url = f"/app/stores/{store}/customers/marketing.csv"
+    assert customer in owner.get(csv_url).text
+    url = f"/app/stores/{store}/customers/{customer}/marketing"
+    token = page_csrf(owner)
+    withdrawn = owner.post(url, data={"agreed": "0", "csrf_token": token})
+    assert withdrawn.status_code == 200 and "Marketing consent withdrawn" in withdrawn.text
+    assert "not agreed" in withdrawn.text and "back office (owner-" in withdrawn.text
+    assert customer not in owner.get(csv_url).text
+    (row,) = _audit("customer.marketing_consent", customer)
+    assert json.loads(row.before)["consent_source"] == "till T01 (ann)"
+    assert json.loads(row.after)["marketing_consent"] is False
+    again = owner.post(url, data={"agreed": "1", "csrf_token": token})
+    assert "Marketing consent recorded" in again.text
+    assert customer in owner.get(csv_url).text
+    line = next(ln for ln in owner.get(csv_url).text.splitlines() if customer in ln)
+    assert "back office (owner-" in line and line.split(",")[4].endswith("Z")
