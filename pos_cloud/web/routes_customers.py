@@ -238,6 +238,10 @@ def erase_page(
         store = store_for(viewer, store_id)
         require_owner(viewer)
         profile = customer_book.profile(store, customer_id)
+    if profile.customer.erased_at is not None:
+        return _customer_page(
+            request, viewer, store, customer_id, 422, error="This customer is erased already."
+        )
     return render(
         request, "erase.html", store=store, page_name="customers", c=profile.customer, p=profile
     )

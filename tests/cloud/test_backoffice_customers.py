@@ -207,6 +207,7 @@ def test_erase_is_owner_only_needs_confirmation_and_leaves_no_personal_data(owne
     assert {r.action for r in rows} == {"customer.contact", "customer.erase"}
     assert all("hanna" not in f"{r.before}{r.after}".lower() for r in rows)
     assert owner.post(url, data={"confirm": "erase", "csrf_token": token}).status_code == 422
+    assert owner.get(url).status_code == 422  # no second confirmation page
 
 
 def test_marketing_csv_downloads_the_consenting_customers_and_is_audited(owner, cloud):
