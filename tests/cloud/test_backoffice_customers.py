@@ -170,6 +170,10 @@ def test_merge_picks_the_customer_kept_confirms_and_moves_sales_and_points(owner
     assert again.status_code == 422 and "must be live" in again.text
     (row,) = _audit("customer.merge", dup)
     assert json.loads(row.after) == {"merged_into": kept, "points_moved": 3}
+    # The merged record still holds the duplicate's details: the owner can erase it too.
+    assert f"/customers/{dup}/erase" in gone.text
+    erased = owner.post(f"{base[:-6]}/erase", data={"confirm": "erase", "csrf_token": token})
+    assert erased.status_code == 200 and "Gina R." not in erased.text
 
 
 def test_erase_is_owner_only_needs_confirmation_and_leaves_no_personal_data(owner, server, cloud):
