@@ -33,6 +33,7 @@ class StreamName(enum.StrEnum):
     stock = "stock"
     staff = "staff"
     quick_keys = "quick_keys"
+    promotions = "promotions"
     stores = "stores"
     transfers = "transfers"
     purchase_orders = "purchase_orders"
