@@ -180,7 +180,14 @@ STREAMS: dict[str, Stream] = {
     "promotions": Stream(
         Promotion,
         (
-            "id", "name", "kind", "params", "product_ids", "category", "starts_at", "ends_at",
+            "id",
+            "name",
+            "kind",
+            "params",
+            "product_ids",
+            "category",
+            "starts_at",
+            "ends_at",
             "active",
         ),  # fmt: skip
         lambda r: r[0],

@@ -41,7 +41,9 @@ def _day(text: str, what: str) -> dt.date | None:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise BadInput(f"The {what} '{text[:20]}' is not a date; write it like 2026-12-24.") from None
+        raise BadInput(
+            f"The {what} '{text[:20]}' is not a date; write it like 2026-12-24."
+        ) from None
 
 
 def _utc_midnight(day: dt.date, store: Store) -> dt.datetime:
@@ -111,9 +113,7 @@ class PromotionForm:
             buy=_whole(self.buy),
             get=_whole(self.get),
             percent=self.percent,
-            amount_minor=money.parse_amount(self.amount, currency)
-            if self.amount.strip()
-            else None,
+            amount_minor=money.parse_amount(self.amount, currency) if self.amount.strip() else None,
             per_unit=bool(self.per_unit),
             skus=tuple(s for s in re.split(r"[\s,;]+", self.skus) if s),
             category=self.category,
@@ -233,9 +233,7 @@ def _save(request, viewer, store_id: str, promotion_id: str | None, form: Promot
         return _page(
             request, store, form=form, editing=editing, status=exc.status_code, error=str(exc)
         )
-    return RedirectResponse(
-        f"/app/stores/{store.id}/promotions?saved={saved.id}", status_code=303
-    )
+    return RedirectResponse(f"/app/stores/{store.id}/promotions?saved={saved.id}", status_code=303)
 
 
 @router.post("/promotions")
