@@ -1,4 +1,5 @@
-"""Catalogue changes made on the web: a price, a category, or a CSV import with every bad row listed.
+"""Catalogue changes made on the web: a price, a category, or a CSV import (every bad row
+listed).
 
 Both write through pos_cloud.catalog, which stamps the change seqs the tills' product feed
 reads, so a change reaches waiting tills within their long poll.
