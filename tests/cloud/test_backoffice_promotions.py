@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import json
 import re
+import threading
+import time
 
 import pytest
 
@@ -199,3 +201,27 @@ def test_category_edited_on_the_catalogue_page_is_audited_and_fed(owner, cloud):
     cleared = _post(owner, f"{base}/category", sku="ESP", category="")
     assert cleared.status_code == 303
     assert _feed(till, "products")[item["id"]]["data"]["category"] is None
+
+
+def test_a_products_long_poll_ends_when_a_promotion_changes(owner, cloud):
+    till, base = _store_with_coffee(cloud)
+    products = till.client.get("/v1/feed/products").json()["cursor"]
+    promos = till.client.get("/v1/feed/promotions").json()["cursor"]
+    params = {"after": products, "wait": 15, "also": f"promotions:{promos},staff:"}
+    answer: dict = {}
+
+    def poll() -> None:
+        started = time.monotonic()
+        answer["page"] = till.client.get("/v1/feed/products", params=params).json()
+        answer["seconds"] = time.monotonic() - started
+
+    waiting = threading.Thread(target=poll)
+    waiting.start()
+    time.sleep(0.5)
+    assert waiting.is_alive()  # nothing changed yet: it waits
+    _post(owner, base, name="Wake", kind="PercentOff", percent="5", skus="ESP")
+    waiting.join(timeout=15)
+    assert answer["page"] == {"items": [], "cursor": products, "has_more": False}
+    assert answer["seconds"] < 5
+    bad = till.client.get("/v1/feed/products", params={"also": "sales:1"})
+    assert bad.status_code == 422 and "is not a stream" in bad.text
