@@ -322,7 +322,11 @@ def test_staff_quick_keys_import_progress_and_z_pdf_in_chromium(
         page.goto(f"{server}/app/stores/{store}/promotions")
         form = page.locator("#promotion-form form")
         form.locator("input[name=name]").fill("Coffee 3 for 5")
+        form.locator("select[name=kind]").select_option("PercentOff")  # only its fields show
+        sync_api.expect(form.locator("input[name=quantity]")).to_be_hidden()
+        sync_api.expect(form.locator("input[name=percent]")).to_be_visible()
         form.locator("select[name=kind]").select_option("MixAndMatch")
+        sync_api.expect(form.locator("input[name=percent]")).to_be_hidden()
         form.locator("input[name=quantity]").fill("3")
         form.locator("input[name=price]").fill("5.00")
         form.locator("input[name=category]").fill("Coffee")
