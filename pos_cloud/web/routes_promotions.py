@@ -22,7 +22,7 @@ from ..errors import BadInput, CloudError
 from ..models import Store, utcnow
 from . import audit, catalogue, money
 from .accounts import Viewer
-from .site import csrf_viewer, current_viewer, render, store_for
+from .site import csrf_viewer, current_viewer, render, store_for, visible_stores
 
 router = APIRouter(prefix="/app/stores/{store_id}")
 
@@ -200,9 +200,30 @@ def _form(
     category: str = Form(""),
     starts: str = Form(""),
     ends: str = Form(""),
+    every_store: str = Form(""),
 ) -> PromotionForm:
     """The posted form (a dependency: both the create and the edit route take it)."""
     return PromotionForm(**{k: v for k, v in locals().items()})
+
+
+def _copy_to_other_stores(viewer: Viewer, store: Store, form: PromotionForm) -> None:
+    """The same promotion in every other store of the business (each its own copy, with that
+    store's products of the SKUs, days and currency); all or none."""
+    for other in visible_stores(viewer):
+        if other.id == store.id:
+            continue
+        try:
+            copy = promotions.save(other.id, form.to_input(other))
+        except BadInput as exc:
+            raise BadInput(f"In store {other.name}: {exc} Nothing was saved.") from None
+        audit.record(
+            viewer,
+            "promotion.create",
+            "promotion",
+            copy.id,
+            store_id=other.id,
+            after=promotions.snapshot(copy),
+        )
 
 
 def _save(request, viewer, store_id: str, promotion_id: str | None, form: PromotionForm):
@@ -223,6 +244,8 @@ def _save(request, viewer, store_id: str, promotion_id: str | None, form: Promot
                 before=before,
                 after=promotions.snapshot(saved),
             )
+            if promotion_id is None and form.every_store and viewer.is_owner:
+                _copy_to_other_stores(viewer, store, form)
     except CloudError as exc:
         if exc.status_code == 404:
             raise

@@ -13,6 +13,8 @@ import time
 import pytest
 
 from pos_cloud.db import connection
+from pos_cloud.models import Organisation, Store
+from pos_cloud.web.accounts import WebUser
 from pos_cloud.web.models import WebAudit
 from tests.cloud.backoffice_helpers import page_csrf, set_up_and_sign_in
 
@@ -225,3 +227,35 @@ def test_a_products_long_poll_ends_when_a_promotion_changes(owner, cloud):
     assert answer["seconds"] < 5
     bad = till.client.get("/v1/feed/products", params={"also": "sales:1"})
     assert bad.status_code == 422 and "is not a stream" in bad.text
+
+
+def test_owner_creates_one_promotion_in_every_store_or_in_none(server, cloud):
+    owner, email = set_up_and_sign_in(server)
+    tills = [cloud.till(), cloud.till()]
+    with connection():  # a business of its own with these two stores
+        org = Organisation.create(name="Two shops")
+        Store.update(organisation=org).where(Store.id.in_([t.store_id for t in tills])).execute()
+        WebUser.update(organisation_id=org.id).where(WebUser.email == email).execute()
+    for till in tills:
+        cloud.product(till.store_id, "ESP", price=180)
+    first, second = (f"/app/stores/{t.store_id}/promotions" for t in tills)
+    assert "in every store of the business" in owner.get(first).text
+    cloud.product(tills[0].store_id, "LAT", price=250)  # not sold in the second store
+    r = _post(owner, first, name="Both", kind="PercentOff", percent="5", skus="ESP LAT",
+              every_store="1")  # fmt: skip
+    assert r.status_code == 422 and "In store Shop: " in r.text and "SKU LAT" in r.text
+    assert "Nothing was saved" in r.text
+    assert all(_feed(t, "promotions") == {} for t in tills)
+    r = _post(owner, first, name="Both", kind="PercentOff", percent="5", skus="ESP",
+              every_store="1")  # fmt: skip
+    assert r.status_code == 303
+    fed = [next(iter(_feed(t, "promotions").values())) for t in tills]
+    assert fed[0]["id"] != fed[1]["id"]
+    assert [f["data"]["name"] for f in fed] == ["Both", "Both"]
+    esp = [
+        next(i["id"] for i in _feed(t, "products").values() if i["data"]["sku"] == "ESP")
+        for t in tills
+    ]
+    assert [f["data"]["product_ids"] for f in fed] == [[esp[0]], [esp[1]]]
+    assert [a.action for a in _audits(fed[1]["id"])] == ["promotion.create"]
+    assert "in every store" not in owner.get(f"{second}/{fed[1]['id']}").text  # edits: one store
