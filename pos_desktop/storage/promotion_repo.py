@@ -180,6 +180,7 @@ class PromotionRepository:
 
 CATEGORY_GROUP = "category:"  # group code prefix of a cloud category's members
 _CATEGORY_RANGE = "group_code >= 'category:' AND group_code < 'category;'"  # ';' follows ':'
+_UNINDEXED_RANGE = "+group_code >= 'category:' AND +group_code < 'category;'"
 
 
 def category_group(category: str) -> str:
@@ -196,18 +197,27 @@ def apply_categories(db: SqliteDatabase, items: list[dict[str, Any]], now: datet
     given = {i["id"]: i["data"].get("category") for i in items if "category" in i["data"]}
     if not given:
         return 0
+    has_members = db.execute_sql(
+        f"SELECT 1 FROM product_group_member WHERE {_CATEGORY_RANGE} LIMIT 1"  # noqa: S608
+    ).fetchone()
+    if not has_members and not any(given.values()):
+        return 0  # a first sync of a catalogue without categories costs nothing here
     ids = json.dumps(list(given))
-    old = {
-        code
-        for (code,) in db.execute_sql(
-            f"SELECT DISTINCT group_code FROM product_group_member WHERE {_CATEGORY_RANGE} "  # noqa: S608
-            "AND product_id IN (SELECT value FROM json_each(?))",
-            (ids,),
-        )
-    }
+    old: set[str] = set()
+    if has_members:
+        # "+group_code": probe the product_id index once per item instead of scanning every
+        # category member per page (that made a 1M first sync quadratic).
+        old = {
+            code
+            for (code,) in db.execute_sql(
+                f"SELECT DISTINCT group_code FROM product_group_member WHERE {_UNINDEXED_RANGE} "  # noqa: S608
+                "AND product_id IN (SELECT value FROM json_each(?))",
+                (ids,),
+            )
+        }
     if old:
         db.execute_sql(
-            f"DELETE FROM product_group_member WHERE {_CATEGORY_RANGE} "  # noqa: S608
+            f"DELETE FROM product_group_member WHERE {_UNINDEXED_RANGE} "  # noqa: S608
             "AND product_id IN (SELECT value FROM json_each(?))",
             (ids,),
         )
