@@ -172,7 +172,9 @@ def test_owner_journey_in_chromium(browser, server, cloud, shots):
         cursor = till.client.get("/v1/feed/products").json()["cursor"]
         page.goto(f"{server}/app/stores/{store}/products")
         page.fill("input[aria-label='Price of A1']", "1.75")
-        page.locator("#product-" + _product_id(cloud, till, "A1")).locator("button").click()
+        page.locator("#product-" + _product_id(cloud, till, "A1")).locator(
+            "form[action$='/products/price'] button"
+        ).click()
         sync_api.expect(page.locator("text=Saved")).to_be_visible()
         changed = time.monotonic()
         feed = till.client.get("/v1/feed/products", params={"after": cursor, "wait": 2}).json()
