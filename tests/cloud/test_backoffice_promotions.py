@@ -84,6 +84,7 @@ def test_owner_creates_a_promotion_that_the_feed_carries_in_minor_units(owner, c
     (audited,) = _audits(item["id"])
     assert audited.action == "promotion.create" and audited.before is None
     assert json.loads(audited.after)["params"] == {"quantity": 3, "price_minor": 500}
+    assert "promotion.create" in owner.get("/app/audit").text
 
 
 @pytest.mark.parametrize(
