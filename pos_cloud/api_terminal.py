@@ -13,6 +13,7 @@ from starlette.concurrency import run_in_threadpool
 
 from . import auth, change_notify, feeds, ingest, reports
 from .deps import as_terminal, current_terminal, in_db, terminal_token
+from .errors import BadInput
 from .guards import StrictJSONRoute
 from .models import Store, Terminal
 from .schemas import BatchIn, BatchOut, EnrollIn, EnrollOut, FeedPage, GapsOut, TerminalOut
@@ -33,6 +34,7 @@ class StreamName(enum.StrEnum):
     stock = "stock"
     staff = "staff"
     quick_keys = "quick_keys"
+    promotions = "promotions"
     stores = "stores"
     transfers = "transfers"
     purchase_orders = "purchase_orders"
@@ -123,19 +125,30 @@ async def feed(
     after: str | None = Query(default=None, description="Cursor from the previous page"),
     limit: int = Query(default=1000, ge=1, le=feeds.MAX_PAGE),
     wait: float = Query(default=0, ge=0, le=MAX_WAIT, description="Long-poll seconds"),
+    also: str | None = Query(
+        default=None,
+        max_length=400,
+        description="Other streams whose changes end the long poll too: stream:cursor,...",
+    ),
     token: str = Depends(terminal_token),
 ) -> Response:
-    """One page of changes after ``after``; with ``wait`` hold until a change or timeout."""
+    """One page of changes after ``after``; with ``wait`` hold until a change or timeout.
+
+    With ``also`` the wait also ends (with an empty page) when one of those streams has
+    changes after its cursor: a till long-polls its products and still hears of a promotion
+    or a PIN reset at once.
+    """
     after_seq = feeds.parse_cursor(after)
+    others = _parse_also(also)
     deadline = time.monotonic() + wait
     store_id = None
     while True:
         if store_id is None:  # the first read also checks the token, in the same connection
             store_id, seen, body = await run_in_threadpool(
-                as_terminal, token, _read, stream.value, after_seq, limit
+                as_terminal, token, _read, stream.value, after_seq, limit, others
             )
         else:
-            _, seen, body = await _shared_read(store_id, stream.value, after_seq, limit)
+            _, seen, body = await _shared_read(store_id, stream.value, after_seq, limit, others)
         if body is not None or time.monotonic() >= deadline:
             break
         if not await _wait_for_change(request, store_id, seen, deadline):
@@ -148,7 +161,22 @@ async def feed(
 _reads_in_flight: dict[tuple, asyncio.Future] = {}
 
 
-async def _shared_read(store_id: str, stream: str, after: int, limit: int):
+def _parse_also(also: str | None) -> tuple[tuple[str, int], ...]:
+    """``"promotions:12,staff:"`` -> (("promotions", 12), ("staff", 0)); BadInput if malformed."""
+    if not also:
+        return ()
+    pairs = []
+    for part in also.split(","):
+        name, _, cursor = part.partition(":")
+        if name not in StreamName.__members__:
+            raise BadInput(f"'{name[:40]}' in 'also' is not a stream; name streams like staff:12.")
+        pairs.append((name, feeds.parse_cursor(cursor)))
+    return tuple(pairs)
+
+
+async def _shared_read(
+    store_id: str, stream: str, after: int, limit: int, also: tuple[tuple[str, int], ...] = ()
+):
     """:func:`_read` once for every woken long poll asking for the same page at the same time.
 
     One change wakes every till of the store at once; they all hold the same cursor, so one
@@ -156,11 +184,11 @@ async def _shared_read(store_id: str, stream: str, after: int, limit: int):
     read begun before its own wake may get the page without the change; its ``seen`` is then
     older than the store's counter, so it reads again at once: never a missed change.
     """
-    key = (asyncio.get_running_loop(), store_id, stream, after, limit)
+    key = (asyncio.get_running_loop(), store_id, stream, after, limit, also)
     pending = _reads_in_flight.get(key)
     if pending is None:
         pending = asyncio.ensure_future(
-            run_in_threadpool(in_db, _read, store_id, stream, after, limit)
+            run_in_threadpool(in_db, _read, store_id, stream, after, limit, also)
         )
         _reads_in_flight[key] = pending
 
@@ -173,7 +201,11 @@ async def _shared_read(store_id: str, stream: str, after: int, limit: int):
 
 
 def _read(
-    terminal_or_store: Terminal | str, stream: str, after: int, limit: int
+    terminal_or_store: Terminal | str,
+    stream: str,
+    after: int,
+    limit: int,
+    also: tuple[tuple[str, int], ...] = (),
 ) -> tuple[str, int, bytes | None]:
     """(store id, counter before the read, the encoded page or None when it is empty).
 
@@ -185,7 +217,9 @@ def _read(
     store_id = getattr(terminal_or_store, "store_id", terminal_or_store)
     seen = feeds.latest_change_seq(store_id)
     page = feeds.read_page(store_id, stream, after, limit)
-    return store_id, seen, feeds.encode_page(page) if page["items"] else None
+    if page["items"] or any(feeds.has_rows_after(store_id, s, c) for s, c in also):
+        return store_id, seen, feeds.encode_page(page)
+    return store_id, seen, None
 
 
 async def _wait_for_change(request: Request, store_id: str, seen: int, deadline: float) -> bool:

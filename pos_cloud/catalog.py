@@ -351,6 +351,16 @@ def set_price(store_id: str, sku: str, price_minor: int) -> Product:
         return _upsert_one(store_id, item.validated())
 
 
+def set_category(store_id: str, sku: str, category: str) -> Product:
+    """Put one product in a product group ("" takes it out of any)."""
+    with database_proxy.atomic():
+        product = get_product(store_id, sku)
+        item = ProductInput(
+            sku, product.name, product.price_minor, product.tax_code, (), product.active, category
+        )
+        return _upsert_one(store_id, item.validated())
+
+
 def get_product(store_id: str, sku: str) -> Product:
     """A live (not deleted) product of the store, or NotFound."""
     product = Product.get_or_none(

@@ -10,6 +10,7 @@ committed late.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -25,6 +26,7 @@ from .models import (
     Barcode,
     Customer,
     Product,
+    Promotion,
     PurchaseOrder,
     QuickKey,
     StockLevel,
@@ -87,7 +89,7 @@ class Stream:
 STREAMS: dict[str, Stream] = {
     "products": Stream(
         Product,
-        ("id", "sku", "name", "price_minor", "tax_code", "active"),
+        ("id", "sku", "name", "price_minor", "tax_code", "active", "category"),
         lambda r: r[0],
         lambda r: {
             "id": r[0],
@@ -96,6 +98,7 @@ STREAMS: dict[str, Stream] = {
             "price_minor": r[3],
             "tax_code": r[4],
             "active": bool(r[5]),
+            "category": r[6] or None,  # the till prices category promotions by it
         },
     ),
     "barcodes": Stream(
@@ -173,7 +176,41 @@ STREAMS: dict[str, Stream] = {
             "colour": r[6],
         },
     ),
+    # Promotions: the till's kinds and parameters (pos_cloud/promotions.py); times in UTC.
+    "promotions": Stream(
+        Promotion,
+        (
+            "id",
+            "name",
+            "kind",
+            "params",
+            "product_ids",
+            "category",
+            "starts_at",
+            "ends_at",
+            "active",
+        ),  # fmt: skip
+        lambda r: r[0],
+        lambda r: {
+            "name": r[1],
+            "kind": r[2],
+            "params": orjson.loads(r[3]),
+            "product_ids": orjson.loads(r[4]),
+            "category": r[5],
+            "starts_at": _utc_text(r[6]),
+            "ends_at": _utc_text(r[7]),
+            "active": bool(r[8]),
+        },
+    ),
 }
+
+
+def _utc_text(value: object) -> str | None:
+    """A stored naive-UTC time (a datetime on PostgreSQL, text on SQLite) as ISO 8601 UTC."""
+    if value is None:
+        return None
+    moment = value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(str(value))
+    return moment.replace(tzinfo=dt.UTC).isoformat()
 
 
 def parse_cursor(after: str | None) -> int:
@@ -250,3 +287,8 @@ def encode_page(page: dict) -> bytes:
 def has_changes_after(store_id: str, after: int) -> bool:
     """Cheap test for the long poll: did anything in the store change after ``after``?"""
     return latest_change_seq(store_id) > after
+
+
+def has_rows_after(store_id: str, stream: str, after: int) -> bool:
+    """Does the stream have rows after the cursor? (one probe of the feed index)"""
+    return page_query(store_id, stream, after, 1).exists()

@@ -176,6 +176,25 @@ class QuickKey(BaseModel):
     deleted = pw.BooleanField(default=False)
 
 
+class Promotion(BaseModel):
+    """A promotion of one store (the till's kinds; see pos_cloud/promotions.py), fed to its
+    tills. ``params`` is JSON of whole numbers and decimal strings, never floats."""
+
+    id = pw.CharField(36, primary_key=True, default=new_id)
+    store = pw.ForeignKeyField(Store)
+    name = pw.CharField(100)
+    kind = pw.CharField(32)
+    params = pw.TextField()
+    product_ids = pw.TextField()  # JSON list of product ids
+    category = pw.CharField(100, null=True)  # and every product of this group
+    starts_at = pw.DateTimeField(null=True)  # naive UTC, inclusive
+    ends_at = pw.DateTimeField(null=True)  # naive UTC, exclusive
+    active = pw.BooleanField(default=True)
+    updated_at = pw.DateTimeField(default=utcnow)
+    change_seq = pw.BigIntegerField()
+    deleted = pw.BooleanField(default=False)
+
+
 class StockLevel(BaseModel):
     store = pw.ForeignKeyField(Store)
     sku = pw.CharField(64)

@@ -26,6 +26,7 @@ def mount(app: FastAPI, *, worker: bool = True) -> BackOfficeWorker | None:
         routes_customers,
         routes_integrations,
         routes_pages,
+        routes_promotions,
         routes_store,
         routes_tills,
     )
@@ -36,6 +37,7 @@ def mount(app: FastAPI, *, worker: bool = True) -> BackOfficeWorker | None:
         routes_store,
         routes_tills,
         routes_customers,
+        routes_promotions,
         routes_integrations,
     ):
         app.include_router(module.router, include_in_schema=False)

@@ -1,4 +1,5 @@
-"""Catalogue changes made on the web: a price, or a CSV import with every bad row listed.
+"""Catalogue changes made on the web: a price, a category, or a CSV import (every bad row
+listed).
 
 Both write through pos_cloud.catalog, which stamps the change seqs the tills' product feed
 reads, so a change reaches waiting tills within their long poll.
@@ -43,6 +44,23 @@ def set_price(viewer: Viewer, store_id: str, sku: str, price_minor: int) -> Prod
             store_id=store_id,
             before={"price_minor": before.price_minor},
             after={"price_minor": product.price_minor},
+        )
+    return product
+
+
+def set_category(viewer: Viewer, store_id: str, sku: str, category: str) -> Product:
+    """Change one product's category (product group) and audit it, in one transaction."""
+    with database_proxy.atomic():
+        before = catalog.get_product(store_id, sku)
+        product = catalog.set_category(store_id, sku, category)
+        audit.record(
+            viewer,
+            "product.category",
+            "product",
+            sku,
+            store_id=store_id,
+            before={"category": before.category or None},
+            after={"category": product.category or None},
         )
     return product
 

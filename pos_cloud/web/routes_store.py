@@ -86,6 +86,31 @@ def change_price(
     return RedirectResponse(f"/app/stores/{store.id}/products?q={sku}", status_code=303)
 
 
+@router.post("/products/category")
+def change_category(
+    request: Request,
+    store_id: str,
+    sku: str = Form(...),
+    category: str = Form(""),
+    viewer: Viewer = Depends(csrf_viewer),
+):
+    with connection():
+        store = store_for(viewer, store_id)
+        try:
+            product = catalogue.set_category(viewer, store.id, sku, category)
+            error = None
+        except BadInput as exc:
+            product, error = catalogue.catalog.get_product(store.id, sku), str(exc)
+        row = catalogue.product_row(store.id, product)
+    if request.headers.get("HX-Request"):
+        return render(
+            request, "_product_row.html", store=store, r=row, error=error, saved=error is None
+        )
+    if error:
+        raise BadInput(error)
+    return RedirectResponse(f"/app/stores/{store.id}/products?q={sku}", status_code=303)
+
+
 @router.post("/products/import")
 async def import_products(
     request: Request,

@@ -12,13 +12,14 @@ import dataclasses
 import json
 from collections.abc import Iterable
 from datetime import datetime, time
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from time import monotonic
 from typing import Any
 
 from peewee import SqliteDatabase
 
 from pos_desktop.domain import promotions as promo_mod
+from pos_desktop.domain.errors import DomainError
 from pos_desktop.domain.promotions import Promotion, Window
 
 from .codec import parse_utc, utc_text
@@ -173,3 +174,126 @@ class PromotionRepository:
             f"SELECT {_COLUMNS} FROM promotion WHERE active = 1 ORDER BY id"  # noqa: S608
         ).fetchall()
         return [_row_to_promotion(row, groups) for row in rows]
+
+
+# --- the cloud's feeds -----------------------------------------------------------------------
+
+CATEGORY_GROUP = "category:"  # group code prefix of a cloud category's members
+_CATEGORY_RANGE = "group_code >= 'category:' AND group_code < 'category;'"  # ';' follows ':'
+_UNINDEXED_RANGE = "+group_code >= 'category:' AND +group_code < 'category;'"
+
+
+def category_group(category: str) -> str:
+    return CATEGORY_GROUP + category
+
+
+def apply_categories(db: SqliteDatabase, items: list[dict[str, Any]], now: datetime) -> int:
+    """Keep each synced product's cloud category as its ``category:<name>`` group membership.
+
+    Runs in the puller's transaction after a products page; items without a ``category`` key
+    (an older cloud) leave the membership alone. Promotions on a group whose members changed
+    are touched, so the pricing cache reloads them.
+    """
+    given = {i["id"]: i["data"].get("category") for i in items if "category" in i["data"]}
+    if not given:
+        return 0
+    has_members = db.execute_sql(
+        f"SELECT 1 FROM product_group_member WHERE {_CATEGORY_RANGE} LIMIT 1"  # noqa: S608
+    ).fetchone()
+    if not has_members and not any(given.values()):
+        return 0  # a first sync of a catalogue without categories costs nothing here
+    ids = json.dumps(list(given))
+    old: set[str] = set()
+    if has_members:
+        # "+group_code": probe the product_id index once per item instead of scanning every
+        # category member per page (that made a 1M first sync quadratic).
+        old = {
+            code
+            for (code,) in db.execute_sql(
+                f"SELECT DISTINCT group_code FROM product_group_member WHERE {_UNINDEXED_RANGE} "  # noqa: S608
+                "AND product_id IN (SELECT value FROM json_each(?))",
+                (ids,),
+            )
+        }
+    if old:
+        db.execute_sql(
+            f"DELETE FROM product_group_member WHERE {_UNINDEXED_RANGE} "  # noqa: S608
+            "AND product_id IN (SELECT value FROM json_each(?))",
+            (ids,),
+        )
+    members = [
+        (category_group(category), pid)
+        for i in items
+        if i["op"] == "upsert"
+        for pid, category in ((i["id"], given.get(i["id"])),)
+        if category
+    ]
+    db.connection().executemany(
+        "INSERT OR IGNORE INTO product_group_member (group_code, product_id) VALUES (?, ?)",
+        members,
+    )
+    touched = old | {code for code, _ in members}
+    if touched:
+        db.execute_sql(
+            "UPDATE promotion SET updated_at = ? WHERE group_code IN "
+            "(SELECT value FROM json_each(?))",
+            (utc_text(now), json.dumps(sorted(touched))),
+        )
+    return len(members)
+
+
+def promotion_from_feed(promotion_id: str, data: dict[str, Any]) -> Promotion:
+    """The domain promotion a ``promotions`` feed item describes (DomainError, KeyError,
+    TypeError or ValueError when this till cannot run it)."""
+    cls = KINDS[data["kind"]]
+    values = dict(data["params"])
+    for f in dataclasses.fields(cls):
+        if f.name in values and f.type in ("Decimal", Decimal):
+            values[f.name] = Decimal(str(values[f.name]))
+    window = Window(
+        starts_at=parse_utc(data["starts_at"]) if data.get("starts_at") else None,
+        ends_at=parse_utc(data["ends_at"]) if data.get("ends_at") else None,
+    )
+    return cls(
+        promotion_id=promotion_id,
+        name=data["name"],
+        product_ids=frozenset(data.get("product_ids") or ()),
+        window=window,
+        **values,
+    )
+
+
+def apply_feed(db: SqliteDatabase, items: list[dict[str, Any]], now: datetime) -> int:
+    """Apply a page of the cloud's ``promotions`` feed (inside the puller's transaction).
+
+    A promotion the cloud sends replaces the till's row of that id; an ended or removed one
+    stays as an inactive row. One this till cannot run (a kind of a newer cloud) is switched
+    off rather than breaking the pricing of every cart.
+    """
+    applied = 0
+    for item in items:
+        data = item.get("data") or {}
+        promo = _runnable(item["id"], data) if item["op"] == "upsert" else None
+        if promo is None:
+            db.execute_sql(
+                "UPDATE promotion SET active = 0, updated_at = ? WHERE id = ?",
+                (utc_text(now), item["id"]),
+            )
+            continue
+        category = data.get("category")
+        save_promotion(
+            db,
+            promo,
+            now,
+            group_code=category_group(category) if category else None,
+            active=bool(data.get("active", True)),
+        )
+        applied += 1
+    return applied
+
+
+def _runnable(promotion_id: str, data: dict[str, Any]) -> Promotion | None:
+    try:
+        return promotion_from_feed(promotion_id, data)
+    except (DomainError, KeyError, TypeError, ValueError, InvalidOperation):
+        return None

@@ -134,12 +134,21 @@ class CloudClient:
         return self._send("POST", "/v1/events:batch", json={"events": events})
 
     def feed(
-        self, stream: str, after: str | None, *, limit: int = 1000, wait: float = 0
+        self,
+        stream: str,
+        after: str | None,
+        *,
+        limit: int = 1000,
+        wait: float = 0,
+        also: dict[str, str | None] | None = None,
     ) -> dict[str, Any]:
-        """One page of a change feed; ``wait`` > 0 long-polls that many seconds."""
+        """One page of a change feed; ``wait`` > 0 long-polls that many seconds, ended early
+        by changes of the ``also`` streams after their cursors too."""
         params: dict[str, Any] = {"limit": limit, "wait": wait}
         if after:
             params["after"] = after
+        if also:
+            params["also"] = ",".join(f"{name}:{cursor or ''}" for name, cursor in also.items())
         timeout = httpx.Timeout(max(self._timeout, wait + LONG_POLL_SLACK), connect=CONNECT_TIMEOUT)
         return self._send("GET", f"/v1/feed/{stream}", params=params, timeout=timeout)
 

@@ -19,7 +19,7 @@ from typing import Any
 
 from peewee import SqliteDatabase
 
-from pos_desktop.storage import quick_key_repo, staff_repo, sync_repo
+from pos_desktop.storage import promotion_repo, quick_key_repo, staff_repo, sync_repo
 from pos_desktop.storage.sync_repo import MissingReference
 
 from .client import CloudClient, CursorAhead
@@ -32,6 +32,7 @@ STREAMS = (
     "stock",
     "staff",
     "quick_keys",
+    "promotions",
     "stores",
     "transfers",
     "purchase_orders",
@@ -55,7 +56,11 @@ def _apply(stream: str, db: SqliteDatabase, items: list[dict[str, Any]], now: da
     # the cloud's UUIDv7 ids mostly arrive in order already, and then sorting costs little).
     items = sorted(items, key=_product_key if stream == "barcodes" else _item_key)
     if stream == "products":
-        return sync_repo.apply_products(db, items, now)
+        count = sync_repo.apply_products(db, items, now)
+        promotion_repo.apply_categories(db, items, now)  # category promotions price by it
+        return count
+    if stream == "promotions":
+        return promotion_repo.apply_feed(db, items, now)
     if stream == "barcodes":
         return sync_repo.apply_barcodes(db, items)
     if stream == "tax_rates":
@@ -113,8 +118,9 @@ class Puller:
         """Catch up every stream once (no waiting); returns items applied per stream."""
         return {stream: self.pull_stream(stream) for stream in STREAMS}
 
-    def pull_stream(self, stream: str, wait: float = 0.0) -> int:
-        """Read pages until ``has_more`` is false; the first request may long-poll ``wait`` s.
+    def pull_stream(self, stream: str, wait: float = 0.0, also: tuple[str, ...] = ()) -> int:
+        """Read pages until ``has_more`` is false; the first request may long-poll ``wait`` s
+        (ended early when one of the ``also`` streams has changes for this till).
 
         Raises:
             CloudOffline, CloudRefused: from the client (the cursor stays where it was).
@@ -123,7 +129,7 @@ class Puller:
         total = 0
         # Threads are made lazily: a long poll that finds nothing new never starts one.
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="feed-prefetch") as ahead:
-            after, page = self._first_page(stream, wait)
+            after, page = self._first_page(stream, wait, also)
             while True:
                 upcoming = None
                 if page.get("has_more"):
@@ -146,13 +152,18 @@ class Puller:
                 except CursorAhead:
                     after, page = self._restart(stream)
 
-    def _first_page(self, stream: str, wait: float) -> tuple[str | None, dict[str, Any]]:
+    def _first_page(
+        self, stream: str, wait: float, also: tuple[str, ...] = ()
+    ) -> tuple[str | None, dict[str, Any]]:
         """(cursor sent, page) read directly from the stored cursor."""
         self._settle_inflight()
         while True:
             after = sync_repo.get_cursor(self._db, stream)
+            others = {name: sync_repo.get_cursor(self._db, name) for name in also}
             try:
-                return after, self._client.feed(stream, after, limit=self._page, wait=wait)
+                return after, self._client.feed(
+                    stream, after, limit=self._page, wait=wait, also=others or None
+                )
             except CursorAhead:
                 self._reset(stream)
                 wait = 0.0

@@ -36,6 +36,8 @@ from .push import Pusher
 log = logging.getLogger(__name__)
 
 LONG_POLL_WAIT = 20.0
+# What the owner changes in the back office ends the products long poll too (within ~2 s).
+WAKE_ALSO = ("promotions", "staff", "quick_keys")
 IDLE_PUSH_INTERVAL = 30.0  # also retries after another process held the lease
 
 
@@ -201,7 +203,7 @@ class SyncWorker:
         wait = 0.0  # catch up at once after start, long-poll afterwards
         while not self._stopping.is_set():
             try:
-                puller.pull_stream("products", wait=wait)
+                puller.pull_stream("products", wait=wait, also=WAKE_ALSO)
                 puller.pull_all()
             except (CloudError, FeedProblem) as exc:
                 self._stopping.wait(self._failed(exc, backoff))

@@ -12,7 +12,7 @@ import pytest
 from argon2 import PasswordHasher
 from fastapi.routing import APIRoute
 
-from pos_cloud import customers, quick_keys, staff
+from pos_cloud import catalog, customers, promotions, quick_keys, staff
 from pos_cloud.auth import hash_secret
 from pos_cloud.db import connection
 from pos_cloud.web import accounts
@@ -109,6 +109,7 @@ def test_every_post_needs_the_session_csrf_token(server, cloud):
         .replace("{delivery_id}", "1")
         .replace("{staff_id}", "x")
         .replace("{customer_id}", "x")
+        .replace("{promotion_id}", "x")
         for r in client_app_routes(server)
         if "POST" in r.methods and r.path not in ("/app/login", "/app/setup/{code}")
     ]
@@ -216,6 +217,12 @@ def test_a_store_manager_cannot_open_another_stores_pages(server, cloud, two_sto
     customer_b = customer_b["id"]
     with connection():
         staff_b = staff.add_staff(b, "Bea", "cashier", "2468").id
+        catalog.upsert_tax_rate(b, "A", "Standard", 1900)
+        catalog.upsert_products(b, [catalog.ProductInput("A1", "Tea", 150, "A")])
+        promotion_b = promotions.save(
+            b,
+            promotions.PromotionInput(name="B only", kind="PercentOff", percent="10", skus=("A1",)),
+        ).id
     manager, _ = set_up_and_sign_in(server, "manager", a)
     token = page_csrf(manager)
     values = {
@@ -227,6 +234,7 @@ def test_a_store_manager_cannot_open_another_stores_pages(server, cloud, two_sto
         "staff_id": staff_b,
         "job_id": "x",
         "customer_id": customer_b,
+        "promotion_id": promotion_b,
     }
     checked = 0
     for route in client_app_routes(server):
@@ -259,6 +267,10 @@ def test_a_store_manager_cannot_open_another_stores_pages(server, cloud, two_sto
                         "email": "mallory@example.org",
                         "into": customer_a,
                         "confirm": "erase",
+                        "kind": "PercentOff",
+                        "percent": "50",
+                        "skus": "A1",
+                        "category": "Mallory",
                     },
                     files={"file": ("x.csv", b"sku,name,price,tax_code,barcodes\n")}
                     if path.endswith("/import")
@@ -284,3 +296,6 @@ def test_a_store_manager_cannot_open_another_stores_pages(server, cloud, two_sto
         # ... nor was B's customer changed, merged or erased
         kim = customers.search(b)["items"]
         assert [(c["id"], c["name"], c["email"]) for c in kim] == [(customer_b, "Kim B", None)]
+        (promotion,) = promotions.list_promotions(b)  # nor B's promotions or categories
+        assert promotion.active and promotion.name == "B only" and '"10"' in promotion.params
+        assert not catalog.get_product(b, "A1").category

@@ -172,7 +172,9 @@ def test_owner_journey_in_chromium(browser, server, cloud, shots):
         cursor = till.client.get("/v1/feed/products").json()["cursor"]
         page.goto(f"{server}/app/stores/{store}/products")
         page.fill("input[aria-label='Price of A1']", "1.75")
-        page.locator("#product-" + _product_id(cloud, till, "A1")).locator("button").click()
+        page.locator("#product-" + _product_id(cloud, till, "A1")).locator(
+            "form[action$='/products/price'] button"
+        ).click()
         sync_api.expect(page.locator("text=Saved")).to_be_visible()
         changed = time.monotonic()
         feed = till.client.get("/v1/feed/products", params={"after": cursor, "wait": 2}).json()
@@ -312,6 +314,34 @@ def test_staff_quick_keys_import_progress_and_z_pdf_in_chromium(
         sync_api.expect(page.locator("[data-testid=key-1]")).to_contain_text("Item ESP")
         page.screenshot(path=str(shots / "backoffice-quick-keys.png"), full_page=True)
         assert till.client.get("/v1/feed/quick_keys").json()["items"][0]["id"] == "1:0"
+
+        # Category edited in place on the catalogue, then a promotion on that category.
+        page.goto(f"{server}/app/stores/{store}/products")
+        row = page.locator("tr", has=page.locator("input[name=sku][value=ESP]")).first
+        row.locator("input[name=category]").fill("Coffee")
+        row.locator("form[action$='/products/category'] button").click()
+        sync_api.expect(row.locator("[role=status]")).to_contain_text("Saved")
+        page.goto(f"{server}/app/stores/{store}/promotions")
+        form = page.locator("#promotion-form form")
+        form.locator("input[name=name]").fill("Coffee 3 for 5")
+        form.locator("select[name=kind]").select_option("PercentOff")  # only its fields show
+        sync_api.expect(form.locator("input[name=quantity]")).to_be_hidden()
+        sync_api.expect(form.locator("input[name=percent]")).to_be_visible()
+        form.locator("select[name=kind]").select_option("MixAndMatch")
+        sync_api.expect(form.locator("input[name=percent]")).to_be_hidden()
+        form.locator("input[name=quantity]").fill("3")
+        form.locator("input[name=price]").fill("5.00")
+        form.locator("input[name=category]").fill("Coffee")
+        form.locator("text=Create promotion").click()
+        sync_api.expect(page.locator("[data-testid=promotion-saved]")).to_be_visible()
+        sync_api.expect(page.locator("[data-testid='promotion-Coffee 3 for 5']")).to_contain_text(
+            "any 3 for 5.00 EUR"
+        )
+        page.screenshot(path=str(shots / "backoffice-promotions.png"), full_page=True)
+        (promo,) = till.client.get("/v1/feed/promotions").json()["items"]
+        assert (
+            promo["data"]["category"] == "Coffee" and promo["data"]["params"]["price_minor"] == 500
+        )
 
         # A big CSV: the progress bar, then the count.
         page.goto(f"{server}/app/stores/{store}/products")
