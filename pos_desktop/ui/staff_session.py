@@ -142,7 +142,10 @@ class StaffSession(QObject):
         view.refresh()
         self.window.set_cashier_text("Screen locked")
         while not self.login(locked_user=self.user):
-            pass  # a locked till stays locked until somebody logs in
+            # A locked till stays locked until somebody logs in; only a till shutting down
+            # (its window gone) stops asking.
+            if not self.window.isVisible():
+                return
         view.show_message(_("{name} is logged in.").format(name=self.user.name))
         self.idle.start()
 
