@@ -143,18 +143,21 @@ async def feed(
     deadline = time.monotonic() + wait
     store_id = None
     while True:
+        mark = None  # the hub's wake count before this read (see _wait_for_change)
         if store_id is None:  # the first read also checks the token, in the same connection
+            mark = change_notify.hub.wakes()
             store_id, seen, body = await run_in_threadpool(
                 as_terminal, token, _read, stream.value, after_seq, limit, others
             )
-        else:
+        else:  # a shared read may have begun before this waiter's mark could be taken
             _, seen, body = await _shared_read(store_id, stream.value, after_seq, limit, others)
         if body is not None or time.monotonic() >= deadline:
             break
-        if not await _wait_for_change(request, store_id, seen, deadline):
+        if not await _wait_for_change(request, store_id, seen, deadline, mark):
             break
-    if body is None:
-        body = feeds.encode_page({"items": [], "cursor": str(after_seq), "has_more": False})
+    if body is None:  # nothing up to ``seen``: the till's cursor may move there (read_page)
+        cursor = str(max(after_seq, seen))
+        body = feeds.encode_page({"items": [], "cursor": cursor, "has_more": False})
     return Response(body, media_type="application/json")
 
 
@@ -210,29 +213,47 @@ def _read(
     """(store id, counter before the read, the encoded page or None when it is empty).
 
     The counter is read first, so anything committed later moves it past ``seen`` and wakes
-    the long poll. The page is encoded here, on the worker thread, rather than by FastAPI's
-    response-model pass, which costs more than reading thousands of rows and would run on the
-    event loop; read_page already builds exactly the documented FeedPage shape.
+    the long poll. A terminal comes with its store's counter already read (the token check
+    joins the store), and a till whose cursor is that counter is not read for at all: a
+    repeat poll while nothing changes costs the token check and nothing else here.
+
+    The page is encoded here, on the worker thread, rather than by FastAPI's response-model
+    pass, which costs more than reading thousands of rows and would run on the event loop;
+    read_page already builds exactly the documented FeedPage shape.
     """
-    store_id = getattr(terminal_or_store, "store_id", terminal_or_store)
-    seen = feeds.latest_change_seq(store_id)
-    page = feeds.read_page(store_id, stream, after, limit)
-    if page["items"] or any(feeds.has_rows_after(store_id, s, c) for s, c in also):
+    if isinstance(terminal_or_store, Terminal):
+        store_id, seen = terminal_or_store.store_id, terminal_or_store.store.change_seq
+    else:
+        store_id, seen = terminal_or_store, feeds.latest_change_seq(terminal_or_store)
+    if after == seen:  # nothing in this stream up to the counter: no page to read
+        page = {"items": [], "cursor": str(seen), "has_more": False}
+    else:
+        page = feeds.read_page(store_id, stream, after, limit, latest=seen)
+    # An ``also`` stream whose cursor is the counter has nothing new either: no probe.
+    if page["items"] or any(
+        cursor < seen and feeds.has_rows_after(store_id, name, cursor) for name, cursor in also
+    ):
         return store_id, seen, feeds.encode_page(page)
     return store_id, seen, None
 
 
-async def _wait_for_change(request: Request, store_id: str, seen: int, deadline: float) -> bool:
+async def _wait_for_change(
+    request: Request, store_id: str, seen: int, deadline: float, mark: int | None
+) -> bool:
     """Wait until the store's counter passes ``seen`` (True) or time runs out (False).
 
     Woken by change_notify (PostgreSQL NOTIFY, or this process's own writes): no query while
     nothing changes. On SQLite, or while the PostgreSQL listener is down, the counter is also
-    read every second (a write from another process, e.g. a CLI import).
+    read every second (a write from another process, e.g. a CLI import). ``mark``: the hub's
+    wake count taken before ``seen`` was read, or None (read the counter again).
     """
     entry = change_notify.hub.register(store_id)
     try:
-        # A change committed between the page read and the registration woke nobody.
-        if await run_in_threadpool(in_db, feeds.latest_change_seq, store_id) > seen:
+        # A change committed between the read and the registration may have woken nobody;
+        # the hub knows when that cannot have happened (an idle till's repeat poll: no query).
+        if not (mark is not None and change_notify.hub.missed_nothing_since(mark)) and (
+            await run_in_threadpool(in_db, feeds.latest_change_seq, store_id) > seen
+        ):
             return True
         while (left := deadline - time.monotonic()) > 0:
             # Listening, the wake comes by itself: look up only now and then whether the till

@@ -49,6 +49,9 @@ class Hub:
             defaultdict(set)
         )
         self.listening = False  # True while a PostgreSQL listener is connected
+        # Wakes handled and listener (dis)connections: a long poll that saw this number
+        # unchanged from before its read until its registration missed no change (wakes_since).
+        self._wakes = 0
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._observers: list = []
@@ -89,6 +92,7 @@ class Hub:
     def wake(self, store_id: str) -> None:
         """Wake every waiter of ``store_id`` (from any thread)."""
         with self._lock:
+            self._wakes += 1
             waiters = list(self._waiters.get(store_id, ()))
         self.wake_observers()
         for loop, event in waiters:
@@ -96,6 +100,28 @@ class Hub:
                 loop.call_soon_threadsafe(event.set)
             except RuntimeError:  # that loop is closed: the server is stopping
                 pass
+
+    def wakes(self) -> int:
+        """A mark to take before a long poll's read (see :meth:`missed_nothing_since`)."""
+        with self._lock:
+            return self._wakes
+
+    def missed_nothing_since(self, mark: int) -> bool:
+        """True when a waiter registered now cannot have missed a change committed after a
+        read made after ``mark`` was taken, so it need not read the counter again.
+
+        That holds while the PostgreSQL listener is connected and has handled no wake since
+        ``mark``: a commit after the read notifies after it, and that notification either
+        finds the waiter registered or is counted here. Without a listener (SQLite, or the
+        connection lost) a change from another process wakes nobody: read again.
+        """
+        with self._lock:
+            return self.listening and self._wakes == mark
+
+    def _listener_changed(self, listening: bool) -> None:
+        with self._lock:
+            self.listening = listening
+            self._wakes += 1  # notifications may have been lost while it was away
 
     def waiting(self) -> int:
         """How many waiters this process holds (for tests and diagnostics)."""
@@ -127,7 +153,7 @@ class Hub:
                 connection = connect()
                 connection.autocommit = True
                 connection.cursor().execute(f"LISTEN {CHANNEL}; LISTEN {BACKOFFICE_CHANNEL}")
-                self.listening = True
+                self._listener_changed(True)
                 while not self._stop.is_set():
                     if select.select([connection], [], [], 0.5)[0]:
                         connection.poll()
@@ -140,7 +166,7 @@ class Hub:
             except Exception as exc:  # noqa: BLE001 (any failure: poll slowly, reconnect)
                 _log.warning("change listener lost its connection (%s); retrying", exc)
             finally:
-                self.listening = False
+                self._listener_changed(False)
                 if connection is not None:
                     try:
                         connection.close()

@@ -244,12 +244,19 @@ def page_query(store_id: str, stream: str, after: int, limit: int) -> pw.Select:
     )
 
 
-def read_page(store_id: str, stream: str, after: int, limit: int) -> dict:
+def read_page(
+    store_id: str, stream: str, after: int, limit: int, latest: int | None = None
+) -> dict:
     """One page of a stream, oldest change first.
+
+    ``latest``: the store's counter, read *before* this call in the same request. Every seq
+    up to it is committed (see the module doc), so an empty page proves this stream has no
+    row up to ``latest`` either, and the cursor moves there: the next poll then finds
+    ``after == latest`` and needs no page read at all while nothing changes.
 
     Returns:
         ``{"items": [...], "cursor": str, "has_more": bool}``; on an empty page the cursor is
-        the one given (never advanced past rows the reader has not seen).
+        ``latest`` when given (else the one given), never past a row the reader has not seen.
 
     Raises:
         Conflict: the cursor is ahead of this store's history (the server was restored from
@@ -262,7 +269,9 @@ def read_page(store_id: str, stream: str, after: int, limit: int) -> dict:
     rows = rows.fetchall()
     has_more = len(rows) > limit
     rows = rows[:limit]
-    if not rows and after > latest_change_seq(store_id):
+    if latest is None and not rows:
+        latest = latest_change_seq(store_id)
+    if not rows and latest is not None and after > latest:
         raise Conflict(
             f"Cursor {after} is ahead of this store's changes; the server data was restored. "
             "Resync this stream from an empty cursor."
@@ -275,7 +284,7 @@ def read_page(store_id: str, stream: str, after: int, limit: int) -> dict:
         }
         for row in rows
     ]
-    cursor = str(rows[-1][-1]) if rows else str(after)
+    cursor = str(rows[-1][-1]) if rows else str(max(after, latest or 0))
     return {"items": items, "cursor": cursor, "has_more": has_more}
 
 

@@ -90,6 +90,6 @@ def paper_jobs(sim) -> list[bytes]:
 def _english_after_each_test():
     """A test that switched the till's language (a German journey) leaves English behind."""
     yield
-    from pos_desktop.services.i18n import set_language
+    from pos_desktop.ui.language import speak
 
-    set_language("en")
+    speak("en")  # and Qt's standard buttons back to English

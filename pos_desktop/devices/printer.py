@@ -39,9 +39,10 @@ class EscPosReceiptPrinter:
         self._printer.close()
 
 
-def try_printer(uri: str, *, profile: str | None = None, code_page: str = "CP858") -> str:
+def try_printer(uri: str, *, profile: str | None = None, code_page: str = "CP858") -> int:
     """Open the printer, read its status and print a short test page (the Devices screen's
-    Test); returns what happened in a sentence. Runs off the GUI thread.
+    Test); returns the characters per line it printed (the screen says it in its language).
+    Runs off the GUI thread.
 
     Raises:
         Exception: whatever the driver raises (the message is shown to the person).
@@ -73,7 +74,7 @@ def try_printer(uri: str, *, profile: str | None = None, code_page: str = "CP858
         )
     finally:
         printer.close()
-    return f"Test page printed ({width} characters per line). Did it come out?"
+    return width
 
 
 def logo_problem(path) -> str | None:

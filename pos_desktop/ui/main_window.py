@@ -93,17 +93,17 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
         self._build_menu()
 
-        terminal = "none" if container.config.terminal is None else "ready"
-        self.terminal_chip = self._chip(f"Card terminal: {terminal}")
+        terminal = _("none") if container.config.terminal is None else _("ready")
+        self.terminal_chip = self._chip(_("Card terminal: {terminal}").format(terminal=terminal))
         no_printer = container.config.printer is None
-        self.printer_chip = self._chip("Printer: none" if no_printer else "Printer: ...")
+        self.printer_chip = self._chip(_("Printer: none") if no_printer else _("Printer: ..."))
         self.sales_chip = self._chip("")
         self.customer_chip = self._chip("")
         self.customer_chip.hide()
         self.statusBar().addPermanentWidget(self.customer_chip)
         self.checkout_view.display_changed.connect(self.on_checkout_display_changed)
-        self.cashier_chip = self._chip("Nobody logged in")
-        self.shift_chip = self._chip("No shift open")
+        self.cashier_chip = self._chip(_("Nobody logged in"))
+        self.shift_chip = self._chip(_("No shift open"))
         if container.sync is not None:
             from .widgets.sync_indicator import SyncIndicator
 
@@ -229,12 +229,12 @@ class MainWindow(QMainWindow):
                 view.show_message(text.replace(_(PRINTING), _(NO_PRINTER_NOTE)))
             return
         if outcome.status == "printed":
-            self._set_chip(self.printer_chip, "Printer: ready", "ok")
+            self._set_chip(self.printer_chip, _("Printer: ready"), "ok")
             text = view.message.text()
             if text.endswith(_(PRINTING)):
                 view.show_message(text.replace(_(PRINTING), _("Receipt printed.")))
             return
-        self._set_chip(self.printer_chip, "Printer: problem", "error")
+        self._set_chip(self.printer_chip, _("Printer: problem"), "error")
         view.show_message(
             _("The sale is saved, but the receipt may not have printed: {error}").format(
                 error=outcome.error
@@ -284,7 +284,9 @@ class MainWindow(QMainWindow):
 
     def on_printer_status_changed(self, status) -> None:
         state = {"ready": "ok", "warning": "warn"}.get(str(status.state), "error")
-        self._set_chip(self.printer_chip, f"Printer: {describe(status)}", state)
+        self._set_chip(
+            self.printer_chip, _("Printer: {state}").format(state=describe(status)), state
+        )
 
     # -- other screens -------------------------------------------------------------------------
 
@@ -301,12 +303,12 @@ class MainWindow(QMainWindow):
     def on_printer_changed(self) -> None:
         """The Devices screen saved another printer (or none): the chip and polling follow."""
         if self.container.printing.has_printer:
-            self._set_chip(self.printer_chip, "Printer: ...", "")
+            self._set_chip(self.printer_chip, _("Printer: ..."), "")
             self.status_timer.start(STATUS_POLL_MS)
             QTimer.singleShot(0, self.poll_printer_status)
         else:
             self.status_timer.stop()
-            self._set_chip(self.printer_chip, "Printer: none", "")
+            self._set_chip(self.printer_chip, _("Printer: none"), "")
 
     def on_devices_changed(self) -> None:
         """The Devices screen switched the terminal, scale or serial scanner: the screen
@@ -314,7 +316,7 @@ class MainWindow(QMainWindow):
         self.checkout_view.weighing = self.container.weighing
         if (scanner := self.container.serial_scanner) is not None:
             scanner.on_scan = self.bridge.on_serial_scan
-        terminal = "ready" if self.container.cards.available else "none"
+        terminal = _("ready") if self.container.cards.available else _("none")
         self.terminal_chip.setText(_("Card terminal: {terminal}").format(terminal=terminal))
         self.checkout_view.refresh()
 

@@ -10,7 +10,6 @@ from PySide6.QtWidgets import QApplication
 
 from pos_desktop.config import TillConfig, load_config
 from pos_desktop.container import Container
-from pos_desktop.services.i18n import set_language
 
 if TYPE_CHECKING:
     from .pos_api_bridge import PosApiBridge
@@ -20,6 +19,7 @@ from .device_bridge import DeviceBridge
 from .focus import DialogFocusKeeper
 from .gui_thread_gc import install as install_gui_thread_gc
 from .integrity_watch import INTEGRITY_CHECK_DELAY_MS, IntegrityWatch
+from .language import speak
 from .main_window import MainWindow
 from .plain_text import PlainTextLabels
 from .screen_layout import place_demo_windows
@@ -38,7 +38,7 @@ def build_window(
 ):
     """Wire the window, the scanner filter and the device bridge (shared with the tests, which
     may hand in scripted ``dialogs`` for the checkout's actions)."""
-    set_language(container.settings.language)  # before the first widget says anything
+    speak(container.settings.language)  # before the first widget says anything
     bridge = DeviceBridge()
     window = MainWindow(container, bridge, demo=config.demo, dialogs=dialogs)
     wedge = WedgeScannerFilter(

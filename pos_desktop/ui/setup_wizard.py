@@ -14,11 +14,12 @@ from PySide6.QtWidgets import QWizard
 
 from pos_desktop.config import ConfigError, load_config, save_config
 from pos_desktop.domain.errors import DomainError
-from pos_desktop.services.i18n import _
+from pos_desktop.services.i18n import _, current_language
 from pos_desktop.services.store_setup import SetupAnswers, create_store
 from pos_desktop.storage.settings_repo import load_settings
 from pos_desktop.storage.setup_progress_repo import clear_progress, load_progress
 
+from .language import speak
 from .views.login_dialog import show_error
 from .views.setup_pages import (
     AT,
@@ -41,15 +42,26 @@ class SetupWizard(QWizard):
 
     def __init__(self, db, data_dir, tasks, parent=None) -> None:
         super().__init__(parent)
-        self.db, self.data_dir = db, data_dir
-        self.setWindowTitle(_("Set up your till"))
+        self.db, self.data_dir, self.tasks = db, data_dir, tasks
         self.setOption(QWizard.WizardOption.NoCancelButtonOnLastPage, False)
+        # A setup resumed after its language page speaks the language chosen there.
+        chosen = load_progress(db).get(LanguagePage.key, {}).get("language")
+        if chosen:
+            speak(chosen)
+        self.setWindowTitle(_("Set up your till"))
         self.language_page = LanguagePage()
+        self.setPage(0, self.language_page)
+        self._add_pages_after_language()
+        self.resize(760, 600)
+        self.resume_at = self._restore()
+
+    def _add_pages_after_language(self) -> None:
+        """The pages after the language page, made in the current language."""
         self.country_page = CountryPage()
         self.store_page = StorePage()
         self.receipt_page = ReceiptPage()
         self.admin_page = AdminPage()
-        self.devices_page = DevicesPage(tasks)
+        self.devices_page = DevicesPage(self.tasks)
         self.pages = (
             self.language_page,
             self.country_page,
@@ -58,10 +70,25 @@ class SetupWizard(QWizard):
             self.admin_page,
             self.devices_page,
         )
-        for page in self.pages:
-            self.addPage(page)
-        self.resize(760, 600)
-        self.resume_at = self._restore()
+        for index, page in enumerate(self.pages[1:], start=1):
+            self.setPage(index, page)
+
+    def speak(self, language: str) -> None:
+        """The language page's choice: every later page (and Qt's buttons) in that language.
+
+        The pages' texts are set when they are made, so they are made again; answers already
+        saved on them come back (a person who went back to change the language).
+        """
+        if language == current_language():
+            return
+        speak(language)
+        self.setWindowTitle(_("Set up your till"))
+        for index in range(1, len(self.pages)):
+            page = self.page(index)
+            self.removePage(index)
+            page.deleteLater()
+        self._add_pages_after_language()
+        self._restore()
 
     def _restore(self) -> int:
         progress = load_progress(self.db)

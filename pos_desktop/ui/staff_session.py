@@ -82,7 +82,9 @@ class StaffSession(QObject):
     def set_user(self, user) -> None:
         self.user = user
         self.container.checkout.cashier = user.name if user else None
-        self.window.set_cashier_text(f"Cashier: {user.name}" if user else "Nobody logged in")
+        self.window.set_cashier_text(
+            _("Cashier: {name}").format(name=user.name) if user else _("Nobody logged in")
+        )
 
     def ensure_shift(self) -> bool:
         """Before a scan rings up: an open shift, or the user at the till opens one now.
@@ -116,7 +118,8 @@ class StaffSession(QObject):
         shift = self.shifts.current()
         self.container.checkout.shift_id = shift.shift_id if shift else None
         self.window.set_shift_text(
-            f"Shift {shift.number} open" if shift else "No shift open", ok=shift is not None
+            _("Shift {number} open").format(number=shift.number) if shift else _("No shift open"),
+            ok=shift is not None,
         )
 
     # -- lock / login --------------------------------------------------------------------------
@@ -140,9 +143,12 @@ class StaffSession(QObject):
         view.forget_last_customer()
         view.show_message(_("Screen locked: log in to go on."))
         view.refresh()
-        self.window.set_cashier_text("Screen locked")
+        self.window.set_cashier_text(_("Screen locked"))
         while not self.login(locked_user=self.user):
-            pass  # a locked till stays locked until somebody logs in
+            # A locked till stays locked until somebody logs in; only a till shutting down
+            # (its window gone) stops asking.
+            if not self.window.isVisible():
+                return
         view.show_message(_("{name} is logged in.").format(name=self.user.name))
         self.idle.start()
 
@@ -172,7 +178,7 @@ class StaffSession(QObject):
         when the store's policy wants an approver.
         """
         if self.user is None:
-            text = NO_USERS if not self.auth.list_users() else "Log in first (Staff > Lock)."
+            text = NO_USERS if not self.auth.list_users() else _("Log in first (Staff > Lock).")
             self.window.checkout_view.show_message(text, error=True)
             return None
         if pin_only_if_needed:

@@ -154,7 +154,26 @@ def test_long_poll_returns_as_soon_as_a_change_arrives(cloud):
 def test_long_poll_times_out_with_an_empty_page(cloud):
     till = cloud.till()
     r = till.client.get("/v1/feed/stock", params={"wait": 0.3})
-    assert r.json() == {"items": [], "cursor": "0", "has_more": False}
+    # Nothing in this stream up to the store's counter: the cursor moves there, so the next
+    # poll needs no page read while nothing changes.
+    counter = till.client.get("/v1/feed/products").json()["cursor"]
+    assert int(counter) > 0
+    assert r.json() == {"items": [], "cursor": counter, "has_more": False}
+
+
+def test_an_advanced_cursor_never_skips_a_later_row(cloud):
+    """Empty pages move the cursor to the store's counter; a row written afterwards (in this
+    stream or another) is still the next poll's page, and an idle repeat poll stays empty."""
+    till = cloud.till()
+    cursor = till.client.get("/v1/feed/customers").json()["cursor"]
+    cloud.product(till.store_id, "ADV1", price=100)  # another stream moves the counter
+    empty = till.client.get("/v1/feed/customers", params={"after": cursor}).json()
+    assert empty["items"] == [] and int(empty["cursor"]) > int(cursor)
+    again = till.client.get("/v1/feed/customers", params={"after": empty["cursor"]}).json()
+    assert again == {"items": [], "cursor": empty["cursor"], "has_more": False}
+    cloud.product(till.store_id, "ADV2", price=200)
+    page = till.client.get("/v1/feed/products", params={"after": empty["cursor"]}).json()
+    assert [i["data"]["sku"] for i in page["items"]] == ["ADV2"]
 
 
 def test_bad_cursor_limit_and_stream(cloud):

@@ -226,3 +226,40 @@ def test_long_polls_on_every_worker_wake_on_a_change_made_through_one(tmp_path):
         server.send_signal(signal.SIGINT)
         server.wait(30)
         schema.drop()
+
+
+def test_an_idle_repeat_poll_costs_only_its_token_check(cloud, database_url, monkeypatch):
+    """A till polls again with the cursor it got (the store's counter) while nothing changes:
+    on PostgreSQL with the listener up that is one statement (the token check, which reads the
+    store's counter in the same join); on SQLite the counter is read once more after the
+    waiter is registered (no listener would tell of another process's write)."""
+    till = cloud.till()
+    cloud.product(till.store_id, "R1", price=100)
+    cursor = _cursor(till)
+    if database_url.startswith("postgres"):
+        for _ in range(50):  # the listener connects in the background
+            if change_notify.hub.listening:
+                break
+            time.sleep(0.1)
+    counter = QueryCounter(monkeypatch)
+    thread, answer = _start_poll(till, cursor, wait=2)
+    time.sleep(1.0)  # read, registered, waiting
+    statements = counter.count
+    monkeypatch.undo()
+    thread.join(10)
+    assert answer["body"] == {"items": [], "cursor": cursor, "has_more": False}
+    assert statements == (1 if database_url.startswith("postgres") else 2), statements
+
+
+def test_the_hub_knows_when_a_registered_waiter_cannot_have_missed_a_change():
+    hub = change_notify.Hub()
+    assert not hub.missed_nothing_since(hub.wakes())  # no listener: read again
+    hub._listener_changed(True)
+    mark = hub.wakes()
+    assert hub.missed_nothing_since(mark)
+    hub.wake("another store")  # a notification handled between the read and registration
+    assert not hub.missed_nothing_since(mark)
+    mark = hub.wakes()
+    hub._listener_changed(False)
+    hub._listener_changed(True)  # reconnected: notifications may have been lost meanwhile
+    assert not hub.missed_nothing_since(mark)

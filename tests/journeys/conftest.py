@@ -211,6 +211,10 @@ class Journey:
 
     def _finish(self, err: BaseException | None) -> None:
         self._done, self._error = True, err
+        if err is not None and self.window is not None:
+            # A failed journey ends the till's session: a locked screen stops re-asking for a
+            # PIN once its window is gone (otherwise the test hangs until its timeout).
+            self.window.hide()
         for widget in QApplication.topLevelWidgets():  # leave no modal loop running
             if widget.isModal() and widget.isVisible() and hasattr(widget, "reject"):
                 widget.reject()

@@ -1,6 +1,7 @@
-"""A shop owner's first day, by input events only: an empty data dir, the setup wizard, a
-sale with no printer yet, a network printer set up and tested on the Devices screen, and the
-next receipt printed with the address and VAT id in its header, all without a restart."""
+"""A shop owner's first day, by input events only: an empty data dir, the setup wizard in
+German, a sale with no printer yet, a network printer set up and tested on the Devices screen,
+and the next receipt printed with the address and VAT id in its header, all without a restart.
+Every text the owner reads on the way is German."""
 
 from __future__ import annotations
 
@@ -24,9 +25,10 @@ def test_first_day_from_empty_data_dir_to_a_printed_receipt(first_start_journey,
         yield j.start()
         wizard = yield j.modal(SetupWizard)
         next_button = wizard.button(QWizard.WizardButton.NextButton)
-        # Language: English. Country: Germany (EUR, 19 % / 7 %, prices include VAT).
+        # Language: Deutsch. Country: Germany (EUR, 19 % / 7 %, prices include VAT).
+        yield j.choose(wizard.language_page.language, "Deutsch")
         yield j.click(next_button)
-        yield j.choose(wizard.country_page.country, "Germany")
+        yield j.choose(wizard.country_page.country, "Deutschland")
         assert "19 %" in wizard.country_page.summary.text()
         yield j.click(next_button)
         # The store: typed by a person, field by field.
@@ -66,31 +68,31 @@ def test_first_day_from_empty_data_dir_to_a_printed_receipt(first_start_journey,
         yield j.scan(demo_ean13(1))
         yield j.key(Qt.Key.Key_F5)
         yield j.until(lambda: j.db_one("SELECT count(*) FROM sale") == 1, what="sale saved")
-        yield j.until(lambda: "No receipt printer" in j.message(), what="no-printer note")
+        yield j.until(lambda: "Kein Bondrucker" in j.message(), what="no-printer note")
         assert j.db_one("SELECT status FROM print_job") == "held"
 
         # Devices: a network printer (the simulator on 127.0.0.1), Test, Save.
         yield j.key(Qt.Key.Key_D, CTRL_SHIFT)
         devices = yield j.modal(DevicesDialog)
-        yield j.click(j.button(devices, "Edit..."))  # the first row: the receipt printer
+        yield j.click(j.button(devices, "Ändern..."))  # the first row: the receipt printer
         approval = yield j.modal(ApprovalDialog)  # changing a device: the admin's own PIN
         yield j.pin(approval, "135790")
         editor = yield j.modal(PrinterSetupDialog)
         setup = editor.setup
-        yield j.choose(setup.connection, "Network")
+        yield j.choose(setup.connection, "Netzwerk")
         yield j.tap(setup.host)
         yield j.type("127.0.0.1")
         yield j.tap(setup.port)
         yield j.key(Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
         yield j.type(str(sim_printer.port))
         yield j.click(setup.test_button)
-        yield j.until(lambda: "Test page printed" in setup.result.text(), timeout_s=10,
+        yield j.until(lambda: "Testseite gedruckt" in setup.result.text(), timeout_s=10,
                       what="test page")  # fmt: skip
         assert len(paper_jobs(sim_printer)) == 1
-        yield j.click(j.button(editor, "Save"))
+        yield j.click(j.button(editor, "Speichern"))
         yield j.closed(editor)
-        assert "from now on" in devices.message.text()
-        yield j.click(next(b for b in devices.findChildren(QPushButton) if b.text() == "Close"))
+        assert "ab jetzt" in devices.message.text()
+        yield j.click(next(b for b in devices.findChildren(QPushButton) if b.text() == "Schließen"))
         yield j.closed(devices)
 
         # The next sale prints, header and all, on the printer set up a minute ago.
@@ -103,6 +105,8 @@ def test_first_day_from_empty_data_dir_to_a_printed_receipt(first_start_journey,
         assert "Hauptstr. 5" in text and "10115 Berlin" in text
         assert "USt-IdNr. DE123456789" in text
         assert "Open Mon-Sat 8-20" in text
-        assert j.window.printer_chip.text() != "Printer: none"
+        assert "SUMME" in text and "TOTAL" not in text  # the receipt speaks German too
+        assert j.window.printer_chip.text().startswith("Drucker")
+        assert "keiner" not in j.window.printer_chip.text()
 
     first_start_journey.run(steps, timeout_s=90)

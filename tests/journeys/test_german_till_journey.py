@@ -23,7 +23,7 @@ def test_deutsch_in_the_setup_gives_a_german_till_and_receipt(first_start_journe
         next_button = wizard.button(QWizard.WizardButton.NextButton)
         yield j.choose(wizard.language_page.language, "Deutsch")
         yield j.click(next_button)
-        yield j.choose(wizard.country_page.country, "Germany")
+        yield j.choose(wizard.country_page.country, "Deutschland")
         yield j.click(next_button)
         yield j.tap(wizard.store_page.name)
         yield j.type("Eckladen")

@@ -56,6 +56,10 @@ TEXT_CALLS: dict[str, tuple[int, ...] | None] = {
     "show_message": (0,),
     "show_error": (1,),
     "say": (0,),
+    "_chip": (0,),  # the status bar's chips (main_window)
+    "_set_chip": (1,),
+    "set_cashier_text": (0,),
+    "set_shift_text": (0,),
 }
 # Not words: shortcuts, symbols, object names.
 NOT_WORDS = re.compile(r"^[^A-Za-z]*(F[^A-Za-z]*)?$|^(Ctrl|Shift|Alt|F\d+)[+A-Za-z0-9]*$")

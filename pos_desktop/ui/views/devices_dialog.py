@@ -423,9 +423,36 @@ class DevicesDialog(QDialog):
         )
 
 
+# A device's state and the printer's reasons (hardware.base), in words for the status bar.
+STATE_WORDS = {
+    "disconnected": N_("not connected"),
+    "connecting": N_("connecting"),
+    "ready": N_("ready"),
+    "busy": N_("busy"),
+    "warning": N_("warning"),
+    "error": N_("error"),
+    "unknown": N_("unknown"),
+}
+REASON_WORDS = {
+    "paper_low": N_("paper low"),
+    "paper_out": N_("paper out"),
+    "cover_open": N_("cover open"),
+    "drawer_open": N_("drawer open"),
+    "offline": N_("offline"),
+    "no_reply": N_("no reply"),
+}
+
+
 def describe(status) -> str:
-    reasons = ", ".join(sorted(r.replace("_", " ") for r in status.reasons))
-    return f"{status.state}" + (f" ({reasons})" if reasons else "")
+    """``ready``, ``warning (paper low)``: the state and its reasons in the till's language."""
+    state = str(status.state)
+    reasons = ", ".join(
+        sorted(
+            _(REASON_WORDS[r]) if r in REASON_WORDS else r.replace("_", " ") for r in status.reasons
+        )
+    )
+    words = _(STATE_WORDS[state]) if state in STATE_WORDS else state
+    return words + (f" ({reasons})" if reasons else "")
 
 
 def read_scale(uri: str) -> str:

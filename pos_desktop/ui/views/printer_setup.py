@@ -240,7 +240,10 @@ class PrinterSetup(QWidget):
             lambda: self._try_printer(uri, profile), self._on_test_passed, self._on_test_failed
         )
 
-    def _on_test_passed(self, text: str) -> None:
+    def _on_test_passed(self, columns: int) -> None:
+        text = _("Test page printed ({width} characters per line). Did it come out?").format(
+            width=columns
+        )
         self.test_button.setEnabled(True)
         self.works = True
         self.say(text)

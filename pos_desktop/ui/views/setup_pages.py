@@ -21,7 +21,7 @@ from pos_desktop.domain.countries import LANGUAGES, PRESETS, preset_for
 from pos_desktop.domain.errors import DomainError
 from pos_desktop.domain.staff import Role
 from pos_desktop.services.auth import AuthService
-from pos_desktop.services.i18n import _
+from pos_desktop.services.i18n import N_, _
 from pos_desktop.services.ports import SystemClock
 from pos_desktop.services.store_admin import amount_text
 from pos_desktop.storage.setup_progress_repo import save_page
@@ -30,6 +30,24 @@ from .login_dialog import PinPad, pin_entry, show_error
 from .printer_setup import PrinterSetup
 
 AT = "_at"  # progress key: the page to resume on
+# The country presets' names and tax rate names (English in pos_desktop.domain.countries),
+# marked here for the catalogues: the country page shows them in the chosen language.
+PRESET_WORDS = (
+    N_("Germany"),
+    N_("France"),
+    N_("Austria"),
+    N_("Netherlands"),
+    N_("United Kingdom"),
+    N_("United States"),
+    N_("Switzerland"),
+    N_("Standard"),
+    N_("Reduced"),
+    N_("Intermediate"),
+    N_("Zero"),
+    N_("Sales tax"),
+    N_("Non-taxable"),
+    N_("Lodging"),
+)
 RECOMMENDED_PIN_DIGITS = 6
 
 
@@ -97,6 +115,12 @@ class LanguagePage(SetupPage):
     def answers(self) -> dict:
         return {"language": self.language.currentData()}
 
+    def validatePage(self) -> bool:  # noqa: N802 (Qt API)
+        if not super().validatePage():
+            return False
+        self.wizard().speak(self.language.currentData())  # the next pages in that language
+        return True
+
     def restore(self, answers: dict) -> None:
         self.language.setCurrentIndex(max(self.language.findData(answers.get("language")), 0))
 
@@ -104,14 +128,27 @@ class LanguagePage(SetupPage):
 def preset_summary(code: str) -> str:
     """What the country preset sets, in a sentence per line."""
     p = preset_for(code)
-    rates = ", ".join(f"{r.code} {r.name} {r.percent.normalize():f} %" for r in p.tax_rates)
-    prices = "Shelf prices include tax." if p.prices_include_tax else "Sales tax is added per line."
-    rounding = (
-        f"Cash totals round to {amount_text(p.cash_increment_minor, p.currency)}."
-        if p.cash_increment_minor > 1
-        else "Cash is not rounded."
+    rates = ", ".join(f"{r.code} {_(r.name)} {r.percent.normalize():f} %" for r in p.tax_rates)
+    prices = (
+        _("Shelf prices include tax.")
+        if p.prices_include_tax
+        else _("Sales tax is added per line.")
     )
-    return "\n".join([f"Currency: {p.currency}", f"Tax rates: {rates}", prices, rounding])
+    rounding = (
+        _("Cash totals round to {amount}.").format(
+            amount=amount_text(p.cash_increment_minor, p.currency)
+        )
+        if p.cash_increment_minor > 1
+        else _("Cash is not rounded.")
+    )
+    return "\n".join(
+        [
+            _("Currency: {currency}").format(currency=p.currency),
+            _("Tax rates: {rates}").format(rates=rates),
+            prices,
+            rounding,
+        ]
+    )
 
 
 class CountryPage(SetupPage):
@@ -128,7 +165,7 @@ class CountryPage(SetupPage):
         self.country = QComboBox()
         self.country.setAccessibleName("Country")
         for preset in PRESETS.values():
-            self.country.addItem(f"{preset.name} ({preset.code})", preset.code)
+            self.country.addItem(f"{_(preset.name)} ({preset.code})", preset.code)
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         self.country.currentIndexChanged.connect(

@@ -35,7 +35,7 @@ from pos_desktop.devices.printer import logo_problem
 from pos_desktop.domain.countries import LANGUAGES, PRESETS
 from pos_desktop.domain.errors import DomainError
 from pos_desktop.domain.staff import Action
-from pos_desktop.services.i18n import _, set_language
+from pos_desktop.services.i18n import _
 from pos_desktop.services.policy_admin import PolicyChange
 from pos_desktop.services.store_admin import (
     StoreSettingError,
@@ -45,6 +45,7 @@ from pos_desktop.services.store_admin import (
 )
 from pos_desktop.services.timezones import known_timezones, local_zone_text
 
+from ..language import speak
 from .policy_page import PolicyPage
 
 EXTRA_TENDER_ROWS = 2  # empty rows to add tenders in
@@ -278,7 +279,7 @@ class StoreSettingsDialog(QDialog):
             if staff is not None:
                 staff.idle.setInterval(seconds * 1000)
         container.use_store_settings(state.settings, state.checkout)
-        set_language(state.settings.language)  # receipts and new screens; the window at restart
+        speak(state.settings.language)  # receipts and new screens; the window at restart
         self.saved = state.settings
         self.accept()
 
