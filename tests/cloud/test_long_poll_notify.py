@@ -263,3 +263,35 @@ def test_the_hub_knows_when_a_registered_waiter_cannot_have_missed_a_change():
     hub._listener_changed(False)
     hub._listener_changed(True)  # reconnected: notifications may have been lost meanwhile
     assert not hub.missed_nothing_since(mark)
+
+
+def test_a_repeat_poll_that_also_watches_other_streams_costs_no_more(
+    cloud, database_url, monkeypatch
+):
+    """The till's poll also watches promotions, staff and quick keys (``also=``). Their
+    cursors are the store's counter once the till has pulled them (an empty page moves a
+    cursor there), so no stream is probed while nothing changes."""
+    till = cloud.till()
+    cloud.product(till.store_id, "R2", price=100)
+    cursor = _cursor(till)
+    also = ",".join(f"{name}:{cursor}" for name in ("promotions", "staff", "quick_keys"))
+    if database_url.startswith("postgres"):
+        for _ in range(50):
+            if change_notify.hub.listening:
+                break
+            time.sleep(0.1)
+    counter = QueryCounter(monkeypatch)
+    answer: dict = {}
+
+    def poll() -> None:
+        params = {"after": cursor, "wait": 2, "also": also}
+        answer["body"] = till.client.get("/v1/feed/products", params=params).json()
+
+    thread = threading.Thread(target=poll)
+    thread.start()
+    time.sleep(1.0)
+    statements = counter.count
+    monkeypatch.undo()
+    thread.join(10)
+    assert answer["body"] == {"items": [], "cursor": cursor, "has_more": False}
+    assert statements == (1 if database_url.startswith("postgres") else 2), statements
