@@ -30,14 +30,18 @@ from pos_desktop.storage import sync_repo
 from pos_desktop.storage.db import open_database
 
 from .client import CloudClient, CloudError, CloudOffline, CloudUnauthorized
-from .pull import FeedProblem, Puller
+from .pull import STREAMS, FeedProblem, Puller
 from .push import Pusher
 
 log = logging.getLogger(__name__)
 
 LONG_POLL_WAIT = 20.0
-# What the owner changes in the back office ends the products long poll too (within ~2 s).
-WAKE_ALSO = ("promotions", "staff", "quick_keys")
+# A change in any of these ends the products long poll too (within ~2 s), so a poll that runs
+# to its timeout proves they have nothing new and the other streams need not be asked. Stock
+# moves with every sale of every till of the store: it is caught up by the full pull below.
+WAKE_ALSO = tuple(s for s in STREAMS if s not in ("products", "stock"))
+FULL_PULL_EVERY = 60.0  # seconds: every stream at least this often (stock; an older cloud)
+QUIET_MARGIN = 0.25  # a poll that lasted 3/4 of its wait or more ran out: nothing changed
 IDLE_PUSH_INTERVAL = 30.0  # also retries after another process held the lease
 
 
@@ -201,10 +205,18 @@ class SyncWorker:
         puller = Puller(db, client, now=self._now, on_applied=self._on_applied)
         backoff = Backoff(cap=self._cap)
         wait = 0.0  # catch up at once after start, long-poll afterwards
+        full_pull_due = 0.0  # monotonic time of the next pull of every stream
         while not self._stopping.is_set():
             try:
-                puller.pull_stream("products", wait=wait, also=WAKE_ALSO)
-                puller.pull_all()
+                started = time.monotonic()
+                applied = puller.pull_stream("products", wait=wait, also=WAKE_ALSO)
+                ended = time.monotonic()
+                # A poll that ran out its wait with nothing saw no change in WAKE_ALSO either:
+                # asking each stream again would be a dozen requests per till for nothing.
+                quiet = wait > 0 and not applied and ended - started >= wait * (1 - QUIET_MARGIN)
+                if not quiet or ended >= full_pull_due:
+                    puller.pull_all()
+                    full_pull_due = time.monotonic() + FULL_PULL_EVERY
             except (CloudError, FeedProblem) as exc:
                 self._stopping.wait(self._failed(exc, backoff))
                 wait = 0.0
