@@ -51,6 +51,9 @@ class Store(BaseModel):
     # The per-store change counter; see feeds.next_change_seqs for why it is a locked row.
     change_seq = pw.BigIntegerField(default=0)
     created_at = pw.DateTimeField(default=utcnow)
+    # Migration 0012: the seller on digital receipts and invoices
+    address = pw.TextField(default="")
+    vat_id = pw.CharField(64, default="")
 
 
 class AdminToken(BaseModel):
@@ -282,6 +285,31 @@ class PurchaseOrder(BaseModel):
     deleted = pw.BooleanField(default=False)
 
 
+class ReceiptLink(BaseModel):
+    """A sale's public receipt link: the SHA-256 of its token (migration 0012)."""
+
+    token_hash = pw.CharField(64, primary_key=True)
+    sale_id = pw.CharField(36, unique=True)
+    store_id = pw.CharField(36)
+
+
+class ReceiptMail(BaseModel):
+    """A receipt to e-mail, with its retries (migration 0012; receipt_mail.py)."""
+
+    id = pw.BigAutoField()
+    mail_id = pw.CharField(64, unique=True)
+    store_id = pw.CharField(36)
+    sale_id = pw.CharField(36)
+    recipient = pw.CharField(254)
+    status = pw.CharField(16, default="pending")  # pending | sent | failed
+    attempts = pw.IntegerField(default=0)
+    next_attempt_at = pw.DateTimeField(default=utcnow)
+    lease_until = pw.DateTimeField(null=True)
+    last_error = pw.CharField(500, null=True)
+    created_at = pw.DateTimeField(default=utcnow)
+    sent_at = pw.DateTimeField(null=True)
+
+
 ALL_MODELS = [
     Organisation,
     Store,
@@ -304,4 +332,6 @@ ALL_MODELS = [
     StockTransfer,
     StoreDirectory,
     PurchaseOrder,
+    ReceiptLink,
+    ReceiptMail,
 ]

@@ -1,0 +1,64 @@
+"""0012: digital receipts (a public link per sale) and receipts e-mailed by the cloud.
+
+- ``receipt_link``: the SHA-256 of a sale's receipt token (made at the till, carried by
+  ``sale.completed`` as ``receipt_token``); the public page ``/r/<token>`` finds the sale by
+  it. Only the hash is kept: the database does not hold working links.
+- ``receipt_mail``: receipts to e-mail (HTML and PDF) with their retries; ``mail_id`` is the
+  till's id for the message, unique, so a till that hands the same receipt over twice still
+  gets exactly one message sent;
+- ``store`` gains ``address`` and ``vat_id`` (the seller on a digital receipt and invoice).
+
+Frozen once shipped: add a new migration instead of editing this one.
+"""
+
+from __future__ import annotations
+
+import peewee as pw
+from playhouse.migrate import PostgresqlMigrator, SqliteMigrator, migrate
+
+
+def apply(database: pw.Database) -> None:
+    """Create the two tables and add the store's columns."""
+
+    class Base(pw.Model):
+        class Meta:
+            database = None
+            legacy_table_names = False
+
+    Base._meta.set_database(database)
+
+    class ReceiptLink(Base):
+        token_hash = pw.CharField(64, primary_key=True)
+        sale_id = pw.CharField(36, unique=True)
+        store_id = pw.CharField(36)
+
+        class Meta:
+            table_name = "receipt_link"
+
+    class ReceiptMail(Base):
+        id = pw.BigAutoField()
+        mail_id = pw.CharField(64, unique=True)
+        store_id = pw.CharField(36)
+        sale_id = pw.CharField(36)
+        recipient = pw.CharField(254)
+        status = pw.CharField(16)  # pending | sent | failed
+        attempts = pw.IntegerField(default=0)
+        next_attempt_at = pw.DateTimeField()
+        lease_until = pw.DateTimeField(null=True)
+        last_error = pw.CharField(500, null=True)
+        created_at = pw.DateTimeField()
+        sent_at = pw.DateTimeField(null=True)
+
+        class Meta:
+            table_name = "receipt_mail"
+            indexes = ((("status", "next_attempt_at"), False),)
+
+    database.create_tables([ReceiptLink, ReceiptMail])
+    if isinstance(database, pw.PostgresqlDatabase):
+        migrator = PostgresqlMigrator(database)
+    else:
+        migrator = SqliteMigrator(database)
+    migrate(
+        migrator.add_column("store", "address", pw.TextField(default="")),
+        migrator.add_column("store", "vat_id", pw.CharField(64, default="")),
+    )
