@@ -47,6 +47,7 @@ from .storage.product_search import ProductSearch
 from .storage.promotion_repo import PromotionRepository
 from .storage.sales_repo import SalesRepository
 from .storage.settings_repo import load_settings
+from .storage.sync_repo import enrolled_cloud_url
 from .storage.voucher_repo import VoucherRepository
 
 if TYPE_CHECKING:
@@ -183,6 +184,7 @@ class Container:
             self.settings,
             columns=getattr(printer, "columns", 48),
             logo=load_receipt_logo(config, self.settings),
+            cloud_url=enrolled_cloud_url(self.db),
         )
         future = self.printing.replace_printer(
             printer, builder, drawer_settings(config, self.checkout.checkout_settings)
@@ -243,6 +245,7 @@ class Container:
                 settings,
                 columns=self.printing.columns,
                 logo=load_receipt_logo(self.config, settings),
+                cloud_url=enrolled_cloud_url(self.db),
             )
         )
         self.printing.drawer = drawer_settings(self.config, checkout_settings)
@@ -473,6 +476,7 @@ def build_container(config: TillConfig, overrides: Overrides | None = None) -> C
             settings,
             columns=getattr(printer, "columns", 48),
             logo=load_receipt_logo(config, settings),
+            cloud_url=enrolled_cloud_url(db),
         ),
         clock,
         drawer_settings(config, checkout.checkout_settings),

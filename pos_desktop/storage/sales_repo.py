@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -39,6 +40,7 @@ def sale_payload(sale: Sale) -> dict[str, Any]:
         "cashier": sale.cashier,
         "shift_id": sale.shift_id,
         **({"customer_id": sale.customer_id} if sale.customer_id else {}),
+        **({"receipt_token": sale.receipt_token} if sale.receipt_token else {}),
         "lines": [
             {
                 "line_id": ln.line_id,
@@ -110,7 +112,8 @@ class SalesRepository:
                 raise RuntimeError(
                     f"No receipt counter for terminal {sale.terminal_id}; run 'pos-admin init'."
                 )
-            sale = sale.numbered(row[0])
+            # 128 random bits: the digital receipt's link, printed before the sale is synced.
+            sale = sale.numbered(row[0], secrets.token_urlsafe(16))
             stamp = utc_text(sale.completed_at)
             db.execute_sql(
                 "INSERT INTO sale (id, terminal_id, receipt_number, currency, subtotal_minor, "
@@ -301,6 +304,7 @@ def sale_from_payload(data: dict[str, Any]) -> Sale:
         cashier=data.get("cashier"),
         shift_id=data.get("shift_id"),
         customer_id=data.get("customer_id"),
+        receipt_token=data.get("receipt_token"),
         receipt_number=data.get("receipt_number"),
         rounding_minor=data.get("rounding_minor", 0),
         savings_minor=data.get("savings_minor", 0),
