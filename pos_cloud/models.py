@@ -301,6 +301,7 @@ class ReceiptMail(BaseModel):
     store_id = pw.CharField(36)
     sale_id = pw.CharField(36)
     recipient = pw.CharField(254)
+    receipt_token = pw.CharField(64, null=True)  # for the link in the message; cleared once sent
     status = pw.CharField(16, default="pending")  # pending | sent | failed
     attempts = pw.IntegerField(default=0)
     next_attempt_at = pw.DateTimeField(default=utcnow)

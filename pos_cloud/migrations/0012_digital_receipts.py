@@ -41,6 +41,7 @@ def apply(database: pw.Database) -> None:
         store_id = pw.CharField(36)
         sale_id = pw.CharField(36)
         recipient = pw.CharField(254)
+        receipt_token = pw.CharField(64, null=True)  # for the link; cleared once sent
         status = pw.CharField(16)  # pending | sent | failed
         attempts = pw.IntegerField(default=0)
         next_attempt_at = pw.DateTimeField()
