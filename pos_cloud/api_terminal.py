@@ -126,7 +126,7 @@ def hand_over_receipt_mail(
 ) -> dict:
     """E-mail a sale's receipt (HTML and PDF) from the cloud, retried until it goes.
 
-    503 when the cloud sends no e-mail (the till sends it itself); the same ``mail_id`` again
+    409 when the cloud sends no e-mail (the till sends it itself); the same ``mail_id`` again
     changes nothing (one message per receipt).
     """
     added = in_db(

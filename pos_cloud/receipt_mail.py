@@ -53,7 +53,7 @@ _templates = Environment(
 class MailNotSetUp(CloudError):
     """The cloud has no SMTP server: the till sends the receipt itself."""
 
-    status_code = 503
+    status_code = 409
 
 
 @dataclass(frozen=True, slots=True)

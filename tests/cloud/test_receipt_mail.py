@@ -129,7 +129,7 @@ def test_without_smtp_the_cloud_says_so_and_the_till_sends_it_itself(cloud, monk
     monkeypatch.delenv("POS_CLOUD_SMTP_HOST", raising=False)
     till = cloud.till()
     _, r = _hand_over(till, sale_payload(), None)
-    assert r.status_code == 503 and "POS_CLOUD_SMTP_HOST" in r.json()["detail"]
+    assert r.status_code == 409 and "POS_CLOUD_SMTP_HOST" in r.json()["detail"]
 
 
 def test_a_bad_address_is_refused(cloud, smtp_env):
