@@ -419,19 +419,21 @@ def wire_balances(container: Container) -> None:
 
 
 def wire_email_receipts(container: Container, overrides: Overrides) -> None:
-    """E-mailed receipts: queued in the db, sent by a mail worker when [smtp] is set."""
+    """E-mailed receipts: queued in the db; a mail worker hands them to the cloud (enrolled)
+    or sends them over [smtp] (also the fallback when the cloud cannot be reached)."""
     from .services.email_receipts import EmailReceiptService
 
     config = container.config
+    enrolled = enrolled_cloud_url(container.db) is not None
     service = EmailReceiptService(
         container.db,
         lambda: container.printing.builder,
         container.clock,
         container.settings.terminal_id,
-        enabled=config.smtp is not None,
+        enabled=config.smtp is not None or enrolled,
     )
     container.email_receipts = service
-    if config.smtp is not None and overrides.mail:
+    if (config.smtp is not None or enrolled) and overrides.mail:
         from .sync.mail import MailWorker
 
         worker = MailWorker(config.database_path, config.smtp)
