@@ -138,7 +138,7 @@ def _taxes(lines: list[dict[str, Any]], cur: str) -> tuple[TaxRow, ...]:
         key = (str(line.get("tax_code") or ""), _quantity(line.get("tax_percent", "")))
         tax = _int(line.get("tax_minor"))
         gross = _int(line.get("line_total_minor"))
-        net = line.get("net_minor") if isinstance(line.get("net_minor"), int) else gross - tax
+        net = _int(line["net_minor"]) if "net_minor" in line else gross - tax
         acc = sums.setdefault(key, [0, 0, 0])
         acc[0] += net
         acc[1] += tax
