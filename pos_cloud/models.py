@@ -142,6 +142,9 @@ class Customer(BaseModel):
     created_at = pw.DateTimeField(null=True)
     merged_into = pw.CharField(36, null=True)
     erased_at = pw.DateTimeField(null=True)
+    # Migration 0012: with both, the customer's digital receipts are invoices
+    address = pw.TextField(default="")
+    vat_id = pw.CharField(64, default="")
 
 
 class SaleCustomer(BaseModel):

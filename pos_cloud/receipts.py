@@ -47,9 +47,19 @@ def sale_for_token(token: str) -> Sale | None:
     return Sale.get_or_none(Sale.sale_id == link.sale_id)
 
 
-def seller(store: Store) -> Party:
-    address = tuple(line.strip() for line in (store.address or "").splitlines() if line.strip())
-    return Party(store.name, address, store.vat_id or "")
+def _lines(text: object) -> tuple[str, ...]:
+    return tuple(line.strip() for line in str(text or "").splitlines() if line.strip())
+
+
+def seller(store: Store, payload: dict[str, Any]) -> Party:
+    """The store as the paper receipt named it (the till's settings, carried by the sale),
+    else as the cloud has it (name, and address and VAT id set by ``PUT .../seller``)."""
+    carried = payload.get("seller")
+    if isinstance(carried, dict) and str(carried.get("name") or "").strip():
+        return Party(
+            str(carried["name"]), _lines(carried.get("address")), str(carried.get("tax_id") or "")
+        )
+    return Party(store.name, _lines(store.address), store.vat_id or "")
 
 
 def buyer(sale: Sale) -> Party | None:
@@ -57,13 +67,12 @@ def buyer(sale: Sale) -> Party | None:
     link = SaleCustomer.get_or_none(SaleCustomer.sale_id == sale.sale_id)
     if link is None:
         return None
-    customer = Customer.get_or_none(Customer.id == link.customer_id)
+    customer = Customer.get_or_none(
+        (Customer.id == link.customer_id) & (Customer.store == sale.store_id)
+    )
     if customer is None or customer.erased_at is not None:
         return None
-    address = getattr(customer, "address", None) or ""
-    vat_id = getattr(customer, "vat_id", None) or ""
-    lines = tuple(line.strip() for line in str(address).splitlines() if line.strip())
-    return Party(customer.name, lines, str(vat_id))
+    return Party(customer.name, _lines(customer.address), customer.vat_id or "")
 
 
 def receipt_layout(sale: Sale) -> ReceiptLayout:
@@ -82,8 +91,16 @@ def receipt_layout(sale: Sale) -> ReceiptLayout:
         zone = zoneinfo.ZoneInfo("UTC")
     return build_receipt(
         {**payload, "terminal_id": payload.get("terminal_id") or terminal.name},
-        seller(store),
+        seller(store, payload),
         buyer=buyer(sale),
         terminal_name=terminal.name,
         tz=zone,
+        footer=_footer(payload),
     )
+
+
+def _footer(payload: dict[str, Any]) -> tuple[str, ...]:
+    carried = payload.get("seller")
+    if isinstance(carried, dict) and isinstance(carried.get("footer"), str):
+        return _lines(carried["footer"])
+    return ("Thank you!",)

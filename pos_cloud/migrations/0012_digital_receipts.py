@@ -6,7 +6,9 @@
 - ``receipt_mail``: receipts to e-mail (HTML and PDF) with their retries; ``mail_id`` is the
   till's id for the message, unique, so a till that hands the same receipt over twice still
   gets exactly one message sent;
-- ``store`` gains ``address`` and ``vat_id`` (the seller on a digital receipt and invoice).
+- ``store`` gains ``address`` and ``vat_id`` (the seller on a digital receipt and invoice, when
+  the till's sale does not carry them);
+- ``customer`` gains ``address`` and ``vat_id``: a business customer with both gets an invoice.
 
 Frozen once shipped: add a new migration instead of editing this one.
 """
@@ -18,7 +20,7 @@ from playhouse.migrate import PostgresqlMigrator, SqliteMigrator, migrate
 
 
 def apply(database: pw.Database) -> None:
-    """Create the two tables and add the store's columns."""
+    """Create the two tables and add the store's and the customer's columns."""
 
     class Base(pw.Model):
         class Meta:
@@ -62,4 +64,6 @@ def apply(database: pw.Database) -> None:
     migrate(
         migrator.add_column("store", "address", pw.TextField(default="")),
         migrator.add_column("store", "vat_id", pw.CharField(64, default="")),
+        migrator.add_column("customer", "address", pw.TextField(default="")),
+        migrator.add_column("customer", "vat_id", pw.CharField(64, default="")),
     )

@@ -190,7 +190,8 @@ class SalesRepository:
                     for p in sale.payments
                 ],
             )
-            payload = canonical_json(sale_payload(sale))  # one text for journal and outbox
+            body = {**sale_payload(sale), **_seller(db)}
+            payload = canonical_json(body)  # one text for journal and outbox
             journal.append(db, SALE_COMPLETED, sale.sale_id, payload, sale.completed_at)
             outbox.append_event(db, SALE_COMPLETED, payload, sale.completed_at)
             if within is not None:
@@ -259,6 +260,16 @@ class SalesRepository:
     def load(self, sale_id: str) -> Sale | None:
         data = self.payload(sale_id)
         return sale_from_payload(data) if data else None
+
+
+def _seller(db: SqliteDatabase) -> dict[str, Any]:
+    """The store as this receipt names it (the digital receipt and invoice show the same)."""
+    row = db.execute_sql(
+        "SELECT name, address, tax_id, receipt_footer FROM store_settings WHERE id = 1"
+    ).fetchone()
+    if row is None:
+        return {}
+    return {"seller": dict(zip(("name", "address", "tax_id", "footer"), row, strict=True))}
 
 
 def sale_from_payload(data: dict[str, Any]) -> Sale:

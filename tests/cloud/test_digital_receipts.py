@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import secrets
+import uuid
 
 import httpx
 import pytest
@@ -78,3 +79,67 @@ def test_a_short_or_strange_token_is_not_linked(cloud, web):
         r = till.push([till.event("sale.completed", sale)])
         assert r.json()["results"][0]["status"] == "stored"  # the sale is kept all the same
         assert web.get(f"/r/{bad}").status_code == 404
+
+
+def _business_sale(cloud, *, seller: dict | None = None) -> tuple[str, str, object]:
+    till = cloud.till()
+    customer_id = str(uuid.uuid4())
+    created = {"customer_id": customer_id, "name": "Acme GmbH", "email": "ap@acme.example"}
+    token = secrets.token_urlsafe(16)
+    sale = {**sale_payload(), "terminal_id": "T01", "receipt_token": token}
+    sale["customer_id"] = customer_id
+    if seller is not None:
+        sale["seller"] = seller
+    events = [till.event("customer.created", created), till.event("sale.completed", sale)]
+    assert till.push(events).status_code == 200
+    return token, customer_id, till
+
+
+def test_a_business_customer_gets_an_invoice_with_both_vat_ids(cloud, web):
+    token, customer_id, till = _business_sale(
+        cloud,
+        seller={"name": "Corner Shop", "address": "1 High St\nBerlin", "tax_id": "DE123456789"},
+    )
+    before = web.get(f"/r/{token}").text
+    assert "Receipt 1" in before and "Invoice" not in before  # no address or VAT id yet
+    base = f"/v1/admin/stores/{till.store_id}/customers/{customer_id}/invoice-details"
+    details = {"address": "Acme GmbH\r\n 5 Dock Rd \nHamburg\n", "vat_id": " DE999888777 "}
+    r = cloud.admin.put(base, json=details)
+    assert r.status_code == 200, r.text
+    assert r.json()["address"] == "Acme GmbH\n5 Dock Rd\nHamburg" and r.json()["vat_id"] == (
+        "DE999888777"
+    )
+    html = web.get(f"/r/{token}").text
+    assert "Invoice RT01-00000001" in html and "Bill to" in html
+    assert "Acme GmbH" in html and "5 Dock Rd" in html and "DE999888777" in html
+    assert "Corner Shop" in html and "1 High St" in html and "VAT no. DE123456789" in html
+    pdf = web.get(f"/r/{token}/receipt.pdf")
+    assert pdf.headers["content-disposition"] == 'attachment; filename="invoice-1.pdf"'
+    reader = PdfReader(io.BytesIO(pdf.content))
+    text = "\n".join(p.extract_text() for p in reader.pages)
+    assert reader.metadata.title == "Invoice RT01-00000001"
+    for part in ("Bill to", "Acme GmbH", "Hamburg", "DE999888777", "DE123456789", "Corner Shop"):
+        assert part in text, part
+
+
+def test_a_vat_id_without_an_address_is_still_a_receipt(cloud, web):
+    token, customer_id, till = _business_sale(cloud)
+    base = f"/v1/admin/stores/{till.store_id}/customers/{customer_id}/invoice-details"
+    assert cloud.admin.put(base, json={"vat_id": "DE999888777"}).status_code == 200
+    html = web.get(f"/r/{token}").text
+    assert "Receipt 1" in html and "Invoice" not in html and "DE999888777" not in html
+
+
+def test_the_seller_set_in_the_cloud_serves_sales_that_carry_none(cloud, web):
+    token, _, till = _business_sale(cloud)
+    r = cloud.admin.put(
+        f"/v1/admin/stores/{till.store_id}/seller",
+        json={"address": "9 Market Sq", "vat_id": "FR11223344556"},
+    )
+    assert r.status_code == 200, r.text
+    html = web.get(f"/r/{token}").text
+    assert "9 Market Sq" in html and "VAT no. FR11223344556" in html
+    other = cloud.admin.put(
+        f"/v1/admin/stores/{till.store_id}/customers/nobody/invoice-details", json={}
+    )
+    assert other.status_code == 404

@@ -50,3 +50,22 @@ def test_no_qr_without_a_cloud_or_when_switched_off(tmp_path):
     assert off.receipt_qr is False
     assert _qr_texts(ReceiptBuilder(off, cloud_url=CLOUD).sale_receipt(stored)) == []
     env.close()
+
+
+def test_the_sale_carries_the_store_as_its_receipt_names_it(tmp_path):
+    env = make_env(tmp_path)
+    settings = load_settings(env.db)
+    save_settings(
+        env.db,
+        dataclasses.replace(settings, address="1 High St\nBerlin", tax_id="DE123456789"),
+    )
+    env.shifts.open_shift(env.users["cashier"], env.shifts.count({1000: 1}))
+    sale = ring_sale(env, [(1200, "A")])
+    seller = env.sales.payload(sale.sale_id)["seller"]
+    assert seller == {
+        "name": settings.name,
+        "address": "1 High St\nBerlin",
+        "tax_id": "DE123456789",
+        "footer": settings.receipt_footer,
+    }
+    env.close()
