@@ -16,7 +16,6 @@ Frozen once shipped: add a new migration instead of editing this one.
 from __future__ import annotations
 
 import peewee as pw
-from playhouse.migrate import PostgresqlMigrator, SqliteMigrator, migrate
 
 
 def apply(database: pw.Database) -> None:
@@ -57,13 +56,14 @@ def apply(database: pw.Database) -> None:
             indexes = ((("status", "next_attempt_at"), False),)
 
     database.create_tables([ReceiptLink, ReceiptMail])
-    if isinstance(database, pw.PostgresqlDatabase):
-        migrator = PostgresqlMigrator(database)
-    else:
-        migrator = SqliteMigrator(database)
-    migrate(
-        migrator.add_column("store", "address", pw.TextField(default="")),
-        migrator.add_column("store", "vat_id", pw.CharField(64, default="")),
-        migrator.add_column("customer", "address", pw.TextField(default="")),
-        migrator.add_column("customer", "vat_id", pw.CharField(64, default="")),
-    )
+    # Plain ALTERs: SQLite adds a NOT NULL column with a default in place (playhouse would
+    # rebuild ``store``, which other tables reference).
+    for table, column, kind in (
+        ("store", "address", "TEXT"),
+        ("store", "vat_id", "VARCHAR(64)"),
+        ("customer", "address", "TEXT"),
+        ("customer", "vat_id", "VARCHAR(64)"),
+    ):
+        database.execute_sql(
+            f"ALTER TABLE {table} ADD COLUMN {column} {kind} NOT NULL DEFAULT ''"  # noqa: S608
+        )
