@@ -123,12 +123,11 @@ def hand_over_pending(
 ) -> tuple[int, bool]:
     """Hand queued receipts to the cloud, which e-mails them: ``(handed, till_sends)``.
 
-    ``till_sends``: no connection to the cloud could be made, or it sends no e-mail (409):
-    the rest goes over the till's own SMTP server.
+    ``till_sends``: no connection to the cloud could be made, it sends no e-mail (409) or
+    no longer knows this till (401): the rest goes over the till's own SMTP server.
 
     Raises:
         CloudOffline: the cloud may have had the request (timeout, 5xx): ask it again later.
-        CloudUnauthorized: the till's token was revoked.
     """
     repo, sales = MailRepository(db), SalesRepository(db)
     handed = 0
@@ -142,10 +141,8 @@ def hand_over_pending(
         }
         try:
             client.hand_over_receipt_mail(body)
-        except CloudUnreachable:
+        except (CloudUnreachable, CloudUnauthorized):  # never queued there: the till sends it
             return handed, True
-        except CloudUnauthorized:
-            raise
         except CloudRefused as exc:
             if exc.status_code == 409:  # the cloud sends no e-mail
                 return handed, True

@@ -137,3 +137,14 @@ def test_a_lost_answer_is_asked_again_of_the_cloud_never_sent_twice(inboxes, sol
         proxy.close()
     time.sleep(0.5)
     assert len(cloud_box.messages) == 1 and till_box.messages == []
+
+
+def test_a_revoked_till_sends_its_receipts_itself(inboxes, sold, handover_cloud):
+    cloud_box, till_box, smtp = inboxes
+    _, cloud = handover_cloud
+    till, mail = sold
+    assert cloud.admin.post(f"/v1/admin/terminals/{creds(till).terminal_id}/revoke").is_success
+    _run_worker(till, smtp, lambda: len(till_box.messages) == 1)
+    assert _outbox(till, mail)[:2] == ("sent", "till")
+    time.sleep(0.5)
+    assert cloud_box.messages == []
