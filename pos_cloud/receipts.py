@@ -31,10 +31,11 @@ def valid_token(token: object) -> bool:
 
 def link_sales(store_id: str, links: list[tuple[str, str]]) -> None:
     """``(sale_id, token)`` of stored sales (inside the batch's transaction)."""
-    for sale_id, token in links:
-        ReceiptLink.insert(
-            token_hash=token_hash(token), sale_id=sale_id, store_id=store_id
-        ).on_conflict_ignore().execute()
+    if not links:
+        return
+    rows = [(token_hash(token), sale_id, store_id) for sale_id, token in links]
+    fields = [ReceiptLink.token_hash, ReceiptLink.sale_id, ReceiptLink.store_id]
+    ReceiptLink.insert_many(rows, fields=fields).on_conflict_ignore().execute()  # one statement
 
 
 def sale_for_token(token: str) -> Sale | None:

@@ -143,3 +143,17 @@ def test_the_seller_set_in_the_cloud_serves_sales_that_carry_none(cloud, web):
         f"/v1/admin/stores/{till.store_id}/customers/nobody/invoice-details", json={}
     )
     assert other.status_code == 404
+
+
+def test_a_batch_of_sales_links_each_receipt(cloud, web):
+    till = cloud.till()
+    sales = [
+        {**sale_payload(), "receipt_number": n, "receipt_token": secrets.token_urlsafe(16)}
+        for n in range(1, 6)
+    ]
+    events = [till.event("sale.completed", s) for s in sales]
+    assert till.push(events).status_code == 200
+    assert till.push(events).status_code == 200  # a retry: duplicates, links unchanged
+    for s in sales:
+        page = web.get(f"/r/{s['receipt_token']}")
+        assert page.status_code == 200 and f"Receipt {s['receipt_number']}" in page.text
