@@ -28,15 +28,17 @@ from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from peewee import SqliteDatabase
 
 from pos_common.backoff import Backoff
+from pos_common.receipt_layout import Party, build_receipt
 from pos_desktop.storage.db import open_database
 from pos_desktop.storage.mail_repo import Mail, MailRepository
 from pos_desktop.storage.sales_repo import SalesRepository
 from pos_desktop.storage.sync_repo import load_credentials
+from pos_documents.receipt_pdf import receipt_pdf_bytes
 
 from .client import CloudClient, CloudOffline, CloudRefused, CloudUnauthorized, CloudUnreachable
 
@@ -64,8 +66,27 @@ class SmtpConfig(Protocol):
     def timeout_s(self) -> int: ...
 
 
-def message_for(mail: Mail, sender: str) -> EmailMessage:
-    """The e-mail for a queued mail (plain text: the receipt as printed)."""
+def receipt_pdf(payload: dict[str, Any] | None) -> tuple[str, bytes] | None:
+    """``(file name, PDF)`` of a sale's receipt, the one the cloud would attach (None: no sale
+    or a sale record too old to lay out)."""
+    if not payload:
+        return None
+    seller = payload.get("seller") if isinstance(payload.get("seller"), dict) else {}
+    party = Party(
+        str(seller.get("name") or ""),
+        tuple(line for line in str(seller.get("address") or "").splitlines() if line.strip()),
+        str(seller.get("tax_id") or ""),
+    )
+    footer = tuple(line for line in str(seller.get("footer") or "").splitlines() if line.strip())
+    try:
+        layout = build_receipt(payload, party, footer=footer)
+    except (KeyError, TypeError, ValueError):
+        return None
+    return f"receipt-{payload['receipt_number']}.pdf", receipt_pdf_bytes(layout)
+
+
+def message_for(mail: Mail, sender: str, pdf: tuple[str, bytes] | None = None) -> EmailMessage:
+    """The e-mail for a queued mail: the receipt as printed (plain text) and its PDF."""
     msg = EmailMessage()
     msg["From"] = sender
     msg["To"] = mail.recipient
@@ -73,6 +94,8 @@ def message_for(mail: Mail, sender: str) -> EmailMessage:
     msg["Date"] = format_datetime(datetime.now(UTC))
     msg["Message-ID"] = make_msgid(idstring=mail.mail_id, domain=sender.rsplit("@", 1)[-1])
     msg.set_content(mail.body)
+    if pdf is not None:
+        msg.add_attachment(pdf[1], maintype="application", subtype="pdf", filename=pdf[0])
     return msg
 
 
@@ -83,7 +106,7 @@ def send_pending(db: SqliteDatabase, smtp: SmtpConfig, *, limit: int = 20) -> tu
         OSError, smtplib.SMTPException: the server cannot be reached or refused the session
             (nothing is marked; the caller retries later).
     """
-    repo = MailRepository(db)
+    repo, sales = MailRepository(db), SalesRepository(db)
     waiting = repo.pending(limit)
     if not waiting:
         return 0, 0
@@ -95,7 +118,7 @@ def send_pending(db: SqliteDatabase, smtp: SmtpConfig, *, limit: int = 20) -> tu
             if smtp.username:
                 server.login(smtp.username, os.environ.get(smtp.password_env, ""))
             for mail in waiting:
-                sent += _send_one(repo, server, mail, smtp.sender)
+                sent += _send_one(repo, server, mail, smtp.sender, sales)
     except (OSError, smtplib.SMTPException) as exc:  # no session: every mail waits
         for mail in waiting[sent:]:
             if repo.get(mail.mail_id).status == "pending":  # type: ignore[union-attr]
@@ -104,10 +127,13 @@ def send_pending(db: SqliteDatabase, smtp: SmtpConfig, *, limit: int = 20) -> tu
     return sent, len(waiting) - sent
 
 
-def _send_one(repo: MailRepository, server: smtplib.SMTP, mail: Mail, sender: str) -> int:
+def _send_one(
+    repo: MailRepository, server: smtplib.SMTP, mail: Mail, sender: str, sales: SalesRepository
+) -> int:
     """Send one mail in an open session: 1 when the server took it."""
+    payload = sales.payload(mail.sale_id) if mail.sale_id else None
     try:
-        server.send_message(message_for(mail, sender))
+        server.send_message(message_for(mail, sender, receipt_pdf(payload)))
     except smtplib.SMTPRecipientsRefused as exc:
         repo.failed(mail.mail_id, f"refused: {exc.recipients}", park=True)
         return 0

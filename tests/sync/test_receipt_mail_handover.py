@@ -5,10 +5,14 @@ when the cloud's answer to the hand-over was lost. Both SMTP servers: aiosmtpd o
 from __future__ import annotations
 
 import datetime as dt
+import email
+import email.policy
+import io
 import time
 
 import pytest
 from aiosmtpd.controller import Controller
+from pypdf import PdfReader
 from sync_helpers import FaultProxy, cloud_fixture, creds, make_till, seed_catalog, sell, wait_until
 
 from pos_cloud import receipt_mail
@@ -112,7 +116,14 @@ def test_the_till_sends_it_itself_when_the_cloud_is_down(inboxes, sold, handover
         server.start()
     time.sleep(1.0)  # the cloud never heard of it: nothing more goes out
     assert len(till_box.messages) == 1 and cloud_box.messages == []
-    assert "Subject: Your receipt" in till_box.messages[0][2]
+    msg = email.message_from_string(till_box.messages[0][2], policy=email.policy.default)
+    assert msg["Subject"] == "Your receipt" and "the text" in msg.get_body(("plain",)).get_content()
+    [pdf] = list(msg.iter_attachments())  # the same PDF the cloud would attach
+    number = till.sales.payload(mail.sale_id)["receipt_number"]
+    assert pdf.get_content_type() == "application/pdf"
+    assert pdf.get_filename() == f"receipt-{number}.pdf"
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.get_content())).pages)
+    assert f"Receipt {number}" in text and till.settings.name in text
 
 
 def test_a_lost_answer_is_asked_again_of_the_cloud_never_sent_twice(inboxes, sold, handover_cloud):
