@@ -137,3 +137,28 @@ def test_a_bad_address_is_refused(cloud, smtp_env):
     body = {"mail_id": "m1", "sale_id": str(uuid.uuid4()), "recipient": "not an address"}
     r = till.client.post("/v1/receipt-mails", json=body)
     assert r.status_code == 422 and "not an e-mail address" in r.json()["detail"]
+
+
+def test_a_business_customer_is_mailed_an_invoice(cloud, smtp_env):
+    controller, inbox = smtp_env
+    controller.start()
+    till = cloud.till()
+    customer_id = str(uuid.uuid4())
+    sale = {**sale_payload(), "terminal_id": "T01", "customer_id": customer_id}
+    created = {"customer_id": customer_id, "name": "Acme GmbH"}
+    events = [till.event("customer.created", created), till.event("sale.completed", sale)]
+    assert till.push(events).status_code == 200
+    details = {"address": "5 Dock Rd\nHamburg", "vat_id": "DE999888777"}
+    path = f"/v1/admin/stores/{till.store_id}/customers/{customer_id}/invoice-details"
+    assert cloud.admin.put(path, json=details).status_code == 200
+    mail_id, r = _hand_over(till, sale, None)
+    assert r.status_code == 202
+    assert _wait(lambda: _row(mail_id).status == "sent"), _row(mail_id).last_error
+    msg = email.message_from_string(inbox.messages[0][2], policy=email.policy.default)
+    assert msg["Subject"] == "Shop: your invoice RT01-00000001"
+    html = msg.get_body(("html",)).get_content()
+    assert "Bill to" in html and "Acme GmbH" in html and "DE999888777" in html
+    [pdf] = [
+        part for part in msg.iter_attachments() if part.get_content_type() == "application/pdf"
+    ]
+    assert pdf.get_filename() == "invoice-RT01-00000001.pdf"
