@@ -11,12 +11,22 @@ from collections.abc import AsyncIterator
 from fastapi import APIRouter, Depends, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
 
-from . import auth, change_notify, feeds, ingest, reports
+from . import auth, change_notify, feeds, ingest, receipt_mail, reports
 from .deps import as_terminal, current_terminal, in_db, terminal_token
 from .errors import BadInput
 from .guards import StrictJSONRoute
 from .models import Store, Terminal
-from .schemas import BatchIn, BatchOut, EnrollIn, EnrollOut, FeedPage, GapsOut, TerminalOut
+from .schemas import (
+    BatchIn,
+    BatchOut,
+    EnrollIn,
+    EnrollOut,
+    FeedPage,
+    GapsOut,
+    ReceiptMailIn,
+    ReceiptMailOut,
+    TerminalOut,
+)
 
 router = APIRouter(prefix="/v1", tags=["terminal"], route_class=StrictJSONRoute)
 
@@ -110,6 +120,26 @@ def me(terminal: Terminal = Depends(current_terminal)) -> dict:
         }
 
     return in_db(load)
+
+
+@router.post("/receipt-mails", response_model=ReceiptMailOut, status_code=202)
+def hand_over_receipt_mail(
+    body: ReceiptMailIn, terminal: Terminal = Depends(current_terminal)
+) -> dict:
+    """E-mail a sale's receipt (HTML and PDF) from the cloud, retried until it goes.
+
+    409 when the cloud sends no e-mail (the till sends it itself); the same ``mail_id`` again
+    changes nothing (one message per receipt).
+    """
+    added = in_db(
+        receipt_mail.queue,
+        terminal,
+        body.mail_id,
+        str(body.sale_id),
+        body.recipient,
+        body.receipt_token,
+    )
+    return {"status": "queued" if added else "already_queued"}
 
 
 @router.get("/terminals/me/gaps", response_model=GapsOut)

@@ -11,7 +11,16 @@ from fastapi import Depends, FastAPI, Request
 from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse
 
-from . import api_admin, api_customers, api_ledger, api_stock, api_terminal, change_notify, guards
+from . import (
+    api_admin,
+    api_customers,
+    api_ledger,
+    api_receipts,
+    api_stock,
+    api_terminal,
+    change_notify,
+    guards,
+)
 from .db import close_database, init_database, is_postgres
 from .deps import require_admin
 from .errors import CloudError
@@ -78,6 +87,7 @@ def create_app(
     app.include_router(api_ledger.admin_router)
     app.include_router(api_customers.router)
     app.include_router(api_stock.router)
+    app.include_router(api_receipts.router)
 
     @app.exception_handler(CloudError)
     async def cloud_error(request: Request, exc: CloudError) -> JSONResponse:

@@ -243,6 +243,8 @@ def erase(store_id: str, customer_id: str) -> dict[str, Any]:
             name=ERASED_NAME,
             email=None,
             phone=None,
+            address="",
+            vat_id="",
             marketing_consent=False,
             consent_at=None,
             consent_source=None,

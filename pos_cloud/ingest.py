@@ -41,6 +41,7 @@ from . import (
     ledger_events,
     purchase_orders,
     quarantine,
+    receipts,
     seq_tracking,
     stock_events,
     stock_ledger,
@@ -277,6 +278,13 @@ def _apply_customers(store: Store, stored: list[_Item]) -> None:
             ):
                 links.append((str(item.sale.sale_id), customer_id))
     customers.link_sales(store.id, links)
+    tokens = [
+        (str(i.sale.sale_id), token)
+        for i in stored
+        if i.sale is not None
+        and receipts.valid_token(token := (i.sale.model_extra or {}).get("receipt_token"))
+    ]
+    receipts.link_sales(store.id, tokens)
 
 
 def _has_nul(item: _Item) -> bool:

@@ -51,6 +51,9 @@ class Store(BaseModel):
     # The per-store change counter; see feeds.next_change_seqs for why it is a locked row.
     change_seq = pw.BigIntegerField(default=0)
     created_at = pw.DateTimeField(default=utcnow)
+    # Migration 0012: the seller on digital receipts and invoices
+    address = pw.TextField(default="")
+    vat_id = pw.CharField(64, default="")
 
 
 class AdminToken(BaseModel):
@@ -139,6 +142,9 @@ class Customer(BaseModel):
     created_at = pw.DateTimeField(null=True)
     merged_into = pw.CharField(36, null=True)
     erased_at = pw.DateTimeField(null=True)
+    # Migration 0012: with both, the customer's digital receipts are invoices
+    address = pw.TextField(default="")
+    vat_id = pw.CharField(64, default="")
 
 
 class SaleCustomer(BaseModel):
@@ -301,6 +307,32 @@ class PurchaseOrder(BaseModel):
     deleted = pw.BooleanField(default=False)
 
 
+class ReceiptLink(BaseModel):
+    """A sale's public receipt link: the SHA-256 of its token (migration 0012)."""
+
+    token_hash = pw.CharField(64, primary_key=True)
+    sale_id = pw.CharField(36, unique=True)
+    store_id = pw.CharField(36)
+
+
+class ReceiptMail(BaseModel):
+    """A receipt to e-mail, with its retries (migration 0012; receipt_mail.py)."""
+
+    id = pw.BigAutoField()
+    mail_id = pw.CharField(64, unique=True)
+    store_id = pw.CharField(36)
+    sale_id = pw.CharField(36)
+    recipient = pw.CharField(254)
+    receipt_token = pw.CharField(64, null=True)  # for the link in the message; cleared once sent
+    status = pw.CharField(16, default="pending")  # pending | sent | failed
+    attempts = pw.IntegerField(default=0)
+    next_attempt_at = pw.DateTimeField(default=utcnow)
+    lease_until = pw.DateTimeField(null=True)
+    last_error = pw.CharField(500, null=True)
+    created_at = pw.DateTimeField(default=utcnow)
+    sent_at = pw.DateTimeField(null=True)
+
+
 ALL_MODELS = [
     Organisation,
     Store,
@@ -323,4 +355,6 @@ ALL_MODELS = [
     StockTransfer,
     StoreDirectory,
     PurchaseOrder,
+    ReceiptLink,
+    ReceiptMail,
 ]

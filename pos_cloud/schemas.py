@@ -148,6 +148,19 @@ class SaleCompletedIn(_Strict):
     payments: list[SalePaymentIn] = Field(max_length=100)
 
 
+class ReceiptMailIn(BaseModel):
+    """A till hands an e-mailed receipt to the cloud (``mail_id``: the till's, once only)."""
+
+    mail_id: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")
+    sale_id: uuid.UUID
+    recipient: str = Field(min_length=3, max_length=254)
+    receipt_token: str | None = Field(default=None, max_length=64)
+
+
+class ReceiptMailOut(BaseModel):
+    status: str  # queued | already_queued
+
+
 # --- admin ------------------------------------------------------------------------------
 
 

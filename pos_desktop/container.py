@@ -47,6 +47,7 @@ from .storage.product_search import ProductSearch
 from .storage.promotion_repo import PromotionRepository
 from .storage.sales_repo import SalesRepository
 from .storage.settings_repo import load_settings
+from .storage.sync_repo import enrolled_cloud_url
 from .storage.voucher_repo import VoucherRepository
 
 if TYPE_CHECKING:
@@ -183,6 +184,7 @@ class Container:
             self.settings,
             columns=getattr(printer, "columns", 48),
             logo=load_receipt_logo(config, self.settings),
+            cloud_url=enrolled_cloud_url(self.db),
         )
         future = self.printing.replace_printer(
             printer, builder, drawer_settings(config, self.checkout.checkout_settings)
@@ -243,6 +245,7 @@ class Container:
                 settings,
                 columns=self.printing.columns,
                 logo=load_receipt_logo(self.config, settings),
+                cloud_url=enrolled_cloud_url(self.db),
             )
         )
         self.printing.drawer = drawer_settings(self.config, checkout_settings)
@@ -416,19 +419,21 @@ def wire_balances(container: Container) -> None:
 
 
 def wire_email_receipts(container: Container, overrides: Overrides) -> None:
-    """E-mailed receipts: queued in the db, sent by a mail worker when [smtp] is set."""
+    """E-mailed receipts: queued in the db; a mail worker hands them to the cloud (enrolled)
+    or sends them over [smtp] (also the fallback when the cloud cannot be reached)."""
     from .services.email_receipts import EmailReceiptService
 
     config = container.config
+    enrolled = enrolled_cloud_url(container.db) is not None
     service = EmailReceiptService(
         container.db,
         lambda: container.printing.builder,
         container.clock,
         container.settings.terminal_id,
-        enabled=config.smtp is not None,
+        enabled=config.smtp is not None or enrolled,
     )
     container.email_receipts = service
-    if config.smtp is not None and overrides.mail:
+    if (config.smtp is not None or enrolled) and overrides.mail:
         from .sync.mail import MailWorker
 
         worker = MailWorker(config.database_path, config.smtp)
@@ -473,6 +478,7 @@ def build_container(config: TillConfig, overrides: Overrides | None = None) -> C
             settings,
             columns=getattr(printer, "columns", 48),
             logo=load_receipt_logo(config, settings),
+            cloud_url=enrolled_cloud_url(db),
         ),
         clock,
         drawer_settings(config, checkout.checkout_settings),

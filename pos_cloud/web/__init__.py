@@ -27,6 +27,7 @@ def mount(app: FastAPI, *, worker: bool = True) -> BackOfficeWorker | None:
         routes_integrations,
         routes_pages,
         routes_promotions,
+        routes_receipts,
         routes_store,
         routes_tills,
     )
@@ -39,6 +40,7 @@ def mount(app: FastAPI, *, worker: bool = True) -> BackOfficeWorker | None:
         routes_customers,
         routes_promotions,
         routes_integrations,
+        routes_receipts,
     ):
         app.include_router(module.router, include_in_schema=False)
     app.mount("/app/static", StaticFiles(directory=str(HERE / "static")), name="backoffice-static")

@@ -1,4 +1,4 @@
-"""The back office's background thread: projections and webhook deliveries.
+"""The back office's background thread: projections, webhook deliveries, receipt e-mails.
 
 One daemon thread per server process, started and stopped with the app. A round projects new
 till events (reports, webhooks) and sends due webhook deliveries. Between rounds the thread
@@ -23,7 +23,7 @@ import time
 
 import httpx
 
-from .. import change_notify
+from .. import change_notify, receipt_mail
 from ..db import database_proxy, is_postgres
 from . import accounts, projector, webhooks
 
@@ -72,11 +72,12 @@ class BackOfficeWorker:
                 try:
                     projector.run_once()
                     webhooks.deliver_due(client)
+                    receipt_mail.send_due()
                     with database_proxy.connection_context():
                         if prune:
                             accounts.prune()
                             pruned_at = time.monotonic()
-                        due_in = webhooks.next_due_in()
+                        due_in = _earliest(webhooks.next_due_in(), receipt_mail.next_due_in())
                     self.rounds += 1
                 except Exception:  # keep the thread alive; the next round retries
                     log.exception("back-office worker round failed")
@@ -95,3 +96,8 @@ class BackOfficeWorker:
         elif not change_notify.hub.listening:
             timeout = min(timeout, LISTENER_DOWN_S)
         return timeout
+
+
+def _earliest(*due: float | None) -> float | None:
+    known = [d for d in due if d is not None]
+    return min(known) if known else None

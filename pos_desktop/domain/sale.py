@@ -75,6 +75,7 @@ class Sale:
     rounding_minor: int = 0
     savings_minor: int = 0
     customer_id: str | None = None
+    receipt_token: str | None = None  # the digital receipt's link (made when stored)
 
     @property
     def change_minor(self) -> int:
@@ -88,8 +89,11 @@ class Sale:
     def paid_minor(self) -> int:
         return sum(p.amount.amount_minor for p in self.payments)
 
-    def numbered(self, receipt_number: int) -> Sale:
-        return replace(self, receipt_number=receipt_number)
+    def numbered(self, receipt_number: int, receipt_token: str | None = None) -> Sale:
+        """The stored sale: its receipt number and the token of its digital receipt."""
+        return replace(
+            self, receipt_number=receipt_number, receipt_token=self.receipt_token or receipt_token
+        )
 
 
 def sale_from_cart(

@@ -29,3 +29,4 @@ class StoreSettings:
     language: str = "en"
     receipt_logo: str = ""
     timezone: str = ""  # IANA name (Europe/Berlin); empty: the till's own zone
+    receipt_qr: bool = True  # the digital receipt's QR code (printed only with a cloud)

@@ -12,6 +12,7 @@ from hardware.receipt import (
     Image,
     PrintBlock,
     PrintJob,
+    QRCode,
     TextLine,
 )
 from pos_desktop.domain.countries import PRESETS
@@ -55,11 +56,22 @@ class ReceiptBuilder:
     """Builds print jobs for one store; pure (no I/O) so tests read the job directly."""
 
     def __init__(
-        self, settings: StoreSettings, columns: int = 48, logo: Image | None = None
+        self,
+        settings: StoreSettings,
+        columns: int = 48,
+        logo: Image | None = None,
+        cloud_url: str | None = None,
     ) -> None:
         self.settings = settings
         self.columns = columns
         self.logo = logo  # printed once at the top of each receipt
+        self.cloud_url = cloud_url  # the enrolled cloud: it serves the digital receipts
+
+    def digital_receipt_url(self, sale: Sale) -> str | None:
+        """The link the receipt's QR code opens, or None (no cloud, switched off, no token)."""
+        if not (self.cloud_url and self.settings.receipt_qr and sale.receipt_token):
+            return None
+        return f"{self.cloud_url.rstrip('/')}/r/{sale.receipt_token}"
 
     def _store_title(self) -> list[PrintBlock]:
         title = TextLine(self.settings.name, align="center", bold=True, double=True)
@@ -175,6 +187,10 @@ class ReceiptBuilder:
             )
         blocks.append(rule)
         blocks.append(Barcode(receipt_code(sale.terminal_id, sale.receipt_number or 0)))
+        link = self.digital_receipt_url(sale)
+        if link is not None:
+            blocks.append(TextLine(_("Scan for your digital receipt"), align="center"))
+            blocks.append(QRCode(link, size=5))
         for part in filter(None, (s.receipt_footer or "").splitlines()):
             blocks.append(TextLine(part, align="center"))
         blocks.append(Feed(1))

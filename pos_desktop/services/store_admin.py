@@ -55,6 +55,7 @@ STORE_KEYS: dict[str, str] = {
     "receipt_header": "extra lines under the address (\\n starts a new line)",
     "receipt_footer": "lines at the bottom of the receipt (\\n starts a new line)",
     "receipt_logo": "a PNG/JPEG printed at the top of receipts (empty: none)",
+    "receipt_qr": "yes: a QR code on receipts opens the digital receipt (only with a cloud)",
     "cash_rounding": "cash totals round to this step, e.g. 0.05; 0.01 or 0: no rounding",
     "discount_limit": "discounts above this percentage need a manager, e.g. 10",
     "tenders": "the other tenders offered, comma-separated: Mobile wallet, BNPL, Cheque",
@@ -108,6 +109,7 @@ def shown_values(state: StoreState) -> dict[str, str]:
         "receipt_header": s.receipt_header,
         "receipt_footer": s.receipt_footer,
         "receipt_logo": s.receipt_logo,
+        "receipt_qr": "yes" if s.receipt_qr else "no",
         "cash_rounding": amount_text(c.cash_increment_minor, s.currency),
         "discount_limit": f"{c.max_discount_percent.normalize():f}",
         "tenders": ", ".join(c.other_tenders),
@@ -262,6 +264,8 @@ def apply_value(
         return replace(state, settings=replace(s, timezone=zone))
     if key == "prices_include_tax":
         return replace(state, settings=replace(s, prices_include_tax=parse_yes_no(key, text)))
+    if key == "receipt_qr":
+        return replace(state, settings=replace(s, receipt_qr=parse_yes_no(key, text)))
     if key == "receipt_logo":
         logo = _checked_logo(text, data_dir, check_logo)
         return replace(state, settings=replace(s, receipt_logo=logo))

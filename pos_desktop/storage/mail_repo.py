@@ -59,11 +59,12 @@ class MailRepository:
         ).fetchone()
         return Mail(*row) if row else None
 
-    def mark_sent(self, mail_id: str, now: datetime) -> None:
+    def mark_sent(self, mail_id: str, now: datetime, *, by: str = "till") -> None:
+        """Gone: sent by the till's SMTP server (``till``) or handed to the ``cloud``."""
         self._db.execute_sql(
             "UPDATE mail_outbox SET status = 'sent', sent_at = ?, attempts = attempts + 1, "
-            "last_error = NULL WHERE id = ? AND status = 'pending'",
-            (utc_text(now), mail_id),
+            "last_error = NULL, sent_by = ? WHERE id = ? AND status = 'pending'",
+            (utc_text(now), by, mail_id),
         )
 
     def failed(self, mail_id: str, error: str, *, park: bool) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -39,6 +40,7 @@ def sale_payload(sale: Sale) -> dict[str, Any]:
         "cashier": sale.cashier,
         "shift_id": sale.shift_id,
         **({"customer_id": sale.customer_id} if sale.customer_id else {}),
+        **({"receipt_token": sale.receipt_token} if sale.receipt_token else {}),
         "lines": [
             {
                 "line_id": ln.line_id,
@@ -110,7 +112,8 @@ class SalesRepository:
                 raise RuntimeError(
                     f"No receipt counter for terminal {sale.terminal_id}; run 'pos-admin init'."
                 )
-            sale = sale.numbered(row[0])
+            # 128 random bits: the digital receipt's link, printed before the sale is synced.
+            sale = sale.numbered(row[0], secrets.token_urlsafe(16))
             stamp = utc_text(sale.completed_at)
             db.execute_sql(
                 "INSERT INTO sale (id, terminal_id, receipt_number, currency, subtotal_minor, "
@@ -187,7 +190,8 @@ class SalesRepository:
                     for p in sale.payments
                 ],
             )
-            payload = canonical_json(sale_payload(sale))  # one text for journal and outbox
+            body = {**sale_payload(sale), **_seller(db)}
+            payload = canonical_json(body)  # one text for journal and outbox
             journal.append(db, SALE_COMPLETED, sale.sale_id, payload, sale.completed_at)
             outbox.append_event(db, SALE_COMPLETED, payload, sale.completed_at)
             if within is not None:
@@ -258,6 +262,16 @@ class SalesRepository:
         return sale_from_payload(data) if data else None
 
 
+def _seller(db: SqliteDatabase) -> dict[str, Any]:
+    """The store as this receipt names it (the digital receipt and invoice show the same)."""
+    row = db.execute_sql(
+        "SELECT name, address, tax_id, receipt_footer FROM store_settings WHERE id = 1"
+    ).fetchone()
+    if row is None:
+        return {}
+    return {"seller": dict(zip(("name", "address", "tax_id", "footer"), row, strict=True))}
+
+
 def sale_from_payload(data: dict[str, Any]) -> Sale:
     """Rebuild a :class:`Sale` from its ``sale.completed`` payload (journal or wire)."""
     cur = data["currency"]
@@ -301,6 +315,7 @@ def sale_from_payload(data: dict[str, Any]) -> Sale:
         cashier=data.get("cashier"),
         shift_id=data.get("shift_id"),
         customer_id=data.get("customer_id"),
+        receipt_token=data.get("receipt_token"),
         receipt_number=data.get("receipt_number"),
         rounding_minor=data.get("rounding_minor", 0),
         savings_minor=data.get("savings_minor", 0),

@@ -23,6 +23,7 @@ _FIELDS = [
     "language",
     "receipt_logo",
     "timezone",
+    "receipt_qr",
 ]
 
 
@@ -33,6 +34,7 @@ def load_settings(db: SqliteDatabase) -> StoreSettings | None:
         return None
     values = dict(zip(_FIELDS, row, strict=True))
     values["prices_include_tax"] = bool(values["prices_include_tax"])
+    values["receipt_qr"] = bool(values["receipt_qr"])
     return StoreSettings(**values)
 
 

@@ -70,6 +70,12 @@ def load_credentials(db: SqliteDatabase) -> Credentials | None:
     return replace(creds, token=SecretBox.for_database(db).open(creds.token))
 
 
+def enrolled_cloud_url(db: SqliteDatabase) -> str | None:
+    """The cloud this till is enrolled with (its digital receipts' links), or None."""
+    row = db.execute_sql("SELECT cloud_url FROM sync_state WHERE id = 1").fetchone()
+    return str(row[0]) if row and row[0] else None
+
+
 def save_credentials(db: SqliteDatabase, creds: Credentials) -> None:
     """Store new credentials; a re-enrolment starts every feed from the beginning."""
     with db.atomic():

@@ -27,6 +27,10 @@ class CloudOffline(CloudError):
     """The cloud could not be reached or failed (5xx); retrying later may succeed."""
 
 
+class CloudUnreachable(CloudOffline):
+    """No connection was made: the request never reached the cloud."""
+
+
 class CloudRefused(CloudError):
     """The cloud answered 4xx: the request will not succeed as it is."""
 
@@ -105,6 +109,8 @@ class CloudClient:
     def _send(self, method: str, path: str, **kwargs: Any) -> Any:
         try:
             response = self._http.request(method, path, **kwargs)
+        except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
+            raise CloudUnreachable(f"cannot reach the cloud: {type(exc).__name__}: {exc}") from exc
         except httpx.HTTPError as exc:  # connect/read errors, resets, timeouts, bad TLS
             raise CloudOffline(f"cannot reach the cloud: {type(exc).__name__}: {exc}") from exc
         code = response.status_code
@@ -151,6 +157,10 @@ class CloudClient:
             params["also"] = ",".join(f"{name}:{cursor or ''}" for name, cursor in also.items())
         timeout = httpx.Timeout(max(self._timeout, wait + LONG_POLL_SLACK), connect=CONNECT_TIMEOUT)
         return self._send("GET", f"/v1/feed/{stream}", params=params, timeout=timeout)
+
+    def hand_over_receipt_mail(self, body: dict[str, Any]) -> dict[str, Any]:
+        """Ask the cloud to e-mail a receipt (``POST /v1/receipt-mails``, once per mail id)."""
+        return self._send("POST", "/v1/receipt-mails", json=body)
 
     def me(self) -> dict[str, Any]:
         """This terminal as the cloud sees it (``last_seq``, ``revoked`` ...)."""

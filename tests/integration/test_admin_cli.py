@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from pos_desktop.cli import admin
@@ -391,3 +393,13 @@ def test_store_set_timezone_checks_the_name(store, run, data_dir):
     assert db_query(data_dir, "SELECT timezone FROM store_settings") == [("Europe/Berlin",)]
     code, out, _ = run("store", "show")
     assert code == 0 and "Europe/Berlin" in out
+
+
+def test_store_set_receipt_qr_switches_the_digital_receipt_code(store, run, data_dir):
+    assert db_query(data_dir, "SELECT receipt_qr FROM store_settings") == [(1,)]  # on by default
+    code, _, err = run("store", "set", "receipt_qr", "maybe")
+    assert code != 0 and "receipt_qr" in err
+    assert run("store", "set", "receipt_qr", "no")[0] == 0
+    assert db_query(data_dir, "SELECT receipt_qr FROM store_settings") == [(0,)]
+    code, out, _ = run("store", "show")
+    assert code == 0 and re.search(r"receipt_qr\s+no", out), out

@@ -118,6 +118,9 @@ class StoreSettingsDialog(QDialog):
         form.addRow(_("Header lines"), self.header)
         form.addRow(_("Footer lines"), self.footer)
         form.addRow(_("Logo (PNG/JPEG)"), logo_row)
+        self.receipt_qr = QCheckBox(_("QR code for the digital receipt (needs the cloud)"))
+        self.receipt_qr.setChecked(s.receipt_qr)
+        form.addRow("", self.receipt_qr)
         tabs.addTab(receipts, _("Receipts"))
         # -- taxes --
         self.prices_include_tax = QCheckBox(_("Shelf prices include tax"))
@@ -205,6 +208,7 @@ class StoreSettingsDialog(QDialog):
             ("receipt_header", self.header.toPlainText()),
             ("receipt_footer", self.footer.toPlainText()),
             ("receipt_logo", self.logo.text()),
+            ("receipt_qr", "yes" if self.receipt_qr.isChecked() else "no"),
             ("prices_include_tax", "yes" if self.prices_include_tax.isChecked() else "no"),
             ("cash_rounding", self.cash_rounding.text()),
             ("discount_limit", self.discount_limit.text()),
