@@ -21,9 +21,23 @@ _TITLES = {401: "Not signed in", 403: "Not allowed", 404: "Not found", 409: "Con
 
 def mount(app: FastAPI, *, worker: bool = True) -> BackOfficeWorker | None:
     """Add the back office to ``app``; return its worker (not started) or None."""
-    from . import routes_auth, routes_integrations, routes_pages, routes_store, routes_tills
+    from . import (
+        routes_auth,
+        routes_integrations,
+        routes_pages,
+        routes_stock,
+        routes_store,
+        routes_tills,
+    )
 
-    for module in (routes_auth, routes_pages, routes_store, routes_tills, routes_integrations):
+    for module in (
+        routes_auth,
+        routes_pages,
+        routes_store,
+        routes_stock,
+        routes_tills,
+        routes_integrations,
+    ):
         app.include_router(module.router, include_in_schema=False)
     app.mount("/app/static", StaticFiles(directory=str(HERE / "static")), name="backoffice-static")
 

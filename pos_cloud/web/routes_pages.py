@@ -19,7 +19,8 @@ from .site import current_viewer, download, render, store_for, visible_stores
 
 router = APIRouter(prefix="/app")
 MAX_ROWS = 200
-PAGES = {"dashboard", "sales", "shifts", "products", "staff", "quick-keys", "terminals", "exports"}
+PAGES = {"dashboard", "sales", "shifts", "products", "staff", "quick-keys", "terminals", "exports",
+         "stock", "low-stock", "transfers", "purchase-orders"}  # fmt: skip
 
 
 @router.get("/")

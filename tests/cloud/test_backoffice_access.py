@@ -11,7 +11,7 @@ import pytest
 from argon2 import PasswordHasher
 from fastapi.routing import APIRoute
 
-from pos_cloud import quick_keys, staff
+from pos_cloud import purchase_orders, quick_keys, staff
 from pos_cloud.auth import hash_secret
 from pos_cloud.db import connection
 from pos_cloud.web import accounts
@@ -107,6 +107,7 @@ def test_every_post_needs_the_session_csrf_token(server, cloud):
         .replace("{webhook_id}", "x")
         .replace("{delivery_id}", "1")
         .replace("{staff_id}", "x")
+        .replace("{order_id}", "x")
         for r in client_app_routes(server)
         if "POST" in r.methods and r.path not in ("/app/login", "/app/setup/{code}")
     ]
@@ -208,6 +209,11 @@ def test_a_store_manager_cannot_open_another_stores_pages(server, cloud, two_sto
     a, b = stores["A"].store_id, stores["B"].store_id
     with connection():
         staff_b = staff.add_staff(b, "Bea", "cashier", "2468").id
+    cloud.product(b, "A1")
+    order_b = cloud.admin.post(
+        f"/v1/admin/stores/{b}/purchase-orders",
+        json={"supplier": "Acme", "lines": [{"sku": "A1", "quantity": "3"}]},
+    ).json()["id"]
     manager, _ = set_up_and_sign_in(server, "manager", a)
     token = page_csrf(manager)
     values = {
@@ -218,6 +224,8 @@ def test_a_store_manager_cannot_open_another_stores_pages(server, cloud, two_sto
         "delivery_id": "1",
         "staff_id": staff_b,
         "job_id": "x",
+        "sku": "A1",
+        "order_id": order_b,
     }
     checked = 0
     for route in client_app_routes(server):
@@ -247,6 +255,8 @@ def test_a_store_manager_cannot_open_another_stores_pages(server, cloud, two_sto
                         "pin2": "1234",
                         "active": "0",
                         "position": "1",
+                        "supplier": "Mallory Ltd",
+                        "lines": "A1 5",
                     },
                     files={"file": ("x.csv", b"sku,name,price,tax_code,barcodes\n")}
                     if path.endswith("/import")
@@ -268,3 +278,6 @@ def test_a_store_manager_cannot_open_another_stores_pages(server, cloud, two_sto
         (bea,) = staff.list_staff(b)
         assert bea.active and PasswordHasher().verify(bea.pin_hash, "2468")
         assert not quick_keys.list_keys(b)
+        # ... nor did B's purchase orders: the one stays open, no other was made.
+        orders = purchase_orders.listing(b)
+        assert [(o["id"], o["status"]) for o in orders] == [(order_b, "open")]
