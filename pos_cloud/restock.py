@@ -5,6 +5,8 @@ sales history (the ledger's ``sale`` movements less ``refund`` ones, per UTC day
 with weekly seasonality and its reorder point (forecast.py), on hand, what is on order (open
 purchase orders' outstanding lines) and, when stock plus on order is at or below the reorder
 point, how much to order (up to the forecast over lead time and a week, plus safety stock).
+The lead time is the one of the supplier the product was last ordered from (suppliers.py),
+else the default given.
 
 :func:`check_alerts` records when a product became low (``stock_level.low_since``) and offers
 the webhook event ``stock.low`` once per time it falls low (again only after it was back above
@@ -20,7 +22,7 @@ import math
 import uuid
 from decimal import Decimal
 
-from . import forecast
+from . import forecast, suppliers
 from .db import database_proxy
 from .models import Product, PurchaseOrder, StockLevel, StockMovement, Store, utcnow
 
@@ -80,6 +82,7 @@ def suggestions(
         .tuples()
     }
     ordered = on_order(store_id)
+    supplier_days = suppliers.lead_times(store_id)
     names = dict(
         Product.select(Product.sku, Product.name).where(Product.store == store_id).tuples()
     )
@@ -88,7 +91,8 @@ def suggestions(
         series = history.get(sku, [])
         first = next((i for i, sold in enumerate(series) if sold), len(series))
         # From its first sale in the window: a product new to the shop has no zero weeks.
-        rule = forecast.policy(forecast.fit(series[first:]), lead_time_days)
+        lead = supplier_days.get(sku, lead_time_days)
+        rule = forecast.policy(forecast.fit(series[first:]), lead)
         have, low_since = levels.get(sku, (Decimal(0), None))
         coming = ordered.get(sku, Decimal(0))
         position = float(have + coming)
@@ -105,6 +109,7 @@ def suggestions(
                 "suggested_quantity": suggest,
                 "low": low,
                 "low_since": low_since,
+                "lead_time_days": lead,
             }
         )
     out.sort(key=lambda r: (not r["low"], float(r["on_hand"]) - r["reorder_point"], r["sku"]))
@@ -124,10 +129,21 @@ def check_alerts(
     recovered = [r["sku"] for r in rows if not r["low"] and r["low_since"] is not None]
     with database_proxy.atomic():
         store = Store.get_by_id(store_id)
+        alerted = []
         for row in fresh:
-            StockLevel.update(low_since=now).where(
-                (StockLevel.store == store_id) & (StockLevel.sku == row["sku"])
-            ).execute()
+            # Conditional: of two checks at once (worker, cron, API), one alerts.
+            marked = (
+                StockLevel.update(low_since=now)
+                .where(
+                    (StockLevel.store == store_id)
+                    & (StockLevel.sku == row["sku"])
+                    & StockLevel.low_since.is_null()
+                )
+                .execute()
+            )
+            if not marked:
+                continue
+            alerted.append(row)
             event_id = str(uuid.uuid5(_ALERT_NS, f"{store_id}/{row['sku']}/{now.isoformat()}"))
             data = {k: row[k] for k in ("sku", "name", "on_hand", "on_order", "reorder_point",
                                         "suggested_quantity", "daily_forecast")}  # fmt: skip
@@ -136,4 +152,4 @@ def check_alerts(
             StockLevel.update(low_since=None).where(
                 (StockLevel.store == store_id) & (StockLevel.sku.in_(recovered))
             ).execute()
-    return fresh
+    return alerted

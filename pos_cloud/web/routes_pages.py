@@ -20,7 +20,7 @@ from .site import current_viewer, download, render, store_for, visible_stores
 router = APIRouter(prefix="/app")
 MAX_ROWS = 200
 PAGES = {"dashboard", "sales", "shifts", "products", "staff", "quick-keys", "terminals", "exports",
-         "stock", "low-stock", "transfers", "purchase-orders"}  # fmt: skip
+         "stock", "low-stock", "transfers", "purchase-orders", "suppliers"}  # fmt: skip
 
 
 @router.get("/")

@@ -8,15 +8,15 @@ from __future__ import annotations
 
 import datetime as dt
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse
 
-from .. import purchase_orders
+from .. import purchase_orders, restock, suppliers
 from ..db import connection, database_proxy
 from ..errors import BadInput
-from . import audit, money, stock_views
+from . import audit, money, po_documents, stock_views
 from .accounts import Viewer
-from .site import csrf_viewer, current_viewer, render, store_for
+from .site import csrf_viewer, current_viewer, download, render, store_for
 
 router = APIRouter(prefix="/app/stores/{store_id}")
 
@@ -46,7 +46,11 @@ def low_stock(request: Request, store_id: str, viewer: Viewer = Depends(current_
     with connection():
         store = store_for(viewer, store_id)
         rows = stock_views.low_rows(store.id)
-    return render(request, "low_stock.html", store=store, page_name="low-stock", rows=rows, form={})
+        known = suppliers.listing(store.id)
+    return render(
+        request, "low_stock.html", store=store, page_name="low-stock", rows=rows, form={},
+        suppliers=known,
+    )  # fmt: skip
 
 
 @router.get("/transfers")
@@ -67,6 +71,7 @@ def _orders_page(request, store, *, error=None, form=None, status_code=200):
     return render(
         request, "purchase_orders.html", status_code=status_code, store=store,
         page_name="purchase-orders", rows=rows, error=error, form=form or {},
+        suppliers=suppliers.listing(store.id),
     )  # fmt: skip
 
 
@@ -161,9 +166,11 @@ def order_view(
     with connection():
         store = store_for(viewer, store_id)
         order = purchase_orders.as_dict(purchase_orders.get(store.id, order_id))
+        supplier = po_documents.supplier_of(store, order)
     return render(
-        request, "purchase_order.html", store=store, page_name="purchase-orders", order=order
-    )
+        request, "purchase_order.html", store=store, page_name="purchase-orders", order=order,
+        supplier=supplier,
+    )  # fmt: skip
 
 
 @router.post("/purchase-orders/{order_id}/close")
@@ -180,3 +187,72 @@ def close_order(store_id: str, order_id: str, viewer: Viewer = Depends(csrf_view
                     after={"status": after["status"]},
                 )  # fmt: skip
     return RedirectResponse(f"/app/stores/{store.id}/purchase-orders/{order_id}", status_code=303)
+
+
+def _order_file_name(store, order: dict, ext: str) -> str:
+    safe = "".join(c if c.isalnum() else "-" for c in order["supplier"])[:40] or "supplier"
+    return f"PO{order['number']}_{safe}.{ext}"
+
+
+@router.get("/purchase-orders/{order_id}/po.pdf")
+def order_pdf(store_id: str, order_id: str, viewer: Viewer = Depends(current_viewer)):
+    """The order as a PDF to send to the supplier."""
+    with connection():
+        store = store_for(viewer, store_id)
+        order = purchase_orders.as_dict(purchase_orders.get(store.id, order_id))
+        body = po_documents.order_pdf(store, order)
+    return download(body, _order_file_name(store, order, "pdf"), "application/pdf")
+
+
+@router.get("/purchase-orders/{order_id}/po.csv")
+def order_csv(store_id: str, order_id: str, viewer: Viewer = Depends(current_viewer)):
+    """The order as a CSV (one line a product) for a supplier's ordering system."""
+    with connection():
+        store = store_for(viewer, store_id)
+        order = purchase_orders.as_dict(purchase_orders.get(store.id, order_id))
+        body = po_documents.order_csv(store, order).encode("utf-8")
+    return download(body, _order_file_name(store, order, "csv"), "text/csv; charset=utf-8")
+
+
+def _suppliers_page(request, store, *, error=None, form=None, status_code=200):
+    return render(
+        request, "suppliers.html", status_code=status_code, store=store, page_name="suppliers",
+        rows=suppliers.listing(store.id), error=error, form=form or {},
+        default_days=restock.DEFAULT_LEAD_TIME_DAYS,
+    )  # fmt: skip
+
+
+@router.get("/suppliers")
+def supplier_list(request: Request, store_id: str, viewer: Viewer = Depends(current_viewer)):
+    with connection():
+        store = store_for(viewer, store_id)
+        return _suppliers_page(request, store)
+
+
+@router.post("/suppliers")
+def save_supplier(
+    request: Request,
+    store_id: str,
+    name: str = Form(""),
+    email: str = Form(""),
+    lead_time_days: str = Form(""),
+    supplier_id: str = Form(""),
+    viewer: Viewer = Depends(csrf_viewer),
+):
+    """Add a supplier, or change one (``supplier_id``); audited."""
+    with connection():
+        store = store_for(viewer, store_id)
+        try:
+            with database_proxy.atomic():
+                before = (
+                    suppliers.as_dict(suppliers.get(store.id, supplier_id)) if supplier_id else None
+                )
+                saved = suppliers.save(store.id, name, email, lead_time_days, supplier_id)
+                audit.record(
+                    viewer, "supplier.update" if before else "supplier.create", "supplier",
+                    saved.id, store_id=store.id, before=before, after=suppliers.as_dict(saved),
+                )  # fmt: skip
+        except BadInput as exc:
+            form = {"name": name, "email": email, "lead_time_days": lead_time_days}
+            return _suppliers_page(request, store, error=str(exc), form=form, status_code=422)
+    return RedirectResponse(f"/app/stores/{store.id}/suppliers", status_code=303)

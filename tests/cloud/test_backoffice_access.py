@@ -11,7 +11,7 @@ import pytest
 from argon2 import PasswordHasher
 from fastapi.routing import APIRoute
 
-from pos_cloud import purchase_orders, quick_keys, staff
+from pos_cloud import purchase_orders, quick_keys, staff, suppliers
 from pos_cloud.auth import hash_secret
 from pos_cloud.db import connection
 from pos_cloud.web import accounts
@@ -281,3 +281,4 @@ def test_a_store_manager_cannot_open_another_stores_pages(server, cloud, two_sto
         # ... nor did B's purchase orders: the one stays open, no other was made.
         orders = purchase_orders.listing(b)
         assert [(o["id"], o["status"]) for o in orders] == [(order_b, "open")]
+        assert not suppliers.listing(b)
