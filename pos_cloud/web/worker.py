@@ -1,7 +1,8 @@
 """The back office's background thread: projections and webhook deliveries.
 
 One daemon thread per server process, started and stopped with the app. A round projects new
-till events (reports, webhooks) and sends due webhook deliveries. Between rounds the thread
+till events (reports, webhooks), checks the stock of stores whose stock changed (the
+``stock.low`` webhook, stock_alerts.py) and sends due webhook deliveries. Between rounds the thread
 sleeps without touching the database until something wakes it (change_notify.py):
 
 - a till's event batch or a catalogue change commits: PostgreSQL's NOTIFY reaches every
@@ -25,7 +26,7 @@ import httpx
 
 from .. import change_notify
 from ..db import database_proxy, is_postgres
-from . import accounts, projector, webhooks
+from . import accounts, projector, stock_alerts, webhooks
 
 log = logging.getLogger(__name__)
 PRUNE_EVERY_S = 300.0  # expired sessions, old login attempts
@@ -71,12 +72,15 @@ class BackOfficeWorker:
                 due_in = None
                 try:
                     projector.run_once()
+                    stock_due = stock_alerts.run_once()  # after stock changed: stock.low
                     webhooks.deliver_due(client)
                     with database_proxy.connection_context():
                         if prune:
                             accounts.prune()
                             pruned_at = time.monotonic()
                         due_in = webhooks.next_due_in()
+                    if stock_due is not None:
+                        due_in = stock_due if due_in is None else min(due_in, stock_due)
                     self.rounds += 1
                 except Exception:  # keep the thread alive; the next round retries
                     log.exception("back-office worker round failed")
