@@ -10,7 +10,9 @@ else the default given.
 
 :func:`check_alerts` records when a product became low (``stock_level.low_since``) and offers
 the webhook event ``stock.low`` once per time it falls low (again only after it was back above
-its reorder point). Run it from cron (``pos-cloud restock --store S --alert``) or the API
+its reorder point); the change is stamped, so the tills' ``stock`` feed carries ``low``. The
+back-office worker runs it after stock changes (web/stock_alerts.py); cron may run it too
+(``pos-cloud restock --store S --alert``), or the API
 (``POST /v1/admin/stores/{store}/restock/check``).
 """
 
@@ -24,6 +26,7 @@ from decimal import Decimal
 
 from . import forecast, suppliers
 from .db import database_proxy
+from .feeds import next_change_seqs
 from .models import Product, PurchaseOrder, StockLevel, StockMovement, Store, utcnow
 
 HISTORY_DAYS = 56
@@ -133,7 +136,7 @@ def check_alerts(
         for row in fresh:
             # Conditional: of two checks at once (worker, cron, API), one alerts.
             marked = (
-                StockLevel.update(low_since=now)
+                StockLevel.update(low_since=now, change_seq=next_change_seqs(store_id))
                 .where(
                     (StockLevel.store == store_id)
                     & (StockLevel.sku == row["sku"])
@@ -148,8 +151,10 @@ def check_alerts(
             data = {k: row[k] for k in ("sku", "name", "on_hand", "on_order", "reorder_point",
                                         "suggested_quantity", "daily_forecast")}  # fmt: skip
             offer_event(event_id, store, "stock.low", data, now)
-        if recovered:
-            StockLevel.update(low_since=None).where(
-                (StockLevel.store == store_id) & (StockLevel.sku.in_(recovered))
+        for sku in recovered:  # each with a new stamp: the tills' ``stock`` feed clears it
+            StockLevel.update(low_since=None, change_seq=next_change_seqs(store_id)).where(
+                (StockLevel.store == store_id)
+                & (StockLevel.sku == sku)
+                & StockLevel.low_since.is_null(False)
             ).execute()
     return alerted

@@ -34,6 +34,12 @@ def _stock_low(receiver, store_id: str) -> list[dict]:
     return [b for b in bodies if b["store_id"] == store_id]
 
 
+def _feed(till) -> dict:
+    """The till's ``stock`` feed row of FAST (its latest version)."""
+    items = till.client.get("/v1/feed/stock").json()["items"]
+    return [i["data"] for i in items if i["id"] == "FAST"][-1]
+
+
 def test_a_sale_below_the_reorder_point_sends_stock_low_once(owner, cloud, receiver):
     _register(owner, receiver.url, ["stock.low"])
     till = cloud.till()
@@ -54,6 +60,7 @@ def test_a_sale_below_the_reorder_point_sends_stock_low_once(owner, cloud, recei
     assert alert["data"]["on_hand"] == "4" and alert["data"]["suggested_quantity"] > 0
     wait_for(lambda: 'data-testid="low-stock-count">1<' in owner.get(
         f"/app/stores/{sid}/dashboard").text)  # fmt: skip
+    assert _feed(till) == {"sku": "FAST", "quantity": "4", "low": True}  # for the manager
 
     # More sales while it stays low: no second alert.
     _push_ok(till, [till.event("sale.completed", sale_payload(sku="FAST", quantity="1"))])
@@ -65,6 +72,7 @@ def test_a_sale_below_the_reorder_point_sends_stock_low_once(owner, cloud, recei
     _push_ok(till, [_receive(till, "FAST", "60")])
     wait_for(lambda: 'data-testid="low-stock-count">0<' in owner.get(
         f"/app/stores/{sid}/dashboard").text)  # fmt: skip
+    assert _feed(till) == {"sku": "FAST", "quantity": "62"}  # low no more
     _push_ok(till, [till.event("sale.completed", sale_payload(sku="FAST", quantity="60"))])
     wait_for(lambda: len(_stock_low(receiver, sid)) == 2, timeout=10)
     time.sleep(1.0)
