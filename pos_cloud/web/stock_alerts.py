@@ -25,37 +25,43 @@ from .models import WebProjectionMark
 
 log = logging.getLogger(__name__)
 MIN_INTERVAL_S = 5.0
-_checked_at: dict[str, float] = {}  # store id -> monotonic time of its last check here
 
 
-def run_once() -> float | None:
-    """Check the stores whose stock changed; return in how many seconds a store held back by
-    the interval is due (None when none is)."""
-    due_in: float | None = None
-    with database_proxy.connection_context():
-        for store_id, counter, seen in _stores_changed():
-            if seen is None:  # first look (a new store, or this version's first start)
-                WebProjectionMark.insert(
-                    source_id=f"s:{store_id}", upto_seq=counter, scanned_seq=counter
-                ).on_conflict_ignore().execute()
-                continue
-            # Stamps up to ``counter`` are committed (a writer bumps the counter in its own
-            # transaction), so the check below sees them all and may mark up to it.
-            if _stock_top(store_id) <= seen:
-                _mark(store_id, counter)  # the store changed, but not its stock or orders
-                continue
-            wait = MIN_INTERVAL_S - (time.monotonic() - _checked_at.get(store_id, -1e9))
-            if wait > 0:
-                due_in = wait if due_in is None else min(due_in, wait)
-                continue
-            _checked_at[store_id] = time.monotonic()
-            try:
-                restock.check_alerts(store_id)
-            except Exception:  # one store's failure must not stop the others'
-                log.exception("stock check of store %s failed", store_id)
-                continue
-            _mark(store_id, counter)
-    return due_in
+class StockCheck:
+    """One worker's stock checks (it remembers when it last checked each store)."""
+
+    def __init__(self) -> None:
+        self._checked_at: dict[str, float] = {}  # store id -> monotonic time of its last check
+
+    def run_once(self) -> float | None:
+        """Check the stores whose stock changed; return in how many seconds a store held back
+        by the interval is due (None when none is)."""
+        due_in: float | None = None
+        with database_proxy.connection_context():
+            for store_id, counter, seen in _stores_changed():
+                if seen is None:  # first look (a new store, or this version's first start)
+                    WebProjectionMark.insert(
+                        source_id=f"s:{store_id}", upto_seq=counter, scanned_seq=counter
+                    ).on_conflict_ignore().execute()
+                    continue
+                # Stamps up to ``counter`` are committed (a writer bumps the counter in its own
+                # transaction), so the check below sees them all and may mark up to it.
+                if _stock_top(store_id) <= seen:
+                    _mark(store_id, counter)  # the store changed, but not its stock or orders
+                    continue
+                last = self._checked_at.get(store_id)
+                wait = 0.0 if last is None else MIN_INTERVAL_S - (time.monotonic() - last)
+                if wait > 0:
+                    due_in = wait if due_in is None else min(due_in, wait)
+                    continue
+                self._checked_at[store_id] = time.monotonic()
+                try:
+                    restock.check_alerts(store_id)
+                except Exception:  # one store's failure must not stop the others'
+                    log.exception("stock check of store %s failed", store_id)
+                    continue
+                _mark(store_id, counter)
+        return due_in
 
 
 def _stores_changed() -> list[tuple[str, int, int | None]]:

@@ -42,6 +42,7 @@ class BackOfficeWorker:
         self._wake = threading.Event()
         self._thread: threading.Thread | None = None
         self.rounds = 0  # for tests and diagnostics
+        self._stock = stock_alerts.StockCheck()
 
     def start(self) -> None:
         if self._thread is None:
@@ -72,7 +73,7 @@ class BackOfficeWorker:
                 due_in = None
                 try:
                     projector.run_once()
-                    stock_due = stock_alerts.run_once()  # after stock changed: stock.low
+                    stock_due = self._stock.run_once()  # after stock changed: stock.low
                     webhooks.deliver_due(client)
                     with database_proxy.connection_context():
                         if prune:
