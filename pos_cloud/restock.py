@@ -24,6 +24,8 @@ import math
 import uuid
 from decimal import Decimal
 
+import peewee as pw
+
 from . import forecast, suppliers
 from .db import database_proxy
 from .feeds import next_change_seqs
@@ -35,22 +37,34 @@ _ALERT_NS = uuid.UUID("0c7e9a53-51a4-4f0b-8d2e-6f3c1b2a9d17")
 
 
 def daily_sales(store_id: str, today: dt.date, days: int = HISTORY_DAYS) -> dict[str, list[float]]:
-    """Units sold per sku per day (oldest first, ``days`` days up to yesterday)."""
+    """Units sold per sku per day (oldest first, ``days`` days up to yesterday).
+
+    Summed per sku and day by the database: a store's eight weeks are one row per sale line,
+    and the stock check runs after every change (web/stock_alerts.py)."""
     start = today - dt.timedelta(days=days)
+    # As the database gives it (a date on PostgreSQL, text on SQLite), not read as a datetime.
+    day = pw.fn.date(StockMovement.occurred_at).coerce(False)
     rows = (
-        StockMovement.select(StockMovement.sku, StockMovement.occurred_at, StockMovement.quantity)
+        StockMovement.select(
+            StockMovement.sku, day, pw.fn.SUM(pw.Cast(StockMovement.quantity, "NUMERIC"))
+        )
         .where(
             (StockMovement.store == store_id)
             & (StockMovement.reason.in_(("sale", "refund")))
             & (StockMovement.occurred_at >= dt.datetime.combine(start, dt.time()))
             & (StockMovement.occurred_at < dt.datetime.combine(today, dt.time()))
         )
+        .group_by(StockMovement.sku, day)
         .tuples()
     )
     out: dict[str, list[float]] = {}
-    for sku, at, quantity in rows:
+    for sku, on, quantity in rows:
+        if isinstance(on, dt.datetime):
+            on = on.date()
+        elif not isinstance(on, dt.date):
+            on = dt.date.fromisoformat(str(on)[:10])
         series = out.setdefault(sku, [0.0] * days)
-        series[(at.date() - start).days] -= float(Decimal(quantity))
+        series[(on - start).days] -= float(quantity)
     return out
 
 
