@@ -103,7 +103,7 @@ def order_lines(store, typed: str, skus: list[str], quantities: list[str]):
             )
         )
     for sku, quantity in zip(skus, quantities, strict=False):
-        if quantity.strip() in ("", "0"):
+        if not quantity.strip().strip("0.,"):  # empty, 0, 0.0: left out
             continue
         lines.append(purchase_orders.OrderLine(sku, purchase_orders.parse_quantity(quantity, sku)))
     return lines
