@@ -128,7 +128,8 @@ def restock_suggestions(
     low_only: bool = Query(default=False, description="only products at or below reorder"),
 ) -> list[dict]:
     """Per product: on hand, on order, daily forecast (weekly seasonality), reorder point and
-    the suggested order; low products first (the low-stock list)."""
+    the suggested order; low products first (the low-stock list). ``lead_time_days`` is the
+    default: a product last ordered from a supplier record uses that supplier's lead time."""
 
     def read() -> list[dict]:
         get_store(store_id)

@@ -28,7 +28,12 @@ def add_commands(command) -> None:
     stock.add_argument("--store", required=True)
     again = command("restock", "Print the restock suggestions of a store, low products first.")
     again.add_argument("--store", required=True)
-    again.add_argument("--lead-time", type=int, default=3, help="days from order to delivery")
+    again.add_argument(
+        "--lead-time",
+        type=int,
+        default=3,
+        help="days from order to delivery for products not last ordered from a supplier record",
+    )
     again.add_argument(
         "--alert", action="store_true", help="also offer stock.low for newly low products"
     )

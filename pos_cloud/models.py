@@ -305,6 +305,18 @@ class PurchaseOrder(BaseModel):
     closed_at = pw.DateTimeField(null=True)
     change_seq = pw.BigIntegerField()
     deleted = pw.BooleanField(default=False)
+    supplier_id = pw.CharField(36, null=True)  # migration 0014: the Supplier record, if any
+
+
+class Supplier(BaseModel):
+    """Who a store orders from, and how many days an order takes (migration 0014)."""
+
+    id = pw.CharField(36, primary_key=True, default=new_id)
+    store_id = pw.CharField(36)
+    name = pw.CharField(200)
+    email = pw.CharField(254, default="")
+    lead_time_days = pw.IntegerField()
+    created_at = pw.DateTimeField(default=utcnow)
 
 
 class ReceiptLink(BaseModel):
@@ -357,4 +369,5 @@ ALL_MODELS = [
     PurchaseOrder,
     ReceiptLink,
     ReceiptMail,
+    Supplier,
 ]

@@ -20,7 +20,7 @@ from decimal import Decimal, InvalidOperation
 from .db import database_proxy
 from .errors import BadInput, NotFound
 from .feeds import next_change_seqs
-from .models import Product, PurchaseOrder, new_id, utcnow
+from .models import Product, PurchaseOrder, Supplier, new_id, utcnow
 
 OPEN, RECEIVED, CLOSED = "open", "received", "closed"
 MAX_LINES = 1000
@@ -83,11 +83,15 @@ def create(
             .scalar()
             or 0
         ) + 1
+        record = Supplier.get_or_none(
+            (Supplier.store_id == store_id) & (Supplier.name == supplier)
+        )  # a supplier record of that name: its lead time applies to these products
         order = PurchaseOrder.create(
             id=new_id(),
             store_id=store_id,
             number=number,
             supplier=supplier,
+            supplier_id=record.id if record else None,
             expected_date=expected_date,
             status=OPEN,
             lines=json.dumps(
@@ -116,6 +120,7 @@ def as_dict(order: PurchaseOrder) -> dict:
         "id": order.id,
         "number": order.number,
         "supplier": order.supplier,
+        "supplier_id": order.supplier_id,
         "expected_date": order.expected_date,
         "status": order.status,
         "created_at": order.created_at,

@@ -28,6 +28,7 @@ def mount(app: FastAPI, *, worker: bool = True) -> BackOfficeWorker | None:
         routes_pages,
         routes_promotions,
         routes_receipts,
+        routes_stock,
         routes_store,
         routes_tills,
     )
@@ -41,6 +42,7 @@ def mount(app: FastAPI, *, worker: bool = True) -> BackOfficeWorker | None:
         routes_promotions,
         routes_integrations,
         routes_receipts,
+        routes_stock,
     ):
         app.include_router(module.router, include_in_schema=False)
     app.mount("/app/static", StaticFiles(directory=str(HERE / "static")), name="backoffice-static")

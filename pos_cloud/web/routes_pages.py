@@ -12,7 +12,7 @@ from fastapi.responses import RedirectResponse
 from ..db import connection
 from ..errors import BadInput, NotFound
 from ..models import Event, Sale, SalePayment, Terminal
-from . import analytics, charts, money, z_pdf
+from . import analytics, charts, money, stock_alerts, z_pdf
 from .accounts import Viewer
 from .models import WebShift
 from .site import current_viewer, download, render, store_for, visible_stores
@@ -29,6 +29,11 @@ PAGES = {
     "quick-keys",
     "terminals",
     "exports",
+    "stock",
+    "low-stock",
+    "transfers",
+    "purchase-orders",
+    "suppliers",
 }
 
 
@@ -67,6 +72,7 @@ def dashboard(
         store = store_for(viewer, store_id)
         today = analytics.today_by_terminal(store)
         figures = analytics.period_figures(store, period)
+        low_stock = stock_alerts.low_count(store.id)
     unit = {"day": "hour", "year": "month"}.get(figures.period, "day")
     chart = charts.bar_chart(figures.buckets, f"Sales by {unit}")
     return render(
@@ -78,6 +84,7 @@ def dashboard(
         figures=figures,
         chart=chart,
         periods=analytics.PERIODS,
+        low_stock=low_stock,
     )
 
 

@@ -1,7 +1,8 @@
 """The back office's background thread: projections, webhook deliveries, receipt e-mails.
 
 One daemon thread per server process, started and stopped with the app. A round projects new
-till events (reports, webhooks) and sends due webhook deliveries. Between rounds the thread
+till events (reports, webhooks), checks the stock of stores whose stock changed (the
+``stock.low`` webhook, stock_alerts.py) and sends due webhook deliveries. Between rounds the thread
 sleeps without touching the database until something wakes it (change_notify.py):
 
 - a till's event batch or a catalogue change commits: PostgreSQL's NOTIFY reaches every
@@ -25,7 +26,7 @@ import httpx
 
 from .. import change_notify, receipt_mail
 from ..db import database_proxy, is_postgres
-from . import accounts, projector, webhooks
+from . import accounts, projector, stock_alerts, webhooks
 
 log = logging.getLogger(__name__)
 PRUNE_EVERY_S = 300.0  # expired sessions, old login attempts
@@ -41,6 +42,7 @@ class BackOfficeWorker:
         self._wake = threading.Event()
         self._thread: threading.Thread | None = None
         self.rounds = 0  # for tests and diagnostics
+        self._stock = stock_alerts.StockCheck()
 
     def start(self) -> None:
         if self._thread is None:
@@ -71,6 +73,7 @@ class BackOfficeWorker:
                 due_in = None
                 try:
                     projector.run_once()
+                    stock_due = self._stock.run_once()  # after stock changed: stock.low
                     webhooks.deliver_due(client)
                     receipt_mail.send_due()
                     with database_proxy.connection_context():
@@ -78,6 +81,8 @@ class BackOfficeWorker:
                             accounts.prune()
                             pruned_at = time.monotonic()
                         due_in = _earliest(webhooks.next_due_in(), receipt_mail.next_due_in())
+                    if stock_due is not None:
+                        due_in = stock_due if due_in is None else min(due_in, stock_due)
                     self.rounds += 1
                 except Exception:  # keep the thread alive; the next round retries
                     log.exception("back-office worker round failed")

@@ -20,7 +20,7 @@ from pos_desktop.domain.errors import DomainError
 from pos_desktop.domain.ids import new_id
 from pos_desktop.domain.money import Money
 from pos_desktop.domain.staff import Action
-from pos_desktop.storage import outbox
+from pos_desktop.storage import outbox, stock_repo
 from pos_desktop.storage.catalog_repo import product_names
 from pos_desktop.storage.goods_receipt_repo import GoodsReceiptRepository
 from pos_desktop.storage.sync_repo import open_purchase_orders
@@ -49,11 +49,28 @@ class OpenOrder:
     outstanding: tuple[tuple[str, Decimal, int | None], ...]  # (sku, quantity, unit cost)
 
 
+@dataclass(frozen=True, slots=True)
+class LowStock:
+    """A product the cloud found at or below its reorder point, with on hand at this till."""
+
+    sku: str
+    name: str
+    on_hand: Decimal | None
+
+
 class GoodsReceiptService:
     def __init__(self, db: SqliteDatabase, checkout, clock: Clock, terminal_id: str) -> None:
         self._db, self._checkout, self._clock = db, checkout, clock
         self._terminal_id = terminal_id
         self._receipts = GoodsReceiptRepository(db)
+
+    def low_stock(self) -> list[LowStock]:
+        """The products low on stock (the cloud's restock check, through the ``stock`` feed),
+        by name, each with on hand as this till knows it (its unsynced sales included)."""
+        return [
+            LowStock(sku, name, stock_repo.on_hand(self._db, sku).quantity)
+            for sku, name in stock_repo.low_skus(self._db)
+        ]
 
     def open_orders(self) -> list[OpenOrder]:
         """The store's open purchase orders with what is still to come, by number."""

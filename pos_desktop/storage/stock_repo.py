@@ -62,3 +62,12 @@ def on_hand(db: SqliteDatabase, sku: str) -> OnHand:
         return OnHand(None, None, sold, None, moved)
     cloud = _decimal(row[0])
     return OnHand(cloud - sold + moved, cloud, sold, row[1], moved)
+
+
+def low_skus(db: SqliteDatabase) -> list[tuple[str, str]]:
+    """(sku, name) of the products the cloud found at or below their reorder point, by name
+    (a sku the catalogue does not have is named by itself)."""
+    return db.execute_sql(
+        "SELECT s.sku, COALESCE(p.name, s.sku) FROM stock_level s "
+        "LEFT JOIN product p ON p.sku = s.sku WHERE s.low = 1 ORDER BY 2, 1"
+    ).fetchall()

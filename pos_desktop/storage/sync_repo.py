@@ -350,10 +350,15 @@ def apply_stock(db: SqliteDatabase, items: list[dict[str, Any]], now: datetime) 
         "DELETE FROM stock_level WHERE sku = ?", [(i["id"],) for i in items if i["op"] == "delete"]
     )
     conn.executemany(
-        "INSERT INTO stock_level (sku, quantity, updated_at) VALUES (?, ?, ?) "
+        "INSERT INTO stock_level (sku, quantity, updated_at, low) VALUES (?, ?, ?, ?) "
         "ON CONFLICT (sku) DO UPDATE SET quantity = excluded.quantity, "
-        "updated_at = excluded.updated_at",
-        [(i["id"], str(i["data"]["quantity"]), stamp) for i in items if i["op"] == "upsert"],
+        "updated_at = excluded.updated_at, low = excluded.low",
+        [
+            # ``low`` only comes when the cloud found it at or below its reorder point
+            (i["id"], str(i["data"]["quantity"]), stamp, 1 if i["data"].get("low") else 0)
+            for i in items
+            if i["op"] == "upsert"
+        ],
     )
     return len(items)
 

@@ -12,7 +12,7 @@ import pytest
 from argon2 import PasswordHasher
 from fastapi.routing import APIRoute
 
-from pos_cloud import catalog, customers, promotions, quick_keys, staff
+from pos_cloud import catalog, customers, promotions, purchase_orders, quick_keys, staff, suppliers
 from pos_cloud.auth import hash_secret
 from pos_cloud.db import connection
 from pos_cloud.web import accounts
@@ -110,6 +110,7 @@ def test_every_post_needs_the_session_csrf_token(server, cloud):
         .replace("{staff_id}", "x")
         .replace("{customer_id}", "x")
         .replace("{promotion_id}", "x")
+        .replace("{order_id}", "x")
         for r in client_app_routes(server)
         if "POST" in r.methods and r.path not in ("/app/login", "/app/setup/{code}")
     ]
@@ -223,6 +224,10 @@ def test_a_store_manager_cannot_open_another_stores_pages(server, cloud, two_sto
             b,
             promotions.PromotionInput(name="B only", kind="PercentOff", percent="10", skus=("A1",)),
         ).id
+    order_b = cloud.admin.post(
+        f"/v1/admin/stores/{b}/purchase-orders",
+        json={"supplier": "Acme", "lines": [{"sku": "A1", "quantity": "3"}]},
+    ).json()["id"]
     manager, _ = set_up_and_sign_in(server, "manager", a)
     token = page_csrf(manager)
     values = {
@@ -235,6 +240,8 @@ def test_a_store_manager_cannot_open_another_stores_pages(server, cloud, two_sto
         "job_id": "x",
         "customer_id": customer_b,
         "promotion_id": promotion_b,
+        "sku": "A1",
+        "order_id": order_b,
     }
     checked = 0
     for route in client_app_routes(server):
@@ -271,6 +278,8 @@ def test_a_store_manager_cannot_open_another_stores_pages(server, cloud, two_sto
                         "percent": "50",
                         "skus": "A1",
                         "category": "Mallory",
+                        "supplier": "Mallory Ltd",
+                        "lines": "A1 5",
                     },
                     files={"file": ("x.csv", b"sku,name,price,tax_code,barcodes\n")}
                     if path.endswith("/import")
@@ -299,3 +308,7 @@ def test_a_store_manager_cannot_open_another_stores_pages(server, cloud, two_sto
         (promotion,) = promotions.list_promotions(b)  # nor B's promotions or categories
         assert promotion.active and promotion.name == "B only" and '"10"' in promotion.params
         assert not catalog.get_product(b, "A1").category
+        # ... nor did B's purchase orders: the one stays open, no other was made.
+        orders = purchase_orders.listing(b)
+        assert [(o["id"], o["status"]) for o in orders] == [(order_b, "open")]
+        assert not suppliers.listing(b)

@@ -431,3 +431,51 @@ def test_customer_made_at_a_till_searched_opened_and_erased_in_chromium(
         sync_api.expect(page.locator("body")).to_contain_text("No customer matches")
     finally:
         page.close()
+
+
+def test_stock_low_stock_and_a_purchase_order_pdf_in_chromium(browser, server, cloud, shots):
+    from pypdf import PdfReader
+
+    from tests.cloud.test_restock import _history as _sales_history
+    from tests.cloud.test_restock import _receive
+
+    till = cloud.till()
+    store = till.store_id
+    for sku, price in (("MILK", 119), ("BREAD", 249), ("JAM", 399)):
+        cloud.product(store, sku, price)
+    received = [_receive(till, "MILK", "100"), _receive(till, "BREAD", "140")]
+    assert till.push([*received, _receive(till, "JAM", "40")]).status_code == 200
+    assert (
+        till.push(_sales_history(till, "MILK") + _sales_history(till, "BREAD")).status_code == 200
+    )
+    email, code = new_account("owner")
+    page = browser.new_page(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    try:
+        page.goto(f"{server}/app/setup/{code}")
+        page.fill("input[name=password]", PASSWORD)
+        page.fill("input[name=password2]", PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_url(re.compile(r"/app/"))
+
+        page.goto(f"{server}/app/stores/{store}/dashboard")
+        page.click("nav >> text=Stock")
+        table = page.locator("[data-testid=stock-table]")
+        sync_api.expect(table).to_contain_text("MILK")
+        sync_api.expect(page.locator("tr.low")).to_contain_text("MILK")  # 4 left
+        page.screenshot(path=str(shots / "backoffice-stock.png"), full_page=True)
+
+        page.click("text=Low stock")
+        low = page.locator("[data-testid=low-stock-table]")
+        sync_api.expect(low).to_contain_text("MILK")
+        page.fill("input[name=supplier]", "Dairy Ltd")
+        page.screenshot(path=str(shots / "backoffice-low-stock.png"), full_page=True)
+        page.click("text=Create purchase order")
+        page.wait_for_url(re.compile(r"/purchase-orders/[0-9a-f-]+$"))
+        sync_api.expect(page.locator("[data-testid=order-status]")).to_have_text("open")
+        with page.expect_download() as download:
+            page.click("text=Download PDF")
+        path = download.value.path()
+        text = PdfReader(str(path)).pages[0].extract_text()
+        assert "Purchase order 1" in text and "To: Dairy Ltd" in text and "MILK" in text
+    finally:
+        page.close()

@@ -29,8 +29,9 @@ def test_an_idle_worker_queries_nothing_and_a_sale_wakes_it(
     till = cloud.till()
     time.sleep(1.5)  # the rounds the set-up caused are over
     idle = _idle_queries(monkeypatch, 3.0)
-    # PostgreSQL: none. SQLite: at most one fallback round (every 5 s, for other processes).
-    assert idle == 0 if database_url.startswith("postgres") else idle <= 6, idle
+    # PostgreSQL: none. SQLite: at most one fallback round (every 5 s, for other processes),
+    # which may meet the new store for the first time (its product and stock-check marks).
+    assert idle == 0 if database_url.startswith("postgres") else idle <= 7, idle
     pushed = time.monotonic()
     assert till.push([till.event("sale.completed", sale_payload())]).status_code == 200
     wait_for(lambda: receiver.requests, timeout=5.0, interval=0.01)

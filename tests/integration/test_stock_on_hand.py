@@ -72,3 +72,28 @@ def test_on_hand_counts_this_tills_unsynced_receipts_waste_and_transfers(till):
     for event in outbox.pending(db):  # the cloud took them: its figure includes them
         db.execute_sql("UPDATE outbox SET status = 'sent' WHERE seq = ?", (event.seq,))
     assert on_hand(db, "SKU0000001").quantity == Decimal(5)
+
+
+def test_low_stock_comes_with_the_feed_and_the_migration_runs_again(till):
+    from importlib import import_module
+
+    from pos_desktop.storage import stock_repo, sync_repo
+
+    db = till.db
+    rows = [
+        {"op": "upsert", "id": "SKU0000001", "data": {"sku": "SKU0000001", "quantity": "3",
+                                                      "low": True}},
+        {"op": "upsert", "id": "NOT-IN-CATALOGUE", "data": {"sku": "NOT-IN-CATALOGUE",
+                                                            "quantity": "0", "low": True}},
+        {"op": "upsert", "id": "SKU0000002", "data": {"sku": "SKU0000002", "quantity": "9"}},
+    ]  # fmt: skip
+    with db.atomic():
+        sync_repo.apply_stock(db, rows, datetime(2026, 12, 1, tzinfo=UTC))
+    milk = db.execute_sql("SELECT name FROM product WHERE sku = 'SKU0000001'").fetchone()[0]
+    expected = sorted([("NOT-IN-CATALOGUE", "NOT-IN-CATALOGUE"), ("SKU0000001", milk)],
+                      key=lambda r: (r[1], r[0]))  # fmt: skip
+    assert stock_repo.low_skus(db) == expected  # by name; an unknown sku named by itself
+    import_module("pos_desktop.storage.migrations.m0035_low_stock").upgrade(db)  # again: no-op
+    assert stock_repo.low_skus(db) == expected
+    shown = {item.sku: item.on_hand for item in till.goods_receipts.low_stock()}
+    assert shown == {"NOT-IN-CATALOGUE": Decimal(0), "SKU0000001": Decimal(3)}

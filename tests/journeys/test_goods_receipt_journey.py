@@ -85,3 +85,48 @@ def test_receive_part_of_a_purchase_order(journey, till):
         {"sku": "SKU0000001", "quantity": "24", "unit_cost_minor": 85},
         {"sku": "SKU0000003", "quantity": "3", "unit_cost_minor": None},
     ]
+
+
+def test_the_manager_sees_what_is_low_on_stock(journey, till):
+    import datetime as dt
+
+    from pos_desktop.storage import sync_repo
+
+    with till.db.atomic():  # what the cloud's ``stock`` feed gives the till after its check
+        sync_repo.apply_stock(till.db, [
+            {"op": "upsert", "id": "SKU0000001", "data": {"sku": "SKU0000001", "quantity": "4",
+                                                          "low": True}},
+            {"op": "upsert", "id": "SKU0000003", "data": {"sku": "SKU0000003", "quantity": "1.5",
+                                                          "low": True}},
+            {"op": "upsert", "id": "SKU0000002", "data": {"sku": "SKU0000002", "quantity": "80"}},
+        ], dt.datetime(2026, 12, 1, tzinfo=dt.UTC))  # fmt: skip
+    query = "SELECT sku, name FROM product WHERE sku IN ('SKU0000001', 'SKU0000003')"
+    names = dict(till.db.execute_sql(query).fetchall())
+
+    def steps(j):
+        yield from switch_to(j, "Demo Manager", "9999")
+        yield j.key(*RECEIVE_KEY)
+        dialog = yield j.modal(GoodsReceiptDialog)
+        text = dialog.low_stock.text()
+        assert text.startswith("2 products are low on stock"), text
+        assert f"{names['SKU0000001']} (4)" in text and f"{names['SKU0000003']} (1.5)" in text
+        assert "(80)" not in text
+        yield j.key(Qt.Key.Key_Escape)
+        yield j.closed(dialog)
+
+    journey.run(steps)
+    # Back above its reorder point: the next feed row comes without ``low``.
+    with till.db.atomic():
+        row = {"op": "upsert", "id": "SKU0000003", "data": {"sku": "SKU0000003", "quantity": "40"}}
+        sync_repo.apply_stock(till.db, [row], dt.datetime(2026, 12, 2, tzinfo=dt.UTC))
+
+    def again(j):
+        yield j.key(*RECEIVE_KEY)
+        dialog = yield j.modal(GoodsReceiptDialog)
+        assert dialog.low_stock.text().startswith("1 product is low on stock"), (
+            dialog.low_stock.text()
+        )
+        yield j.key(Qt.Key.Key_Escape)
+        yield j.closed(dialog)
+
+    journey.run(again)

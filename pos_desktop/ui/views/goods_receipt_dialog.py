@@ -1,5 +1,7 @@
 """Receive goods (Ctrl+Shift+G, a manager): a purchase order (or none), supplier and delivery
 note, then scan what arrived. Against an order the table starts with what is still to come.
+Above the table: the products the cloud found low on stock (at or below their reorder point),
+with on hand at this till.
 
 Every scan adds one (a weight label its weight). For the chosen row, type the quantity, or the
 quantity and unit cost as ``12@0.85``, then Enter. "Post" records the receipt and queues it for
@@ -8,14 +10,16 @@ the cloud; a delivery that comes in parts is received as several receipts with t
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QComboBox, QFormLayout, QLineEdit
+from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QLineEdit
 
 from pos_desktop.domain.money import Money
 from pos_desktop.services.formatting import money_text
 from pos_desktop.services.goods_receipts import GoodsReceiptService
-from pos_desktop.services.i18n import N_, _
+from pos_desktop.services.i18n import N_, _, ngettext
 
 from .scan_table import ScanDocumentDialog, quantity_text
+
+LOW_STOCK_SHOWN = 8  # names listed; the rest are counted
 
 
 class GoodsReceiptDialog(ScanDocumentDialog):
@@ -55,7 +59,33 @@ class GoodsReceiptDialog(ScanDocumentDialog):
         form.addRow(_("Supplier"), self.supplier)
         form.addRow(_("Delivery note"), self.note)
         self.top.addLayout(form)
+        self.low_stock = QLabel(self._low_stock_text())
+        self.low_stock.setObjectName("lowStock")
+        self.low_stock.setWordWrap(True)
+        self.top.addWidget(self.low_stock)
         self.entry.setFocus()
+
+    def _low_stock_text(self) -> str:
+        """What the cloud found low: the manager orders or receives it (shown first)."""
+        low = self.service.low_stock()
+        if not low:
+            return _("No product is low on stock.")
+        shown = [
+            _("{name} ({quantity})").format(
+                name=item.name,
+                quantity="?" if item.on_hand is None else quantity_text(item.on_hand),
+            )
+            for item in low[:LOW_STOCK_SHOWN]
+        ]
+        more = len(low) - len(shown)
+        if more:
+            shown.append(ngettext("{n} more", "{n} more", more).format(n=more))
+        head = ngettext(
+            "{n} product is low on stock (at or below its reorder point):",
+            "{n} products are low on stock (at or below their reorder point):",
+            len(low),
+        ).format(n=len(low))
+        return f"{head} {', '.join(shown)}"
 
     def _receipt(self) -> str:
         if self.receipt_id is None:
