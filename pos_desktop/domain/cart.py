@@ -10,7 +10,7 @@ from fractions import Fraction
 from .catalog import CatalogItem
 from .customer import CustomerRef
 from .discounts import Adjustments, Discount, LineDiscount, PriceOverride
-from .errors import CurrencyMismatch, DomainError, InvalidQuantity
+from .errors import N_, CurrencyMismatch, DomainError, InvalidQuantity
 from .ids import new_id
 from .limits import check_line_amount, check_sale_amount, check_unit_price
 from .money import Money, round_half_up
@@ -24,16 +24,24 @@ def parse_quantity(value: Decimal | int | str, *, sold_by_weight: bool = False) 
     try:
         qty = Decimal(str(value).strip().replace(",", "."))
     except (InvalidOperation, ValueError):
-        raise InvalidQuantity(f"'{value}' is not a quantity; type a number such as 2.") from None
+        raise InvalidQuantity(
+            N_("'{value}' is not a quantity; type a number such as 2."), value=value
+        ) from None
     if not qty.is_finite() or qty <= 0:
-        raise InvalidQuantity(f"Quantity {value} must be more than zero.")
+        raise InvalidQuantity(N_("Quantity {value} must be more than zero."), value=value)
     if qty > MAX_QUANTITY:
-        raise InvalidQuantity(f"Quantity {value} is more than {MAX_QUANTITY}; check the amount.")
+        raise InvalidQuantity(
+            N_("Quantity {value} is more than {MAX_QUANTITY}; check the amount."),
+            value=value,
+            MAX_QUANTITY=MAX_QUANTITY,
+        )
     if sold_by_weight:
         if qty != qty.quantize(Decimal("0.001")):
-            raise InvalidQuantity(f"Weight {value} has more than 3 decimals (grams).")
+            raise InvalidQuantity(
+                N_("Weight {value} has more than 3 decimals (grams)."), value=value
+            )
     elif qty != qty.to_integral_value():
-        raise InvalidQuantity(f"Quantity {value} must be a whole number of pieces.")
+        raise InvalidQuantity(N_("Quantity {value} must be a whole number of pieces."), value=value)
     return qty
 
 
@@ -91,7 +99,10 @@ class Cart:
         """Add an item; scanning a piece item again adds to its line when it is the last one."""
         if item.currency != self.currency:
             raise CurrencyMismatch(
-                f"{item.name} is priced in {item.currency}, this till sells in {self.currency}."
+                N_("{name} is priced in {currency}, this till sells in {till_currency}."),
+                name=item.name,
+                currency=item.currency,
+                till_currency=self.currency,
             )
         qty = parse_quantity(quantity, sold_by_weight=item.sold_by_weight)
         check_unit_price(item.unit_price_minor, f"The price of {item.name}")
@@ -115,7 +126,9 @@ class Cart:
     def restore_line(self, item: CatalogItem, quantity: Decimal, line_id: str) -> CartLine:
         """Append a line exactly as saved (never merged with the line before it)."""
         if item.currency != self.currency:
-            raise CurrencyMismatch(f"{item.name} is priced in {item.currency}.")
+            raise CurrencyMismatch(
+                N_("{name} is priced in {currency}."), name=item.name, currency=item.currency
+            )
         check_unit_price(item.unit_price_minor, f"The price of {item.name}")
         line = CartLine(item=item, quantity=Decimal(quantity), line_id=line_id)
         self._check_bounds(line)
@@ -126,7 +139,7 @@ class Cart:
         """Add one piece at a label's price (a variable-measure price label): the label's price
         is the line's price, whatever the catalogue says per piece or per kg."""
         if price_minor < 0:
-            raise DomainError("A label price cannot be negative: scan the label again.")
+            raise DomainError(N_("A label price cannot be negative: scan the label again."))
         check_unit_price(price_minor, "The label's price")
         priced = replace(item, unit_price_minor=price_minor, sold_by_weight=False)
         line = CartLine(item=priced, quantity=Decimal(1))
@@ -151,7 +164,7 @@ class Cart:
         for line in self._lines:
             if line.line_id == line_id:
                 return line
-        raise DomainError("That line is no longer in the cart.")
+        raise DomainError(N_("That line is no longer in the cart."))
 
     def remove(self, line_id: str) -> CartLine:
         line = self.line(line_id)

@@ -30,7 +30,7 @@ from pos_desktop.domain.cart_snapshot import (
     priced_from_snapshot,
     priced_to_snapshot,
 )
-from pos_desktop.domain.errors import DomainError
+from pos_desktop.domain.errors import N_, DomainError
 from pos_desktop.domain.ids import new_id
 from pos_desktop.domain.money import Money
 from pos_desktop.domain.payment import Payment
@@ -128,22 +128,25 @@ class CardPaymentService:
                 payment.
         """
         if self._terminal is None:
-            raise DomainError("No card terminal is configured; take another tender.")
+            raise DomainError(N_("No card terminal is configured; take another tender."))
         cart = self._checkout.cart
         if cart.is_empty:
-            raise DomainError("The cart is empty: scan an item first.")
+            raise DomainError(N_("The cart is empty: scan an item first."))
         if self._repo.open_payments():
-            raise DomainError("An earlier card payment is still unresolved: settle it first.")
+            raise DomainError(N_("An earlier card payment is still unresolved: settle it first."))
         self._checkout.current_shift_id()  # never charge a card for a sale no shift can hold
         priced = self._checkout.price(cart)
         rest = priced.total_minor + rounding_minor - sum(p.amount.amount_minor for p in earlier)
         total = amount or Money(rest, priced.currency)
         if total.amount_minor <= 0:
-            raise DomainError("Nothing to pay by card.")
+            raise DomainError(N_("Nothing to pay by card."))
         if total.amount_minor != rest:
             raise DomainError(
-                f"The card must pay exactly the rest due ({Money(rest, priced.currency)}); "
-                "the card is always the last tender."
+                N_(
+                    "The card must pay exactly the rest due ({rest}); the card is always "
+                    "the last tender."
+                ),
+                rest=Money(rest, priced.currency),
             )
         payment_id = new_id()
         reference = payment_id.replace("-", "")[:10].upper()
@@ -251,7 +254,7 @@ class CardPaymentService:
         saved with the payment (restoring it if the till restarted)."""
         row = self._repo.get(payment_id)
         if row is None or row.status not in ("pending", "unknown"):
-            raise DomainError("That card payment is already settled.")
+            raise DomainError(N_("That card payment is already settled."))
         now = self._clock.now()
         if not approved:
             self._mark(
