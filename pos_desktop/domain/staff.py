@@ -126,6 +126,12 @@ PERMISSIONS: dict[Role, frozenset[Action]] = {
 }
 
 ACTION_LABELS: dict[Action, str] = {
+    Action.SELL: N_("Sell"),
+    Action.OPEN_SHIFT: N_("Open shift"),
+    Action.CLOSE_SHIFT: N_("Close shift"),
+    Action.X_REPORT: N_("X report"),
+    Action.Z_REPORT: N_("Z report"),
+    Action.MANAGE_USERS: N_("Manage users"),
     Action.VOID_LINE: N_("Void a line"),
     Action.CANCEL_SALE: N_("Cancel the sale"),
     Action.REFUND: N_("Refund"),
