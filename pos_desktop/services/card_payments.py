@@ -41,6 +41,7 @@ from pos_desktop.storage.card_payment_repo import CardPaymentRepository, CardPay
 from pos_desktop.storage.codec import canonical_json
 
 from .checkout import CheckoutService
+from .i18n import _
 from .ports import Clock
 
 log = logging.getLogger(__name__)
@@ -226,16 +227,20 @@ class CardPaymentService:
                 self._mark(attempt.payment_id, "unknown", now, **details)
                 return CardSettlement(
                     "unknown",
-                    "The terminal approved a different amount; "
-                    "check its ticket and resolve the payment.",
+                    _(
+                        "The terminal approved a different amount; "
+                        "check its ticket and resolve the payment."
+                    ),
                 )
             label = card_label(result.card_brand, result.last4, result.auth_code, attempt.reference)
             sale = self._complete(attempt, label, "approved", details)
-            return CardSettlement("approved", f"Card approved: {label}.", sale)
+            return CardSettlement(
+                "approved", _("Card approved: {label}.").format(label=label), sale
+            )
         status = str(result.outcome)
         self._mark(attempt.payment_id, status, now, **details)
         if result.outcome is PaymentOutcome.UNKNOWN:
-            return CardSettlement("unknown", result.message or "The outcome is unknown.")
+            return CardSettlement("unknown", result.message or _("The outcome is unknown."))
         return CardSettlement(status, result.message or f"Card payment {status}.")
 
     def open_payments(self) -> list[CardPaymentRow]:
