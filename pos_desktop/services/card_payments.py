@@ -241,7 +241,9 @@ class CardPaymentService:
         self._mark(attempt.payment_id, status, now, **details)
         if result.outcome is PaymentOutcome.UNKNOWN:
             return CardSettlement("unknown", result.message or _("The outcome is unknown."))
-        return CardSettlement(status, result.message or f"Card payment {status}.")
+        return CardSettlement(
+            status, result.message or _("Card payment {status}.").format(status=status)
+        )
 
     def open_payments(self) -> list[CardPaymentRow]:
         """Payments whose outcome the till does not know (unknown, or pending after a crash)."""
@@ -269,13 +271,15 @@ class CardPaymentService:
                 resolved_by=resolved_by,
                 message="resolved as not approved from the terminal ticket",
             )
-            return CardSettlement("declined", "Recorded as not approved: take another tender.")
+            return CardSettlement("declined", _("Recorded as not approved: take another tender."))
         attempt = self._attempt_from_row(row)
         label = card_label(row.card_brand, row.last4, auth_code or row.auth_code, row.reference)
         sale = self._complete(
             attempt, label, "approved", {"resolved_by": resolved_by, "auth_code": auth_code}
         )
-        return CardSettlement("approved", f"Recorded as approved: {label}.", sale)
+        return CardSettlement(
+            "approved", _("Recorded as approved: {label}.").format(label=label), sale
+        )
 
     def _attempt_from_row(self, row: CardPaymentRow) -> CardAttempt:
         """The attempt as saved before sending (after a restart, or the cart on screen)."""

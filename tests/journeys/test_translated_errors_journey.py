@@ -41,6 +41,9 @@ def speaking_journey(request, qtbot, qapp, till, sim_printer, key_clock):
 @pytest.mark.parametrize("speaking_journey", ["de"], indirect=True)
 def test_a_german_till_refuses_in_german(speaking_journey):
     def steps(j):
+        yield j.scan("4006381333931")  # a real EAN the store does not sell
+        yield j.until(lambda: "4006381333931" in j.message(), what="the unknown barcode")
+        assert j.message().startswith("Kein Produkt hat den Barcode 4006381333931")
         yield j.scan(demo_ean13(1))
         yield j.key(Qt.Key.Key_F10)
         discount = yield j.modal(DiscountDialog)
