@@ -52,7 +52,10 @@ class DomainError(Exception):
         if not self.params:
             return text
         params = {k: translate(v) if isinstance(v, Phrase) else v for k, v in self.params.items()}
-        return text.format(**params)
+        try:
+            return text.format(**params)
+        except (KeyError, IndexError, ValueError):  # a broken translation: say it in English
+            return self.message.format(**self.params)
 
 
 class CurrencyMismatch(DomainError):
