@@ -10,7 +10,7 @@ from fractions import Fraction
 from .catalog import CatalogItem
 from .customer import CustomerRef
 from .discounts import Adjustments, Discount, LineDiscount, PriceOverride
-from .errors import N_, CurrencyMismatch, DomainError, InvalidQuantity
+from .errors import N_, CurrencyMismatch, DomainError, InvalidQuantity, Phrase
 from .ids import new_id
 from .limits import check_line_amount, check_sale_amount, check_unit_price
 from .money import Money, round_half_up
@@ -105,7 +105,7 @@ class Cart:
                 till_currency=self.currency,
             )
         qty = parse_quantity(quantity, sold_by_weight=item.sold_by_weight)
-        check_unit_price(item.unit_price_minor, f"The price of {item.name}")
+        check_unit_price(item.unit_price_minor, Phrase(N_("The price of {name}"), name=item.name))
         last = self._lines[-1] if self._lines else None
         if last is not None and last.item == item and not item.sold_by_weight:
             merged = parse_quantity(last.quantity + qty)
@@ -119,7 +119,7 @@ class Cart:
 
     def _check_bounds(self, line: CartLine, replacing: CartLine | None = None) -> None:
         """A line and the sale stay within :mod:`pos_desktop.domain.limits`."""
-        check_line_amount(line.amount_minor, f"The line {line.item.name}")
+        check_line_amount(line.amount_minor, Phrase(N_("The line {name}"), name=line.item.name))
         others = sum(ln.amount_minor for ln in self._lines if ln is not replacing)
         check_sale_amount(others + line.amount_minor)
 
@@ -129,7 +129,7 @@ class Cart:
             raise CurrencyMismatch(
                 N_("{name} is priced in {currency}."), name=item.name, currency=item.currency
             )
-        check_unit_price(item.unit_price_minor, f"The price of {item.name}")
+        check_unit_price(item.unit_price_minor, Phrase(N_("The price of {name}"), name=item.name))
         line = CartLine(item=item, quantity=Decimal(quantity), line_id=line_id)
         self._check_bounds(line)
         self._lines.append(line)
@@ -140,7 +140,7 @@ class Cart:
         is the line's price, whatever the catalogue says per piece or per kg."""
         if price_minor < 0:
             raise DomainError(N_("A label price cannot be negative: scan the label again."))
-        check_unit_price(price_minor, "The label's price")
+        check_unit_price(price_minor, Phrase(N_("The label's price")))
         priced = replace(item, unit_price_minor=price_minor, sold_by_weight=False)
         line = CartLine(item=priced, quantity=Decimal(1))
         self._check_bounds(line)

@@ -18,7 +18,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 from .allocation import allocate
-from .errors import N_, DomainError
+from .errors import N_, DomainError, Phrase
 from .limits import check_unit_price
 from .money import round_half_up
 
@@ -36,7 +36,7 @@ class PriceOverride:
             raise DomainError(N_("A price override needs a reason: pick one from the list."))
         if self.unit_price_minor < 0:
             raise DomainError(N_("A price cannot be negative: type the new price again."))
-        check_unit_price(self.unit_price_minor, "The new price")
+        check_unit_price(self.unit_price_minor, Phrase(N_("The new price")))
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +57,7 @@ class Discount:
         if self.amount_minor is not None and self.amount_minor <= 0:
             raise DomainError(N_("A discount amount must be more than zero."))
 
-    def savings_on(self, amount_minor: int, what: str = "the line") -> int:
+    def savings_on(self, amount_minor: int, what: str = Phrase(N_("the line"))) -> int:
         """The discount on ``amount_minor``, rounded half up for percentages.
 
         Raises:
@@ -139,7 +139,7 @@ def share_order_discount(discount: Discount, amounts: Sequence[int]) -> list[int
         DomainError: if a fixed amount is more than the order total.
     """
     total = sum(amounts)
-    savings = discount.savings_on(total, "the order")
+    savings = discount.savings_on(total, Phrase(N_("the order")))
     if total == 0:
         return [0] * len(amounts)
     return allocate(savings, list(amounts))

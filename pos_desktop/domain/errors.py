@@ -23,10 +23,26 @@ def N_(message: str) -> str:  # noqa: N802 (the gettext convention)
 
 
 class Phrase(str):
-    """A marked text handed to a message as a ``{placeholder}`` value (an action's name):
-    translated with the message, so the whole sentence is in one language."""
+    """A marked text handed to a message as a ``{placeholder}`` value (an action's name, "The
+    price of {name}"): translated with the message, so the whole sentence is in one language.
+    As a plain ``str`` it is the English text (without its values filled in)."""
 
-    __slots__ = ()
+    params: dict[str, object]
+
+    def __new__(cls, text: str, /, **params: object) -> Phrase:
+        phrase = super().__new__(cls, text)
+        phrase.params = params
+        return phrase
+
+    def shown(self, translate: Callable[[str], str]) -> str:
+        """The phrase in the language of ``translate``, its values filled in."""
+        text = translate(str(self))
+        if not self.params:
+            return text
+        try:
+            return text.format(**self.params)
+        except (KeyError, IndexError, ValueError):  # a broken translation: English
+            return str(self).format(**self.params)
 
 
 def use_translation(translate: Callable[[str], str]) -> None:
@@ -51,11 +67,16 @@ class DomainError(Exception):
         text = translate(self.message) if self.message else self.message
         if not self.params:
             return text
-        params = {k: translate(v) if isinstance(v, Phrase) else v for k, v in self.params.items()}
+        shown = {
+            k: v.shown(translate) if isinstance(v, Phrase) else v for k, v in self.params.items()
+        }
         try:
-            return text.format(**params)
+            return text.format(**shown)
         except (KeyError, IndexError, ValueError):  # a broken translation: say it in English
-            return self.message.format(**self.params)
+            english = {
+                k: v.shown(_same) if isinstance(v, Phrase) else v for k, v in self.params.items()
+            }
+            return self.message.format(**english)
 
 
 class CurrencyMismatch(DomainError):

@@ -9,14 +9,14 @@ stored, reported or paid.
 
 from __future__ import annotations
 
-from .errors import N_, DomainError
+from .errors import N_, DomainError, Phrase
 
 MAX_UNIT_PRICE_MINOR = 10_000_000  # 100,000.00
 MAX_LINE_MINOR = 10_000_000  # 100,000.00
 MAX_SALE_MINOR = 100_000_000  # 1,000,000.00
 
 
-def check_unit_price(unit_price_minor: int, what: str = "The price") -> int:
+def check_unit_price(unit_price_minor: int, what: str = Phrase(N_("The price"))) -> int:
     """``unit_price_minor`` if it is 0..:data:`MAX_UNIT_PRICE_MINOR`.
 
     Raises:
@@ -37,7 +37,7 @@ def check_unit_price(unit_price_minor: int, what: str = "The price") -> int:
     return unit_price_minor
 
 
-def check_line_amount(amount_minor: int, what: str = "The line") -> int:
+def check_line_amount(amount_minor: int, what: str = Phrase(N_("The line"))) -> int:
     """Raises DomainError when a line's amount is above :data:`MAX_LINE_MINOR`."""
     if amount_minor > MAX_LINE_MINOR:
         raise DomainError(

@@ -21,7 +21,7 @@ from pos_desktop.domain.barcodes import normalize_gtin
 from pos_desktop.domain.cart import Cart, parse_quantity
 from pos_desktop.domain.cart_snapshot import cart_from_snapshot, cart_to_snapshot
 from pos_desktop.domain.discounts import PriceOverride
-from pos_desktop.domain.errors import N_, DomainError
+from pos_desktop.domain.errors import N_, DomainError, Phrase
 from pos_desktop.domain.ids import new_id
 from pos_desktop.domain.limits import check_line_amount, check_sale_amount
 from pos_desktop.domain.money import round_half_up
@@ -174,7 +174,7 @@ class ParkingService:
                 cart.overrides[line_id] = override
                 check_line_amount(
                     round_half_up(Fraction(override.unit_price_minor) * Fraction(quantity)),
-                    f"The line {item.name}",
+                    Phrase(N_("The line {name}"), name=item.name),
                 )
         except DomainError as err:
             raise DomainError(N_("{where}: {err}"), where=where, err=err) from None

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 
 from pos_desktop.domain import errors
 from pos_desktop.domain.amounts import parse_percent
+from pos_desktop.domain.cart import Cart
+from pos_desktop.domain.catalog import CatalogItem
 from pos_desktop.domain.errors import N_, DomainError, InvalidAmount, PaymentError
 from pos_desktop.domain.staff import Action, action_label, check_reason
+from pos_desktop.domain.tax import TaxRate
 from pos_desktop.services.i18n import _, set_language
 
 
@@ -27,6 +32,17 @@ def test_an_action_name_in_a_message_speaks_the_same_language():
     set_language("de")
     assert str(raised.value).startswith("Position stornieren braucht einen Grund; einen davon")
     assert _(action_label(Action.VOID_LINE)) == "Position stornieren"
+
+
+def test_a_phrase_with_values_is_translated_inside_the_message():
+    cart = Cart("EUR", prices_include_tax=True)
+    standard = TaxRate("A", "Standard", Decimal("19"))
+    item = CatalogItem("p1", "SKU1", "Milch", -5, "EUR", standard)
+    with pytest.raises(DomainError) as raised:
+        cart.add(item)
+    assert str(raised.value) == "The price of Milch cannot be negative."
+    set_language("de")
+    assert str(raised.value) == "Der Preis von Milch kann nicht negativ sein."
 
 
 def test_a_typed_amount_error_is_still_a_value_error_and_translated():
