@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
+from .errors import N_, InvalidAmount
 from .limits import MAX_SALE_MINOR
 
 MAX_TYPED_CHARS = 32  # longer text is not an amount, whatever it holds
@@ -29,30 +30,43 @@ def parse_amount_minor(text: str, exponent: int, currency: str = "") -> int:
         currency: the currency code, for the messages.
 
     Raises:
-        ValueError: with a message saying what is wrong and what to type.
+        InvalidAmount: (a ``ValueError``) with a message saying what is wrong and what to type.
     """
     shown = (text or "")[:MAX_TYPED_CHARS]
     example = "12" if exponent == 0 else "12." + "5" * exponent
-    not_amount = f"'{shown}' is not an amount; type digits like {example}."
+    not_amount = InvalidAmount(
+        N_("'{shown}' is not an amount; type digits like {example}."), shown=shown, example=example
+    )
     if text is None or len(text) > MAX_TYPED_CHARS:
-        raise ValueError(not_amount)
+        raise not_amount
     cleaned = text.strip().replace(" ", "")
     match = _PLAIN.fullmatch(cleaned)
     if match is None:
-        raise ValueError(not_amount)
+        raise not_amount
     whole, decimals = match.group(1), match.group(2) or ""
     if not (whole or decimals) or len(whole) + len(decimals) > MAX_TYPED_DIGITS:
-        raise ValueError(not_amount)
+        raise not_amount
     decimals = decimals.rstrip("0")
     if len(decimals) > exponent:
-        what = f"{currency} amounts" if currency else "Amounts"
-        raise ValueError(f"{what} have at most {exponent} decimals: '{shown}'.")
+        if currency:
+            raise InvalidAmount(
+                N_("{currency} amounts have at most {exponent} decimals: '{shown}'."),
+                currency=currency,
+                exponent=exponent,
+                shown=shown,
+            )
+        raise InvalidAmount(
+            N_("Amounts have at most {exponent} decimals: '{shown}'."),
+            exponent=exponent,
+            shown=shown,
+        )
     scale: int = 10**exponent
     minor = int(whole or "0") * scale + int(decimals.ljust(exponent, "0") or "0")
     if minor > MAX_SALE_MINOR:
-        raise ValueError(
-            f"'{shown}' is more than the till accepts "
-            f"({MAX_SALE_MINOR // 10**exponent} at most); check the amount."
+        raise InvalidAmount(
+            N_("'{shown}' is more than the till accepts ({most} at most); check the amount."),
+            shown=shown,
+            most=MAX_SALE_MINOR // 10**exponent,
         )
     return minor
 
@@ -61,17 +75,21 @@ def parse_percent(text: str) -> Decimal:
     """A typed percentage ("15", "12.5", "7,25"): plain digits, at most 2 decimals, 0-100.
 
     Raises:
-        ValueError: with a message saying what to type.
+        InvalidAmount: (a ``ValueError``) with a message saying what to type.
     """
     shown = (text or "")[:MAX_TYPED_CHARS]
     cleaned = (text or "").strip()
     match = _PLAIN.fullmatch(cleaned) if len(cleaned) <= MAX_TYPED_CHARS else None
     if match is None or not (match.group(1) or match.group(2)):
-        raise ValueError(f"'{shown}' is not a percentage; type digits like 15 or 12.5.")
+        raise InvalidAmount(
+            N_("'{shown}' is not a percentage; type digits like 15 or 12.5."), shown=shown
+        )
     whole, decimals = match.group(1) or "0", (match.group(2) or "").rstrip("0")
     if len(decimals) > 2:
-        raise ValueError(f"A percentage has at most 2 decimals: '{shown}'.")
+        raise InvalidAmount(N_("A percentage has at most 2 decimals: '{shown}'."), shown=shown)
     value = Decimal(f"{int(whole)}.{decimals or '0'}")
     if value > 100:
-        raise ValueError(f"A discount of {shown} % is not possible: use 0-100 %.")
+        raise InvalidAmount(
+            N_("A discount of {shown} % is not possible: use 0-100 %."), shown=shown
+        )
     return value

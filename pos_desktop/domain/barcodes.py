@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from pos_common import gs1
 
-from .errors import InvalidBarcode
+from .errors import N_, InvalidBarcode
 
 if TYPE_CHECKING:
     from .gs1 import GS1ElementString
@@ -52,7 +52,9 @@ def gs1_check_digit(payload: str) -> int:
         InvalidBarcode: if the payload is empty or not all digits.
     """
     if not is_ascii_digits(payload):
-        raise InvalidBarcode(f"'{payload}' is not a barcode: it must contain digits only.")
+        raise InvalidBarcode(
+            N_("'{payload}' is not a barcode: it must contain digits only."), payload=payload
+        )
     return gs1.check_digit(payload)
 
 
@@ -77,10 +79,12 @@ def expand_upce(code: str) -> str:
         InvalidBarcode: if the code is not a valid UPC-E.
     """
     if not is_ascii_digits(code) or len(code) != 8:
-        raise InvalidBarcode(f"'{code}' is not a UPC-E code: it must have 8 digits.")
+        raise InvalidBarcode(N_("'{code}' is not a UPC-E code: it must have 8 digits."), code=code)
     ns, d, check = code[0], code[1:7], code[7]
     if ns not in "01":
-        raise InvalidBarcode(f"'{code}' is not a UPC-E code: it must start with 0 or 1.")
+        raise InvalidBarcode(
+            N_("'{code}' is not a UPC-E code: it must start with 0 or 1."), code=code
+        )
     last = d[5]
     if last in "012":
         body = d[0:2] + last + "0000" + d[2:5]

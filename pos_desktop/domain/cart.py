@@ -10,7 +10,7 @@ from fractions import Fraction
 from .catalog import CatalogItem
 from .customer import CustomerRef
 from .discounts import Adjustments, Discount, LineDiscount, PriceOverride
-from .errors import CurrencyMismatch, DomainError, InvalidQuantity
+from .errors import N_, CurrencyMismatch, DomainError, InvalidQuantity, Phrase
 from .ids import new_id
 from .limits import check_line_amount, check_sale_amount, check_unit_price
 from .money import Money, round_half_up
@@ -24,16 +24,24 @@ def parse_quantity(value: Decimal | int | str, *, sold_by_weight: bool = False) 
     try:
         qty = Decimal(str(value).strip().replace(",", "."))
     except (InvalidOperation, ValueError):
-        raise InvalidQuantity(f"'{value}' is not a quantity; type a number such as 2.") from None
+        raise InvalidQuantity(
+            N_("'{value}' is not a quantity; type a number such as 2."), value=value
+        ) from None
     if not qty.is_finite() or qty <= 0:
-        raise InvalidQuantity(f"Quantity {value} must be more than zero.")
+        raise InvalidQuantity(N_("Quantity {value} must be more than zero."), value=value)
     if qty > MAX_QUANTITY:
-        raise InvalidQuantity(f"Quantity {value} is more than {MAX_QUANTITY}; check the amount.")
+        raise InvalidQuantity(
+            N_("Quantity {value} is more than {MAX_QUANTITY}; check the amount."),
+            value=value,
+            MAX_QUANTITY=MAX_QUANTITY,
+        )
     if sold_by_weight:
         if qty != qty.quantize(Decimal("0.001")):
-            raise InvalidQuantity(f"Weight {value} has more than 3 decimals (grams).")
+            raise InvalidQuantity(
+                N_("Weight {value} has more than 3 decimals (grams)."), value=value
+            )
     elif qty != qty.to_integral_value():
-        raise InvalidQuantity(f"Quantity {value} must be a whole number of pieces.")
+        raise InvalidQuantity(N_("Quantity {value} must be a whole number of pieces."), value=value)
     return qty
 
 
@@ -91,10 +99,13 @@ class Cart:
         """Add an item; scanning a piece item again adds to its line when it is the last one."""
         if item.currency != self.currency:
             raise CurrencyMismatch(
-                f"{item.name} is priced in {item.currency}, this till sells in {self.currency}."
+                N_("{name} is priced in {currency}, this till sells in {till_currency}."),
+                name=item.name,
+                currency=item.currency,
+                till_currency=self.currency,
             )
         qty = parse_quantity(quantity, sold_by_weight=item.sold_by_weight)
-        check_unit_price(item.unit_price_minor, f"The price of {item.name}")
+        check_unit_price(item.unit_price_minor, Phrase(N_("The price of {name}"), name=item.name))
         last = self._lines[-1] if self._lines else None
         if last is not None and last.item == item and not item.sold_by_weight:
             merged = parse_quantity(last.quantity + qty)
@@ -108,15 +119,17 @@ class Cart:
 
     def _check_bounds(self, line: CartLine, replacing: CartLine | None = None) -> None:
         """A line and the sale stay within :mod:`pos_desktop.domain.limits`."""
-        check_line_amount(line.amount_minor, f"The line {line.item.name}")
+        check_line_amount(line.amount_minor, Phrase(N_("The line {name}"), name=line.item.name))
         others = sum(ln.amount_minor for ln in self._lines if ln is not replacing)
         check_sale_amount(others + line.amount_minor)
 
     def restore_line(self, item: CatalogItem, quantity: Decimal, line_id: str) -> CartLine:
         """Append a line exactly as saved (never merged with the line before it)."""
         if item.currency != self.currency:
-            raise CurrencyMismatch(f"{item.name} is priced in {item.currency}.")
-        check_unit_price(item.unit_price_minor, f"The price of {item.name}")
+            raise CurrencyMismatch(
+                N_("{name} is priced in {currency}."), name=item.name, currency=item.currency
+            )
+        check_unit_price(item.unit_price_minor, Phrase(N_("The price of {name}"), name=item.name))
         line = CartLine(item=item, quantity=Decimal(quantity), line_id=line_id)
         self._check_bounds(line)
         self._lines.append(line)
@@ -126,8 +139,8 @@ class Cart:
         """Add one piece at a label's price (a variable-measure price label): the label's price
         is the line's price, whatever the catalogue says per piece or per kg."""
         if price_minor < 0:
-            raise DomainError("A label price cannot be negative: scan the label again.")
-        check_unit_price(price_minor, "The label's price")
+            raise DomainError(N_("A label price cannot be negative: scan the label again."))
+        check_unit_price(price_minor, Phrase(N_("The label's price")))
         priced = replace(item, unit_price_minor=price_minor, sold_by_weight=False)
         line = CartLine(item=priced, quantity=Decimal(1))
         self._check_bounds(line)
@@ -151,7 +164,7 @@ class Cart:
         for line in self._lines:
             if line.line_id == line_id:
                 return line
-        raise DomainError("That line is no longer in the cart.")
+        raise DomainError(N_("That line is no longer in the cart."))
 
     def remove(self, line_id: str) -> CartLine:
         line = self.line(line_id)

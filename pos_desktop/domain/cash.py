@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from .errors import DomainError
+from .errors import N_, DomainError
 from .money import Money, validate_currency
 
 _EURO = (50000, 20000, 10000, 5000, 2000, 1000, 500, 200, 100, 50, 20, 10, 5, 2, 1)
@@ -38,10 +38,15 @@ def denominations(currency: str, configured: Iterable[int] | None = None) -> tup
     values = tuple(configured) if configured is not None else DENOMINATIONS.get(code)
     if not values:
         raise DomainError(
-            f"No cash denominations are configured for {code}; add them to the till's settings."
+            N_("No cash denominations are configured for {code}; add them to the till's settings."),
+            code=code,
         )
     if any(not isinstance(v, int) or isinstance(v, bool) or v <= 0 for v in values):
-        raise DomainError(f"{code} denominations must be positive whole minor units: {values}.")
+        raise DomainError(
+            N_("{code} denominations must be positive whole minor units: {values}."),
+            code=code,
+            values=values,
+        )
     return tuple(sorted(set(values), reverse=True))
 
 
@@ -67,10 +72,14 @@ class CashCount:
             value = int(value)
             if value not in valid:
                 raise DomainError(
-                    f"{Money(value, currency)} is not a {currency} note or coin on this till."
+                    N_("{amount} is not a {currency} note or coin on this till."),
+                    amount=Money(value, currency),
+                    currency=currency,
                 )
             if not isinstance(n, int) or isinstance(n, bool) or n < 0:
-                raise DomainError(f"The count for {Money(value, currency)} must be 0 or more.")
+                raise DomainError(
+                    N_("The count for {amount} must be 0 or more."), amount=Money(value, currency)
+                )
             if n:
                 rows.append((value, n))
         return cls(validate_currency(currency), tuple(rows))
@@ -86,7 +95,10 @@ class CashCount:
             DomainError: a negative total, or one the notes and coins cannot make up exactly.
         """
         if not isinstance(total_minor, int) or total_minor < 0:
-            raise DomainError(f"The amount must be 0 or more minor units, not {total_minor}.")
+            raise DomainError(
+                N_("The amount must be 0 or more minor units, not {total_minor}."),
+                total_minor=total_minor,
+            )
         rest, rows = total_minor, []
         for value in denominations(currency, allowed):
             n, rest = divmod(rest, value)
@@ -94,8 +106,13 @@ class CashCount:
                 rows.append((value, n))
         if rest:
             raise DomainError(
-                f"{Money(total_minor, currency)} cannot be made of this till's {currency} notes "
-                f"and coins (smallest {Money(min(denominations(currency, allowed)), currency)})."
+                N_(
+                    "{amount} cannot be made of this till's {currency} notes and coins "
+                    "(smallest {smallest})."
+                ),
+                amount=Money(total_minor, currency),
+                currency=currency,
+                smallest=Money(min(denominations(currency, allowed)), currency),
             )
         return cls(validate_currency(currency), tuple(rows))
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .errors import DomainError
+from .errors import N_, DomainError
 
 _EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
 MAX_NAME = 120
@@ -32,10 +32,12 @@ def normalise_phone(text: str) -> str | None:
     if not text:
         return None
     if not re.fullmatch(r"\+?[\d\s\-/().]+", text):
-        raise DomainError(f"'{text}' is not a phone number; use digits, e.g. +49 30 1234567.")
+        raise DomainError(
+            N_("'{text}' is not a phone number; use digits, e.g. +49 30 1234567."), text=text
+        )
     digits = ("+" if text.startswith("+") else "") + re.sub(r"\D", "", text)
     if len(digits.lstrip("+")) < 6:
-        raise DomainError(f"'{text}' is too short for a phone number.")
+        raise DomainError(N_("'{text}' is too short for a phone number."), text=text)
     return digits
 
 
@@ -49,14 +51,18 @@ def normalise_email(text: str) -> str | None:
     if not text:
         return None
     if len(text) > 254 or not _EMAIL.match(text):
-        raise DomainError(f"'{text}' is not an e-mail address; check it with the customer.")
+        raise DomainError(
+            N_("'{text}' is not an e-mail address; check it with the customer."), text=text
+        )
     return text.lower()
 
 
 def check_name(text: str) -> str:
     name = " ".join((text or "").split())
     if not name:
-        raise DomainError("A customer needs a name.")
+        raise DomainError(N_("A customer needs a name."))
     if len(name) > MAX_NAME or not name.isprintable():
-        raise DomainError(f"A name is at most {MAX_NAME} printable characters.")
+        raise DomainError(
+            N_("A name is at most {MAX_NAME} printable characters."), MAX_NAME=MAX_NAME
+        )
     return name

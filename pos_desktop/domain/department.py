@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 
 from .catalog import CatalogItem
-from .errors import DomainError
+from .errors import N_, DomainError
 from .tax import TaxRate
 
 _CODE = re.compile(r"^[A-Z0-9_-]{1,20}$")
@@ -30,16 +30,23 @@ class Department:
     def __post_init__(self) -> None:
         if not _CODE.match(self.code):
             raise DomainError(
-                f"'{self.code}' is not a department code: use 1-20 capital letters, digits, "
-                "'-' or '_' (for example BAKERY)."
+                N_(
+                    "'{code}' is not a department code: use 1-20 capital letters, digits, "
+                    "'-' or '_' (for example BAKERY)."
+                ),
+                code=self.code,
             )
         if not self.name.strip():
-            raise DomainError(f"Department {self.code} needs a name.")
+            raise DomainError(N_("Department {code} needs a name."), code=self.code)
         low, high = self.min_price_minor, self.max_price_minor
         if (low is not None and low < 0) or (high is not None and high <= 0):
-            raise DomainError(f"Department {self.code}: price limits must be positive amounts.")
+            raise DomainError(
+                N_("Department {code}: price limits must be positive amounts."), code=self.code
+            )
         if low is not None and high is not None and low > high:
-            raise DomainError(f"Department {self.code}: the lowest price is above the highest.")
+            raise DomainError(
+                N_("Department {code}: the lowest price is above the highest."), code=self.code
+            )
 
 
 def normalise_code(text: str) -> str:
@@ -56,14 +63,22 @@ def check_open_price(department: Department, amount_minor: int, amount_text: str
         DomainError: saying which limit the price breaks.
     """
     if amount_minor <= 0:
-        raise DomainError(f"Enter a price above zero for {department.name}.")
+        raise DomainError(N_("Enter a price above zero for {name}."), name=department.name)
     if department.max_price_minor is not None and amount_minor > department.max_price_minor:
         raise DomainError(
-            f"{amount_text} is above the highest price for {department.name}: check the amount "
-            "or ask a manager to change the department's limit."
+            N_(
+                "{amount_text} is above the highest price for {name}: check the amount "
+                "or ask a manager to change the department's limit."
+            ),
+            amount_text=amount_text,
+            name=department.name,
         )
     if department.min_price_minor is not None and amount_minor < department.min_price_minor:
-        raise DomainError(f"{amount_text} is below the lowest price for {department.name}.")
+        raise DomainError(
+            N_("{amount_text} is below the lowest price for {name}."),
+            amount_text=amount_text,
+            name=department.name,
+        )
 
 
 def department_item(

@@ -18,7 +18,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 from .allocation import allocate
-from .errors import DomainError
+from .errors import N_, DomainError, Phrase
 from .limits import check_unit_price
 from .money import round_half_up
 
@@ -33,10 +33,10 @@ class PriceOverride:
 
     def __post_init__(self) -> None:
         if not self.reason.strip():
-            raise DomainError("A price override needs a reason: pick one from the list.")
+            raise DomainError(N_("A price override needs a reason: pick one from the list."))
         if self.unit_price_minor < 0:
-            raise DomainError("A price cannot be negative: type the new price again.")
-        check_unit_price(self.unit_price_minor, "The new price")
+            raise DomainError(N_("A price cannot be negative: type the new price again."))
+        check_unit_price(self.unit_price_minor, Phrase(N_("The new price")))
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,13 +49,15 @@ class Discount:
 
     def __post_init__(self) -> None:
         if (self.percent is None) == (self.amount_minor is None):
-            raise DomainError("Give a discount as a percentage or as an amount, not both.")
+            raise DomainError(N_("Give a discount as a percentage or as an amount, not both."))
         if self.percent is not None and not 0 < self.percent <= 100:
-            raise DomainError(f"A discount of {self.percent} % is not possible: use 0-100 %.")
+            raise DomainError(
+                N_("A discount of {percent} % is not possible: use 0-100 %."), percent=self.percent
+            )
         if self.amount_minor is not None and self.amount_minor <= 0:
-            raise DomainError("A discount amount must be more than zero.")
+            raise DomainError(N_("A discount amount must be more than zero."))
 
-    def savings_on(self, amount_minor: int, what: str = "the line") -> int:
+    def savings_on(self, amount_minor: int, what: str = Phrase(N_("the line"))) -> int:
         """The discount on ``amount_minor``, rounded half up for percentages.
 
         Raises:
@@ -66,8 +68,13 @@ class Discount:
         assert self.amount_minor is not None
         if self.amount_minor > amount_minor:
             raise DomainError(
-                f"The discount ({self.amount_minor}) is more than {what} ({amount_minor} minor "
-                "units): lower the discount."
+                N_(
+                    "The discount ({amount_minor}) is more than {what} ({amount_minor2} "
+                    "minor units): lower the discount."
+                ),
+                amount_minor=self.amount_minor,
+                what=what,
+                amount_minor2=amount_minor,
             )
         return self.amount_minor
 
@@ -132,7 +139,7 @@ def share_order_discount(discount: Discount, amounts: Sequence[int]) -> list[int
         DomainError: if a fixed amount is more than the order total.
     """
     total = sum(amounts)
-    savings = discount.savings_on(total, "the order")
+    savings = discount.savings_on(total, Phrase(N_("the order")))
     if total == 0:
         return [0] * len(amounts)
     return allocate(savings, list(amounts))

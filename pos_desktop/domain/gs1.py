@@ -15,7 +15,7 @@ from datetime import date
 from decimal import Decimal
 
 from .barcodes import GS1_AIM_IDS, gs1_check_digit, has_valid_check_digit, is_ascii_digits
-from .errors import CurrencyMismatch, InvalidBarcode
+from .errors import N_, CurrencyMismatch, InvalidBarcode
 from .money import Money, currency_exponent, currency_numeric, round_half_up
 
 GS = "\x1d"
@@ -113,8 +113,12 @@ class GS1ElementString:
             currency
         ):
             raise CurrencyMismatch(
-                f"The label is priced in currency {self.price_currency_numeric}, not "
-                f"{currency}: enter the price by hand."
+                N_(
+                    "The label is priced in currency {price_currency_numeric}, not "
+                    "{currency}: enter the price by hand."
+                ),
+                price_currency_numeric=self.price_currency_numeric,
+                currency=currency,
             )
         return Money(round_half_up(self.price_value.scaleb(currency_exponent(currency))), currency)
 
@@ -143,7 +147,9 @@ def parse_gs1(
     """
     raw = text or ""
     if len(raw) > _MAX_SCAN_LENGTH:
-        raise InvalidBarcode(f"The scan is {len(raw)} characters long: too long for a GS1 code.")
+        raise InvalidBarcode(
+            N_("The scan is {length} characters long: too long for a GS1 code."), length=len(raw)
+        )
     data = raw.strip("\r\n\t ")
     if gs_substitute:
         data = data.replace(gs_substitute, GS)
@@ -151,7 +157,7 @@ def parse_gs1(
         data = data[3:]
     pairs = _split_bracketed(data) if data.startswith("(") else _split(data.lstrip(GS))
     if not pairs:
-        raise InvalidBarcode("The GS1 code is empty: scan it again.")
+        raise InvalidBarcode(N_("The GS1 code is empty: scan it again."))
     return _build(raw, pairs, (today or date.today()).year)
 
 
@@ -163,8 +169,12 @@ def _spec_for(data: str, pos: int) -> tuple[str, AISpec]:
             return head[: spec.ai_length], spec
     shown = head if head.isprintable() else repr(head)
     raise InvalidBarcode(
-        f"Unknown GS1 application identifier '{shown}' at position {pos + 1}: "
-        "this code cannot be read; type the product number instead."
+        N_(
+            "Unknown GS1 application identifier '{shown}' at position {position}: "
+            "this code cannot be read; type the product number instead."
+        ),
+        shown=shown,
+        position=pos + 1,
     )
 
 
@@ -178,7 +188,9 @@ def _split(data: str) -> list[tuple[str, str]]:
             end = start + spec.data_length
             if end > len(data):
                 raise InvalidBarcode(
-                    f"GS1 AI ({ai}) needs {spec.data_length} characters but the scan ends early."
+                    N_("GS1 AI ({ai}) needs {data_length} characters but the scan ends early."),
+                    ai=ai,
+                    data_length=spec.data_length,
                 )
             value = data[start:end]
         else:
@@ -195,27 +207,41 @@ def _split(data: str) -> list[tuple[str, str]]:
 def _split_bracketed(data: str) -> list[tuple[str, str]]:
     parts = re.findall(r"\(([^()]*)\)([^()]*)", data)
     if "".join(f"({a}){v}" for a, v in parts) != data:
-        raise InvalidBarcode(f"'{data}' is not a GS1 code: write it as (01)GTIN(17)YYMMDD...")
+        raise InvalidBarcode(
+            N_("'{data}' is not a GS1 code: write it as (01)GTIN(17)YYMMDD..."), data=data
+        )
     pairs = []
     for ai, value in parts:
         found, spec = _spec_for(ai + "0" * 4, 0)
         if found != ai:
-            raise InvalidBarcode(f"'({ai})' is not a GS1 application identifier.")
+            raise InvalidBarcode(N_("'({ai})' is not a GS1 application identifier."), ai=ai)
         if spec.fixed and len(value) != spec.data_length:
-            raise InvalidBarcode(f"GS1 AI ({ai}) needs exactly {spec.data_length} characters.")
+            raise InvalidBarcode(
+                N_("GS1 AI ({ai}) needs exactly {data_length} characters."),
+                ai=ai,
+                data_length=spec.data_length,
+            )
         pairs.append((ai, _check_value(ai, spec, value)))
     return pairs
 
 
 def _check_value(ai: str, spec: AISpec, value: str) -> str:
     if not value:
-        raise InvalidBarcode(f"GS1 AI ({ai}) has no data: scan the code again.")
+        raise InvalidBarcode(N_("GS1 AI ({ai}) has no data: scan the code again."), ai=ai)
     if len(value) > spec.data_length:
-        raise InvalidBarcode(f"GS1 AI ({ai}) allows at most {spec.data_length} characters.")
+        raise InvalidBarcode(
+            N_("GS1 AI ({ai}) allows at most {data_length} characters."),
+            ai=ai,
+            data_length=spec.data_length,
+        )
     if spec.numeric and not is_ascii_digits(value):
-        raise InvalidBarcode(f"GS1 AI ({ai}) must be digits only, got {value!r}.")
+        raise InvalidBarcode(
+            N_("GS1 AI ({ai}) must be digits only, got {value!r}."), ai=ai, value=value
+        )
     if not spec.numeric and not _CSET82.fullmatch(value):
-        raise InvalidBarcode(f"GS1 AI ({ai}) contains characters a GS1 code may not carry.")
+        raise InvalidBarcode(
+            N_("GS1 AI ({ai}) contains characters a GS1 code may not carry."), ai=ai
+        )
     return value
 
 
@@ -238,7 +264,9 @@ def _build(raw: str, pairs: list[tuple[str, str]], this_year: int) -> GS1Element
             fields.setdefault("price_value", _decimal(value, ai, 9))
         elif ai.startswith("393"):
             if len(value) < 4:
-                raise InvalidBarcode(f"GS1 AI ({ai}) needs a currency code and an amount.")
+                raise InvalidBarcode(
+                    N_("GS1 AI ({ai}) needs a currency code and an amount."), ai=ai
+                )
             fields.setdefault("price_currency_numeric", value[:3])
             fields.setdefault("price_value", _decimal(value[3:], ai, 9))
     return GS1ElementString(raw=raw, ais=tuple(pairs), **fields)  # type: ignore[arg-type]
@@ -248,8 +276,12 @@ def _gtin(value: str) -> str:
     if not has_valid_check_digit(value):
         expected = gs1_check_digit(value[:-1])
         raise InvalidBarcode(
-            f"GTIN {value} in the GS1 code has a wrong check digit (expected {expected}): "
-            "scan it again."
+            N_(
+                "GTIN {value} in the GS1 code has a wrong check digit (expected "
+                "{expected}): scan it again."
+            ),
+            value=value,
+            expected=expected,
         )
     return value
 
@@ -257,7 +289,11 @@ def _gtin(value: str) -> str:
 def _decimal(value: str, ai: str, max_decimals: int) -> Decimal:
     decimals = int(ai[3])
     if decimals > max_decimals:
-        raise InvalidBarcode(f"GS1 AI ({ai}) has an invalid decimal position {decimals}.")
+        raise InvalidBarcode(
+            N_("GS1 AI ({ai}) has an invalid decimal position {decimals}."),
+            ai=ai,
+            decimals=decimals,
+        )
     return Decimal(int(value)).scaleb(-decimals)
 
 
@@ -265,12 +301,22 @@ def _yymmdd(value: str, ai: str, this_year: int) -> date:
     """YYMMDD as a date; DD=00 means the last day of the month (GS1 General Specs 7.12)."""
     year, month, day = _century(int(value[:2]), this_year), int(value[2:4]), int(value[4:6])
     if not 1 <= month <= 12:
-        raise InvalidBarcode(f"GS1 AI ({ai}) date {value} has month {month:02d}: not a date.")
+        raise InvalidBarcode(
+            N_("GS1 AI ({ai}) date {value} has month {month:02d}: not a date."),
+            ai=ai,
+            value=value,
+            month=month,
+        )
     last = calendar.monthrange(year, month)[1]
     if day == 0:
         day = last
     if day > last:
-        raise InvalidBarcode(f"GS1 AI ({ai}) date {value} has day {day:02d}: not a date.")
+        raise InvalidBarcode(
+            N_("GS1 AI ({ai}) date {value} has day {day:02d}: not a date."),
+            ai=ai,
+            value=value,
+            day=day,
+        )
     return date(year, month, day)
 
 

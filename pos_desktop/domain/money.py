@@ -12,7 +12,7 @@ from fractions import Fraction
 
 from pos_common.currencies import EXPONENTS, NUMERIC
 
-from .errors import CurrencyMismatch
+from .errors import N_, CurrencyMismatch
 
 
 def currency_exponent(currency: str) -> int:
@@ -26,7 +26,9 @@ def currency_numeric(currency: str) -> str:
     try:
         return NUMERIC[code]
     except KeyError:
-        raise CurrencyMismatch(f"No ISO numeric code known for currency {code}.") from None
+        raise CurrencyMismatch(
+            N_("No ISO numeric code known for currency {code}."), code=code
+        ) from None
 
 
 def validate_currency(currency: str) -> str:
@@ -34,7 +36,8 @@ def validate_currency(currency: str) -> str:
     code = (currency or "").strip().upper()
     if len(code) != 3 or not code.isalpha() or not code.isascii():
         raise CurrencyMismatch(
-            f"'{currency}' is not an ISO 4217 currency code; use three letters such as EUR."
+            N_("'{currency}' is not an ISO 4217 currency code; use three letters such as EUR."),
+            currency=currency,
         )
     return code
 
@@ -87,7 +90,11 @@ class Money:
         if not isinstance(other, Money):
             raise TypeError(f"cannot combine Money with {type(other).__name__}")
         if other.currency != self.currency:
-            raise CurrencyMismatch(f"Cannot combine {self.currency} with {other.currency} amounts.")
+            raise CurrencyMismatch(
+                N_("Cannot combine {currency} with {other_currency} amounts."),
+                currency=self.currency,
+                other_currency=other.currency,
+            )
 
     def __add__(self, other: Money) -> Money:
         self._same(other)

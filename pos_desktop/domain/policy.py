@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
-from .errors import DomainError
+from .errors import N_, DomainError
 from .staff import MANAGER_SCREENS, PERMISSIONS, Action, Role, action_label, parse_role
 
 
@@ -35,7 +35,9 @@ def parse_action(text: str) -> Action:
         return Action((text or "").strip().lower().replace("-", "_"))
     except ValueError:
         names = ", ".join(a.value for a in Action)
-        raise DomainError(f"'{text}' is not an action; use one of: {names}.") from None
+        raise DomainError(
+            N_("'{text}' is not an action; use one of: {names}."), text=text, names=names
+        ) from None
 
 
 def parse_decision(text: str) -> Decision:
@@ -43,7 +45,9 @@ def parse_decision(text: str) -> Decision:
         return Decision((text or "").strip().lower())
     except ValueError:
         names = ", ".join(d.value for d in Decision)
-        raise DomainError(f"'{text}' is not a decision; use one of: {names}.") from None
+        raise DomainError(
+            N_("'{text}' is not a decision; use one of: {names}."), text=text, names=names
+        ) from None
 
 
 def default_decision(role: Role, action: Action) -> Decision:
@@ -88,7 +92,7 @@ class ApprovalPolicy:
             and action is Action.MANAGE_USERS
             and decision is not Decision.ALLOWED
         ):
-            raise DomainError("Admins always manage users; otherwise nobody could undo this.")
+            raise DomainError(N_("Admins always manage users; otherwise nobody could undo this."))
         overrides = dict(self.overrides)
         if decision is default_decision(role, action):
             overrides.pop((role, action), None)
@@ -97,8 +101,8 @@ class ApprovalPolicy:
         changed = replace(self, overrides=overrides)
         if not any(changed.may_do(r, action) for r in Role):
             raise DomainError(
-                f"Nobody could approve '{action_label(action)}' then: keep at least one role "
-                "'allowed'."
+                N_("Nobody could approve '{action_label}' then: keep at least one role 'allowed'."),
+                action_label=action_label(action),
             )
         return changed
 

@@ -31,7 +31,7 @@ from .discounts import (
     approval_for_override,
     share_order_discount,
 )
-from .errors import DomainError
+from .errors import N_, DomainError
 from .money import Money, round_half_up
 from .promotions import PromoLine, Promotion, iter_active
 from .tax import TaxRate, TaxSplit, TaxSummaryRow
@@ -99,7 +99,7 @@ class PricedCart:
         for line in self.lines:
             if line.line_id == line_id:
                 return line
-        raise DomainError("That line is no longer in the cart.")
+        raise DomainError(N_("That line is no longer in the cart."))
 
 
 @dataclass(slots=True)
@@ -175,7 +175,7 @@ def _start(lines: Sequence[CartLine], adjustments: Adjustments) -> list[_Work]:
     known = {line.line_id for line in lines}
     for line_id in [*overrides, *(d.line_id for d in adjustments.line_discounts)]:
         if line_id not in known:
-            raise DomainError("A discount or price change names a line no longer in the cart.")
+            raise DomainError(N_("A discount or price change names a line no longer in the cart."))
     work = []
     for index, line in enumerate(lines):
         item = line.item

@@ -20,7 +20,7 @@ from fractions import Fraction
 from typing import NamedTuple
 
 from .allocation import allocate
-from .errors import DomainError
+from .errors import N_, DomainError
 from .money import round_half_up
 
 Exact = int | Fraction  # integers while exact division allows, fractions otherwise
@@ -100,7 +100,9 @@ class QuantityPrice(Promotion):
 
     def __post_init__(self) -> None:
         if self.quantity < 1 or self.price_minor < 0:
-            raise DomainError(f"Promotion {self.name}: quantity and price must be positive.")
+            raise DomainError(
+                N_("Promotion {name}: quantity and price must be positive."), name=self.name
+            )
 
     def compute(self, lines: Sequence[PromoLine]) -> dict[int, int]:
         pieces = [line for line in lines if line.pieces > 0]
@@ -174,7 +176,8 @@ class BuyXGetY(Promotion):
     def __post_init__(self) -> None:
         if self.buy < 1 or self.get < 1 or not 0 < self.percent_off <= 100:
             raise DomainError(
-                f"Promotion {self.name}: buy and get must be at least 1, the percentage 1-100."
+                N_("Promotion {name}: buy and get must be at least 1, the percentage 1-100."),
+                name=self.name,
             )
 
     def compute(self, lines: Sequence[PromoLine]) -> dict[int, int]:
@@ -206,7 +209,7 @@ class PercentOff(Promotion):
 
     def __post_init__(self) -> None:
         if not 0 < self.percent <= 100:
-            raise DomainError(f"Promotion {self.name}: the percentage must be 0-100.")
+            raise DomainError(N_("Promotion {name}: the percentage must be 0-100."), name=self.name)
 
     def compute(self, lines: Sequence[PromoLine]) -> dict[int, int]:
         num, den = _ratio(self.percent, 100)
@@ -228,7 +231,9 @@ class AmountOff(Promotion):
 
     def __post_init__(self) -> None:
         if self.amount_minor <= 0:
-            raise DomainError(f"Promotion {self.name}: the amount off must be positive.")
+            raise DomainError(
+                N_("Promotion {name}: the amount off must be positive."), name=self.name
+            )
 
     def compute(self, lines: Sequence[PromoLine]) -> dict[int, int]:
         if self.per_unit:

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 
-from .errors import DomainError, InvalidQuantity
+from .errors import N_, DomainError, InvalidQuantity, Phrase
 from .ids import new_id
 from .money import round_half_up
 from .pricing import PricedCart
@@ -117,9 +117,9 @@ def plan_refund(
         InvalidQuantity: for a zero, negative or (piece items) fractional quantity.
     """
     if not items:
-        raise DomainError("Pick at least one item to return.")
+        raise DomainError(N_("Pick at least one item to return."))
     if any(r.sale_id != sale.sale_id for r in previous):
-        raise DomainError("An earlier refund belongs to another receipt: reload the sale.")
+        raise DomainError(N_("An earlier refund belongs to another receipt: reload the sale."))
     returned = _returned_so_far(previous)
     lines = tuple(_refund_line(sale, item, returned) for item in _checked(sale, items))
     goods = sum(line.gross_minor for line in lines)
@@ -165,15 +165,22 @@ def _checked(sale: OriginalSale, items: Sequence[ReturnItem]) -> list[tuple[Sold
     for item in items:
         line = by_id.get(item.line_id)
         if line is None:
-            raise DomainError("That item is not on this receipt: pick a line from the sale.")
+            raise DomainError(N_("That item is not on this receipt: pick a line from the sale."))
         if item.line_id in seen:
-            raise DomainError(f"{line.name or 'A line'} is listed twice: return it once.")
+            raise DomainError(
+                N_("{name} is listed twice: return it once."),
+                name=line.name or Phrase(N_("A line")),
+            )
         seen.add(item.line_id)
         quantity = Decimal(item.quantity)
         if not quantity.is_finite() or quantity <= 0:
-            raise InvalidQuantity(f"Return quantity {item.quantity} must be more than zero.")
+            raise InvalidQuantity(
+                N_("Return quantity {quantity} must be more than zero."), quantity=item.quantity
+            )
         if not line.sold_by_weight and quantity != quantity.to_integral_value():
-            raise InvalidQuantity(f"Return whole pieces of {line.name or 'this item'}.")
+            raise InvalidQuantity(
+                N_("Return whole pieces of {name}."), name=line.name or Phrase(N_("this item"))
+            )
         checked.append((line, quantity))
     return checked
 
@@ -189,8 +196,14 @@ def _refund_line(
     if q_after > line.quantity:
         left = line.quantity - q_before
         raise DomainError(
-            f"Only {left} of {line.name or 'this item'} can still be returned "
-            f"({line.quantity} sold, {q_before} already returned)."
+            N_(
+                "Only {left} of {name} can still be returned ({quantity} sold, "
+                "{q_before} already returned)."
+            ),
+            left=left,
+            name=line.name or Phrase(N_("this item")),
+            quantity=line.quantity,
+            q_before=q_before,
         )
     gross_after = _pro_rata(line.gross_minor, q_after, line.quantity)
     tax_after = _pro_rata(line.tax_minor, q_after, line.quantity)

@@ -7,7 +7,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from .cart import Cart, CartLine
-from .errors import PaymentError
+from .errors import N_, PaymentError
 from .ids import new_id
 from .payment import Payment
 from .pricing import AppliedPromotion, PricedCart, PricedLine, price_cart_for
@@ -119,20 +119,27 @@ def sale_from_cart(
             payments do not add up.
     """
     if cart.is_empty:
-        raise PaymentError("The cart is empty: scan an item first.")
+        raise PaymentError(N_("The cart is empty: scan an item first."))
     if completed_at.tzinfo is None:
         raise ValueError("completed_at must be timezone-aware (UTC)")
     if priced is None:
         priced = price_cart_for(cart, (), completed_at, cart.adjustments(Decimal(100)))
     if [p.line_id for p in priced.lines] != [ln.line_id for ln in cart.lines]:
-        raise PaymentError("The cart changed after it was priced: price it again and retry.")
+        raise PaymentError(N_("The cart changed after it was priced: price it again and retry."))
     paid = sum(p.amount.amount_minor for p in payments)
     due = priced.total_minor + rounding_minor
     if paid != due:
         raise PaymentError(
-            f"Payments add up to {paid} but the total is {priced.total_minor}"
-            + (f" with rounding {rounding_minor}" if rounding_minor else "")
-            + f" ({cart.currency} minor units)."
+            N_(
+                "Payments add up to {paid} but the total is {total} with rounding {rounding} "
+                "({currency} minor units)."
+            )
+            if rounding_minor
+            else N_("Payments add up to {paid} but the total is {total} ({currency} minor units)."),
+            paid=paid,
+            total=priced.total_minor,
+            rounding=rounding_minor,
+            currency=cart.currency,
         )
     lines = tuple(_sale_line(line, p) for line, p in zip(cart.lines, priced.lines, strict=True))
     return Sale(

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from .errors import DomainError
+from .errors import N_, DomainError, Phrase
 
 
 class Role(StrEnum):
@@ -126,28 +126,34 @@ PERMISSIONS: dict[Role, frozenset[Action]] = {
 }
 
 ACTION_LABELS: dict[Action, str] = {
-    Action.VOID_LINE: "Void a line",
-    Action.CANCEL_SALE: "Cancel the sale",
-    Action.REFUND: "Refund",
-    Action.RETURN_NO_RECEIPT: "Return without a receipt",
-    Action.PRICE_OVERRIDE: "Override a price",
-    Action.DISCOUNT_OVER_LIMIT: "Discount above the limit",
-    Action.NO_SALE: "Open the drawer (no sale)",
-    Action.PAID_IN: "Paid in",
-    Action.PAID_OUT: "Paid out",
-    Action.CASH_DROP: "Cash drop",
-    Action.CLOSE_SHIFT_VARIANCE: "Close the shift with a cash variance",
-    Action.DROP_PARKED_SALE: "Drop a parked sale",
-    Action.EDIT_DEVICES: "Change the device settings",
-    Action.UNLOCK_USER: "Unlock a locked user",
-    Action.SELL_UNKNOWN_BARCODE: "Sell an unknown barcode as a department item",
-    Action.STORE_SETTINGS: "Change the store settings",
-    Action.CLOSE_TILL: "Close the till",
-    Action.EDIT_QUICK_KEYS: "Change the quick keys",
-    Action.STOCK_COUNT: "Count stock",
-    Action.RECEIVE_GOODS: "Receive goods",
-    Action.WRITE_OFF_STOCK: "Write off stock (waste)",
-    Action.TRANSFER_STOCK: "Send or receive a transfer",
+    Action.SELL: N_("Sell"),
+    Action.OPEN_SHIFT: N_("Open shift"),
+    Action.CLOSE_SHIFT: N_("Close shift"),
+    Action.X_REPORT: N_("X report"),
+    Action.Z_REPORT: N_("Z report"),
+    Action.MANAGE_USERS: N_("Manage users"),
+    Action.VOID_LINE: N_("Void a line"),
+    Action.CANCEL_SALE: N_("Cancel the sale"),
+    Action.REFUND: N_("Refund"),
+    Action.RETURN_NO_RECEIPT: N_("Return without a receipt"),
+    Action.PRICE_OVERRIDE: N_("Override a price"),
+    Action.DISCOUNT_OVER_LIMIT: N_("Discount above the limit"),
+    Action.NO_SALE: N_("Open the drawer (no sale)"),
+    Action.PAID_IN: N_("Paid in"),
+    Action.PAID_OUT: N_("Paid out"),
+    Action.CASH_DROP: N_("Cash drop"),
+    Action.CLOSE_SHIFT_VARIANCE: N_("Close the shift with a cash variance"),
+    Action.DROP_PARKED_SALE: N_("Drop a parked sale"),
+    Action.EDIT_DEVICES: N_("Change the device settings"),
+    Action.UNLOCK_USER: N_("Unlock a locked user"),
+    Action.SELL_UNKNOWN_BARCODE: N_("Sell an unknown barcode as a department item"),
+    Action.STORE_SETTINGS: N_("Change the store settings"),
+    Action.CLOSE_TILL: N_("Close the till"),
+    Action.EDIT_QUICK_KEYS: N_("Change the quick keys"),
+    Action.STOCK_COUNT: N_("Count stock"),
+    Action.RECEIVE_GOODS: N_("Receive goods"),
+    Action.WRITE_OFF_STOCK: N_("Write off stock (waste)"),
+    Action.TRANSFER_STOCK: N_("Send or receive a transfer"),
 }
 
 
@@ -161,7 +167,9 @@ def parse_role(text: str) -> Role:
         return Role((text or "").strip().lower())
     except ValueError:
         names = ", ".join(r.value for r in Role)
-        raise DomainError(f"'{text}' is not a role; use one of: {names}.") from None
+        raise DomainError(
+            N_("'{text}' is not a role; use one of: {names}."), text=text, names=names
+        ) from None
 
 
 def can(role: Role, action: Action) -> bool:
@@ -170,8 +178,10 @@ def can(role: Role, action: Action) -> bool:
     return action in PERMISSIONS[Role(role)]
 
 
-def action_label(action: Action) -> str:
-    return ACTION_LABELS.get(action, action.value.replace("_", " ").capitalize())
+def action_label(action: Action) -> Phrase:
+    """The action's name in English; ``_()`` translates it where it is shown (as a message's
+    ``{placeholder}`` value a ``DomainError`` translates it with the message)."""
+    return Phrase(ACTION_LABELS.get(action, action.value.replace("_", " ").capitalize()))
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,41 +192,45 @@ class ReasonCode:
 
 
 REASON_CODES: tuple[ReasonCode, ...] = (
-    ReasonCode("MISSCAN", "Scanned by mistake", frozenset({Action.VOID_LINE})),
+    ReasonCode("MISSCAN", N_("Scanned by mistake"), frozenset({Action.VOID_LINE})),
     ReasonCode(
         "CUSTOMER_CHANGED_MIND",
-        "Customer changed their mind",
+        N_("Customer changed their mind"),
         frozenset({Action.VOID_LINE, Action.CANCEL_SALE, Action.REFUND, Action.DROP_PARKED_SALE}),
     ),
     ReasonCode(
-        "CUSTOMER_LEFT", "Customer left", frozenset({Action.CANCEL_SALE, Action.DROP_PARKED_SALE})
+        "CUSTOMER_LEFT",
+        N_("Customer left"),
+        frozenset({Action.CANCEL_SALE, Action.DROP_PARKED_SALE}),
     ),
     ReasonCode(
         "DAMAGED",
-        "Damaged or faulty item",
+        N_("Damaged or faulty item"),
         frozenset({Action.REFUND, Action.RETURN_NO_RECEIPT, Action.WRITE_OFF_STOCK}),
     ),
-    ReasonCode("EXPIRED", "Past its date", frozenset({Action.WRITE_OFF_STOCK})),
-    ReasonCode("THEFT", "Stolen (found missing)", frozenset({Action.WRITE_OFF_STOCK})),
-    ReasonCode("LOST", "Lost or broken in the store", frozenset({Action.WRITE_OFF_STOCK})),
-    ReasonCode("GIFT_RETURN", "Gift return", frozenset({Action.RETURN_NO_RECEIPT})),
-    ReasonCode("PRICE_MATCH", "Price match", frozenset({Action.PRICE_OVERRIDE})),
+    ReasonCode("EXPIRED", N_("Past its date"), frozenset({Action.WRITE_OFF_STOCK})),
+    ReasonCode("THEFT", N_("Stolen (found missing)"), frozenset({Action.WRITE_OFF_STOCK})),
+    ReasonCode("LOST", N_("Lost or broken in the store"), frozenset({Action.WRITE_OFF_STOCK})),
+    ReasonCode("GIFT_RETURN", N_("Gift return"), frozenset({Action.RETURN_NO_RECEIPT})),
+    ReasonCode("PRICE_MATCH", N_("Price match"), frozenset({Action.PRICE_OVERRIDE})),
     ReasonCode(
         "WRONG_SHELF_PRICE",
-        "Wrong shelf label",
+        N_("Wrong shelf label"),
         frozenset({Action.PRICE_OVERRIDE, Action.DISCOUNT_OVER_LIMIT}),
     ),
-    ReasonCode("LOYALTY", "Goodwill / loyal customer", frozenset({Action.DISCOUNT_OVER_LIMIT})),
-    ReasonCode("CHANGE_REQUEST", "Change for a customer", frozenset({Action.NO_SALE})),
-    ReasonCode("CHECK_DRAWER", "Check the drawer", frozenset({Action.NO_SALE})),
-    ReasonCode("FLOAT_TOP_UP", "Float top-up", frozenset({Action.PAID_IN})),
-    ReasonCode("SUPPLIER", "Supplier paid in cash", frozenset({Action.PAID_OUT})),
-    ReasonCode("PETTY_CASH", "Petty cash", frozenset({Action.PAID_OUT, Action.PAID_IN})),
-    ReasonCode("SAFE_DROP", "Too much cash in the drawer", frozenset({Action.CASH_DROP})),
+    ReasonCode("LOYALTY", N_("Goodwill / loyal customer"), frozenset({Action.DISCOUNT_OVER_LIMIT})),
+    ReasonCode("CHANGE_REQUEST", N_("Change for a customer"), frozenset({Action.NO_SALE})),
+    ReasonCode("CHECK_DRAWER", N_("Check the drawer"), frozenset({Action.NO_SALE})),
+    ReasonCode("FLOAT_TOP_UP", N_("Float top-up"), frozenset({Action.PAID_IN})),
+    ReasonCode("SUPPLIER", N_("Supplier paid in cash"), frozenset({Action.PAID_OUT})),
+    ReasonCode("PETTY_CASH", N_("Petty cash"), frozenset({Action.PAID_OUT, Action.PAID_IN})),
+    ReasonCode("SAFE_DROP", N_("Too much cash in the drawer"), frozenset({Action.CASH_DROP})),
     ReasonCode(
-        "COUNT_CONFIRMED", "Recounted, variance confirmed", frozenset({Action.CLOSE_SHIFT_VARIANCE})
+        "COUNT_CONFIRMED",
+        N_("Recounted, variance confirmed"),
+        frozenset({Action.CLOSE_SHIFT_VARIANCE}),
     ),
-    ReasonCode("OTHER", "Other (see note)", frozenset(SENSITIVE)),
+    ReasonCode("OTHER", N_("Other (see note)"), frozenset(SENSITIVE)),
 )
 
 
@@ -250,8 +264,18 @@ def check_reason(action: Action, code: str | None) -> ReasonCode | None:
         if reason.code == (code or "").strip().upper():
             return reason
     names = ", ".join(r.code for r in allowed)
-    what = "needs a reason code" if not code else f"cannot use reason '{code}'"
-    raise DomainError(f"{action_label(action)} {what}; pick one of: {names}.")
+    if not code:
+        raise DomainError(
+            N_("{action_label} needs a reason code; pick one of: {names}."),
+            action_label=action_label(action),
+            names=names,
+        )
+    raise DomainError(
+        N_("{action_label} cannot use reason '{code}'; pick one of: {names}."),
+        action_label=action_label(action),
+        code=code,
+        names=names,
+    )
 
 
 def check_pin(pin: str) -> str:
@@ -261,7 +285,7 @@ def check_pin(pin: str) -> str:
         DomainError: when it is not.
     """
     if not (isinstance(pin, str) and pin.isascii() and pin.isdigit() and 4 <= len(pin) <= 8):
-        raise DomainError("A PIN is 4 to 8 digits; choose another.")
+        raise DomainError(N_("A PIN is 4 to 8 digits; choose another."))
     return pin
 
 
@@ -300,7 +324,9 @@ class LockoutPolicy:
 
     def __post_init__(self) -> None:
         if not 1 <= self.max_attempts <= 10 or self.duration < timedelta(minutes=30):
-            raise DomainError("Lockout must be after at most 10 attempts for at least 30 minutes.")
+            raise DomainError(
+                N_("Lockout must be after at most 10 attempts for at least 30 minutes.")
+            )
 
     def after_failure(self, attempts: int, now: datetime) -> tuple[int, datetime | None]:
         """The new failure count and lock expiry after one more wrong PIN."""

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
-from .errors import DomainError
+from .errors import N_, DomainError
 from .money import round_half_up
 
 
@@ -20,10 +20,14 @@ class TaxRate:
 
     def __post_init__(self) -> None:
         if not isinstance(self.percent, Decimal) or not self.percent.is_finite():
-            raise DomainError(f"Tax rate {self.code}: the percentage must be an exact number.")
+            raise DomainError(
+                N_("Tax rate {code}: the percentage must be an exact number."), code=self.code
+            )
         if self.percent < 0 or self.percent >= 100:
             raise DomainError(
-                f"Tax rate {self.code}: {self.percent} % is outside 0-99.99 %; fix the rate."
+                N_("Tax rate {code}: {percent} % is outside 0-99.99 %; fix the rate."),
+                code=self.code,
+                percent=self.percent,
             )
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
 
-from .errors import PaymentError
+from .errors import N_, PaymentError
 from .ids import new_id
 from .money import Money, round_half_up
 from .payment import Payment
@@ -76,7 +76,7 @@ class SplitTender:
 
     def __init__(self, total: Money, *, cash_increment_minor: int = 1) -> None:
         if total.amount_minor <= 0:
-            raise PaymentError("There is nothing to pay: the total is zero or less.")
+            raise PaymentError(N_("There is nothing to pay: the total is zero or less."))
         if cash_increment_minor < 1:
             raise ValueError("cash_increment_minor must be at least 1")
         self.total = total
@@ -167,20 +167,23 @@ class SplitTender:
         """
         value = self._check(balance, VOUCHER)
         if not code.strip():
-            raise PaymentError("Scan or type the voucher code first.")
+            raise PaymentError(N_("Scan or type the voucher code first."))
         used = min(value, self.remaining_minor) // step_minor * step_minor
         if amount is not None:
             wanted = self._check(amount, VOUCHER)
             if wanted > value:
                 raise PaymentError(
-                    f"Voucher {code.strip()} holds only {balance}: lower the amount to at most "
-                    "that."
+                    N_("Voucher {code} holds only {balance}: lower the amount to at most that."),
+                    code=code.strip(),
+                    balance=balance,
                 )
             self._no_overpay(wanted, name)
             used = wanted
         if used <= 0 or used % step_minor:
             raise PaymentError(
-                f"{name} pays in steps of {Money(step_minor, self.currency)}: nothing fits."
+                N_("{name} pays in steps of {step}: nothing fits."),
+                name=name,
+                step=Money(step_minor, self.currency),
             )
         return self._add(Tender(kind, name, used, used, reference=code.strip()))
 
@@ -190,13 +193,13 @@ class SplitTender:
             if tender.tender_id == tender_id:
                 self._tenders[i] = replace(tender, balance_left_minor=left_minor)
                 return self._tenders[i]
-        raise PaymentError("That payment is not on this sale.")
+        raise PaymentError(N_("That payment is not on this sale."))
 
     def add_other(self, amount: Money, *, name: str, reference: str | None = None) -> Tender:
         """A named tender ("Invoice", "Meal ticket") that cannot pay more than is due."""
         value = self._check(amount, OTHER)
         if not name.strip():
-            raise PaymentError("Name the tender (e.g. Invoice) before taking it.")
+            raise PaymentError(N_("Name the tender (e.g. Invoice) before taking it."))
         self._no_overpay(value, name)
         return self._add(Tender(OTHER, name.strip(), value, value, reference=reference))
 
@@ -206,7 +209,7 @@ class SplitTender:
             if tender.tender_id == tender_id:
                 self._tenders.remove(tender)
                 return tender
-        raise PaymentError("That payment is not on this sale.")
+        raise PaymentError(N_("That payment is not on this sale."))
 
     def payments(self) -> tuple[Payment, ...]:
         """The tenders as :class:`Payment` records, in the order taken."""
@@ -215,20 +218,27 @@ class SplitTender:
     def _check(self, money: Money, kind: str, *, allow_zero: bool = False) -> int:
         if money.currency != self.currency:
             raise PaymentError(
-                f"This sale is in {self.currency}; the {kind} amount is in {money.currency}."
+                N_("This sale is in {currency}; the {kind} amount is in {money_currency}."),
+                currency=self.currency,
+                kind=kind,
+                money_currency=money.currency,
             )
         if money.amount_minor < 0 or (money.amount_minor == 0 and not allow_zero):
-            raise PaymentError(f"The {kind} amount must be more than zero.")
+            raise PaymentError(N_("The {kind} amount must be more than zero."), kind=kind)
         if self.is_settled:
-            raise PaymentError("The sale is already paid: finish it or remove a payment.")
+            raise PaymentError(N_("The sale is already paid: finish it or remove a payment."))
         return money.amount_minor
 
     def _no_overpay(self, value: int, name: str) -> None:
         if value > self.remaining_minor:
             due = Money(self.remaining_minor, self.currency)
             raise PaymentError(
-                f"{name} cannot pay more than is due ({due}): lower the amount or pay the rest "
-                "in cash."
+                N_(
+                    "{name} cannot pay more than is due ({due}): lower the amount or pay "
+                    "the rest in cash."
+                ),
+                name=name,
+                due=due,
             )
 
     def _add(self, tender: Tender) -> Tender:

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from .barcodes import gs1_check_digit, has_valid_check_digit, is_ascii_digits
-from .errors import InvalidBarcode
+from .errors import N_, InvalidBarcode
 from .money import Money, currency_exponent, round_half_up
 
 # Price/weight check digit weight tables (GS1 General Specifications 7.9.5).
@@ -96,7 +96,9 @@ def price_check_digit(value: str) -> int:
         InvalidBarcode: if ``value`` is not 4 or 5 ASCII digits.
     """
     if not is_ascii_digits(value) or len(value) not in (4, 5):
-        raise InvalidBarcode(f"'{value}' is not a price field: it must be 4 or 5 digits.")
+        raise InvalidBarcode(
+            N_("'{value}' is not a price field: it must be 4 or 5 digits."), value=value
+        )
     d = [int(c) for c in value]
     if len(d) == 4:
         total = _W2_MINUS[d[0]] + _W2_MINUS[d[1]] + (3 * d[2]) % 10 + _W5_MINUS[d[3]]
@@ -155,17 +157,25 @@ def decode_variable_measure(code: str, region: str) -> VariableMeasureCode:
     """
     text = (code or "").strip()
     if not is_ascii_digits(text) or len(text) != 13:
-        raise InvalidBarcode(f"'{text}' is not a weight or price label: it must have 13 digits.")
+        raise InvalidBarcode(
+            N_("'{text}' is not a weight or price label: it must have 13 digits."), text=text
+        )
     layout = region_layouts(region).get(text[:2])
     if layout is None:
         raise InvalidBarcode(
-            f"{text} is not a weight or price label in region {region.upper()}: "
-            "check the store's region setting."
+            N_(
+                "{text} is not a weight or price label in region {region}: check the "
+                "store's region setting."
+            ),
+            text=text,
+            region=region.upper(),
         )
     if not has_valid_check_digit(text):
         expected = gs1_check_digit(text[:12])
         raise InvalidBarcode(
-            f"{text} has a wrong check digit (expected {expected}): scan it again or type it."
+            N_("{text} has a wrong check digit (expected {expected}): scan it again or type it."),
+            text=text,
+            expected=expected,
         )
     item = text[: layout.item_digits]
     value_start = layout.item_digits + (1 if layout.has_check else 0)
@@ -174,8 +184,12 @@ def decode_variable_measure(code: str, region: str) -> VariableMeasureCode:
         expected_c = price_check_digit(value_digits)
         if int(text[layout.item_digits]) != expected_c:
             raise InvalidBarcode(
-                f"{text} has a wrong price check digit (expected {expected_c}): "
-                "scan it again or weigh the item again."
+                N_(
+                    "{text} has a wrong price check digit (expected {expected_c}): scan it "
+                    "again or weigh the item again."
+                ),
+                text=text,
+                expected_c=expected_c,
             )
     return VariableMeasureCode(
         code=text,

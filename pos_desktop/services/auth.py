@@ -22,7 +22,7 @@ from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from peewee import SqliteDatabase
 
-from pos_desktop.domain.errors import DomainError
+from pos_desktop.domain.errors import N_, DomainError
 from pos_desktop.domain.ids import new_id
 from pos_desktop.domain.policy import ApprovalPolicy, Decision
 from pos_desktop.domain.staff import (
@@ -62,8 +62,8 @@ class LockedOut(AuthError):
 class ApprovalRequired(DomainError):
     """The user lacks the permission; someone who has it must approve with their PIN."""
 
-    def __init__(self, message: str, action: Action) -> None:
-        super().__init__(message)
+    def __init__(self, message: str, action: Action, /, **params: object) -> None:
+        super().__init__(message, **params)
         self.action = action
 
 
@@ -117,25 +117,35 @@ def redeem(approval: Approval | None, action: Action, object_id: str | None = No
     label = action_label(action)
     if approval is None:
         raise ApprovalRequired(
-            f"{label} needs an approval (a manager's PIN, or your own if your role may do it); "
-            "nothing was changed.",
+            N_(
+                "{label} needs an approval (a manager's PIN, or your own if your role "
+                "may do it); nothing was changed."
+            ),
             action,
+            label=label,
         )
     with _LIVE_LOCK:
         live = _LIVE.pop(approval.token, None)
     if live is not approval or time.monotonic() - approval.issued_s > TOKEN_TTL_S:
         raise ApprovalRequired(
-            f"That approval for '{label}' is not valid (used already, expired or not given at "
-            "this till): approve again.",
+            N_(
+                "That approval for '{label}' is not valid (used already, expired or "
+                "not given at this till): approve again."
+            ),
             action,
+            label=label,
         )
     if approval.action != action or (
         approval.object_id is not None and object_id is not None and approval.object_id != object_id
     ):
         raise ApprovalRequired(
-            f"That approval was for '{action_label(approval.action)}' on another item, not for "
-            f"'{label}': approve again.",
+            N_(
+                "That approval was for '{action_label}' on another item, not for "
+                "'{label}': approve again."
+            ),
             action,
+            action_label=action_label(approval.action),
+            label=label,
         )
     return approval
 
@@ -205,7 +215,9 @@ class AuthService:
     def _existing(self, name: str) -> StaffMember:
         member = self.users.by_name(name)
         if member is None:
-            raise DomainError(f"There is no user named '{name}'; see 'pos-admin users list'.")
+            raise DomainError(
+                N_("There is no user named '{name}'; see 'pos-admin users list'."), name=name
+            )
         return member
 
     def reset_pin(self, name: str, pin: str, *, by: str | None = None) -> StaffMember:
@@ -273,7 +285,7 @@ class AuthService:
         member, now = self._existing(name), self._clock.now()
         approval = redeem(approval, Action.UNLOCK_USER, member.user_id)
         if not member.locked_at(now):
-            raise DomainError(f"{member.name} is not locked.")
+            raise DomainError(N_("{name} is not locked."), name=member.name)
         with self._db.atomic():
             self.users.clear_failures(member.user_id)
             audit.append(
@@ -305,7 +317,7 @@ class AuthService:
         """
         approval = redeem(approval, Action.UNLOCK_USER, "till")
         if not self.till_paused_minutes():
-            raise DomainError("This till takes approver PINs already; nothing to unlock.")
+            raise DomainError(N_("This till takes approver PINs already; nothing to unlock."))
         with self._db.atomic():
             self.till_lockout.clear()
             audit.append(
@@ -335,7 +347,7 @@ class AuthService:
         now = self._clock.now()
         if not member.active:
             self._audit_denied(event, member.name, "user disabled", member.user_id)
-            raise AuthError(f"{member.name} is disabled; ask a manager.")
+            raise AuthError(N_("{name} is disabled; ask a manager."), name=member.name)
         if member.locked_at(now):
             self._audit_denied(event, member.name, "locked", member.user_id)
             raise LockedOut(self.locked_text(member))
@@ -366,12 +378,19 @@ class AuthService:
         if locked is not None:
             log.warning("user %s locked after %d wrong PINs", member.name, attempts)
             raise LockedOut(
-                f"Wrong PIN. {member.name} is now locked for "
-                f"{int(self._policy.duration.total_seconds() // 60)} minutes; another manager or "
-                "admin can unlock (Staff > Unlock user)."
+                N_(
+                    "Wrong PIN. {name} is now locked for {minutes} minutes; another manager or "
+                    "admin can unlock (Staff > Unlock user)."
+                ),
+                name=member.name,
+                minutes=int(self._policy.duration.total_seconds() // 60),
             )
         left = self._policy.max_attempts - attempts
-        raise AuthError(f"Wrong PIN for {member.name}; {left} tries left before the lock.")
+        raise AuthError(
+            N_("Wrong PIN for {name}; {left} tries left before the lock."),
+            name=member.name,
+            left=left,
+        )
 
     def locked_text(self, member: StaffMember) -> str:
         """What the PIN pad says about a locked user: until when, and how long that is."""
@@ -404,7 +423,9 @@ class AuthService:
         if member is None:
             self._hasher.verify(self._dummy_hash, "00000000")  # same cost as a real check
             self._audit_denied("login", name, "unknown user")
-            raise AuthError(f"There is no user '{name}'; pick your name from the list.")
+            raise AuthError(
+                N_("There is no user '{name}'; pick your name from the list."), name=name
+            )
         member = self._check_pin(member, pin, "login")
         audit.append(
             self._db,
@@ -464,17 +485,22 @@ class AuthService:
         if decision is Decision.REFUSED:
             self._audit_denied(event, user.name, "refused by policy", object_id, detail)
             raise PermissionRefused(
-                f"{action_label(action)} is not allowed for the role {user.role.value} in this "
-                "store (see 'pos-admin policy show')."
+                N_(
+                    "{action_label} is not allowed for the role {role} in this store (see "
+                    "'pos-admin policy show')."
+                ),
+                action_label=action_label(action),
+                role=user.role.value,
             )
         alone = decision is Decision.ALLOWED and not second
         if not alone and not approver_pin:
             self._audit_denied(event, user.name, "approval needed", object_id, detail)
             who = "someone else" if second else "a supervisor or manager who may do it"
             raise ApprovalRequired(
-                f"{action_label(action)} needs approval: {who} enters their PIN and picks a "
-                "reason.",
+                N_("{action_label} needs approval: {who} enters their PIN and picks a reason."),
                 action,
+                action_label=action_label(action),
+                who=who,
             )
         try:
             check_reason(action, reason)
@@ -485,7 +511,10 @@ class AuthService:
             return self._grant(event, action, user.name, user.name, reason, object_id, note)
         if second and approver_name and approver_name.strip().casefold() == user.name.casefold():
             self._audit_denied(event, user.name, "second person needed", object_id, detail)
-            raise AuthError(f"{action_label(action)} needs a second person: ask someone else.")
+            raise AuthError(
+                N_("{action_label} needs a second person: ask someone else."),
+                action_label=action_label(action),
+            )
         approver = self._find_approver(
             action,
             approver_pin,
@@ -508,7 +537,9 @@ class AuthService:
         if action not in SETUP_ACTIONS or self.users.all():
             self._audit_denied(f"approval.{action.value}", None, "nobody logged in")
             raise ApprovalRequired(
-                f"{action_label(action)} needs somebody logged in: log in first (Ctrl+L).", action
+                N_("{action_label} needs somebody logged in: log in first (Ctrl+L)."),
+                action,
+                action_label=action_label(action),
             )
         return self._grant(f"approval.{action.value}", action, "setup", "setup", None, None)
 
@@ -542,7 +573,7 @@ class AuthService:
                     object_id,
                     {**detail, "approver": name},
                 )
-                raise AuthError(f"{name} may not approve this; ask a manager.")
+                raise AuthError(N_("{name} may not approve this; ask a manager."), name=name)
             return self._check_pin(member, pin, event)
         return self._unattributed(action, pin, event, detail, object_id, exclude)
 
@@ -556,7 +587,11 @@ class AuthService:
             self._audit_denied(event, detail["requester"], "unnamed PINs paused", object_id, detail)
             left = max(1, -int(-(blocked - now).total_seconds() // 60))
             raise LockedOut(
-                f"Too many wrong PINs on this till: pick the approver by name, or wait {left} min."
+                N_(
+                    "Too many wrong PINs on this till: pick the approver by name, or wait "
+                    "{left} min."
+                ),
+                left=left,
             )
         candidates = [
             m
@@ -582,7 +617,7 @@ class AuthService:
                 object_id,
                 {**detail, "till_failures": failures},
             )
-        raise AuthError("That PIN does not belong to anyone who may approve this; try again.")
+        raise AuthError(N_("That PIN does not belong to anyone who may approve this; try again."))
 
 
 def is_sensitive(action: Action) -> bool:

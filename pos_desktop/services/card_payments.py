@@ -30,7 +30,7 @@ from pos_desktop.domain.cart_snapshot import (
     priced_from_snapshot,
     priced_to_snapshot,
 )
-from pos_desktop.domain.errors import DomainError
+from pos_desktop.domain.errors import N_, DomainError
 from pos_desktop.domain.ids import new_id
 from pos_desktop.domain.money import Money
 from pos_desktop.domain.payment import Payment
@@ -41,6 +41,7 @@ from pos_desktop.storage.card_payment_repo import CardPaymentRepository, CardPay
 from pos_desktop.storage.codec import canonical_json
 
 from .checkout import CheckoutService
+from .i18n import _
 from .ports import Clock
 
 log = logging.getLogger(__name__)
@@ -128,22 +129,25 @@ class CardPaymentService:
                 payment.
         """
         if self._terminal is None:
-            raise DomainError("No card terminal is configured; take another tender.")
+            raise DomainError(N_("No card terminal is configured; take another tender."))
         cart = self._checkout.cart
         if cart.is_empty:
-            raise DomainError("The cart is empty: scan an item first.")
+            raise DomainError(N_("The cart is empty: scan an item first."))
         if self._repo.open_payments():
-            raise DomainError("An earlier card payment is still unresolved: settle it first.")
+            raise DomainError(N_("An earlier card payment is still unresolved: settle it first."))
         self._checkout.current_shift_id()  # never charge a card for a sale no shift can hold
         priced = self._checkout.price(cart)
         rest = priced.total_minor + rounding_minor - sum(p.amount.amount_minor for p in earlier)
         total = amount or Money(rest, priced.currency)
         if total.amount_minor <= 0:
-            raise DomainError("Nothing to pay by card.")
+            raise DomainError(N_("Nothing to pay by card."))
         if total.amount_minor != rest:
             raise DomainError(
-                f"The card must pay exactly the rest due ({Money(rest, priced.currency)}); "
-                "the card is always the last tender."
+                N_(
+                    "The card must pay exactly the rest due ({rest}); the card is always "
+                    "the last tender."
+                ),
+                rest=Money(rest, priced.currency),
             )
         payment_id = new_id()
         reference = payment_id.replace("-", "")[:10].upper()
@@ -223,17 +227,23 @@ class CardPaymentService:
                 self._mark(attempt.payment_id, "unknown", now, **details)
                 return CardSettlement(
                     "unknown",
-                    "The terminal approved a different amount; "
-                    "check its ticket and resolve the payment.",
+                    _(
+                        "The terminal approved a different amount; "
+                        "check its ticket and resolve the payment."
+                    ),
                 )
             label = card_label(result.card_brand, result.last4, result.auth_code, attempt.reference)
             sale = self._complete(attempt, label, "approved", details)
-            return CardSettlement("approved", f"Card approved: {label}.", sale)
+            return CardSettlement(
+                "approved", _("Card approved: {label}.").format(label=label), sale
+            )
         status = str(result.outcome)
         self._mark(attempt.payment_id, status, now, **details)
         if result.outcome is PaymentOutcome.UNKNOWN:
-            return CardSettlement("unknown", result.message or "The outcome is unknown.")
-        return CardSettlement(status, result.message or f"Card payment {status}.")
+            return CardSettlement("unknown", result.message or _("The outcome is unknown."))
+        return CardSettlement(
+            status, result.message or _("Card payment {status}.").format(status=status)
+        )
 
     def open_payments(self) -> list[CardPaymentRow]:
         """Payments whose outcome the till does not know (unknown, or pending after a crash)."""
@@ -251,7 +261,7 @@ class CardPaymentService:
         saved with the payment (restoring it if the till restarted)."""
         row = self._repo.get(payment_id)
         if row is None or row.status not in ("pending", "unknown"):
-            raise DomainError("That card payment is already settled.")
+            raise DomainError(N_("That card payment is already settled."))
         now = self._clock.now()
         if not approved:
             self._mark(
@@ -261,13 +271,15 @@ class CardPaymentService:
                 resolved_by=resolved_by,
                 message="resolved as not approved from the terminal ticket",
             )
-            return CardSettlement("declined", "Recorded as not approved: take another tender.")
+            return CardSettlement("declined", _("Recorded as not approved: take another tender."))
         attempt = self._attempt_from_row(row)
         label = card_label(row.card_brand, row.last4, auth_code or row.auth_code, row.reference)
         sale = self._complete(
             attempt, label, "approved", {"resolved_by": resolved_by, "auth_code": auth_code}
         )
-        return CardSettlement("approved", f"Recorded as approved: {label}.", sale)
+        return CardSettlement(
+            "approved", _("Recorded as approved: {label}.").format(label=label), sale
+        )
 
     def _attempt_from_row(self, row: CardPaymentRow) -> CardAttempt:
         """The attempt as saved before sending (after a restart, or the cart on screen)."""

@@ -17,7 +17,7 @@ from typing import Protocol
 from pos_desktop.domain.cart import Cart, CartLine, CartTotals, parse_quantity
 from pos_desktop.domain.catalog import CatalogItem
 from pos_desktop.domain.discounts import Discount, PriceOverride
-from pos_desktop.domain.errors import DomainError, PaymentError
+from pos_desktop.domain.errors import N_, DomainError, PaymentError
 from pos_desktop.domain.money import Money
 from pos_desktop.domain.payment import CheckoutSettings, Payment
 from pos_desktop.domain.pricing import PricedCart, price_cart_for
@@ -164,7 +164,7 @@ class CheckoutService:
             DomainError: the item is not sold by weight, or the weight is not a valid weight.
         """
         if not item.sold_by_weight:
-            raise DomainError(f"{item.name} is sold by the piece, not by weight.")
+            raise DomainError(N_("{name} is sold by the piece, not by weight."), name=item.name)
         return self.cart.add(item, weight_kg)
 
     def lowers_quantity(self, line_id: str, quantity: str | Decimal | int) -> bool:
@@ -279,10 +279,12 @@ class CheckoutService:
             DomainError: while the current cart has items.
         """
         if not self.cart.is_empty:
-            raise DomainError("Finish or park the current sale before recalling another one.")
+            raise DomainError(N_("Finish or park the current sale before recalling another one."))
         if cart.currency != self.settings.currency:
             raise DomainError(
-                f"That sale is in {cart.currency}; this till sells in {self.settings.currency}."
+                N_("That sale is in {currency}; this till sells in {settings_currency}."),
+                currency=cart.currency,
+                settings_currency=self.settings.currency,
             )
         self.cart = cart
 
@@ -356,7 +358,7 @@ class CheckoutService:
         """Put (or remove) a discount on the whole order, shared over the lines."""
         cart = self.cart
         if cart.is_empty:
-            raise DomainError("The cart is empty: scan an item first.")
+            raise DomainError(N_("The cart is empty: scan an item first."))
         before = cart.order_discount
         return self._try_change(
             lambda: setattr(cart, "order_discount", discount),
@@ -406,9 +408,18 @@ class CheckoutService:
             if approval is None:
                 undo()
                 raise ApprovalRequired(
-                    f"{fresh[0].message.removesuffix(': a manager must approve.')} "
-                    f"({self.checkout_settings.max_discount_percent:f} %): it needs approval.",
+                    N_(
+                        "Discount of {percent} % on the order is above the limit ({limit:f} %): "
+                        "it needs approval."
+                    )
+                    if fresh[0].line_id is None
+                    else N_(
+                        "Discount of {percent} % on a line is above the limit ({limit:f} %): "
+                        "it needs approval."
+                    ),
                     Action.DISCOUNT_OVER_LIMIT,
+                    percent=fresh[0].percent,
+                    limit=self.checkout_settings.max_discount_percent,
                 )
             try:
                 redeem(approval, Action.DISCOUNT_OVER_LIMIT, object_id)
@@ -422,7 +433,7 @@ class CheckoutService:
     def new_tender(self, priced: PricedCart | None = None) -> SplitTender:
         """A split tender for the current cart's total, with the store's cash rounding."""
         if self.cart.is_empty:
-            raise DomainError("The cart is empty: scan an item first.")
+            raise DomainError(N_("The cart is empty: scan an item first."))
         priced = priced or self.price()
         return SplitTender(
             priced.total, cash_increment_minor=self.checkout_settings.cash_increment_minor
@@ -436,9 +447,9 @@ class CheckoutService:
         """
         balance = self.vouchers.balance(code) if self.vouchers is not None else None
         if balance is None:
-            raise PaymentError(f"No gift voucher has code {code}: check the code.")
+            raise PaymentError(N_("No gift voucher has code {code}: check the code."), code=code)
         if balance.amount_minor <= 0:
-            raise PaymentError(f"Voucher {code} has nothing left on it.")
+            raise PaymentError(N_("Voucher {code} has nothing left on it."), code=code)
         return balance
 
     def pay_cash(self, tendered: Money) -> Sale:
@@ -448,13 +459,14 @@ class CheckoutService:
             DomainError: when the cart is empty or the cash is short; nothing is stored then.
         """
         if self.cart.is_empty:
-            raise DomainError("The cart is empty: scan an item first.")
+            raise DomainError(N_("The cart is empty: scan an item first."))
         priced = self.price()
         split = self.new_tender(priced)
         due = Money(split.cash_due_minor, split.currency)
         if tendered < due:
             raise PaymentError(
-                f"Cash tendered is {due - tendered} short of the total; take more cash."
+                N_("Cash tendered is {shortfall} short of the total; take more cash."),
+                shortfall=due - tendered,
             )
         split.add_cash(tendered)
         return self.complete_split(split, priced=priced)
@@ -462,7 +474,7 @@ class CheckoutService:
     def complete_split(self, split: SplitTender, *, priced: PricedCart | None = None) -> Sale:
         """Store the current cart paid by a settled split tender."""
         if not split.is_settled:
-            raise PaymentError("The sale is not paid in full yet: take the rest.")
+            raise PaymentError(N_("The sale is not paid in full yet: take the rest."))
         return self.complete_sale(
             split.payments(), priced=priced, rounding_minor=split.rounding_minor
         )
@@ -511,7 +523,7 @@ class CheckoutService:
         )
         vouchers = [p for p in payments if p.tender == VOUCHER]
         if vouchers and self.vouchers is None:
-            raise PaymentError("This till has no voucher store: take another tender.")
+            raise PaymentError(N_("This till has no voucher store: take another tender."))
 
         def in_transaction(db, stored: Sale) -> None:
             if self.db is not None:
@@ -522,7 +534,8 @@ class CheckoutService:
                 left = self.vouchers.balance(p.reference or "")
                 if left is not None and left.amount_minor != p.balance_left_minor:
                     raise PaymentError(  # the receipt would print a wrong balance: roll back
-                        f"Voucher {p.reference} was used elsewhere meanwhile: take it again."
+                        N_("Voucher {reference} was used elsewhere meanwhile: take it again."),
+                        reference=p.reference,
                     )
             for hook in self.sale_hooks:
                 hook(db, stored)

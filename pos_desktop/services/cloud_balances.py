@@ -19,7 +19,7 @@ from typing import Protocol
 
 from peewee import SqliteDatabase
 
-from pos_desktop.domain.errors import LedgerOffline, PaymentError
+from pos_desktop.domain.errors import N_, LedgerOffline, PaymentError
 from pos_desktop.domain.ids import new_id
 from pos_desktop.domain.sale import Sale
 from pos_desktop.domain.tender import SplitTender
@@ -76,7 +76,7 @@ class CloudBalances:
 
     def _ledger(self) -> CloudLedgerPort:
         if self.ledger is None:
-            raise LedgerOffline("This till has no cloud: take another tender.")
+            raise LedgerOffline(N_("This till has no cloud: take another tender."))
         return self.ledger
 
     def reserve(
@@ -151,7 +151,10 @@ class CloudBalances:
 
     def spent_offline(self, db: SqliteDatabase, payment, sale: Sale) -> None:
         """A tender taken offline was sold (inside the sale's transaction)."""
-        raise PaymentError(f"{payment.reference} cannot be spent offline: take another tender.")
+        raise PaymentError(
+            N_("{reference} cannot be spent offline: take another tender."),
+            reference=payment.reference,
+        )
 
     def settle(self, db: SqliteDatabase, sale: Sale) -> None:
         """Mark this sale's cloud tenders spent (inside the sale's transaction).
@@ -173,5 +176,6 @@ class CloudBalances:
                 p.payment_id, "spent", now, sale_id=sale.sale_id, only_from=("reserved",)
             ):
                 raise PaymentError(
-                    f"The {p.reference} payment was given back meanwhile: take it again."
+                    N_("The {reference} payment was given back meanwhile: take it again."),
+                    reference=p.reference,
                 )

@@ -28,6 +28,8 @@ from pos_desktop.storage.catalog_repo import (
 )
 from pos_desktop.storage.settings_repo import load_settings
 
+from .i18n import _
+
 REQUIRED_COLUMNS = catalog_csv.REQUIRED_COLUMNS
 OPTIONAL_COLUMNS = catalog_csv.OPTIONAL_COLUMNS
 COLUMNS_HELP = catalog_csv.COLUMNS_HELP
@@ -123,7 +125,7 @@ def import_products_csv(
     report = ImportReport(mode=ImportMode(mode), dry_run=dry_run)
     settings = load_settings(db)
     if settings is None:
-        raise CsvImportError("No store is set up yet; run 'pos-admin init' before importing.")
+        raise CsvImportError(_("No store is set up yet; run 'pos-admin init' before importing."))
     tax_codes = {code for code, _name, _percent in tax_rate_rows(db)}
     rows = _parse_file(Path(path), db, settings.currency, tax_codes, report)
     rows = _drop_barcode_conflicts(db, rows, report)
@@ -175,7 +177,11 @@ def _parse_rows(rows, db, currency, tax_codes, report) -> list[_Row]:
 def _record(row: catalog_csv.CatalogRow, currency: str, tax_codes: set[str]) -> ProductRecord:
     if row.tax_code not in tax_codes:
         known = ", ".join(sorted(tax_codes)) or "none: add one with 'pos-admin init --tax-rate'"
-        raise ValueError(f"unknown tax code '{row.tax_code}' (known: {known})")
+        raise ValueError(
+            _("unknown tax code '{tax_code}' (known: {known})").format(
+                tax_code=row.tax_code, known=known
+            )
+        )
     return ProductRecord(
         product_id="",  # assigned once the SKU is looked up
         sku=row.sku,
@@ -195,7 +201,7 @@ def parse_price(text: str, currency: str) -> int:
         ValueError: naming the bad price and the form to use.
     """
     if not text:
-        raise ValueError("price is empty; write it like 1.29")
+        raise ValueError(_("price is empty; write it like 1.29"))
     return catalog_csv.parse_price(text, currency)
 
 
@@ -216,10 +222,18 @@ def parse_barcodes(text: str) -> tuple[str, ...]:
 
 def _check_unique(record: ProductRecord, line: int, sku_lines: dict, gtin_lines: dict) -> None:
     if record.sku in sku_lines:
-        raise ValueError(f"duplicate SKU '{record.sku}' (first on line {sku_lines[record.sku]})")
+        raise ValueError(
+            _("duplicate SKU '{sku}' (first on line {line})").format(
+                sku=record.sku, line=sku_lines[record.sku]
+            )
+        )
     for gtin in record.gtins:
         if gtin in gtin_lines:
-            raise ValueError(f"duplicate barcode {gtin} (first on line {gtin_lines[gtin]})")
+            raise ValueError(
+                _("duplicate barcode {gtin} (first on line {line})").format(
+                    gtin=gtin, line=gtin_lines[gtin]
+                )
+            )
     sku_lines[record.sku] = line
     gtin_lines.update(dict.fromkeys(record.gtins, line))
 

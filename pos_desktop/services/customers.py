@@ -16,7 +16,7 @@ from pos_desktop.domain.customer import (
     normalise_email,
     normalise_phone,
 )
-from pos_desktop.domain.errors import DomainError
+from pos_desktop.domain.errors import N_, DomainError
 from pos_desktop.domain.ids import new_id
 from pos_desktop.storage import outbox
 from pos_desktop.storage.codec import utc_text
@@ -32,8 +32,11 @@ class DuplicateCustomer(DomainError):
 
     def __init__(self, existing: CustomerRow) -> None:
         super().__init__(
-            f"{existing.name} already has this e-mail or phone: attach them instead, or change "
-            "the details."
+            N_(
+                "{name} already has this e-mail or phone: attach them instead, or change "
+                "the details."
+            ),
+            name=existing.name,
         )
         self.existing = existing
 
@@ -68,7 +71,7 @@ class CustomerService:
         name = check_name(name)
         email_n, phone_n = normalise_email(email), normalise_phone(phone)
         if email_receipts and email_n is None:
-            raise DomainError("Receipts by e-mail need an e-mail address.")
+            raise DomainError(N_("Receipts by e-mail need an e-mail address."))
         existing = self.repo.find_same(email_n, phone_n)
         if existing is not None:
             raise DuplicateCustomer(existing)
@@ -114,7 +117,7 @@ class CustomerService:
         """
         row = self.repo.get(customer_id)
         if row is None:
-            raise DomainError("That customer is not on this till; search again.")
+            raise DomainError(N_("That customer is not on this till; search again."))
         ref = CustomerRef(row.customer_id, row.name)
         self._checkout.cart.customer = ref
         return ref

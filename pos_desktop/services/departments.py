@@ -18,7 +18,7 @@ from pos_desktop.domain.department import (
     department_item,
     normalise_code,
 )
-from pos_desktop.domain.errors import DomainError
+from pos_desktop.domain.errors import N_, DomainError
 from pos_desktop.domain.money import Money
 from pos_desktop.domain.staff import Action
 from pos_desktop.storage.department_repo import DepartmentRepository, UnknownBarcode
@@ -56,7 +56,9 @@ class DepartmentService:
         if department.tax_code not in codes:
             known = ", ".join(sorted(codes)) or "none"
             raise DomainError(
-                f"There is no tax rate '{department.tax_code}' (known: {known}); pick one of those."
+                N_("There is no tax rate '{tax_code}' (known: {known}); pick one of those."),
+                tax_code=department.tax_code,
+                known=known,
             )
         with self._db.atomic("IMMEDIATE"):
             self.repo.save(department)
@@ -64,7 +66,9 @@ class DepartmentService:
 
     def remove(self, code: str) -> None:
         if not self.repo.deactivate(normalise_code(code)):
-            raise DomainError(f"There is no department '{code}'; see 'pos-admin departments list'.")
+            raise DomainError(
+                N_("There is no department '{code}'; see 'pos-admin departments list'."), code=code
+            )
 
     def check(self, code: str, amount_minor: int) -> Department:
         """The department ``code`` if it may sell at ``amount_minor``.
@@ -74,7 +78,7 @@ class DepartmentService:
         """
         department = self.repo.get(normalise_code(code))
         if department is None:
-            raise DomainError(f"There is no department '{code}'.")
+            raise DomainError(N_("There is no department '{code}'."), code=code)
         settings = self._checkout.settings
         amount_text = money_text(Money(amount_minor, settings.currency), settings.locale)
         check_open_price(department, amount_minor, amount_text)

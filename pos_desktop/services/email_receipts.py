@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 from peewee import SqliteDatabase
 
-from pos_desktop.domain.errors import DomainError
+from pos_desktop.domain.errors import N_, DomainError
 from pos_desktop.domain.ids import new_id
 from pos_desktop.domain.sale import Sale
 from pos_desktop.storage.codec import utc_text
@@ -50,12 +50,12 @@ class EmailReceiptService:
             DomainError: e-mail is not set up, no customer on the sale, or no e-mail address.
         """
         if not self.enabled:
-            raise DomainError("E-mailed receipts are not set up: add [smtp] to config.toml.")
+            raise DomainError(N_("E-mailed receipts are not set up: add [smtp] to config.toml."))
         if sale.customer_id is None:
-            raise DomainError("No customer on this sale: attach them (Ctrl+U) before paying.")
+            raise DomainError(N_("No customer on this sale: attach them (Ctrl+U) before paying."))
         customer = self.customers.get(sale.customer_id)
         if customer is None or not customer.email:
-            raise DomainError("This customer has no e-mail address: print the receipt instead.")
+            raise DomainError(N_("This customer has no e-mail address: print the receipt instead."))
         return customer.email
 
     def send(self, sale: Sale, cashier: str | None) -> Mail:

@@ -20,7 +20,7 @@ from decimal import Decimal
 from peewee import SqliteDatabase
 
 from pos_desktop.domain.catalog import CatalogItem
-from pos_desktop.domain.errors import DomainError, LedgerNotFound, LedgerOffline, PaymentError
+from pos_desktop.domain.errors import N_, DomainError, LedgerNotFound, LedgerOffline, PaymentError
 from pos_desktop.domain.money import Money
 from pos_desktop.domain.refund import Refund
 from pos_desktop.domain.sale import Sale
@@ -45,9 +45,12 @@ def normal_code(code: str) -> str:
     """
     text = code.strip().upper()
     if not text:
-        raise DomainError("Scan or type the gift card's code first.")
+        raise DomainError(N_("Scan or type the gift card's code first."))
     if len(text) > MAX_CODE:
-        raise DomainError(f"A gift card code has at most {MAX_CODE} characters: scan it again.")
+        raise DomainError(
+            N_("A gift card code has at most {MAX_CODE} characters: scan it again."),
+            MAX_CODE=MAX_CODE,
+        )
     return text
 
 
@@ -83,7 +86,9 @@ class GiftCardService(CloudBalances):
         try:
             return Money(self._ledger().balance("gift_card", code), self.currency)
         except LedgerNotFound as err:
-            raise PaymentError(f"No gift card has code {code}: check the code.") from err
+            raise PaymentError(
+                N_("No gift card has code {code}: check the code."), code=code
+            ) from err
 
     def sell(self, code: str, amount: Money) -> None:
         """Put a gift card loaded with ``amount`` on the current sale (loaded once it is paid).
@@ -93,10 +98,12 @@ class GiftCardService(CloudBalances):
         """
         code = normal_code(code)
         if amount.currency != self.currency or amount.amount_minor <= 0:
-            raise DomainError("Type the amount to load onto the card (more than zero).")
+            raise DomainError(N_("Type the amount to load onto the card (more than zero)."))
         cart = self._checkout.cart
         if any(card_code(line.item.product_id) == code for line in cart.lines):
-            raise DomainError(f"Gift card {code} is already on this sale: remove it to change it.")
+            raise DomainError(
+                N_("Gift card {code} is already on this sale: remove it to change it."), code=code
+            )
         item = CatalogItem(
             product_id=GIFT_CARD_PREFIX + code,
             sku="",
@@ -116,15 +123,17 @@ class GiftCardService(CloudBalances):
         """
         code = normal_code(code)
         if any((t.reference or "").upper() == code for t in split.tenders):
-            raise PaymentError(f"Gift card {code} is already on this sale.")
+            raise PaymentError(N_("Gift card {code} is already on this sale."), code=code)
         if any(card_code(line.item.product_id) == code for line in self._checkout.cart.lines):
-            raise PaymentError(f"Gift card {code} is being sold in this sale: it cannot pay it.")
+            raise PaymentError(
+                N_("Gift card {code} is being sold in this sale: it cannot pay it."), code=code
+            )
         try:
             balance = self.balance(code)
         except LedgerOffline:
             return self._take_offline(split, code, amount)
         if balance.amount_minor <= 0:
-            raise PaymentError(f"Gift card {code} has nothing left on it.")
+            raise PaymentError(N_("Gift card {code} has nothing left on it."), code=code)
         if not self.in_cloud:
             return split.add_voucher(balance, code=code, amount=amount)
         tender = split.add_voucher(
@@ -144,14 +153,20 @@ class GiftCardService(CloudBalances):
         limit = self._checkout.checkout_settings.gift_card_offline_limit_minor
         if limit <= 0:
             raise LedgerOffline(
-                "The cloud cannot be reached, so the gift card cannot be checked or spent: "
-                "take another tender."
+                N_(
+                    "The cloud cannot be reached, so the gift card cannot be checked or "
+                    "spent: take another tender."
+                )
             )
         room = limit - self.offline_used(code)
         if room <= 0:
             raise PaymentError(
-                f"Gift card {code} was already spent offline up to this till's limit "
-                f"({Money(limit, self.currency)}): take another tender."
+                N_(
+                    "Gift card {code} was already spent offline up to this till's limit "
+                    "({limit}): take another tender."
+                ),
+                code=code,
+                limit=Money(limit, self.currency),
             )
         tender = split.add_voucher(
             Money(room, self.currency),

@@ -16,7 +16,7 @@ from decimal import Decimal
 
 from peewee import SqliteDatabase
 
-from pos_desktop.domain.errors import DomainError
+from pos_desktop.domain.errors import N_, DomainError
 from pos_desktop.domain.ids import new_id
 from pos_desktop.domain.money import Money
 from pos_desktop.domain.staff import Action
@@ -154,7 +154,7 @@ class GoodsReceiptService:
 
     def _require_open(self, receipt_id: str) -> None:
         if self._receipts.status(receipt_id) != "open":
-            raise DomainError("This receipt is posted already; start a new one.")
+            raise DomainError(N_("This receipt is posted already; start a new one."))
 
     def post(self, receipt_id: str) -> list[ReceivedLine]:
         """Close the receipt and queue it for the cloud (one transaction).
@@ -164,7 +164,7 @@ class GoodsReceiptService:
         """
         lines = [line for line in self.lines(receipt_id) if line.quantity > 0]
         if not lines:
-            raise DomainError("Nothing has been received yet: scan the items first.")
+            raise DomainError(N_("Nothing has been received yet: scan the items first."))
         self._require_open(receipt_id)
         now = self._clock.now()
         head = self._receipts.head(receipt_id)

@@ -5,7 +5,9 @@ in ``_()`` (or ``ngettext`` for counts) where it is written, with ``{name}`` pla
 *after* translation (``_("Receipt {number}").format(number=n)``), so translators see the whole
 sentence. The catalogues are ``resources/locale/<lang>/LC_MESSAGES/pos.po``; they ship in the
 wheel and are compiled in memory when a language is chosen (no build step, a fresh clone
-works). English is the source language and needs no catalogue. See docs/TRANSLATING.md.
+works). English is the source language and needs no catalogue. Errors raised by the domain
+and services carry an ``N_``-marked message that ``str(err)`` translates through ``_`` (installed
+below). See docs/TRANSLATING.md.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from io import BytesIO
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
+from pos_desktop.domain import errors
 from pos_desktop.domain.countries import LANGUAGES
 
 DOMAIN = "pos"
@@ -70,3 +73,8 @@ def ngettext(singular: str, plural: str, count: int) -> str:
 def N_(message: str) -> str:  # noqa: N802 (the gettext convention)
     """Marks ``message`` for extraction where it is defined; ``_()`` translates it when shown."""
     return message
+
+
+# A domain error's message (marked ``N_``) is translated when it is shown: ``str(err)`` speaks
+# the language chosen by then, wherever the screen prints it.
+errors.use_translation(_)

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from peewee import SqliteDatabase
 
-from pos_desktop.domain.errors import DomainError, LedgerNotFound, PaymentError
+from pos_desktop.domain.errors import N_, DomainError, LedgerNotFound, PaymentError
 from pos_desktop.domain.money import Money, currency_exponent
 from pos_desktop.domain.refund import Refund
 from pos_desktop.domain.sale import Sale
@@ -93,13 +93,13 @@ class LoyaltyService(CloudBalances):
         """
         customer = self._checkout.cart.customer
         if customer is None:
-            raise DomainError("Attach the customer first (Ctrl+U): points belong to them.")
+            raise DomainError(N_("Attach the customer first (Ctrl+U): points belong to them."))
         if self.point_value_minor <= 0 or self.per_unit <= 0:
-            raise DomainError("Loyalty points are off in this store's settings.")
+            raise DomainError(N_("Loyalty points are off in this store's settings."))
         if not self.in_cloud:
-            raise PaymentError("Points are spent in the cloud: this till is not connected.")
+            raise PaymentError(N_("Points are spent in the cloud: this till is not connected."))
         if any(t.kind == POINTS for t in split.tenders):
-            raise PaymentError("Points already pay part of this sale.")
+            raise PaymentError(N_("Points already pay part of this sale."))
         try:
             held = self._ledger().balance("loyalty", customer.customer_id)
         except LedgerNotFound:
@@ -107,7 +107,7 @@ class LoyaltyService(CloudBalances):
         value = self.point_value_minor
         worth = Money(held * value, split.currency)
         if held <= 0 or worth.amount_minor < value:
-            raise PaymentError(f"{customer.name} has no points to spend yet.")
+            raise PaymentError(N_("{name} has no points to spend yet."), name=customer.name)
         wanted = Money(points * value, split.currency) if points is not None else None
         tender = split.add_voucher(
             worth,

@@ -21,7 +21,7 @@ from pos_desktop.domain.barcodes import normalize_gtin
 from pos_desktop.domain.cart import Cart, parse_quantity
 from pos_desktop.domain.cart_snapshot import cart_from_snapshot, cart_to_snapshot
 from pos_desktop.domain.discounts import PriceOverride
-from pos_desktop.domain.errors import DomainError
+from pos_desktop.domain.errors import N_, DomainError, Phrase
 from pos_desktop.domain.ids import new_id
 from pos_desktop.domain.limits import check_line_amount, check_sale_amount
 from pos_desktop.domain.money import round_half_up
@@ -117,7 +117,7 @@ class ParkingService:
         current = cart is None
         cart = cart or self._checkout.cart
         if cart.is_empty:
-            raise DomainError("There is nothing to park: the cart is empty.")
+            raise DomainError(N_("There is nothing to park: the cart is empty."))
         parked = self._store(cart, label, source, reference)
         if current:
             self._checkout.hand_over_cart()  # it is stored: a new, empty cart starts
@@ -138,7 +138,7 @@ class ParkingService:
             DomainError: naming the first bad line (unknown product, bad quantity or price).
         """
         if not lines:
-            raise DomainError("The order has no lines: nothing to park.")
+            raise DomainError(N_("The order has no lines: nothing to park."))
         cart = Cart(
             self._checkout.settings.currency,
             prices_include_tax=self._checkout.settings.prices_include_tax,
@@ -155,15 +155,15 @@ class ParkingService:
             try:
                 item = self._catalog.find_by_gtin(normalize_gtin(line.gtin))
             except DomainError as err:
-                raise DomainError(f"{where}: {err}") from None
+                raise DomainError(N_("{where}: {err}"), where=where, err=err) from None
         if item is None and line.sku:
             item = self._catalog.find_by_sku(line.sku)
         if item is None:
-            raise DomainError(f"{where}: no such product in the till's catalogue.")
+            raise DomainError(N_("{where}: no such product in the till's catalogue."), where=where)
         try:
             quantity = parse_quantity(line.quantity, sold_by_weight=item.sold_by_weight)
         except DomainError as err:
-            raise DomainError(f"{where}: {err}") from None
+            raise DomainError(N_("{where}: {err}"), where=where, err=err) from None
         line_id = new_id()
         try:
             cart.restore_line(item, quantity, line_id)
@@ -174,14 +174,14 @@ class ParkingService:
                 cart.overrides[line_id] = override
                 check_line_amount(
                     round_half_up(Fraction(override.unit_price_minor) * Fraction(quantity)),
-                    f"The line {item.name}",
+                    Phrase(N_("The line {name}"), name=item.name),
                 )
         except DomainError as err:
-            raise DomainError(f"{where}: {err}") from None
+            raise DomainError(N_("{where}: {err}"), where=where, err=err) from None
 
     def _store(self, cart: Cart, label: str, source: str, reference: str | None) -> ParkedSale:
         if not label.strip():
-            raise DomainError("Give the parked sale a label (e.g. the customer's name).")
+            raise DomainError(N_("Give the parked sale a label (e.g. the customer's name)."))
         priced = self._checkout.price(cart)
         check_sale_amount(priced.total_minor)
         now = self._clock.now()
@@ -241,16 +241,16 @@ class ParkingService:
                 app prices were not approved (it stays parked).
         """
         if not self._checkout.cart.is_empty:
-            raise DomainError("Finish or park the current sale before recalling another one.")
+            raise DomainError(N_("Finish or park the current sale before recalling another one."))
         row = self._repo.get(parked_id)
         if row is None or row.status != "parked":
-            raise DomainError("That sale is no longer parked: refresh the list.")
+            raise DomainError(N_("That sale is no longer parked: refresh the list."))
         cart = cart_from_snapshot(json.loads(row.cart_snapshot))
         if row.source != "till" and cart.overrides:
             self._approve_app_prices(row, cart, approve)
         with self._db.atomic():
             if not self._repo.leave_parked(parked_id, "recalled", self._clock.now()):
-                raise DomainError("That sale is no longer parked: refresh the list.")
+                raise DomainError(N_("That sale is no longer parked: refresh the list."))
             self._checkout.replace_cart(cart)
         return cart
 
@@ -274,8 +274,11 @@ class ParkingService:
         )
         if not granted:
             raise DomainError(
-                f"This order from {row.source} sets its own prices: a manager must approve "
-                "them before it is recalled. It stays parked."
+                N_(
+                    "This order from {source} sets its own prices: a manager must approve "
+                    "them before it is recalled. It stays parked."
+                ),
+                source=row.source,
             )
 
     def cancel(self, parked_id: str, approval: Approval | None = None) -> None:
@@ -288,12 +291,12 @@ class ParkingService:
         """
         row = self._repo.get(parked_id)
         if row is None or row.status != "parked":
-            raise DomainError("That sale is no longer parked: refresh the list.")
+            raise DomainError(N_("That sale is no longer parked: refresh the list."))
         approval = redeem(approval, Action.DROP_PARKED_SALE, parked_id)
         now = self._clock.now()
         with self._db.atomic():
             if not self._repo.leave_parked(parked_id, "cancelled", now):
-                raise DomainError("That sale is no longer parked: refresh the list.")
+                raise DomainError(N_("That sale is no longer parked: refresh the list."))
             void_repo.record(
                 self._db,
                 void_repo.VoidRecord(

@@ -13,7 +13,7 @@ owns the steps.
 from __future__ import annotations
 
 from pos_desktop.domain.cart import Cart
-from pos_desktop.domain.errors import DomainError
+from pos_desktop.domain.errors import N_, DomainError
 from pos_desktop.domain.money import Money
 from pos_desktop.domain.sale import Sale
 from pos_desktop.domain.tender import OTHER, Tender
@@ -49,10 +49,10 @@ class PaymentRequestTill:
                 request runs, or the request was cancelled/answered meanwhile.
         """
         if self.active is not None:
-            raise DomainError("Another payment request is being taken: finish it first.")
+            raise DomainError(N_("Another payment request is being taken: finish it first."))
         if not self.checkout.cart.is_empty:
             raise DomainError(
-                "Finish or park the current sale first: a payment request is a sale of its own."
+                N_("Finish or park the current sale first: a payment request is a sale of its own.")
             )
         row = self.api.accept(request_id)
         cart = Cart(row.currency, prices_include_tax=self.checkout.settings.prices_include_tax)
@@ -93,9 +93,13 @@ class PaymentRequestTill:
             or total != row.amount_minor
         ):
             raise DomainError(
-                f"This sale no longer matches the payment request ({total} instead of "
-                f"{row.amount_minor} minor units): nothing was charged. Give up, and the app "
-                "can send the request again."
+                N_(
+                    "This sale no longer matches the payment request ({total} instead of "
+                    "{amount_minor} minor units): nothing was charged. Give up, and the "
+                    "app can send the request again."
+                ),
+                total=total,
+                amount_minor=row.amount_minor,
             )
 
     def pay_cash(self, tendered: Money) -> Sale:
@@ -124,7 +128,7 @@ class PaymentRequestTill:
 
     def _settled(self, sale: Sale) -> Sale:
         if sale.total_minor != self._row().amount_minor:  # check_sale makes this impossible
-            raise DomainError("The stored sale does not match the payment request.")
+            raise DomainError(N_("The stored sale does not match the payment request."))
         return sale
 
     def give_up(self) -> None:
@@ -143,5 +147,5 @@ class PaymentRequestTill:
 
     def _row(self) -> RequestRow:
         if self.active is None:
-            raise DomainError("No payment request is being taken.")
+            raise DomainError(N_("No payment request is being taken."))
         return self.active

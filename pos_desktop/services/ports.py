@@ -7,6 +7,8 @@ from typing import Protocol
 
 from hardware.receipt import PrintJob
 
+from .i18n import _
+
 
 class Clock(Protocol):
     def now(self) -> datetime: ...
@@ -44,7 +46,7 @@ class NoPrinter:
     present = False
 
     def print_job(self, job: PrintJob) -> None:
-        raise RuntimeError("No receipt printer is configured; add one in the till's config.")
+        raise RuntimeError(_("No receipt printer is configured; add one in the till's config."))
 
     def kick_drawer(self, pin: int, on_ms: int, off_ms: int) -> None:
-        raise RuntimeError("No printer is configured, so the drawer cannot be opened.")
+        raise RuntimeError(_("No printer is configured, so the drawer cannot be opened."))

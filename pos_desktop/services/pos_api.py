@@ -30,7 +30,7 @@ from typing import Any
 from peewee import IntegrityError, SqliteDatabase
 
 from pos_desktop.domain.catalog import CatalogItem
-from pos_desktop.domain.errors import DomainError
+from pos_desktop.domain.errors import N_, DomainError
 from pos_desktop.domain.ids import new_id
 from pos_desktop.domain.sale import Sale
 from pos_desktop.domain.store import StoreSettings
@@ -153,7 +153,7 @@ class PosApiService:
         """Register an app; the returned key is the only time it is seen in clear."""
         name = name.strip()
         if not name or len(name) > 80:
-            raise DomainError("Give the app a name of 1 to 80 characters, e.g. 'Web shop'.")
+            raise DomainError(N_("Give the app a name of 1 to 80 characters, e.g. 'Web shop'."))
         prefix = check_prefix(callback_url_prefix)
         app_id = "app_" + secrets.token_hex(8)
         key = KEY_PREFIX + secrets.token_urlsafe(32)
@@ -369,7 +369,9 @@ class PosApiService:
         if not moved:
             row = self.repo.request(request_id)
             status = row.status if row else "unknown"
-            raise DomainError(f"This payment request is already {status}; nothing to take.")
+            raise DomainError(
+                N_("This payment request is already {status}; nothing to take."), status=status
+            )
         return self._request(request_id)
 
     def decline(self, request_id: str, message: str = "declined by the cashier") -> bool:

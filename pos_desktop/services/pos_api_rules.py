@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from pos_desktop.domain.errors import DomainError
+from pos_desktop.domain.errors import N_, DomainError
 from pos_desktop.domain.limits import MAX_SALE_MINOR
 from pos_desktop.storage.pos_api_repo import AppRow
 
@@ -75,8 +75,12 @@ def check_prefix(prefix: str) -> str:
     prefix = prefix.strip()
     if url_problem(prefix) is not None:
         raise DomainError(
-            f"'{prefix[:100]}' is not a callback URL prefix; give one such as "
-            "https://shop.example.com/pos/ (http or https, with a host, printable ASCII)."
+            N_(
+                "'{value}' is not a callback URL prefix; give one such as "
+                "https://shop.example.com/pos/ (http or https, with a host, printable "
+                "ASCII)."
+            ),
+            value=prefix[:100],
         )
     return prefix
 

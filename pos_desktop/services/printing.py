@@ -22,6 +22,7 @@ from pos_desktop.storage.drawer_repo import DrawerEventRepository
 from pos_desktop.storage.print_job_repo import PrintJobRepository
 from pos_desktop.storage.returns_repo import StoredRefund
 
+from .i18n import _
 from .ports import Clock, ReceiptPrinterPort
 from .print_documents import as_copy, job_as_text, job_from_json, job_to_json
 from .receipts import ReceiptBuilder
@@ -138,12 +139,14 @@ class PrintingService:
         """
         if not self.has_printer:
             raise LookupError(
-                "No receipt printer is set up: add one in Till > Devices, then print the "
-                "receipt (Ctrl+Shift+R shows it on screen)."
+                _(
+                    "No receipt printer is set up: add one in Till > Devices, then print "
+                    "the receipt (Ctrl+Shift+R shows it on screen)."
+                )
             )
         stored = self._jobs.find(job_id)
         if stored is None:
-            raise LookupError("There is no receipt to reprint yet.")
+            raise LookupError(_("There is no receipt to reprint yet."))
         original_id, sale_id = stored.job_id, stored.sale_id
         self._jobs.decide(original_id, "reprinted", only_if_failed=True)
         job = job_from_json(stored.document)
@@ -164,7 +167,7 @@ class PrintingService:
         """
         stored = self._jobs.find(job_id)
         if stored is None:
-            raise LookupError("There is no receipt to show yet.")
+            raise LookupError(_("There is no receipt to show yet."))
         return job_as_text(job_from_json(stored.document))
 
     @property

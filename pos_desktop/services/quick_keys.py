@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from peewee import SqliteDatabase
 
-from pos_desktop.domain.errors import DomainError
+from pos_desktop.domain.errors import N_, DomainError
 from pos_desktop.domain.staff import Action
 from pos_desktop.storage.catalog_repo import is_active_sku
 from pos_desktop.storage.department_repo import DepartmentRepository
@@ -57,9 +57,13 @@ class QuickKeyService:
         """
         if key.sku is not None:
             if not is_active_sku(self._db, key.sku):
-                raise DomainError(f"There is no product with SKU {key.sku}; pick another.")
+                raise DomainError(
+                    N_("There is no product with SKU {sku}; pick another."), sku=key.sku
+                )
         elif key.department is None or self._departments.get(key.department) is None:
-            raise DomainError(f"There is no department {key.department}; pick another.")
+            raise DomainError(
+                N_("There is no department {department}; pick another."), department=key.department
+            )
         with self._db.atomic("IMMEDIATE"):
             self.repo.save(key)
         return key

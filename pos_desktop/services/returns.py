@@ -19,7 +19,7 @@ from peewee import SqliteDatabase
 
 from pos_desktop.domain.cart import Cart
 from pos_desktop.domain.catalog import CatalogItem
-from pos_desktop.domain.errors import DomainError
+from pos_desktop.domain.errors import N_, DomainError
 from pos_desktop.domain.money import Money
 from pos_desktop.domain.payment import Payment
 from pos_desktop.domain.pricing import price_cart_for
@@ -79,12 +79,18 @@ class ReturnsService:
             terminal, number = self.terminal_id, int(code)
         else:
             raise DomainError(
-                f"'{code}' is not a receipt number: scan the receipt's barcode or type its number."
+                N_(
+                    "'{code}' is not a receipt number: scan the receipt's barcode or type "
+                    "its number."
+                ),
+                code=code,
             )
         sale = self._sales.find_by_receipt(terminal, number)
         if sale is None:
             raise DomainError(
-                f"No sale has receipt number {number} on till {terminal}: check the receipt."
+                N_("No sale has receipt number {number} on till {terminal}: check the receipt."),
+                number=number,
+                terminal=terminal,
             )
         return sale
 
@@ -167,7 +173,7 @@ class ReturnsService:
             DomainError: no items; ApprovalRequired: no valid approval.
         """
         if not items:
-            raise DomainError("Scan the items being returned first.")
+            raise DomainError(N_("Scan the items being returned first."))
         self._checkout.current_shift_id()
         settings = self._checkout.settings
         cart = Cart(settings.currency, prices_include_tax=settings.prices_include_tax)
@@ -211,7 +217,7 @@ class ReturnsService:
         """
         checkout = self._checkout
         if checkout.cart.is_empty:
-            raise DomainError("Scan the new items first; for a plain return use Refund.")
+            raise DomainError(N_("Scan the new items first; for a plain return use Refund."))
         checkout.current_shift_id()
         plan = self.plan(sale, items)
         priced = checkout.price()
@@ -228,9 +234,11 @@ class ReturnsService:
         rounding = 0
         if priced.total_minor > credit:
             if extra is None or not extra.is_settled:
-                raise DomainError("Take the difference first: the new items cost more.")
+                raise DomainError(N_("Take the difference first: the new items cost more."))
             if extra.total.amount_minor != priced.total_minor - credit:
-                raise DomainError("The difference paid does not match: start the payment again.")
+                raise DomainError(
+                    N_("The difference paid does not match: start the payment again.")
+                )
             payments.extend(extra.payments())
             rounding = extra.rounding_minor
         redeem(approval, Action.REFUND, sale.sale_id)

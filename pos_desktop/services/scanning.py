@@ -16,6 +16,8 @@ from pos_desktop.domain.errors import DomainError
 from pos_desktop.domain.gs1 import GS1ElementString
 from pos_desktop.domain.store import StoreSettings
 
+from .i18n import _
+
 
 @dataclass(frozen=True, slots=True)
 class FoundItem:
@@ -42,12 +44,15 @@ def resolve_scan(text: str, catalog, settings: StoreSettings, today: date) -> Fo
     """Look the code up; never raises for bad input (the message tells the cashier)."""
     code = (text or "").strip()
     if not code:
-        return FoundItem(None, "Nothing was scanned.")
+        return FoundItem(None, _("Nothing was scanned."))
     if not _is_code(code):
         item = catalog.find_by_sku(code)
         if item is None:
             return FoundItem(
-                None, f"'{code}' is neither a barcode nor a known SKU: scan or type again."
+                None,
+                _("'{code}' is neither a barcode nor a known SKU: scan or type again.").format(
+                    code=code
+                ),
             )
         return _with_quantity(item, None)
     try:
@@ -55,7 +60,7 @@ def resolve_scan(text: str, catalog, settings: StoreSettings, today: date) -> Fo
     except DomainError as err:
         return FoundItem(None, str(err))
     if scanned.gtin14 is None:
-        return FoundItem(None, "That label has no product number (AI 01): type the SKU.")
+        return FoundItem(None, _("That label has no product number (AI 01): type the SKU."))
     item = catalog.find_by_gtin(scanned.gtin14)
     alternative = getattr(scanned, "alternative_gtin14", None)
     if item is None and alternative:
@@ -63,12 +68,14 @@ def resolve_scan(text: str, catalog, settings: StoreSettings, today: date) -> Fo
     if item is None:
         return FoundItem(
             None,
-            f"No product has barcode {code}: check the item or type its SKU.",
+            _("No product has barcode {code}: check the item or type its SKU.").format(code=code),
             unknown_gtin=scanned.gtin14,
         )
     warning = None
     if isinstance(scanned, GS1ElementString) and scanned.is_expired(today):
-        warning = f"EXPIRED on {scanned.expiry}: check the item before selling it."
+        warning = _("EXPIRED on {expiry}: check the item before selling it.").format(
+            expiry=scanned.expiry
+        )
     try:
         price = scanned.price(settings.currency) if hasattr(scanned, "price") else None
     except DomainError as err:
@@ -81,7 +88,7 @@ def resolve_scan(text: str, catalog, settings: StoreSettings, today: date) -> Fo
 
 def _with_quantity(item: CatalogItem, weight: Decimal | None) -> FoundItem:
     if item.sold_by_weight and weight is None:
-        message = f"{item.name} is sold by weight: weigh it or scan its label."
+        message = _("{name} is sold by weight: weigh it or scan its label.").format(name=item.name)
         return FoundItem(None, message, needs_weight=item)
     quantity = Decimal(weight) if item.sold_by_weight and weight is not None else Decimal(1)
     return FoundItem(item, "", quantity)

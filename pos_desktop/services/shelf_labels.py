@@ -18,7 +18,7 @@ from pathlib import Path
 from peewee import SqliteDatabase
 
 from hardware.receipt import Barcode, Cut, Feed, PrintBlock, PrintJob, TextLine
-from pos_desktop.domain.errors import DomainError
+from pos_desktop.domain.errors import N_, DomainError
 from pos_desktop.domain.money import Money
 from pos_desktop.domain.store import StoreSettings
 from pos_desktop.storage.catalog_repo import label_rows
@@ -74,7 +74,7 @@ class ShelfLabelService:
             DomainError: nothing chosen, an unknown SKU, or more than ``MAX_LABELS``.
         """
         if not (skus or changed_since is not None or everything):
-            raise DomainError("Choose products for the labels: SKUs, a date, or all.")
+            raise DomainError(N_("Choose products for the labels: SKUs, a date, or all."))
         since = None
         if not skus and changed_since is not None:
             zone = zone_for(self._settings.timezone)  # the store's day, not the PC's
@@ -83,9 +83,14 @@ class ShelfLabelService:
         if skus:
             missing = set(skus) - {row[0] for row in rows}
             if missing:
-                raise DomainError(f"No active product has SKU {', '.join(sorted(missing))}.")
+                raise DomainError(
+                    N_("No active product has SKU {skus}."), skus=", ".join(sorted(missing))
+                )
         if len(rows) > MAX_LABELS:
-            raise DomainError(f"That is more than {MAX_LABELS:,} labels; choose fewer products.")
+            raise DomainError(
+                N_("That is more than {MAX_LABELS:,} labels; choose fewer products."),
+                MAX_LABELS=MAX_LABELS,
+            )
         return [self._label(*row) for row in rows]
 
     def _label(self, sku, name, price_minor, by_weight, gtin) -> ShelfLabel:

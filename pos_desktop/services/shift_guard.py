@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from peewee import SqliteDatabase
 
-from pos_desktop.domain.errors import DomainError
+from pos_desktop.domain.errors import N_, DomainError
 from pos_desktop.storage.shift_repo import ShiftRepository
 
-NO_SHIFT = "No shift is open on this till: open one with a counted float, then sell."
+NO_SHIFT = N_("No shift is open on this till: open one with a counted float, then sell.")
 
 
 class NoOpenShift(DomainError):
@@ -44,5 +44,5 @@ def still_open(db: SqliteDatabase, shift_id: str) -> None:
     """
     if ShiftRepository(db).status(shift_id) != "open":
         raise NoOpenShift(
-            "The shift was closed meanwhile: open a new shift, then take the payment."
+            N_("The shift was closed meanwhile: open a new shift, then take the payment.")
         )

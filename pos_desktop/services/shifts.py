@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from peewee import SqliteDatabase
 
 from pos_desktop.domain.cash import CashCount, Variance, denominations
-from pos_desktop.domain.errors import DomainError
+from pos_desktop.domain.errors import N_, DomainError
 from pos_desktop.domain.money import Money
 from pos_desktop.domain.staff import Action, StaffMember
 from pos_desktop.storage import audit, journal, outbox
@@ -27,6 +27,7 @@ from pos_desktop.storage.report_repo import ReportRepository
 from pos_desktop.storage.shift_repo import SHIFT_CLOSED, CashMovement, Shift, ShiftRepository
 
 from .auth import Approval, AuthService
+from .i18n import _
 from .ports import Clock
 from .reports import ReportService, ShiftReport
 from .shift_guard import NoOpenShift
@@ -47,7 +48,7 @@ class ShiftCloseBlocked(DomainError):
 
     def __init__(self, items: list[str]) -> None:
         super().__init__(
-            "The shift cannot close yet; finish these first: " + "; ".join(items) + "."
+            N_("The shift cannot close yet; finish these first: {items}."), items="; ".join(items)
         )
         self.items = items
 
@@ -94,13 +95,13 @@ class ShiftService:
     def require_open(self) -> Shift:
         shift = self.current()
         if shift is None:
-            raise NoOpenShift("No shift is open on this till; open one with a counted float.")
+            raise NoOpenShift(N_("No shift is open on this till; open one with a counted float."))
         return shift
 
     def open_shift(self, user: StaffMember, float_count: CashCount) -> Shift:
         """Open a shift with the float counted by denomination."""
         if float_count.currency != self.settings.currency:
-            raise DomainError(f"Count the float in {self.settings.currency}.")
+            raise DomainError(N_("Count the float in {currency}."), currency=self.settings.currency)
         self._auth.authorize(Action.OPEN_SHIFT, user)
         return self.repo.open(self.settings.terminal_id, user.name, float_count, self._clock.now())
 
@@ -125,7 +126,9 @@ class ShiftService:
         minor = 0
         if kind != "no_sale":
             if amount is None or amount.currency != shift.currency or amount.amount_minor <= 0:
-                raise DomainError(f"Enter an amount above zero in {shift.currency}.")
+                raise DomainError(
+                    N_("Enter an amount above zero in {currency}."), currency=shift.currency
+                )
             minor = amount.amount_minor
         approval = self._auth.authorize(
             _MOVEMENT_ACTIONS[kind],
@@ -152,7 +155,7 @@ class ShiftService:
         """The running figures of the open (or a given) shift; closes nothing."""
         shift = self.repo.get(shift_id) if shift_id else self.require_open()
         if shift is None:
-            raise DomainError(f"There is no shift {shift_id}.")
+            raise DomainError(N_("There is no shift {shift_id}."), shift_id=shift_id)
         return self.reports.compute(shift, "X", self._clock.now())
 
     def close_blockers(self) -> list[str]:
@@ -160,8 +163,10 @@ class ShiftService:
         repo, items = ReportRepository(self._db), []
         for table, statuses in BLOCKING_ROWS:
             for key, status in repo.count_status(table, statuses):
-                what = "parked sale" if table == "parked_sale" else "card payment"
-                items.append(f"{what} {key} is {status}")
+                if table == "parked_sale":
+                    items.append(_("parked sale {key} is {status}").format(key=key, status=status))
+                else:
+                    items.append(_("card payment {key} is {status}").format(key=key, status=status))
         return items
 
     def close_shift(
@@ -203,7 +208,7 @@ class ShiftService:
                     detail={"why": "variance above threshold: recount"},
                 )
                 raise RecountRequired(
-                    "The count does not match what the till expects. Count the drawer again."
+                    N_("The count does not match what the till expects. Count the drawer again.")
                 )
             approval = self._auth.authorize(
                 Action.CLOSE_SHIFT_VARIANCE,
@@ -220,7 +225,7 @@ class ShiftService:
     ) -> list[Variance]:
         cur = report.currency
         if counted.currency != cur:
-            raise DomainError(f"Count the drawer in {cur}.")
+            raise DomainError(N_("Count the drawer in {currency}."), currency=cur)
         result = [Variance("cash", report.money("expected_cash_minor"), counted.total())]
         for t in report.data["tenders"]:
             if t["tender"] != "cash":
@@ -242,7 +247,9 @@ class ShiftService:
         with db.atomic("IMMEDIATE"):
             head = journal.head(db)
             if head.seq != report.data["journal_head"]["seq"]:
-                raise DomainError("Something was recorded while closing; count and close again.")
+                raise DomainError(
+                    N_("Something was recorded while closing; count and close again.")
+                )
             number = reports.next_z_number(shift.terminal_id)
             body = {
                 **report.data,

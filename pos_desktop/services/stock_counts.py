@@ -13,7 +13,7 @@ from decimal import Decimal, InvalidOperation
 
 from peewee import SqliteDatabase
 
-from pos_desktop.domain.errors import DomainError
+from pos_desktop.domain.errors import N_, DomainError
 from pos_desktop.domain.ids import new_id
 from pos_desktop.domain.staff import Action
 from pos_desktop.storage import outbox
@@ -62,9 +62,15 @@ def parse_stock_quantity(text) -> Decimal:
     try:
         value = Decimal(str(text).strip().replace(",", "."))
     except InvalidOperation:
-        raise DomainError(f"'{text}' is not a quantity; type a number like 12 or 1.5.") from None
+        raise DomainError(
+            N_("'{text}' is not a quantity; type a number like 12 or 1.5."), text=text
+        ) from None
     if not value.is_finite() or value < 0 or value > MAX_QUANTITY:
-        raise DomainError(f"'{text}' is not a quantity between 0 and {MAX_QUANTITY:,}.")
+        raise DomainError(
+            N_("'{text}' is not a quantity between 0 and {MAX_QUANTITY:,}."),
+            text=text,
+            MAX_QUANTITY=MAX_QUANTITY,
+        )
     return value
 
 
@@ -118,7 +124,7 @@ class StockCountService:
         counted = parse_stock_quantity(quantity)
         status = self._counts.status(count_id)
         if status is None or status[0] != "open":
-            raise DomainError("This count is closed; start a new one.")
+            raise DomainError(N_("This count is closed; start a new one."))
         existing = self._counts.line(count_id, sku)
         with self._db.atomic("IMMEDIATE"):
             if existing is None:
@@ -142,12 +148,12 @@ class StockCountService:
         """
         lines = self.lines(count_id)
         if not lines:
-            raise DomainError("Nothing has been counted yet: scan the items first.")
+            raise DomainError(N_("Nothing has been counted yet: scan the items first."))
         now = self._clock.now()
         with self._db.atomic("IMMEDIATE"):
             started = self._counts.mark_posted(count_id, by, now)
             if started is None:
-                raise DomainError("This count is closed already.")
+                raise DomainError(N_("This count is closed already."))
             outbox.append_event(
                 self._db,
                 STOCK_COUNTED,

@@ -21,7 +21,7 @@ from decimal import Decimal
 
 from peewee import SqliteDatabase
 
-from pos_desktop.domain.errors import DomainError
+from pos_desktop.domain.errors import N_, DomainError
 from pos_desktop.domain.ids import new_id
 from pos_desktop.domain.staff import Action
 from pos_desktop.storage import outbox
@@ -90,16 +90,18 @@ class StockMoveService:
     ) -> str:
         """Start a waste write-off or a transfer out."""
         if kind == WASTE and reason not in (*WASTE_REASONS, "OTHER"):
-            raise DomainError("Choose why the stock is written off (damaged, expired, ...).")
+            raise DomainError(N_("Choose why the stock is written off (damaged, expired, ...)."))
         if kind == TRANSFER_OUT:
             known = {sid for sid, _ in self.other_stores()}
             if other_store_id not in known:
                 raise DomainError(
-                    "Choose the store the goods go to (the list comes from the cloud; "
-                    "connect the till once if it is empty)."
+                    N_(
+                        "Choose the store the goods go to (the list comes from the cloud; "
+                        "connect the till once if it is empty)."
+                    )
                 )
         if kind not in (WASTE, TRANSFER_OUT):
-            raise DomainError(f"'{kind}' is not a stock write-off or transfer.")
+            raise DomainError(N_("'{kind}' is not a stock write-off or transfer."), kind=kind)
         transfer_id = str(uuid.uuid4()) if kind == TRANSFER_OUT else None
         return self._insert(kind, by, reason, other_store_id, transfer_id)
 
@@ -111,7 +113,7 @@ class StockMoveService:
         """
         found = {t.transfer_id: t for t in self.incoming()}.get(transfer_id)
         if found is None:
-            raise DomainError("That transfer is not on its way to this store (or received).")
+            raise DomainError(N_("That transfer is not on its way to this store (or received)."))
         existing = self._moves.receiving(transfer_id)
         if existing:
             return existing
@@ -160,7 +162,7 @@ class StockMoveService:
     def _head(self, move_id: str) -> tuple:
         row = self._moves.head(move_id)
         if row is None or row[1] != "open":
-            raise DomainError("This is posted already; start a new one.")
+            raise DomainError(N_("This is posted already; start a new one."))
         return row
 
     def post(self, move_id: str, *, approval: Approval | None = None) -> list[MovedLine]:
@@ -175,7 +177,7 @@ class StockMoveService:
         kind = self._head(move_id)[0]
         lines = [line for line in self.lines(move_id) if line.quantity > 0]
         if not lines and kind != TRANSFER_IN:
-            raise DomainError("Nothing has been scanned yet: scan the items first.")
+            raise DomainError(N_("Nothing has been scanned yet: scan the items first."))
         approver = None
         if kind == WASTE:
             approver = redeem(approval, Action.WRITE_OFF_STOCK, move_id).approver

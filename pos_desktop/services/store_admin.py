@@ -30,6 +30,7 @@ from pos_desktop.storage.sales_repo import SalesRepository
 from pos_desktop.storage.settings_repo import load_settings, save_settings
 
 from .auth import Approval, redeem
+from .i18n import _
 from .policy_admin import PolicyChange
 from .timezones import UnknownTimeZone, check_timezone
 
@@ -131,7 +132,7 @@ def parse_yes_no(key: str, text: str) -> bool:
         return True
     if word in ("no", "false", "0", "off"):
         return False
-    raise StoreSettingError(f"{key}: write yes or no, not {text!r}.")
+    raise StoreSettingError(_("{key}: write yes or no, not {text!r}.").format(key=key, text=text))
 
 
 def parse_cash_rounding(text: str, currency: str, *, key: str = "cash_rounding") -> int:
@@ -140,12 +141,16 @@ def parse_cash_rounding(text: str, currency: str, *, key: str = "cash_rounding")
         value = Decimal(text.strip().replace(",", "."))
     except InvalidOperation:
         raise StoreSettingError(
-            f"{key}: {text!r} is not an amount; write a step such as 0.05."
+            _("{key}: {text!r} is not an amount; write a step such as 0.05.").format(
+                key=key, text=text
+            )
         ) from None
     minor = value.scaleb(currency_exponent(currency))
     if minor < 0 or minor != minor.to_integral_value() or minor > 10_000:
         raise StoreSettingError(
-            f"{key}: {text!r} is not a step in {currency}; write e.g. 0.05 or 0.10."
+            _("{key}: {text!r} is not a step in {currency}; write e.g. 0.05 or 0.10.").format(
+                key=key, text=text, currency=currency
+            )
         )
     return max(int(minor), 1)
 
@@ -154,9 +159,13 @@ def parse_percent(key: str, text: str) -> Decimal:
     try:
         value = Decimal(text.strip().rstrip("%").strip().replace(",", "."))
     except InvalidOperation:
-        raise StoreSettingError(f"{key}: {text!r} is not a percentage; write e.g. 10.") from None
+        raise StoreSettingError(
+            _("{key}: {text!r} is not a percentage; write e.g. 10.").format(key=key, text=text)
+        ) from None
     if not value.is_finite() or not Decimal(0) <= value <= Decimal(100):
-        raise StoreSettingError(f"{key}: {text!r} must be from 0 to 100.")
+        raise StoreSettingError(
+            _("{key}: {text!r} must be from 0 to 100.").format(key=key, text=text)
+        )
     return value
 
 
@@ -165,23 +174,29 @@ def parse_tax_rate(text: str) -> TaxRate:
     parts = [p.strip() for p in text.split(":")]
     if len(parts) != 3 or not parts[0] or not parts[1]:
         raise StoreSettingError(
-            f"tax_rate: {text!r} must look like CODE:NAME:PERCENT, e.g. A:Standard:20."
+            _("tax_rate: {text!r} must look like CODE:NAME:PERCENT, e.g. A:Standard:20.").format(
+                text=text
+            )
         )
     code, name, percent = parts
     if len(code) > 4 or not code.isalnum():
-        raise StoreSettingError(f"tax_rate: the code {code!r} must be 1-4 letters or digits.")
+        raise StoreSettingError(
+            _("tax_rate: the code {code!r} must be 1-4 letters or digits.").format(code=code)
+        )
     try:
         return TaxRate(code.upper(), name, Decimal(percent.replace(",", ".")))
     except InvalidOperation:
-        raise StoreSettingError(f"tax_rate: {percent!r} is not a percentage.") from None
+        raise StoreSettingError(
+            _("tax_rate: {percent!r} is not a percentage.").format(percent=percent)
+        ) from None
     except DomainError as err:
-        raise StoreSettingError(f"tax_rate: {err}") from None
+        raise StoreSettingError(_("tax_rate: {err}").format(err=err)) from None
 
 
 def parse_names(key: str, text: str) -> tuple[str, ...]:
     names = tuple(dict.fromkeys(n.strip() for n in text.split(",") if n.strip()))
     if any(len(n) > 30 for n in names):
-        raise StoreSettingError(f"{key}: keep each name to 30 characters.")
+        raise StoreSettingError(_("{key}: keep each name to 30 characters.").format(key=key))
     return names
 
 
@@ -193,11 +208,11 @@ def _checked_logo(text: str, data_dir: Path | None, check_logo: LogoCheck | None
     full = path if path.is_absolute() or data_dir is None else data_dir / path
     if check_logo is None:  # no picture reader given: the file must at least be there
         if not full.is_file():
-            raise StoreSettingError(f"receipt_logo: there is no file {full}.")
+            raise StoreSettingError(_("receipt_logo: there is no file {full}.").format(full=full))
         return str(path)
     problem = check_logo(full)
     if problem:
-        raise StoreSettingError(f"receipt_logo: {problem}")
+        raise StoreSettingError(_("receipt_logo: {problem}").format(problem=problem))
     return str(path)
 
 
@@ -221,37 +236,47 @@ def apply_value(
     s, c = state.settings, state.checkout
     if key not in STORE_KEYS:
         raise StoreSettingError(
-            f"There is no store setting {key!r}; the settings are: {', '.join(STORE_KEYS)}."
+            _("There is no store setting {key!r}; the settings are: {keys}.").format(
+                key=key, keys=", ".join(STORE_KEYS)
+            )
         )
     if key in TEXT_KEYS:
         value = text.replace("\\n", "\n").strip()
         if key == "name" and not value:
-            raise StoreSettingError("name: the store needs a name.")
+            raise StoreSettingError(_("name: the store needs a name."))
         if len(value) > 400:
-            raise StoreSettingError(f"{key}: keep it under 400 characters.")
+            raise StoreSettingError(_("{key}: keep it under 400 characters.").format(key=key))
         changed: dict[str, Any] = {key: value}  # a text field, checked above
         return replace(state, settings=replace(s, **changed))
     if key == "country":
         code = text.strip().upper()
         if code and (len(code) != 2 or not code.isalpha()):
             known = ", ".join(PRESETS)
-            raise StoreSettingError(f"country: write a two-letter code such as {known}.")
+            raise StoreSettingError(
+                _("country: write a two-letter code such as {known}.").format(known=known)
+            )
         return replace(state, settings=replace(s, country=code))
     if key == "language":
         code = text.strip().lower()
         if code not in LANGUAGES:
             known = ", ".join(LANGUAGES)
-            raise StoreSettingError(f"language: {text!r} is not available; use {known}.")
+            raise StoreSettingError(
+                _("language: {text!r} is not available; use {known}.").format(
+                    text=text, known=known
+                )
+            )
         return replace(state, settings=replace(s, language=code))
     if key == "currency":
         try:
             code = validate_currency(text)
         except DomainError as err:
-            raise StoreSettingError(f"currency: {err}") from None
+            raise StoreSettingError(_("currency: {err}").format(err=err)) from None
         if code != s.currency and (has_products(db) or SalesRepository(db).has_any()):
             raise StoreSettingError(
-                f"currency: the catalogue and sales are in {s.currency}; changing it would "
-                "misprice them. Start a new data dir instead."
+                _(
+                    "currency: the catalogue and sales are in {currency}; changing it "
+                    "would misprice them. Start a new data dir instead."
+                ).format(currency=s.currency)
             )
         return replace(state, settings=replace(s, currency=code))
     if key == "locale":
@@ -260,7 +285,7 @@ def apply_value(
         try:
             zone = check_timezone(text)
         except UnknownTimeZone as err:
-            raise StoreSettingError(f"timezone: {err}") from None
+            raise StoreSettingError(_("timezone: {err}").format(err=err)) from None
         return replace(state, settings=replace(s, timezone=zone))
     if key == "prices_include_tax":
         return replace(state, settings=replace(s, prices_include_tax=parse_yes_no(key, text)))
@@ -272,7 +297,9 @@ def apply_value(
     if key == "barcode_region":
         region = text.strip().upper()
         if region not in REGION_LAYOUTS:
-            raise StoreSettingError(f"barcode_region: use one of {', '.join(REGION_LAYOUTS)}.")
+            raise StoreSettingError(
+                _("barcode_region: use one of {regions}.").format(regions=", ".join(REGION_LAYOUTS))
+            )
         return replace(state, settings=replace(s, barcode_region=region))
     if key == "cash_rounding":
         minor = parse_cash_rounding(text, s.currency)
@@ -282,7 +309,9 @@ def apply_value(
     if key == "loyalty_points":
         if not text.strip().isdigit() or int(text) > 10_000:
             raise StoreSettingError(
-                f"loyalty_points: write a whole number from 0 to 10000, not {text!r}."
+                _("loyalty_points: write a whole number from 0 to 10000, not {text!r}.").format(
+                    text=text
+                )
             )
         return replace(state, checkout=replace(c, loyalty_points_per_unit=int(text)))
     if key == "gift_card_offline_limit":
@@ -290,13 +319,15 @@ def apply_value(
             limit = Money.parse(text.strip(), s.currency).amount_minor
         except ValueError:
             raise StoreSettingError(
-                f"{key}: write an amount such as 20.00, not {text!r}."
+                _("{key}: write an amount such as 20.00, not {text!r}.").format(key=key, text=text)
             ) from None
         return replace(state, checkout=replace(c, gift_card_offline_limit_minor=limit))
     if key == "loyalty_point_value":
         minor = parse_cash_rounding(text, s.currency, key=key)
         if Decimal(text.strip().replace(",", ".")) <= 0:
-            raise StoreSettingError(f"{key}: a point must be worth something, e.g. 0.01.")
+            raise StoreSettingError(
+                _("{key}: a point must be worth something, e.g. 0.01.").format(key=key)
+            )
         return replace(state, checkout=replace(c, loyalty_point_value_minor=minor))
     if key == "tenders":
         names = parse_names(key, text)
@@ -307,8 +338,10 @@ def apply_value(
         unknown = [n for n in names if n not in c.other_tenders]
         if unknown:
             raise StoreSettingError(
-                f"drawer_tenders: {', '.join(unknown)} is not a tender of this store; the "
-                f"tenders are: {', '.join(c.other_tenders) or 'none'}."
+                _(
+                    "drawer_tenders: {codes} is not a tender of this store; the tenders "
+                    "are: {tenders}."
+                ).format(codes=", ".join(unknown), tenders=", ".join(c.other_tenders) or "none")
             )
         return replace(state, checkout=replace(c, drawer_tenders=names))
     rate = parse_tax_rate(text)  # tax_rate
@@ -323,7 +356,7 @@ def _checked_locale(text: str) -> str:
         Locale.parse(text.strip())
     except (ValueError, UnknownLocaleError):
         raise StoreSettingError(
-            f"locale: {text!r} is not known; write e.g. en_GB or de_DE."
+            _("locale: {text!r} is not known; write e.g. en_GB or de_DE.").format(text=text)
         ) from None
     return text.strip()
 
@@ -388,7 +421,7 @@ def set_values_at_till(
 def _checked(db, changes, data_dir, check_logo) -> StoreState:
     state = load_state(db)
     if state is None:
-        raise StoreSettingError("No store is set up yet; run the setup first.")
+        raise StoreSettingError(_("No store is set up yet; run the setup first."))
     pairs = list(changes.items()) if isinstance(changes, dict) else list(changes)
     for key, text in pairs:
         state = apply_value(db, state, key, text, data_dir=data_dir, check_logo=check_logo)

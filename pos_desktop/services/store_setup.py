@@ -16,6 +16,8 @@ from pos_desktop.storage.catalog_repo import upsert_tax_rates
 from pos_desktop.storage.checkout_settings_repo import save_checkout_settings
 from pos_desktop.storage.settings_repo import load_settings, save_settings
 
+from .i18n import _
+
 DEMO_STORE = StoreSettings(
     name="Corner Market (demo)",
     address="1 High Street\nSpringfield",
@@ -40,7 +42,7 @@ def init_store(
     """Create or update the store row and its tax rates in one transaction."""
     validate_currency(settings.currency)
     if not settings.name.strip():
-        raise ValueError("The store needs a name.")
+        raise ValueError(_("The store needs a name."))
     with db.atomic():
         save_settings(db, settings)
         upsert_tax_rates(db, tax_rates)
@@ -81,7 +83,7 @@ def settings_for(
     """
     preset = preset_for(answers.country)
     if not answers.name.strip():
-        raise ValueError("The store needs a name.")
+        raise ValueError(_("The store needs a name."))
     currency = validate_currency(answers.currency or preset.currency)
     settings = StoreSettings(
         name=answers.name.strip(),

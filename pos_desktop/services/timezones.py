@@ -8,6 +8,8 @@ from datetime import datetime
 
 from pos_common.zones import zone_for
 
+from .i18n import _
+
 __all__ = [
     "UnknownTimeZone",
     "check_timezone",
@@ -37,8 +39,10 @@ def check_timezone(text: str) -> str:
         zoneinfo.ZoneInfo(name)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
         raise UnknownTimeZone(
-            f"{name!r} is not a time zone; write an IANA name such as {EXAMPLES} "
-            "(or 'local' for this till's zone)."
+            _(
+                "{name!r} is not a time zone; write an IANA name such as {EXAMPLES} "
+                "(or 'local' for this till's zone)."
+            ).format(name=name, EXAMPLES=EXAMPLES)
         ) from None
     return name
 

@@ -7,6 +7,8 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from decimal import Decimal
 from typing import Protocol
 
+from .i18n import _
+
 
 class ScalePort(Protocol):
     def read_weight(self, *, wait_stable_s: float = 0.0): ...  # -> reading with .kilograms
@@ -28,7 +30,7 @@ class WeighingService:
         def read() -> Decimal:
             reading = self._scale.read_weight(wait_stable_s=self._wait)
             if reading.grams <= 0:
-                raise ValueError("The scale shows nothing: put the item on the scale.")
+                raise ValueError(_("The scale shows nothing: put the item on the scale."))
             return reading.kilograms
 
         future = self._thread.submit(read)

@@ -3,7 +3,10 @@
 1. An AST walk over ``pos_desktop/ui``: a string literal (or f-string) handed to a Qt call that
    shows text (setText, QLabel, QPushButton, setWindowTitle, QMessageBox, addTab, addRow, ...)
    must be wrapped in ``_()`` / ``ngettext``.
-2. The catalogues: every msgid the source marks (extracted as ``pybabel extract`` does) has a
+2. Every message raised in ``pos_desktop/domain`` and ``pos_desktop/services`` is marked
+   (``N_()`` for a ``DomainError``, translated when shown; ``_()`` for other errors a person
+   reads), so no error reaches the screen in English on a German till.
+3. The catalogues: every msgid the source marks (extracted as ``pybabel extract`` does) has a
    German and a French msgstr, none fuzzy, with the same ``{placeholders}``; and no catalogue
    keeps a msgid the source no longer has.
 """
@@ -24,7 +27,28 @@ from pos_desktop.services.i18n import catalogue, set_language, translations
 ROOT = Path(__file__).resolve().parents[2]
 UI = ROOT / "pos_desktop" / "ui"
 SHIPPED = ("de", "fr")
-EXTRACTED = ("pos_desktop/ui", "pos_desktop/services", "pos_common/report_layout.py")
+EXTRACTED = (
+    "pos_desktop/ui",
+    "pos_desktop/services",
+    "pos_desktop/domain",
+    "pos_common/report_layout.py",
+)
+RAISED_IN = ("pos_desktop/domain", "pos_desktop/services")
+# Errors nobody at the till reads: a programming mistake, a broken config file, or an answer
+# to another program. file -> exception names raised there with a plain English text.
+NOT_FOR_PEOPLE: dict[str, set[str]] = {
+    "*": {"TypeError", "AssertionError", "NotImplementedError"},
+    "pos_desktop/domain/allocation.py": {"ValueError"},  # weights are the code's, not typed
+    "pos_desktop/domain/payment.py": {"ValueError"},  # settings checked when the till starts
+    "pos_desktop/domain/tender.py": {"ValueError"},
+    "pos_desktop/domain/sale.py": {"ValueError"},
+    "pos_desktop/domain/variable_measure.py": {"ValueError"},  # region and label layouts
+    "pos_desktop/domain/countries.py": {"KeyError"},  # pos-admin --country (English CLI)
+    "pos_desktop/services/pos_api.py": {"LookupError"},  # the local API's JSON answers
+    "pos_desktop/services/pos_api_rules.py": {"_fail"},
+    "pos_desktop/services/demo_data.py": {"ValueError"},  # pos-admin demo (English CLI)
+    "pos_desktop/services/demo_sales.py": {"DemoSalesError"},
+}
 
 # Calls whose text arguments a person reads: name -> the positions that are text (None: all).
 TEXT_CALLS: dict[str, tuple[int, ...] | None] = {
@@ -156,6 +180,61 @@ def test_every_ui_text_is_wrapped_for_translation():
 def test_the_not_yet_wrapped_list_only_names_files_with_bare_texts():
     done = [name for name in sorted(NOT_YET_WRAPPED) if not unwrapped(ROOT / name)]
     assert not done, f"these are wrapped now; take them off NOT_YET_WRAPPED: {done}"
+
+
+def _exception_name(call: ast.Call) -> str:
+    return _call_name(call)
+
+
+def _is_marked(node: ast.AST) -> bool:
+    """``N_("...")`` / ``_("...")`` (formatted or not) or a name (a constant marked where it
+    is defined)."""
+    if isinstance(node, ast.Call) and _call_name(node) == "N_":
+        return True
+    return _is_wrapped(node) or not _bare_texts(node)
+
+
+def unmarked_raises(path: Path, where: str) -> list[str]:
+    """``file:line: Error(text)`` for each error raised with a text nobody marked."""
+    allowed = NOT_FOR_PEOPLE["*"] | NOT_FOR_PEOPLE.get(where, set())
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if not (isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call)):
+            continue
+        name = _exception_name(node.exc)
+        if name in allowed or not node.exc.args or _is_marked(node.exc.args[0]):
+            continue
+        found.append(f"{where}:{node.lineno}: {name}({ast.unparse(node.exc.args[0])[:60]})")
+    return found
+
+
+def test_the_raise_check_finds_unmarked_messages(tmp_path):
+    sample = tmp_path / "sample.py"
+    sample.write_text(
+        "raise DomainError('No such item.')\nraise PaymentError(f'Pay {x}')\n"
+        "raise DomainError(N_('Item {code}?'), code=c)\n"
+        "raise ValueError(_('Bad {x}').format(x=x))\nraise TypeError('not an int')\n"
+        "raise DomainError(NO_SHIFT)\nraise ValueError('x' + y)\n"
+    )
+    found = [line.split(": ", 1)[1] for line in unmarked_raises(sample, "sample.py")]
+    assert found == [
+        "DomainError('No such item.')",
+        "PaymentError(f'Pay {x}')",
+        "ValueError('x' + y)",
+    ]
+
+
+def test_every_raised_message_is_marked_for_translation():
+    bad = [
+        line
+        for folder in RAISED_IN
+        for path in sorted((ROOT / folder).rglob("*.py"))
+        for line in unmarked_raises(path, str(path.relative_to(ROOT)))
+    ]
+    assert not bad, (
+        'mark these messages: DomainError(N_("... {name}"), name=value); other errors a '
+        'person reads: _("...").format(...); see docs/TRANSLATING.md:\n' + "\n".join(bad)
+    )
 
 
 def source_messages() -> dict[str, tuple[str, int]]:

@@ -26,6 +26,7 @@ from pos_desktop.services.auth import AuthService
 from pos_desktop.services.i18n import _
 
 from .login_dialog import PinPad, pin_entry, show_error
+from .policy_page import ROLE_TEXTS
 
 
 class ApprovalDialog(QDialog):
@@ -53,7 +54,7 @@ class ApprovalDialog(QDialog):
         # cycle that only the garbage collector frees, later, after Qt deleted the dialog.
         self._submit = submit
         self.layout_ = QVBoxLayout(self)
-        what = QLabel(_("Approve: {action}").format(action=action_label(action)))
+        what = QLabel(_("Approve: {action}").format(action=_(action_label(action))))
         what.setObjectName("totalCaption")
         who = QLabel(
             _("Requested by {name}").format(name=requester.name) + (f"\n{detail}" if detail else "")
@@ -63,12 +64,13 @@ class ApprovalDialog(QDialog):
         self.approver.setAccessibleName("Approver")
         self._members = {m.name: m for m in auth.approvers_for(action, requester)}
         for member in self._members.values():
-            mine = " - you, with your own PIN" if member.user_id == requester.user_id else ""
-            self.approver.addItem(f"{member.name} ({member.role.value}){mine}", member.name)
+            mine = _(" - you, with your own PIN") if member.user_id == requester.user_id else ""
+            role = _(ROLE_TEXTS[member.role])
+            self.approver.addItem(f"{member.name} ({role}){mine}", member.name)
         self.reason = QComboBox()
         self.reason.setAccessibleName("Reason")
         for choice in reasons_for(action):
-            self.reason.addItem(choice.label, choice.code)
+            self.reason.addItem(_(choice.label), choice.code)
         if reason:  # chosen on the screen that asked: not asked twice
             self.reason.setCurrentIndex(max(self.reason.findData(reason), 0))
         self.pin = pin_entry()

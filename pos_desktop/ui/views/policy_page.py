@@ -48,13 +48,13 @@ class PolicyPage(QWidget):
         self.table.setHorizontalHeaderLabels(
             [_(ROLE_TEXTS[r]) for r in self.roles] + [_("Second person")]
         )
-        self.table.setVerticalHeaderLabels([action_label(a) for a in self.actions])
+        self.table.setVerticalHeaderLabels([_(action_label(a)) for a in self.actions])
         self._cells: dict[tuple[Action, Role], QComboBox] = {}
         self._second: dict[Action, QTableWidgetItem] = {}
         for row, action in enumerate(self.actions):
             for col, role in enumerate(self.roles):
                 combo = QComboBox()
-                combo.setAccessibleName(f"{action_label(action)}: {_(ROLE_TEXTS[role])}")
+                combo.setAccessibleName(f"{_(action_label(action))}: {_(ROLE_TEXTS[role])}")
                 for decision, text in DECISION_TEXTS.items():
                     combo.addItem(_(text), decision.value)
                 combo.setCurrentIndex(combo.findData(policy.decide(role, action).value))

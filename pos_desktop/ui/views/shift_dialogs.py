@@ -187,7 +187,7 @@ class CashMovementDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.action = KIND_ACTIONS[kind]
-        self.setWindowTitle(action_label(self.action))
+        self.setWindowTitle(_(action_label(self.action)))
         self.shifts, self.auth, self.user, self.kind = shifts, auth, user, kind
         self.movement = None
         self.amount = QLineEdit()
@@ -195,7 +195,7 @@ class CashMovementDialog(QDialog):
         self.amount.setAccessibleName(_("Amount"))
         self.reason = QComboBox()
         for reason in reasons_for(self.action):
-            self.reason.addItem(reason.label, reason.code)
+            self.reason.addItem(_(reason.label), reason.code)
         self.note = QLineEdit()
         self.note.setAccessibleName(_("Note"))
         self.message = _message()
@@ -210,7 +210,7 @@ class CashMovementDialog(QDialog):
         layout.addWidget(QLabel(_("Note")))
         layout.addWidget(self.note)
         layout.addWidget(self.message)
-        layout.addLayout(_buttons(self, action_label(self.action), self.submit))
+        layout.addLayout(_buttons(self, _(action_label(self.action)), self.submit))
 
     def _call(self, approver_name=None, approver_pin=None, reason=None):
         amount = None

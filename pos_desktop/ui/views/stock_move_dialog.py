@@ -73,7 +73,7 @@ class StockMoveDialog(ScanDocumentDialog):
     def _fill_choice(self) -> None:
         if self.kind == WASTE:
             for reason in reasons_for(Action.WRITE_OFF_STOCK):
-                self.choice.addItem(reason.label, reason.code)
+                self.choice.addItem(_(reason.label), reason.code)
         elif self.kind == TRANSFER_OUT:
             for store_id, name in self.service.other_stores():
                 self.choice.addItem(name, store_id)
