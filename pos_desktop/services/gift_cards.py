@@ -114,30 +114,73 @@ class GiftCardService(CloudBalances):
             PaymentError: unknown card, too little on it, the cloud refused or is offline
                 (the tender is then not on ``split``).
         """
+        code = self.check_code(split, code)
+        try:
+            balance = self.balance(code)
+        except LedgerOffline:
+            return self.take_offline(split, code, amount)
+        tender = self.add_tender(split, code, balance, amount)
+        if tender.kind != GIFT_CARD:  # a local voucher: nothing to ask the cloud
+            return tender
+        self.begin_reserve(tender.tender_id, code, self.currency, tender.amount_minor)
+        left, failure = None, None
+        try:
+            left = self.ask_redeem(code, tender.amount_minor, tender.tender_id)
+        except PaymentError as err:
+            failure = err
+        self.finish_reserve(split, tender.tender_id, left, failure)
+        return next(t for t in split.tenders if t.tender_id == tender.tender_id)
+
+    # ``take`` in steps, for the payment window, which asks the cloud off its thread:
+    # check_code, ask_balance (network), add_tender + begin_reserve, ask_redeem (network),
+    # finish_reserve; take_offline when ask_balance raised LedgerOffline.
+
+    def check_code(self, split: SplitTender, code: str) -> str:
+        """The card's code, once it may pay this sale.
+
+        Raises:
+            DomainError: a bad code, the card is already on the sale or sold in it.
+        """
         code = normal_code(code)
         if any((t.reference or "").upper() == code for t in split.tenders):
             raise PaymentError(f"Gift card {code} is already on this sale.")
         if any(card_code(line.item.product_id) == code for line in self._checkout.cart.lines):
             raise PaymentError(f"Gift card {code} is being sold in this sale: it cannot pay it.")
+        return code
+
+    def ask_balance(self, code: str) -> Money:
+        """The cloud's balance of the card (network only: a worker thread may call it).
+
+        Raises:
+            PaymentError: no such card; LedgerOffline: the cloud cannot be reached.
+        """
         try:
-            balance = self.balance(code)
-        except LedgerOffline:
-            return self._take_offline(split, code, amount)
+            return Money(self._ledger().balance("gift_card", code), self.currency)
+        except LedgerNotFound as err:
+            raise PaymentError(f"No gift card has code {code}: check the code.") from err
+
+    def add_tender(
+        self, split: SplitTender, code: str, balance: Money, amount: Money | None
+    ) -> Tender:
+        """Put the card on ``split`` for ``amount`` (or what it can pay); a cloud card's tender
+        still has to be reserved (``begin_reserve`` ...).
+
+        Raises:
+            PaymentError: nothing left on it, or ``amount`` is more than it holds.
+        """
         if balance.amount_minor <= 0:
             raise PaymentError(f"Gift card {code} has nothing left on it.")
         if not self.in_cloud:
             return split.add_voucher(balance, code=code, amount=amount)
-        tender = split.add_voucher(
+        return split.add_voucher(
             balance, code=code, name="Gift card", amount=amount, kind=GIFT_CARD
         )
-        self.reserve(split, tender.tender_id, code, self.currency, tender.amount_minor)
-        return next(t for t in split.tenders if t.tender_id == tender.tender_id)
 
     def offline_used(self, code: str) -> int:
         """What this till spent of the card offline and has not sent to the cloud yet."""
         return outbox.pending_amount(self._db, "gift_card.redeemed_offline", code)
 
-    def _take_offline(self, split: SplitTender, code: str, amount: Money | None) -> Tender:
+    def take_offline(self, split: SplitTender, code: str, amount: Money | None) -> Tender:
         """The cloud cannot be reached: spend up to the owner's offline limit for this card at
         this till (0: not at all). The cloud takes it off the card when the sale arrives, at
         most what the card still holds, and reports any difference."""

@@ -46,6 +46,7 @@ def take_tenders(view) -> None:
         card_available=card,
         gift_cards=view.gift_cards,
         loyalty=view.loyalty,
+        tasks=view.tasks,
     )
     dialog.exec()
     view.entry.setFocus()
@@ -233,7 +234,9 @@ def gift_card(view) -> None:
         return
     from .gift_card_dialog import GiftCardDialog
 
-    dialog = GiftCardDialog(view.gift_cards, view.checkout.settings.currency, view.locale, view)
+    dialog = GiftCardDialog(
+        view.gift_cards, view.checkout.settings.currency, view.locale, view, tasks=view.tasks
+    )
     if dialog.exec() and dialog.sold is not None:
         view.show_message(
             _("Gift card {code} added: it is loaded once the sale is paid.").format(
