@@ -66,6 +66,8 @@ class GiftCardService(CloudBalances):
     ) -> None:
         super().__init__(db, ledger, clock, "gift_card", GIFT_CARD)
         self._checkout = checkout
+        # tender id -> the offline limit it used up ("card" / "till"), until its sale is stored
+        self._offline_limits: dict[str, str | None] = {}
 
     @property
     def currency(self) -> str:
@@ -182,9 +184,11 @@ class GiftCardService(CloudBalances):
 
     def take_offline(self, split: SplitTender, code: str, amount: Money | None) -> Tender:
         """The cloud cannot be reached: spend up to the owner's offline limit for this card at
-        this till (0: not at all). The cloud takes it off the card when the sale arrives, at
-        most what the card still holds, and reports any difference."""
-        limit = self._checkout.checkout_settings.gift_card_offline_limit_minor
+        this till (0: not at all), and within the till's total for all cards until it syncs
+        (0: no total). The cloud takes it off the card when the sale arrives, at most what the
+        card still holds, and reports any difference and which limit was reached."""
+        settings = self._checkout.checkout_settings
+        limit = settings.gift_card_offline_limit_minor
         if limit <= 0:
             raise LedgerOffline(
                 "The cloud cannot be reached, so the gift card cannot be checked or spent: "
@@ -196,6 +200,18 @@ class GiftCardService(CloudBalances):
                 f"Gift card {code} was already spent offline up to this till's limit "
                 f"({Money(limit, self.currency)}): take another tender."
             )
+        till_limit = settings.gift_card_offline_till_limit_minor
+        reached = "card"
+        if till_limit > 0:
+            till_room = till_limit - self.till_offline_used()
+            if till_room <= 0:
+                raise PaymentError(
+                    f"This till already spent {Money(till_limit, self.currency)} of gift cards "
+                    "offline, this till's offline limit for all gift cards until it reaches the "
+                    "cloud again: take another tender."
+                )
+            if till_room < room:
+                room, reached = till_room, "till"
         tender = split.add_voucher(
             Money(room, self.currency),
             code=code,
@@ -207,10 +223,23 @@ class GiftCardService(CloudBalances):
             tender.tender_id, "gift_card", code, self.currency, tender.amount_minor, None, "offline"
         )
         self.holds.begin(hold, self._clock.now())
+        self._offline_limits[tender.tender_id] = reached if tender.amount_minor == room else None
         return tender
 
+    def till_offline_used(self) -> int:
+        """What this till spent of all gift cards offline and has not sent to the cloud yet,
+        with the offline tenders of a payment in progress."""
+        return outbox.pending_total(
+            self._db, "gift_card.redeemed_offline"
+        ) + self.holds.offline_open_amount("gift_card")
+
     def spent_offline(self, db: SqliteDatabase, payment, sale: Sale) -> None:
-        """The sale of a card taken offline: the cloud takes it off when this arrives."""
+        """The sale of a card taken offline: the cloud takes it off when this arrives. The
+        event says which limit the tender reached (for the owner's report) and how much of
+        the till's total it has used."""
+        settings = self._checkout.checkout_settings
+        till_used = outbox.pending_total(db, "gift_card.redeemed_offline")
+        till_used += payment.amount.amount_minor
         ledger_event(
             db,
             "gift_card.redeemed_offline",
@@ -219,6 +248,10 @@ class GiftCardService(CloudBalances):
             payment.amount.amount_minor,
             self._clock.now(),
             sale_id=sale.sale_id,
+            card_limit=settings.gift_card_offline_limit_minor,
+            till_limit=settings.gift_card_offline_till_limit_minor,
+            till_used=till_used,
+            limit_reached=self._offline_limits.pop(payment.payment_id, None),
         )
 
     def in_sale(self, db: SqliteDatabase, sale: Sale) -> None:

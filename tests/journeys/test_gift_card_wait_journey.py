@@ -1,4 +1,5 @@
-"""Paying with a gift card while the cloud is slow: the payment window keeps running.
+"""Paying with a gift card while the cloud is slow or away: the payment window keeps running,
+and offline the till stops at the owner's total limit for all cards.
 
 Between the till and the real cloud (loopback) sits a gate: a local HTTP server that accepts the
 connection and holds the request (no answer) until the test opens it. While it holds, a timer
@@ -16,9 +17,11 @@ import httpx
 import pytest
 from PySide6.QtCore import Qt, QTimer
 
+from pos_desktop.domain.payment import CheckoutSettings
 from pos_desktop.services.cloud_balances import ledger_event
 from pos_desktop.services.demo_data import demo_ean13
 from pos_desktop.storage import sync_repo
+from pos_desktop.storage.checkout_settings_repo import save_checkout_settings
 from pos_desktop.ui.views.tender_dialog import TenderDialog
 from tests.journeys.test_gift_card_journey import cloud_balance, enrolled, journey_cloud, push
 
@@ -173,3 +176,40 @@ def test_the_payment_window_keeps_running_while_the_cloud_is_asked(gate, journey
 
 def total_paid(till) -> int:
     return till.db.execute_sql("SELECT sum(amount_minor) FROM payment").fetchone()[0]
+
+
+def test_offline_the_till_stops_at_its_total_limit_for_all_cards(enrolled, journey, till):
+    server, _cloud = enrolled
+    load_card(till, "GC-TILL-1", 3000)
+    load_card(till, "GC-TILL-2", 3000)
+    save_checkout_settings(
+        till.db,
+        CheckoutSettings(gift_card_offline_limit_minor=500, gift_card_offline_till_limit_minor=700),
+    )
+    till.reload_checkout_settings()
+
+    def steps(j):
+        for n in range(1, 20):  # enough on the sale for both cards and more
+            yield j.scan(demo_ean13(n))
+            if till.checkout.totals().total.amount_minor > 1000:
+                break
+        yield j.key(Qt.Key.Key_F1)
+        tender = yield j.modal(TenderDialog)
+        yield j.scan("GC-TILL-1")
+        yield j.until(lambda: len(tender.split.tenders) == 1, what="5.00 offline", timeout_s=15)
+        yield j.scan("GC-TILL-2")
+        yield j.until(lambda: len(tender.split.tenders) == 2, what="2.00 offline", timeout_s=15)
+        assert [t.amount_minor for t in tender.split.tenders] == [500, 200]
+        yield j.scan("GC-TILL-3")
+        yield j.until(lambda: "offline limit for all gift cards" in tender.message.text())
+        assert "7.00" in tender.message.text() and len(tender.split.tenders) == 2
+        yield j.key(Qt.Key.Key_F5)  # the rest in cash
+        yield j.until(lambda: j.db_one("SELECT count(*) FROM sale") == 1, what="paid")
+
+    server.stop()
+    try:
+        journey.run(steps, timeout_s=60)
+    finally:
+        server.start()
+    push(till)
+    assert cloud_balance(till, "/v1/gift-cards/GC-TILL-2") == 2800

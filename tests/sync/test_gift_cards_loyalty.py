@@ -176,6 +176,47 @@ def test_offline_a_till_spends_up_to_the_owners_limit_and_the_report_shows_it(tw
     assert report[0]["terminal_id"] == creds(one).terminal_id
 
 
+def test_offline_a_till_spends_at_most_its_total_limit_across_cards(two_tills):
+    server, cloud, (one, _two) = two_tills
+    for code in ("TOT-1", "TOT-2", "TOT-3"):
+        sell_card(one, code, 1000)
+    push(one)
+    save_checkout_settings(
+        one.db,
+        CheckoutSettings(gift_card_offline_limit_minor=500, gift_card_offline_till_limit_minor=700),
+    )
+    one.reload_checkout_settings()
+    gift = one.gift_cards
+    server.stop()
+    try:
+        gift.sell("OTHER", Money(3000, "EUR"))
+        split = one.checkout.new_tender()
+        first = gift.take(split, "TOT-1")  # the card's limit
+        second = gift.take(split, "TOT-2")  # what is left of the till's 7.00
+        assert (first.amount_minor, second.amount_minor) == (500, 200)
+        with pytest.raises(PaymentError, match="this till's offline limit for all gift cards"):
+            gift.take(split, "TOT-3")
+        split.add_cash(Money(2300, "EUR"))
+        one.checkout.complete_split(split)
+        gift.sell("MORE", Money(1000, "EUR"))
+        with pytest.raises(PaymentError, match=r"7\.00"):  # the sale is stored, not sent
+            gift.take(one.checkout.new_tender(), "TOT-3")
+    finally:
+        server.start()
+    push(one)  # synced: the till may spend offline again
+    assert [card_balance(cloud, one, c) for c in ("TOT-1", "TOT-2")] == [500, 800]
+    store = creds(one).store_id
+    report = cloud.admin.get(f"/v1/admin/stores/{store}/gift-cards-offline").json()
+    used = {r["code"]: (r["limit_reached"], r["till_used"], r["till_limit"]) for r in report}
+    assert used == {"TOT-1": ("card", 500, 700), "TOT-2": ("till", 700, 700)}
+    server.stop()
+    try:
+        again = gift.take(one.checkout.new_tender(), "TOT-3")
+        assert again.amount_minor == 500
+    finally:
+        server.start()
+
+
 def test_a_hold_left_open_by_a_crash_is_given_back_at_start(two_tills):
     _server, cloud, (one, _two) = two_tills
     sell_card(one, "CRASH-1", 500)
