@@ -293,8 +293,9 @@ def apply_value(
             raise StoreSettingError(
                 f"{key}: write an amount such as 20.00, not {text!r}."
             ) from None
-        field = key + "_minor"
-        return replace(state, checkout=replace(c, **{field: limit}))
+        if key == "gift_card_offline_limit":
+            return replace(state, checkout=replace(c, gift_card_offline_limit_minor=limit))
+        return replace(state, checkout=replace(c, gift_card_offline_till_limit_minor=limit))
     if key == "loyalty_point_value":
         minor = parse_cash_rounding(text, s.currency, key=key)
         if Decimal(text.strip().replace(",", ".")) <= 0:
