@@ -15,6 +15,7 @@ A till that is not enrolled keeps the older local vouchers (``gift_voucher`` tab
 
 from __future__ import annotations
 
+import secrets
 from decimal import Decimal
 
 from peewee import SqliteDatabase
@@ -25,7 +26,7 @@ from pos_desktop.domain.money import Money
 from pos_desktop.domain.refund import Refund
 from pos_desktop.domain.sale import Sale
 from pos_desktop.domain.tax import TaxRate
-from pos_desktop.domain.tender import GIFT_CARD, SplitTender, Tender
+from pos_desktop.domain.tender import GIFT_CARD, VOUCHER, SplitTender, Tender
 from pos_desktop.storage import outbox
 from pos_desktop.storage.ledger_hold_repo import Hold
 
@@ -86,6 +87,16 @@ class GiftCardService(CloudBalances):
             return Money(self._ledger().balance("gift_card", code), self.currency)
         except LedgerNotFound as err:
             raise PaymentError(f"No gift card has code {code}: check the code.") from err
+
+    def new_code(self) -> str:
+        """A fresh code for a card the till hands out (store credit): ``SC-`` and ten
+        random letters and digits, unguessable."""
+        alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud safely
+        return "SC-" + "".join(secrets.choice(alphabet) for _ in range(10))
+
+    def store_credit_kind(self) -> str:
+        """The tender a refund onto a gift card is: the cloud's card, or a local voucher."""
+        return GIFT_CARD if self.in_cloud else VOUCHER
 
     def sell(self, code: str, amount: Money) -> None:
         """Put a gift card loaded with ``amount`` on the current sale (loaded once it is paid).
