@@ -86,7 +86,7 @@ class GiftCardService(CloudBalances):
         try:
             return Money(self._ledger().balance("gift_card", code), self.currency)
         except LedgerNotFound as err:
-            raise PaymentError(f"No gift card has code {code}: check the code.") from err
+            raise LedgerNotFound(f"No gift card has code {code}: check the code.") from err
 
     def new_code(self) -> str:
         """A fresh code for a card the till hands out (store credit): ``SC-`` and ten
@@ -170,7 +170,7 @@ class GiftCardService(CloudBalances):
         try:
             return Money(self._ledger().balance("gift_card", code), self.currency)
         except LedgerNotFound as err:
-            raise PaymentError(f"No gift card has code {code}: check the code.") from err
+            raise LedgerNotFound(f"No gift card has code {code}: check the code.") from err
 
     def add_tender(
         self, split: SplitTender, code: str, balance: Money, amount: Money | None
