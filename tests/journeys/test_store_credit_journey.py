@@ -79,7 +79,11 @@ def test_a_cash_sale_refunded_onto_a_new_gift_card(enrolled, journey, till, sim_
             [t[1] for t in json.loads(detail)["tenders"]]
             for (detail,) in till.db.execute_sql("SELECT detail FROM refund").fetchall()
         ]
-        assert kinds == [["gift_card"], ["gift_card"]]  # the cash stayed in the drawer
+        assert kinds == [["gift_card"], ["gift_card"]]  # the cash stayed in the drawer ...
+        assert j.db_one("SELECT count(*) FROM cash_ledger WHERE kind = 'refund'") == 0
+        assert j.db_one("SELECT sum(amount_minor) FROM cash_ledger WHERE kind = 'sale'") == (
+            first + second
+        )  # ... so the X report expects it there
 
     journey.run(steps, timeout_s=90)
     push(till)
