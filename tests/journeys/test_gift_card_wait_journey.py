@@ -23,10 +23,12 @@ from pos_desktop.services.cloud_balances import ledger_event
 from pos_desktop.services.demo_data import demo_ean13
 from pos_desktop.storage import sync_repo
 from pos_desktop.storage.checkout_settings_repo import save_checkout_settings
+from pos_desktop.ui.views.gift_card_dialog import GiftCardDialog
 from pos_desktop.ui.views.tender_dialog import TenderDialog
 from tests.journeys.test_gift_card_journey import cloud_balance, enrolled, journey_cloud, push
 
 __all__ = ["enrolled", "journey_cloud"]  # fixtures shared with the gift-card journey
+CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
 
 
 class Gate:
@@ -219,3 +221,26 @@ def test_offline_the_till_stops_at_its_total_limit_for_all_cards(enrolled, journ
         server.start()
     push(till)
     assert cloud_balance(till, "/v1/gift-cards/GC-TILL-2") == 2800
+
+
+def test_the_balance_check_waits_without_freezing_and_esc_stops_it(gate, journey, till):
+    load_card(till, "GC-WAIT-2", 1200)
+    gate.hold = ("/v1/gift-cards/",)
+
+    def steps(j):
+        yield j.key(Qt.Key.Key_V, CTRL_SHIFT)
+        dialog = yield j.modal(GiftCardDialog)
+        yield j.scan("GC-WAIT-2")
+        yield j.key(Qt.Key.Key_F5)
+        yield j.until(lambda: "Checking the card" in dialog.message.text(), what="waiting")
+        yield j.key(Qt.Key.Key_Escape)  # handled while the cloud says nothing
+        yield j.until(lambda: "Stopped waiting" in dialog.message.text(), what="Esc handled")
+        assert dialog.isVisible()
+        gate.hold, gate.opened = (), threading.Event()
+        yield j.key(Qt.Key.Key_F5)  # the worker is free again after the first call times out
+        yield j.until(lambda: "holds" in dialog.message.text(), what="balance", timeout_s=15)
+        assert "12.00" in dialog.message.text()
+        yield j.key(Qt.Key.Key_Escape)
+        yield j.closed(dialog)
+
+    journey.run(steps, timeout_s=60)
