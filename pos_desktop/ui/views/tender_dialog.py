@@ -31,6 +31,7 @@ from pos_desktop.domain.tender import CLOUD_TENDERS, GIFT_CARD, SplitTender
 from pos_desktop.services.checkout import CheckoutService
 from pos_desktop.services.formatting import money_text
 from pos_desktop.services.i18n import _
+from pos_desktop.services.loyalty import UNIT as POINTS_UNIT
 
 from ..widgets.number_pad import NumberPad
 from .cloud_wait import CloudWait
@@ -250,17 +251,33 @@ class TenderDialog(QDialog):
 
     def on_points_clicked(self) -> None:
         """F4: tell the customer their points and what they would pay; spend them only when
-        the customer agrees (the cashier answers Yes for them)."""
+        the customer agrees (the cashier answers Yes for them). The cloud is asked off the
+        GUI thread, like a gift card."""
         customer = self.checkout.cart.customer
         if self.wait.pending:
             return
         if self.loyalty is None or customer is None:
             self.show_error(_("Attach the customer first (Ctrl+U): points belong to them."))
             return
-        held = self.loyalty.balance(customer.customer_id).confirmed
-        if held is None:
-            self.show_error(_("The cloud cannot be reached: points can be spent only online."))
+        loyalty = self.loyalty
+        try:
+            loyalty.check_take(self.split)
+        except DomainError as err:
+            self.show_error(str(err))
             return
+        self.wait.run(
+            lambda: loyalty.ask_points(customer.customer_id),
+            lambda held: self._points_known(customer, held),
+            self._points_not_known,
+        )
+
+    def _points_not_known(self, err: Exception) -> None:
+        if isinstance(err, LedgerOffline):
+            self.show_error(_("The cloud cannot be reached: points can be spent only online."))
+        else:
+            self.show_error(str(err))
+
+    def _points_known(self, customer, held: int) -> None:
         value = self.checkout.checkout_settings.loyalty_point_value_minor
         points = min(held, self.split.remaining_minor // value)
         if points <= 0:
@@ -282,7 +299,21 @@ class TenderDialog(QDialog):
         if asked != QMessageBox.StandardButton.Yes:
             self.show_error(_("Points not spent: the customer did not agree."))
             return
-        self._take(lambda: self.loyalty.take(self.split, points))
+        loyalty = self.loyalty
+        try:
+            tender = loyalty.add_tender(self.split, held, points)
+        except (DomainError, ValueError) as err:
+            self.show_error(str(err))
+            return
+        tender_id, spent = tender.tender_id, loyalty.points_of(tender)
+        loyalty.begin_reserve(tender_id, customer.customer_id, POINTS_UNIT, spent)
+        self._reserving = tender_id
+        self.wait.run(
+            lambda: loyalty.ask_redeem(customer.customer_id, spent, tender_id),
+            lambda left: self._reserved(loyalty, tender_id, left, None),
+            lambda err: self._reserved(loyalty, tender_id, None, err),
+            on_late=lambda _left, _err: loyalty.release(tender_id),
+        )
 
     def on_remove_clicked(self) -> None:
         if not self.split.tenders:
@@ -356,19 +387,28 @@ class TenderDialog(QDialog):
         )
 
     def _card_answered(self, tender_id: str, left: int | None, err: Exception | None) -> None:
-        self._reserving = None
-        self._take(lambda: self.gift_cards.finish_reserve(self.split, tender_id, left, err))
+        self._reserved(self.gift_cards, tender_id, left, err)
         self._clear_code()
+
+    def _reserved(self, service, tender_id: str, left: int | None, err: Exception | None) -> None:
+        self._reserving = None
+        self._take(lambda: service.finish_reserve(self.split, tender_id, left, err))
 
     def _clear_code(self) -> None:
         if self.outcome is None and not self.message.text():
             self.voucher_code.clear()
 
     def _stopped_waiting(self) -> None:
+        points = False
         if self._reserving is not None:
-            self.gift_cards.remove(self.split, self._reserving)
+            tender = next(t for t in self.split.tenders if t.tender_id == self._reserving)
+            points = tender.kind != GIFT_CARD
+            self._cloud_service(tender.kind).remove(self.split, self._reserving)
             self._reserving = None
         self._update()
+        if points:
+            self.show_error(_("Stopped waiting for the cloud: no points are spent."))
+            return
         self.show_error(
             _(
                 "Stopped waiting for the cloud: nothing is taken from the card. Take another "
