@@ -4,9 +4,9 @@ Keyboard-first: the amount field has the focus and holds the rest due; F5 cash, 
 voucher, F7 other tender, F8 card for the rest, F4 the attached customer's loyalty points (after
 they agree), F9 removes the last tender, Esc goes back (the tenders taken so far are dropped:
 nothing is stored until the sale is paid in full; gift cards and points spent in the cloud are
-given back). A gift card is asked of the cloud off the GUI thread (the window's TaskRunner): the
-window says "Checking the card…" meanwhile, and Esc stops waiting (an answer that comes later
-is given back).
+given back). Gift cards and points are asked of the cloud off the GUI thread (the window's
+TaskRunner): the window says "Checking the card…" meanwhile, and Esc stops waiting (an answer
+that comes later is given back).
 """
 
 from __future__ import annotations
@@ -68,7 +68,7 @@ class TenderDialog(QDialog):
         self.loyalty = loyalty
         # ui.tasks.TaskRunner: the cloud is asked on it (None: inline, tests without a window)
         self.wait = CloudWait(tasks, self._set_waiting)
-        self._reserving: str | None = None  # the card tender the cloud is being asked for
+        self._reserving: str | None = None  # the card / points tender being reserved
         self._enabled: dict[str, bool] = {}
 
         self.total_label = QLabel()
