@@ -70,6 +70,7 @@ class TenderDialog(QDialog):
         self.wait = CloudWait(tasks, self._set_waiting)
         self._reserving: str | None = None  # the card / points tender being reserved
         self._enabled: dict[str, bool] = {}
+        self._asking = ""  # what the window says while the cloud is asked
 
         self.total_label = QLabel()
         self.total_label.setObjectName("totalLabel")
@@ -265,6 +266,7 @@ class TenderDialog(QDialog):
         except DomainError as err:
             self.show_error(str(err))
             return
+        self._asking = _("Checking the points…")
         self.wait.run(
             lambda: loyalty.ask_points(customer.customer_id),
             lambda held: self._points_known(customer, held),
@@ -306,6 +308,7 @@ class TenderDialog(QDialog):
             self.show_error(str(err))
             return
         tender_id, spent = tender.tender_id, loyalty.points_of(tender)
+        self._asking = _("Checking the points…")
         loyalty.begin_reserve(tender_id, customer.customer_id, POINTS_UNIT, spent)
         self._reserving = tender_id
         self.wait.run(
@@ -345,6 +348,7 @@ class TenderDialog(QDialog):
 
     def _pay_with_card(self, code: str, typed: Money | None) -> None:
         cards = self.gift_cards
+        self._asking = _("Checking the card…")
         try:
             code = cards.check_code(self.split, code)
         except DomainError as err:
@@ -423,7 +427,7 @@ class TenderDialog(QDialog):
             for key, button in self.buttons.items():
                 button.setEnabled(key == "back")
             self.message.setProperty("kind", "")
-            self.message.setText(_("Checking the card…"))
+            self.message.setText(self._asking or _("Checking the card…"))
             self.message.style().unpolish(self.message)
             self.message.style().polish(self.message)
         else:
