@@ -66,6 +66,10 @@ class OfflineRedemptionOut(BaseModel):
     asked: int
     taken: int
     short: int
+    limit_reached: str | None  # "card", "till": the offline limit this tender used up
+    card_limit: int | None
+    till_limit: int | None  # the till's total for all cards until it syncs (0: none)
+    till_used: int | None  # what the till had spent offline in all, with this one
     created_at: str
 
 

@@ -56,6 +56,19 @@ class LedgerEntry(BaseModel):
     created_at = pw.DateTimeField(default=utcnow)
 
 
+class LedgerOfflineLimit(BaseModel):
+    """The limits a till spent a card offline under (migration 0013)."""
+
+    entry_id = pw.CharField(80, primary_key=True)
+    card_limit = pw.BigIntegerField()
+    till_limit = pw.BigIntegerField()
+    till_used = pw.BigIntegerField()
+    limit_reached = pw.CharField(8, null=True)
+
+    class Meta:
+        table_name = "ledger_offline_limit"
+
+
 @dataclass(frozen=True, slots=True)
 class Where:
     """Who asks: the organisation whose accounts these are, and the store and till."""
@@ -291,12 +304,33 @@ def release(where: Where, kind: str, key: str, unit: str, reverses: str, entry_i
     return _retrying(run, entry_id, "release", where, (kind, key, unit))
 
 
+def note_offline_limits(
+    entry_id: str, card_limit: int, till_limit: int, till_used: int, reached: str | None
+) -> None:
+    """Keep the limits an offline redemption was taken under (once per entry)."""
+    LedgerOfflineLimit.insert(
+        entry_id=entry_id,
+        card_limit=card_limit,
+        till_limit=till_limit,
+        till_used=till_used,
+        limit_reached=reached,
+    ).on_conflict_ignore().execute()
+
+
 def offline_redemptions(organisation_id: str, store_id: str, limit: int = 500) -> list[dict]:
     """Gift cards spent offline at this store's tills, newest first: what each till took
-    (``asked``), what the card still held (``taken``) and the difference (``short``)."""
+    (``asked``), what the card still held (``taken``) and the difference (``short``), and
+    where the till sent them, the limits: which one the tender reached (``limit_reached``:
+    ``card`` or ``till``), the till's total limit and what it had spent offline by then."""
     rows = (
-        LedgerEntry.select(LedgerEntry, LedgerAccount.key, LedgerAccount.unit)
+        LedgerEntry.select(LedgerEntry, LedgerAccount.key, LedgerAccount.unit, LedgerOfflineLimit)
         .join(LedgerAccount, on=(LedgerAccount.id == LedgerEntry.account_id))
+        .switch(LedgerEntry)
+        .join(
+            LedgerOfflineLimit,
+            pw.JOIN.LEFT_OUTER,
+            on=(LedgerOfflineLimit.entry_id == LedgerEntry.entry_id),
+        )
         .where(
             (LedgerEntry.kind == "offline")
             & (LedgerEntry.store_id == store_id)
@@ -308,6 +342,8 @@ def offline_redemptions(organisation_id: str, store_id: str, limit: int = 500) -
     out = []
     for e in rows:
         asked, taken = int(e.asked or 0), -int(e.amount)
+        limits = getattr(e, "ledgerofflinelimit", None)
+        known = limits is not None and limits.entry_id is not None
         out.append(
             {
                 "code": e.ledgeraccount.key,
@@ -317,6 +353,10 @@ def offline_redemptions(organisation_id: str, store_id: str, limit: int = 500) -
                 "asked": asked,
                 "taken": taken,
                 "short": asked - taken,
+                "limit_reached": limits.limit_reached if known else None,
+                "card_limit": int(limits.card_limit) if known else None,
+                "till_limit": int(limits.till_limit) if known else None,
+                "till_used": int(limits.till_used) if known else None,
                 "created_at": e.created_at.isoformat(),
             }
         )

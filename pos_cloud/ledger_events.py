@@ -8,6 +8,8 @@ Debits (redeeming) are synchronous API calls instead: see api_ledger.py.
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import Field, StrictInt
 
 from . import ledger
@@ -37,6 +39,11 @@ class LedgerEventIn(_Strict):
     amount: StrictInt = Field(default=0, ge=0, le=MAX_AMOUNT)
     sale_id: str | None = Field(default=None, max_length=64)
     reverses: str | None = Field(default=None, min_length=1, max_length=80)
+    # gift_card.redeemed_offline: the owner's limits the till spent it under
+    card_limit: StrictInt | None = Field(default=None, ge=0, le=MAX_AMOUNT)
+    till_limit: StrictInt | None = Field(default=None, ge=0, le=MAX_AMOUNT)
+    till_used: StrictInt | None = Field(default=None, ge=0, le=MAX_AMOUNT)
+    limit_reached: Literal["card", "till"] | None = None
 
 
 def problem(event_type: str, body: LedgerEventIn, currency: str) -> str | None:
@@ -62,6 +69,14 @@ def apply(where: ledger.Where, event_type: str, body: LedgerEventIn) -> str | No
             ledger.take_back(
                 where, kind, key, body.unit, body.amount, body.entry_id, body.sale_id, action
             )
+            if action == "offline" and body.card_limit is not None:
+                ledger.note_offline_limits(
+                    body.entry_id,
+                    body.card_limit,
+                    body.till_limit or 0,
+                    body.till_used or body.amount,
+                    body.limit_reached,
+                )
         else:
             ledger.credit(
                 where, kind, key, body.unit, body.amount, body.entry_id, action, body.sale_id

@@ -68,7 +68,9 @@ class CheckoutSettings:
     ``loyalty_points_per_unit``: points a customer earns per 1 unit of the currency paid
     (0: loyalty off); ``loyalty_point_value_minor``: what one point pays when spent.
     ``gift_card_offline_limit_minor``: how much of one gift card a till may spend while the
-    cloud cannot be reached (0: none).
+    cloud cannot be reached (0: none); ``gift_card_offline_till_limit_minor``: how much of all
+    gift cards together a till may spend offline until its sales reach the cloud (0: no total
+    limit, only the one per card).
     """
 
     cash_increment_minor: int = 1
@@ -79,12 +81,13 @@ class CheckoutSettings:
     loyalty_points_per_unit: int = 0
     loyalty_point_value_minor: int = 1
     gift_card_offline_limit_minor: int = 0  # per card per till while the cloud is away
+    gift_card_offline_till_limit_minor: int = 0  # all cards together, per till, until synced
 
     def __post_init__(self) -> None:
         if self.cash_increment_minor < 1:
             raise ValueError("cash_increment_minor must be at least 1")
-        if self.gift_card_offline_limit_minor < 0:
-            raise ValueError("gift_card_offline_limit_minor must be 0 or more")
+        if self.gift_card_offline_limit_minor < 0 or self.gift_card_offline_till_limit_minor < 0:
+            raise ValueError("the gift card offline limits must be 0 or more")
         if self.loyalty_points_per_unit < 0 or self.loyalty_point_value_minor < 1:
             raise ValueError(
                 "loyalty_points_per_unit must be 0 or more and loyalty_point_value_minor 1 or more"

@@ -17,7 +17,7 @@ Rules (docs/PRICING.md has worked cases):
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from fractions import Fraction
 
@@ -336,3 +336,28 @@ def original_from_sale(sale: Sale, *, cash_increment_minor: int = 1) -> Original
         rounding_minor=paid - sum(line.gross_minor for line in lines),
         cash_increment_minor=cash_increment_minor,
     )
+
+
+STORE_CREDIT = "Store credit"  # the name of a refund tender loaded onto a new gift card
+
+
+def to_store_credit(refund: Refund, code: str, kind: str) -> Refund:
+    """``refund`` with its cash going onto gift card ``code`` instead (``kind``: ``gift_card``
+    in the cloud's ledger, ``voucher`` at a till without a cloud). Each part keeps the id of
+    the original tender, so later returns count it as given back; other tenders are unchanged
+    (a card payment never turns into store credit).
+
+    Raises:
+        DomainError: no part of the refund is cash.
+    """
+    if kind not in (GIFT_CARD, VOUCHER):
+        raise ValueError(f"store credit goes onto a gift card or voucher, not {kind!r}")
+    if not any(t.kind == CASH and t.amount_minor > 0 for t in refund.tenders):
+        raise DomainError(
+            "Only cash can go onto a gift card, and this refund has none: refund it as usual."
+        )
+    tenders = tuple(
+        TenderAmount(t.tender_id, kind, STORE_CREDIT, t.amount_minor, code) if t.kind == CASH else t
+        for t in refund.tenders
+    )
+    return replace(refund, tenders=tenders)

@@ -89,19 +89,54 @@ class CloudBalances:
             PaymentError: the cloud refused (too little left, unknown); LedgerOffline: no
                 answer (a release is queued in case the request did arrive).
         """
-        now = self._clock.now()
-        self.holds.begin(Hold(tender_id, self.kind, account, unit, amount, None, "reserving"), now)
+        self.begin_reserve(tender_id, account, unit, amount)
+        left, failure = None, None
         try:
-            left = self._ledger().redeem(self.kind, account, amount, tender_id)
-        except LedgerOffline:
-            split.remove(tender_id)
+            left = self.ask_redeem(account, amount, tender_id)
+        except PaymentError as err:  # LedgerOffline too
+            failure = err
+        return self.finish_reserve(split, tender_id, left, failure)
+
+    # The three steps of ``reserve``, for a window that waits for the cloud off its thread:
+    # the first and last touch the till's db and ``split`` (GUI thread), the middle one only
+    # the network (a worker thread).
+
+    def begin_reserve(self, tender_id: str, account: str, unit: str, amount: int) -> None:
+        """Record the redemption about to be asked for (committed before the request)."""
+        hold = Hold(tender_id, self.kind, account, unit, amount, None, "reserving")
+        self.holds.begin(hold, self._clock.now())
+
+    def ask_redeem(self, account: str, amount: int, tender_id: str) -> int:
+        """The request itself (network only, no db, no ``split``): the balance left."""
+        return self._ledger().redeem(self.kind, account, amount, tender_id)
+
+    def finish_reserve(
+        self, split: SplitTender, tender_id: str, left: int | None, err: Exception | None = None
+    ) -> int:
+        """Apply the cloud's answer: ``left`` (the balance after) or ``err``.
+
+        Raises:
+            PaymentError: refused, or the hold was given back meanwhile (the cashier stopped
+                waiting); LedgerOffline: no answer (released, in case it did arrive).
+        """
+        on_split = any(t.tender_id == tender_id for t in split.tenders)
+        if err is not None:
+            if on_split:
+                split.remove(tender_id)
+            if isinstance(err, PaymentError) and not isinstance(err, LedgerOffline):
+                self.holds.set_state(tender_id, "refused", self._clock.now())
+            else:
+                self.release(tender_id)
+            raise err
+        assert left is not None
+        if not on_split or not self.holds.set_state(
+            tender_id, "reserved", self._clock.now(), balance_after=left
+        ):
+            # Answered after the cashier stopped waiting: the release queued then gives it back.
             self.release(tender_id)
-            raise
-        except PaymentError:
-            split.remove(tender_id)
-            self.holds.set_state(tender_id, "refused", self._clock.now())
-            raise
-        self.holds.set_state(tender_id, "reserved", self._clock.now(), balance_after=left)
+            if on_split:
+                split.remove(tender_id)
+            raise PaymentError("The cloud answered too late: the card was given back.")
         split.set_balance_left(tender_id, left)
         return left
 

@@ -15,6 +15,7 @@ A till that is not enrolled keeps the older local vouchers (``gift_voucher`` tab
 
 from __future__ import annotations
 
+import secrets
 from decimal import Decimal
 
 from peewee import SqliteDatabase
@@ -25,7 +26,7 @@ from pos_desktop.domain.money import Money
 from pos_desktop.domain.refund import Refund
 from pos_desktop.domain.sale import Sale
 from pos_desktop.domain.tax import TaxRate
-from pos_desktop.domain.tender import GIFT_CARD, SplitTender, Tender
+from pos_desktop.domain.tender import GIFT_CARD, VOUCHER, SplitTender, Tender
 from pos_desktop.storage import outbox
 from pos_desktop.storage.ledger_hold_repo import Hold
 
@@ -69,6 +70,8 @@ class GiftCardService(CloudBalances):
     ) -> None:
         super().__init__(db, ledger, clock, "gift_card", GIFT_CARD)
         self._checkout = checkout
+        # tender id -> the offline limit it used up ("card" / "till"), until its sale is stored
+        self._offline_limits: dict[str, str | None] = {}
 
     @property
     def currency(self) -> str:
@@ -86,9 +89,19 @@ class GiftCardService(CloudBalances):
         try:
             return Money(self._ledger().balance("gift_card", code), self.currency)
         except LedgerNotFound as err:
-            raise PaymentError(
+            raise LedgerNotFound(
                 N_("No gift card has code {code}: check the code."), code=code
             ) from err
+
+    def new_code(self) -> str:
+        """A fresh code for a card the till hands out (store credit): ``SC-`` and ten
+        random letters and digits, unguessable."""
+        alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud safely
+        return "SC-" + "".join(secrets.choice(alphabet) for _ in range(10))
+
+    def store_credit_kind(self) -> str:
+        """The tender a refund onto a gift card is: the cloud's card, or a local voucher."""
+        return GIFT_CARD if self.in_cloud else VOUCHER
 
     def sell(self, code: str, amount: Money) -> None:
         """Put a gift card loaded with ``amount`` on the current sale (loaded once it is paid).
@@ -121,6 +134,33 @@ class GiftCardService(CloudBalances):
             PaymentError: unknown card, too little on it, the cloud refused or is offline
                 (the tender is then not on ``split``).
         """
+        code = self.check_code(split, code)
+        try:
+            balance = self.balance(code)
+        except LedgerOffline:
+            return self.take_offline(split, code, amount)
+        tender = self.add_tender(split, code, balance, amount)
+        if tender.kind != GIFT_CARD:  # a local voucher: nothing to ask the cloud
+            return tender
+        self.begin_reserve(tender.tender_id, code, self.currency, tender.amount_minor)
+        left, failure = None, None
+        try:
+            left = self.ask_redeem(code, tender.amount_minor, tender.tender_id)
+        except PaymentError as err:
+            failure = err
+        self.finish_reserve(split, tender.tender_id, left, failure)
+        return next(t for t in split.tenders if t.tender_id == tender.tender_id)
+
+    # ``take`` in steps, for the payment window, which asks the cloud off its thread:
+    # check_code, ask_balance (network), add_tender + begin_reserve, ask_redeem (network),
+    # finish_reserve; take_offline when ask_balance raised LedgerOffline.
+
+    def check_code(self, split: SplitTender, code: str) -> str:
+        """The card's code, once it may pay this sale.
+
+        Raises:
+            DomainError: a bad code, the card is already on the sale or sold in it.
+        """
         code = normal_code(code)
         if any((t.reference or "").upper() == code for t in split.tenders):
             raise PaymentError(N_("Gift card {code} is already on this sale."), code=code)
@@ -128,29 +168,49 @@ class GiftCardService(CloudBalances):
             raise PaymentError(
                 N_("Gift card {code} is being sold in this sale: it cannot pay it."), code=code
             )
+        return code
+
+    def ask_balance(self, code: str) -> Money:
+        """The cloud's balance of the card (network only: a worker thread may call it).
+
+        Raises:
+            PaymentError: no such card; LedgerOffline: the cloud cannot be reached.
+        """
         try:
-            balance = self.balance(code)
-        except LedgerOffline:
-            return self._take_offline(split, code, amount)
+            return Money(self._ledger().balance("gift_card", code), self.currency)
+        except LedgerNotFound as err:
+            raise LedgerNotFound(
+                N_("No gift card has code {code}: check the code."), code=code
+            ) from err
+
+    def add_tender(
+        self, split: SplitTender, code: str, balance: Money, amount: Money | None
+    ) -> Tender:
+        """Put the card on ``split`` for ``amount`` (or what it can pay); a cloud card's tender
+        still has to be reserved (``begin_reserve`` ...).
+
+        Raises:
+            PaymentError: nothing left on it, or ``amount`` is more than it holds.
+        """
         if balance.amount_minor <= 0:
             raise PaymentError(N_("Gift card {code} has nothing left on it."), code=code)
         if not self.in_cloud:
             return split.add_voucher(balance, code=code, amount=amount)
-        tender = split.add_voucher(
+        return split.add_voucher(
             balance, code=code, name="Gift card", amount=amount, kind=GIFT_CARD
         )
-        self.reserve(split, tender.tender_id, code, self.currency, tender.amount_minor)
-        return next(t for t in split.tenders if t.tender_id == tender.tender_id)
 
     def offline_used(self, code: str) -> int:
         """What this till spent of the card offline and has not sent to the cloud yet."""
         return outbox.pending_amount(self._db, "gift_card.redeemed_offline", code)
 
-    def _take_offline(self, split: SplitTender, code: str, amount: Money | None) -> Tender:
+    def take_offline(self, split: SplitTender, code: str, amount: Money | None) -> Tender:
         """The cloud cannot be reached: spend up to the owner's offline limit for this card at
-        this till (0: not at all). The cloud takes it off the card when the sale arrives, at
-        most what the card still holds, and reports any difference."""
-        limit = self._checkout.checkout_settings.gift_card_offline_limit_minor
+        this till (0: not at all), and within the till's total for all cards until it syncs
+        (0: no total). The cloud takes it off the card when the sale arrives, at most what the
+        card still holds, and reports any difference and which limit was reached."""
+        settings = self._checkout.checkout_settings
+        limit = settings.gift_card_offline_limit_minor
         if limit <= 0:
             raise LedgerOffline(
                 N_(
@@ -168,6 +228,18 @@ class GiftCardService(CloudBalances):
                 code=code,
                 limit=Money(limit, self.currency),
             )
+        till_limit = settings.gift_card_offline_till_limit_minor
+        reached = "card"
+        if till_limit > 0:
+            till_room = till_limit - self.till_offline_used()
+            if till_room <= 0:
+                raise PaymentError(
+                    f"This till already spent {Money(till_limit, self.currency)} of gift cards "
+                    "offline, this till's offline limit for all gift cards until it reaches the "
+                    "cloud again: take another tender."
+                )
+            if till_room < room:
+                room, reached = till_room, "till"
         tender = split.add_voucher(
             Money(room, self.currency),
             code=code,
@@ -179,10 +251,23 @@ class GiftCardService(CloudBalances):
             tender.tender_id, "gift_card", code, self.currency, tender.amount_minor, None, "offline"
         )
         self.holds.begin(hold, self._clock.now())
+        self._offline_limits[tender.tender_id] = reached if tender.amount_minor == room else None
         return tender
 
+    def till_offline_used(self) -> int:
+        """What this till spent of all gift cards offline and has not sent to the cloud yet,
+        with the offline tenders of a payment in progress."""
+        return outbox.pending_total(
+            self._db, "gift_card.redeemed_offline"
+        ) + self.holds.offline_open_amount("gift_card")
+
     def spent_offline(self, db: SqliteDatabase, payment, sale: Sale) -> None:
-        """The sale of a card taken offline: the cloud takes it off when this arrives."""
+        """The sale of a card taken offline: the cloud takes it off when this arrives. The
+        event says which limit the tender reached (for the owner's report) and how much of
+        the till's total it has used."""
+        settings = self._checkout.checkout_settings
+        till_used = outbox.pending_total(db, "gift_card.redeemed_offline")
+        till_used += payment.amount.amount_minor
         ledger_event(
             db,
             "gift_card.redeemed_offline",
@@ -191,6 +276,10 @@ class GiftCardService(CloudBalances):
             payment.amount.amount_minor,
             self._clock.now(),
             sale_id=sale.sale_id,
+            card_limit=settings.gift_card_offline_limit_minor,
+            till_limit=settings.gift_card_offline_till_limit_minor,
+            till_used=till_used,
+            limit_reached=self._offline_limits.pop(payment.payment_id, None),
         )
 
     def in_sale(self, db: SqliteDatabase, sale: Sale) -> None:

@@ -91,6 +91,21 @@ class LoyaltyService(CloudBalances):
             DomainError: no customer or loyalty is off; PaymentError: too few points, the
                 cloud refused or is offline (the tender is then not on ``split``).
         """
+        customer = self.check_take(split)
+        tender = self.add_tender(split, self.ask_points(customer.customer_id), points)
+        self.reserve(split, tender.tender_id, customer.customer_id, UNIT, self.points_of(tender))
+        return next(t for t in split.tenders if t.tender_id == tender.tender_id)
+
+    # ``take`` in steps, for the payment window, which asks the cloud off its thread:
+    # check_take, ask_points (network), add_tender + begin_reserve, ask_redeem (network),
+    # finish_reserve.
+
+    def check_take(self, split: SplitTender):
+        """The attached customer, once points may pay this sale.
+
+        Raises:
+            DomainError: no customer, loyalty off, not enrolled, points already on the sale.
+        """
         customer = self._checkout.cart.customer
         if customer is None:
             raise DomainError(N_("Attach the customer first (Ctrl+U): points belong to them."))
@@ -100,16 +115,33 @@ class LoyaltyService(CloudBalances):
             raise PaymentError(N_("Points are spent in the cloud: this till is not connected."))
         if any(t.kind == POINTS for t in split.tenders):
             raise PaymentError(N_("Points already pay part of this sale."))
+        return customer
+
+    def ask_points(self, customer_id: str) -> int:
+        """The customer's points in the cloud (network only: a worker thread may call it).
+
+        Raises:
+            LedgerOffline: the cloud cannot be reached.
+        """
         try:
-            held = self._ledger().balance("loyalty", customer.customer_id)
+            return self._ledger().balance("loyalty", customer_id)
         except LedgerNotFound:
-            held = 0
+            return 0
+
+    def add_tender(self, split: SplitTender, held: int, points: int | None) -> Tender:
+        """Put ``points`` (or as many as fit) of the ``held`` ones on ``split``; still to be
+        reserved in the cloud.
+
+        Raises:
+            PaymentError: too few points.
+        """
+        customer = self._checkout.cart.customer
         value = self.point_value_minor
         worth = Money(held * value, split.currency)
         if held <= 0 or worth.amount_minor < value:
             raise PaymentError(N_("{name} has no points to spend yet."), name=customer.name)
         wanted = Money(points * value, split.currency) if points is not None else None
-        tender = split.add_voucher(
+        return split.add_voucher(
             worth,
             code=customer.customer_id,
             name="Points",
@@ -117,10 +149,10 @@ class LoyaltyService(CloudBalances):
             kind=POINTS,
             step_minor=value,
         )
-        self.reserve(
-            split, tender.tender_id, customer.customer_id, UNIT, tender.amount_minor // value
-        )
-        return next(t for t in split.tenders if t.tender_id == tender.tender_id)
+
+    def points_of(self, tender: Tender) -> int:
+        """How many points a points tender spends."""
+        return tender.amount_minor // self.point_value_minor
 
     def in_sale(self, db: SqliteDatabase, sale: Sale) -> None:
         """Inside the sale's transaction: settle points spent, queue points earned."""

@@ -17,6 +17,7 @@ from hardware.receipt import (
 )
 from pos_desktop.domain.countries import PRESETS
 from pos_desktop.domain.money import Money
+from pos_desktop.domain.refund import STORE_CREDIT
 from pos_desktop.domain.sale import Sale
 from pos_desktop.domain.store import StoreSettings
 
@@ -311,6 +312,12 @@ class ReceiptBuilder:
             )
         )
         for t in r.tenders:
+            if t.name == STORE_CREDIT:  # a new gift card: the customer keeps its code
+                amount = self._money(t.amount_minor, cur)
+                blocks.append(TextLine(columns_line(_("Onto a new gift card"), amount, w)))
+                blocks.append(TextLine(f"  {t.reference}"[:w], bold=True))
+                blocks.append(TextLine(columns_line(_("  Card balance"), amount, w)))
+                continue
             label = TENDER_LABELS.get(t.kind, t.name)
             blocks.append(
                 TextLine(

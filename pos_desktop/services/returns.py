@@ -24,6 +24,7 @@ from pos_desktop.domain.money import Money
 from pos_desktop.domain.payment import Payment
 from pos_desktop.domain.pricing import price_cart_for
 from pos_desktop.domain.refund import (
+    STORE_CREDIT,
     OriginalSale,
     Refund,
     ReturnItem,
@@ -31,6 +32,7 @@ from pos_desktop.domain.refund import (
     TenderAmount,
     original_from_sale,
     plan_refund,
+    to_store_credit,
 )
 from pos_desktop.domain.sale import Sale
 from pos_desktop.domain.staff import Action
@@ -115,17 +117,26 @@ class ReturnsService:
         return plan_refund(self.original(sale), items, self.previous(sale))
 
     def refund(
-        self, sale: Sale, items: list[ReturnItem], *, approval: Approval | None = None
+        self,
+        sale: Sale,
+        items: list[ReturnItem],
+        *,
+        approval: Approval | None = None,
+        store_credit: tuple[str, str] | None = None,
     ) -> StoredRefund:
         """Return ``items`` of ``sale`` with a ``REFUND`` approval for this sale: store, journal
         and outbox the refund (numbered from the sale counter). Voucher payments go back onto
-        their voucher.
+        their voucher. ``store_credit`` (code, kind): the cash part goes onto that new gift
+        card instead (loaded through the refund's outbox event, or as a local voucher).
 
         Raises:
-            DomainError: more than is left to return; ApprovalRequired: no valid approval.
+            DomainError: more than is left to return, or store credit without a cash part;
+                ApprovalRequired: no valid approval.
         """
         self._checkout.current_shift_id()  # before asking anybody to approve
         plan = self.plan(sale, items)
+        if store_credit is not None:
+            plan = to_store_credit(plan, *store_credit)
         redeem(approval, Action.REFUND, sale.sale_id)
         return self._store(plan, sale, "receipt")
 
@@ -155,7 +166,10 @@ class ReturnsService:
             still_open(db, shift_id or "")  # no id: refused, never stored shiftless
             for t in plan.tenders:
                 if t.kind == VOUCHER and t.reference and vouchers is not None:
-                    vouchers.refund_to(t.reference, t.amount_minor, now)
+                    if t.name == STORE_CREDIT:  # a new voucher (no cloud to keep it)
+                        vouchers.load(t.reference, Money(t.amount_minor, stored.currency), now)
+                    else:
+                        vouchers.refund_to(t.reference, t.amount_minor, now)
             for hook in self._checkout.refund_hooks:
                 hook(db, plan, stored.currency, sale)
             if within is not None:

@@ -65,6 +65,8 @@ STORE_KEYS: dict[str, str] = {
     "loyalty_points": "loyalty points a customer earns per 1 unit of the currency; 0: off",
     "loyalty_point_value": "what one point pays when the customer spends it, e.g. 0.01",
     "gift_card_offline_limit": "how much of one gift card a till may spend offline; 0: none",
+    "gift_card_offline_till_limit": "how much of all gift cards together a till may spend "
+    "offline until it syncs; 0: no total limit",
     "barcode_region": "layout of in-store weight/price labels: " + ", ".join(REGION_LAYOUTS),
 }
 TEXT_KEYS = ("name", "address", "tax_id", "receipt_header", "receipt_footer")
@@ -122,6 +124,9 @@ def shown_values(state: StoreState) -> dict[str, str]:
         "loyalty_points": str(c.loyalty_points_per_unit),
         "loyalty_point_value": amount_text(c.loyalty_point_value_minor, s.currency),
         "gift_card_offline_limit": amount_text(c.gift_card_offline_limit_minor, s.currency),
+        "gift_card_offline_till_limit": amount_text(
+            c.gift_card_offline_till_limit_minor, s.currency
+        ),
     }
     return {key: value.replace("\n", "\\n") for key, value in values.items()}
 
@@ -314,14 +319,16 @@ def apply_value(
                 )
             )
         return replace(state, checkout=replace(c, loyalty_points_per_unit=int(text)))
-    if key == "gift_card_offline_limit":
+    if key in ("gift_card_offline_limit", "gift_card_offline_till_limit"):
         try:
             limit = Money.parse(text.strip(), s.currency).amount_minor
         except ValueError:
             raise StoreSettingError(
                 _("{key}: write an amount such as 20.00, not {text!r}.").format(key=key, text=text)
             ) from None
-        return replace(state, checkout=replace(c, gift_card_offline_limit_minor=limit))
+        if key == "gift_card_offline_limit":
+            return replace(state, checkout=replace(c, gift_card_offline_limit_minor=limit))
+        return replace(state, checkout=replace(c, gift_card_offline_till_limit_minor=limit))
     if key == "loyalty_point_value":
         minor = parse_cash_rounding(text, s.currency, key=key)
         if Decimal(text.strip().replace(",", ".")) <= 0:

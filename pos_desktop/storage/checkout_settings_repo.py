@@ -29,6 +29,7 @@ def load_checkout_settings(db: SqliteDatabase) -> CheckoutSettings:
         "loyalty_points_per_unit",
         "loyalty_point_value_minor",
         "gift_card_offline_limit_minor",
+        "gift_card_offline_till_limit_minor",
     ):
         if key in rows:
             values[key] = int(rows[key])

@@ -81,6 +81,15 @@ class LedgerHoldRepository:
         ).fetchone()
         return Hold(*row) if row else None
 
+    def offline_open_amount(self, kind: str) -> int:
+        """What tenders taken offline and not sold (yet) hold: they count against the till's
+        offline limit as soon as they are taken."""
+        row = self._db.execute_sql(
+            "SELECT COALESCE(SUM(amount), 0) FROM ledger_hold WHERE kind = ? AND state = 'offline'",
+            (kind,),
+        ).fetchone()
+        return int(row[0])
+
     def open_holds(self) -> list[Hold]:
         """Redemptions asked for whose sale was not stored (yet), except those an unresolved
         card payment carries as its earlier tenders (its approval stores the sale with them)."""

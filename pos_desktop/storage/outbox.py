@@ -67,6 +67,17 @@ def pending_amount(db: SqliteDatabase, type_: str, account: str) -> int:
     return int(row[0])
 
 
+def pending_total(db: SqliteDatabase, type_: str) -> int:
+    """Sum of ``amount`` over unsent ``type_`` events for every account (all the gift cards
+    this till spent offline and has not sent yet)."""
+    row = db.execute_sql(
+        "SELECT COALESCE(SUM(json_extract(payload, '$.amount')), 0) FROM outbox "
+        "WHERE status = 'pending' AND type = ?",
+        (type_,),
+    ).fetchone()
+    return int(row[0])
+
+
 def unsent_receipts_for_order(db: SqliteDatabase, order_id: str) -> dict[str, Decimal]:
     """Quantity by sku this till received against purchase order ``order_id`` and has not
     handed to the cloud yet (its pending ``goods.received`` events)."""

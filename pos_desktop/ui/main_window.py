@@ -81,6 +81,7 @@ class MainWindow(QMainWindow):
             email_receipts=container.email_receipts,
         )
         self.checkout_view.print_shelf_label = self.print_shelf_label  # from the price check
+        self.checkout_view.tasks = self.tasks  # gift-card calls to the cloud wait off the GUI
         stock_move_dialog.install(self.checkout_view, container.stock_moves)
         self.receipt_preview: ReceiptPreview | None = ReceiptPreview(self) if demo else None
 

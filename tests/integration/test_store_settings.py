@@ -106,6 +106,11 @@ def test_the_loyalty_rule_is_a_store_setting(db):
     assert load_checkout_settings(db).gift_card_offline_limit_minor == 2000
     with pytest.raises(StoreSettingError, match="an amount such as 20.00"):
         set_values(db, {"gift_card_offline_limit": "lots"})
+    set_values(db, {"gift_card_offline_till_limit": "150.00"})
+    assert load_checkout_settings(db).gift_card_offline_till_limit_minor == 15000
+    assert shown_values(load_state(db))["gift_card_offline_till_limit"] == "150.00"
+    with pytest.raises(StoreSettingError, match="an amount such as 20.00"):
+        set_values(db, {"gift_card_offline_till_limit": "-5"})
 
 
 def test_timezone_is_checked_against_zoneinfo(db):

@@ -12,11 +12,12 @@ from decimal import Decimal
 import pytest
 from sync_helpers import creds, make_till, running_cloud
 
-from pos_desktop.domain.errors import LedgerOffline, PaymentError
+from pos_desktop.domain.errors import DomainError, LedgerOffline, PaymentError
 from pos_desktop.domain.money import Money
 from pos_desktop.domain.payment import CheckoutSettings
 from pos_desktop.domain.refund import ReturnItem
 from pos_desktop.domain.staff import Action
+from pos_desktop.services.auth import ApprovalRequired
 from pos_desktop.services.demo_data import write_demo_catalog
 from pos_desktop.storage import outbox
 from pos_desktop.storage.checkout_settings_repo import save_checkout_settings
@@ -176,6 +177,47 @@ def test_offline_a_till_spends_up_to_the_owners_limit_and_the_report_shows_it(tw
     assert report[0]["terminal_id"] == creds(one).terminal_id
 
 
+def test_offline_a_till_spends_at_most_its_total_limit_across_cards(two_tills):
+    server, cloud, (one, _two) = two_tills
+    for code in ("TOT-1", "TOT-2", "TOT-3"):
+        sell_card(one, code, 1000)
+    push(one)
+    save_checkout_settings(
+        one.db,
+        CheckoutSettings(gift_card_offline_limit_minor=500, gift_card_offline_till_limit_minor=700),
+    )
+    one.reload_checkout_settings()
+    gift = one.gift_cards
+    server.stop()
+    try:
+        gift.sell("OTHER", Money(3000, "EUR"))
+        split = one.checkout.new_tender()
+        first = gift.take(split, "TOT-1")  # the card's limit
+        second = gift.take(split, "TOT-2")  # what is left of the till's 7.00
+        assert (first.amount_minor, second.amount_minor) == (500, 200)
+        with pytest.raises(PaymentError, match="this till's offline limit for all gift cards"):
+            gift.take(split, "TOT-3")
+        split.add_cash(Money(2300, "EUR"))
+        one.checkout.complete_split(split)
+        gift.sell("MORE", Money(1000, "EUR"))
+        with pytest.raises(PaymentError, match=r"7\.00"):  # the sale is stored, not sent
+            gift.take(one.checkout.new_tender(), "TOT-3")
+    finally:
+        server.start()
+    push(one)  # synced: the till may spend offline again
+    assert [card_balance(cloud, one, c) for c in ("TOT-1", "TOT-2")] == [500, 800]
+    store = creds(one).store_id
+    report = cloud.admin.get(f"/v1/admin/stores/{store}/gift-cards-offline").json()
+    used = {r["code"]: (r["limit_reached"], r["till_used"], r["till_limit"]) for r in report}
+    assert used == {"TOT-1": ("card", 500, 700), "TOT-2": ("till", 700, 700)}
+    server.stop()
+    try:
+        again = gift.take(one.checkout.new_tender(), "TOT-3")
+        assert again.amount_minor == 500
+    finally:
+        server.start()
+
+
 def test_a_hold_left_open_by_a_crash_is_given_back_at_start(two_tills):
     _server, cloud, (one, _two) = two_tills
     sell_card(one, "CRASH-1", 500)
@@ -274,3 +316,44 @@ def test_points_earned_shown_spent_and_taken_back_by_a_refund(two_tills):
     push(one)
     after = loyalty.balance(customer.customer_id).confirmed
     assert after == max(0, left - earned)
+
+
+def test_a_cash_refund_onto_a_new_gift_card_is_store_credit_loaded_through_the_outbox(
+    two_tills,
+):
+    server, cloud, (one, _two) = two_tills
+    write_demo_catalog(one.db, 5)
+    assert one.checkout.scan("SKU0000002").ok
+    total = one.checkout.totals().total.amount_minor
+    sale = one.checkout.pay_cash(Money(total, "EUR"))
+    code = one.gift_cards.new_code()
+    assert code != one.gift_cards.new_code()
+    server.stop()  # offline: the card is loaded once the till is back
+    try:
+        stored = one.returns.refund(
+            sale,
+            [ReturnItem(sale.lines[0].line_id, Decimal(1))],
+            approval=approval(one.auth, Action.REFUND, sale.sale_id),
+            store_credit=(code, one.gift_cards.store_credit_kind()),
+        )
+    finally:
+        server.start()
+    assert [(t.kind, t.reference, t.amount_minor) for t in stored.refund.tenders] == [
+        ("gift_card", code, total)
+    ]
+    push(one)
+    assert card_balance(cloud, one, code) == total
+    # Given back once: nothing more to return on that sale, in cash or on a card.
+    with pytest.raises(DomainError):
+        one.returns.plan(sale, [ReturnItem(sale.lines[0].line_id, Decimal(1))])
+
+
+def test_store_credit_needs_a_cash_part_and_the_refund_approval(two_tills):
+    _server, _cloud, (one, _two) = two_tills
+    write_demo_catalog(one.db, 5)
+    assert one.checkout.scan("SKU0000003").ok
+    sale = one.checkout.pay_cash(Money(one.checkout.totals().total.amount_minor, "EUR"))
+    items = [ReturnItem(sale.lines[0].line_id, Decimal(1))]
+    with pytest.raises(ApprovalRequired):
+        one.returns.refund(sale, items, store_credit=("SC-NOPE", "gift_card"))
+    assert not one.returns.previous(sale)

@@ -92,6 +92,7 @@ class CheckoutView(QWidget):
         self.dialogs = dialogs or engine_actions.CheckoutDialogs()
         self.email_receipts = email_receipts  # services.email_receipts.EmailReceiptService
         self.gift_cards = gift_cards  # services.gift_cards.GiftCardService
+        self.tasks = None  # the window's ui.tasks.TaskRunner (None: cloud calls run inline)
         self.loyalty = loyalty  # services.loyalty.LoyaltyService
         self.customer_points: dict[str, str] = {}  # customer id -> "120 points" (asked once)
         self.goods_receipts = goods_receipts  # services.goods_receipts.GoodsReceiptService

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QInputDialog, QMessageBox
 
 from pos_desktop.domain.errors import DomainError
 from pos_desktop.domain.money import Money
+from pos_desktop.domain.refund import STORE_CREDIT
 from pos_desktop.domain.staff import Action, reason_code_for
 from pos_desktop.services.auth import ApprovalRequired
 from pos_desktop.services.i18n import _
@@ -46,6 +47,7 @@ def take_tenders(view) -> None:
         card_available=card,
         gift_cards=view.gift_cards,
         loyalty=view.loyalty,
+        tasks=view.tasks,
     )
     dialog.exec()
     view.entry.setFocus()
@@ -233,7 +235,9 @@ def gift_card(view) -> None:
         return
     from .gift_card_dialog import GiftCardDialog
 
-    dialog = GiftCardDialog(view.gift_cards, view.checkout.settings.currency, view.locale, view)
+    dialog = GiftCardDialog(
+        view.gift_cards, view.checkout.settings.currency, view.locale, view, tasks=view.tasks
+    )
     if dialog.exec() and dialog.sold is not None:
         view.show_message(
             _("Gift card {code} added: it is loaded once the sale is paid.").format(
@@ -256,6 +260,8 @@ def returns(view) -> None:
         view.approver,
         view,
         tender_dialog=view.dialogs.tender,
+        gift_cards=view.gift_cards,
+        tasks=view.tasks,
     )
     dialog.exec()  # scans reach it through the main window while it is open
     stored = dialog.stored
@@ -273,11 +279,28 @@ def returns(view) -> None:
             done = _("Exchange done: nothing back.")
         view.sale_paid(sale, done)
     elif stored is not None:
-        payout = Money(stored.refund.payout_minor, stored.currency)
+        credit = [t for t in stored.refund.tenders if t.name == STORE_CREDIT]
+        payout = Money(
+            stored.refund.payout_minor - sum(t.amount_minor for t in credit), stored.currency
+        )
+        text = _("Refund {number} saved: give back {amount}. Printing the refund slip...")
+        if credit and payout.amount_minor:
+            text = _(
+                "Refund {number} saved: {credit} loaded onto gift card {code}, hand it over "
+                "with the refund slip; give back {amount}."
+            )
+        elif credit:
+            text = _(
+                "Refund {number} saved: {credit} loaded onto gift card {code}, hand it over "
+                "with the refund slip."
+            )
         view.refund_given(
             payout,
-            _("Refund {number} saved: give back {amount}. Printing the refund slip...").format(
-                number=stored.receipt_number, amount=view._money(payout)
+            text.format(
+                number=stored.receipt_number,
+                amount=view._money(payout),
+                credit=view._money(Money(sum(t.amount_minor for t in credit), stored.currency)),
+                code=credit[0].reference if credit else "",
             ),
         )
         view.refund_completed.emit(stored)

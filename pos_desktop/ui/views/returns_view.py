@@ -1,5 +1,7 @@
 """Returns: scan the receipt's barcode (or type its number), choose lines and quantities,
 refund. F8 switches to a return without a receipt (items scanned, catalogue prices, approval).
+F6 puts the cash part of the refund onto a new gift card instead (store credit): a code is
+generated, or scan the card to hand over; the refund approval is the same.
 """
 
 from __future__ import annotations
@@ -21,18 +23,22 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from pos_desktop.domain.errors import DomainError
+from pos_desktop.domain.errors import DomainError, LedgerNotFound, LedgerOffline
 from pos_desktop.domain.money import Money
-from pos_desktop.domain.refund import ReturnItem
+from pos_desktop.domain.refund import ReturnItem, to_store_credit
 from pos_desktop.domain.sale import Sale
 from pos_desktop.domain.staff import Action
 from pos_desktop.services.formatting import money_text, quantity_text
+from pos_desktop.services.gift_cards import normal_code
 from pos_desktop.services.i18n import N_, _, ngettext
 from pos_desktop.services.returns import ReturnsService
 from pos_desktop.services.scanning import resolve_scan
 from pos_desktop.storage.returns_repo import StoredRefund
 
+from .cloud_wait import CloudWait
+
 COLUMNS = (N_("Item"), N_("Sold"), N_("Can return"), N_("Return"))
+N_("Store credit")  # domain.refund.STORE_CREDIT: a refund tender's name, shown translated
 
 
 class ReturnsDialog(QDialog):
@@ -47,6 +53,8 @@ class ReturnsDialog(QDialog):
         parent=None,
         *,
         tender_dialog: Callable[..., Any],  # takes an exchange's difference (TenderDialog)
+        gift_cards=None,  # services.gift_cards.GiftCardService: store credit (F6)
+        tasks=None,  # the window's TaskRunner: a scanned card is checked in the cloud on it
     ) -> None:
         super().__init__(parent)
         self.tender_dialog = tender_dialog
@@ -61,6 +69,9 @@ class ReturnsDialog(QDialog):
         self._no_receipt_mode = False
         self.stored: StoredRefund | None = None
         self.exchange_sale: Sale | None = None  # the new sale of an exchange
+        self.gift_cards = gift_cards
+        self.credit_code: str | None = None  # F6: the cash part goes onto this new gift card
+        self.wait = CloudWait(tasks, self._set_waiting)
 
         self.entry = QLineEdit()
         self.entry.setObjectName("scanEntry")
@@ -85,6 +96,7 @@ class ReturnsDialog(QDialog):
             ("no_receipt", _("No receipt (F8)"), "F8", self.on_no_receipt_clicked),
             ("exchange", _("Exchange for the cart (F7)"), "F7", self.on_exchange_clicked),
             ("all", _("Return all (F5)"), "F5", self.on_all_clicked),
+            ("credit", _("To a gift card (F6)"), "F6", self.on_credit_clicked),
             ("refund", _("Refund (F12)"), "F12", self.on_refund_clicked),
         ):
             button = QPushButton(text)
@@ -96,11 +108,16 @@ class ReturnsDialog(QDialog):
             self.buttons[key] = button
             row.addWidget(button)
         self.buttons["refund"].setObjectName("payButton")
+        self.buttons["credit"].setVisible(gift_cards is not None)
+        self.credit_label = QLabel()
+        self.credit_label.setObjectName("subtotalLabel")
+        self.credit_label.setVisible(False)
         layout = QVBoxLayout(self)
         layout.addWidget(self.entry)
         layout.addWidget(self.title)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.plan_label)
+        layout.addWidget(self.credit_label)
         layout.addWidget(self.message)
         layout.addLayout(row)
         self.resize(820, 560)
@@ -118,6 +135,11 @@ class ReturnsDialog(QDialog):
             self.handle_code(code)
 
     def handle_code(self, code: str) -> None:
+        if self.wait.pending:
+            return
+        if self.credit_code is not None and self.sale is not None:
+            self._scan_credit_card(code)  # the card the customer takes home
+            return
         if self._no_receipt_mode:
             self._add_no_receipt_item(code)
             return
@@ -182,12 +204,15 @@ class ReturnsDialog(QDialog):
                 self.plan_label.setText(_("Type the quantity to return, or F5 for everything."))
                 return
             plan = self.returns.plan(self.sale, items)
+            if self.credit_code is not None:
+                plan = to_store_credit(plan, self.credit_code, self.gift_cards.store_credit_kind())
         except DomainError as err:
             self.show_error(str(err))
             return
         cur = self.sale.currency
         parts = ", ".join(
-            f"{t.name} {money_text(Money(t.amount_minor, cur), self.locale)}" for t in plan.tenders
+            f"{_(t.name)} {money_text(Money(t.amount_minor, cur), self.locale)}"
+            for t in plan.tenders
         )
         total = money_text(Money(plan.payout_minor, cur), self.locale)
         self.plan_label.setText(_("Refund {total}: {tenders}").format(total=total, tenders=parts))
@@ -236,6 +261,8 @@ class ReturnsDialog(QDialog):
         return approval
 
     def on_refund_clicked(self) -> None:
+        if self.wait.pending:
+            return
         try:
             if self._no_receipt_mode:
                 if not self.no_receipt_items:
@@ -256,14 +283,18 @@ class ReturnsDialog(QDialog):
                 items = self.items()
                 plan = self.returns.plan(self.sale, items)
                 payout = money_text(Money(plan.payout_minor, self.sale.currency), self.locale)
-                approval = self._approval(
-                    Action.REFUND,
-                    _("Receipt {number}: refund {amount}").format(
-                        number=self.sale.receipt_number, amount=payout
-                    ),
-                    self.sale.sale_id,
+                detail = _("Receipt {number}: refund {amount}").format(
+                    number=self.sale.receipt_number, amount=payout
                 )
-                self.stored = self.returns.refund(self.sale, items, approval=approval)
+                credit = None
+                if self.credit_code is not None:
+                    credit = (self.credit_code, self.gift_cards.store_credit_kind())
+                    to_store_credit(plan, *credit)  # no cash part: say so before approving
+                    detail += " " + _("onto gift card {code}").format(code=self.credit_code)
+                approval = self._approval(Action.REFUND, detail, self.sale.sale_id)
+                self.stored = self.returns.refund(
+                    self.sale, items, approval=approval, store_credit=credit
+                )
             else:
                 self.show_error(_("Scan the receipt's barcode first."))
                 return
@@ -271,6 +302,78 @@ class ReturnsDialog(QDialog):
             self.show_error(str(err))
             return
         self.accept()
+
+    # -- store credit (F6) -------------------------------------------------------------------
+
+    def on_credit_clicked(self) -> None:
+        """F6: the cash part goes onto a new gift card (a code is generated; scan a card to
+        use that one instead); F6 again: back to cash."""
+        if self.gift_cards is None or self.wait.pending:
+            return
+        if self.sale is None:
+            self.show_error(_("Scan the receipt's barcode first."))
+            return
+        if self.credit_code is None:
+            self._set_credit_code(self.gift_cards.new_code())
+        else:
+            self.credit_code = None
+            self.credit_label.setVisible(False)
+        self._update_plan()
+
+    def _set_credit_code(self, code: str) -> None:
+        self.credit_code = code
+        self.credit_label.setText(
+            _("Onto gift card {code}: scan another card to use it instead, F6 for cash.").format(
+                code=code
+            )
+        )
+        self.credit_label.setVisible(True)
+
+    def _scan_credit_card(self, text: str) -> None:
+        """A scanned card must be a new one: the cloud (or this till's vouchers) must not
+        know it yet. Offline it cannot be checked and is taken as new."""
+        try:
+            code = normal_code(text)
+        except DomainError as err:
+            self.show_error(str(err))
+            return
+        cards = self.gift_cards
+        if not cards.in_cloud:
+            vouchers = self.checkout.vouchers
+            if vouchers is not None and vouchers.balance(code) is not None:
+                self.show_error(self._in_use(code))
+                return
+            self._card_is_new(code)
+            return
+        self.wait.run(
+            lambda: cards.ask_balance(code),
+            lambda _balance: self.show_error(self._in_use(code)),
+            lambda err: self._card_is_new(code) if _unknown(err) else self.show_error(str(err)),
+        )
+
+    @staticmethod
+    def _in_use(code: str) -> str:
+        return _(
+            "Gift card {code} is already in use: hand over a new card, or press F6 twice for "
+            "a new code."
+        ).format(code=code)
+
+    def _card_is_new(self, code: str) -> None:
+        self._set_credit_code(code)
+        self._update_plan()
+
+    def _set_waiting(self, waiting: bool) -> None:
+        self.message.setProperty("kind", "")
+        self.message.setText(_("Checking the card…") if waiting else "")
+        for key in ("refund", "credit", "exchange", "all", "no_receipt"):
+            self.buttons[key].setEnabled(not waiting)
+
+    def reject(self) -> None:
+        """Esc: stop waiting for the cloud, else close."""
+        if self.wait.cancel():
+            self.show_error(_("Stopped waiting for the cloud: check the card again."))
+            return
+        super().reject()
 
     def on_exchange_clicked(self) -> None:
         """Return the chosen lines and sell the items already in the cart, in one go; the
@@ -319,3 +422,8 @@ class ReturnsDialog(QDialog):
         self.message.setText(text)
         self.message.style().unpolish(self.message)
         self.message.style().polish(self.message)
+
+
+def _unknown(err: Exception) -> bool:
+    """The cloud does not know the card (a new one), or cannot be asked (taken as new)."""
+    return isinstance(err, (LedgerOffline, LedgerNotFound))

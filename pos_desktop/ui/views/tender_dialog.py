@@ -4,7 +4,9 @@ Keyboard-first: the amount field has the focus and holds the rest due; F5 cash, 
 voucher, F7 other tender, F8 card for the rest, F4 the attached customer's loyalty points (after
 they agree), F9 removes the last tender, Esc goes back (the tenders taken so far are dropped:
 nothing is stored until the sale is paid in full; gift cards and points spent in the cloud are
-given back).
+given back). Gift cards and points are asked of the cloud off the GUI thread (the window's
+TaskRunner): the window says "Checking the card…" meanwhile, and Esc stops waiting (an answer
+that comes later is given back).
 """
 
 from __future__ import annotations
@@ -23,14 +25,16 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from pos_desktop.domain.errors import DomainError
+from pos_desktop.domain.errors import DomainError, LedgerOffline
 from pos_desktop.domain.money import Money
 from pos_desktop.domain.tender import CLOUD_TENDERS, GIFT_CARD, SplitTender
 from pos_desktop.services.checkout import CheckoutService
 from pos_desktop.services.formatting import money_text
 from pos_desktop.services.i18n import _
+from pos_desktop.services.loyalty import UNIT as POINTS_UNIT
 
 from ..widgets.number_pad import NumberPad
+from .cloud_wait import CloudWait
 
 PAID, CARD_REST = "paid", "card"
 
@@ -49,6 +53,7 @@ class TenderDialog(QDialog):
         split: SplitTender | None = None,
         gift_cards=None,
         loyalty=None,
+        tasks=None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(_("Payment"))
@@ -61,6 +66,11 @@ class TenderDialog(QDialog):
         # services.gift_cards.GiftCardService / services.loyalty.LoyaltyService (optional)
         self.gift_cards = gift_cards
         self.loyalty = loyalty
+        # ui.tasks.TaskRunner: the cloud is asked on it (None: inline, tests without a window)
+        self.wait = CloudWait(tasks, self._set_waiting)
+        self._reserving: str | None = None  # the card / points tender being reserved
+        self._enabled: dict[str, bool] = {}
+        self._asking = ""  # what the window says while the cloud is asked
 
         self.total_label = QLabel()
         self.total_label.setObjectName("totalLabel")
@@ -164,6 +174,8 @@ class TenderDialog(QDialog):
         return Money.parse(self.amount.text(), self.split.currency)
 
     def _take(self, action) -> None:
+        if self.wait.pending:  # one thing at a time: the cloud is being asked
+            return
         try:
             action()
         except (DomainError, ValueError) as err:
@@ -187,10 +199,14 @@ class TenderDialog(QDialog):
 
     def on_scanner_scanned(self, code: str) -> None:
         """A scan while paying is a gift voucher's code: redeem it at once."""
+        if self.wait.pending:
+            return
         self.voucher_code.setText(code)
         self.on_voucher_clicked()
 
     def on_voucher_clicked(self) -> None:
+        if self.wait.pending:
+            return
         code = self.voucher_code.text().strip()
         if not code:
             self.show_error(_("Type or scan the voucher code first, then press F6."))
@@ -199,9 +215,7 @@ class TenderDialog(QDialog):
 
         if self.gift_cards is not None:
             typed = self._typed() if self.amount.text() != self._offered else None
-            self._take(lambda: self.gift_cards.take(self.split, code, typed))
-            if self.outcome is None and not self.message.text():
-                self.voucher_code.clear()
+            self._pay_with_card(code, typed)
             return
 
         def redeem() -> None:
@@ -227,7 +241,7 @@ class TenderDialog(QDialog):
             self.reference.clear()
 
     def on_card_clicked(self) -> None:
-        if self.split.remaining_minor <= 0:
+        if self.split.remaining_minor <= 0 or self.wait.pending:
             return
         self.outcome = CARD_REST
         self.accept()
@@ -238,15 +252,34 @@ class TenderDialog(QDialog):
 
     def on_points_clicked(self) -> None:
         """F4: tell the customer their points and what they would pay; spend them only when
-        the customer agrees (the cashier answers Yes for them)."""
+        the customer agrees (the cashier answers Yes for them). The cloud is asked off the
+        GUI thread, like a gift card."""
         customer = self.checkout.cart.customer
+        if self.wait.pending:
+            return
         if self.loyalty is None or customer is None:
             self.show_error(_("Attach the customer first (Ctrl+U): points belong to them."))
             return
-        held = self.loyalty.balance(customer.customer_id).confirmed
-        if held is None:
-            self.show_error(_("The cloud cannot be reached: points can be spent only online."))
+        loyalty = self.loyalty
+        try:
+            loyalty.check_take(self.split)
+        except DomainError as err:
+            self.show_error(str(err))
             return
+        self._asking = _("Checking the points…")
+        self.wait.run(
+            lambda: loyalty.ask_points(customer.customer_id),
+            lambda held: self._points_known(customer, held),
+            self._points_not_known,
+        )
+
+    def _points_not_known(self, err: Exception) -> None:
+        if isinstance(err, LedgerOffline):
+            self.show_error(_("The cloud cannot be reached: points can be spent only online."))
+        else:
+            self.show_error(str(err))
+
+    def _points_known(self, customer, held: int) -> None:
         value = self.checkout.checkout_settings.loyalty_point_value_minor
         points = min(held, self.split.remaining_minor // value)
         if points <= 0:
@@ -268,7 +301,22 @@ class TenderDialog(QDialog):
         if asked != QMessageBox.StandardButton.Yes:
             self.show_error(_("Points not spent: the customer did not agree."))
             return
-        self._take(lambda: self.loyalty.take(self.split, points))
+        loyalty = self.loyalty
+        try:
+            tender = loyalty.add_tender(self.split, held, points)
+        except (DomainError, ValueError) as err:
+            self.show_error(str(err))
+            return
+        tender_id, spent = tender.tender_id, loyalty.points_of(tender)
+        self._asking = _("Checking the points…")
+        loyalty.begin_reserve(tender_id, customer.customer_id, POINTS_UNIT, spent)
+        self._reserving = tender_id
+        self.wait.run(
+            lambda: loyalty.ask_redeem(customer.customer_id, spent, tender_id),
+            lambda left: self._reserved(loyalty, tender_id, left, None),
+            lambda err: self._reserved(loyalty, tender_id, None, err),
+            on_late=lambda _left, _err: loyalty.release(tender_id),
+        )
 
     def on_remove_clicked(self) -> None:
         if not self.split.tenders:
@@ -286,8 +334,105 @@ class TenderDialog(QDialog):
         return self.gift_cards if kind == GIFT_CARD else self.loyalty
 
     def reject(self) -> None:
-        """Esc: leave the payment; gift cards and points already spent are given back."""
+        """Esc: stop waiting for the cloud, or leave the payment (gift cards and points already
+        spent are given back)."""
+        if self.wait.cancel():
+            self._stopped_waiting()
+            return
         for service in (self.gift_cards, self.loyalty):
             if service is not None:
                 service.release_open(self.split)
         super().reject()
+
+    # -- a gift card, asked of the cloud off the GUI thread --------------------------------
+
+    def _pay_with_card(self, code: str, typed: Money | None) -> None:
+        cards = self.gift_cards
+        self._asking = _("Checking the card…")
+        try:
+            code = cards.check_code(self.split, code)
+        except DomainError as err:
+            self.show_error(str(err))
+            return
+        if not cards.in_cloud:  # local vouchers: nothing to wait for
+            self._take(lambda: cards.take(self.split, code, typed))
+            self._clear_code()
+            return
+        self.wait.run(
+            lambda: cards.ask_balance(code),
+            lambda balance: self._card_checked(code, balance, typed),
+            lambda err: self._card_not_checked(code, typed, err),
+        )
+
+    def _card_not_checked(self, code: str, typed: Money | None, err: Exception) -> None:
+        if isinstance(err, LedgerOffline):  # spend offline if the owner allows it
+            self._take(lambda: self.gift_cards.take_offline(self.split, code, typed))
+            self._clear_code()
+        else:
+            self.show_error(str(err))
+
+    def _card_checked(self, code: str, balance: Money, typed: Money | None) -> None:
+        cards = self.gift_cards
+        try:
+            tender = cards.add_tender(self.split, code, balance, typed)
+        except (DomainError, ValueError) as err:
+            self.show_error(str(err))
+            return
+        tender_id, amount = tender.tender_id, tender.amount_minor
+        cards.begin_reserve(tender_id, code, cards.currency, amount)
+        self._reserving = tender_id
+        self.wait.run(
+            lambda: cards.ask_redeem(code, amount, tender_id),
+            lambda left: self._card_answered(tender_id, left, None),
+            lambda err: self._card_answered(tender_id, None, err),
+            # Answered after Esc: the release queued then gives it back (this makes sure;
+            # no widget here, the window may be closed by now).
+            on_late=lambda _left, _err: cards.release(tender_id),
+        )
+
+    def _card_answered(self, tender_id: str, left: int | None, err: Exception | None) -> None:
+        self._reserved(self.gift_cards, tender_id, left, err)
+        self._clear_code()
+
+    def _reserved(self, service, tender_id: str, left: int | None, err: Exception | None) -> None:
+        self._reserving = None
+        self._take(lambda: service.finish_reserve(self.split, tender_id, left, err))
+
+    def _clear_code(self) -> None:
+        if self.outcome is None and not self.message.text():
+            self.voucher_code.clear()
+
+    def _stopped_waiting(self) -> None:
+        points = False
+        if self._reserving is not None:
+            tender = next(t for t in self.split.tenders if t.tender_id == self._reserving)
+            points = tender.kind != GIFT_CARD
+            self._cloud_service(tender.kind).remove(self.split, self._reserving)
+            self._reserving = None
+        self._update()
+        if points:
+            self.show_error(_("Stopped waiting for the cloud: no points are spent."))
+            return
+        self.show_error(
+            _(
+                "Stopped waiting for the cloud: nothing is taken from the card. Take another "
+                "tender, or scan the card again."
+            )
+        )
+
+    def _set_waiting(self, waiting: bool) -> None:
+        """While the cloud is asked only Esc works (it stops waiting)."""
+        if waiting:
+            self._enabled = {k: b.isEnabled() for k, b in self.buttons.items()}
+            for key, button in self.buttons.items():
+                button.setEnabled(key == "back")
+            self.message.setProperty("kind", "")
+            self.message.setText(self._asking or _("Checking the card…"))
+            self.message.style().unpolish(self.message)
+            self.message.style().polish(self.message)
+        else:
+            for key, button in self.buttons.items():
+                button.setEnabled(self._enabled.get(key, True))
+            self.message.setText("")
+        self.amount.setReadOnly(waiting)
+        self.voucher_code.setReadOnly(waiting)
