@@ -354,7 +354,7 @@ def to_store_credit(refund: Refund, code: str, kind: str) -> Refund:
         raise ValueError(f"store credit goes onto a gift card or voucher, not {kind!r}")
     if not any(t.kind == CASH and t.amount_minor > 0 for t in refund.tenders):
         raise DomainError(
-            "Only cash can go onto a gift card, and this refund has none: refund it as usual."
+            N_("Only cash can go onto a gift card, and this refund has none: refund it as usual.")
         )
     tenders = tuple(
         TenderAmount(t.tender_id, kind, STORE_CREDIT, t.amount_minor, code) if t.kind == CASH else t

@@ -136,7 +136,7 @@ class CloudBalances:
             self.release(tender_id)
             if on_split:
                 split.remove(tender_id)
-            raise PaymentError("The cloud answered too late: the card was given back.")
+            raise PaymentError(N_("The cloud answered too late: the card was given back."))
         split.set_balance_left(tender_id, left)
         return left
 

@@ -234,9 +234,12 @@ class GiftCardService(CloudBalances):
             till_room = till_limit - self.till_offline_used()
             if till_room <= 0:
                 raise PaymentError(
-                    f"This till already spent {Money(till_limit, self.currency)} of gift cards "
-                    "offline, this till's offline limit for all gift cards until it reaches the "
-                    "cloud again: take another tender."
+                    N_(
+                        "This till already spent {limit} of gift cards offline, this till's "
+                        "offline limit for all gift cards until it reaches the cloud again: "
+                        "take another tender."
+                    ),
+                    limit=Money(till_limit, self.currency),
                 )
             if till_room < room:
                 room, reached = till_room, "till"
