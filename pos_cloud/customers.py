@@ -4,6 +4,7 @@
   ``sale.completed`` with a ``customer_id`` links the sale (``sale_customer``).
 * Merge: the duplicate's sales and loyalty points move to the customer kept, in one
   transaction; the duplicate is tombstoned (tills drop it) and remembers where it went.
+  Marketing consent stays only if both records agreed (a withdrawal is never lost).
 * Export (GDPR access): everything held about a customer, as JSON.
 * Erase: the personal data goes (name, e-mail, phone, consent; also from the stored
   ``customer.created`` events), the row becomes a pseudonym and is tombstoned; sales and their
@@ -226,12 +227,20 @@ def merge(store_id: str, duplicate_id: str, kept_id: str) -> dict[str, Any]:
                 f"merge-in:{duplicate_id}",
                 "merge",
             )
+        consent = bool(duplicate.marketing_consent and kept.marketing_consent)
         Customer.update(
             deleted=True,
             merged_into=kept_id,
-            marketing_consent=duplicate.marketing_consent and kept.marketing_consent,
+            marketing_consent=consent,
             change_seq=next_change_seqs(store_id),
         ).where(Customer.id == duplicate_id).execute()
+        if kept.marketing_consent and not consent:
+            # one of the person's records said no: the merged customer is not asked again
+            Customer.update(
+                marketing_consent=False,
+                consent_at=utcnow().strftime("%Y-%m-%dT%H:%M:%SZ"),
+                consent_source=f"merge of {duplicate_id}",
+            ).where(Customer.id == kept_id).execute()
         return {"kept": kept_id, "merged": duplicate_id, "points_moved": points}
 
 

@@ -176,6 +176,24 @@ def test_merge_picks_the_customer_kept_confirms_and_moves_sales_and_points(owner
     assert erased.status_code == 200 and "Gina R." not in erased.text
 
 
+def test_merge_with_a_record_that_withdrew_consent_withdraws_it_as_the_page_says(owner, cloud):
+    till = cloud.till()
+    store = till.store_id
+    kept = _customer(till, "Lena Kurz", "lena@example.org")
+    dup = _customer(till, "Lena K.", "lena.k@example.org")
+    token = page_csrf(owner)
+    owner.post(
+        f"/app/stores/{store}/customers/{dup}/marketing", data={"agreed": "0", "csrf_token": token}
+    )
+    base = f"/app/stores/{store}/customers/{dup}/merge"
+    confirm = owner.get(base, params={"into": kept})
+    assert "Marketing consent stays only if both agreed" in confirm.text
+    assert owner.post(base, data={"into": kept, "csrf_token": token}).status_code == 303
+    assert kept not in owner.get(f"/app/stores/{store}/customers/marketing.csv").text
+    page = owner.get(f"/app/stores/{store}/customers/{kept}").text
+    assert "not agreed" in page and f"merge of {dup}" in page
+
+
 def test_erase_is_owner_only_needs_confirmation_and_leaves_no_personal_data(owner, server, cloud):
     till = cloud.till()
     store = till.store_id
