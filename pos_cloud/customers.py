@@ -8,7 +8,8 @@
 * Export (GDPR access): everything held about a customer, as JSON.
 * Erase: the personal data goes (name, e-mail, phone, consent; also from the stored
   ``customer.created`` events), the row becomes a pseudonym and is tombstoned; sales and their
-  totals stay, linked to the pseudonymous id.
+  totals stay, linked to the pseudonymous id. The records merged into the customer (the same
+  person's duplicates) are erased with it.
 """
 
 from __future__ import annotations
@@ -182,7 +183,8 @@ def _sales(customer_id: str) -> list[dict[str, Any]]:
 
 
 def export(store_id: str, customer_id: str) -> dict[str, Any]:
-    """Everything held about the customer (GDPR access): the record, sales, points."""
+    """Everything held about the customer (GDPR access): the record, the records merged into
+    it (the same person's duplicates), sales, points."""
     customer = _get(store_id, customer_id)
     store = Store.get_by_id(store_id)
     where = ledger.Where(store.organisation_id, store_id)
@@ -194,6 +196,7 @@ def export(store_id: str, customer_id: str) -> dict[str, Any]:
     )
     return {
         "customer": _out(customer),
+        "merged_records": [_out(c) for c in merged_from(store_id, customer_id)],
         "sales": _sales(customer_id),
         "points": {"balance": points or 0, "entries": entries},
         "exported_at": utcnow().isoformat() + "Z",
@@ -244,43 +247,79 @@ def merge(store_id: str, duplicate_id: str, kept_id: str) -> dict[str, Any]:
         return {"kept": kept_id, "merged": duplicate_id, "points_moved": points}
 
 
+def merged_from(store_id: str, customer_id: str) -> list[Customer]:
+    """The store's records merged into the customer, also through chains (A into B into C),
+    oldest first: the same person's duplicates, which still hold their contact details."""
+    found: list[Customer] = []
+    seen, wave = {customer_id}, [customer_id]
+    while wave:
+        rows = list(
+            Customer.select()
+            .where((Customer.store == store_id) & Customer.merged_into.in_(wave))
+            .order_by(Customer.created_at, Customer.id)
+        )
+        rows = [c for c in rows if c.id not in seen]  # a loop cannot happen; stop if it did
+        seen.update(c.id for c in rows)
+        found.extend(rows)
+        wave = [c.id for c in rows]
+    return found
+
+
 def erase(store_id: str, customer_id: str) -> dict[str, Any]:
-    """Remove the customer's personal data; sales (and their totals) stay under the id."""
+    """Remove the customer's personal data, and that of the records merged into them (the
+    same person); sales (and their totals) stay under the pseudonymous ids."""
     with database_proxy.atomic():
         _get(store_id, customer_id)
-        Customer.update(
-            name=ERASED_NAME,
-            email=None,
-            phone=None,
-            marketing_consent=False,
-            consent_at=None,
-            consent_source=None,
-            email_receipts=False,
-            erased_at=utcnow(),
-            deleted=True,
-            change_seq=next_change_seqs(store_id),
-        ).where(Customer.id == customer_id).execute()
-        scrubbed = 0
-        for event in Event.select(Event.event_id, Event.body).where(
-            (Event.store == store_id)
-            & (Event.type == "customer.created")
-            & Event.body.contains(customer_id)
-        ):
-            body = json.loads(event.body)
-            payload = body.get("payload", {})
-            if payload.get("customer_id") != customer_id:
-                continue
-            for key in ("name", "email", "phone", "consent_source", "created_by"):
-                if key in payload:
-                    payload[key] = ERASED_NAME if key == "name" else None
-            # body_hash stays: it identifies what the till sent, so a retry is still a duplicate
-            Event.update(body=json.dumps(body, sort_keys=True, separators=(",", ":"))).where(
-                Event.event_id == event.event_id
-            ).execute()
-            scrubbed += 1
+        merged = [c.id for c in merged_from(store_id, customer_id) if c.erased_at is None]
+        ids = [customer_id, *merged]
+        first = next_change_seqs(store_id, len(ids))
+        now = utcnow()
+        for n, erased_id in enumerate(ids):
+            Customer.update(
+                name=ERASED_NAME,
+                email=None,
+                phone=None,
+                marketing_consent=False,
+                consent_at=None,
+                consent_source=None,
+                email_receipts=False,
+                erased_at=now,
+                deleted=True,
+                change_seq=first + n,
+            ).where(Customer.id == erased_id).execute()
+        scrubbed = sum(_scrub_created_events(store_id, erased_id) for erased_id in ids)
         sales = SaleCustomer.select().where(SaleCustomer.customer_id == customer_id).count()
-        _scrub_web_audit(customer_id)
-    return {"erased": customer_id, "events_scrubbed": scrubbed, "sales_kept": sales}
+        for erased_id in ids:
+            _scrub_web_audit(erased_id)
+    return {
+        "erased": customer_id,
+        "events_scrubbed": scrubbed,
+        "sales_kept": sales,
+        "merged_records_erased": len(merged),
+    }
+
+
+def _scrub_created_events(store_id: str, customer_id: str) -> int:
+    """The personal data goes from the tills' ``customer.created`` events too."""
+    scrubbed = 0
+    for event in Event.select(Event.event_id, Event.body).where(
+        (Event.store == store_id)
+        & (Event.type == "customer.created")
+        & Event.body.contains(customer_id)
+    ):
+        body = json.loads(event.body)
+        payload = body.get("payload", {})
+        if payload.get("customer_id") != customer_id:
+            continue
+        for key in ("name", "email", "phone", "consent_source", "created_by"):
+            if key in payload:
+                payload[key] = ERASED_NAME if key == "name" else None
+        # body_hash stays: it identifies what the till sent, so a retry is still a duplicate
+        Event.update(body=json.dumps(body, sort_keys=True, separators=(",", ":"))).where(
+            Event.event_id == event.event_id
+        ).execute()
+        scrubbed += 1
+    return scrubbed
 
 
 def _scrub_web_audit(customer_id: str) -> None:

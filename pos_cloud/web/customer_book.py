@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import peewee as pw
 
-from .. import ledger
+from .. import customers, ledger
 from ..db import database_proxy
 from ..errors import BadInput, NotFound
 from ..feeds import next_change_seqs
@@ -81,6 +81,7 @@ class Profile:
     more_sales: bool
     gift_cards: list[GiftCard]
     merged_into: Customer | None
+    merged_from: list[Customer]  # the duplicates merged into this record (erased with it)
 
 
 def profile(store: Store, customer_id: str) -> Profile:
@@ -107,6 +108,7 @@ def profile(store: Store, customer_id: str) -> Profile:
         len(sales) > HISTORY_ROWS,
         _gift_cards(store, customer.id),
         merged_into,
+        customers.merged_from(store.id, customer.id),
     )
 
 

@@ -284,6 +284,7 @@ def erase(
             after={
                 "sales_kept": result["sales_kept"],
                 "events_scrubbed": result["events_scrubbed"],
+                "merged_records_erased": result["merged_records_erased"],
             },
         )
     return _customer_page(

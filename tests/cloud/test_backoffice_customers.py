@@ -10,6 +10,7 @@ import uuid
 import pytest
 
 from pos_cloud.db import connection
+from pos_cloud.models import Customer, Event
 from pos_cloud.web import routes_customers
 from pos_cloud.web.models import WebAudit
 from tests.cloud.backoffice_helpers import page_csrf, set_up_and_sign_in
@@ -230,6 +231,46 @@ def test_erase_is_owner_only_needs_confirmation_and_leaves_no_personal_data(owne
     assert all("hanna" not in f"{r.before}{r.after}".lower() for r in rows)
     assert owner.post(url, data={"confirm": "erase", "csrf_token": token}).status_code == 422
     assert owner.get(url).status_code == 422  # no second confirmation page
+
+
+def test_erasing_a_customer_erases_the_records_merged_into_it(owner, cloud):
+    till = cloud.till()
+    store = till.store_id
+    kept = _customer(till, "Mara Stein", "mara@example.org", "0301234")
+    dup = _customer(till, "Mara S.", "mara.s@example.org", "0179999")
+    older = _customer(till, "M. Stein", "m.stein@example.org", "0405555")
+    token = page_csrf(owner)
+    owner.post(
+        f"/app/stores/{store}/customers/{dup}/contact",
+        data={"name": "Mara S.", "email": "mara.private@example.org", "csrf_token": token},
+    )
+    base = f"/app/stores/{store}/customers"
+    owner.post(f"{base}/{older}/merge", data={"into": dup, "csrf_token": token})
+    owner.post(f"{base}/{dup}/merge", data={"into": kept, "csrf_token": token})  # a chain
+    page = owner.get(f"{base}/{kept}").text
+    assert "Merged from" in page and f"{base}/{dup}" in page and f"{base}/{older}" in page
+    merged = owner.get(f"{base}/{kept}/export.json").json()["merged_records"]
+    assert {(m["id"], m["email"]) for m in merged} == {
+        (dup, "mara.private@example.org"),
+        (older, "m.stein@example.org"),
+    }
+    ask = owner.get(f"{base}/{kept}/erase").text
+    assert "Mara S." in ask and "M. Stein" in ask and "merged into this one" in ask
+    done = owner.post(f"{base}/{kept}/erase", data={"confirm": "erase", "csrf_token": token})
+    assert done.status_code == 200
+    ids = (kept, dup, older)
+    with connection():
+        rows = list(Customer.select().where(Customer.id.in_(ids)))
+        events = [e.body for e in Event.select().where(Event.type == "customer.created")]
+        trail = list(WebAudit.select().where(WebAudit.object_id.in_(ids)))
+    assert len(rows) == 3 and all(r.erased_at is not None for r in rows)
+    held = json.dumps([[r.name, r.email, r.phone, r.consent_source] for r in rows]).lower()
+    held += "".join(b for b in events if any(i in b for i in ids)).lower()
+    held += "".join(f"{a.before}{a.after}" for a in trail).lower()
+    assert "mara" not in held and "stein" not in held and "0179999" not in held
+    (row,) = _audit("customer.erase", kept)
+    assert json.loads(row.after)["merged_records_erased"] == 2
+    assert owner.get(f"{base}/{kept}/export.json").json()["merged_records"][0]["email"] is None
 
 
 def test_marketing_csv_downloads_the_consenting_customers_and_is_audited(owner, cloud):

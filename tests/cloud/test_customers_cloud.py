@@ -137,6 +137,7 @@ def test_export_then_erase_keeps_the_sales_totals(cloud):
         "erased": customer,
         "events_scrubbed": 1,
         "sales_kept": 1,
+        "merged_records_erased": 0,
     }
     after = cloud.admin.get(f"{base}/export").json()
     assert after["customer"]["name"] == "Erased customer"
