@@ -25,6 +25,22 @@ router = APIRouter(prefix="/app/stores/{store_id}/customers")
 PAGE_SIZE = 25
 
 
+def _wants_rows(request: Request) -> bool:
+    """htmx asks for the rows only; but Back onto a pushed search URL that htmx has no
+    snapshot of also carries ``HX-Request`` and must get the whole page."""
+    return bool(request.headers.get("HX-Request")) and not request.headers.get(
+        "HX-History-Restore-Request"
+    )
+
+
+def _not_cached(response):
+    """The same URL answers rows or a whole page (and shows personal data): no cache may
+    keep it, or hand the rows to Back."""
+    response.headers["Vary"] = "HX-Request"
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 @router.get("")
 def customer_list(
     request: Request,
@@ -38,16 +54,18 @@ def customer_list(
     with connection():
         store = store_for(viewer, store_id)
         rows = customer_book.search(store.id, q[:200], PAGE_SIZE + 1, (page - 1) * PAGE_SIZE)
-    template = "_customer_rows.html" if request.headers.get("HX-Request") else "customers.html"
-    return render(
-        request,
-        template,
-        store=store,
-        page_name="customers",
-        rows=rows[:PAGE_SIZE],
-        q=q,
-        page=page,
-        more=len(rows) > PAGE_SIZE,
+    template = "_customer_rows.html" if _wants_rows(request) else "customers.html"
+    return _not_cached(
+        render(
+            request,
+            template,
+            store=store,
+            page_name="customers",
+            rows=rows[:PAGE_SIZE],
+            q=q,
+            page=page,
+            more=len(rows) > PAGE_SIZE,
+        )
     )
 
 
@@ -180,16 +198,18 @@ def merge_page(
             for c in customer_book.search(store.id, q[:200], PAGE_SIZE + 1)
             if c.id != duplicate.id
         ][:PAGE_SIZE]
-    template = "_merge_candidates.html" if request.headers.get("HX-Request") else "merge.html"
-    return render(
-        request,
-        template,
-        store=store,
-        page_name="customers",
-        c=duplicate,
-        kept=kept,
-        candidates=candidates,
-        q=q,
+    template = "_merge_candidates.html" if _wants_rows(request) else "merge.html"
+    return _not_cached(
+        render(
+            request,
+            template,
+            store=store,
+            page_name="customers",
+            c=duplicate,
+            kept=kept,
+            candidates=candidates,
+            q=q,
+        )
     )
 
 

@@ -62,6 +62,24 @@ def test_search_as_you_type_finds_by_name_phone_and_email_and_pages(owner, cloud
     assert "page=3" not in second.text and "page=1" in second.text
 
 
+def test_back_after_a_search_gets_the_whole_page_and_partials_are_never_cached(owner, cloud):
+    till = cloud.till()
+    store = till.store_id
+    customer = _customer(till, "Nora Wolf", "nora@example.org")
+    url = f"/app/stores/{store}/customers"
+    hx = {"HX-Request": "true"}
+    # htmx asks like this when Back lands on a pushed search URL it has no snapshot of.
+    restore = {**hx, "HX-History-Restore-Request": "true"}
+    for path, params in ((url, {"q": "nora"}), (f"{url}/{customer}/merge", {"q": "x"})):
+        rows = owner.get(path, params=params, headers=hx)
+        page = owner.get(path, params=params)
+        back = owner.get(path, params=params, headers=restore)
+        assert "<html" not in rows.text and "<html" in page.text
+        assert "<html" in back.text and "<nav" in back.text
+        for r in (rows, page, back):  # the same URL answers two ways: no cache may mix them up
+            assert r.headers["vary"] == "HX-Request" and r.headers["cache-control"] == "no-store"
+
+
 def test_customer_page_shows_consent_points_gift_cards_and_purchases(owner, cloud):
     till = cloud.till()
     store = till.store_id
