@@ -24,6 +24,7 @@ from .accounts import Viewer
 MAX_NAME, MAX_EMAIL, MAX_PHONE = 200, 200, 64
 PHONE_CHARACTERS = set("0123456789+-/() .")  # what a phone number may be written with
 HISTORY_ROWS = 200
+GONE = "This customer was merged or erased; nothing was saved. Change the one that is kept."
 
 
 def search(store_id: str, text: str, limit: int, offset: int = 0) -> list[Customer]:
@@ -173,13 +174,17 @@ def change_contact(
     with database_proxy.atomic():
         customer = get(store_id, customer_id)
         if customer.deleted:
-            raise BadInput("This customer was merged or erased; change the one that is kept.")
+            raise BadInput(GONE)
         before = {"name": customer.name, "email": customer.email, "phone": customer.phone}
         if before == fields:
             return False
-        Customer.update(**fields, change_seq=next_change_seqs(store_id)).where(
-            Customer.id == customer.id
-        ).execute()
+        changed = (
+            Customer.update(**fields, change_seq=next_change_seqs(store_id))
+            .where((Customer.id == customer.id) & live(Customer))
+            .execute()
+        )
+        if not changed:  # merged or erased since it was read: never write the data back
+            raise BadInput(GONE)
         audit.record(
             viewer,
             "customer.contact",
@@ -202,7 +207,7 @@ def set_marketing_consent(viewer: Viewer, store_id: str, customer_id: str, agree
     with database_proxy.atomic():
         customer = get(store_id, customer_id)
         if customer.deleted:
-            raise BadInput("This customer was merged or erased; change the one that is kept.")
+            raise BadInput(GONE)
         before = {
             "marketing_consent": bool(customer.marketing_consent),
             "consent_at": customer.consent_at,
@@ -213,7 +218,11 @@ def set_marketing_consent(viewer: Viewer, store_id: str, customer_id: str, agree
             "consent_at": utcnow().strftime("%Y-%m-%dT%H:%M:%SZ"),
             "consent_source": f"back office ({viewer.email})"[:200],
         }
-        Customer.update(**after).where(Customer.id == customer.id).execute()
+        changed = (
+            Customer.update(**after).where((Customer.id == customer.id) & live(Customer)).execute()
+        )
+        if not changed:  # merged or erased since it was read
+            raise BadInput(GONE)
         audit.record(
             viewer,
             "customer.marketing_consent",

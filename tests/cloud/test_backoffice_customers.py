@@ -5,13 +5,15 @@ erase (owner only, with a confirmation step) and the marketing-consent CSV; all 
 from __future__ import annotations
 
 import json
+import threading
 import uuid
 
 import pytest
 
+from pos_cloud import customers
 from pos_cloud.db import connection
 from pos_cloud.models import Customer, Event
-from pos_cloud.web import routes_customers
+from pos_cloud.web import customer_book, routes_customers
 from pos_cloud.web.models import WebAudit
 from tests.cloud.backoffice_helpers import page_csrf, set_up_and_sign_in
 from tests.cloud.test_customers_cloud import _customer, _sale
@@ -289,6 +291,47 @@ def test_erasing_a_customer_erases_the_records_merged_into_it(owner, cloud):
     (row,) = _audit("customer.erase", kept)
     assert json.loads(row.after)["merged_records_erased"] == 2
     assert owner.get(f"{base}/{kept}/export.json").json()["merged_records"][0]["email"] is None
+
+
+@pytest.mark.parametrize("form", ["contact", "marketing"])
+def test_a_save_racing_an_erase_is_refused_and_writes_no_personal_data_back(
+    owner, cloud, monkeypatch, database_url, form
+):
+    if not database_url.startswith("postgres"):
+        pytest.skip("SQLite's write lock makes the erase wait for the save (it cannot race)")
+    till = cloud.till()
+    store = till.store_id
+    customer = _customer(till, "Pia Lang", "pia@example.org", "0301")
+    read = customer_book.get
+
+    def read_then_the_owner_erases_elsewhere(store_id, customer_id):
+        found = read(store_id, customer_id)
+        eraser = threading.Thread(target=_erase_on_another_connection, args=(store_id, customer_id))
+        eraser.start()
+        eraser.join(timeout=30)
+        return found
+
+    monkeypatch.setattr(customer_book, "get", read_then_the_owner_erases_elsewhere)
+    data = {
+        "contact": {"name": "Pia Lang", "email": "pia.new@example.org", "phone": "0301"},
+        "marketing": {"agreed": "0"},
+    }[form]
+    r = owner.post(
+        f"/app/stores/{store}/customers/{customer}/{form}",
+        data={**data, "csrf_token": page_csrf(owner)},
+    )
+    monkeypatch.undo()
+    assert r.status_code == 422 and "merged or erased" in r.text
+    with connection():
+        row = Customer.get_by_id(customer)
+        trail = list(WebAudit.select().where(WebAudit.object_id == customer))
+    assert row.erased_at is not None and row.email is None and row.consent_at is None
+    assert trail == []  # the refused save left no audit row behind
+
+
+def _erase_on_another_connection(store_id: str, customer_id: str) -> None:
+    with connection():
+        customers.erase(store_id, customer_id)
 
 
 def test_marketing_csv_downloads_the_consenting_customers_and_is_audited(owner, cloud):
