@@ -323,12 +323,23 @@ def _scrub_created_events(store_id: str, customer_id: str) -> int:
 
 
 def _scrub_web_audit(customer_id: str) -> None:
-    """Contact-detail changes made on the web keep before/after in the audit trail; the
-    personal data goes from there too (who changed what, and when, stays)."""
+    """Contact-detail and consent changes made on the web keep before/after in the audit
+    trail; the personal data goes from there too: contact details entirely, consent down to
+    agreed or not (who changed what, and when, stays)."""
     from .web.models import WebAudit  # the back office's trail lives with the back office
 
+    mine = (WebAudit.object_type == "customer") & (WebAudit.object_id == customer_id)
     WebAudit.update(before=ERASED_AUDIT, after=ERASED_AUDIT).where(
-        (WebAudit.object_type == "customer")
-        & (WebAudit.object_id == customer_id)
-        & (WebAudit.action == "customer.contact")
+        mine & (WebAudit.action == "customer.contact")
     ).execute()
+    for row in WebAudit.select().where(mine & (WebAudit.action == "customer.marketing_consent")):
+        WebAudit.update(before=_consent_only(row.before), after=_consent_only(row.after)).where(
+            WebAudit.id == row.id
+        ).execute()
+
+
+def _consent_only(stored: str | None) -> str | None:
+    if stored is None:
+        return None
+    agreed = json.loads(stored).get("marketing_consent")
+    return json.dumps({"marketing_consent": agreed})

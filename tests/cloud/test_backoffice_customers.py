@@ -225,6 +225,10 @@ def test_erase_is_owner_only_needs_confirmation_and_leaves_no_personal_data(owne
         f"/app/stores/{store}/customers/{customer}/contact",
         data={"name": "Hanna Vogt", "email": "hanna.v@example.org", "csrf_token": token},
     )
+    owner.post(
+        f"/app/stores/{store}/customers/{customer}/marketing",
+        data={"agreed": "0", "csrf_token": token},
+    )
     manager, _ = set_up_and_sign_in(server, "manager", store)
     page = manager.get(f"/app/stores/{store}/customers/{customer}")
     assert "Only the owner can erase" in page.text and "/erase" not in page.text
@@ -247,8 +251,15 @@ def test_erase_is_owner_only_needs_confirmation_and_leaves_no_personal_data(owne
     assert "Hanna" not in owner.get(f"/app/stores/{store}/customers?q=hanna").text
     with connection():  # the contact change's before/after went too; who and when stay
         rows = list(WebAudit.select().where(WebAudit.object_id == customer))
-    assert {r.action for r in rows} == {"customer.contact", "customer.erase"}
+    assert {r.action for r in rows} == {
+        "customer.contact",
+        "customer.marketing_consent",
+        "customer.erase",
+    }
     assert all("hanna" not in f"{r.before}{r.after}".lower() for r in rows)
+    (consent,) = [r for r in rows if r.action == "customer.marketing_consent"]
+    assert json.loads(consent.before) == {"marketing_consent": True}  # when and where: gone
+    assert json.loads(consent.after) == {"marketing_consent": False}
     assert owner.post(url, data={"confirm": "erase", "csrf_token": token}).status_code == 422
     assert owner.get(url).status_code == 422  # no second confirmation page
 
