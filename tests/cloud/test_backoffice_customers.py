@@ -363,6 +363,10 @@ def test_marketing_csv_downloads_the_consenting_customers_and_is_audited(owner, 
     assert len(lines) == 2 and lines[1].startswith(f"{yes},Ida Kern,ida@example.org")
     (row,) = _audit("customer.marketing_csv", store)
     assert json.loads(row.after) == {"rows": 1}
+    _customer(till, "Two\r\nLines", "two@example.org")  # a line break in a name is one row
+    owner.get(f"/app/stores/{store}/customers/marketing.csv")
+    rows = sorted(json.loads(r.after)["rows"] for r in _audit("customer.marketing_csv", store))
+    assert rows == [1, 2]
 
 
 def test_marketing_consent_is_withdrawn_and_given_again_with_time_and_source(owner, cloud):
