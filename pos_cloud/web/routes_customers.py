@@ -194,7 +194,14 @@ def merge_page(
     with connection():
         store = store_for(viewer, store_id)
         duplicate = customer_book.get(store.id, customer_id)
+    if duplicate.deleted:
+        gone = "This customer is merged or erased already."
+        return _customer_page(request, viewer, store, customer_id, 422, error=gone)
+    error = None
+    with connection():
         kept = customer_book.get(store.id, into) if into else None
+        if kept is not None and (kept.id == duplicate.id or kept.deleted):
+            kept, error = None, "Pick a live customer other than this one to keep."
         candidates = [
             c
             for c in customer_book.search(store.id, q[:200], PAGE_SIZE + 1)
@@ -205,12 +212,14 @@ def merge_page(
         render(
             request,
             template,
+            422 if error else 200,
             store=store,
             page_name="customers",
             c=duplicate,
             kept=kept,
             candidates=candidates,
             q=q,
+            error=error,
         )
     )
 

@@ -264,6 +264,27 @@ def test_erase_is_owner_only_needs_confirmation_and_leaves_no_personal_data(owne
     assert owner.get(url).status_code == 422  # no second confirmation page
 
 
+def test_the_merge_page_refuses_choices_the_merge_would_refuse(owner, cloud):
+    till = cloud.till()
+    store = till.store_id
+    kept = _customer(till, "Olga Marx", "olga@example.org")
+    dup = _customer(till, "Olga M.", "olga.m@example.org")
+    gone = _customer(till, "Olga Gone", "olga.gone@example.org")
+    token = page_csrf(owner)
+    owner.post(
+        f"/app/stores/{store}/customers/{gone}/merge", data={"into": kept, "csrf_token": token}
+    )
+    base = f"/app/stores/{store}/customers/{dup}/merge"
+    for into in (dup, gone):  # itself, or a record that is merged already
+        r = owner.get(base, params={"into": into})
+        assert r.status_code == 422 and 'data-testid="merge-confirm"' not in r.text
+        assert "Pick a live customer other than this one" in r.text
+        assert 'data-testid="merge-search"' in r.text  # the picker again
+    merged = owner.get(f"/app/stores/{store}/customers/{gone}/merge")
+    assert merged.status_code == 422 and 'data-testid="merge-search"' not in merged.text
+    assert "merged or erased already" in merged.text
+
+
 def test_erasing_a_customer_erases_the_records_merged_into_it(owner, cloud):
     till = cloud.till()
     store = till.store_id
