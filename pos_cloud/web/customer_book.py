@@ -43,7 +43,8 @@ def search(store_id: str, text: str, limit: int, offset: int = 0) -> list[Custom
             # "01715550101" finds "0171 555 01 01": both sides without separators
             match = match | _compact_phone_sql(Customer.phone).contains(digits)
         query = query.where(match)
-    return list(query.order_by(Customer.name, Customer.id).limit(limit).offset(offset))
+    # lower case: the same order (and page boundaries) on SQLite and PostgreSQL collations
+    return list(query.order_by(pw.fn.LOWER(Customer.name), Customer.id).limit(limit).offset(offset))
 
 
 PHONE_SEPARATORS = " -/()."

@@ -64,6 +64,14 @@ def test_search_as_you_type_finds_by_name_phone_and_email_and_pages(owner, cloud
     assert "page=3" not in second.text and "page=1" in second.text
 
 
+def test_the_list_is_by_name_in_any_case_on_both_databases(owner, cloud):
+    till = cloud.till()
+    for name in ("Zoe Ames", "bea lowercase", "Ben Okafor"):
+        _customer(till, name)
+    page = owner.get(f"/app/stores/{till.store_id}/customers").text
+    assert page.index("bea lowercase") < page.index("Ben Okafor") < page.index("Zoe Ames")
+
+
 def test_back_after_a_search_gets_the_whole_page_and_partials_are_never_cached(owner, cloud):
     till = cloud.till()
     store = till.store_id
