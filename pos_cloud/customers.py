@@ -184,7 +184,8 @@ def _sales(customer_id: str) -> list[dict[str, Any]]:
 
 def export(store_id: str, customer_id: str) -> dict[str, Any]:
     """Everything held about the customer (GDPR access): the record, the records merged into
-    it (the same person's duplicates), sales, points."""
+    it (the same person's duplicates), sales, points, the gift cards of their sales and the
+    earlier contact details and consent kept in the back office's audit trail."""
     customer = _get(store_id, customer_id)
     store = Store.get_by_id(store_id)
     where = ledger.Where(store.organisation_id, store_id)
@@ -199,8 +200,68 @@ def export(store_id: str, customer_id: str) -> dict[str, Any]:
         "merged_records": [_out(c) for c in merged_from(store_id, customer_id)],
         "sales": _sales(customer_id),
         "points": {"balance": points or 0, "entries": entries},
+        "gift_cards": [
+            {"code_end": code_end(key), "balance_minor": balance, "currency": unit}
+            for key, balance, unit in gift_cards(store.organisation_id, customer_id)
+        ],
+        "contact_history": _contact_history(
+            [customer_id, *(c.id for c in merged_from(store_id, customer_id))]
+        ),
         "exported_at": utcnow().isoformat() + "Z",
     }
+
+
+def gift_cards(organisation_id: str, customer_id: str) -> list[tuple[str, int, str]]:
+    """``(code, balance, unit)`` of the gift cards bought or spent in the customer's sales
+    (a card carries no customer)."""
+    sale_ids = SaleCustomer.select(SaleCustomer.sale_id).where(
+        SaleCustomer.customer_id == customer_id
+    )
+    accounts = (
+        ledger.LedgerAccount.select()
+        .where(
+            (ledger.LedgerAccount.organisation_id == organisation_id)
+            & (ledger.LedgerAccount.kind == ledger.GIFT_CARD)
+            & ledger.LedgerAccount.id.in_(
+                ledger.LedgerEntry.select(ledger.LedgerEntry.account_id).where(
+                    ledger.LedgerEntry.sale_id.in_(sale_ids)
+                )
+            )
+        )
+        .order_by(ledger.LedgerAccount.key)
+    )
+    return [(a.key, int(a.balance), a.unit) for a in accounts]
+
+
+def code_end(code: str) -> str:
+    """At most the last 4 characters and never more than half: enough to tell cards apart,
+    never enough to spend one."""
+    return code[-min(4, len(code) // 2) :] if len(code) > 1 else ""
+
+
+def _contact_history(customer_ids: list[str]) -> list[dict[str, Any]]:
+    """Contact details and consent as they were before each change made on the web."""
+    from .web.models import WebAudit  # the back office's trail lives with the back office
+
+    rows = (
+        WebAudit.select()
+        .where(
+            (WebAudit.object_type == "customer")
+            & WebAudit.object_id.in_(customer_ids)
+            & WebAudit.action.in_(["customer.contact", "customer.marketing_consent"])
+        )
+        .order_by(WebAudit.at, WebAudit.id)
+    )
+    return [
+        {
+            "customer_id": r.object_id,
+            "at": r.at.isoformat(),
+            "action": r.action,
+            "before": json.loads(r.before) if r.before else None,
+            "after": json.loads(r.after) if r.after else None,
+        }
+        for r in rows
+    ]
 
 
 def merge(store_id: str, duplicate_id: str, kept_id: str) -> dict[str, Any]:

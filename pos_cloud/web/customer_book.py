@@ -115,29 +115,10 @@ def profile(store: Store, customer_id: str) -> Profile:
 
 
 def _gift_cards(store: Store, customer_id: str) -> list[GiftCard]:
-    """The gift cards bought or spent in the customer's sales (a card carries no customer)."""
-    sale_ids = SaleCustomer.select(SaleCustomer.sale_id).where(
-        SaleCustomer.customer_id == customer_id
-    )
-    accounts = (
-        ledger.LedgerAccount.select()
-        .where(
-            (ledger.LedgerAccount.organisation_id == store.organisation_id)
-            & (ledger.LedgerAccount.kind == ledger.GIFT_CARD)
-            & ledger.LedgerAccount.id.in_(
-                ledger.LedgerEntry.select(ledger.LedgerEntry.account_id).where(
-                    ledger.LedgerEntry.sale_id.in_(sale_ids)
-                )
-            )
-        )
-        .order_by(ledger.LedgerAccount.key)
-    )
-    return [GiftCard(_code_end(a.key), int(a.balance), a.unit) for a in accounts]
-
-
-def _code_end(code: str) -> str:
-    """At most the last 4 characters and never more than half: enough to tell cards apart."""
-    return code[-min(4, len(code) // 2) :] if len(code) > 1 else ""
+    return [
+        GiftCard(customers.code_end(code), balance, unit)
+        for code, balance, unit in customers.gift_cards(store.organisation_id, customer_id)
+    ]
 
 
 def _clean(name: str, email: str, phone: str) -> dict[str, str | None]:

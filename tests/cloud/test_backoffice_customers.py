@@ -172,6 +172,26 @@ def test_export_downloads_everything_held_as_json_and_is_audited(owner, cloud):
     assert row.after is None  # who looked, not what they saw
 
 
+def test_export_has_the_earlier_contact_details_and_gift_cards_too(owner, cloud):
+    till = cloud.till()
+    store = till.store_id
+    customer = _customer(till, "Gus Hale", "gus@example.org")
+    sale = _sale(till, customer)
+    card = {"entry_id": str(uuid.uuid4()), "account": "GC-55009876", "unit": "EUR"}
+    card |= {"amount": 1500, "sale_id": sale["sale_id"]}
+    till.push([till.event("gift_card.loaded", card)])
+    owner.post(
+        f"/app/stores/{store}/customers/{customer}/contact",
+        data={"name": "Gus Hale", "email": "gus.new@example.org", "csrf_token": page_csrf(owner)},
+    )
+    body = owner.get(f"/app/stores/{store}/customers/{customer}/export.json").json()
+    (change,) = body["contact_history"]
+    assert change["action"] == "customer.contact" and change["at"]
+    assert change["before"]["email"] == "gus@example.org"
+    assert change["after"]["email"] == "gus.new@example.org"
+    assert body["gift_cards"] == [{"code_end": "9876", "balance_minor": 1500, "currency": "EUR"}]
+
+
 def test_merge_picks_the_customer_kept_confirms_and_moves_sales_and_points(owner, cloud):
     till = cloud.till()
     store = till.store_id
