@@ -4,10 +4,12 @@
   ``sale.completed`` with a ``customer_id`` links the sale (``sale_customer``).
 * Merge: the duplicate's sales and loyalty points move to the customer kept, in one
   transaction; the duplicate is tombstoned (tills drop it) and remembers where it went.
+  Marketing consent stays only if both records agreed (a withdrawal is never lost).
 * Export (GDPR access): everything held about a customer, as JSON.
 * Erase: the personal data goes (name, e-mail, phone, consent; also from the stored
   ``customer.created`` events), the row becomes a pseudonym and is tombstoned; sales and their
-  totals stay, linked to the pseudonymous id.
+  totals stay, linked to the pseudonymous id. The records merged into the customer (the same
+  person's duplicates) are erased with it.
 """
 
 from __future__ import annotations
@@ -181,7 +183,9 @@ def _sales(customer_id: str) -> list[dict[str, Any]]:
 
 
 def export(store_id: str, customer_id: str) -> dict[str, Any]:
-    """Everything held about the customer (GDPR access): the record, sales, points."""
+    """Everything held about the customer (GDPR access): the record, the records merged into
+    it (the same person's duplicates), sales, points, the gift cards of their sales and the
+    earlier contact details and consent kept in the back office's audit trail."""
     customer = _get(store_id, customer_id)
     store = Store.get_by_id(store_id)
     where = ledger.Where(store.organisation_id, store_id)
@@ -193,10 +197,71 @@ def export(store_id: str, customer_id: str) -> dict[str, Any]:
     )
     return {
         "customer": _out(customer),
+        "merged_records": [_out(c) for c in merged_from(store_id, customer_id)],
         "sales": _sales(customer_id),
         "points": {"balance": points or 0, "entries": entries},
+        "gift_cards": [
+            {"code_end": code_end(key), "balance_minor": balance, "currency": unit}
+            for key, balance, unit in gift_cards(store.organisation_id, customer_id)
+        ],
+        "contact_history": _contact_history(
+            [customer_id, *(c.id for c in merged_from(store_id, customer_id))]
+        ),
         "exported_at": utcnow().isoformat() + "Z",
     }
+
+
+def gift_cards(organisation_id: str, customer_id: str) -> list[tuple[str, int, str]]:
+    """``(code, balance, unit)`` of the gift cards bought or spent in the customer's sales
+    (a card carries no customer)."""
+    sale_ids = SaleCustomer.select(SaleCustomer.sale_id).where(
+        SaleCustomer.customer_id == customer_id
+    )
+    accounts = (
+        ledger.LedgerAccount.select()
+        .where(
+            (ledger.LedgerAccount.organisation_id == organisation_id)
+            & (ledger.LedgerAccount.kind == ledger.GIFT_CARD)
+            & ledger.LedgerAccount.id.in_(
+                ledger.LedgerEntry.select(ledger.LedgerEntry.account_id).where(
+                    ledger.LedgerEntry.sale_id.in_(sale_ids)
+                )
+            )
+        )
+        .order_by(ledger.LedgerAccount.key)
+    )
+    return [(a.key, int(a.balance), a.unit) for a in accounts]
+
+
+def code_end(code: str) -> str:
+    """At most the last 4 characters and never more than half: enough to tell cards apart,
+    never enough to spend one."""
+    return code[-min(4, len(code) // 2) :] if len(code) > 1 else ""
+
+
+def _contact_history(customer_ids: list[str]) -> list[dict[str, Any]]:
+    """Contact details and consent as they were before each change made on the web."""
+    from .web.models import WebAudit  # the back office's trail lives with the back office
+
+    rows = (
+        WebAudit.select()
+        .where(
+            (WebAudit.object_type == "customer")
+            & WebAudit.object_id.in_(customer_ids)
+            & WebAudit.action.in_(["customer.contact", "customer.marketing_consent"])
+        )
+        .order_by(WebAudit.at, WebAudit.id)
+    )
+    return [
+        {
+            "customer_id": r.object_id,
+            "at": r.at.isoformat(),
+            "action": r.action,
+            "before": json.loads(r.before) if r.before else None,
+            "after": json.loads(r.after) if r.after else None,
+        }
+        for r in rows
+    ]
 
 
 def merge(store_id: str, duplicate_id: str, kept_id: str) -> dict[str, Any]:
@@ -226,63 +291,118 @@ def merge(store_id: str, duplicate_id: str, kept_id: str) -> dict[str, Any]:
                 f"merge-in:{duplicate_id}",
                 "merge",
             )
+        consent = bool(duplicate.marketing_consent and kept.marketing_consent)
         Customer.update(
             deleted=True,
             merged_into=kept_id,
-            marketing_consent=duplicate.marketing_consent and kept.marketing_consent,
+            marketing_consent=consent,
             change_seq=next_change_seqs(store_id),
         ).where(Customer.id == duplicate_id).execute()
+        if kept.marketing_consent and not consent:
+            # one of the person's records said no: the merged customer is not asked again
+            Customer.update(
+                marketing_consent=False,
+                consent_at=utcnow().strftime("%Y-%m-%dT%H:%M:%SZ"),
+                consent_source=f"merge of {duplicate_id}",
+            ).where(Customer.id == kept_id).execute()
         return {"kept": kept_id, "merged": duplicate_id, "points_moved": points}
 
 
+def merged_from(store_id: str, customer_id: str) -> list[Customer]:
+    """The store's records merged into the customer, also through chains (A into B into C),
+    oldest first: the same person's duplicates, which still hold their contact details."""
+    found: list[Customer] = []
+    seen, wave = {customer_id}, [customer_id]
+    while wave:
+        rows = list(
+            Customer.select()
+            .where((Customer.store == store_id) & Customer.merged_into.in_(wave))
+            .order_by(Customer.created_at, Customer.id)
+        )
+        rows = [c for c in rows if c.id not in seen]  # a loop cannot happen; stop if it did
+        seen.update(c.id for c in rows)
+        found.extend(rows)
+        wave = [c.id for c in rows]
+    return found
+
+
 def erase(store_id: str, customer_id: str) -> dict[str, Any]:
-    """Remove the customer's personal data; sales (and their totals) stay under the id."""
+    """Remove the customer's personal data, and that of the records merged into them (the
+    same person); sales (and their totals) stay under the pseudonymous ids."""
     with database_proxy.atomic():
         _get(store_id, customer_id)
-        Customer.update(
-            name=ERASED_NAME,
-            email=None,
-            phone=None,
-            address="",
-            vat_id="",
-            marketing_consent=False,
-            consent_at=None,
-            consent_source=None,
-            email_receipts=False,
-            erased_at=utcnow(),
-            deleted=True,
-            change_seq=next_change_seqs(store_id),
-        ).where(Customer.id == customer_id).execute()
-        scrubbed = 0
-        for event in Event.select(Event.event_id, Event.body).where(
-            (Event.store == store_id)
-            & (Event.type == "customer.created")
-            & Event.body.contains(customer_id)
-        ):
-            body = json.loads(event.body)
-            payload = body.get("payload", {})
-            if payload.get("customer_id") != customer_id:
-                continue
-            for key in ("name", "email", "phone", "consent_source", "created_by"):
-                if key in payload:
-                    payload[key] = ERASED_NAME if key == "name" else None
-            # body_hash stays: it identifies what the till sent, so a retry is still a duplicate
-            Event.update(body=json.dumps(body, sort_keys=True, separators=(",", ":"))).where(
-                Event.event_id == event.event_id
-            ).execute()
-            scrubbed += 1
+        merged = [c.id for c in merged_from(store_id, customer_id) if c.erased_at is None]
+        ids = [customer_id, *merged]
+        first = next_change_seqs(store_id, len(ids))
+        now = utcnow()
+        for n, erased_id in enumerate(ids):
+            Customer.update(
+                name=ERASED_NAME,
+                email=None,
+                phone=None,
+                address="",
+                vat_id="",
+                marketing_consent=False,
+                consent_at=None,
+                consent_source=None,
+                email_receipts=False,
+                erased_at=now,
+                deleted=True,
+                change_seq=first + n,
+            ).where(Customer.id == erased_id).execute()
+        scrubbed = sum(_scrub_created_events(store_id, erased_id) for erased_id in ids)
         sales = SaleCustomer.select().where(SaleCustomer.customer_id == customer_id).count()
-        _scrub_web_audit(customer_id)
-    return {"erased": customer_id, "events_scrubbed": scrubbed, "sales_kept": sales}
+        for erased_id in ids:
+            _scrub_web_audit(erased_id)
+    return {
+        "erased": customer_id,
+        "events_scrubbed": scrubbed,
+        "sales_kept": sales,
+        "merged_records_erased": len(merged),
+    }
+
+
+def _scrub_created_events(store_id: str, customer_id: str) -> int:
+    """The personal data goes from the tills' ``customer.created`` events too."""
+    scrubbed = 0
+    for event in Event.select(Event.event_id, Event.body).where(
+        (Event.store == store_id)
+        & (Event.type == "customer.created")
+        & Event.body.contains(customer_id)
+    ):
+        body = json.loads(event.body)
+        payload = body.get("payload", {})
+        if payload.get("customer_id") != customer_id:
+            continue
+        for key in ("name", "email", "phone", "consent_source", "created_by"):
+            if key in payload:
+                payload[key] = ERASED_NAME if key == "name" else None
+        # body_hash stays: it identifies what the till sent, so a retry is still a duplicate
+        Event.update(body=json.dumps(body, sort_keys=True, separators=(",", ":"))).where(
+            Event.event_id == event.event_id
+        ).execute()
+        scrubbed += 1
+    return scrubbed
 
 
 def _scrub_web_audit(customer_id: str) -> None:
-    """Contact-detail changes made on the web keep before/after in the audit trail; the
-    personal data goes from there too (who changed what, and when, stays)."""
+    """Contact-detail and consent changes made on the web keep before/after in the audit
+    trail; the personal data goes from there too: contact details entirely, consent down to
+    agreed or not (who changed what, and when, stays)."""
     from .web.models import WebAudit  # the back office's trail lives with the back office
 
+    mine = (WebAudit.object_type == "customer") & (WebAudit.object_id == customer_id)
     WebAudit.update(before=ERASED_AUDIT, after=ERASED_AUDIT).where(
-        (WebAudit.object_type == "customer")
-        & (WebAudit.object_id == customer_id)
-        & (WebAudit.action == "customer.contact")
+        mine & (WebAudit.action == "customer.contact")
     ).execute()
+    for row in WebAudit.select().where(mine & (WebAudit.action == "customer.marketing_consent")):
+        WebAudit.update(before=_consent_only(row.before), after=_consent_only(row.after)).where(
+            WebAudit.id == row.id
+        ).execute()
+
+
+def _consent_only(stored: str | None) -> str | None:
+    if stored is None:
+        return None
+    agreed = json.loads(stored).get("marketing_consent")
+    return json.dumps({"marketing_consent": agreed})

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import peewee as pw
 
-from .. import ledger
+from .. import customers, ledger
 from ..db import database_proxy
 from ..errors import BadInput, NotFound
 from ..feeds import next_change_seqs
@@ -24,6 +24,7 @@ from .accounts import Viewer
 MAX_NAME, MAX_EMAIL, MAX_PHONE = 200, 200, 64
 PHONE_CHARACTERS = set("0123456789+-/() .")  # what a phone number may be written with
 HISTORY_ROWS = 200
+GONE = "This customer was merged or erased; nothing was saved. Change the one that is kept."
 
 
 def search(store_id: str, text: str, limit: int, offset: int = 0) -> list[Customer]:
@@ -42,7 +43,8 @@ def search(store_id: str, text: str, limit: int, offset: int = 0) -> list[Custom
             # "01715550101" finds "0171 555 01 01": both sides without separators
             match = match | _compact_phone_sql(Customer.phone).contains(digits)
         query = query.where(match)
-    return list(query.order_by(Customer.name, Customer.id).limit(limit).offset(offset))
+    # lower case: the same order (and page boundaries) on SQLite and PostgreSQL collations
+    return list(query.order_by(pw.fn.LOWER(Customer.name), Customer.id).limit(limit).offset(offset))
 
 
 PHONE_SEPARATORS = " -/()."
@@ -81,6 +83,7 @@ class Profile:
     more_sales: bool
     gift_cards: list[GiftCard]
     merged_into: Customer | None
+    merged_from: list[Customer]  # the duplicates merged into this record (erased with it)
 
 
 def profile(store: Store, customer_id: str) -> Profile:
@@ -107,33 +110,15 @@ def profile(store: Store, customer_id: str) -> Profile:
         len(sales) > HISTORY_ROWS,
         _gift_cards(store, customer.id),
         merged_into,
+        customers.merged_from(store.id, customer.id),
     )
 
 
 def _gift_cards(store: Store, customer_id: str) -> list[GiftCard]:
-    """The gift cards bought or spent in the customer's sales (a card carries no customer)."""
-    sale_ids = SaleCustomer.select(SaleCustomer.sale_id).where(
-        SaleCustomer.customer_id == customer_id
-    )
-    accounts = (
-        ledger.LedgerAccount.select()
-        .where(
-            (ledger.LedgerAccount.organisation_id == store.organisation_id)
-            & (ledger.LedgerAccount.kind == ledger.GIFT_CARD)
-            & ledger.LedgerAccount.id.in_(
-                ledger.LedgerEntry.select(ledger.LedgerEntry.account_id).where(
-                    ledger.LedgerEntry.sale_id.in_(sale_ids)
-                )
-            )
-        )
-        .order_by(ledger.LedgerAccount.key)
-    )
-    return [GiftCard(_code_end(a.key), int(a.balance), a.unit) for a in accounts]
-
-
-def _code_end(code: str) -> str:
-    """At most the last 4 characters and never more than half: enough to tell cards apart."""
-    return code[-min(4, len(code) // 2) :] if len(code) > 1 else ""
+    return [
+        GiftCard(customers.code_end(code), balance, unit)
+        for code, balance, unit in customers.gift_cards(store.organisation_id, customer_id)
+    ]
 
 
 def _clean(name: str, email: str, phone: str) -> dict[str, str | None]:
@@ -171,13 +156,17 @@ def change_contact(
     with database_proxy.atomic():
         customer = get(store_id, customer_id)
         if customer.deleted:
-            raise BadInput("This customer was merged or erased; change the one that is kept.")
+            raise BadInput(GONE)
         before = {"name": customer.name, "email": customer.email, "phone": customer.phone}
         if before == fields:
             return False
-        Customer.update(**fields, change_seq=next_change_seqs(store_id)).where(
-            Customer.id == customer.id
-        ).execute()
+        changed = (
+            Customer.update(**fields, change_seq=next_change_seqs(store_id))
+            .where((Customer.id == customer.id) & live(Customer))
+            .execute()
+        )
+        if not changed:  # merged or erased since it was read: never write the data back
+            raise BadInput(GONE)
         audit.record(
             viewer,
             "customer.contact",
@@ -200,7 +189,7 @@ def set_marketing_consent(viewer: Viewer, store_id: str, customer_id: str, agree
     with database_proxy.atomic():
         customer = get(store_id, customer_id)
         if customer.deleted:
-            raise BadInput("This customer was merged or erased; change the one that is kept.")
+            raise BadInput(GONE)
         before = {
             "marketing_consent": bool(customer.marketing_consent),
             "consent_at": customer.consent_at,
@@ -211,7 +200,11 @@ def set_marketing_consent(viewer: Viewer, store_id: str, customer_id: str, agree
             "consent_at": utcnow().strftime("%Y-%m-%dT%H:%M:%SZ"),
             "consent_source": f"back office ({viewer.email})"[:200],
         }
-        Customer.update(**after).where(Customer.id == customer.id).execute()
+        changed = (
+            Customer.update(**after).where((Customer.id == customer.id) & live(Customer)).execute()
+        )
+        if not changed:  # merged or erased since it was read
+            raise BadInput(GONE)
         audit.record(
             viewer,
             "customer.marketing_consent",

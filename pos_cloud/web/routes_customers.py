@@ -9,6 +9,8 @@ every download of personal data is in the audit trail (without the personal data
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 
 from fastapi import APIRouter, Depends, Form, Request
@@ -25,6 +27,22 @@ router = APIRouter(prefix="/app/stores/{store_id}/customers")
 PAGE_SIZE = 25
 
 
+def _wants_rows(request: Request) -> bool:
+    """htmx asks for the rows only; but Back onto a pushed search URL that htmx has no
+    snapshot of also carries ``HX-Request`` and must get the whole page."""
+    return bool(request.headers.get("HX-Request")) and not request.headers.get(
+        "HX-History-Restore-Request"
+    )
+
+
+def _not_cached(response):
+    """The same URL answers rows or a whole page (and shows personal data): no cache may
+    keep it, or hand the rows to Back."""
+    response.headers["Vary"] = "HX-Request"
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 @router.get("")
 def customer_list(
     request: Request,
@@ -38,16 +56,18 @@ def customer_list(
     with connection():
         store = store_for(viewer, store_id)
         rows = customer_book.search(store.id, q[:200], PAGE_SIZE + 1, (page - 1) * PAGE_SIZE)
-    template = "_customer_rows.html" if request.headers.get("HX-Request") else "customers.html"
-    return render(
-        request,
-        template,
-        store=store,
-        page_name="customers",
-        rows=rows[:PAGE_SIZE],
-        q=q,
-        page=page,
-        more=len(rows) > PAGE_SIZE,
+    template = "_customer_rows.html" if _wants_rows(request) else "customers.html"
+    return _not_cached(
+        render(
+            request,
+            template,
+            store=store,
+            page_name="customers",
+            rows=rows[:PAGE_SIZE],
+            q=q,
+            page=page,
+            more=len(rows) > PAGE_SIZE,
+        )
     )
 
 
@@ -57,7 +77,7 @@ def marketing_csv(store_id: str, viewer: Viewer = Depends(current_viewer)):
     with connection(), database_proxy.atomic():
         store = store_for(viewer, store_id)
         body = customers.marketing_csv(store.id)
-        rows = max(body.count("\r\n") - 1, 0)
+        rows = max(len(list(csv.reader(io.StringIO(body)))) - 1, 0)  # a name may hold a CRLF
         audit.record(
             viewer,
             "customer.marketing_csv",
@@ -174,22 +194,33 @@ def merge_page(
     with connection():
         store = store_for(viewer, store_id)
         duplicate = customer_book.get(store.id, customer_id)
+    if duplicate.deleted:
+        gone = "This customer is merged or erased already."
+        return _customer_page(request, viewer, store, customer_id, 422, error=gone)
+    error = None
+    with connection():
         kept = customer_book.get(store.id, into) if into else None
+        if kept is not None and (kept.id == duplicate.id or kept.deleted):
+            kept, error = None, "Pick a live customer other than this one to keep."
         candidates = [
             c
             for c in customer_book.search(store.id, q[:200], PAGE_SIZE + 1)
             if c.id != duplicate.id
         ][:PAGE_SIZE]
-    template = "_merge_candidates.html" if request.headers.get("HX-Request") else "merge.html"
-    return render(
-        request,
-        template,
-        store=store,
-        page_name="customers",
-        c=duplicate,
-        kept=kept,
-        candidates=candidates,
-        q=q,
+    template = "_merge_candidates.html" if _wants_rows(request) else "merge.html"
+    return _not_cached(
+        render(
+            request,
+            template,
+            422 if error else 200,
+            store=store,
+            page_name="customers",
+            c=duplicate,
+            kept=kept,
+            candidates=candidates,
+            q=q,
+            error=error,
+        )
     )
 
 
@@ -284,6 +315,7 @@ def erase(
             after={
                 "sales_kept": result["sales_kept"],
                 "events_scrubbed": result["events_scrubbed"],
+                "merged_records_erased": result["merged_records_erased"],
             },
         )
     return _customer_page(

@@ -312,3 +312,40 @@ def test_a_store_manager_cannot_open_another_stores_pages(server, cloud, two_sto
         orders = purchase_orders.listing(b)
         assert [(o["id"], o["status"]) for o in orders] == [(order_b, "open")]
         assert not suppliers.listing(b)
+
+
+def test_another_stores_customer_is_not_found_under_the_managers_own_store(
+    server, cloud, two_stores
+):
+    stores, _, _ = two_stores
+    a, b = stores["A"].store_id, stores["B"].store_id
+    with connection():
+        (customer_b,) = customers.search(b)["items"]
+        customer_a = customers.search(a)["items"][0]["id"]
+    customer_b = customer_b["id"]
+    manager, _ = set_up_and_sign_in(server, "manager", a)
+    token = page_csrf(manager)
+    form = {"csrf_token": token, "name": "Mallory", "agreed": "0", "confirm": "erase"}
+    checked = 0
+    for route in client_app_routes(server):
+        if "{customer_id}" not in route.path:
+            continue
+        path = route.path.replace("{store_id}", a).replace("{customer_id}", customer_b)
+        for method in route.methods:
+            if method == "GET":
+                r = manager.get(path)
+            else:
+                r = manager.post(path, data={**form, "into": customer_a})
+            # erasing is refused to a manager before the customer is even looked up
+            expected = 403 if path.endswith("/erase") else 404
+            assert r.status_code == expected, (method, route.path, r.status_code)
+            checked += 1
+    assert checked >= 7
+    # B's customer as the one kept, from A's own customer
+    merge = f"/app/stores/{a}/customers/{customer_a}/merge"
+    assert manager.get(merge, params={"into": customer_b}).status_code == 404
+    assert manager.post(merge, data={"csrf_token": token, "into": customer_b}).status_code == 404
+    with connection():
+        kim = customers.search(b)["items"]
+        assert [(c["id"], c["name"], c["deleted"]) for c in kim] == [(customer_b, "Kim B", False)]
+        assert customers.search(a)["items"][0]["deleted"] is False

@@ -409,6 +409,12 @@ def test_customer_made_at_a_till_searched_opened_and_erased_in_chromium(
         sync_api.expect(page.locator("[data-testid=consent]")).to_contain_text("till T01 (ann)")
         sync_api.expect(page.locator("[data-testid=points]")).to_have_text("3")
         page.screenshot(path=str(shots / "backoffice-customer.png"), full_page=True)
+        page.go_back()  # Back lands on the pushed search URL: the whole page, not bare rows
+        sync_api.expect(page.locator("[data-testid=customer-search]")).to_be_visible()
+        sync_api.expect(page.locator("nav")).to_be_visible()
+        sync_api.expect(rows).to_have_count(1)
+        page.click("a:has-text('Dora Quinn')")
+        sync_api.expect(page.locator("[data-testid=points]")).to_have_text("3")
 
         phone = browser.new_page(viewport={"width": 390, "height": 844})
         phone.context.add_cookies(page.context.cookies())

@@ -95,6 +95,24 @@ def test_merge_moves_sales_and_points(cloud):
     assert points == 0
 
 
+def test_merge_keeps_marketing_consent_only_if_both_agreed(cloud):
+    store = cloud.store()
+    till = cloud.till(store)
+    kept = _customer(till, "Lena Kurz", "lena@example.org")
+    dup = str(uuid.uuid4())  # the same person, who did not agree on this record
+    payload = {"customer_id": dup, "name": "Lena K.", "email": "lena.k@example.org"}
+    assert till.push([till.event("customer.created", payload)]).json()["results"][0]["status"] == (
+        "stored"
+    )
+    base = f"/v1/admin/stores/{store}/customers"
+    assert kept in cloud.admin.get(f"{base}/marketing.csv").text
+    assert cloud.admin.post(f"{base}/{dup}/merge-into/{kept}").status_code == 200
+    assert kept not in cloud.admin.get(f"{base}/marketing.csv").text
+    record = cloud.admin.get(f"{base}/{kept}/export").json()["customer"]
+    assert record["marketing_consent"] is False
+    assert record["consent_source"] == f"merge of {dup}" and record["consent_at"].endswith("Z")
+
+
 def test_export_then_erase_keeps_the_sales_totals(cloud):
     store = cloud.store()
     till = cloud.till(store)
@@ -119,6 +137,7 @@ def test_export_then_erase_keeps_the_sales_totals(cloud):
         "erased": customer,
         "events_scrubbed": 1,
         "sales_kept": 1,
+        "merged_records_erased": 0,
     }
     after = cloud.admin.get(f"{base}/export").json()
     assert after["customer"]["name"] == "Erased customer"
