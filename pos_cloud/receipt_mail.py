@@ -111,8 +111,7 @@ def queue(
             status="pending",
             next_attempt_at=utcnow(),
             created_at=utcnow(),
-        )
-        .on_conflict_ignore()
+        ).on_conflict_ignore()
     ).rowcount
     change_notify.backoffice_changed()
     return added == 1
@@ -122,7 +121,9 @@ def checked_address(recipient: str) -> str:
     """``recipient`` without surrounding blanks, or BadInput saying it is not an address."""
     recipient = recipient.strip()
     if len(recipient) > 254 or not ADDRESS.match(recipient):
-        raise BadInput(f"{recipient!r} is not an e-mail address.")
+        raise BadInput(
+            f"{recipient!r} is not an e-mail address: check it (it looks like name@example.org)."
+        )
     return recipient
 
 
