@@ -189,6 +189,18 @@ def email_receipt(
         return _receipt_page(request, store, sale, address=sent.address, mailed=sent.message)
 
 
+@router.get("/stores/{store_id}/sales/{sale_id}/mails")
+def receipt_mails(
+    request: Request, store_id: str, sale_id: str, viewer: Viewer = Depends(current_viewer)
+):
+    """The receipt's e-mails and their status (the receipt page polls it while one waits)."""
+    with connection():
+        store = store_for(viewer, store_id)
+        sale = _sale(store, sale_id)
+        mails = receipt_sending.mails_of(sale)
+    return render(request, "_receipt_mails.html", store=store, sale=sale, mails=mails)
+
+
 def _sale(store, sale_id: str) -> Sale:
     sale = Sale.get_or_none((Sale.sale_id == sale_id) & (Sale.store == store.id))
     if sale is None:
