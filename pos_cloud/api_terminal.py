@@ -133,7 +133,7 @@ def hand_over_receipt_mail(
     """
     added = in_db(
         receipt_mail.queue,
-        terminal,
+        terminal.store_id,
         body.mail_id,
         str(body.sale_id),
         body.recipient,

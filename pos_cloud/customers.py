@@ -17,13 +17,14 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import peewee as pw
 from pydantic import BaseModel, Field
 
 from . import ledger
 from .db import database_proxy
 from .errors import BadInput, NotFound
 from .feeds import next_change_seqs
-from .models import Customer, Event, Sale, SaleCustomer, Store, utcnow
+from .models import Customer, Event, ReceiptMail, Sale, SaleCustomer, Store, utcnow
 
 ERASED_NAME = "Erased customer"
 ERASED_AUDIT = '"(erased)"'  # JSON, as the audit trail stores before/after
@@ -354,12 +355,36 @@ def erase(store_id: str, customer_id: str) -> dict[str, Any]:
         sales = SaleCustomer.select().where(SaleCustomer.customer_id == customer_id).count()
         for erased_id in ids:
             _scrub_web_audit(erased_id)
+        mails = _forget_receipt_mails(ids)
     return {
         "erased": customer_id,
         "events_scrubbed": scrubbed,
         "sales_kept": sales,
         "merged_records_erased": len(merged),
+        "receipt_mails_forgotten": mails,
     }
+
+
+def _forget_receipt_mails(customer_ids: list[str]) -> int:
+    """The e-mail addresses their receipts were sent to go too (the receipt page lists them);
+    a message not sent yet is not sent any more."""
+    sales = SaleCustomer.select(SaleCustomer.sale_id).where(
+        SaleCustomer.customer_id.in_(customer_ids)
+    )
+    return (
+        ReceiptMail.update(
+            recipient=ERASED_NAME,
+            receipt_token=None,
+            status=pw.Case(None, [(ReceiptMail.status == "pending", "failed")], ReceiptMail.status),
+            last_error=pw.Case(
+                None,
+                [(ReceiptMail.status == "pending", "the customer was erased")],
+                ReceiptMail.last_error,
+            ),
+        )
+        .where(ReceiptMail.sale_id.in_(sales))
+        .execute()
+    )
 
 
 def _scrub_created_events(store_id: str, customer_id: str) -> int:

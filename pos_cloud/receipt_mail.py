@@ -35,7 +35,7 @@ from pos_documents.receipt_pdf import receipt_pdf_bytes
 from . import change_notify, receipts
 from .db import database_proxy
 from .errors import BadInput, CloudError
-from .models import ReceiptLink, ReceiptMail, Sale, Terminal, utcnow
+from .models import ReceiptLink, ReceiptMail, Sale, utcnow
 
 log = logging.getLogger(__name__)
 FIRST_BACKOFF = dt.timedelta(seconds=30)
@@ -86,9 +86,11 @@ def settings_from_env(env: dict[str, str] | None = None) -> SmtpSettings | None:
 
 
 def queue(
-    terminal: Terminal, mail_id: str, sale_id: str, recipient: str, receipt_token: str | None
+    store_id: str, mail_id: str, sale_id: str, recipient: str, receipt_token: str | None
 ) -> bool:
-    """Queue the receipt of ``sale_id`` for ``recipient``; False when ``mail_id`` was queued.
+    """Queue the receipt of ``sale_id`` (a sale of ``store_id``) for ``recipient``; False when
+    ``mail_id`` was queued already. Tills hand mails over with their own id; the back office's
+    "E-mail this receipt" form sends one id per form, so a double click queues one message.
 
     Raises:
         MailNotSetUp: the cloud sends no e-mail (no ``POS_CLOUD_SMTP_HOST``).
@@ -96,25 +98,40 @@ def queue(
     """
     if settings_from_env() is None:
         raise MailNotSetUp("This cloud sends no e-mail (POS_CLOUD_SMTP_HOST is not set).")
-    recipient = recipient.strip()
-    if len(recipient) > 254 or not ADDRESS.match(recipient):
-        raise BadInput(f"{recipient!r} is not an e-mail address.")
-    added = (
+    recipient = checked_address(recipient)
+    # The row count, not the insert id: SQLite reports the connection's last inserted row
+    # (of any table) for an insert it ignored.
+    added = database_proxy.execute(
         ReceiptMail.insert(
             mail_id=mail_id,
-            store_id=terminal.store_id,
+            store_id=store_id,
             sale_id=sale_id,
             recipient=recipient,
             receipt_token=receipt_token if receipts.valid_token(receipt_token) else None,
             status="pending",
             next_attempt_at=utcnow(),
             created_at=utcnow(),
-        )
-        .on_conflict_ignore()
-        .execute()
-    )
+        ).on_conflict_ignore()
+    ).rowcount
     change_notify.backoffice_changed()
-    return bool(added)
+    return added == 1
+
+
+def checked_address(recipient: str) -> str:
+    """``recipient`` without surrounding blanks, or BadInput saying it is not an address."""
+    recipient = recipient.strip()
+    if len(recipient) > 254 or not ADDRESS.match(recipient):
+        raise BadInput(
+            f"{recipient!r} is not an e-mail address: check it (it looks like name@example.org)."
+        )
+    return recipient
+
+
+def masked(address: str) -> str:
+    """``anna@example.org`` as ``an…@example.org``: enough to tell addresses apart in an
+    audit trail without keeping who the customer is."""
+    local, _, domain = address.rpartition("@")
+    return f"{local[:2]}…@{domain}"
 
 
 def backoff(attempts: int) -> dt.timedelta:

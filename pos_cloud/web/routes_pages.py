@@ -1,4 +1,4 @@
-"""Read-only pages: the dashboard (live), sales and receipts, shifts and Z reports."""
+"""Pages: the dashboard (live), sales and receipts (and e-mailing one), shifts and Z reports."""
 
 from __future__ import annotations
 
@@ -6,16 +6,16 @@ import datetime as dt
 import json
 
 import peewee as pw
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse
 
 from ..db import connection
-from ..errors import BadInput, NotFound
+from ..errors import BadInput, CloudError, NotFound
 from ..models import Event, Sale, SalePayment, Terminal
-from . import analytics, charts, money, stock_alerts, z_pdf
+from . import analytics, charts, money, receipt_sending, stock_alerts, z_pdf
 from .accounts import Viewer
 from .models import WebShift
-from .site import current_viewer, download, render, store_for, visible_stores
+from .site import csrf_viewer, current_viewer, download, render, store_for, visible_stores
 
 router = APIRouter(prefix="/app")
 MAX_ROWS = 200
@@ -170,22 +170,70 @@ def receipt(
 ):
     with connection():
         store = store_for(viewer, store_id)
-        sale = Sale.get_or_none((Sale.sale_id == sale_id) & (Sale.store == store.id))
-        if sale is None:
-            raise NotFound("No such sale in this store.")
-        event = Event.get_by_id(sale.event_id)
-        terminal = Terminal.get_by_id(sale.terminal_id)
-        payments = list(SalePayment.select().where(SalePayment.sale == sale.sale_id))
+        sale = _sale(store, sale_id)
+        return _receipt_page(request, store, sale, address=receipt_sending.customer_address(sale))
+
+
+@router.post("/stores/{store_id}/sales/{sale_id}/email")
+def email_receipt(
+    request: Request,
+    store_id: str,
+    sale_id: str,
+    address: str = Form(""),
+    send_key: str = Form(""),
+    viewer: Viewer = Depends(csrf_viewer),
+):
+    """E-mail this receipt (HTML and PDF) through the cloud's receipt queue."""
+    with connection():
+        store = store_for(viewer, store_id)
+        sale = _sale(store, sale_id)
+        try:
+            sent = receipt_sending.send(viewer, sale, address, send_key)
+        except CloudError as exc:  # no SMTP, a bad address, a form without its key
+            return _receipt_page(
+                request, store, sale, exc.status_code, address=address, mail_error=str(exc)
+            )
+        return _receipt_page(request, store, sale, address=sent.address, mailed=sent.message)
+
+
+@router.get("/stores/{store_id}/sales/{sale_id}/mails")
+def receipt_mails(
+    request: Request, store_id: str, sale_id: str, viewer: Viewer = Depends(current_viewer)
+):
+    """The receipt's e-mails and their status (the receipt page polls it while one waits)."""
+    with connection():
+        store = store_for(viewer, store_id)
+        sale = _sale(store, sale_id)
+        mails = receipt_sending.mails_of(sale)
+    return render(request, "_receipt_mails.html", store=store, sale=sale, mails=mails)
+
+
+def _sale(store, sale_id: str) -> Sale:
+    sale = Sale.get_or_none((Sale.sale_id == sale_id) & (Sale.store == store.id))
+    if sale is None:
+        raise NotFound("No such sale in this store.")
+    return sale
+
+
+def _receipt_page(request: Request, store, sale: Sale, status_code: int = 200, **context):
+    event = Event.get_by_id(sale.event_id)
+    terminal = Terminal.get_by_id(sale.terminal_id)
+    payments = list(SalePayment.select().where(SalePayment.sale == sale.sale_id))
     payload = json.loads(event.body).get("payload") or {}
     return render(
         request,
         "receipt.html",
+        status_code,
         store=store,
         page_name="sales",
         sale=sale,
         terminal=terminal,
         lines=[ln for ln in payload.get("lines") or [] if isinstance(ln, dict)],
         payments=payments,
+        send_key=receipt_sending.new_key(),
+        mail_set_up=receipt_sending.is_set_up(),
+        mails=receipt_sending.mails_of(sale),
+        **context,
     )
 
 

@@ -15,6 +15,7 @@ from fastapi.routing import APIRoute
 from pos_cloud import catalog, customers, promotions, purchase_orders, quick_keys, staff, suppliers
 from pos_cloud.auth import hash_secret
 from pos_cloud.db import connection
+from pos_cloud.models import ReceiptMail
 from pos_cloud.web import accounts
 from pos_cloud.web.models import WebAudit, WebSession
 from tests.cloud.backoffice_helpers import (
@@ -29,6 +30,7 @@ from tests.cloud.backoffice_helpers import (
     web_client,
 )
 from tests.cloud.conftest import sale_payload
+from tests.journeys.test_email_receipt_journey import free_port
 
 
 def test_setup_link_sets_the_password_once_and_signs_in(server):
@@ -209,8 +211,13 @@ def two_stores(cloud, server):
     return stores, sale_b.sale_id, shift_b.shift_id
 
 
-def test_a_store_manager_cannot_open_another_stores_pages(server, cloud, two_stores):
+def test_a_store_manager_cannot_open_another_stores_pages(server, cloud, two_stores, monkeypatch):
     stores, sale_b, shift_b = two_stores
+    # The cloud can send e-mail, so "E-mail this receipt" would queue B's receipt if it let
+    # the manager of A in (nothing listens on the port: no message would leave).
+    monkeypatch.setenv("POS_CLOUD_SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("POS_CLOUD_SMTP_PORT", str(free_port()))
+    monkeypatch.setenv("POS_CLOUD_SMTP_STARTTLS", "0")
     a, b = stores["A"].store_id, stores["B"].store_id
     with connection():
         (customer_b,) = customers.search(b)["items"]
@@ -243,7 +250,7 @@ def test_a_store_manager_cannot_open_another_stores_pages(server, cloud, two_sto
         "sku": "A1",
         "order_id": order_b,
     }
-    checked = 0
+    checked, seen = 0, set()
     for route in client_app_routes(server):
         params = re.findall(r"{(\w+)}", route.path)
         if route.path in ("/app/login", "/app/setup/{code}", "/app/logout"):
@@ -280,6 +287,8 @@ def test_a_store_manager_cannot_open_another_stores_pages(server, cloud, two_sto
                         "category": "Mallory",
                         "supplier": "Mallory Ltd",
                         "lines": "A1 5",
+                        "address": "mallory@example.org",
+                        "send_key": "k" * 22,
                     },
                     files={"file": ("x.csv", b"sku,name,price,tax_code,barcodes\n")}
                     if path.endswith("/import")
@@ -293,7 +302,9 @@ def test_a_store_manager_cannot_open_another_stores_pages(server, cloud, two_sto
                 assert r.status_code in (200, 303, 422), (method, route.path, r.status_code)
                 assert b not in r.text, (method, route.path)
             checked += 1
+            seen.add(route.path)
     assert checked >= 25
+    assert "/app/stores/{store_id}/sales/{sale_id}/email" in seen  # E-mail this receipt
     # ... while their own store opens, and the terminal of B was not revoked by the attempt.
     assert manager.get(f"/app/stores/{a}/dashboard").status_code == 200
     assert manager.get(f"/app/stores/{a}/customers/{customer_a}").status_code == 200
@@ -312,6 +323,8 @@ def test_a_store_manager_cannot_open_another_stores_pages(server, cloud, two_sto
         orders = purchase_orders.listing(b)
         assert [(o["id"], o["status"]) for o in orders] == [(order_b, "open")]
         assert not suppliers.listing(b)
+        # ... nor was B's receipt e-mailed (POST .../sales/{sale_id}/email)
+        assert not ReceiptMail.select().where(ReceiptMail.sale_id == sale_b).exists()
 
 
 def test_another_stores_customer_is_not_found_under_the_managers_own_store(

@@ -8,7 +8,7 @@ import json
 import uuid
 
 from pos_cloud.db import connection
-from pos_cloud.models import Event
+from pos_cloud.models import Event, ReceiptMail
 from tests.cloud.conftest import sale_payload
 
 
@@ -132,13 +132,28 @@ def test_export_then_erase_keeps_the_sales_totals(cloud):
     ]
     assert [e["amount"] for e in export["points"]["entries"]] == [3]
 
+    with connection():  # the receipt was e-mailed once and is queued again
+        ReceiptMail.insert(
+            mail_id="m1",
+            store_id=store,
+            sale_id=sale["sale_id"],
+            recipient="dora@example.org",
+            status="sent",
+        ).execute()
+        ReceiptMail.insert(
+            mail_id="m2", store_id=store, sale_id=sale["sale_id"], recipient="dora@example.org"
+        ).execute()
     r = cloud.admin.post(f"{base}/erase")
     assert r.status_code == 200 and r.json() == {
         "erased": customer,
         "events_scrubbed": 1,
         "sales_kept": 1,
         "merged_records_erased": 0,
+        "receipt_mails_forgotten": 2,
     }
+    with connection():  # the addresses go; the queued message is not sent any more
+        mails = {m.mail_id: (m.recipient, m.status) for m in ReceiptMail.select()}
+    assert mails == {"m1": ("Erased customer", "sent"), "m2": ("Erased customer", "failed")}
     after = cloud.admin.get(f"{base}/export").json()
     assert after["customer"]["name"] == "Erased customer"
     assert after["customer"]["email"] is None and after["customer"]["phone"] is None
