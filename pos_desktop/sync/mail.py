@@ -71,7 +71,8 @@ def receipt_pdf(payload: dict[str, Any] | None) -> tuple[str, bytes] | None:
     or a sale record too old to lay out)."""
     if not payload:
         return None
-    seller = payload.get("seller") if isinstance(payload.get("seller"), dict) else {}
+    given = payload.get("seller")
+    seller: dict[str, Any] = given if isinstance(given, dict) else {}
     party = Party(
         str(seller.get("name") or ""),
         tuple(line for line in str(seller.get("address") or "").splitlines() if line.strip()),
