@@ -6,10 +6,10 @@
   transaction; the duplicate is tombstoned (tills drop it) and remembers where it went.
   Marketing consent stays only if both records agreed (a withdrawal is never lost).
 * Export (GDPR access): everything held about a customer, as JSON.
-* Erase: the personal data goes (name, e-mail, phone, consent; also from the stored
-  ``customer.created`` events), the row becomes a pseudonym and is tombstoned; sales and their
-  totals stay, linked to the pseudonymous id. The records merged into the customer (the same
-  person's duplicates) are erased with it.
+* Erase: the personal data goes (name, e-mail, phone, invoice address and VAT id, consent;
+  also from the stored ``customer.created`` events and the web audit trail), the row becomes a
+  pseudonym and is tombstoned; sales and their totals stay, linked to the pseudonymous id. The
+  records merged into the customer (the same person's duplicates) are erased with it.
 """
 
 from __future__ import annotations
@@ -27,6 +27,8 @@ from .models import Customer, Event, Sale, SaleCustomer, Store, utcnow
 
 ERASED_NAME = "Erased customer"
 ERASED_AUDIT = '"(erased)"'  # JSON, as the audit trail stores before/after
+# web audit actions whose before/after are personal data through and through
+PERSONAL_AUDIT = ("customer.contact", "customer.invoice_details")
 MAX_PAGE = 200
 
 
@@ -96,6 +98,8 @@ def _out(c: Customer) -> dict[str, Any]:
         "name": c.name,
         "email": c.email,
         "phone": c.phone,
+        "address": c.address or "",
+        "vat_id": c.vat_id or "",
         "marketing_consent": bool(c.marketing_consent),
         "consent_at": c.consent_at,
         "consent_source": c.consent_source,
@@ -240,7 +244,8 @@ def code_end(code: str) -> str:
 
 
 def _contact_history(customer_ids: list[str]) -> list[dict[str, Any]]:
-    """Contact details and consent as they were before each change made on the web."""
+    """Contact details, invoice details and consent as they were before each change made on
+    the web."""
     from .web.models import WebAudit  # the back office's trail lives with the back office
 
     rows = (
@@ -248,7 +253,7 @@ def _contact_history(customer_ids: list[str]) -> list[dict[str, Any]]:
         .where(
             (WebAudit.object_type == "customer")
             & WebAudit.object_id.in_(customer_ids)
-            & WebAudit.action.in_(["customer.contact", "customer.marketing_consent"])
+            & WebAudit.action.in_([*PERSONAL_AUDIT, "customer.marketing_consent"])
         )
         .order_by(WebAudit.at, WebAudit.id)
     )
@@ -386,14 +391,14 @@ def _scrub_created_events(store_id: str, customer_id: str) -> int:
 
 
 def _scrub_web_audit(customer_id: str) -> None:
-    """Contact-detail and consent changes made on the web keep before/after in the audit
-    trail; the personal data goes from there too: contact details entirely, consent down to
-    agreed or not (who changed what, and when, stays)."""
+    """Contact-detail, invoice-detail and consent changes made on the web keep before/after in
+    the audit trail; the personal data goes from there too: contact and invoice details
+    entirely, consent down to agreed or not (who changed what, and when, stays)."""
     from .web.models import WebAudit  # the back office's trail lives with the back office
 
     mine = (WebAudit.object_type == "customer") & (WebAudit.object_id == customer_id)
     WebAudit.update(before=ERASED_AUDIT, after=ERASED_AUDIT).where(
-        mine & (WebAudit.action == "customer.contact")
+        mine & WebAudit.action.in_(PERSONAL_AUDIT)
     ).execute()
     for row in WebAudit.select().where(mine & (WebAudit.action == "customer.marketing_consent")):
         WebAudit.update(before=_consent_only(row.before), after=_consent_only(row.after)).where(

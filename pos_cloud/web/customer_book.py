@@ -3,8 +3,9 @@
 Customers belong to a store (``customer.store``, as the tills that made them), so the pages
 live under the store like the catalogue: the owner switches stores, a manager sees theirs.
 Merge, export and erase are pos_cloud/customers.py's; this module adds what a person sees
-(search by name, purchase history, gift cards) and the audited contact-detail change, which
-reaches the store's tills through the ``customers`` change feed.
+(search by name, purchase history, gift cards), the audited contact-detail change, which
+reaches the store's tills through the ``customers`` change feed, and a business customer's
+invoice details (with both an address and a VAT id their digital receipts are invoices).
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ from .accounts import Viewer
 
 MAX_NAME, MAX_EMAIL, MAX_PHONE = 200, 200, 64
 PHONE_CHARACTERS = set("0123456789+-/() .")  # what a phone number may be written with
+MAX_ADDRESS_LINES, MAX_ADDRESS_LINE = 6, 100  # what fits the invoice's "Bill to" block
+MIN_VAT_ID, MAX_VAT_ID = 4, 20  # EU VAT ids are 8 to 14 characters with the country prefix
 HISTORY_ROWS = 200
 GONE = "This customer was merged or erased; nothing was saved. Change the one that is kept."
 
@@ -214,3 +217,64 @@ def set_marketing_consent(viewer: Viewer, store_id: str, customer_id: str, agree
             before=before,
             after=after,
         )
+
+
+def _clean_invoice_details(address: str, vat_id: str) -> dict[str, str]:
+    """The address without blank lines or edge spaces; the VAT id upper case without spaces.
+    Both empty clears them."""
+    lines = [line.strip() for line in (address or "").replace("\r", "\n").split("\n")]
+    lines = [line for line in lines if line]
+    if len(lines) > MAX_ADDRESS_LINES or any(len(line) > MAX_ADDRESS_LINE for line in lines):
+        raise BadInput(
+            f"The billing address takes at most {MAX_ADDRESS_LINES} lines of at most "
+            f"{MAX_ADDRESS_LINE} characters a line; shorten it."
+        )
+    compact = "".join((vat_id or "").split()).upper()
+    if compact and not all(c.isascii() and c.isalnum() for c in compact):
+        raise BadInput(
+            f"'{vat_id.strip()}' is not a VAT id: use letters, digits and spaces only, "
+            "like DE 123 456 789."
+        )
+    if compact and not MIN_VAT_ID <= len(compact) <= MAX_VAT_ID:
+        raise BadInput(
+            f"A VAT id has {MIN_VAT_ID} to {MAX_VAT_ID} letters and digits (with its country "
+            f"prefix, like DE123456789); '{compact}' has {len(compact)}."
+        )
+    return {"address": "\n".join(lines), "vat_id": compact}
+
+
+def change_invoice_details(
+    viewer: Viewer, store_id: str, customer_id: str, address: str, vat_id: str
+) -> bool:
+    """Save a business customer's billing address and VAT id (audited). The tills do not
+    need them: the cloud puts them on the customer's digital receipts, PDFs and e-mails.
+
+    Returns:
+        False when nothing changed (then nothing is written).
+
+    Raises:
+        BadInput: a field is not acceptable, or the customer was merged or erased.
+    """
+    fields = _clean_invoice_details(address, vat_id)
+    with database_proxy.atomic():
+        customer = get(store_id, customer_id)
+        if customer.deleted:
+            raise BadInput(GONE)
+        before = {"address": customer.address or "", "vat_id": customer.vat_id or ""}
+        if before == fields:
+            return False
+        changed = (
+            Customer.update(**fields).where((Customer.id == customer.id) & live(Customer)).execute()
+        )
+        if not changed:  # merged or erased since it was read: never write the data back
+            raise BadInput(GONE)
+        audit.record(
+            viewer,
+            "customer.invoice_details",
+            "customer",
+            customer.id,
+            store_id=store_id,
+            before=before,
+            after=fields,
+        )
+    return True
