@@ -168,8 +168,11 @@ def change_invoice_details(
             changed = customer_book.change_invoice_details(
                 viewer, store.id, customer_id, address, vat_id
             )
-    except BadInput as exc:
-        return _customer_page(request, viewer, store, customer_id, exc.status_code, error=str(exc))
+    except BadInput as exc:  # the form keeps what was typed, to be corrected
+        typed = {"address": address, "vat_id": vat_id}
+        return _customer_page(
+            request, viewer, store, customer_id, exc.status_code, error=str(exc), typed=typed
+        )
     saved = "Invoice details saved." if changed else "Nothing changed."
     return _customer_page(request, viewer, store, customer_id, saved=saved)
 

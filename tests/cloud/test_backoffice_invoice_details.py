@@ -107,6 +107,7 @@ def test_bad_invoice_details_get_a_clear_message_and_change_nothing(owner, cloud
     ):
         r = _post(owner, store, customer, address=address, vat_id=vat_id)
         assert r.status_code == 422 and message in r.text, (address, vat_id, r.text)
+        assert f">{address}</textarea>" in r.text  # what was typed stays, to be corrected
     with connection():
         untouched = Customer.get_by_id(customer)
     assert (untouched.address, untouched.vat_id) == ("", "") and not _audit(customer)
