@@ -30,6 +30,8 @@ ERASED_AUDIT = '"(erased)"'  # JSON, as the audit trail stores before/after
 # web audit actions whose before/after are personal data through and through
 PERSONAL_AUDIT = ("customer.contact", "customer.invoice_details")
 MAX_PAGE = 200
+MAX_ADDRESS_LINES, MAX_ADDRESS_LINE = 6, 100  # what fits the invoice's "Bill to" block
+MIN_VAT_ID, MAX_VAT_ID = 4, 20  # EU VAT ids are 8 to 14 characters with the country prefix
 
 
 class CustomerCreatedIn(BaseModel):
@@ -75,6 +77,34 @@ def record_created(store_id: str, created: list[CustomerCreatedIn]) -> None:
             created_at=now,
             change_seq=first + n,
         ).on_conflict_ignore().execute()
+
+
+def clean_invoice_details(address: str, vat_id: str) -> dict[str, str]:
+    """A business customer's billing address without blank lines or edge spaces, and VAT id
+    upper case without spaces (both empty: none). The back office and the admin API use it.
+
+    Raises:
+        BadInput: too many or too long address lines, or a VAT id that cannot be one.
+    """
+    lines = [line.strip() for line in (address or "").replace("\r", "\n").split("\n")]
+    lines = [line for line in lines if line]
+    if len(lines) > MAX_ADDRESS_LINES or any(len(line) > MAX_ADDRESS_LINE for line in lines):
+        raise BadInput(
+            f"The billing address takes at most {MAX_ADDRESS_LINES} lines of at most "
+            f"{MAX_ADDRESS_LINE} characters a line; shorten it."
+        )
+    compact = "".join((vat_id or "").split()).upper()
+    if compact and not all(c.isascii() and c.isalnum() for c in compact):
+        raise BadInput(
+            f"'{vat_id.strip()}' is not a VAT id: use letters, digits and spaces only, "
+            "like DE 123 456 789."
+        )
+    if compact and not MIN_VAT_ID <= len(compact) <= MAX_VAT_ID:
+        raise BadInput(
+            f"A VAT id has {MIN_VAT_ID} to {MAX_VAT_ID} letters and digits (with its country "
+            f"prefix, like DE123456789); '{compact}' has {len(compact)}."
+        )
+    return {"address": "\n".join(lines), "vat_id": compact}
 
 
 def link_sales(store_id: str, links: list[tuple[str, str]]) -> None:

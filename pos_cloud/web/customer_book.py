@@ -24,8 +24,6 @@ from .accounts import Viewer
 
 MAX_NAME, MAX_EMAIL, MAX_PHONE = 200, 200, 64
 PHONE_CHARACTERS = set("0123456789+-/() .")  # what a phone number may be written with
-MAX_ADDRESS_LINES, MAX_ADDRESS_LINE = 6, 100  # what fits the invoice's "Bill to" block
-MIN_VAT_ID, MAX_VAT_ID = 4, 20  # EU VAT ids are 8 to 14 characters with the country prefix
 HISTORY_ROWS = 200
 GONE = "This customer was merged or erased; nothing was saved. Change the one that is kept."
 
@@ -219,30 +217,6 @@ def set_marketing_consent(viewer: Viewer, store_id: str, customer_id: str, agree
         )
 
 
-def _clean_invoice_details(address: str, vat_id: str) -> dict[str, str]:
-    """The address without blank lines or edge spaces; the VAT id upper case without spaces.
-    Both empty clears them."""
-    lines = [line.strip() for line in (address or "").replace("\r", "\n").split("\n")]
-    lines = [line for line in lines if line]
-    if len(lines) > MAX_ADDRESS_LINES or any(len(line) > MAX_ADDRESS_LINE for line in lines):
-        raise BadInput(
-            f"The billing address takes at most {MAX_ADDRESS_LINES} lines of at most "
-            f"{MAX_ADDRESS_LINE} characters a line; shorten it."
-        )
-    compact = "".join((vat_id or "").split()).upper()
-    if compact and not all(c.isascii() and c.isalnum() for c in compact):
-        raise BadInput(
-            f"'{vat_id.strip()}' is not a VAT id: use letters, digits and spaces only, "
-            "like DE 123 456 789."
-        )
-    if compact and not MIN_VAT_ID <= len(compact) <= MAX_VAT_ID:
-        raise BadInput(
-            f"A VAT id has {MIN_VAT_ID} to {MAX_VAT_ID} letters and digits (with its country "
-            f"prefix, like DE123456789); '{compact}' has {len(compact)}."
-        )
-    return {"address": "\n".join(lines), "vat_id": compact}
-
-
 def change_invoice_details(
     viewer: Viewer, store_id: str, customer_id: str, address: str, vat_id: str
 ) -> bool:
@@ -255,7 +229,7 @@ def change_invoice_details(
     Raises:
         BadInput: a field is not acceptable, or the customer was merged or erased.
     """
-    fields = _clean_invoice_details(address, vat_id)
+    fields = customers.clean_invoice_details(address, vat_id)
     with database_proxy.atomic():
         customer = get(store_id, customer_id)
         if customer.deleted:
