@@ -12,6 +12,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, Path
 from pydantic import BaseModel, Field
 
+from . import customers
 from .deps import in_db, require_admin
 from .errors import NotFound
 from .guards import StrictJSONRoute
@@ -55,8 +56,10 @@ def put_seller(body: InvoiceDetails, store_id: str = StoreId) -> dict[str, Any]:
 def put_invoice_details(
     body: InvoiceDetails, store_id: str = StoreId, customer_id: str = CustomerId
 ) -> dict[str, Any]:
-    """A business customer's address and VAT id: with both, their receipts are invoices."""
-    values = _clean(body)
+    """A business customer's address and VAT id: with both, their receipts are invoices.
+    Checked and normalised as on the back office's customer page (VAT id upper case, no
+    spaces)."""
+    values = customers.clean_invoice_details(body.address, body.vat_id)
 
     def save() -> dict[str, Any]:
         found = (

@@ -6,10 +6,10 @@
   transaction; the duplicate is tombstoned (tills drop it) and remembers where it went.
   Marketing consent stays only if both records agreed (a withdrawal is never lost).
 * Export (GDPR access): everything held about a customer, as JSON.
-* Erase: the personal data goes (name, e-mail, phone, consent; also from the stored
-  ``customer.created`` events), the row becomes a pseudonym and is tombstoned; sales and their
-  totals stay, linked to the pseudonymous id. The records merged into the customer (the same
-  person's duplicates) are erased with it.
+* Erase: the personal data goes (name, e-mail, phone, invoice address and VAT id, consent;
+  also from the stored ``customer.created`` events and the web audit trail), the row becomes a
+  pseudonym and is tombstoned; sales and their totals stay, linked to the pseudonymous id. The
+  records merged into the customer (the same person's duplicates) are erased with it.
 """
 
 from __future__ import annotations
@@ -28,7 +28,11 @@ from .models import Customer, Event, ReceiptMail, Sale, SaleCustomer, Store, utc
 
 ERASED_NAME = "Erased customer"
 ERASED_AUDIT = '"(erased)"'  # JSON, as the audit trail stores before/after
+# web audit actions whose before/after are personal data through and through
+PERSONAL_AUDIT = ("customer.contact", "customer.invoice_details")
 MAX_PAGE = 200
+MAX_ADDRESS_LINES, MAX_ADDRESS_LINE = 6, 100  # what fits the invoice's "Bill to" block
+MIN_VAT_ID, MAX_VAT_ID = 4, 20  # EU VAT ids are 8 to 14 characters with the country prefix
 
 
 class CustomerCreatedIn(BaseModel):
@@ -76,6 +80,34 @@ def record_created(store_id: str, created: list[CustomerCreatedIn]) -> None:
         ).on_conflict_ignore().execute()
 
 
+def clean_invoice_details(address: str, vat_id: str) -> dict[str, str]:
+    """A business customer's billing address without blank lines or edge spaces, and VAT id
+    upper case without spaces (both empty: none). The back office and the admin API use it.
+
+    Raises:
+        BadInput: too many or too long address lines, or a VAT id that cannot be one.
+    """
+    lines = [line.strip() for line in (address or "").replace("\r", "\n").split("\n")]
+    lines = [line for line in lines if line]
+    if len(lines) > MAX_ADDRESS_LINES or any(len(line) > MAX_ADDRESS_LINE for line in lines):
+        raise BadInput(
+            f"The billing address takes at most {MAX_ADDRESS_LINES} lines of at most "
+            f"{MAX_ADDRESS_LINE} characters a line; shorten it."
+        )
+    compact = "".join((vat_id or "").split()).upper()
+    if compact and not all(c.isascii() and c.isalnum() for c in compact):
+        raise BadInput(
+            f"'{vat_id.strip()}' is not a VAT id: use letters, digits and spaces only, "
+            "like DE 123 456 789."
+        )
+    if compact and not MIN_VAT_ID <= len(compact) <= MAX_VAT_ID:
+        raise BadInput(
+            f"A VAT id has {MIN_VAT_ID} to {MAX_VAT_ID} letters and digits (with its country "
+            f"prefix, like DE123456789); '{compact}' has {len(compact)}."
+        )
+    return {"address": "\n".join(lines), "vat_id": compact}
+
+
 def link_sales(store_id: str, links: list[tuple[str, str]]) -> None:
     """``(sale_id, customer_id)`` pairs from stored sales (inside the batch's transaction)."""
     for sale_id, customer_id in links:
@@ -97,6 +129,8 @@ def _out(c: Customer) -> dict[str, Any]:
         "name": c.name,
         "email": c.email,
         "phone": c.phone,
+        "address": c.address or "",
+        "vat_id": c.vat_id or "",
         "marketing_consent": bool(c.marketing_consent),
         "consent_at": c.consent_at,
         "consent_source": c.consent_source,
@@ -241,7 +275,8 @@ def code_end(code: str) -> str:
 
 
 def _contact_history(customer_ids: list[str]) -> list[dict[str, Any]]:
-    """Contact details and consent as they were before each change made on the web."""
+    """Contact details, invoice details and consent as they were before each change made on
+    the web."""
     from .web.models import WebAudit  # the back office's trail lives with the back office
 
     rows = (
@@ -249,7 +284,7 @@ def _contact_history(customer_ids: list[str]) -> list[dict[str, Any]]:
         .where(
             (WebAudit.object_type == "customer")
             & WebAudit.object_id.in_(customer_ids)
-            & WebAudit.action.in_(["customer.contact", "customer.marketing_consent"])
+            & WebAudit.action.in_([*PERSONAL_AUDIT, "customer.marketing_consent"])
         )
         .order_by(WebAudit.at, WebAudit.id)
     )
@@ -411,14 +446,14 @@ def _scrub_created_events(store_id: str, customer_id: str) -> int:
 
 
 def _scrub_web_audit(customer_id: str) -> None:
-    """Contact-detail and consent changes made on the web keep before/after in the audit
-    trail; the personal data goes from there too: contact details entirely, consent down to
-    agreed or not (who changed what, and when, stays)."""
+    """Contact-detail, invoice-detail and consent changes made on the web keep before/after in
+    the audit trail; the personal data goes from there too: contact and invoice details
+    entirely, consent down to agreed or not (who changed what, and when, stays)."""
     from .web.models import WebAudit  # the back office's trail lives with the back office
 
     mine = (WebAudit.object_type == "customer") & (WebAudit.object_id == customer_id)
     WebAudit.update(before=ERASED_AUDIT, after=ERASED_AUDIT).where(
-        mine & (WebAudit.action == "customer.contact")
+        mine & WebAudit.action.in_(PERSONAL_AUDIT)
     ).execute()
     for row in WebAudit.select().where(mine & (WebAudit.action == "customer.marketing_consent")):
         WebAudit.update(before=_consent_only(row.before), after=_consent_only(row.after)).where(

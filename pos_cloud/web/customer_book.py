@@ -3,8 +3,9 @@
 Customers belong to a store (``customer.store``, as the tills that made them), so the pages
 live under the store like the catalogue: the owner switches stores, a manager sees theirs.
 Merge, export and erase are pos_cloud/customers.py's; this module adds what a person sees
-(search by name, purchase history, gift cards) and the audited contact-detail change, which
-reaches the store's tills through the ``customers`` change feed.
+(search by name, purchase history, gift cards), the audited contact-detail change, which
+reaches the store's tills through the ``customers`` change feed, and a business customer's
+invoice details (with both an address and a VAT id their digital receipts are invoices).
 """
 
 from __future__ import annotations
@@ -214,3 +215,40 @@ def set_marketing_consent(viewer: Viewer, store_id: str, customer_id: str, agree
             before=before,
             after=after,
         )
+
+
+def change_invoice_details(
+    viewer: Viewer, store_id: str, customer_id: str, address: str, vat_id: str
+) -> bool:
+    """Save a business customer's billing address and VAT id (audited). The tills do not
+    need them: the cloud puts them on the customer's digital receipts, PDFs and e-mails.
+
+    Returns:
+        False when nothing changed (then nothing is written).
+
+    Raises:
+        BadInput: a field is not acceptable, or the customer was merged or erased.
+    """
+    fields = customers.clean_invoice_details(address, vat_id)
+    with database_proxy.atomic():
+        customer = get(store_id, customer_id)
+        if customer.deleted:
+            raise BadInput(GONE)
+        before = {"address": customer.address or "", "vat_id": customer.vat_id or ""}
+        if before == fields:
+            return False
+        changed = (
+            Customer.update(**fields).where((Customer.id == customer.id) & live(Customer)).execute()
+        )
+        if not changed:  # merged or erased since it was read: never write the data back
+            raise BadInput(GONE)
+        audit.record(
+            viewer,
+            "customer.invoice_details",
+            "customer",
+            customer.id,
+            store_id=store_id,
+            before=before,
+            after=fields,
+        )
+    return True

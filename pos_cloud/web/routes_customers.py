@@ -1,5 +1,6 @@
 """Customer pages: find (search as you type), look at one, change contact details, and the
-GDPR actions: export (JSON), merge two duplicates, erase; plus the marketing-consent CSV.
+GDPR actions: export (JSON), merge two duplicates, erase; plus the marketing-consent CSV and
+a business customer's invoice details.
 
 Customers belong to one store, so an owner sees every store's (switching stores) and a store
 manager their own store's. Managers look after their customers (edit, merge, export); erasing
@@ -148,6 +149,32 @@ def change_contact(
     return _customer_page(
         request, viewer, store, customer_id, saved=saved if changed else "Nothing changed."
     )
+
+
+@router.post("/{customer_id}/invoice")
+def change_invoice_details(
+    request: Request,
+    store_id: str,
+    customer_id: str,
+    address: str = Form(""),
+    vat_id: str = Form(""),
+    viewer: Viewer = Depends(csrf_viewer),
+):
+    """A business customer's billing address and VAT id (both set: receipts are invoices)."""
+    with connection():
+        store = store_for(viewer, store_id)
+    try:
+        with connection():
+            changed = customer_book.change_invoice_details(
+                viewer, store.id, customer_id, address, vat_id
+            )
+    except BadInput as exc:  # the form keeps what was typed, to be corrected
+        typed = {"address": address, "vat_id": vat_id}
+        return _customer_page(
+            request, viewer, store, customer_id, exc.status_code, error=str(exc), typed=typed
+        )
+    saved = "Invoice details saved." if changed else "Nothing changed."
+    return _customer_page(request, viewer, store, customer_id, saved=saved)
 
 
 @router.post("/{customer_id}/marketing")

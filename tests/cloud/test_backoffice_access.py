@@ -289,6 +289,7 @@ def test_a_store_manager_cannot_open_another_stores_pages(server, cloud, two_sto
                         "lines": "A1 5",
                         "address": "mallory@example.org",
                         "send_key": "k" * 22,
+                        "vat_id": "DE123456789",  # "address" above: an e-mail and a bill-to
                     },
                     files={"file": ("x.csv", b"sku,name,price,tax_code,barcodes\n")}
                     if path.endswith("/import")
@@ -313,9 +314,11 @@ def test_a_store_manager_cannot_open_another_stores_pages(server, cloud, two_sto
         (bea,) = staff.list_staff(b)
         assert bea.active and PasswordHasher().verify(bea.pin_hash, "2468")
         assert not quick_keys.list_keys(b)
-        # ... nor was B's customer changed, merged or erased
+        # ... nor was B's customer changed (contact or invoice details), merged or erased
         kim = customers.search(b)["items"]
-        assert [(c["id"], c["name"], c["email"]) for c in kim] == [(customer_b, "Kim B", None)]
+        assert [(c["id"], c["name"], c["email"], c["vat_id"]) for c in kim] == [
+            (customer_b, "Kim B", None, "")
+        ]
         (promotion,) = promotions.list_promotions(b)  # nor B's promotions or categories
         assert promotion.active and promotion.name == "B only" and '"10"' in promotion.params
         assert not catalog.get_product(b, "A1").category
@@ -339,6 +342,7 @@ def test_another_stores_customer_is_not_found_under_the_managers_own_store(
     manager, _ = set_up_and_sign_in(server, "manager", a)
     token = page_csrf(manager)
     form = {"csrf_token": token, "name": "Mallory", "agreed": "0", "confirm": "erase"}
+    form |= {"address": "Mallory Ltd", "vat_id": "DE123456789"}
     checked = 0
     for route in client_app_routes(server):
         if "{customer_id}" not in route.path:
@@ -353,12 +357,14 @@ def test_another_stores_customer_is_not_found_under_the_managers_own_store(
             expected = 403 if path.endswith("/erase") else 404
             assert r.status_code == expected, (method, route.path, r.status_code)
             checked += 1
-    assert checked >= 7
+    assert checked >= 8
     # B's customer as the one kept, from A's own customer
     merge = f"/app/stores/{a}/customers/{customer_a}/merge"
     assert manager.get(merge, params={"into": customer_b}).status_code == 404
     assert manager.post(merge, data={"csrf_token": token, "into": customer_b}).status_code == 404
     with connection():
         kim = customers.search(b)["items"]
-        assert [(c["id"], c["name"], c["deleted"]) for c in kim] == [(customer_b, "Kim B", False)]
+        assert [(c["id"], c["name"], c["deleted"], c["vat_id"]) for c in kim] == [
+            (customer_b, "Kim B", False, "")
+        ]
         assert customers.search(a)["items"][0]["deleted"] is False

@@ -548,3 +548,50 @@ def test_a_receipt_e_mailed_from_the_sales_list_with_a_double_click_in_chromium(
     assert [p.get_filename() for p in msg.iter_attachments()] == ["receipt-7001.pdf"]
     with connection():
         assert ReceiptMail.select().where(ReceiptMail.sale_id == sale["sale_id"]).count() == 1
+
+
+def test_invoice_details_typed_on_the_customer_page_make_the_receipt_an_invoice_in_chromium(
+    browser, server, cloud, shots
+):
+    import secrets
+
+    from tests.cloud.test_customers_cloud import _customer
+
+    till = cloud.till()
+    store = till.store_id
+    customer = _customer(till, "Acme GmbH", "ap@acme.example")
+    token = secrets.token_urlsafe(16)
+    sale = sale_payload() | {"customer_id": customer, "receipt_token": token, "terminal_id": "T01"}
+    assert till.push([till.event("sale.completed", sale)]).status_code == 200
+    email, code = new_account("owner")
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    try:
+        page.goto(f"{server}/app/setup/{code}")
+        page.fill("input[name=password]", PASSWORD)
+        page.fill("input[name=password2]", PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_url(re.compile(r"/app/"))
+
+        page.goto(f"{server}/app/stores/{store}/customers/{customer}")
+        details = page.locator("[data-testid=invoice-details]")
+        details.locator("textarea[name=address]").fill("Acme GmbH\n5 Dock Rd\nHamburg")
+        details.locator("input[name=vat_id]").fill("de 999-888")
+        details.locator("button[type=submit]").click()
+        sync_api.expect(page.locator("[data-testid=customer-error]")).to_contain_text(
+            "letters, digits and spaces"
+        )
+        details.locator("input[name=vat_id]").fill("de 999 888 777")
+        details.locator("button[type=submit]").click()
+        sync_api.expect(page.locator("[data-testid=invoice-state]")).to_contain_text(
+            "Receipts for this customer are invoices"
+        )
+        sync_api.expect(details.locator("input[name=vat_id]")).to_have_value("DE999888777")
+        page.screenshot(path=str(shots / "backoffice-customer-invoice.png"), full_page=True)
+
+        page.goto(f"{server}/r/{token}")
+        body = page.locator("body")
+        sync_api.expect(body).to_contain_text("Bill to")
+        for part in ("Invoice RT01-", "5 Dock Rd", "Hamburg", "DE999888777"):
+            sync_api.expect(body).to_contain_text(part)
+    finally:
+        page.close()

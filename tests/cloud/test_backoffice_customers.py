@@ -353,7 +353,7 @@ def test_erasing_a_customer_erases_the_records_merged_into_it(owner, cloud):
     assert owner.get(f"{base}/{kept}/export.json").json()["merged_records"][0]["email"] is None
 
 
-@pytest.mark.parametrize("form", ["contact", "marketing"])
+@pytest.mark.parametrize("form", ["contact", "marketing", "invoice"])
 def test_a_save_racing_an_erase_is_refused_and_writes_no_personal_data_back(
     owner, cloud, monkeypatch, database_url, form
 ):
@@ -375,6 +375,7 @@ def test_a_save_racing_an_erase_is_refused_and_writes_no_personal_data_back(
     data = {
         "contact": {"name": "Pia Lang", "email": "pia.new@example.org", "phone": "0301"},
         "marketing": {"agreed": "0"},
+        "invoice": {"address": "Pia Lang\n2 Elm St", "vat_id": "DE123456789"},
     }[form]
     r = owner.post(
         f"/app/stores/{store}/customers/{customer}/{form}",
@@ -386,6 +387,7 @@ def test_a_save_racing_an_erase_is_refused_and_writes_no_personal_data_back(
         row = Customer.get_by_id(customer)
         trail = list(WebAudit.select().where(WebAudit.object_id == customer))
     assert row.erased_at is not None and row.email is None and row.consent_at is None
+    assert (row.address, row.vat_id) == ("", "")
     assert trail == []  # the refused save left no audit row behind
 
 

@@ -157,3 +157,14 @@ def test_a_batch_of_sales_links_each_receipt(cloud, web):
     for s in sales:
         page = web.get(f"/r/{s['receipt_token']}")
         assert page.status_code == 200 and f"Receipt {s['receipt_number']}" in page.text
+
+
+def test_the_admin_api_checks_invoice_details_like_the_back_office(cloud, web):
+    token, customer_id, till = _business_sale(cloud)
+    base = f"/v1/admin/stores/{till.store_id}/customers/{customer_id}/invoice-details"
+    bad = cloud.admin.put(base, json={"address": "5 Dock Rd", "vat_id": "DE-999.888"})
+    assert bad.status_code == 422 and "letters, digits and spaces" in bad.text
+    assert "Invoice" not in web.get(f"/r/{token}").text
+    ok = cloud.admin.put(base, json={"address": "5 Dock Rd", "vat_id": " de 999 888 777 "})
+    assert ok.status_code == 200 and ok.json()["vat_id"] == "DE999888777"
+    assert "DE999888777" in web.get(f"/r/{token}").text
