@@ -12,12 +12,11 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 
-from pos_documents.report_pdf import INK, RULE, _fonts, _para
+from .a4 import INK, RULE, a4_document, build_numbered, fonts, para
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,7 +41,7 @@ class PurchaseOrderText:
 
 
 def _lines_table(order: PurchaseOrderText, width: float) -> Table:
-    regular, bold = _fonts()
+    regular, bold = fonts()
     rows: list[list[Any]] = [["SKU", "Product", "Quantity", "Unit cost", "Total"]]
     cell = _cell_style(regular)
     rows += [  # a long product name wraps in its cell
@@ -76,34 +75,18 @@ def _cell_style(font: str) -> ParagraphStyle:
 
 def purchase_order_pdf_bytes(order: PurchaseOrderText) -> bytes:
     """``order`` as the bytes of an A4 PDF."""
-    regular, bold = _fonts()
+    regular, bold = fonts()
     buffer = io.BytesIO()
-    doc = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        leftMargin=18 * mm,
-        rightMargin=18 * mm,
-        topMargin=16 * mm,
-        bottomMargin=16 * mm,
-        title=order.title,
-        author=order.store_name or "Countertop POS",
-    )
-    story: list[Any] = [_para(order.store_name, bold, 14, textColor=INK), Spacer(1, 4 * mm)]
-    story += [_para(order.title, bold, 18, textColor=INK), Spacer(1, 3 * mm)]
-    story.append(_para(f"To: {order.supplier_name}", bold, 11, textColor=INK))
+    doc = a4_document(buffer, title=order.title, author=order.store_name)
+    story: list[Any] = [para(order.store_name, bold, 14, textColor=INK), Spacer(1, 4 * mm)]
+    story += [para(order.title, bold, 18, textColor=INK), Spacer(1, 3 * mm)]
+    story.append(para(f"To: {order.supplier_name}", bold, 11, textColor=INK))
     if order.supplier_email:
-        story.append(_para(order.supplier_email, regular, 9.5, textColor=INK))
+        story.append(para(order.supplier_email, regular, 9.5, textColor=INK))
     story.append(Spacer(1, 2 * mm))
-    story += [_para(line, regular, 9.5, textColor=INK) for line in order.header]
+    story += [para(line, regular, 9.5, textColor=INK) for line in order.header]
     story += [Spacer(1, 5 * mm), _lines_table(order, doc.width), Spacer(1, 5 * mm)]
-    story += [_para(line, regular, 8, textColor=colors.grey) for line in order.footer]
+    story += [para(line, regular, 8, textColor=colors.grey) for line in order.footer]
 
-    def page_footer(canvas: Any, document: Any) -> None:
-        canvas.saveState()
-        canvas.setFont(regular, 7.5)
-        canvas.setFillColor(colors.grey)
-        canvas.drawRightString(A4[0] - 18 * mm, 9 * mm, f"{order.title} - page {document.page}")
-        canvas.restoreState()
-
-    doc.build(story, onFirstPage=page_footer, onLaterPages=page_footer)
+    build_numbered(doc, story, order.title)
     return buffer.getvalue()

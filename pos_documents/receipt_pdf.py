@@ -10,17 +10,16 @@ import io
 from typing import Any
 
 from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.platypus import SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Spacer, Table, TableStyle
 
 from pos_common.receipt_layout import ReceiptLayout, Row, party_lines
 
-from .report_pdf import INK, RULE, _fonts, _para
+from .a4 import INK, RULE, a4_document, fonts, para
 
 
 def _rows_table(rows: list[list[str]], width: float, strong: set[int], head: bool) -> Table:
-    regular, bold = _fonts()
+    regular, bold = fonts()
     amount_w = 34 * mm
     cols = len(rows[0]) if rows else 2
     label_w = width - amount_w * (cols - 1)
@@ -46,30 +45,21 @@ def _pairs(rows: tuple[Row, ...]) -> tuple[list[list[str]], set[int]]:
 
 def receipt_pdf_bytes(layout: ReceiptLayout) -> bytes:
     """``layout`` as the bytes of an A4 PDF (title and author in its metadata)."""
-    regular, bold = _fonts()
+    regular, bold = fonts()
     buffer = io.BytesIO()
-    doc = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        leftMargin=18 * mm,
-        rightMargin=18 * mm,
-        topMargin=16 * mm,
-        bottomMargin=16 * mm,
-        title=layout.title,
-        author=layout.seller.name or "Countertop POS",
-    )
+    doc = a4_document(buffer, title=layout.title, author=layout.seller.name)
     width = doc.width
     seller = party_lines(layout.seller)
     story: list[Any] = []
     if seller:
-        story.append(_para(seller[0], bold, 14, textColor=INK))
-        story += [_para(line, regular, 9.5, textColor=INK) for line in seller[1:]]
-    story += [Spacer(1, 4 * mm), _para(layout.title, bold, 18, textColor=INK), Spacer(1, 2 * mm)]
+        story.append(para(seller[0], bold, 14, textColor=INK))
+        story += [para(line, regular, 9.5, textColor=INK) for line in seller[1:]]
+    story += [Spacer(1, 4 * mm), para(layout.title, bold, 18, textColor=INK), Spacer(1, 2 * mm)]
     if layout.buyer is not None:
-        story.append(_para("Bill to", bold, 9.5, textColor=INK))
-        story += [_para(line, regular, 9.5, textColor=INK) for line in party_lines(layout.buyer)]
+        story.append(para("Bill to", bold, 9.5, textColor=INK))
+        story += [para(line, regular, 9.5, textColor=INK) for line in party_lines(layout.buyer)]
         story.append(Spacer(1, 2 * mm))
-    story += [_para(f"{f.label}: {f.amount}", regular, 9.5, textColor=INK) for f in layout.facts]
+    story += [para(f"{f.label}: {f.amount}", regular, 9.5, textColor=INK) for f in layout.facts]
     story.append(Spacer(1, 4 * mm))
     items: list[list[str]] = [["Item", "Amount", "Tax"]]
     for item in layout.items:
@@ -84,6 +74,6 @@ def receipt_pdf_bytes(layout: ReceiptLayout) -> bytes:
     taxes = [["Tax", "Rate", "Net", "Tax", "Gross"]]
     taxes += [[t.code, t.rate, t.net, t.tax, t.gross] for t in layout.taxes]
     story += [_rows_table(taxes, width, set(), head=True), Spacer(1, 5 * mm)]
-    story += [_para(line, regular, 9, textColor=colors.grey) for line in layout.footer]
+    story += [para(line, regular, 9, textColor=colors.grey) for line in layout.footer]
     doc.build(story)
     return buffer.getvalue()

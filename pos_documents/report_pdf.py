@@ -13,20 +13,14 @@ from __future__ import annotations
 
 import io
 from datetime import tzinfo
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape
 
 from reportlab.graphics.charts.barcharts import VerticalBarChart
 from reportlab.graphics.shapes import Drawing, String
 from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFError, TTFont
-from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import KeepTogether, Spacer, Table, TableStyle
 
 from pos_common.currencies import exponent
 from pos_common.report_layout import (
@@ -37,30 +31,14 @@ from pos_common.report_layout import (
     build_layout,
 )
 
-INK = colors.HexColor("#102a43")
+from .a4 import INK, RULE, a4_document, build_numbered, fonts, para
+
 BAR = colors.HexColor("#3b6ea8")
 ALERT = colors.HexColor("#b42318")
-RULE = colors.HexColor("#bcccdc")
-
-
-@lru_cache(maxsize=1)
-def _fonts() -> tuple[str, str]:
-    """(regular, bold) font names: DejaVu Sans when installed, else the built-in Helvetica."""
-    try:
-        pdfmetrics.registerFont(TTFont("DejaVuSans", "DejaVuSans.ttf"))
-        pdfmetrics.registerFont(TTFont("DejaVuSans-Bold", "DejaVuSans-Bold.ttf"))
-    except (TTFError, OSError):
-        return "Helvetica", "Helvetica-Bold"
-    return "DejaVuSans", "DejaVuSans-Bold"
-
-
-def _para(text: str, font: str, size: float, **kw: Any) -> Paragraph:
-    style = ParagraphStyle("p", fontName=font, fontSize=size, leading=size * 1.25, **kw)
-    return Paragraph(escape(text), style)  # external text (store, cashier names) stays plain
 
 
 def _section_table(section: ReportSection, width: float) -> Table:
-    regular, bold = _fonts()
+    regular, bold = fonts()
     value_width = 32 * mm
     label_width = width - value_width * len(section.columns)
     rows: list[list[str]] = [[section.title, *section.columns]]
@@ -89,7 +67,7 @@ def _section_table(section: ReportSection, width: float) -> Table:
 
 def _chart(layout: ReportLayout, width: float) -> Drawing:
     """Bars per hour with a value axis in the currency and each bar's amount above it."""
-    regular, bold = _fonts()
+    regular, bold = fonts()
     height = 62 * mm
     drawing = Drawing(width, height)
     drawing.add(String(0, height - 12, layout.chart_title, fontName=bold, fontSize=11))
@@ -145,38 +123,22 @@ def layout_pdf_bytes(layout: ReportLayout) -> bytes:
 
 
 def _build(layout: ReportLayout, target: Any) -> None:
-    regular, bold = _fonts()
-    doc = SimpleDocTemplate(
-        target,
-        pagesize=A4,
-        leftMargin=18 * mm,
-        rightMargin=18 * mm,
-        topMargin=16 * mm,
-        bottomMargin=16 * mm,
-        title=layout.title,
-        author=layout.store_name or "Countertop POS",
-    )
+    regular, bold = fonts()
+    doc = a4_document(target, title=layout.title, author=layout.store_name)
     width = doc.width
     story: list[Any] = []
     if layout.store_name:
-        story.append(_para(layout.store_name, bold, 14, textColor=INK))
-    story += [_para(line, regular, 9.5, textColor=INK) for line in layout.store_address]
-    story += [Spacer(1, 4 * mm), _para(layout.title, bold, 18, textColor=INK), Spacer(1, 2 * mm)]
-    story += [_para(line, regular, 9.5, textColor=INK) for line in layout.header]
+        story.append(para(layout.store_name, bold, 14, textColor=INK))
+    story += [para(line, regular, 9.5, textColor=INK) for line in layout.store_address]
+    story += [Spacer(1, 4 * mm), para(layout.title, bold, 18, textColor=INK), Spacer(1, 2 * mm)]
+    story += [para(line, regular, 9.5, textColor=INK) for line in layout.header]
     story.append(Spacer(1, 5 * mm))
     for section in layout.sections:
         story += [KeepTogether(_section_table(section, width)), Spacer(1, 2.5 * mm)]
     story += [KeepTogether(_chart(layout, width)), Spacer(1, 4 * mm)]
-    story += [_para(line, regular, 8, textColor=colors.grey) for line in layout.footer]
+    story += [para(line, regular, 8, textColor=colors.grey) for line in layout.footer]
 
-    def page_footer(canvas: Any, document: Any) -> None:
-        canvas.saveState()
-        canvas.setFont(regular, 7.5)
-        canvas.setFillColor(colors.grey)
-        canvas.drawRightString(A4[0] - 18 * mm, 9 * mm, f"{layout.title} - page {document.page}")
-        canvas.restoreState()
-
-    doc.build(story, onFirstPage=page_footer, onLaterPages=page_footer)
+    build_numbered(doc, story, layout.title)
 
 
 def write_report_pdf(

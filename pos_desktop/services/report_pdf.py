@@ -7,12 +7,12 @@ from pathlib import Path
 from typing import Any
 
 from pos_documents import report_pdf as shared
-from pos_documents.report_pdf import _fonts, render_layout_pdf
+from pos_documents.report_pdf import render_layout_pdf
 
 from .i18n import _
 from .report_layout import amount_formatter
 
-__all__ = ["_fonts", "render_layout_pdf", "write_report_pdf"]
+__all__ = ["render_layout_pdf", "write_report_pdf"]
 
 
 def write_report_pdf(

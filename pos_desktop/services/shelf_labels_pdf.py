@@ -10,7 +10,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfgen import canvas
 
-from .report_pdf import _fonts
+from pos_documents.a4 import fonts
 
 COLUMNS, ROWS = 3, 8
 LABEL_W, LABEL_H = 70 * mm, 37 * mm
@@ -18,7 +18,7 @@ LABEL_W, LABEL_H = 70 * mm, 37 * mm
 
 def write_label_sheet(labels, path: Path, *, store: str) -> Path:
     """Write ``labels`` (services.shelf_labels.ShelfLabel) to ``path``; returns the path."""
-    regular, bold = _fonts()
+    regular, bold = fonts()
     page = canvas.Canvas(str(path), pagesize=A4)
     page.setTitle(f"Shelf labels - {store}")
     width, height = A4
