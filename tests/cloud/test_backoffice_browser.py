@@ -101,6 +101,18 @@ def _history(till, now: dt.datetime) -> None:
         assert till.push(events[start : start + 100]).status_code == 200
 
 
+def owner_page(browser, server: str, **options):
+    """A new owner's page in Chromium, signed in through the one-time setup link."""
+    _email, code = new_account("owner")
+    page = browser.new_page(viewport={"width": 1280, "height": 900}, **options)
+    page.goto(f"{server}/app/setup/{code}")
+    page.fill("input[name=password]", PASSWORD)
+    page.fill("input[name=password2]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(re.compile(r"/app/"))
+    return page
+
+
 def test_owner_journey_in_chromium(browser, server, cloud, shots):
     now = dt.datetime.now(dt.UTC)
     till = cloud.till()
@@ -280,15 +292,8 @@ def test_staff_quick_keys_import_progress_and_z_pdf_in_chromium(
     z = env.shifts.close_shift(env.users["cashier"], env.shifts.count({1000: 6, 500: 1})).data
     env.close()
     assert till.push([till.event("shift.closed", z)]).status_code == 200
-    email, code = new_account("owner")
-    page = browser.new_page(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    page = owner_page(browser, server, accept_downloads=True)
     try:
-        page.goto(f"{server}/app/setup/{code}")
-        page.fill("input[name=password]", PASSWORD)
-        page.fill("input[name=password2]", PASSWORD)
-        page.click("button[type=submit]")
-        page.wait_for_url(re.compile(r"/app/"))
-
         # Staff: add a cashier, reset the PIN; the feed the tills read has the new hash.
         page.goto(f"{server}/app/stores/{store}/staff")
         add = page.locator("form[action$='/staff']")
@@ -387,15 +392,8 @@ def test_customer_made_at_a_till_searched_opened_and_erased_in_chromium(
         _customer(till, name, email, phone)
     dora = _customer(till, "Dora Quinn", "dora@example.org", "0171 5550123")
     sale = _sale(till, dora)
-    email, code = new_account("owner")
-    page = browser.new_page(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    page = owner_page(browser, server, accept_downloads=True)
     try:
-        page.goto(f"{server}/app/setup/{code}")
-        page.fill("input[name=password]", PASSWORD)
-        page.fill("input[name=password2]", PASSWORD)
-        page.click("button[type=submit]")
-        page.wait_for_url(re.compile(r"/app/"))
-
         # Search as you type: the rows change without a reload.
         page.goto(f"{server}/app/stores/{store}/customers")
         rows = page.locator("[data-testid=customer-row]")
@@ -454,15 +452,8 @@ def test_stock_low_stock_and_a_purchase_order_pdf_in_chromium(browser, server, c
     assert (
         till.push(_sales_history(till, "MILK") + _sales_history(till, "BREAD")).status_code == 200
     )
-    email, code = new_account("owner")
-    page = browser.new_page(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    page = owner_page(browser, server, accept_downloads=True)
     try:
-        page.goto(f"{server}/app/setup/{code}")
-        page.fill("input[name=password]", PASSWORD)
-        page.fill("input[name=password2]", PASSWORD)
-        page.click("button[type=submit]")
-        page.wait_for_url(re.compile(r"/app/"))
-
         page.goto(f"{server}/app/stores/{store}/dashboard")
         page.click("nav >> text=Stock")
         table = page.locator("[data-testid=stock-table]")
@@ -516,14 +507,8 @@ def test_a_receipt_e_mailed_from_the_sales_list_with_a_double_click_in_chromium(
     created = {"customer_id": customer_id, "name": "Anna", "email": "anna@example.org"}
     events = [till.event("customer.created", created), till.event("sale.completed", sale)]
     assert till.push(events).status_code == 200
-    _email, code = new_account("owner")
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page = owner_page(browser, server)
     try:
-        page.goto(f"{server}/app/setup/{code}")
-        page.fill("input[name=password]", PASSWORD)
-        page.fill("input[name=password2]", PASSWORD)
-        page.click("button[type=submit]")
-        page.wait_for_url(re.compile(r"/app/"))
         page.goto(f"{server}/app/stores/{till.store_id}/sales")
         page.click(f"a[href$='/sales/{sale['sale_id']}#email']")
         form = page.locator("[data-testid=receipt-email]")
@@ -563,15 +548,8 @@ def test_invoice_details_typed_on_the_customer_page_make_the_receipt_an_invoice_
     token = secrets.token_urlsafe(16)
     sale = sale_payload() | {"customer_id": customer, "receipt_token": token, "terminal_id": "T01"}
     assert till.push([till.event("sale.completed", sale)]).status_code == 200
-    email, code = new_account("owner")
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page = owner_page(browser, server)
     try:
-        page.goto(f"{server}/app/setup/{code}")
-        page.fill("input[name=password]", PASSWORD)
-        page.fill("input[name=password2]", PASSWORD)
-        page.click("button[type=submit]")
-        page.wait_for_url(re.compile(r"/app/"))
-
         page.goto(f"{server}/app/stores/{store}/customers/{customer}")
         details = page.locator("[data-testid=invoice-details]")
         details.locator("textarea[name=address]").fill("Acme GmbH\n5 Dock Rd\nHamburg")
