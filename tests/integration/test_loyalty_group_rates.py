@@ -53,7 +53,8 @@ def sell(till, customer, skus):
 
 def expected(sale, multipliers) -> int:
     weighted = sum(
-        Fraction(ln.amount_minor) * Fraction(m) for ln, m in zip(sale.lines, multipliers)
+        Fraction(ln.amount_minor) * Fraction(m)
+        for ln, m in zip(sale.lines, multipliers, strict=True)
     )
     return floor(weighted * 10 / 100)
 
