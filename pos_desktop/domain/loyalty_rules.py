@@ -82,7 +82,9 @@ def points_earned(
     if per_unit <= 0:
         return 0
     weighted = sum((amount * Fraction(m) for amount, m in lines), Fraction(0))
-    return max(0, floor((weighted - by_points_minor) * per_unit / 10**exponent))
+    minor_per_unit: int = 10**exponent
+    points: int = floor((weighted - by_points_minor) * Fraction(per_unit, minor_per_unit))
+    return max(0, points)
 
 
 def points_to_take_back(figured: int, earned: int, taken_before: int, completes: bool) -> int:

@@ -325,10 +325,10 @@ def apply_value(
         return replace(state, checkout=replace(c, loyalty_points_per_unit=int(text)))
     if key == "loyalty_group_rates":
         try:
-            rates = parse_group_rates(text)
+            group_rates = parse_group_rates(text)
         except DomainError as err:
             raise StoreSettingError(_("loyalty_group_rates: {err}").format(err=err)) from None
-        return replace(state, checkout=replace(c, loyalty_group_rates=rates))
+        return replace(state, checkout=replace(c, loyalty_group_rates=group_rates))
     if key in ("gift_card_offline_limit", "gift_card_offline_till_limit"):
         try:
             limit = Money.parse(text.strip(), s.currency).amount_minor
