@@ -70,7 +70,8 @@ class CheckoutSettings:
     ``gift_card_offline_limit_minor``: how much of one gift card a till may spend while the
     cloud cannot be reached (0: none); ``gift_card_offline_till_limit_minor``: how much of all
     gift cards together a till may spend offline until its sales reach the cloud (0: no total
-    limit, only the one per card).
+    limit, only the one per card). ``loyalty_group_rates``: per product group (category) a
+    multiplier of ``loyalty_points_per_unit`` (``domain.loyalty_rules``).
     """
 
     cash_increment_minor: int = 1
@@ -82,6 +83,8 @@ class CheckoutSettings:
     loyalty_point_value_minor: int = 1
     gift_card_offline_limit_minor: int = 0  # per card per till while the cloud is away
     gift_card_offline_till_limit_minor: int = 0  # all cards together, per till, until synced
+    # (category, multiplier of loyalty_points_per_unit): Coffee x2, Tobacco x0 (loyalty_rules)
+    loyalty_group_rates: tuple[tuple[str, Decimal], ...] = ()
 
     def __post_init__(self) -> None:
         if self.cash_increment_minor < 1:

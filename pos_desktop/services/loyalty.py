@@ -1,9 +1,13 @@
 """Loyalty points: earned on a sale with a customer attached, spent with their consent.
 
 The rule is a store setting (``CheckoutSettings``): ``loyalty_points_per_unit`` points per 1
-unit of the currency paid (0 = loyalty off), rounded down, and ``loyalty_point_value_minor``
-what one point is worth when spent. Gift cards sold are not counted (not revenue), nor what
-was paid with points.
+unit of the currency paid (0 = loyalty off), ``loyalty_group_rates`` a multiplier of it per
+product group (the product's category: Coffee x2, Tobacco x0), rounded down once per sale
+(``domain.loyalty_rules``), and ``loyalty_point_value_minor`` what one point is worth when
+spent. A line earns on what was paid for it, after promotions and discounts. Gift cards sold
+are not counted (not revenue), nor what was paid with points (taken off at the base rate).
+The rates a sale earned at are kept with it, so its refund takes back exactly what its lines
+earned even after the rules change.
 
 The cloud's ledger is authoritative (docs/CUSTOMERS.md): points earned go up as
 ``loyalty.earned`` outbox events in the sale's transaction (offline too); spending is a
@@ -15,15 +19,24 @@ cloud) and gives back points it paid with (``loyalty.refunded``).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
 
 from peewee import SqliteDatabase
 
 from pos_desktop.domain.errors import N_, DomainError, LedgerNotFound, PaymentError
+from pos_desktop.domain.loyalty_rules import multiplier_for, points_earned, points_to_take_back
 from pos_desktop.domain.money import Money, currency_exponent
 from pos_desktop.domain.refund import Refund
 from pos_desktop.domain.sale import Sale
 from pos_desktop.domain.tender import POINTS, SplitTender, Tender
 from pos_desktop.storage import outbox
+from pos_desktop.storage.loyalty_repo import (
+    add_taken_back,
+    categories_of,
+    sale_earning,
+    save_sale_earning,
+)
 
 from .cloud_balances import CloudBalances, CloudLedgerPort, ledger_event
 from .gift_cards import card_code
@@ -65,11 +78,51 @@ class LoyaltyService(CloudBalances):
             return 0
         return amount_minor * self.per_unit // 10 ** currency_exponent(currency)
 
-    def earned_by(self, sale: Sale) -> int:
-        """What ``sale`` earns: its goods (not gift cards sold) less what points paid."""
-        goods = sum(ln.amount_minor for ln in sale.lines if card_code(ln.product_id) is None)
+    def multipliers(self, sale: Sale, db: SqliteDatabase | None = None) -> dict[str, Decimal]:
+        """line id -> the multiplier each line of ``sale`` earns at today (gift cards: 0)."""
+        rates = self._checkout.checkout_settings.loyalty_group_rates
+        categories = categories_of(db or self._db, (ln.product_id for ln in sale.lines))
+        return {
+            ln.line_id: Decimal(0)
+            if card_code(ln.product_id) is not None
+            else multiplier_for(categories.get(ln.product_id), rates)
+            for ln in sale.lines
+        }
+
+    def earned_by(self, sale: Sale, db: SqliteDatabase | None = None) -> int:
+        """What ``sale`` earns: each line's amount paid times its group's multiplier (gift
+        cards sold: nothing), less what points paid, at the base rate, rounded down."""
+        multipliers = self.multipliers(sale, db)
+        lines = [(Fraction(ln.amount_minor), multipliers[ln.line_id]) for ln in sale.lines]
         by_points = sum(p.amount.amount_minor for p in sale.payments if p.tender == POINTS)
-        return self.points_for(goods - by_points, sale.currency)
+        exponent = currency_exponent(sale.currency)
+        return points_earned(lines, by_points, self.per_unit, exponent)
+
+    def taken_back_by(self, db: SqliteDatabase, refund: Refund, currency: str, sale: Sale) -> int:
+        """What ``refund`` takes back: its share of each returned line's amount (by what it
+        pays back of the line) at the rates the sale earned at, less the points it gives
+        back, rounded down. A whole refund takes back exactly what the sale earned; partial
+        ones round down each, so together they never take back more."""
+        kept = sale_earning(db, sale.sale_id)
+        if kept is None:  # earned before rates were kept: today's base rate, no groups
+            per_unit = self.per_unit
+            multipliers = {
+                ln.line_id: Decimal(0) if card_code(ln.product_id) is not None else Decimal(1)
+                for ln in sale.lines
+            }
+        else:
+            per_unit, multipliers = kept.per_unit, kept.multipliers
+        sold = {ln.line_id: ln for ln in sale.lines}
+        lines = []
+        for r in refund.lines:
+            ln = sold.get(r.line_id)
+            gross = ln.amount_minor + (0 if sale.prices_include_tax else ln.tax_minor) if ln else 0
+            if ln is None or gross == 0:
+                continue
+            share = Fraction(ln.amount_minor) * Fraction(r.gross_minor, gross)
+            lines.append((share, multipliers.get(r.line_id, Decimal(1))))
+        by_points = sum(t.amount_minor for t in refund.tenders if t.kind == POINTS)
+        return points_earned(lines, by_points, per_unit, currency_exponent(currency))
 
     def balance(self, customer_id: str) -> PointsBalance:
         """The customer's points: the cloud's figure plus what this till has not sent yet."""
@@ -157,9 +210,12 @@ class LoyaltyService(CloudBalances):
     def in_sale(self, db: SqliteDatabase, sale: Sale) -> None:
         """Inside the sale's transaction: settle points spent, queue points earned."""
         self.settle(db, sale)
-        if sale.customer_id is None:
+        if sale.customer_id is None or self.per_unit <= 0:
             return
-        earned = self.earned_by(sale)
+        multipliers = self.multipliers(sale, db)
+        earned = self.earned_by(sale, db)
+        odd = {k: m for k, m in multipliers.items() if m != 1}
+        save_sale_earning(db, sale.sale_id, self.per_unit, odd, earned)
         if earned > 0:
             ledger_event(
                 db,
@@ -190,8 +246,11 @@ class LoyaltyService(CloudBalances):
         customer_id = getattr(sale, "customer_id", None)
         if customer_id is None:
             return
-        goods = refund.goods_minor - sum(t.amount_minor for t in refund.tenders if t.kind == POINTS)
-        taken = self.points_for(goods, currency)
+        taken = self.taken_back_by(db, refund, currency, sale)
+        kept = sale_earning(db, sale.sale_id)
+        if kept is not None:  # never more than the sale earned; the last refund: what is left
+            taken = points_to_take_back(taken, kept.earned, kept.taken_back, refund.completes_sale)
+            add_taken_back(db, sale.sale_id, taken)
         if taken > 0:
             ledger_event(
                 db, "loyalty.taken_back", customer_id, UNIT, taken, now, sale_id=refund.sale_id

@@ -15,6 +15,7 @@ from peewee import SqliteDatabase
 
 from pos_desktop.domain.countries import LANGUAGES, PRESETS
 from pos_desktop.domain.errors import DomainError
+from pos_desktop.domain.loyalty_rules import group_rates_text, parse_group_rates
 from pos_desktop.domain.money import Money, currency_exponent, validate_currency
 from pos_desktop.domain.payment import CheckoutSettings
 from pos_desktop.domain.staff import Action
@@ -64,6 +65,8 @@ STORE_KEYS: dict[str, str] = {
     "tax_rate": "add or change a tax rate: CODE:NAME:PERCENT, e.g. B:Reduced:7",
     "loyalty_points": "loyalty points a customer earns per 1 unit of the currency; 0: off",
     "loyalty_point_value": "what one point pays when the customer spends it, e.g. 0.01",
+    "loyalty_group_rates": "per product group (category) a multiplier of loyalty_points: "
+    "Coffee=2, Tobacco=0 (others: x1; empty: none)",
     "gift_card_offline_limit": "how much of one gift card a till may spend offline; 0: none",
     "gift_card_offline_till_limit": "how much of all gift cards together a till may spend "
     "offline until it syncs; 0: no total limit",
@@ -123,6 +126,7 @@ def shown_values(state: StoreState) -> dict[str, str]:
         "barcode_region": s.barcode_region,
         "loyalty_points": str(c.loyalty_points_per_unit),
         "loyalty_point_value": amount_text(c.loyalty_point_value_minor, s.currency),
+        "loyalty_group_rates": group_rates_text(c.loyalty_group_rates),
         "gift_card_offline_limit": amount_text(c.gift_card_offline_limit_minor, s.currency),
         "gift_card_offline_till_limit": amount_text(
             c.gift_card_offline_till_limit_minor, s.currency
@@ -319,6 +323,12 @@ def apply_value(
                 )
             )
         return replace(state, checkout=replace(c, loyalty_points_per_unit=int(text)))
+    if key == "loyalty_group_rates":
+        try:
+            group_rates = parse_group_rates(text)
+        except DomainError as err:
+            raise StoreSettingError(_("loyalty_group_rates: {err}").format(err=err)) from None
+        return replace(state, checkout=replace(c, loyalty_group_rates=group_rates))
     if key in ("gift_card_offline_limit", "gift_card_offline_till_limit"):
         try:
             limit = Money.parse(text.strip(), s.currency).amount_minor

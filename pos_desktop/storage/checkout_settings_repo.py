@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from peewee import SqliteDatabase
 
+from pos_desktop.domain.loyalty_rules import group_rates_text, parse_group_rates
 from pos_desktop.domain.payment import CheckoutSettings
 
 
@@ -33,6 +34,8 @@ def load_checkout_settings(db: SqliteDatabase) -> CheckoutSettings:
     ):
         if key in rows:
             values[key] = int(rows[key])
+    if "loyalty_group_rates" in rows:
+        values["loyalty_group_rates"] = parse_group_rates(rows["loyalty_group_rates"])
     return CheckoutSettings(**values)
 
 
@@ -40,7 +43,10 @@ def save_checkout_settings(db: SqliteDatabase, settings: CheckoutSettings) -> No
     values = asdict(settings)
     with db.atomic():
         for key, value in values.items():
-            text = json.dumps(list(value)) if isinstance(value, tuple) else str(value)
+            if key == "loyalty_group_rates":
+                text = group_rates_text(value)
+            else:
+                text = json.dumps(list(value)) if isinstance(value, tuple) else str(value)
             db.execute_sql(
                 "INSERT INTO checkout_setting (key, value) VALUES (?, ?) "
                 "ON CONFLICT (key) DO UPDATE SET value = excluded.value",

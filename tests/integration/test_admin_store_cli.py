@@ -71,6 +71,10 @@ def test_store_show_and_set_with_data_dir_before_or_after(run, data_dir):
     assert "prices_include_tax   no" in out and "drawer_tenders       Cheque" in out
     assert "idle_lock            120" in out
     assert load_config(data_dir).lock_after_idle_s == 120
+    code, out, _ = run(
+        "store", "set", "loyalty_group_rates", "Coffee=2, Tobacco=0", "--data-dir", str(data_dir)
+    )
+    assert code == 0 and "loyalty_group_rates = Coffee=2, Tobacco=0" in out
 
 
 @pytest.mark.parametrize(
@@ -83,6 +87,8 @@ def test_store_show_and_set_with_data_dir_before_or_after(run, data_dir):
         ("idle_lock", "5", "from 30 to 86400"),
         ("receipt_logo", "missing.png", "receipt_logo"),
         ("colour", "red", "invalid choice"),
+        ("loyalty_group_rates", "Coffee:2", "GROUP=MULTIPLIER"),
+        ("loyalty_group_rates", "Coffee=0.5.1", "not a multiplier"),
     ],
 )
 def test_store_set_refuses_bad_values_with_one_clear_line(run, data_dir, key, value, needle):

@@ -124,3 +124,22 @@ def test_timezone_is_checked_against_zoneinfo(db):
     assert load_state(db).settings.name == "Shop"  # nothing half-written
     set_values(db, {"timezone": "local"})
     assert load_state(db).settings.timezone == ""
+
+
+def test_loyalty_group_rates_are_a_checked_store_setting(db):
+    create_store(db, SetupAnswers(name="Shop", country="DE"))
+    set_values(db, {"loyalty_group_rates": "Coffee=2, Tobacco = 0, Tea=1.5"})
+    rates = load_checkout_settings(db).loyalty_group_rates
+    assert rates == (("Coffee", Decimal(2)), ("Tobacco", Decimal(0)), ("Tea", Decimal("1.5")))
+    assert shown_values(load_state(db))["loyalty_group_rates"] == "Coffee=2, Tobacco=0, Tea=1.5"
+    for bad, says in [
+        ("Coffee", "GROUP=MULTIPLIER"),
+        ("Coffee=lots", "not a multiplier"),
+        ("Coffee=-1", "not a multiplier"),
+        ("Coffee=2, coffee=3", "named twice"),
+    ]:
+        with pytest.raises(StoreSettingError, match=f"loyalty_group_rates: .*{says}"):
+            set_values(db, {"loyalty_group_rates": bad})
+    assert load_checkout_settings(db).loyalty_group_rates == rates  # nothing half-written
+    set_values(db, {"loyalty_group_rates": ""})
+    assert load_checkout_settings(db).loyalty_group_rates == ()

@@ -1,6 +1,7 @@
 """Gift cards and loyalty points at the till, against a real cloud on loopback: sell a card
 (Ctrl+Shift+V), check its balance, pay with it (F1, scan), refused while the cloud is down;
-earn points with a customer attached, see them, spend them with the customer's consent (F4)."""
+earn points with a customer attached, see them, spend them with the customer's consent (F4);
+a Coffee line earns double points when the owner set ``loyalty_group_rates`` Coffee=2."""
 
 from __future__ import annotations
 
@@ -14,8 +15,10 @@ from hardware.escpos_parse import parse_escpos
 from pos_desktop.cli.admin_sync import run_enroll
 from pos_desktop.domain.payment import CheckoutSettings
 from pos_desktop.services.demo_data import demo_ean13
+from pos_desktop.services.store_admin import set_values
 from pos_desktop.storage import outbox, sync_repo
 from pos_desktop.storage.checkout_settings_repo import save_checkout_settings
+from pos_desktop.storage.promotion_repo import category_group
 from pos_desktop.sync.client import CloudClient
 from pos_desktop.sync.push import Pusher
 from pos_desktop.ui.views.customer_dialog import CustomerDialog
@@ -170,3 +173,39 @@ def test_points_earned_shown_and_spent_with_the_customers_consent(
     first = sold[0][0]
     spent = min(first, second)
     assert cloud_balance(till, path) == first - spent + (second - spent)
+
+
+def test_a_coffee_line_earns_double_points_on_the_status_bar(enrolled, journey, till):
+    set_values(till.db, {"loyalty_points": "100", "loyalty_group_rates": "Coffee=2, Tobacco=0"})
+    till.reload_checkout_settings()
+    (pid,) = till.db.execute_sql(
+        "SELECT product_id FROM barcode WHERE gtin = ?", (demo_ean13(5).zfill(14),)
+    ).fetchone()
+    till.db.execute_sql(  # as the cloud's products feed files it under its category
+        "INSERT INTO product_group_member (group_code, product_id) VALUES (?, ?)",
+        (category_group("Coffee"), pid),
+    )
+    customer = till.customers.create("Cleo Park", phone="0171 555 0199")
+
+    def attach(j):
+        yield j.key(Qt.Key.Key_U, CTRL)
+        dialog = yield j.modal(CustomerDialog)
+        yield j.type("Cleo")
+        yield j.key(Qt.Key.Key_Return)
+        yield j.key(Qt.Key.Key_Escape)
+        yield j.closed(dialog)
+
+    def steps(j):
+        yield j.scan(demo_ean13(5))
+        yield from attach(j)
+        paid = till.checkout.totals().total.amount_minor
+        yield j.key(Qt.Key.Key_F5)
+        yield j.until(lambda: j.db_one("SELECT count(*) FROM sale") == 1, what="sale saved")
+        push(till)
+        assert cloud_balance(till, f"/v1/customers/{customer.customer_id}/points") == 2 * paid
+
+        yield j.scan(demo_ean13(6))
+        yield from attach(j)
+        assert f"Cleo Park · {2 * paid} points" in j.window.customer_chip.text()
+
+    journey.run(steps, timeout_s=60)

@@ -144,6 +144,10 @@ class StoreSettingsDialog(QDialog):
         self.cash_rounding = QLineEdit(shown["cash_rounding"])
         self.cash_rounding.setAccessibleName("Cash rounding")
         self.discount_limit = QLineEdit(shown["discount_limit"])
+        self.loyalty_points = QLineEdit(shown["loyalty_points"])
+        self.loyalty_point_value = QLineEdit(shown["loyalty_point_value"])
+        self.loyalty_group_rates = QLineEdit(shown["loyalty_group_rates"])
+        self.loyalty_group_rates.setPlaceholderText(_("e.g. Coffee=2, Tobacco=0"))
         self.tenders = QTableWidget(len(c.other_tenders) + EXTRA_TENDER_ROWS, 2)
         self.tenders.setHorizontalHeaderLabels([_("Other tender"), _("Opens the drawer")])
         for row in range(self.tenders.rowCount()):
@@ -159,6 +163,9 @@ class StoreSettingsDialog(QDialog):
         form = QFormLayout(payments)
         form.addRow(_("Cash rounding step"), self.cash_rounding)
         form.addRow(_("Discounts above (%) need a manager"), self.discount_limit)
+        form.addRow(_("Loyalty points per 1 unit paid (0: off)"), self.loyalty_points)
+        form.addRow(_("What one point pays"), self.loyalty_point_value)
+        form.addRow(_("Points per product group (x the rate)"), self.loyalty_group_rates)
         form.addRow(self.tenders)
         tabs.addTab(payments, _("Payments"))
         # -- approvals --
@@ -212,6 +219,9 @@ class StoreSettingsDialog(QDialog):
             ("prices_include_tax", "yes" if self.prices_include_tax.isChecked() else "no"),
             ("cash_rounding", self.cash_rounding.text()),
             ("discount_limit", self.discount_limit.text()),
+            ("loyalty_points", self.loyalty_points.text()),
+            ("loyalty_point_value", self.loyalty_point_value.text()),
+            ("loyalty_group_rates", self.loyalty_group_rates.text()),
         ]
         for row in range(self.rates.rowCount()):
             cells = [self.rates.item(row, col) for col in range(3)]

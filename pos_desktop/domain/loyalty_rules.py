@@ -1,0 +1,96 @@
+"""Loyalty earn rules: a base rate (points per 1 unit of the currency paid) and, per product
+group (the product's category), a multiplier of it: ``Coffee=2`` earns double, ``Tobacco=0``
+nothing; other products earn the base rate.
+
+Points are figured exactly (fractions, never floats) and rounded down once per sale or refund:
+``floor((sum of line amount x multiplier - paid with points) x base rate)``, never below 0.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from decimal import Decimal, InvalidOperation
+from fractions import Fraction
+from math import floor
+
+from .errors import N_, DomainError
+
+GroupRates = tuple[tuple[str, Decimal], ...]
+MAX_MULTIPLIER = Decimal(100)
+
+
+def parse_group_rates(text: str) -> GroupRates:
+    """``"Coffee=2, Tobacco=0"`` -> (("Coffee", 2), ("Tobacco", 0)); empty text: no groups.
+
+    Raises:
+        DomainError: a part that is not ``GROUP=MULTIPLIER``, a multiplier that is not a number
+            from 0 to 100 (at most 4 decimals), or a group named twice.
+    """
+    rates: dict[str, tuple[str, Decimal]] = {}
+    for part in (p.strip() for p in text.split(",")):
+        if not part:
+            continue
+        name, sep, value = (s.strip() for s in part.partition("="))
+        if not sep or not name or not value:
+            raise DomainError(
+                N_("{part!r} must look like GROUP=MULTIPLIER, e.g. Coffee=2."), part=part
+            )
+        try:
+            multiplier = Decimal(value.replace("x", "").replace("×", "").strip())
+        except InvalidOperation:
+            multiplier = Decimal("NaN")
+        if (
+            not multiplier.is_finite()
+            or not Decimal(0) <= multiplier <= MAX_MULTIPLIER
+            or multiplier.as_tuple().exponent < -4  # type: ignore[operator]
+        ):
+            raise DomainError(
+                N_(
+                    "{name}: {value!r} is not a multiplier; write a number from 0 to 100, e.g. 1.5."
+                ),
+                name=name,
+                value=value,
+            )
+        if name.casefold() in rates:
+            raise DomainError(
+                N_("{name} is named twice; give each group one multiplier."), name=name
+            )
+        rates[name.casefold()] = (name, multiplier.normalize())
+    return tuple(rates.values())
+
+
+def group_rates_text(rates: GroupRates) -> str:
+    """The canonical text of ``rates`` (what ``parse_group_rates`` reads back)."""
+    return ", ".join(f"{name}={multiplier:f}" for name, multiplier in rates)
+
+
+def multiplier_for(category: str | None, rates: GroupRates) -> Decimal:
+    """The multiplier of a product in ``category`` (1 when its group has none; any case)."""
+    if category:
+        wanted = category.casefold()
+        for name, multiplier in rates:
+            if name.casefold() == wanted:
+                return multiplier
+    return Decimal(1)
+
+
+def points_earned(
+    lines: Iterable[tuple[Fraction, Decimal]], by_points_minor: int, per_unit: int, exponent: int
+) -> int:
+    """Points for ``lines`` (amount paid in minor units, multiplier) less what points paid
+    (taken off at the base rate): rounded down, never negative."""
+    if per_unit <= 0:
+        return 0
+    weighted = sum((amount * Fraction(m) for amount, m in lines), Fraction(0))
+    minor_per_unit: int = 10**exponent
+    points: int = floor((weighted - by_points_minor) * Fraction(per_unit, minor_per_unit))
+    return max(0, points)
+
+
+def points_to_take_back(figured: int, earned: int, taken_before: int, completes: bool) -> int:
+    """What a refund takes back of a sale that ``earned`` points, ``taken_before`` of them by
+    earlier refunds: ``figured`` (its lines' share), never more than is left, and exactly what
+    is left when it returns the rest of the sale, so the refunds of a sale add up to what it
+    earned."""
+    left = max(0, earned - taken_before)
+    return left if completes else max(0, min(figured, left))
