@@ -298,11 +298,6 @@ def encode_page(page: dict) -> bytes:
     return orjson.dumps(page)
 
 
-def has_changes_after(store_id: str, after: int) -> bool:
-    """Cheap test for the long poll: did anything in the store change after ``after``?"""
-    return latest_change_seq(store_id) > after
-
-
 def has_rows_after(store_id: str, stream: str, after: int) -> bool:
     """Does the stream have rows after the cursor? (one probe of the feed index)"""
     return page_query(store_id, stream, after, 1).exists()

@@ -62,6 +62,16 @@ def cloud_balance(till, path: str) -> int:
         return client.request("GET", path)["balance"]
 
 
+def attach_cleo(j):
+    """Ctrl+U, type "Cleo", Enter attaches her, Esc closes the customer dialog."""
+    yield j.key(Qt.Key.Key_U, CTRL)
+    dialog = yield j.modal(CustomerDialog)
+    yield j.type("Cleo")
+    yield j.key(Qt.Key.Key_Return)
+    yield j.key(Qt.Key.Key_Escape)
+    yield j.closed(dialog)
+
+
 def test_sell_a_gift_card_check_it_and_pay_with_it(enrolled, journey, till):
     server, _cloud = enrolled
 
@@ -126,17 +136,9 @@ def test_points_earned_shown_and_spent_with_the_customers_consent(
     till.reload_checkout_settings()
     customer = till.customers.create("Cleo Park", phone="0171 555 0199")
 
-    def attach(j):
-        yield j.key(Qt.Key.Key_U, CTRL)
-        dialog = yield j.modal(CustomerDialog)
-        yield j.type("Cleo")
-        yield j.key(Qt.Key.Key_Return)
-        yield j.key(Qt.Key.Key_Escape)
-        yield j.closed(dialog)
-
     def steps(j):
         yield j.scan(demo_ean13(3))
-        yield from attach(j)
+        yield from attach_cleo(j)
         earned = till.checkout.totals().total.amount_minor  # 100 points per 1.00 = 1 per cent
         yield j.key(Qt.Key.Key_F5)
         yield j.until(lambda: j.db_one("SELECT count(*) FROM sale") == 1, what="sale saved")
@@ -145,7 +147,7 @@ def test_points_earned_shown_and_spent_with_the_customers_consent(
         assert cloud_balance(till, path) == earned
 
         yield j.scan(demo_ean13(4))
-        yield from attach(j)
+        yield from attach_cleo(j)
         assert f"Cleo Park · {earned} points" in j.window.customer_chip.text()
         yield j.key(Qt.Key.Key_F1)
         tender = yield j.modal(TenderDialog)
@@ -187,17 +189,9 @@ def test_a_coffee_line_earns_double_points_on_the_status_bar(enrolled, journey, 
     )
     customer = till.customers.create("Cleo Park", phone="0171 555 0199")
 
-    def attach(j):
-        yield j.key(Qt.Key.Key_U, CTRL)
-        dialog = yield j.modal(CustomerDialog)
-        yield j.type("Cleo")
-        yield j.key(Qt.Key.Key_Return)
-        yield j.key(Qt.Key.Key_Escape)
-        yield j.closed(dialog)
-
     def steps(j):
         yield j.scan(demo_ean13(5))
-        yield from attach(j)
+        yield from attach_cleo(j)
         paid = till.checkout.totals().total.amount_minor
         yield j.key(Qt.Key.Key_F5)
         yield j.until(lambda: j.db_one("SELECT count(*) FROM sale") == 1, what="sale saved")
@@ -205,7 +199,7 @@ def test_a_coffee_line_earns_double_points_on_the_status_bar(enrolled, journey, 
         assert cloud_balance(till, f"/v1/customers/{customer.customer_id}/points") == 2 * paid
 
         yield j.scan(demo_ean13(6))
-        yield from attach(j)
+        yield from attach_cleo(j)
         assert f"Cleo Park · {2 * paid} points" in j.window.customer_chip.text()
 
     journey.run(steps, timeout_s=60)
