@@ -126,15 +126,20 @@ class LoyaltyService(CloudBalances):
 
     def balance(self, customer_id: str) -> PointsBalance:
         """The customer's points: the cloud's figure plus what this till has not sent yet."""
-        pending = outbox.pending_amount(self._db, "loyalty.earned", customer_id)
-        confirmed: int | None
+        confirmed = self.cloud_points(customer_id) if self.in_cloud else None
+        return PointsBalance(confirmed, self.pending_points(customer_id))
+
+    def pending_points(self, customer_id: str) -> int:
+        """Points this till earned for the customer and has not sent yet (the local db)."""
+        return int(outbox.pending_amount(self._db, "loyalty.earned", customer_id))
+
+    def cloud_points(self, customer_id: str) -> int | None:
+        """The cloud's figure, None when it cannot be reached (network only: the window
+        asks it on its worker thread)."""
         try:
-            confirmed = self._ledger().balance("loyalty", customer_id) if self.in_cloud else None
-        except LedgerNotFound:
-            confirmed = 0
+            return self.ask_points(customer_id)
         except PaymentError:  # offline: the till knows only its own share
-            confirmed = None
-        return PointsBalance(confirmed, int(pending))
+            return None
 
     def take(self, split: SplitTender, points: int | None = None) -> Tender:
         """Pay with the attached customer's points (call only after they agreed): ``points``,

@@ -148,7 +148,10 @@ def test_points_earned_shown_and_spent_with_the_customers_consent(
 
         yield j.scan(demo_ean13(4))
         yield from attach_cleo(j)
-        assert f"Cleo Park · {earned} points" in j.window.customer_chip.text()
+        yield j.until(
+            lambda: f"Cleo Park · {earned} points" in j.window.customer_chip.text(),
+            what="points on the chip",
+        )
         yield j.key(Qt.Key.Key_F1)
         tender = yield j.modal(TenderDialog)
         due = tender.split.remaining_minor
@@ -200,6 +203,9 @@ def test_a_coffee_line_earns_double_points_on_the_status_bar(enrolled, journey, 
 
         yield j.scan(demo_ean13(6))
         yield from attach_cleo(j)
-        assert f"Cleo Park · {2 * paid} points" in j.window.customer_chip.text()
+        yield j.until(
+            lambda: f"Cleo Park · {2 * paid} points" in j.window.customer_chip.text(),
+            what="points on the chip",
+        )
 
     journey.run(steps, timeout_s=60)

@@ -25,7 +25,13 @@ from pos_desktop.storage import sync_repo
 from pos_desktop.storage.checkout_settings_repo import save_checkout_settings
 from pos_desktop.ui.views.gift_card_dialog import GiftCardDialog
 from pos_desktop.ui.views.tender_dialog import TenderDialog
-from tests.journeys.test_gift_card_journey import cloud_balance, enrolled, journey_cloud, push
+from tests.journeys.test_gift_card_journey import (
+    attach_cleo,
+    cloud_balance,
+    enrolled,
+    journey_cloud,
+    push,
+)
 
 __all__ = ["enrolled", "journey_cloud"]  # fixtures shared with the gift-card journey
 CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
@@ -242,5 +248,32 @@ def test_the_balance_check_waits_without_freezing_and_esc_stops_it(gate, journey
         assert "12.00" in dialog.message.text()
         yield j.key(Qt.Key.Key_Escape)
         yield j.closed(dialog)
+
+    journey.run(steps, timeout_s=60)
+
+
+def test_the_customers_points_are_asked_while_the_cashier_goes_on_scanning(gate, journey, till):
+    """Attaching a customer asks the cloud for their points off the GUI thread: while the
+    cloud holds the answer the cashier scans on and the status bar says the points are being
+    asked; the answer then shows on the chip."""
+    save_checkout_settings(till.db, CheckoutSettings(loyalty_points_per_unit=100))
+    till.reload_checkout_settings()
+    customer = till.customers.create("Cleo Park", phone="0171 555 0199")
+    ledger_event(till.db, "loyalty.earned", customer.customer_id, "PTS", 420, till.clock.now())
+    push(till)
+    gate.hold = ("/points",)
+
+    def steps(j):
+        yield from attach_cleo(j)
+        yield j.until(lambda: gate.held == 1, what="the points asked of the cloud")
+        assert "Cleo Park" in j.window.customer_chip.text()
+        assert "420" not in j.window.customer_chip.text()
+        yield j.scan(demo_ean13(1))  # the window is not waiting for the cloud
+        yield j.until(lambda: len(j.cart_names()) == 1, what="scanned while the cloud holds")
+        gate.opened.set()
+        yield j.until(
+            lambda: "Cleo Park · 420 points" in j.window.customer_chip.text(),
+            what="the points on the chip",
+        )
 
     journey.run(steps, timeout_s=60)

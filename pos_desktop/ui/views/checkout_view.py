@@ -38,6 +38,7 @@ from pos_desktop.services.formatting import money_text
 from pos_desktop.services.i18n import N_, _, ngettext
 
 from ..models.cart_model import CartTableModel
+from ..tasks import InlineTaskRunner
 from ..theme import icon
 from ..widgets.fit_label import FitLabel
 from . import engine_actions
@@ -94,7 +95,7 @@ class CheckoutView(QWidget):
         self.gift_cards = gift_cards  # services.gift_cards.GiftCardService
         self.tasks = None  # the window's ui.tasks.TaskRunner (None: cloud calls run inline)
         self.loyalty = loyalty  # services.loyalty.LoyaltyService
-        self.customer_points: dict[str, str] = {}  # customer id -> "120 points" (asked once)
+        self.customer_points: dict[str, str] = {}  # customer id -> "120 points" (last answer)
         self.goods_receipts = goods_receipts  # services.goods_receipts.GoodsReceiptService
         self.stock_counts = stock_counts  # services.stock_counts.StockCountService
         self.customers = customers  # services.customers.CustomerService
@@ -356,14 +357,35 @@ class CheckoutView(QWidget):
         return f"{customer.name} · {points}" if points else customer.name
 
     def _ask_points(self) -> None:
-        """The attached customer's points, asked once when they are attached (the cloud's
-        figure plus what this till has not sent yet)."""
+        """The attached customer's points, asked whenever they are attached: the cloud's
+        figure (asked on the window's worker thread, so scanning goes on while it answers)
+        plus what this till has not sent yet."""
         customer = self.checkout.cart.customer
-        if customer is None or self.loyalty is None or self.loyalty.per_unit <= 0:
+        loyalty = self.loyalty
+        if customer is None or loyalty is None or loyalty.per_unit <= 0:
             return
-        shown = self.loyalty.balance(customer.customer_id)
-        text = f"{shown.total} points" if shown.total is not None else "points: offline"
-        self.customer_points[customer.customer_id] = text
+        customer_id = customer.customer_id
+        pending = loyalty.pending_points(customer_id)
+        if not loyalty.in_cloud:
+            self._show_points(customer_id, None, pending)
+            return
+        self.customer_points.setdefault(customer_id, _("asking for points…"))
+        tasks = self.tasks or InlineTaskRunner()
+        tasks.run(
+            lambda: loyalty.cloud_points(customer_id),
+            lambda confirmed: self._show_points(customer_id, confirmed, pending),
+            lambda _err: self._show_points(customer_id, None, pending),
+        )
+
+    def _show_points(self, customer_id: str, confirmed: int | None, pending: int) -> None:
+        if confirmed is None:
+            self.customer_points[customer_id] = _("points: offline")
+        else:
+            total = confirmed + pending
+            self.customer_points[customer_id] = ngettext(
+                "{count} point", "{count} points", total
+            ).format(count=total)
+        self._announce(self.model.rowCount())
 
     def show_message(self, text: str, *, error: bool = False) -> None:
         self.message.setText(text)
