@@ -6,7 +6,7 @@ import datetime as dt
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 
-from . import auth, catalog, quarantine, reports
+from . import auth, catalog, catalogue_reads, quarantine, reports
 from .admin_tokens import AdminScope
 from .catalog import ProductInput
 from .deps import in_db, require_admin
@@ -41,18 +41,6 @@ def _scope(request: Request) -> AdminScope:
     return request.state.admin_scope  # set by require_admin, which runs first
 
 
-def _product_out(product) -> dict:
-    return {
-        "id": product.id,
-        "sku": product.sku,
-        "name": product.name,
-        "price_minor": product.price_minor,
-        "tax_code": product.tax_code,
-        "active": product.active,
-        "category": product.category or None,
-    }
-
-
 @router.get("/stores", response_model=list[StoreOut])
 def list_stores(request: Request) -> list[dict]:
     """Every store (a store-scoped token sees its own only)."""
@@ -79,6 +67,28 @@ def create_enrollment_code(store_id: str, body: EnrollmentCodeIn | None = None) 
     return {"code": code, "expires_at": expires}
 
 
+@router.get("/stores/{store_id}/products")
+def list_products(
+    store_id: str,
+    q: str = Query(default="", max_length=200, description="Part of a SKU, name or barcode"),
+    category: str | None = Query(
+        default=None, max_length=100, description='One product group ("" for none)'
+    ),
+    active: bool | None = Query(default=None, description="Only active (or inactive) ones"),
+    after: str = Query(default="", max_length=64, description="The previous page's 'next'"),
+    limit: int = Query(default=50, ge=1, le=catalogue_reads.MAX_PAGE),
+) -> dict:
+    """The store's products by SKU, with their barcodes: ``{items, next}`` (``next``: the
+    cursor of the next page, None on the last)."""
+    return in_db(catalogue_reads.list_products, store_id, q, category, active, after, limit)
+
+
+@router.get("/stores/{store_id}/products/{sku}", response_model=ProductOut)
+def get_product(store_id: str, sku: str) -> dict:
+    """One product with its barcodes."""
+    return in_db(catalogue_reads.product_detail, store_id, sku)
+
+
 @router.put("/stores/{store_id}/products/{sku}", response_model=ProductOut)
 def put_product(store_id: str, sku: str, body: ProductIn) -> dict:
     """Create or replace a product (and attach its GTINs)."""
@@ -91,13 +101,19 @@ def put_product(store_id: str, sku: str, body: ProductIn) -> dict:
         body.active,
         body.category,
     )
-    return in_db(lambda: _product_out(catalog.upsert_products(store_id, [item])[0]))
+    return in_db(
+        lambda: catalogue_reads.with_gtins(store_id, catalog.upsert_products(store_id, [item])[0])
+    )
 
 
 @router.put("/stores/{store_id}/products/{sku}/price", response_model=ProductOut)
 def put_price(store_id: str, sku: str, body: PriceIn) -> dict:
     """Change one product's price."""
-    return in_db(lambda: _product_out(catalog.set_price(store_id, sku, body.price_minor)))
+    return in_db(
+        lambda: catalogue_reads.with_gtins(
+            store_id, catalog.set_price(store_id, sku, body.price_minor)
+        )
+    )
 
 
 @router.delete("/stores/{store_id}/products/{sku}", status_code=204)

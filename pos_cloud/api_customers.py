@@ -1,4 +1,5 @@
-"""Admin routes for customers: list and search, merge, export (GDPR access), erase."""
+"""Admin routes for customers: list and search, get one, merge, export (GDPR access), erase
+(create and update: ``PUT /v1/admin/stores/{store_id}/customers/{id}`` in api_admin)."""
 
 from __future__ import annotations
 
@@ -41,6 +42,12 @@ def marketing_export(store_id: str = StoreId) -> Response:
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": 'attachment; filename="marketing-consent.csv"'},
     )
+
+
+@router.get("/{customer_id}")
+def get_customer(store_id: str = StoreId, customer_id: str = CustomerId) -> dict[str, Any]:
+    """One customer: contact and invoice details, consent, whether merged or erased."""
+    return in_db(customers.get, store_id, customer_id)
 
 
 @router.get("/{customer_id}/export")

@@ -141,6 +141,14 @@ def _out(c: Customer) -> dict[str, Any]:
     }
 
 
+def get(store_id: str, customer_id: str) -> dict[str, Any]:
+    """One live customer of the store (NotFound otherwise, also for another store's)."""
+    customer = _get(store_id, customer_id)
+    if customer.deleted:
+        raise NotFound(f"Customer {customer_id} was deleted.")
+    return _out(customer)
+
+
 def search(store_id: str, text: str = "", after: str = "", limit: int = 50) -> dict[str, Any]:
     """Live customers of the store whose name, e-mail or phone contains ``text`` (any case),
     by id, ``limit`` per page after the cursor ``after`` (the last id of the previous page)."""

@@ -206,6 +206,7 @@ class ProductOut(BaseModel):
     tax_code: str
     active: bool
     category: str | None = None
+    gtins: list[str] = []  # its live barcodes
 
 
 class PriceIn(BaseModel):

@@ -14,11 +14,11 @@ from pathlib import Path
 
 from pos_common import catalog_csv
 
-from .. import catalog, csv_import
+from .. import catalog, catalogue_reads, csv_import
 from ..db import database_proxy, is_postgres
 from ..errors import BadInput
 from ..guards import MAX_BODY_BYTES
-from ..models import Barcode, Product, TaxRate, live
+from ..models import Product, TaxRate, live
 from . import audit, money
 from .accounts import Viewer
 
@@ -130,32 +130,10 @@ def search_products(
 ) -> list[dict]:
     """Live products whose sku, name or GTIN contains ``text`` (all when empty), of one
     ``category`` when given ("" for the products without one)."""
-    query = Product.select().where((Product.store == store_id) & live(Product))
-    if category == "":
-        query = query.where(Product.category.is_null() | (Product.category == ""))
-    elif category:
-        query = query.where(Product.category == category)
-    needle = (text or "").strip()
-    if needle:
-        like = f"%{needle.lower()}%"
-        gtin_match = Barcode.select(Barcode.product).where(
-            (Barcode.store == store_id) & live(Barcode) & Barcode.gtin.contains(needle)
-        )
-        query = query.where(
-            Product.sku.contains(needle)
-            | (Product.name.ilike(like) if is_postgres() else Product.name.contains(needle))
-            | Product.id.in_(gtin_match)
-        )
+    query = catalogue_reads.product_query(store_id, text, category)
     products = list(query.order_by(Product.sku).limit(limit).offset(offset))
-    gtins: dict[str, list[str]] = {}
-    if products:
-        for b in Barcode.select(Barcode.gtin, Barcode.product).where(
-            (Barcode.store == store_id)
-            & live(Barcode)
-            & Barcode.product.in_([p.id for p in products])
-        ):
-            gtins.setdefault(b.product_id, []).append(b.gtin)
-    return [{"product": p, "gtins": sorted(gtins.get(p.id, []))} for p in products]
+    gtins = catalogue_reads.gtins_of(store_id, products)
+    return [{"product": p, "gtins": gtins.get(p.id, [])} for p in products]
 
 
 def categories(store_id: str) -> list[str]:
@@ -171,10 +149,10 @@ def categories(store_id: str) -> list[str]:
 
 def product_row(store_id: str, product: Product) -> dict:
     """One product with its live barcodes, as a row of the catalogue table."""
-    gtins = Barcode.select(Barcode.gtin).where(
-        (Barcode.store == store_id) & live(Barcode) & (Barcode.product == product.id)
-    )
-    return {"product": product, "gtins": sorted(b.gtin for b in gtins)}
+    return {
+        "product": product,
+        "gtins": catalogue_reads.gtins_of(store_id, [product]).get(product.id, []),
+    }
 
 
 def tax_rates(store_id: str) -> list[TaxRate]:
