@@ -13,6 +13,7 @@ from fastapi import APIRouter, Depends, Path
 from pydantic import BaseModel, Field
 
 from . import customers
+from .db import database_proxy
 from .deps import in_db, require_admin
 from .errors import NotFound
 from .guards import StrictJSONRoute
@@ -62,17 +63,25 @@ def put_invoice_details(
     values = customers.clean_invoice_details(body.address, body.vat_id)
 
     def save() -> dict[str, Any]:
-        found = (
-            Customer.update(**values)
-            .where(
+        with database_proxy.atomic():
+            customer = Customer.get_or_none(
                 (Customer.id == customer_id)
                 & (Customer.store == store_id)
                 & Customer.erased_at.is_null()
             )
-            .execute()
-        )
-        if not found:
-            raise NotFound(f"No customer {customer_id} in store {store_id}.")
+            if customer is None:
+                raise NotFound(f"No customer {customer_id} in store {store_id}.")
+            before = {"address": customer.address or "", "vat_id": customer.vat_id or ""}
+            if before != values:  # audited: a merge keeps the most recently changed details
+                Customer.update(**values).where(Customer.id == customer_id).execute()
+                customers.audit_change(
+                    store_id,
+                    customers.ADMIN_API,
+                    "customer.invoice_details",
+                    customer_id,
+                    before,
+                    values,
+                )
         return {"customer_id": customer_id, **values}
 
     return in_db(save)

@@ -4,7 +4,9 @@
   ``sale.completed`` with a ``customer_id`` links the sale (``sale_customer``).
 * Merge: the duplicate's sales and loyalty points move to the customer kept, in one
   transaction; the duplicate is tombstoned (tills drop it) and remembers where it went.
-  Marketing consent stays only if both records agreed (a withdrawal is never lost).
+  Marketing consent stays only if both records agreed (a withdrawal is never lost); what only
+  the duplicate holds (e-mail, phone, invoice details, receipts by e-mail, a refusal's record)
+  is kept, every change audited, and the tills get the kept record again.
 * Export (GDPR access): everything held about a customer, as JSON.
 * Erase: the personal data goes (name, e-mail, phone, invoice address and VAT id, consent;
   also from the stored ``customer.created`` events and the web audit trail), the row becomes a
@@ -14,7 +16,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+from dataclasses import dataclass
 from typing import Any
 
 import peewee as pw
@@ -292,7 +296,9 @@ def _contact_history(customer_ids: list[str]) -> list[dict[str, Any]]:
         .where(
             (WebAudit.object_type == "customer")
             & WebAudit.object_id.in_(customer_ids)
-            & WebAudit.action.in_([*PERSONAL_AUDIT, "customer.marketing_consent"])
+            & WebAudit.action.in_(
+                [*PERSONAL_AUDIT, "customer.marketing_consent", "customer.email_receipts"]
+            )
         )
         .order_by(WebAudit.at, WebAudit.id)
     )
@@ -308,8 +314,45 @@ def _contact_history(customer_ids: list[str]) -> list[dict[str, Any]]:
     ]
 
 
-def merge(store_id: str, duplicate_id: str, kept_id: str) -> dict[str, Any]:
-    """Move the duplicate's sales and points to the customer kept; tombstone the duplicate."""
+@dataclass(frozen=True)
+class By:
+    """Who makes a change, for the audit trail: a back-office user, or the admin API."""
+
+    user_id: str | None
+    email: str
+
+
+ADMIN_API = By(None, "admin API")
+
+
+def audit_change(
+    store_id: str, by: By, action: str, customer_id: str, before: Any, after: Any
+) -> None:
+    """One row of the back office's audit trail about the customer (inside the change's
+    transaction); the trail is where the export and erasure find the customer's history."""
+    from .web import audit  # the back office's trail lives with the back office
+
+    organisation_id = Store.select(Store.organisation_id).where(Store.id == store_id).scalar()
+    audit.record_by(
+        organisation_id,
+        by.user_id,
+        by.email,
+        action,
+        "customer",
+        customer_id,
+        store_id=store_id,
+        before=before,
+        after=after,
+    )
+
+
+def merge(store_id: str, duplicate_id: str, kept_id: str, by: By = ADMIN_API) -> dict[str, Any]:
+    """Move the duplicate's sales and points to the customer kept; tombstone the duplicate.
+
+    The customer kept also takes what only the duplicate holds (see :func:`_merged_details`).
+    Every change is audited as made by ``by``; the tills drop the duplicate and get the kept
+    record again with their next read of the ``customers`` feed.
+    """
     if duplicate_id == kept_id:
         raise BadInput("A customer cannot be merged into themselves.")
     with database_proxy.atomic():
@@ -335,21 +378,116 @@ def merge(store_id: str, duplicate_id: str, kept_id: str) -> dict[str, Any]:
                 f"merge-in:{duplicate_id}",
                 "merge",
             )
-        consent = bool(duplicate.marketing_consent and kept.marketing_consent)
-        Customer.update(
-            deleted=True,
-            merged_into=kept_id,
-            marketing_consent=consent,
-            change_seq=next_change_seqs(store_id),
-        ).where(Customer.id == duplicate_id).execute()
-        if kept.marketing_consent and not consent:
-            # one of the person's records said no: the merged customer is not asked again
-            Customer.update(
-                marketing_consent=False,
-                consent_at=utcnow().strftime("%Y-%m-%dT%H:%M:%SZ"),
-                consent_source=f"merge of {duplicate_id}",
-            ).where(Customer.id == kept_id).execute()
+        fields, changes = _merged_details(duplicate, kept)
+        first = next_change_seqs(store_id, 2)  # the duplicate's tombstone, then the kept record
+        # The duplicate keeps its own details (consent included): the export shows them as the
+        # person's merged record, and erasing the kept customer erases them too.
+        Customer.update(deleted=True, merged_into=kept_id, change_seq=first).where(
+            Customer.id == duplicate_id
+        ).execute()
+        Customer.update(**fields, change_seq=first + 1).where(Customer.id == kept_id).execute()
+        audit_change(
+            store_id,
+            by,
+            "customer.merge",
+            duplicate_id,
+            None,
+            {"merged_into": kept_id, "points_moved": points},
+        )
+        for action, before, after in changes:
+            after = after | {"merged_from": duplicate_id}
+            audit_change(store_id, by, action, kept_id, before, after)
         return {"kept": kept_id, "merged": duplicate_id, "points_moved": points}
+
+
+Change = tuple[str, dict[str, Any], dict[str, Any]]  # audit action, before, after
+
+
+def _merged_details(duplicate: Customer, kept: Customer) -> tuple[dict[str, Any], list[Change]]:
+    """What the kept record becomes: the columns to write and the audit rows saying so.
+
+    * An e-mail or phone only the duplicate has is kept (the tills find the person by it).
+    * Marketing consent stays only if both agreed (a withdrawal is never lost); a kept record
+      never asked takes the duplicate's refusal or withdrawal with its time and source.
+    * Receipts by e-mail: wanted on either record, wanted (the till only ever records a yes).
+    * Invoice details only the duplicate has are kept; when both have different ones, the
+      most recently changed win and the others go into the audit row (``set_aside``).
+    """
+    fields: dict[str, Any] = {}
+    changes: list[Change] = []
+    contact = {"name": kept.name, "email": kept.email, "phone": kept.phone}
+    filled = contact | {
+        key: getattr(duplicate, key)
+        for key in ("email", "phone")
+        if not contact[key] and getattr(duplicate, key)
+    }
+    if filled != contact:
+        fields |= {"email": filled["email"], "phone": filled["phone"]}
+        changes.append(("customer.contact", contact, filled))
+    consent = _consent(kept)
+    agreed = bool(duplicate.marketing_consent and kept.marketing_consent)
+    merged_consent = consent
+    if kept.marketing_consent and not agreed:
+        # one of the person's records said no: the merged customer is not asked again
+        merged_consent = {
+            "marketing_consent": False,
+            "consent_at": utcnow().strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "consent_source": f"merge of {duplicate.id}",
+        }
+    elif not kept.marketing_consent and not kept.consent_at and duplicate.consent_at:
+        if not duplicate.marketing_consent:  # the duplicate's "no" is the record of it
+            merged_consent = _consent(duplicate)
+    if merged_consent != consent:
+        fields |= merged_consent
+        changes.append(("customer.marketing_consent", consent, merged_consent))
+    if duplicate.email_receipts and not kept.email_receipts:
+        fields["email_receipts"] = True
+        changes.append(
+            ("customer.email_receipts", {"email_receipts": False}, {"email_receipts": True})
+        )
+    mine, theirs = _invoice_details(kept), _invoice_details(duplicate)
+    if any(theirs.values()) and theirs != mine:
+        if not any(mine.values()):
+            changes.append(("customer.invoice_details", mine, theirs))
+            fields |= theirs
+        elif _invoice_changed_at(duplicate) > _invoice_changed_at(kept):
+            changes.append(("customer.invoice_details", mine, theirs | {"set_aside": mine}))
+            fields |= theirs
+        else:
+            changes.append(("customer.invoice_details", mine, mine | {"set_aside": theirs}))
+    return fields, changes
+
+
+def _consent(c: Customer) -> dict[str, Any]:
+    return {
+        "marketing_consent": bool(c.marketing_consent),
+        "consent_at": c.consent_at,
+        "consent_source": c.consent_source,
+    }
+
+
+def _invoice_details(c: Customer) -> dict[str, str]:
+    return {"address": c.address or "", "vat_id": c.vat_id or ""}
+
+
+def _invoice_changed_at(c: Customer) -> tuple[dt.datetime, int]:
+    """When the customer's invoice details last changed: their last audited change (on the
+    customer page, through the admin API or by a merge); otherwise when the record was made."""
+    from .web.models import WebAudit  # the back office's trail lives with the back office
+
+    last = (
+        WebAudit.select(WebAudit.at, WebAudit.id)
+        .where(
+            (WebAudit.object_type == "customer")
+            & (WebAudit.object_id == c.id)
+            & (WebAudit.action == "customer.invoice_details")
+        )
+        .order_by(WebAudit.at.desc(), WebAudit.id.desc())
+        .first()
+    )
+    if last is not None:
+        return last.at, last.id
+    return c.created_at or dt.datetime.min, 0
 
 
 def merged_from(store_id: str, customer_id: str) -> list[Customer]:

@@ -24,10 +24,37 @@ def record(
     after: Any = None,
 ) -> None:
     """Append one audit row (call inside the transaction that makes the change)."""
+    record_by(
+        viewer.organisation_id,
+        viewer.user_id,
+        viewer.email,
+        action,
+        object_type,
+        object_id,
+        store_id=store_id,
+        before=before,
+        after=after,
+    )
+
+
+def record_by(
+    organisation_id: str,
+    user_id: str | None,
+    who: str,
+    action: str,
+    object_type: str,
+    object_id: str,
+    *,
+    store_id: str | None = None,
+    before: Any = None,
+    after: Any = None,
+) -> None:
+    """:func:`record` for a change made by someone other than a signed-in person (``who``:
+    e.g. the admin API), or on a person's behalf by the cloud's own code."""
     WebAudit.create(
-        organisation_id=viewer.organisation_id,
-        user_id=viewer.user_id,
-        user_email=viewer.email,
+        organisation_id=organisation_id,
+        user_id=user_id,
+        user_email=who,
         action=action,
         store_id=store_id,
         object_type=object_type,

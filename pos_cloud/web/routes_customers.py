@@ -268,15 +268,8 @@ def merge(
             if not into:
                 raise BadInput("Pick the customer to keep.")
             customer_book.get(store.id, into)
-            result = customers.merge(store.id, customer_id, into)
-            audit.record(
-                viewer,
-                "customer.merge",
-                "customer",
-                customer_id,
-                store_id=store.id,
-                after={"merged_into": into, "points_moved": result["points_moved"]},
-            )
+            by = customers.By(viewer.user_id, viewer.email)
+            result = customers.merge(store.id, customer_id, into, by)  # audits it
     except CloudError as exc:
         if exc.status_code == 404:
             raise

@@ -19,13 +19,24 @@ def test_stylesheet_and_icons_load(qapp):
 
 
 def test_every_resource_file_is_package_data():
+    """Every file under resources/ ships in the wheel: its folder is a (namespace) package that
+    ``packages.find`` includes, and its name matches that package's package-data patterns
+    (setuptools warns about, and will stop shipping, data in folders that are no package)."""
     config = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]
-    assert "resources" in config["packages"]["find"]["include"]
-    patterns = config["package-data"]["resources"]
+    find, package_data = config["packages"]["find"], config["package-data"]
+    assert find.get("namespaces", True)
     base = ROOT / "resources"
-    files = [p.relative_to(base).as_posix() for p in base.rglob("*") if p.is_file()]
-    data = [f for f in files if not f.endswith((".py", ".pyc")) and "__pycache__" not in f]
-    assert data and all(any(fnmatch(f, pat) for pat in patterns) for f in data), data
+    data = [
+        p
+        for p in base.rglob("*")
+        if p.is_file() and p.suffix not in (".py", ".pyc") and "__pycache__" not in p.parts
+    ]
+    assert data
+    for path in data:
+        package = ".".join(path.parent.relative_to(ROOT).parts)
+        assert any(fnmatch(package, pattern) for pattern in find["include"]), package
+        patterns = package_data.get("*", []) + package_data.get(package, [])
+        assert any(fnmatch(path.name, pattern) for pattern in patterns), path
 
 
 def test_the_till_window_has_an_icon(till_window):
