@@ -150,3 +150,17 @@ def test_scans_with_capitals_reach_checkout_returns_and_the_voucher_field(till):
     )
     assert till.one("SELECT count(*) FROM sale")[0] == 2
     assert "refused" not in till.log_text()
+
+
+def test_the_tills_ctrl_keys_work_while_the_scan_field_has_the_keyboard(till):
+    """On X11 Qt's line edit claims Ctrl+U (delete the line) and Ctrl+E (end of line) for
+    itself; the till's Ctrl+U (customer) and Ctrl+E (e-mail the receipt) must still work
+    with the cursor in the scan field, where it always is."""
+    till.until(lambda: "[DEMO]" in till.focused_window(), "the till window has the keyboard")
+    time.sleep(1)
+    till.key("ctrl+u")
+    till.until(lambda: till.focused_window() == "Customer", "Ctrl+U opened the customers")
+    till.key("Escape")
+    till.until(lambda: "[DEMO]" in till.focused_window(), "back at the checkout")
+    till.key("ctrl+e")  # no sale yet: the till says how Ctrl+E works
+    till.until(lambda: "Ctrl+E e-mails the last receipt" in till.log_text(), "Ctrl+E answered")

@@ -9,6 +9,8 @@ the staff menu). Sensitive actions ask ``self.approver(action, detail, object_id
 
 from __future__ import annotations
 
+import logging
+
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -41,11 +43,13 @@ from ..models.cart_model import CartTableModel
 from ..tasks import InlineTaskRunner
 from ..theme import icon
 from ..widgets.fit_label import FitLabel
+from ..widgets.shortcuts_first import ShortcutsFirst
 from . import engine_actions
 from .card_payment_dialog import CardPaymentDialog
 from .cart_keys import CartKeys
 from .pay_cash_dialog import PayCashDialog, quick_notes
 
+log = logging.getLogger(__name__)
 TOTALS_WIDTH = 220  # the totals column; the big total shrinks to fit it
 MIN_BUTTON_WIDTH = 110  # five keys a row fit a 1024 px screen beside the demo receipt
 
@@ -226,6 +230,7 @@ class CheckoutView(QWidget):
         QShortcut(QKeySequence(Qt.Key.Key_Delete), self, self.on_remove_clicked)
         self.cart_keys = CartKeys(self.entry, self.table, self.on_remove_clicked)
         QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.entry.clear)
+        ShortcutsFirst(self.entry, self)  # Ctrl+U, Ctrl+E on X11 (the field claims them)
 
         # Totals beside the cart, the keys across the full width below: the screen fits 1024 px.
         totals_box = QWidget()
@@ -388,6 +393,8 @@ class CheckoutView(QWidget):
         self._announce(self.model.rowCount())
 
     def show_message(self, text: str, *, error: bool = False) -> None:
+        if error:  # what the cashier was told, for whoever looks into a problem later
+            log.info("told the cashier: %s", text)
         self.message.setText(text)
         self.message.setProperty("kind", "error" if error else "info")
         self.message.style().unpolish(self.message)
