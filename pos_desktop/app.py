@@ -159,6 +159,7 @@ def prepare_demo(container: Container, products: int = DEMO_PRODUCTS) -> None:
     ensure_demo_staff(container.auth)
     container.departments.seed_demo()
     container.quick_keys.seed_demo()
+    container.customers.seed_demo()
 
 
 def main(argv: list[str] | None = None) -> int:

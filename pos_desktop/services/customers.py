@@ -41,6 +41,12 @@ class DuplicateCustomer(DomainError):
         self.existing = existing
 
 
+DEMO_CUSTOMERS = (
+    ("Anna Schmidt", "anna@example.org", "+49 30 1234567"),
+    ("Ben Okafor", "", "0171 555 0101"),
+)
+
+
 class CustomerService:
     def __init__(self, db: SqliteDatabase, checkout, clock: Clock, terminal_id: str) -> None:
         self._db = db
@@ -108,6 +114,13 @@ class CustomerService:
                 now,
             )
         return row
+
+    def seed_demo(self) -> None:
+        """The demo's customers, once (a first run of ``pos-desktop --demo``)."""
+        if not self.repo.is_empty():
+            return
+        for name, email, phone in DEMO_CUSTOMERS:
+            self.create(name, email=email, phone=phone, created_by="demo")
 
     def attach(self, customer_id: str) -> CustomerRef:
         """Make ``customer_id`` the buyer of the current sale.

@@ -60,6 +60,9 @@ class CustomerRepository:
             (f"{like}%", f"% {like}%", f"%{like}%", phone, phone, f"{like}%", limit),
         )
 
+    def is_empty(self) -> bool:
+        return self._db.execute_sql("SELECT 1 FROM customer LIMIT 1").fetchone() is None
+
     def get(self, customer_id: str) -> CustomerRow | None:
         rows = self._rows(f"SELECT {_COLUMNS} FROM customer WHERE id = ?", (customer_id,))
         return rows[0] if rows else None

@@ -38,3 +38,17 @@ def test_the_first_run_rounds_the_cash_due(tmp_path, currency):
         assert voucher.currency == currency  # the demo's vouchers are in the store's money
     finally:
         till.close()
+
+
+def test_the_demo_has_customers_to_attach_once(tmp_path):
+    till = build_container(
+        TillConfig(data_dir=tmp_path, demo=True), Overrides(printer=NoPrinter(), clock=FixedClock())
+    )
+    try:
+        prepare_demo(till, products=20)
+        prepare_demo(till, products=20)  # a later start keeps them, no second copy
+        assert [c.name for c in till.customers.search("a")] == ["Anna Schmidt"]
+        assert [c.name for c in till.customers.search("0101")] == ["Ben Okafor"]
+        assert till.db.execute_sql("SELECT count(*) FROM customer").fetchone()[0] == 2
+    finally:
+        till.close()
