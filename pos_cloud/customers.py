@@ -17,7 +17,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
+import operator
 from dataclasses import dataclass
 from typing import Any
 
@@ -82,6 +84,55 @@ def record_created(store_id: str, created: list[CustomerCreatedIn]) -> None:
             created_at=now,
             change_seq=first + n,
         ).on_conflict_ignore().execute()
+    for c in fresh:
+        _merge_if_known(store_id, c)
+
+
+# What a phone number is written with besides its digits; "+" stays (+49... is not 0...).
+_PHONE_SEPARATORS = (" ", "-", ".", "(", ")", "/")
+
+
+def _phone_digits(text: str) -> str:
+    for sep in _PHONE_SEPARATORS:
+        text = text.replace(sep, "")
+    return text
+
+
+def _phone_digits_sql(column: pw.Field) -> pw.Node:
+    expression: pw.Node = column
+    for sep in _PHONE_SEPARATORS:
+        expression = pw.fn.REPLACE(expression, sep, "")
+    return expression
+
+
+def _merge_if_known(store_id: str, created: CustomerCreatedIn) -> None:
+    """A record a till made for someone the store already knows (the same e-mail in any case,
+    or the same phone number however spaced) is merged into the earliest such record at once:
+    two tills met the same person offline. Its sales and points follow it there."""
+    email = (created.email or "").strip().lower()
+    phone = _phone_digits((created.phone or "").strip())
+    if not email and len(phone) < 3:
+        return
+    match = []
+    if email:
+        match.append(pw.fn.LOWER(Customer.email) == email)
+    if len(phone) >= 3:
+        match.append(_phone_digits_sql(Customer.phone) == phone)
+    known = (
+        Customer.select()
+        .where(
+            (Customer.store == store_id)
+            & (Customer.id != created.customer_id)
+            & (Customer.deleted == False)  # noqa: E712 (merged and erased records are deleted)
+            & functools.reduce(operator.or_, match)
+        )
+        .order_by(Customer.created_at, Customer.id)
+        .first()
+    )
+    if known is None:
+        return
+    same = "e-mail" if email and (known.email or "").lower() == email else "phone"
+    merge(store_id, created.customer_id, known.id, By(None, f"cloud: same {same} as {known.id}"))
 
 
 def clean_invoice_details(address: str, vat_id: str) -> dict[str, str]:
