@@ -8,6 +8,7 @@ brings no personal data back."""
 from __future__ import annotations
 
 import json
+import threading
 import uuid
 
 from pos_cloud.db import connection
@@ -180,3 +181,42 @@ def test_an_erased_customer_stays_pseudonymous_when_late_events_arrive(cloud):
     assert all("anna" not in b.lower() and "5550123" not in b for b in bodies if dup in b)
     # and the till's retry of the scrubbed event is still a duplicate
     assert _statuses(till, [late]) == ["duplicate"]
+
+
+def test_a_merge_while_tills_push_to_the_duplicate_never_splits_the_points(cloud):
+    """Tills keep selling to the duplicate while it is merged: each sale and its points are
+    either moved by the merge or follow it afterwards, never left on the duplicate."""
+    tills = [cloud.till()]
+    store = tills[0].store_id
+    tills += [cloud.till(store) for _ in range(2)]
+    kept, dup = _two(tills[0])
+    assert _statuses(tills[0], _late_sale(tills[0], dup, 1)[1]) == ["stored", "stored"]
+    barrier = threading.Barrier(len(tills) + 1)
+    sales: list[str] = []
+    problems: list[str] = []
+
+    def sell(till) -> None:
+        barrier.wait()
+        for _ in range(6):
+            sale, events = _late_sale(till, dup, 1)
+            statuses = _statuses(till, events)
+            if statuses != ["stored", "stored"]:
+                problems.append(str(statuses))
+            sales.append(sale["sale_id"])
+
+    def merge() -> None:
+        barrier.wait()
+        _merge(cloud, store, dup, kept)
+
+    threads = [threading.Thread(target=sell, args=(t,)) for t in tills]
+    threads.append(threading.Thread(target=merge))
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert problems == []
+    export = _export(cloud, store, kept)
+    assert len(export["sales"]) == len(sales) + 1
+    assert export["points"]["balance"] == len(sales) + 1
+    moved = _export(cloud, store, dup)
+    assert moved["sales"] == [] and moved["points"]["balance"] == 0
