@@ -9,7 +9,8 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Path, Query, Request
 from pydantic import BaseModel, Field, StrictInt
 
-from . import ledger
+from . import customers, ledger
+from .db import database_proxy
 from .deps import as_terminal, in_db, require_admin, terminal_token
 from .guards import StrictJSONRoute
 from .models import Store, Terminal
@@ -85,9 +86,22 @@ def _balance(terminal: Terminal, kind: str, key: str, unit: str) -> dict:
     return {"account": key, "unit": unit, "balance": held}
 
 
-def _redeem(terminal: Terminal, kind: str, key: str, unit: str, body: RedeemIn) -> dict:
-    out = ledger.debit(_where(terminal), kind, key, unit, body.amount, body.entry_id, body.sale_id)
+def _redeem(terminal: Terminal, kind: str, key: str, unit: str, body: RedeemIn, merged=()) -> dict:
+    where = _where(terminal)
+    out = ledger.debit(where, kind, key, unit, body.amount, body.entry_id, body.sale_id, merged)
     return {"entry_id": out.entry_id, "amount": -out.amount, "balance": out.balance}
+
+
+def _points_of(terminal: Terminal, customer_id: str) -> list[str]:
+    """``[customer_id, ..., kept]``: a till that still has a customer merged away asks with
+    the old id, and the customer kept (who took the points) answers."""
+    return customers.merge_chains(terminal.store.organisation_id, [customer_id])[customer_id]
+
+
+def _redeem_points(terminal: Terminal, customer_id: str, body: RedeemIn) -> dict:
+    with database_proxy.atomic():  # a merge of the customer waits until the points are spent
+        *merged, kept = _points_of(terminal, customer_id)
+        return _redeem(terminal, ledger.LOYALTY, kept, ledger.POINTS, body, merged)
 
 
 @router.get("/gift-cards/{code}", response_model=BalanceOut)
@@ -112,18 +126,21 @@ def redeem_gift_card(
 
 @router.get("/customers/{customer_id}/points", response_model=BalanceOut)
 def points_balance(customer_id: str = CustomerId, token: str = Depends(terminal_token)) -> dict:
-    """The customer's loyalty points (404: none earned yet)."""
-    return as_terminal(token, lambda t: _balance(t, ledger.LOYALTY, customer_id, ledger.POINTS))
+    """The customer's loyalty points (404: none earned yet); for a customer merged away, the
+    points of the customer kept (``account`` says whose)."""
+    return as_terminal(
+        token,
+        lambda t: _balance(t, ledger.LOYALTY, _points_of(t, customer_id)[-1], ledger.POINTS),
+    )
 
 
 @router.post("/customers/{customer_id}/points/redeem", response_model=EntryOut)
 def redeem_points(
     body: RedeemIn, customer_id: str = CustomerId, token: str = Depends(terminal_token)
 ) -> dict:
-    """Spend points now; 409 when the customer has fewer (nothing taken)."""
-    return as_terminal(
-        token, lambda t: _redeem(t, ledger.LOYALTY, customer_id, ledger.POINTS, body)
-    )
+    """Spend points now; 409 when the customer has fewer (nothing taken). For a customer
+    merged away, the points of the customer kept."""
+    return as_terminal(token, lambda t: _redeem_points(t, customer_id, body))
 
 
 @admin_router.get(

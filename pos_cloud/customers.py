@@ -27,7 +27,7 @@ import peewee as pw
 from pydantic import BaseModel, Field
 
 from . import ledger
-from .db import database_proxy
+from .db import database_proxy, is_postgres
 from .errors import BadInput, NotFound
 from .feeds import next_change_seqs
 from .models import Customer, Event, ReceiptMail, Sale, SaleCustomer, Store, utcnow
@@ -56,15 +56,19 @@ class CustomerCreatedIn(BaseModel):
 
 def record_created(store_id: str, created: list[CustomerCreatedIn]) -> None:
     """Insert the customers tills created (inside the batch's transaction); an id already
-    known is left as it is (a customer made in the back office or merged meanwhile)."""
+    known is left as it is (a customer made in the back office or merged meanwhile). An erased
+    customer's event (a till offline since before the erasure) is stored without the personal
+    data, as erasing left the others."""
     if not created:
         return
-    known = {
-        c.id
-        for c in Customer.select(Customer.id).where(
-            Customer.id.in_([x.customer_id for x in created])
-        )
-    }
+    query = Customer.select(Customer.id, Customer.erased_at).where(
+        Customer.id.in_(sorted({x.customer_id for x in created}))
+    )
+    if is_postgres():  # an erasure running meanwhile waits, then scrubs this event too
+        query = query.for_update("FOR SHARE")
+    known = {c.id: c.erased_at is not None for c in query}
+    for customer_id in sorted(c for c, erased in known.items() if erased):
+        _scrub_created_events(store_id, customer_id)
     fresh = [c for c in created if c.customer_id not in known]
     if not fresh:
         return
@@ -163,12 +167,65 @@ def clean_invoice_details(address: str, vat_id: str) -> dict[str, str]:
     return {"address": "\n".join(lines), "vat_id": compact}
 
 
-def link_sales(store_id: str, links: list[tuple[str, str]]) -> None:
-    """``(sale_id, customer_id)`` pairs from stored sales (inside the batch's transaction)."""
+def link_sales(
+    store_id: str, links: list[tuple[str, str]], chains: dict[str, list[str]] | None = None
+) -> None:
+    """``(sale_id, customer_id)`` pairs from stored sales (inside the batch's transaction); a
+    customer merged away links the customer kept (``chains``, from :func:`merge_chains`)."""
     for sale_id, customer_id in links:
+        kept = (chains or {}).get(customer_id, [customer_id])[-1]
         SaleCustomer.insert(
-            sale_id=sale_id, customer_id=customer_id, store_id=store_id
+            sale_id=sale_id, customer_id=kept, store_id=store_id
         ).on_conflict_ignore().execute()
+
+
+def merge_chains(organisation_id: str, customer_ids: list[str]) -> dict[str, list[str]]:
+    """Where a till's sale or points under each id go: ``[id, ..., kept]``, the ``merged_into``
+    chain from the id (merged into a record that was itself merged later) to the customer kept;
+    ``[id]`` for a customer not merged, an unknown id, another organisation's, or a chain that
+    loops (a merge refuses records merged already, so only a hand-edited database has one).
+
+    Inside the event's transaction: on PostgreSQL the records read are locked (shared) until it
+    commits, so a merge of one of them (which locks the duplicate first) waits for the sale and
+    its points, then moves them, or runs first and the event follows it; never half of each.
+    An erased customer is followed too: the sale stays under the pseudonymous id.
+    """
+    chains = {c: [c] for c in customer_ids}
+    ends = {c: c for c in customer_ids}  # the last id of each chain, by the id asked
+    wave = sorted(set(customer_ids))
+    of_organisation = Store.select(Store.id).where(Store.organisation_id == organisation_id)
+    while wave:
+        query = Customer.select(Customer.id, Customer.merged_into).where(
+            Customer.id.in_(wave) & Customer.store.in_(of_organisation)
+        )
+        if is_postgres():
+            query = query.for_update("FOR SHARE")
+        next_of = {c.id: c.merged_into for c in query if c.merged_into}
+        wave = []
+        for asked, chain in chains.items():
+            following = next_of.get(ends[asked])
+            if following is None or ends[asked] != chain[-1]:
+                continue
+            if following in chain:  # a loop: the events stay on the id sent
+                chains[asked] = [asked]
+                continue
+            chain.append(following)
+            ends[asked] = following
+            wave.append(following)
+        wave = sorted(set(wave))
+    return chains
+
+
+def _lock(customer_ids: list[str]) -> None:
+    """PostgreSQL: lock the records a merge or erasure changes, so a till's batch that sells
+    to one of them (:func:`merge_chains`, :func:`record_created`) is wholly before or after."""
+    if is_postgres():
+        list(
+            Customer.select(Customer.id)
+            .where(Customer.id.in_(sorted(customer_ids)))
+            .order_by(Customer.id)
+            .for_update()
+        )
 
 
 def _get(store_id: str, customer_id: str) -> Customer:
@@ -407,6 +464,7 @@ def merge(store_id: str, duplicate_id: str, kept_id: str, by: By = ADMIN_API) ->
     if duplicate_id == kept_id:
         raise BadInput("A customer cannot be merged into themselves.")
     with database_proxy.atomic():
+        _lock([duplicate_id, kept_id])
         duplicate, kept = _get(store_id, duplicate_id), _get(store_id, kept_id)
         if duplicate.deleted or kept.deleted:
             raise BadInput("Both customers must be live (not merged or erased already).")
@@ -564,6 +622,7 @@ def erase(store_id: str, customer_id: str) -> dict[str, Any]:
     same person); sales (and their totals) stay under the pseudonymous ids."""
     with database_proxy.atomic():
         _get(store_id, customer_id)
+        _lock([customer_id, *(c.id for c in merged_from(store_id, customer_id))])
         merged = [c.id for c in merged_from(store_id, customer_id) if c.erased_at is None]
         ids = [customer_id, *merged]
         first = next_change_seqs(store_id, len(ids))

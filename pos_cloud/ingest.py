@@ -166,8 +166,10 @@ def ingest_batch(terminal: Terminal, events: list) -> dict:
         _classify_conflicts(terminal, [i for i in items if i.status is None])
         sales = [i for i in items if i.status == "stored" and i.sale is not None]
         _insert_sales(terminal, store, sales)
-        _apply_ledgers(terminal, store, [i for i in items if i.status == "stored" and i.ledger])
-        _apply_customers(store, [i for i in items if i.status == "stored"])
+        chains = _customer_chains(store, [i for i in items if i.status == "stored"])
+        ledgers = [i for i in items if i.status == "stored" and i.ledger]
+        _apply_ledgers(terminal, store, ledgers, chains)
+        _apply_customers(store, [i for i in items if i.status == "stored"], chains)
         _record_transfers(store, [i for i in items if i.status == "stored"])
         stored = [i for i in items if i.status == "stored"]
         last_seq = seq_tracking.record(book, [(i.event.seq, i.event.journal_hash) for i in stored])
@@ -252,32 +254,56 @@ def _prepare_ledger(item: _Item, event: EventIn, store: Store) -> None:
     item.problem = ledger_events.problem(event.type, item.ledger, store.currency)
 
 
-def _apply_ledgers(terminal: Terminal, store: Store, items: list[_Item]) -> None:
+def _sale_customer(item: _Item) -> str | None:
+    """The customer id a stored sale names, when it can be one."""
+    if item.sale is None:
+        return None
+    customer_id = (item.sale.model_extra or {}).get("customer_id")
+    if isinstance(customer_id, str) and 0 < len(customer_id) <= 36 and "\x00" not in customer_id:
+        return customer_id
+    return None
+
+
+def _customer_chains(store: Store, stored: list[_Item]) -> dict[str, list[str]]:
+    """Where the customers the batch's sales and points name went by merges (a till that still
+    has a merged-away customer sends its id); no query when the batch names none."""
+    ids = {c for i in stored if (c := _sale_customer(i)) is not None}
+    ids |= {
+        i.ledger.account
+        for i in stored
+        if i.ledger is not None and ledger_events.TYPES[i.event.type][0] == ledger.LOYALTY
+    }
+    if not ids:
+        return {}
+    return customers.merge_chains(store.organisation_id, sorted(ids))
+
+
+def _apply_ledgers(
+    terminal: Terminal, store: Store, items: list[_Item], chains: dict[str, list[str]]
+) -> None:
     """Apply each new ledger event (in request order); one the ledger refuses is rejected
-    and its event row taken back, so nothing of it stays."""
+    and its event row taken back, so nothing of it stays. Points under a customer merged
+    away go to the customer kept (``chains``)."""
     where = ledger.Where(store.organisation_id, store.id, terminal.id)
     for item in items:
         assert item.ledger is not None and item.event is not None
-        reason = ledger_events.apply(where, item.event.type, item.ledger)
+        chain = chains.get(item.ledger.account, ())
+        reason = ledger_events.apply(where, item.event.type, item.ledger, chain)
         if reason is not None:
             delete_in(Event, "event_id", [item.event_id])
             item.reject(reason)
 
 
-def _apply_customers(store: Store, stored: list[_Item]) -> None:
-    """Customers the tills created, and which customer made each sale."""
+def _apply_customers(store: Store, stored: list[_Item], chains: dict[str, list[str]]) -> None:
+    """Customers the tills created, and which customer made each sale (the customer kept,
+    for one merged away: ``chains``)."""
     customers.record_created(store.id, [i.customer for i in stored if i.customer is not None])
-    links = []
-    for item in stored:
-        if item.sale is not None:
-            customer_id = (item.sale.model_extra or {}).get("customer_id")
-            if (
-                isinstance(customer_id, str)
-                and 0 < len(customer_id) <= 36
-                and "\x00" not in customer_id
-            ):
-                links.append((str(item.sale.sale_id), customer_id))
-    customers.link_sales(store.id, links)
+    links = [
+        (str(i.sale.sale_id), customer_id)
+        for i in stored
+        if i.sale is not None and (customer_id := _sale_customer(i)) is not None
+    ]
+    customers.link_sales(store.id, links, chains)
     tokens = [
         (str(i.sale.sale_id), token)
         for i in stored

@@ -18,6 +18,7 @@ A retried request with the same ``entry_id`` answers what the first one did and 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import peewee as pw
@@ -139,12 +140,31 @@ def _open_account(where: Where, kind: str, key: str, unit: str) -> LedgerAccount
     return found
 
 
-def _found(entry_id: str, account: LedgerAccount | None, kind: str) -> Outcome | None:
-    """The outcome of an earlier request with this ``entry_id`` (a retry), if there was one."""
+def _merged_accounts(where: Where, kind: str, keys: Sequence[str], unit: str) -> list[str]:
+    """The ids of the accounts of ``keys`` (customers merged into the one asked about)."""
+    if not keys:
+        return []
+    return [
+        a.id
+        for a in LedgerAccount.select(LedgerAccount.id).where(
+            (LedgerAccount.organisation_id == where.organisation_id)
+            & (LedgerAccount.kind == kind)
+            & LedgerAccount.key.in_(list(keys))
+            & (LedgerAccount.unit == unit)
+        )
+    ]
+
+
+def _found(
+    entry_id: str, account: LedgerAccount | None, kind: str, merged: Sequence[str] = ()
+) -> Outcome | None:
+    """The outcome of an earlier request with this ``entry_id`` (a retry), if there was one;
+    also one written on a merged account (``merged``: their ids) before the merge."""
     entry = LedgerEntry.get_or_none(LedgerEntry.entry_id == entry_id)
     if entry is None:
         return None
-    if account is None or entry.account_id != account.id or entry.kind != kind:
+    mine = account is not None and (entry.account_id == account.id or entry.account_id in merged)
+    if not mine or entry.kind != kind:
         raise Conflict(f"Entry {entry_id} was already used for something else: use a new id.")
     return Outcome(entry_id, int(entry.amount), int(entry.balance_after))
 
@@ -182,22 +202,31 @@ def _write(
     return Outcome(entry_id, amount, after)
 
 
-def _retrying(fn, entry_id: str, kind: str, where: Where, acct_key) -> Outcome:
+def _retrying(fn, entry_id: str, kind: str, where: Where, acct_key, merged=()) -> Outcome:
     """Run ``fn`` in a transaction; a concurrent twin that wrote ``entry_id`` first wins."""
     try:
         with database_proxy.atomic():
             return fn()
     except pw.IntegrityError:
-        found = _found(entry_id, _account(where, *acct_key), kind)
+        found = _found(entry_id, _account(where, *acct_key), kind, merged)
         if found is None:  # a release of the same entry committed first
             raise Conflict(f"Entry {entry_id} clashes with one written meanwhile.") from None
         return found
 
 
 def debit(
-    where: Where, kind: str, key: str, unit: str, amount: int, entry_id: str, sale_id=None
+    where: Where,
+    kind: str,
+    key: str,
+    unit: str,
+    amount: int,
+    entry_id: str,
+    sale_id=None,
+    merged: Sequence[str] = (),
 ) -> Outcome:
-    """Take ``amount`` (> 0) off the account, or refuse: never below zero.
+    """Take ``amount`` (> 0) off the account, or refuse: never below zero. ``merged``: keys of
+    accounts merged into this one (a retry of a debit written on one before the merge answers
+    that debit's outcome).
 
     Raises:
         NotFound: no such account (an unknown gift card, a customer with no points).
@@ -207,9 +236,11 @@ def debit(
     if amount <= 0:
         raise BadInput("The amount to redeem must be more than zero.")
 
+    others = _merged_accounts(where, kind, merged, unit)
+
     def run() -> Outcome:
         account = _account(where, kind, key, unit)
-        earlier = _found(entry_id, account, "redeem")
+        earlier = _found(entry_id, account, "redeem", others)
         if earlier is not None:
             return earlier
         if account is None:
@@ -222,7 +253,7 @@ def debit(
             raise Insufficient(f"{key} holds only {held} {unit}, less than {amount}.", held)
         return _write(account, where, entry_id, "redeem", -amount, after, sale_id)
 
-    return _retrying(run, entry_id, "redeem", where, (kind, key, unit))
+    return _retrying(run, entry_id, "redeem", where, (kind, key, unit), others)
 
 
 def credit(
@@ -282,26 +313,37 @@ def take_back(
     return _retrying(run, entry_id, entry_kind, where, (kind, key, unit))
 
 
-def release(where: Where, kind: str, key: str, unit: str, reverses: str, entry_id: str) -> Outcome:
+def release(
+    where: Where,
+    kind: str,
+    key: str,
+    unit: str,
+    reverses: str,
+    entry_id: str,
+    merged: Sequence[str] = (),
+) -> Outcome:
     """Give a debit back (at most once). Before its debit arrived: a zero marker that makes
-    that debit refused."""
+    that debit refused. ``merged``: keys of accounts merged into this one, where the debit
+    may have been written before the merge (their points moved here, so it is given back
+    here)."""
+    others = _merged_accounts(where, kind, merged, unit)
 
     def run() -> Outcome:
         account = _open_account(where, kind, key, unit)
-        earlier = _found(entry_id, account, "release")
+        earlier = _found(entry_id, account, "release", others)
         if earlier is not None:
             return earlier
         if LedgerEntry.get_or_none(LedgerEntry.reverses == reverses) is not None:
             raise Conflict(f"Entry {reverses} was already released.")
         debited = LedgerEntry.get_or_none(
-            (LedgerEntry.entry_id == reverses) & (LedgerEntry.account_id == account.id)
+            (LedgerEntry.entry_id == reverses) & LedgerEntry.account_id.in_([account.id, *others])
         )
         amount = -int(debited.amount) if debited is not None and debited.amount < 0 else 0
         after = _move(account, amount)
         assert after is not None
         return _write(account, where, entry_id, "release", amount, after, None, reverses)
 
-    return _retrying(run, entry_id, "release", where, (kind, key, unit))
+    return _retrying(run, entry_id, "release", where, (kind, key, unit), others)
 
 
 def note_offline_limits(

@@ -8,6 +8,7 @@ Debits (redeeming) are synchronous API calls instead: see api_ledger.py.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Literal
 
 from pydantic import Field, StrictInt
@@ -57,14 +58,23 @@ def problem(event_type: str, body: LedgerEventIn, currency: str) -> str | None:
     return None
 
 
-def apply(where: ledger.Where, event_type: str, body: LedgerEventIn) -> str | None:
-    """Write the event's entry; the reason when the ledger refuses it (then nothing moved)."""
+def apply(
+    where: ledger.Where, event_type: str, body: LedgerEventIn, chain: Sequence[str] = ()
+) -> str | None:
+    """Write the event's entry; the reason when the ledger refuses it (then nothing moved).
+
+    ``chain``: for points, the customer's merges (``customers.merge_chains``): the entry goes
+    to the customer kept, whose account took the merged ones' points.
+    """
     kind, action = TYPES[event_type]
     key = ledger.normal_code(body.account) if kind == ledger.GIFT_CARD else body.account
+    merged: Sequence[str] = ()
+    if kind == ledger.LOYALTY and len(chain) > 1:
+        *merged, key = chain
     try:
         if action == "release":
             assert body.reverses is not None  # checked by problem()
-            ledger.release(where, kind, key, body.unit, body.reverses, body.entry_id)
+            ledger.release(where, kind, key, body.unit, body.reverses, body.entry_id, merged)
         elif action in ("take_back", "offline"):
             ledger.take_back(
                 where, kind, key, body.unit, body.amount, body.entry_id, body.sale_id, action
