@@ -36,7 +36,7 @@ def test_every_entry_reads_as_babel_reads_it(language):
 
 
 def test_fuzzy_untranslated_contexts_plurals_and_escapes():
-    po = r'''msgid ""
+    po = r"""msgid ""
 msgstr ""
 "Plural-Forms: nplurals=2; plural=(n > 1);\n"
 "Content-Type: text/plain; charset=utf-8\n"
@@ -64,7 +64,7 @@ msgstr[1] "{n} \"articles\""
 
 #~ msgid "Old"
 #~ msgstr "Alt"
-'''
+"""
     t = gettext.GNUTranslations(BytesIO(compile_mo(parse_po(po))))
     assert t.gettext("Guess") == "Guess" and t.gettext("Empty") == "Empty"
     assert t.gettext("Two lines {n}\n") == "Zwei Zeilen {n}\n"
