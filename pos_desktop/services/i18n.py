@@ -7,7 +7,8 @@ sentence. The catalogues are ``resources/locale/<lang>/LC_MESSAGES/pos.po``; the
 wheel and are compiled in memory when a language is chosen (no build step, a fresh clone
 works) by :mod:`pos_common.catalogues`, which the cloud's digital receipts use too. English is
 the source language and needs no catalogue. Errors raised by the domain and services carry
-an ``N_``-marked message that ``str(err)`` translates through ``_`` (installed below). See docs/TRANSLATING.md.
+an ``N_``-marked message that ``str(err)`` translates through ``_`` (installed below).
+See docs/TRANSLATING.md.
 """
 
 from __future__ import annotations
