@@ -11,6 +11,7 @@ import email.policy
 import io
 import time
 
+import httpx
 import pytest
 from aiosmtpd.controller import Controller
 from pypdf import PdfReader
@@ -183,6 +184,10 @@ def test_a_german_till_sends_a_german_receipt_itself(inboxes, handover_cloud, ra
         anna = till.customers.create("Anna", email="anna@example.org", email_receipts=True)
         till.customers.attach(anna.customer_id)
         sale = sell(till, gtins[0])[0]
+        with CloudClient(creds(till).cloud_url, creds(till).token) as client:
+            Pusher(till.db, client).push_pending()
+        page = httpx.get(f"{server.url}/r/{sale.receipt_token}", timeout=30)
+        assert page.status_code == 200 and f"Bon {sale.receipt_number}" in page.text  # the cloud's
         till.email_receipts.enabled = True  # built before the enrolment, which enables it
         mail = till.email_receipts.send(sale, "ann")
         assert mail.subject == f"{settings.name}: Ihr Bon {sale.receipt_number}"
