@@ -32,7 +32,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from pos_common.receipt_layout import ReceiptLayout, text_lines
 from pos_documents.receipt_pdf import receipt_pdf_bytes
 
-from . import change_notify, receipts
+from . import change_notify, receipt_language, receipts
 from .db import database_proxy
 from .errors import BadInput, CloudError
 from .models import ReceiptLink, ReceiptMail, Sale, utcnow
@@ -176,23 +176,34 @@ def _claim() -> list[int]:
 
 
 def message_for(mail: ReceiptMail, layout: ReceiptLayout, settings: SmtpSettings, link: str):
-    """The e-mail: plain text and HTML alternatives (the receipt) and the PDF attached."""
+    """The e-mail: plain text and HTML alternatives (the receipt) and the PDF attached, all in
+    the receipt's language (the subject and the link's line too)."""
     kind = "invoice" if layout.is_invoice else "receipt"
+    _ = receipt_language.language(layout.language).translate
+    if layout.is_invoice:
+        subject = _("{shop}: your invoice {code}").format(
+            shop=layout.seller.name, code=layout.number
+        )
+    else:
+        subject = _("{shop}: your receipt {receipt_number}").format(
+            shop=layout.seller.name, receipt_number=layout.number
+        )
     msg = EmailMessage()
     msg["From"] = settings.sender
     msg["To"] = mail.recipient
-    msg["Subject"] = f"{layout.seller.name}: your {kind} {layout.title.split(' ', 1)[1]}"
+    msg["Subject"] = subject
     msg["Date"] = format_datetime(dt.datetime.now(dt.UTC))
     msg["Message-ID"] = make_msgid(idstring=mail.mail_id, domain=settings.sender.rsplit("@")[-1])
     text = "\n".join(text_lines(layout))
-    msg.set_content(text + (f"\n\nYour digital receipt: {link}\n" if link else "\n"))
+    online = _("Your digital receipt: {link}").format(link=link) if link else ""
+    msg.set_content(text + (f"\n\n{online}\n" if link else "\n"))
     html = _templates.get_template("receipt_mail.html").render(r=layout, link=link)
     msg.add_alternative(html, subtype="html")
     msg.add_attachment(
         receipt_pdf_bytes(layout),
         maintype="application",
         subtype="pdf",
-        filename=f"{kind}-{layout.title.split(' ', 1)[1]}.pdf",
+        filename=f"{kind}-{layout.number}.pdf",
     )
     return msg
 

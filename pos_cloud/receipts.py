@@ -16,6 +16,7 @@ from typing import Any
 
 from pos_common.receipt_layout import Party, ReceiptLayout, build_receipt
 
+from . import receipt_language
 from .models import Customer, Event, ReceiptLink, Sale, SaleCustomer, Store, Terminal
 
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{22,64}$")
@@ -77,7 +78,8 @@ def buyer(sale: Sale) -> Party | None:
 
 
 def receipt_layout(sale: Sale) -> ReceiptLayout:
-    """The receipt of ``sale`` as its customer got it (an invoice for a business customer).
+    """The receipt of ``sale`` as its customer got it (an invoice for a business customer), in
+    the language the till printed it in (:mod:`pos_cloud.receipt_language`).
 
     Raises:
         KeyError, TypeError, ValueError: the stored sale lacks a figure (a very old till).
@@ -97,11 +99,13 @@ def receipt_layout(sale: Sale) -> ReceiptLayout:
         terminal_name=terminal.name,
         tz=zone,
         footer=_footer(payload),
+        language=receipt_language.of_sale(payload),
     )
 
 
-def _footer(payload: dict[str, Any]) -> tuple[str, ...]:
+def _footer(payload: dict[str, Any]) -> tuple[str, ...] | None:
+    """The store's footer as the till carried it; None: the layout's "Thank you!"."""
     carried = payload.get("seller")
     if isinstance(carried, dict) and isinstance(carried.get("footer"), str):
         return _lines(carried["footer"])
-    return ("Thank you!",)
+    return None

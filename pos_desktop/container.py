@@ -434,9 +434,10 @@ def wire_email_receipts(container: Container, overrides: Overrides) -> None:
     )
     container.email_receipts = service
     if (config.smtp is not None or enrolled) and overrides.mail:
+        from .services.receipt_language import of_sale
         from .sync.mail import MailWorker
 
-        worker = MailWorker(config.database_path, config.smtp)
+        worker = MailWorker(config.database_path, config.smtp, language_of=of_sale)
         worker.start()
         service.on_queued = worker.notify
         container.mail = worker

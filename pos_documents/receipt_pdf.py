@@ -1,7 +1,8 @@
 """A receipt or invoice (:class:`pos_common.receipt_layout.ReceiptLayout`) as an A4 PDF.
 
-The same layout the web page and the e-mail show, in the paper receipt's order; drawn with
-ReportLab and the fonts of :mod:`pos_documents.report_pdf`.
+The same layout the web page and the e-mail show, in the paper receipt's order and its
+language (the layout carries its words); drawn with ReportLab and the fonts of
+:mod:`pos_documents.report_pdf`.
 """
 
 from __future__ import annotations
@@ -49,19 +50,21 @@ def receipt_pdf_bytes(layout: ReceiptLayout) -> bytes:
     buffer = io.BytesIO()
     doc = a4_document(buffer, title=layout.title, author=layout.seller.name)
     width = doc.width
-    seller = party_lines(layout.seller)
+    words = layout.words
+    seller = party_lines(layout.seller, words.vat_no)
     story: list[Any] = []
     if seller:
         story.append(para(seller[0], bold, 14, textColor=INK))
         story += [para(line, regular, 9.5, textColor=INK) for line in seller[1:]]
     story += [Spacer(1, 4 * mm), para(layout.title, bold, 18, textColor=INK), Spacer(1, 2 * mm)]
     if layout.buyer is not None:
-        story.append(para("Bill to", bold, 9.5, textColor=INK))
-        story += [para(line, regular, 9.5, textColor=INK) for line in party_lines(layout.buyer)]
+        story.append(para(words.bill_to, bold, 9.5, textColor=INK))
+        buyer = party_lines(layout.buyer, words.vat_no)
+        story += [para(line, regular, 9.5, textColor=INK) for line in buyer]
         story.append(Spacer(1, 2 * mm))
     story += [para(f"{f.label}: {f.amount}", regular, 9.5, textColor=INK) for f in layout.facts]
     story.append(Spacer(1, 4 * mm))
-    items: list[list[str]] = [["Item", "Amount", "Tax"]]
+    items: list[list[str]] = [[words.item, words.amount, words.tax]]
     for item in layout.items:
         items.append([item.name, item.amount, item.tax_code])
         items += [[d.label, d.amount, ""] for d in item.details]
@@ -71,7 +74,7 @@ def receipt_pdf_bytes(layout: ReceiptLayout) -> bytes:
     if layout.payments:
         rows, _ = _pairs(layout.payments)
         story += [_rows_table(rows, width, set(), head=False), Spacer(1, 3 * mm)]
-    taxes = [["Tax", "Rate", "Net", "Tax", "Gross"]]
+    taxes = [[words.tax, words.rate, words.net, words.tax, words.gross]]
     taxes += [[t.code, t.rate, t.net, t.tax, t.gross] for t in layout.taxes]
     story += [_rows_table(taxes, width, set(), head=True), Spacer(1, 5 * mm)]
     story += [para(line, regular, 9, textColor=colors.grey) for line in layout.footer]

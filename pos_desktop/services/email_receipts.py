@@ -19,6 +19,7 @@ from pos_desktop.storage.codec import utc_text
 from pos_desktop.storage.customer_repo import CustomerRepository
 from pos_desktop.storage.mail_repo import Mail, MailRepository
 
+from .i18n import _
 from .ports import Clock
 from .print_documents import job_as_text
 from .receipts import ReceiptBuilder
@@ -68,12 +69,14 @@ class EmailReceiptService:
         now = self._clock.now()
         stamp = utc_text(now)
         builder = self._builder()
-        header = builder.settings.name or "Your shop"
+        header = builder.settings.name or _("Your shop")
         mail = Mail(
             mail_id=new_id(),
             sale_id=sale.sale_id,
             recipient=to,
-            subject=f"{header}: your receipt {sale.receipt_number}",
+            subject=_("{shop}: your receipt {receipt_number}").format(
+                shop=header, receipt_number=sale.receipt_number
+            ),
             body=job_as_text(builder.sale_receipt(sale)),
             consent=f"{stamp} at till {self._terminal_id}" + (f" ({cashier})" if cashier else ""),
         )

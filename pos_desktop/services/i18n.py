@@ -1,52 +1,37 @@
-"""The till's own words in the store's language: gettext catalogues, read with Babel.
+"""The till's own words in the store's language: gettext catalogues.
 
 One mechanism for every layer that speaks to people (screens, receipts, reports): wrap a text
 in ``_()`` (or ``ngettext`` for counts) where it is written, with ``{name}`` placeholders filled
 *after* translation (``_("Receipt {number}").format(number=n)``), so translators see the whole
 sentence. The catalogues are ``resources/locale/<lang>/LC_MESSAGES/pos.po``; they ship in the
 wheel and are compiled in memory when a language is chosen (no build step, a fresh clone
-works). English is the source language and needs no catalogue. Errors raised by the domain
-and services carry an ``N_``-marked message that ``str(err)`` translates through ``_`` (installed
-below). See docs/TRANSLATING.md.
+works) by :mod:`pos_common.catalogues`, which the cloud's digital receipts use too. English is
+the source language and needs no catalogue. Errors raised by the domain and services carry
+an ``N_``-marked message that ``str(err)`` translates through ``_`` (installed below).
+See docs/TRANSLATING.md.
 """
 
 from __future__ import annotations
 
 import gettext
-from functools import lru_cache
-from importlib import resources
-from importlib.resources.abc import Traversable
-from io import BytesIO
 
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
-
+from pos_common import catalogues
+from pos_common.catalogues import DOMAIN as DOMAIN
+from pos_common.catalogues import SOURCE_LANGUAGE
+from pos_common.catalogues import catalogue as catalogue
 from pos_desktop.domain import errors
 from pos_desktop.domain.countries import LANGUAGES
-
-DOMAIN = "pos"
-SOURCE_LANGUAGE = "en"
 
 _active: list[gettext.NullTranslations] = [gettext.NullTranslations()]
 _code: list[str] = [SOURCE_LANGUAGE]
 
 
-def catalogue(language: str) -> Traversable:
-    """The ``.po`` file of ``language`` inside the ``resources`` package."""
-    return resources.files("resources") / "locale" / language / "LC_MESSAGES" / f"{DOMAIN}.po"
-
-
-@lru_cache(maxsize=8)
 def translations(language: str) -> gettext.NullTranslations:
-    """``language``'s catalogue compiled in memory (fuzzy entries left out: English shows)."""
-    if language == SOURCE_LANGUAGE or language not in LANGUAGES:
+    """``language``'s catalogue compiled in memory (fuzzy entries left out: English shows);
+    the loader the cloud's digital receipts use too (:mod:`pos_common.catalogues`)."""
+    if language not in LANGUAGES:
         return gettext.NullTranslations()
-    with catalogue(language).open("rb") as po:
-        messages = read_po(po, locale=language, domain=DOMAIN)
-    compiled = BytesIO()
-    write_mo(compiled, messages, use_fuzzy=False)
-    compiled.seek(0)
-    return gettext.GNUTranslations(compiled)
+    return catalogues.translations(language)
 
 
 def set_language(language: str) -> None:

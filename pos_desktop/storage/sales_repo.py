@@ -263,13 +263,16 @@ class SalesRepository:
 
 
 def _seller(db: SqliteDatabase) -> dict[str, Any]:
-    """The store as this receipt names it (the digital receipt and invoice show the same)."""
+    """The store as this receipt names it (the digital receipt and invoice show the same), and
+    the language and locale the paper receipt is printed in (the cloud's copy speaks it too)."""
     row = db.execute_sql(
-        "SELECT name, address, tax_id, receipt_footer FROM store_settings WHERE id = 1"
+        "SELECT name, address, tax_id, receipt_footer, language, locale "
+        "FROM store_settings WHERE id = 1"
     ).fetchone()
     if row is None:
         return {}
-    return {"seller": dict(zip(("name", "address", "tax_id", "footer"), row, strict=True))}
+    seller = dict(zip(("name", "address", "tax_id", "footer"), row[:4], strict=True))
+    return {"seller": seller, "language": row[4], "locale": row[5]}
 
 
 def sale_from_payload(data: dict[str, Any]) -> Sale:

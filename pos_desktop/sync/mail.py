@@ -24,6 +24,7 @@ import os
 import smtplib
 import ssl
 import threading
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
@@ -33,7 +34,7 @@ from typing import Any, Protocol
 from peewee import SqliteDatabase
 
 from pos_common.backoff import Backoff
-from pos_common.receipt_layout import Party, build_receipt
+from pos_common.receipt_layout import ENGLISH, Party, ReceiptLanguage, build_receipt
 from pos_desktop.storage.db import open_database
 from pos_desktop.storage.mail_repo import Mail, MailRepository
 from pos_desktop.storage.sales_repo import SalesRepository
@@ -45,6 +46,13 @@ from .client import CloudClient, CloudOffline, CloudRefused, CloudUnauthorized, 
 log = logging.getLogger(__name__)
 
 IDLE_INTERVAL = 30.0
+# The language a sale's PDF is written in, from its payload (the container hands in
+# services.receipt_language.of_sale; the sync layer cannot import the services).
+LanguageOf = Callable[[Mapping[str, Any]], ReceiptLanguage]
+
+
+def _english(_payload: Mapping[str, Any]) -> ReceiptLanguage:
+    return ENGLISH
 
 
 class SmtpConfig(Protocol):
@@ -66,9 +74,11 @@ class SmtpConfig(Protocol):
     def timeout_s(self) -> int: ...
 
 
-def receipt_pdf(payload: dict[str, Any] | None) -> tuple[str, bytes] | None:
-    """``(file name, PDF)`` of a sale's receipt, the one the cloud would attach (None: no sale
-    or a sale record too old to lay out)."""
+def receipt_pdf(
+    payload: dict[str, Any] | None, language_of: LanguageOf = _english
+) -> tuple[str, bytes] | None:
+    """``(file name, PDF)`` of a sale's receipt, the one the cloud would attach, in the
+    language the paper receipt was printed in (None: no sale or a record too old to lay out)."""
     if not payload:
         return None
     given = payload.get("seller")
@@ -80,7 +90,7 @@ def receipt_pdf(payload: dict[str, Any] | None) -> tuple[str, bytes] | None:
     )
     footer = tuple(line for line in str(seller.get("footer") or "").splitlines() if line.strip())
     try:
-        layout = build_receipt(payload, party, footer=footer)
+        layout = build_receipt(payload, party, footer=footer, language=language_of(payload))
     except (KeyError, TypeError, ValueError):
         return None
     return f"receipt-{payload['receipt_number']}.pdf", receipt_pdf_bytes(layout)
@@ -100,7 +110,9 @@ def message_for(mail: Mail, sender: str, pdf: tuple[str, bytes] | None = None) -
     return msg
 
 
-def send_pending(db: SqliteDatabase, smtp: SmtpConfig, *, limit: int = 20) -> tuple[int, int]:
+def send_pending(
+    db: SqliteDatabase, smtp: SmtpConfig, *, limit: int = 20, language_of: LanguageOf = _english
+) -> tuple[int, int]:
     """Send up to ``limit`` queued mails over one connection: ``(sent, still_queued)``.
 
     Raises:
@@ -119,7 +131,7 @@ def send_pending(db: SqliteDatabase, smtp: SmtpConfig, *, limit: int = 20) -> tu
             if smtp.username:
                 server.login(smtp.username, os.environ.get(smtp.password_env, ""))
             for mail in waiting:
-                sent += _send_one(repo, server, mail, smtp.sender, sales)
+                sent += _send_one(repo, server, mail, smtp.sender, sales, language_of)
     except (OSError, smtplib.SMTPException) as exc:  # no session: every mail waits
         for mail in waiting[sent:]:
             if repo.get(mail.mail_id).status == "pending":  # type: ignore[union-attr]
@@ -129,12 +141,17 @@ def send_pending(db: SqliteDatabase, smtp: SmtpConfig, *, limit: int = 20) -> tu
 
 
 def _send_one(
-    repo: MailRepository, server: smtplib.SMTP, mail: Mail, sender: str, sales: SalesRepository
+    repo: MailRepository,
+    server: smtplib.SMTP,
+    mail: Mail,
+    sender: str,
+    sales: SalesRepository,
+    language_of: LanguageOf,
 ) -> int:
     """Send one mail in an open session: 1 when the server took it."""
     payload = sales.payload(mail.sale_id) if mail.sale_id else None
     try:
-        server.send_message(message_for(mail, sender, receipt_pdf(payload)))
+        server.send_message(message_for(mail, sender, receipt_pdf(payload, language_of)))
     except smtplib.SMTPRecipientsRefused as exc:
         repo.failed(mail.mail_id, f"refused: {exc.recipients}", park=True)
         return 0
@@ -194,9 +211,11 @@ class MailWorker:
         idle: float = IDLE_INTERVAL,
         backoff_cap: float = 300.0,
         cloud_timeout: float = 10.0,
+        language_of: LanguageOf = _english,
     ) -> None:
         self._path = Path(database_path)
         self._smtp = smtp
+        self._language_of = language_of
         self._idle = idle
         self._cap = backoff_cap
         self._cloud_timeout = cloud_timeout
@@ -253,5 +272,5 @@ class MailWorker:
             if MailRepository(db).pending(1):  # nowhere to send it now: try the cloud again
                 raise CloudUnreachable("the cloud cannot be reached and [smtp] is not set")
             return False
-        _sent, left = send_pending(db, self._smtp)
+        _sent, left = send_pending(db, self._smtp, language_of=self._language_of)
         return left > 0

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import re
 
 from hardware.escpos_parse import QRPrinted, parse_escpos
 from hardware.printers.render import render_job
 from pos_desktop.services.receipts import ReceiptBuilder
+from pos_desktop.storage import outbox
 from pos_desktop.storage.settings_repo import load_settings, save_settings
 from pos_desktop.storage.sync_repo import enrolled_cloud_url
 from tests.integration.test_shifts_support import make_env, ring_sale
@@ -68,4 +70,26 @@ def test_the_sale_carries_the_store_as_its_receipt_names_it(tmp_path):
         "tax_id": "DE123456789",
         "footer": settings.receipt_footer,
     }
+    env.close()
+
+
+def test_the_sale_carries_the_language_its_receipt_is_printed_in(tmp_path):
+    """The cloud writes the digital receipt and its e-mail in the paper receipt's language
+    (tests/cloud/test_receipt_languages.py): the sale pushed up says which."""
+    env = make_env(tmp_path)
+    settings = load_settings(env.db)
+    assert settings.language == "en"
+    env.shifts.open_shift(env.users["cashier"], env.shifts.count({1000: 1}))
+    english = env.sales.payload(ring_sale(env, [(500, "A")]).sale_id)
+    assert (english["language"], english["locale"]) == ("en", settings.locale)
+    save_settings(env.db, dataclasses.replace(settings, language="de", locale="de_DE"))
+    sale = ring_sale(env, [(1200, "A")])
+    payload = env.sales.payload(sale.sale_id)
+    assert (payload["language"], payload["locale"]) == ("de", "de_DE")
+    [pushed] = [
+        json.loads(e.payload)
+        for e in outbox.pending(env.db)
+        if e.type == "sale.completed" and json.loads(e.payload)["sale_id"] == sale.sale_id
+    ]
+    assert (pushed["language"], pushed["locale"]) == ("de", "de_DE")
     env.close()

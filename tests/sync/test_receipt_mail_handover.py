@@ -4,12 +4,14 @@ when the cloud's answer to the hand-over was lost. Both SMTP servers: aiosmtpd o
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import email
 import email.policy
 import io
 import time
 
+import httpx
 import pytest
 from aiosmtpd.controller import Controller
 from pypdf import PdfReader
@@ -18,7 +20,10 @@ from sync_helpers import FaultProxy, cloud_fixture, creds, make_till, seed_catal
 from pos_cloud import receipt_mail
 from pos_desktop.config import SmtpConfig
 from pos_desktop.domain.ids import new_id
+from pos_desktop.services.i18n import set_language
+from pos_desktop.services.receipt_language import of_sale
 from pos_desktop.storage.mail_repo import Mail, MailRepository
+from pos_desktop.storage.settings_repo import load_settings, save_settings
 from pos_desktop.sync.client import CloudClient
 from pos_desktop.sync.mail import MailWorker
 from pos_desktop.sync.pull import Puller
@@ -159,3 +164,54 @@ def test_a_revoked_till_sends_its_receipts_itself(inboxes, sold, handover_cloud)
     assert _outbox(till, mail)[:2] == ("sent", "till")
     time.sleep(0.5)
     assert cloud_box.messages == []
+
+
+def test_a_german_till_sends_a_german_receipt_itself(inboxes, handover_cloud, ram_path):
+    """Offline, the till's own e-mail is in the language it printed in: subject, the paper
+    receipt's text and the attached PDF (the one the cloud would attach, in German too)."""
+    cloud_box, till_box, smtp = inboxes
+    server, cloud = handover_cloud
+    store = cloud.store("EUR")
+    gtins = seed_catalog(store, 1)
+    till = make_till(ram_path / "till", server.url, cloud.code(store))
+    settings = load_settings(till.db)
+    save_settings(till.db, dataclasses.replace(settings, language="de", locale="de_DE"))
+    set_language("de")  # as the till does when it starts or the store settings change
+    try:
+        with CloudClient(creds(till).cloud_url, creds(till).token) as client:
+            Puller(till.db, client).pull_all()
+        till.catalog.forget_cached_rates()
+        anna = till.customers.create("Anna", email="anna@example.org", email_receipts=True)
+        till.customers.attach(anna.customer_id)
+        sale = sell(till, gtins[0])[0]
+        with CloudClient(creds(till).cloud_url, creds(till).token) as client:
+            Pusher(till.db, client).push_pending()
+        page = httpx.get(f"{server.url}/r/{sale.receipt_token}", timeout=30)
+        assert page.status_code == 200 and f"Bon {sale.receipt_number}" in page.text  # the cloud's
+        till.email_receipts.enabled = True  # built before the enrolment, which enables it
+        mail = till.email_receipts.send(sale, "ann")
+        assert mail.subject == f"{settings.name}: Ihr Bon {sale.receipt_number}"
+        server.stop()
+        try:
+            worker = MailWorker(
+                till.config.database_path, smtp, idle=0.2, backoff_cap=0.3, language_of=of_sale
+            )
+            worker.start()
+            try:
+                assert wait_until(lambda: len(till_box.messages) == 1, timeout=20)
+            finally:
+                assert worker.stop(timeout=10)
+        finally:
+            server.start()
+    finally:
+        set_language("en")
+        till.close()
+    raw = till_box.messages[0][2].encode("utf-8")
+    msg = email.message_from_bytes(raw, policy=email.policy.default)
+    assert msg["Subject"] == f"{settings.name}: Ihr Bon {sale.receipt_number}"
+    assert f"Bon {sale.receipt_number}" in msg.get_body(("plain",)).get_content()
+    [pdf] = list(msg.iter_attachments())
+    reader = PdfReader(io.BytesIO(pdf.get_content()))
+    text = "\n".join(p.extract_text() for p in reader.pages)
+    assert reader.metadata.title == f"Bon {sale.receipt_number}"
+    assert "Artikel" in text and "Brutto" in text and "Bar" in text and "Item" not in text

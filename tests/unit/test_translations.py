@@ -32,6 +32,8 @@ EXTRACTED = (
     "pos_desktop/services",
     "pos_desktop/domain",
     "pos_common/report_layout.py",
+    "pos_common/receipt_layout.py",  # the digital receipt, its PDF and invoice (cloud and till)
+    "pos_cloud/receipt_mail.py",  # the e-mailed receipt's subject and link
 )
 RAISED_IN = ("pos_desktop/domain", "pos_desktop/services")
 # Errors nobody at the till reads: a programming mistake, a broken config file, or an answer
