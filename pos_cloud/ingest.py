@@ -166,10 +166,14 @@ def ingest_batch(terminal: Terminal, events: list) -> dict:
         _classify_conflicts(terminal, [i for i in items if i.status is None])
         sales = [i for i in items if i.status == "stored" and i.sale is not None]
         _insert_sales(terminal, store, sales)
+        # Customers the tills made come first: one for someone the store knows is merged at
+        # once, so the batch's sales and points under its id already go to the customer kept.
+        made = [i.customer for i in items if i.status == "stored" and i.customer is not None]
+        customers.record_created(store.id, made)
         chains = _customer_chains(store, [i for i in items if i.status == "stored"])
         ledgers = [i for i in items if i.status == "stored" and i.ledger]
         _apply_ledgers(terminal, store, ledgers, chains)
-        _apply_customers(store, [i for i in items if i.status == "stored"], chains)
+        _link_sales(store, [i for i in items if i.status == "stored"], chains)
         _record_transfers(store, [i for i in items if i.status == "stored"])
         stored = [i for i in items if i.status == "stored"]
         last_seq = seq_tracking.record(book, [(i.event.seq, i.event.journal_hash) for i in stored])
@@ -294,10 +298,9 @@ def _apply_ledgers(
             item.reject(reason)
 
 
-def _apply_customers(store: Store, stored: list[_Item], chains: dict[str, list[str]]) -> None:
-    """Customers the tills created, and which customer made each sale (the customer kept,
-    for one merged away: ``chains``)."""
-    customers.record_created(store.id, [i.customer for i in stored if i.customer is not None])
+def _link_sales(store: Store, stored: list[_Item], chains: dict[str, list[str]]) -> None:
+    """Which customer made each sale (the customer kept, for one merged away: ``chains``),
+    and each sale's digital-receipt token."""
     links = [
         (str(i.sale.sale_id), customer_id)
         for i in stored

@@ -59,7 +59,7 @@ def _points(till, customer: str) -> int:
 def _two(till) -> tuple[str, str]:
     return (
         _customer(till, "Anna Schmidt", "anna@example.org"),
-        _customer(till, "Anna S.", "anna@example.org"),
+        _customer(till, "Anna S.", "anna.s@example.org"),  # another address: no automatic merge
     )
 
 
@@ -87,8 +87,8 @@ def test_a_chain_of_merges_is_followed_to_the_end(cloud):
     till = cloud.till()
     store = till.store_id
     first = _customer(till, "Ben Okafor", "ben@example.org")
-    second = _customer(till, "Ben O.", "ben@example.org")
-    last = _customer(till, "Benjamin Okafor", "ben@example.org")
+    second = _customer(till, "Ben O.", "ben.o@example.org")
+    last = _customer(till, "Benjamin Okafor", "benjamin@example.org")
     _merge(cloud, store, first, second)
     _merge(cloud, store, second, last)
     sale, events = _late_sale(till, first, 4)
@@ -164,7 +164,7 @@ def test_an_erased_customer_stays_pseudonymous_when_late_events_arrive(cloud):
     assert cloud.admin.post(f"/v1/admin/stores/{store}/customers/{kept}/erase").status_code == 200
     # a till offline since before the erasure sends what it has: the customer made there
     # again (the same id), a sale and its points
-    created = {"customer_id": dup, "name": "Anna S.", "email": "anna@example.org"}
+    created = {"customer_id": dup, "name": "Anna S.", "email": "anna.s@example.org"}
     late = till.event("customer.created", created | {"phone": "0171 5550123"})
     sale, events = _late_sale(till, dup, 3)
     assert _statuses(till, [late, *events]) == ["stored"] * 3
