@@ -28,10 +28,17 @@ def test_an_idle_worker_queries_nothing_and_a_sale_wakes_it(
     integrations._register(owner, receiver.url, ["sale.completed"])
     till = cloud.till()
     time.sleep(1.5)  # the rounds the set-up caused are over
-    idle = _idle_queries(monkeypatch, 3.0)
+    # The server is shared with earlier tests: a webhook retry of theirs may fall due (real
+    # work). A worker that polls never has a quiet window; one woken only by changes does.
+    windows = []
+    for _ in range(5):
+        windows.append(_idle_queries(monkeypatch, 3.0))
+        if windows[-1] == 0:
+            break
     # PostgreSQL: none. SQLite: at most one fallback round (every 5 s, for other processes),
     # which may meet the new store for the first time (its product and stock-check marks).
-    assert idle == 0 if database_url.startswith("postgres") else idle <= 7, idle
+    idle = min(windows)
+    assert idle == 0 if database_url.startswith("postgres") else idle <= 7, windows
     pushed = time.monotonic()
     assert till.push([till.event("sale.completed", sale_payload())]).status_code == 200
     wait_for(lambda: receiver.requests, timeout=5.0, interval=0.01)
