@@ -21,6 +21,7 @@ cloud) and gives back points it paid with (``loyalty.refunded``).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 from fractions import Fraction
 
@@ -34,6 +35,7 @@ from pos_desktop.domain.loyalty_rules import (
     points_to_take_back,
 )
 from pos_desktop.domain.money import Money, currency_exponent
+from pos_desktop.domain.pricing import PricedCart
 from pos_desktop.domain.promotions import Promotion
 from pos_desktop.domain.refund import Refund
 from pos_desktop.domain.sale import Sale, SaleLine
@@ -99,27 +101,50 @@ class LoyaltyService(CloudBalances):
         """(line id -> multiplier, line id -> extra points) for ``sale``'s lines: the group
         rates of today, the bonus promotions running at the sale's store time. Gift cards
         and groups at x0 earn nothing, bonus neither."""
+        lines = [(ln.line_id, ln.product_id, _pieces(ln)) for ln in sale.lines]
+        return self._rates(lines, sale.completed_at, db)
+
+    def _rates(
+        self, lines: list[tuple[str, str, int]], when: datetime, db: SqliteDatabase | None = None
+    ) -> tuple[dict[str, Decimal], dict[str, int]]:
+        """``rates`` of (line id, product id, whole pieces) lines sold at ``when``."""
         rates = self._checkout.checkout_settings.loyalty_group_rates
-        categories = categories_of(db or self._db, (ln.product_id for ln in sale.lines))
-        bonuses = self._bonus_promotions(sale)
+        categories = categories_of(db or self._db, (product for _, product, _ in lines))
+        bonuses = self._bonus_promotions(when)
         multipliers: dict[str, Decimal] = {}
         extras: dict[str, int] = {}
-        for ln in sale.lines:
-            group = multiplier_for(categories.get(ln.product_id), rates)
-            if card_code(ln.product_id) is not None or group == 0:
-                multipliers[ln.line_id] = Decimal(0)
+        for line_id, product_id, pieces in lines:
+            group = multiplier_for(categories.get(product_id), rates)
+            if card_code(product_id) is not None or group == 0:
+                multipliers[line_id] = Decimal(0)
                 continue
-            bonus, extra = bonus_for(bonuses, ln.product_id, _pieces(ln))
-            multipliers[ln.line_id] = group * bonus
+            bonus, extra = bonus_for(bonuses, product_id, pieces)
+            multipliers[line_id] = group * bonus
             if extra:
-                extras[ln.line_id] = extra
+                extras[line_id] = extra
         return multipliers, extras
 
-    def _bonus_promotions(self, sale: Sale) -> list[Promotion]:
+    def cart_points(self, priced: PricedCart) -> int | None:
+        """What the current cart (``priced``) earns its attached customer if paid now, bonus
+        included (None: no customer or loyalty off), for the cashier's screen."""
+        cart = self._checkout.cart
+        if cart.customer is None or self.per_unit <= 0:
+            return None
+        lines = [
+            (p.line_id, p.product_id, 0 if c.item.sold_by_weight else _whole(p.quantity))
+            for p, c in zip(priced.lines, cart.lines, strict=True)
+        ]
+        multipliers, extras = self._rates(lines, self._clock.now())
+        amounts = [(Fraction(p.amount_minor), multipliers[p.line_id]) for p in priced.lines]
+        exponent = currency_exponent(priced.currency)
+        return points_earned(amounts, 0, self.per_unit, exponent, sum(extras.values()))
+
+    def _bonus_promotions(self, moment: datetime) -> list[Promotion]:
+        """The bonus-points promotions running at ``moment`` (store time, as pricing)."""
         repo = getattr(self._checkout, "promotions", None)
         if repo is None:
             return []
-        when = store_time(sale.completed_at, self._checkout.settings.timezone)
+        when = store_time(moment, self._checkout.settings.timezone)
         return [p for p in repo.promotions() if not p.changes_price and p.is_active(when)]
 
     def earned_by(self, sale: Sale, db: SqliteDatabase | None = None) -> int:
@@ -302,5 +327,9 @@ class LoyaltyService(CloudBalances):
 
 def _pieces(line: SaleLine) -> int:
     """Whole pieces of a sold line (0 when sold by weight), as pricing counts them."""
-    whole = int(line.quantity)
-    return 0 if line.sold_by_weight or line.quantity != whole else max(0, whole)
+    return 0 if line.sold_by_weight else _whole(line.quantity)
+
+
+def _whole(quantity: Decimal) -> int:
+    whole = int(quantity)
+    return max(0, whole) if quantity == whole else 0

@@ -158,3 +158,15 @@ def test_a_weighed_line_gets_the_multiplier_but_no_extra(shop):
     (weighed,) = sale.lines
     assert events(till, "loyalty.earned") == [floor(Fraction(weighed.amount_minor) * 3 / 10)]
     assert sale_earning(till.db, sale.sale_id).extras == {}
+
+
+def test_the_cart_shows_what_the_sale_will_earn(shop):
+    till, customer = shop
+    for sku in ["SKU0000001", "SKU0000003"]:
+        assert till.checkout.scan(sku).ok
+    assert till.loyalty.cart_points(till.checkout.price()) is None  # no customer yet
+    till.customers.attach(customer.customer_id)
+    shown = till.loyalty.cart_points(till.checkout.price())
+    sale = till.checkout.pay_cash(Money(till.checkout.totals().total.amount_minor, "EUR"))
+    assert events(till, "loyalty.earned") == [shown]
+    assert shown == till.printing.points_earned(sale.sale_id) > 50

@@ -54,6 +54,8 @@ def test_a_double_points_promotion_doubles_what_the_customer_earns(journey, till
         priced = till.checkout.price()
         assert priced.savings_minor == 0  # the price is the shelf price
         paid = priced.total_minor
+        shown = j.view.points_label.text()
+        assert shown == f"Earns {2 * paid} points", shown  # the cashier sees it before paying
         yield j.key(Qt.Key.Key_F5)
         yield j.until(lambda: j.db_one("SELECT count(*) FROM sale") == 1, what="sale saved")
         earned = [
