@@ -27,8 +27,11 @@ KINDS = {
     "BuyXGetY": "Buy X, get Y free (or % off)",
     "PercentOff": "Percent off",
     "AmountOff": "Amount off",
+    "BonusPoints": "Bonus points (loyalty; no price change)",
 }
 MAX_QUANTITY = 999
+MAX_MULTIPLIER = Decimal(100)
+MAX_EXTRA_POINTS = 100_000
 
 
 @dataclass(frozen=True)
@@ -44,6 +47,8 @@ class PromotionInput:
     percent: str = ""
     amount_minor: int | None = None
     per_unit: bool = True
+    multiplier: str = ""  # BonusPoints: "2" = double points
+    extra_points: int | None = None  # BonusPoints: more points per piece sold
     skus: tuple[str, ...] = ()
     category: str = ""
     starts_at: dt.datetime | None = None
@@ -106,9 +111,38 @@ def _params(given: PromotionInput) -> dict:
         return {"buy": buy, "get": get, "percent_off": percent}
     if kind == "PercentOff":
         return {"percent": _percent(given.percent, "Percent off")}
+    if kind == "BonusPoints":
+        return _bonus(given)
     if given.amount_minor is None or given.amount_minor <= 0:
         raise BadInput("Give the amount off, above zero, e.g. 0.50.")
     return {"amount_minor": given.amount_minor, "per_unit": bool(given.per_unit)}
+
+
+def _bonus(given: PromotionInput) -> dict:
+    """A bonus-points promotion's multiplier (1 to 100, 2 decimals) and extra points per piece
+    (0 to 100000), one of them above the neutral 1 and 0."""
+    text = (given.multiplier or "").strip().lower().lstrip("x×").rstrip("x×").strip()
+    try:
+        multiplier = Decimal(text.replace(",", ".") or "1")
+    except InvalidOperation:
+        multiplier = Decimal(-1)
+    if not multiplier.is_finite() or not 1 <= multiplier <= MAX_MULTIPLIER:
+        raise BadInput(
+            "The points multiplier must be a number from 1 to 100, e.g. 2 for double points."
+        )
+    if multiplier != round(multiplier, 2):
+        raise BadInput("The points multiplier has at most 2 decimals, e.g. 1.5 or 2.25.")
+    extra = given.extra_points or 0
+    if not 0 <= extra <= MAX_EXTRA_POINTS:
+        raise BadInput(
+            f"The extra points per piece must be a whole number from 0 to {MAX_EXTRA_POINTS}."
+        )
+    if multiplier == 1 and extra == 0:
+        raise BadInput(
+            "A bonus-points promotion needs a multiplier above 1 (e.g. 2 = double points) "
+            "or extra points per piece above 0."
+        )
+    return {"multiplier": format(multiplier.normalize(), "f"), "extra_points": extra}
 
 
 def list_promotions(store_id: str) -> list[Promotion]:

@@ -414,6 +414,7 @@ def wire_balances(container: Container) -> None:
     checkout.sale_hooks += [gift_cards.in_sale, loyalty.in_sale]
     checkout.refund_hooks += [gift_cards.in_refund, loyalty.in_refund]
     container.gift_cards, container.loyalty = gift_cards, loyalty
+    container.printing.points_earned = loyalty.earned_on  # "Points earned" on the receipt
     gift_cards.recover()
     loyalty.recover()
 

@@ -59,12 +59,13 @@ def _local_day(moment: dt.datetime | None, store: Store, *, last: bool = False) 
     return (local - dt.timedelta(days=1) if last else local).date().isoformat()
 
 
-def _whole(text: str) -> int | None:
+def _whole(text: str, what: str = "") -> int | None:
     text = (text or "").strip()
     if not text:
         return None
     if not (text.isascii() and text.isdigit() and len(text) <= 6):
-        raise BadInput(f"'{text[:20]}' is not a whole number; write it like 3.")
+        about = f"{what}: " if what else ""
+        raise BadInput(f"{about}'{text[:20]}' is not a whole number; write it like 3.")
     return int(text)
 
 
@@ -93,6 +94,8 @@ class PromotionForm:
             percent=params.get("percent") or params.get("percent_off") or "",
             amount=money.decimal_text(amount, currency) if amount is not None else "",
             per_unit="1" if params.get("per_unit", True) else "",
+            multiplier=params.get("multiplier", ""),
+            extra_points=str(params["extra_points"]) if params.get("extra_points") else "",
             skus=" ".join(promotions.skus_of(promotion)),
             category=promotion.category or "",
             starts=_local_day(promotion.starts_at, store),
@@ -115,6 +118,8 @@ class PromotionForm:
             percent=self.percent,
             amount_minor=money.parse_amount(self.amount, currency) if self.amount.strip() else None,
             per_unit=bool(self.per_unit),
+            multiplier=self.multiplier,
+            extra_points=_whole(self.extra_points, "The extra points per piece"),
             skus=tuple(s for s in re.split(r"[\s,;]+", self.skus) if s),
             category=self.category,
             starts_at=_utc_midnight(starts, store) if starts else None,
@@ -135,6 +140,11 @@ def _describe(promotion, store: Store) -> str:
         return f"buy {p['buy']}, get {p['get']} {off}"
     if promotion.kind == "PercentOff":
         return f"{p['percent']} % off"
+    if promotion.kind == "BonusPoints":
+        parts = [f"x{p['multiplier']} points"] if p.get("multiplier", "1") != "1" else []
+        if p.get("extra_points"):
+            parts.append(f"+{p['extra_points']} points each")
+        return ", ".join(parts)
     each = "each" if p.get("per_unit", True) else "once per basket"
     return f"{money.display(p['amount_minor'], cur)} off {each}"
 
@@ -196,6 +206,8 @@ def _form(
     percent: str = Form(""),
     amount: str = Form(""),
     per_unit: str = Form(""),
+    multiplier: str = Form(""),
+    extra_points: str = Form(""),
     skus: str = Form(""),
     category: str = Form(""),
     starts: str = Form(""),

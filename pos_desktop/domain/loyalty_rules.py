@@ -2,18 +2,23 @@
 group (the product's category), a multiplier of it: ``Coffee=2`` earns double, ``Tobacco=0``
 nothing; other products earn the base rate.
 
+Bonus-points promotions (:class:`~pos_desktop.domain.promotions.BonusPoints`) running at the
+sale's time multiply a line's group multiplier (several on one line: the highest wins) and add
+extra points per whole piece (several: they add up; lines sold by weight get none).
+
 Points are figured exactly (fractions, never floats) and rounded down once per sale or refund:
-``floor((sum of line amount x multiplier - paid with points) x base rate)``, never below 0.
+``floor(max(0, (sum of line amount x multiplier - paid with points) x base rate) + extras)``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from math import floor
 
 from .errors import N_, DomainError
+from .promotions import BonusPoints, Promotion
 
 GroupRates = tuple[tuple[str, Decimal], ...]
 MAX_MULTIPLIER = Decimal(100)
@@ -74,17 +79,35 @@ def multiplier_for(category: str | None, rates: GroupRates) -> Decimal:
     return Decimal(1)
 
 
+def bonus_for(promotions: Sequence[Promotion], product_id: str, pieces: int) -> tuple[Decimal, int]:
+    """(bonus multiplier, extra points) the running bonus promotions give a line of
+    ``product_id`` with ``pieces`` whole pieces (0 when sold by weight): the highest
+    multiplier (1 without any), the extras per piece added up times the pieces."""
+    multiplier, per_piece = Decimal(1), 0
+    for promo in promotions:
+        if isinstance(promo, BonusPoints) and product_id in promo.product_ids:
+            multiplier = max(multiplier, promo.multiplier)
+            per_piece += promo.extra_points
+    return multiplier, per_piece * max(0, pieces)
+
+
 def points_earned(
-    lines: Iterable[tuple[Fraction, Decimal]], by_points_minor: int, per_unit: int, exponent: int
+    lines: Iterable[tuple[Fraction, Decimal]],
+    by_points_minor: int,
+    per_unit: int,
+    exponent: int,
+    extra: Fraction | int = 0,
 ) -> int:
     """Points for ``lines`` (amount paid in minor units, multiplier) less what points paid
-    (taken off at the base rate): rounded down, never negative."""
+    (taken off at the base rate), plus ``extra`` points (bonus promotions' per-piece points,
+    or a refund's share of them): rounded down once, never negative. Loyalty off
+    (``per_unit`` 0): nothing, extras neither."""
     if per_unit <= 0:
         return 0
     weighted = sum((amount * Fraction(m) for amount, m in lines), Fraction(0))
     minor_per_unit: int = 10**exponent
-    points: int = floor((weighted - by_points_minor) * Fraction(per_unit, minor_per_unit))
-    return max(0, points)
+    by_amount = max(Fraction(0), (weighted - by_points_minor) * Fraction(per_unit, minor_per_unit))
+    return max(0, floor(by_amount + Fraction(extra)))
 
 
 def points_to_take_back(figured: int, earned: int, taken_before: int, completes: bool) -> int:

@@ -212,6 +212,8 @@ def _apply_promotions(work: list[_Work], promotions: Sequence[Promotion], now: d
     if not by_product:
         return
     for promo in iter_active(promotions, now):
+        if not promo.changes_price:  # bonus points: for the loyalty service, not the price
+            continue
         candidates = _candidates(promo, by_product, work)
         if not candidates:
             continue

@@ -7,7 +7,8 @@ promotion can never make the customer pay more.
 
 Kinds: :class:`QuantityPrice` ("3 for 5.00", per product or mix & match across the group),
 :class:`BuyXGetY` (free or percent off, cheapest units), :class:`PercentOff`, :class:`AmountOff`
-(per unit or once per group).
+(per unit or once per group), and :class:`BonusPoints`, which changes no price: it gives the
+lines it covers extra loyalty points (the pricing engine skips it; the loyalty service reads it).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, time
 from decimal import Decimal
 from fractions import Fraction
-from typing import NamedTuple
+from typing import ClassVar, NamedTuple
 
 from .allocation import allocate
 from .errors import N_, DomainError
@@ -79,6 +80,7 @@ class Promotion:
     window: Window = ALWAYS
     exclusive: bool = False
     priority: int = 0
+    changes_price: ClassVar[bool] = True  # False: the pricing engine skips it (BonusPoints)
 
     def is_active(self, now: datetime) -> bool:
         return self.window.contains(now)
@@ -248,6 +250,44 @@ class AmountOff(Promotion):
         return round_half_up(Fraction(self.amount_minor) * Fraction(line.quantity))
 
 
+MAX_BONUS_MULTIPLIER = Decimal(100)
+MAX_EXTRA_POINTS = 100_000
+
+
+@dataclass(frozen=True, kw_only=True)
+class BonusPoints(Promotion):
+    """Extra loyalty points on the lines it covers, no price change: ``multiplier`` times the
+    points a line earns (2 = double) and/or ``extra_points`` more per whole piece sold (lines
+    sold by weight get the multiplier only). Several on one line: the highest multiplier wins,
+    the extras add up (``domain.loyalty_rules.bonus_for``)."""
+
+    multiplier: Decimal = Decimal(1)
+    extra_points: int = 0
+    changes_price: ClassVar[bool] = False
+
+    def __post_init__(self) -> None:
+        m = self.multiplier
+        if (
+            not m.is_finite()
+            or not 1 <= m <= MAX_BONUS_MULTIPLIER
+            or m != round(m, 2)
+            or type(self.extra_points) is not int
+            or not 0 <= self.extra_points <= MAX_EXTRA_POINTS
+            or (m == 1 and self.extra_points == 0)
+        ):
+            raise DomainError(
+                N_(
+                    "Promotion {name}: give a points multiplier from 1 to 100 (at most 2 "
+                    "decimals) and/or 0 to 100000 extra points per piece, one of them above "
+                    "1 and 0."
+                ),
+                name=self.name,
+            )
+
+    def compute(self, lines: Sequence[PromoLine]) -> dict[int, int]:
+        return {}  # no saving: it only changes the points a line earns
+
+
 def _runs_dearest_first(lines: Sequence[PromoLine]) -> list[tuple[Exact, int, int]]:
     """(unit price, line index, pieces) sorted by unit price, dearest first, then line order."""
     runs = [(_unit_price(line), line.line_index, line.pieces) for line in lines]
@@ -296,6 +336,6 @@ def iter_active(promotions: Sequence[Promotion], now: datetime) -> Iterator[Prom
 
 
 __all__ = [
-    "ALWAYS", "AmountOff", "BuyXGetY", "MixAndMatch", "PercentOff", "PromoLine", "Promotion",
-    "QuantityPrice", "Window", "iter_active",
+    "ALWAYS", "AmountOff", "BonusPoints", "BuyXGetY", "MixAndMatch", "PercentOff", "PromoLine",
+    "Promotion", "QuantityPrice", "Window", "iter_active",
 ]  # fmt: skip

@@ -6,8 +6,10 @@ product group (the product's category: Coffee x2, Tobacco x0), rounded down once
 (``domain.loyalty_rules``), and ``loyalty_point_value_minor`` what one point is worth when
 spent. A line earns on what was paid for it, after promotions and discounts. Gift cards sold
 are not counted (not revenue), nor what was paid with points (taken off at the base rate).
-The rates a sale earned at are kept with it, so its refund takes back exactly what its lines
-earned even after the rules change.
+Bonus-points promotions running at the sale's time (store time, as pricing) multiply a
+line's rate and add extra points per piece (``loyalty_rules.bonus_for``; a group at x0 gets
+no bonus). The rates and extras a sale earned at are kept with it, so its refund takes back
+exactly what its lines earned even after the rules change.
 
 The cloud's ledger is authoritative (docs/CUSTOMERS.md): points earned go up as
 ``loyalty.earned`` outbox events in the sale's transaction (offline too); spending is a
@@ -19,21 +21,30 @@ cloud) and gives back points it paid with (``loyalty.refunded``).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 from fractions import Fraction
 
 from peewee import SqliteDatabase
 
 from pos_desktop.domain.errors import N_, DomainError, LedgerNotFound, PaymentError
-from pos_desktop.domain.loyalty_rules import multiplier_for, points_earned, points_to_take_back
+from pos_desktop.domain.loyalty_rules import (
+    bonus_for,
+    multiplier_for,
+    points_earned,
+    points_to_take_back,
+)
 from pos_desktop.domain.money import Money, currency_exponent
+from pos_desktop.domain.pricing import PricedCart
+from pos_desktop.domain.promotions import Promotion
 from pos_desktop.domain.refund import Refund
-from pos_desktop.domain.sale import Sale
+from pos_desktop.domain.sale import Sale, SaleLine
 from pos_desktop.domain.tender import POINTS, SplitTender, Tender
 from pos_desktop.storage import outbox
 from pos_desktop.storage.loyalty_repo import (
     add_taken_back,
     categories_of,
+    points_earned_by,
     sale_earning,
     save_sale_earning,
 )
@@ -41,6 +52,7 @@ from pos_desktop.storage.loyalty_repo import (
 from .cloud_balances import CloudBalances, CloudLedgerPort, ledger_event
 from .gift_cards import card_code
 from .ports import Clock
+from .timezones import store_time
 
 UNIT = "PTS"
 
@@ -79,24 +91,77 @@ class LoyaltyService(CloudBalances):
         return amount_minor * self.per_unit // 10 ** currency_exponent(currency)
 
     def multipliers(self, sale: Sale, db: SqliteDatabase | None = None) -> dict[str, Decimal]:
-        """line id -> the multiplier each line of ``sale`` earns at today (gift cards: 0)."""
+        """line id -> the multiplier each line of ``sale`` earns at: its group's times the
+        bonus promotions' running at the sale's time (gift cards: 0)."""
+        return self.rates(sale, db)[0]
+
+    def rates(
+        self, sale: Sale, db: SqliteDatabase | None = None
+    ) -> tuple[dict[str, Decimal], dict[str, int]]:
+        """(line id -> multiplier, line id -> extra points) for ``sale``'s lines: the group
+        rates of today, the bonus promotions running at the sale's store time. Gift cards
+        and groups at x0 earn nothing, bonus neither."""
+        lines = [(ln.line_id, ln.product_id, _pieces(ln)) for ln in sale.lines]
+        return self._rates(lines, sale.completed_at, db)
+
+    def _rates(
+        self, lines: list[tuple[str, str, int]], when: datetime, db: SqliteDatabase | None = None
+    ) -> tuple[dict[str, Decimal], dict[str, int]]:
+        """``rates`` of (line id, product id, whole pieces) lines sold at ``when``."""
         rates = self._checkout.checkout_settings.loyalty_group_rates
-        categories = categories_of(db or self._db, (ln.product_id for ln in sale.lines))
-        return {
-            ln.line_id: Decimal(0)
-            if card_code(ln.product_id) is not None
-            else multiplier_for(categories.get(ln.product_id), rates)
-            for ln in sale.lines
-        }
+        categories = categories_of(db or self._db, (product for _, product, _ in lines))
+        bonuses = self._bonus_promotions(when)
+        multipliers: dict[str, Decimal] = {}
+        extras: dict[str, int] = {}
+        for line_id, product_id, pieces in lines:
+            group = multiplier_for(categories.get(product_id), rates)
+            if card_code(product_id) is not None or group == 0:
+                multipliers[line_id] = Decimal(0)
+                continue
+            bonus, extra = bonus_for(bonuses, product_id, pieces)
+            multipliers[line_id] = group * bonus
+            if extra:
+                extras[line_id] = extra
+        return multipliers, extras
+
+    def cart_points(self, priced: PricedCart) -> int | None:
+        """What the current cart (``priced``) earns its attached customer if paid now, bonus
+        included (None: no customer or loyalty off), for the cashier's screen."""
+        cart = self._checkout.cart
+        if cart.customer is None or self.per_unit <= 0:
+            return None
+        lines = [
+            (p.line_id, p.product_id, 0 if c.item.sold_by_weight else _whole(p.quantity))
+            for p, c in zip(priced.lines, cart.lines, strict=True)
+        ]
+        multipliers, extras = self._rates(lines, self._clock.now())
+        amounts = [(Fraction(p.amount_minor), multipliers[p.line_id]) for p in priced.lines]
+        exponent = currency_exponent(priced.currency)
+        return points_earned(amounts, 0, self.per_unit, exponent, sum(extras.values()))
+
+    def _bonus_promotions(self, moment: datetime) -> list[Promotion]:
+        """The bonus-points promotions running at ``moment`` (store time, as pricing)."""
+        repo = getattr(self._checkout, "promotions", None)
+        if repo is None:
+            return []
+        when = store_time(moment, self._checkout.settings.timezone)
+        return [p for p in repo.promotions() if not p.changes_price and p.is_active(when)]
 
     def earned_by(self, sale: Sale, db: SqliteDatabase | None = None) -> int:
-        """What ``sale`` earns: each line's amount paid times its group's multiplier (gift
-        cards sold: nothing), less what points paid, at the base rate, rounded down."""
-        multipliers = self.multipliers(sale, db)
+        """What ``sale`` earns: each line's amount paid times its multiplier (gift cards
+        sold: nothing), less what points paid, at the base rate, plus the bonus promotions'
+        extra points, rounded down once."""
+        return self._earned(sale, *self.rates(sale, db))
+
+    def _earned(self, sale: Sale, multipliers: dict[str, Decimal], extras: dict[str, int]) -> int:
         lines = [(Fraction(ln.amount_minor), multipliers[ln.line_id]) for ln in sale.lines]
         by_points = sum(p.amount.amount_minor for p in sale.payments if p.tender == POINTS)
         exponent = currency_exponent(sale.currency)
-        return points_earned(lines, by_points, self.per_unit, exponent)
+        return points_earned(lines, by_points, self.per_unit, exponent, sum(extras.values()))
+
+    def earned_on(self, sale_id: str) -> int | None:
+        """The points a stored sale earned its customer, bonus included (None: none)."""
+        return points_earned_by(self._db, sale_id)
 
     def taken_back_by(self, db: SqliteDatabase, refund: Refund, currency: str, sale: Sale) -> int:
         """What ``refund`` takes back: its share of each returned line's amount (by what it
@@ -104,6 +169,7 @@ class LoyaltyService(CloudBalances):
         back, rounded down. A whole refund takes back exactly what the sale earned; partial
         ones round down each, so together they never take back more."""
         kept = sale_earning(db, sale.sale_id)
+        extras: dict[str, int] = {}
         if kept is None:  # earned before rates were kept: today's base rate, no groups
             per_unit = self.per_unit
             multipliers = {
@@ -111,18 +177,20 @@ class LoyaltyService(CloudBalances):
                 for ln in sale.lines
             }
         else:
-            per_unit, multipliers = kept.per_unit, kept.multipliers
+            per_unit, multipliers, extras = kept.per_unit, kept.multipliers, kept.extras
         sold = {ln.line_id: ln for ln in sale.lines}
         lines = []
+        extra = Fraction(0)
         for r in refund.lines:
             ln = sold.get(r.line_id)
             gross = ln.amount_minor + (0 if sale.prices_include_tax else ln.tax_minor) if ln else 0
             if ln is None or gross == 0:
                 continue
-            share = Fraction(ln.amount_minor) * Fraction(r.gross_minor, gross)
-            lines.append((share, multipliers.get(r.line_id, Decimal(1))))
+            part = Fraction(r.gross_minor, gross)  # how much of the line goes back
+            lines.append((Fraction(ln.amount_minor) * part, multipliers.get(r.line_id, Decimal(1))))
+            extra += extras.get(r.line_id, 0) * part
         by_points = sum(t.amount_minor for t in refund.tenders if t.kind == POINTS)
-        return points_earned(lines, by_points, per_unit, currency_exponent(currency))
+        return points_earned(lines, by_points, per_unit, currency_exponent(currency), extra)
 
     def balance(self, customer_id: str) -> PointsBalance:
         """The customer's points: the cloud's figure plus what this till has not sent yet."""
@@ -217,10 +285,10 @@ class LoyaltyService(CloudBalances):
         self.settle(db, sale)
         if sale.customer_id is None or self.per_unit <= 0:
             return
-        multipliers = self.multipliers(sale, db)
-        earned = self.earned_by(sale, db)
+        multipliers, extras = self.rates(sale, db)
+        earned = self._earned(sale, multipliers, extras)
         odd = {k: m for k, m in multipliers.items() if m != 1}
-        save_sale_earning(db, sale.sale_id, self.per_unit, odd, earned)
+        save_sale_earning(db, sale.sale_id, self.per_unit, odd, earned, extras)
         if earned > 0:
             ledger_event(
                 db,
@@ -260,3 +328,13 @@ class LoyaltyService(CloudBalances):
             ledger_event(
                 db, "loyalty.taken_back", customer_id, UNIT, taken, now, sale_id=refund.sale_id
             )
+
+
+def _pieces(line: SaleLine) -> int:
+    """Whole pieces of a sold line (0 when sold by weight), as pricing counts them."""
+    return 0 if line.sold_by_weight else _whole(line.quantity)
+
+
+def _whole(quantity: Decimal) -> int:
+    whole = int(quantity)
+    return max(0, whole) if quantity == whole else 0

@@ -75,6 +75,8 @@ class PrintingService:
         self._clock = clock
         self.drawer = drawer or DrawerSettings()
         self.columns = builder.columns
+        # sale id -> the loyalty points it earned (None: none); wired with loyalty points
+        self.points_earned: Callable[[str], int | None] | None = None
         self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="printer")
 
     def print_sale(
@@ -83,7 +85,10 @@ class PrintingService:
         """Print the receipt; a cash sale kicks the drawer first so it opens while printing."""
         has_cash = any(p.tender == "cash" or p.tender in self.drawer.tenders for p in sale.payments)
         open_drawer = self._kick_for_cash(has_cash, "sale")
-        job = self._builder.sale_receipt(sale, drawer=self.drawer.pulse() if open_drawer else None)
+        points = self.points_earned(sale.sale_id) if self.points_earned is not None else None
+        job = self._builder.sale_receipt(
+            sale, drawer=self.drawer.pulse() if open_drawer else None, points_earned=points
+        )
         return self._submit(job, "receipt", sale.sale_id, "sale" if open_drawer else None, on_done)
 
     def _kick_for_cash(self, has_cash: bool, reason: str) -> bool:

@@ -89,11 +89,17 @@ class ReceiptBuilder:
         return money_text(Money(minor, currency), self.settings.locale)
 
     def sale_receipt(
-        self, sale: Sale, *, drawer: DrawerPulse | None = None, gift: bool = False
+        self,
+        sale: Sale,
+        *,
+        drawer: DrawerPulse | None = None,
+        gift: bool = False,
+        points_earned: int | None = None,
     ) -> PrintJob:
         """The customer receipt; ``drawer`` puts a kick first so the drawer opens while printing.
 
         ``gift``: a gift receipt: items and quantities, no prices, tenders or tax.
+        ``points_earned``: the loyalty points the sale earned its customer (bonus included).
         """
         if gift:
             return self.gift_receipt(sale)
@@ -172,6 +178,8 @@ class ReceiptBuilder:
             blocks.append(
                 TextLine(columns_line(_("Change"), self._money(sale.change_minor, cur), w))
             )
+        if points_earned:
+            blocks.append(TextLine(columns_line(_("Points earned:"), str(points_earned), w)))
         blocks.append(rule)
         blocks.append(TextLine(self._tax_row(_("Tax"), _("Rate"), _("Net"), _("Tax"), _("Gross"))))
         for row in sale.tax_summary:

@@ -32,6 +32,7 @@ KINDS: dict[str, type[Promotion]] = {
         promo_mod.BuyXGetY,
         promo_mod.PercentOff,
         promo_mod.AmountOff,
+        promo_mod.BonusPoints,
     )
 }
 _COMMON = {"promotion_id", "name", "product_ids", "window", "exclusive", "priority"}

@@ -177,11 +177,14 @@ class CheckoutView(QWidget):
         self.total_label.setAlignment(Qt.AlignmentFlag.AlignRight)
         self.savings_label = QLabel()
         self.savings_label.setObjectName("savingsLabel")
+        self.points_label = QLabel()  # what the sale earns the attached customer
+        self.points_label.setObjectName("pointsLabel")
 
         totals = QVBoxLayout()
         totals.addWidget(self.subtotal_label)
         totals.addWidget(self.tax_label)
         totals.addWidget(self.savings_label)
+        totals.addWidget(self.points_label)
         totals.addWidget(self.total_caption)
         totals.addWidget(self.total_label)
 
@@ -241,7 +244,8 @@ class CheckoutView(QWidget):
         middle.addWidget(totals_box)
         for column in range(5):
             actions.setColumnStretch(column, 1)
-        for label in (self.subtotal_label, self.tax_label, self.savings_label, self.total_caption):
+        labels = (self.subtotal_label, self.tax_label, self.savings_label, self.points_label)
+        for label in (*labels, self.total_caption):
             label.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.addWidget(self.entry)
@@ -278,6 +282,7 @@ class CheckoutView(QWidget):
         self.savings_label.setText(
             _("You save  {saved}").format(saved=self._money(saved)) if saved.amount_minor else ""
         )
+        self._show_points_earned(priced)
         if self.checkout.cart.is_empty and self.last_refund is not None:
             self.total_caption.setText(_("Give back"))
             self.total_label.setText(money_text(self.last_refund, self.locale, symbol=True))
@@ -352,6 +357,17 @@ class CheckoutView(QWidget):
                 cart_empty=self.checkout.cart.is_empty,
                 customer=self._customer_label(),
             )
+        )
+
+    def _show_points_earned(self, priced) -> None:
+        """What the cart earns the attached customer if paid now, bonus promotions included."""
+        points = None
+        if self.loyalty is not None and not self.checkout.cart.is_empty:
+            points = self.loyalty.cart_points(priced)
+        self.points_label.setText(
+            ngettext("Earns {points} point", "Earns {points} points", points).format(points=points)
+            if points
+            else ""
         )
 
     def _customer_label(self) -> str | None:
