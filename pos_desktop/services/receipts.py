@@ -164,7 +164,7 @@ class ReceiptBuilder:
             if p.tender == "points":  # the reference is the customer's id: not for paper
                 if p.balance_left_minor is not None:
                     left = str(p.balance_left_minor)
-                    blocks.append(TextLine(columns_line("  Points left", left, w)))
+                    blocks.append(TextLine(columns_line(_("  Points left"), left, w)))
                 continue
             if p.reference:  # e.g. "VISA ****7892 auth 123456": never more than the last four
                 blocks.append(TextLine(f"  {p.reference}"[:w]))
