@@ -109,20 +109,31 @@ def _phone_digits_sql(column: pw.Field) -> pw.Node:
     return expression
 
 
+MIN_PHONE_DIGITS = 7  # shorter ones are extensions or placeholders ("000"), not a person
+
+
+def _same_name(a: str, b: str) -> bool:
+    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+
+
 def _merge_if_known(store_id: str, created: CustomerCreatedIn) -> None:
-    """A record a till made for someone the store already knows (the same e-mail in any case,
-    or the same phone number however spaced) is merged into the earliest such record at once:
-    two tills met the same person offline. Its sales and points follow it there."""
+    """A record a till made for someone the store already knows is merged into the earliest
+    such record at once: two tills met the same person offline. It must carry the same name
+    (any case and spacing) and the same e-mail (any case) or phone number (however spaced, at
+    least 7 digits): a shared family e-mail or a household phone alone is not one person, and
+    those pairs are left for the back office's Merge. Sales and points follow the merge."""
     email = (created.email or "").strip().lower()
     phone = _phone_digits((created.phone or "").strip())
-    if not email and len(phone) < 3:
+    if len(phone) < MIN_PHONE_DIGITS:
+        phone = ""
+    if not email and not phone:
         return
     match = []
     if email:
         match.append(pw.fn.LOWER(Customer.email) == email)
-    if len(phone) >= 3:
+    if phone:
         match.append(_phone_digits_sql(Customer.phone) == phone)
-    known = (
+    candidates = (
         Customer.select()
         .where(
             (Customer.store == store_id)
@@ -131,8 +142,8 @@ def _merge_if_known(store_id: str, created: CustomerCreatedIn) -> None:
             & functools.reduce(operator.or_, match)
         )
         .order_by(Customer.created_at, Customer.id)
-        .first()
     )
+    known = next((c for c in candidates if _same_name(c.name, created.name)), None)
     if known is None:
         return
     same = "e-mail" if email and (known.email or "").lower() == email else "phone"

@@ -37,6 +37,10 @@ def test_store_scoped_token_reaches_only_its_store(cloud, stores):
         ),
         ("POST", f"/v1/admin/stores/{other}/enrollment-codes", {}),
         ("POST", "/v1/admin/stores", {"name": "Mine now"}),
+        ("GET", f"/v1/admin/stores/{other}/products", None),
+        ("GET", f"/v1/admin/stores/{other}/products/A1", None),
+        ("GET", f"/v1/admin/stores/{other}/customers", None),
+        ("GET", f"/v1/admin/stores/{other}/customers/C1", None),
     ]:
         r = client.request(method, path, json=body)
         assert r.status_code == 403, (method, path, r.text)
@@ -46,6 +50,9 @@ def test_store_scoped_token_reaches_only_its_store(cloud, stores):
         json={"name": "x", "price_minor": 1, "tax_code": "A"},
     )
     assert put.status_code == 200, put.text
+    assert [p["sku"] for p in client.get(f"/v1/admin/stores/{mine}/products").json()["items"]] == [
+        "A1"
+    ]
 
 
 def test_store_scoped_token_cannot_revoke_another_stores_terminal(cloud, stores):

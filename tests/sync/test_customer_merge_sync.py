@@ -61,7 +61,7 @@ def sell_to(till, customer_id: str, sku: str):
 def test_a_sale_with_the_duplicate_attached_offline_lands_on_the_customer_kept(two_tills):
     server, cloud, store, (one, two) = two_tills
     kept = one.customers.create("Ada Lovelace", email="ada@example.com").customer_id
-    dup = two.customers.create("Ada L.", email="ada@example.com").customer_id
+    dup = two.customers.create("Ada Lovelace", email="ada@example.com").customer_id
     _, earned_kept = sell_to(one, kept, "SKU0000001")
     _, earned_dup = sell_to(two, dup, "SKU0000002")
     push(one)

@@ -386,19 +386,21 @@ class CheckoutView(QWidget):
         if customer is None or loyalty is None or loyalty.per_unit <= 0:
             return
         customer_id = customer.customer_id
-        pending = loyalty.pending_points(customer_id)
         if not loyalty.in_cloud:
-            self._show_points(customer_id, None, pending)
+            self._show_points(customer_id, None)
             return
         self.customer_points.setdefault(customer_id, _("asking for points…"))
         tasks = self.tasks or InlineTaskRunner()
         tasks.run(
             lambda: loyalty.cloud_points(customer_id),
-            lambda confirmed: self._show_points(customer_id, confirmed, pending),
-            lambda _err: self._show_points(customer_id, None, pending),
+            lambda confirmed: self._show_points(customer_id, confirmed),
+            lambda _err: self._show_points(customer_id, None),
         )
 
-    def _show_points(self, customer_id: str, confirmed: int | None, pending: int) -> None:
+    def _show_points(self, customer_id: str, confirmed: int | None) -> None:
+        # What this till has not sent yet is read with the answer (on the GUI thread, like
+        # every db read), not before the question: a push meanwhile would count it twice.
+        pending = self.loyalty.pending_points(customer_id) if self.loyalty is not None else 0
         if confirmed is None:
             self.customer_points[customer_id] = _("points: offline")
         else:
