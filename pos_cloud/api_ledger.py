@@ -6,6 +6,8 @@ credits and releases arrive as outbox events (ledger_events.py). The owner reads
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from fastapi import APIRouter, Depends, Path, Query, Request
 from pydantic import BaseModel, Field, StrictInt
 
@@ -13,7 +15,7 @@ from . import customers, ledger
 from .db import database_proxy
 from .deps import as_terminal, in_db, require_admin, terminal_token
 from .guards import StrictJSONRoute
-from .models import Store, Terminal
+from .models import Customer, Store, Terminal, utcnow
 from .schemas import MAX_AMOUNT
 
 router = APIRouter(prefix="/v1", tags=["ledger"], route_class=StrictJSONRoute)
@@ -38,6 +40,10 @@ class BalanceOut(BaseModel):
     account: str
     unit: str
     balance: int
+
+
+class PointsOut(BalanceOut):
+    earned_365d: int  # earned in the last 365 days less taken back (the till's loyalty tier)
 
 
 class EntryOut(BaseModel):
@@ -98,6 +104,17 @@ def _points_of(terminal: Terminal, customer_id: str) -> list[str]:
     return customers.merge_chains(terminal.store.organisation_id, [customer_id])[customer_id]
 
 
+def _points(terminal: Terminal, customer_id: str) -> dict:
+    """The balance of the customer kept, and what the person earned in the last 365 days
+    under every record merged into it (their earlier points count toward a tier too)."""
+    kept = _points_of(terminal, customer_id)[-1]
+    out = _balance(terminal, ledger.LOYALTY, kept, ledger.POINTS)
+    record = Customer.get_or_none(Customer.id == kept)
+    merged = [c.id for c in customers.merged_from(record.store_id, kept)] if record else []
+    since = utcnow() - timedelta(days=365)
+    return out | {"earned_365d": ledger.earned_since(_where(terminal), [kept, *merged], since)}
+
+
 def _redeem_points(terminal: Terminal, customer_id: str, body: RedeemIn) -> dict:
     with database_proxy.atomic():  # a merge of the customer waits until the points are spent
         *merged, kept = _points_of(terminal, customer_id)
@@ -124,14 +141,13 @@ def redeem_gift_card(
     )
 
 
-@router.get("/customers/{customer_id}/points", response_model=BalanceOut)
+@router.get("/customers/{customer_id}/points", response_model=PointsOut)
 def points_balance(customer_id: str = CustomerId, token: str = Depends(terminal_token)) -> dict:
     """The customer's loyalty points (404: none earned yet); for a customer merged away, the
-    points of the customer kept (``account`` says whose)."""
-    return as_terminal(
-        token,
-        lambda t: _balance(t, ledger.LOYALTY, _points_of(t, customer_id)[-1], ledger.POINTS),
-    )
+    points of the customer kept (``account`` says whose). ``earned_365d``: the points earned
+    in the last 365 days less those refunds took back (spending does not lower it), with the
+    records merged into the customer kept: a till picks the loyalty tier from it."""
+    return as_terminal(token, lambda t: _points(t, customer_id))
 
 
 @router.post("/customers/{customer_id}/points/redeem", response_model=EntryOut)

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 import peewee as pw
 
@@ -433,3 +434,29 @@ def entries(where: Where, kind: str, key: str, unit: str, limit: int = 200) -> l
         }
         for e in rows
     ]
+
+
+def earned_since(where: Where, keys: Sequence[str], since: datetime) -> int:
+    """Points the customers ``keys`` (one person: a customer and the records merged into it)
+    earned since ``since``, less what refunds took back of them (what a refund asked, even when
+    spent points left less to take), never below zero. Spending does not lower it, nor does a
+    merge moving points between the records."""
+    accounts = _merged_accounts(where, LOYALTY, keys, POINTS)
+    if not accounts:
+        return 0
+    recent = (LedgerEntry.account_id.in_(accounts)) & (LedgerEntry.created_at >= since)
+    earned = (
+        LedgerEntry.select(pw.fn.COALESCE(pw.fn.SUM(LedgerEntry.amount), 0))
+        .where(recent & (LedgerEntry.kind == "earn"))
+        .scalar()
+    )
+    taken = (
+        LedgerEntry.select(
+            pw.fn.COALESCE(pw.fn.SUM(pw.fn.COALESCE(LedgerEntry.asked, 0 - LedgerEntry.amount)), 0)
+        )
+        .where(
+            recent & (LedgerEntry.kind == "take_back") & ~LedgerEntry.entry_id.startswith("merge:")
+        )
+        .scalar()
+    )
+    return max(0, int(earned) - int(taken))

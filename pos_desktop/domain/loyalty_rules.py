@@ -117,3 +117,75 @@ def points_to_take_back(figured: int, earned: int, taken_before: int, completes:
     earned."""
     left = max(0, earned - taken_before)
     return left if completes else max(0, min(figured, left))
+
+
+Tiers = tuple[tuple[str, int, Decimal], ...]
+MAX_TIER_MULTIPLIER = Decimal(10)
+
+
+def parse_tiers(text: str) -> Tiers:
+    """``"Silver=500:1.25, Gold=2000:1.5"`` -> ((name, points earned in 365 days to reach it,
+    multiplier), ...) from the lowest threshold up; empty text: no tiers.
+
+    Raises:
+        DomainError: a part that is not ``NAME=POINTS:MULTIPLIER``, a threshold that is not a
+            whole number of 1 or more, a multiplier that is not from 1 to 10 (at most 2
+            decimals), a name or a threshold given twice.
+    """
+    tiers: dict[str, tuple[str, int, Decimal]] = {}
+    for part in (p.strip() for p in text.split(",")):
+        if not part:
+            continue
+        name, sep, rest = (s.strip() for s in part.partition("="))
+        points, colon, value = (s.strip() for s in rest.partition(":"))
+        if not sep or not colon or not name or not points or not value:
+            raise DomainError(
+                N_("{part!r} must look like NAME=POINTS:MULTIPLIER, e.g. Gold=2000:1.5."),
+                part=part,
+            )
+        if not points.isdigit() or int(points) < 1:
+            raise DomainError(
+                N_("{name}: {points!r} is not a threshold; write whole points, 1 or more."),
+                name=name,
+                points=points,
+            )
+        try:
+            multiplier = Decimal(value.replace("x", "").replace("×", "").strip())
+        except InvalidOperation:
+            multiplier = Decimal("NaN")
+        if (
+            not multiplier.is_finite()
+            or not Decimal(1) <= multiplier <= MAX_TIER_MULTIPLIER
+            or multiplier.normalize().as_tuple().exponent < -2  # type: ignore[operator]
+        ):
+            raise DomainError(
+                N_(
+                    "{name}: {value!r} is not a tier multiplier; "
+                    "write a number from 1 to 10, e.g. 1.25."
+                ),
+                name=name,
+                value=value,
+            )
+        if name.casefold() in tiers:
+            raise DomainError(N_("{name} is named twice; give each tier one line."), name=name)
+        if any(t[1] == int(points) for t in tiers.values()):
+            raise DomainError(
+                N_("Two tiers start at {points} points; give each tier its own threshold."),
+                points=int(points),
+            )
+        tiers[name.casefold()] = (name, int(points), multiplier.normalize())
+    return tuple(sorted(tiers.values(), key=lambda t: t[1]))
+
+
+def tiers_text(tiers: Tiers) -> str:
+    """The canonical text of ``tiers`` (what ``parse_tiers`` reads back)."""
+    return ", ".join(f"{name}={points}:{multiplier:f}" for name, points, multiplier in tiers)
+
+
+def tier_for(earned_365d: int | None, tiers: Tiers) -> tuple[str, Decimal] | None:
+    """(name, multiplier) of the highest tier ``earned_365d`` points reach; None below the
+    lowest, without tiers, or when the cloud's figure is unknown (offline: no tier bonus)."""
+    if earned_365d is None:
+        return None
+    reached = [(name, m) for name, points, m in tiers if earned_365d >= points]
+    return reached[-1] if reached else None

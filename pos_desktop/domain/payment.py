@@ -71,7 +71,8 @@ class CheckoutSettings:
     cloud cannot be reached (0: none); ``gift_card_offline_till_limit_minor``: how much of all
     gift cards together a till may spend offline until its sales reach the cloud (0: no total
     limit, only the one per card). ``loyalty_group_rates``: per product group (category) a
-    multiplier of ``loyalty_points_per_unit`` (``domain.loyalty_rules``).
+    multiplier of ``loyalty_points_per_unit`` (``domain.loyalty_rules``). ``loyalty_tiers``:
+    optional tiers a customer reaches by points earned in 365 days, multiplying what they earn.
     """
 
     cash_increment_minor: int = 1
@@ -85,6 +86,8 @@ class CheckoutSettings:
     gift_card_offline_till_limit_minor: int = 0  # all cards together, per till, until synced
     # (category, multiplier of loyalty_points_per_unit): Coffee x2, Tobacco x0 (loyalty_rules)
     loyalty_group_rates: tuple[tuple[str, Decimal], ...] = ()
+    # (name, points earned in 365 days to reach it, multiplier), lowest first (loyalty_rules)
+    loyalty_tiers: tuple[tuple[str, int, Decimal], ...] = ()
 
     def __post_init__(self) -> None:
         if self.cash_increment_minor < 1:

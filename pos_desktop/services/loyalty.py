@@ -11,6 +11,11 @@ line's rate and add extra points per piece (``loyalty_rules.bonus_for``; a group
 no bonus). The rates and extras a sale earned at are kept with it, so its refund takes back
 exactly what its lines earned even after the rules change.
 
+Tiers (``loyalty_tiers``, optional) multiply every line's rate on top of that: the customer's
+tier is the highest threshold their points earned in the last 365 days reach (the cloud's
+``earned_365d``, asked with their points when they are attached). Offline or not yet answered:
+no tier bonus. The tier's multiplier is kept per line with the sale, as the group's is.
+
 The cloud's ledger is authoritative (docs/CUSTOMERS.md): points earned go up as
 ``loyalty.earned`` outbox events in the sale's transaction (offline too); spending is a
 "Points" tender reserved in the cloud at once (:class:`CloudBalances`), only online. A refund
@@ -33,6 +38,7 @@ from pos_desktop.domain.loyalty_rules import (
     multiplier_for,
     points_earned,
     points_to_take_back,
+    tier_for,
 )
 from pos_desktop.domain.money import Money, currency_exponent
 from pos_desktop.domain.pricing import PricedCart
@@ -75,6 +81,7 @@ class LoyaltyService(CloudBalances):
     ) -> None:
         super().__init__(db, ledger, clock, "loyalty", POINTS)
         self._checkout = checkout
+        self._earned_365d: dict[str, int] = {}  # customer id -> the cloud's last answer
 
     @property
     def per_unit(self) -> int:
@@ -102,12 +109,19 @@ class LoyaltyService(CloudBalances):
         rates of today, the bonus promotions running at the sale's store time. Gift cards
         and groups at x0 earn nothing, bonus neither."""
         lines = [(ln.line_id, ln.product_id, _pieces(ln)) for ln in sale.lines]
-        return self._rates(lines, sale.completed_at, db)
+        return self._rates(lines, sale.completed_at, db, sale.customer_id)
 
     def _rates(
-        self, lines: list[tuple[str, str, int]], when: datetime, db: SqliteDatabase | None = None
+        self,
+        lines: list[tuple[str, str, int]],
+        when: datetime,
+        db: SqliteDatabase | None = None,
+        customer_id: str | None = None,
     ) -> tuple[dict[str, Decimal], dict[str, int]]:
-        """``rates`` of (line id, product id, whole pieces) lines sold at ``when``."""
+        """``rates`` of (line id, product id, whole pieces) lines sold at ``when`` to
+        ``customer_id`` (their tier multiplies every line)."""
+        tier = self.tier(customer_id)
+        by_tier = tier[1] if tier else Decimal(1)
         rates = self._checkout.checkout_settings.loyalty_group_rates
         categories = categories_of(db or self._db, (product for _, product, _ in lines))
         bonuses = self._bonus_promotions(when)
@@ -119,7 +133,7 @@ class LoyaltyService(CloudBalances):
                 multipliers[line_id] = Decimal(0)
                 continue
             bonus, extra = bonus_for(bonuses, product_id, pieces)
-            multipliers[line_id] = group * bonus
+            multipliers[line_id] = group * bonus * by_tier
             if extra:
                 extras[line_id] = extra
         return multipliers, extras
@@ -134,7 +148,7 @@ class LoyaltyService(CloudBalances):
             (p.line_id, p.product_id, 0 if c.item.sold_by_weight else _whole(p.quantity))
             for p, c in zip(priced.lines, cart.lines, strict=True)
         ]
-        multipliers, extras = self._rates(lines, self._clock.now())
+        multipliers, extras = self._rates(lines, self._clock.now(), None, cart.customer.customer_id)
         amounts = [(Fraction(p.amount_minor), multipliers[p.line_id]) for p in priced.lines]
         exponent = currency_exponent(priced.currency)
         return points_earned(amounts, 0, self.per_unit, exponent, sum(extras.values()))
@@ -208,6 +222,32 @@ class LoyaltyService(CloudBalances):
             return self.ask_points(customer_id)
         except PaymentError:  # offline: the till knows only its own share
             return None
+
+    def cloud_standing(self, customer_id: str) -> tuple[int, int] | None:
+        """The cloud's (points, points earned in the last 365 days) of the customer; None
+        when it cannot be reached (network only: the window asks it on its worker thread,
+        then hands the answer to :meth:`remember_earned` on its own)."""
+        try:
+            return self._ledger().points(customer_id)
+        except LedgerNotFound:
+            return 0, 0
+        except PaymentError:  # offline: the till knows only its own share
+            return None
+
+    def remember_earned(self, customer_id: str, earned_365d: int | None) -> None:
+        """Keep the cloud's answer for the customer's tier (None: offline, no tier)."""
+        if earned_365d is None:
+            self._earned_365d.pop(customer_id, None)
+        else:
+            self._earned_365d[customer_id] = earned_365d
+
+    def tier(self, customer_id: str | None) -> tuple[str, Decimal] | None:
+        """(name, multiplier) of the customer's tier; None without tiers, below the lowest,
+        or when the cloud has not told this till what they earned (offline: no tier bonus)."""
+        tiers = self._checkout.checkout_settings.loyalty_tiers
+        if customer_id is None or not tiers:
+            return None
+        return tier_for(self._earned_365d.get(customer_id), tiers)
 
     def take(self, split: SplitTender, points: int | None = None) -> Tender:
         """Pay with the attached customer's points (call only after they agreed): ``points``,

@@ -15,7 +15,12 @@ from peewee import SqliteDatabase
 
 from pos_desktop.domain.countries import LANGUAGES, PRESETS
 from pos_desktop.domain.errors import DomainError
-from pos_desktop.domain.loyalty_rules import group_rates_text, parse_group_rates
+from pos_desktop.domain.loyalty_rules import (
+    group_rates_text,
+    parse_group_rates,
+    parse_tiers,
+    tiers_text,
+)
 from pos_desktop.domain.money import Money, currency_exponent, validate_currency
 from pos_desktop.domain.payment import CheckoutSettings
 from pos_desktop.domain.staff import Action
@@ -67,6 +72,8 @@ STORE_KEYS: dict[str, str] = {
     "loyalty_point_value": "what one point pays when the customer spends it, e.g. 0.01",
     "loyalty_group_rates": "per product group (category) a multiplier of loyalty_points: "
     "Coffee=2, Tobacco=0 (others: x1; empty: none)",
+    "loyalty_tiers": "optional tiers by points earned in the last 365 days, each multiplying "
+    "what the customer earns: Silver=500:1.25, Gold=2000:1.5 (empty: none)",
     "gift_card_offline_limit": "how much of one gift card a till may spend offline; 0: none",
     "gift_card_offline_till_limit": "how much of all gift cards together a till may spend "
     "offline until it syncs; 0: no total limit",
@@ -127,6 +134,7 @@ def shown_values(state: StoreState) -> dict[str, str]:
         "loyalty_points": str(c.loyalty_points_per_unit),
         "loyalty_point_value": amount_text(c.loyalty_point_value_minor, s.currency),
         "loyalty_group_rates": group_rates_text(c.loyalty_group_rates),
+        "loyalty_tiers": tiers_text(c.loyalty_tiers),
         "gift_card_offline_limit": amount_text(c.gift_card_offline_limit_minor, s.currency),
         "gift_card_offline_till_limit": amount_text(
             c.gift_card_offline_till_limit_minor, s.currency
@@ -329,6 +337,12 @@ def apply_value(
         except DomainError as err:
             raise StoreSettingError(_("loyalty_group_rates: {err}").format(err=err)) from None
         return replace(state, checkout=replace(c, loyalty_group_rates=group_rates))
+    if key == "loyalty_tiers":
+        try:
+            tiers = parse_tiers(text)
+        except DomainError as err:
+            raise StoreSettingError(_("loyalty_tiers: {err}").format(err=err)) from None
+        return replace(state, checkout=replace(c, loyalty_tiers=tiers))
     if key in ("gift_card_offline_limit", "gift_card_offline_till_limit"):
         try:
             limit = Money.parse(text.strip(), s.currency).amount_minor

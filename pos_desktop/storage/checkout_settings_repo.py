@@ -8,7 +8,12 @@ from decimal import Decimal
 
 from peewee import SqliteDatabase
 
-from pos_desktop.domain.loyalty_rules import group_rates_text, parse_group_rates
+from pos_desktop.domain.loyalty_rules import (
+    group_rates_text,
+    parse_group_rates,
+    parse_tiers,
+    tiers_text,
+)
 from pos_desktop.domain.payment import CheckoutSettings
 
 
@@ -36,6 +41,8 @@ def load_checkout_settings(db: SqliteDatabase) -> CheckoutSettings:
             values[key] = int(rows[key])
     if "loyalty_group_rates" in rows:
         values["loyalty_group_rates"] = parse_group_rates(rows["loyalty_group_rates"])
+    if "loyalty_tiers" in rows:
+        values["loyalty_tiers"] = parse_tiers(rows["loyalty_tiers"])
     return CheckoutSettings(**values)
 
 
@@ -45,6 +52,8 @@ def save_checkout_settings(db: SqliteDatabase, settings: CheckoutSettings) -> No
         for key, value in values.items():
             if key == "loyalty_group_rates":
                 text = group_rates_text(value)
+            elif key == "loyalty_tiers":
+                text = tiers_text(value)
             else:
                 text = json.dumps(list(value)) if isinstance(value, tuple) else str(value)
             db.execute_sql(

@@ -71,6 +71,15 @@ class CloudLedger:
         """
         return int(self._call("GET", _PATHS[kind].format(quote(account, safe="")))["balance"])
 
+    def points(self, customer_id: str) -> tuple[int, int]:
+        """The customer's (points balance, points earned in the last 365 days).
+
+        Raises:
+            LedgerNotFound: no points yet; LedgerOffline: cannot ask now.
+        """
+        answer = self._call("GET", _PATHS["loyalty"].format(quote(customer_id, safe="")))
+        return int(answer["balance"]), int(answer.get("earned_365d", 0))
+
     def redeem(self, kind: str, account: str, amount: int, entry_id: str) -> int:
         """Spend ``amount`` now; the balance left.
 

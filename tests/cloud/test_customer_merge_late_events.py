@@ -7,6 +7,7 @@ brings no personal data back."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import threading
 import uuid
@@ -109,7 +110,8 @@ def test_points_asked_and_spent_with_the_old_id_are_the_kept_customers(cloud):
     assert _statuses(till, _late_sale(till, kept, 10)[1]) == ["stored", "stored"]
     _merge(cloud, store, dup, kept)
     r = till.client.get(f"/v1/customers/{dup}/points")
-    assert r.status_code == 200 and r.json() == {"account": kept, "unit": "PTS", "balance": 10}
+    answer = {"account": kept, "unit": "PTS", "balance": 10, "earned_365d": 10}
+    assert r.status_code == 200 and r.json() == answer
     spend = {"entry_id": str(uuid.uuid4()), "amount": 4}
     r = till.client.post(f"/v1/customers/{dup}/points/redeem", json=spend)
     assert r.status_code == 200 and r.json()["balance"] == 6, r.text
@@ -220,3 +222,40 @@ def test_a_merge_while_tills_push_to_the_duplicate_never_splits_the_points(cloud
     assert export["points"]["balance"] == len(sales) + 1
     moved = _export(cloud, store, dup)
     assert moved["sales"] == [] and moved["points"]["balance"] == 0
+
+
+def test_points_earned_in_365_days_count_the_merged_records_and_not_older_ones(cloud):
+    """``earned_365d`` (the till's loyalty tier): earned less taken back in the last 365 days,
+    spending and the merge's own move of points not counted, the duplicate's earnings too,
+    asked with either id; an entry older than 365 days no longer counts."""
+    from pos_cloud import ledger
+
+    till = cloud.till()
+    store = till.store_id
+    kept, dup = _two(till)
+    old_sale, old_events = _late_sale(till, kept, 1000)
+    assert _statuses(till, old_events) == ["stored", "stored"]
+    _, events = _late_sale(till, kept, 300)
+    _, dup_events = _late_sale(till, dup, 200)
+    assert _statuses(till, events + dup_events) == ["stored"] * 4
+    taken = _points_event(till, "loyalty.taken_back", dup, 50, None)
+    assert _statuses(till, [taken]) == ["stored"]
+    r = till.client.post(
+        f"/v1/customers/{kept}/points/redeem", json={"entry_id": str(uuid.uuid4()), "amount": 400}
+    )
+    assert r.status_code == 200, r.text
+    with connection():  # the first sale's points were earned 366 days ago
+        entry = ledger.LedgerEntry.get(ledger.LedgerEntry.sale_id == old_sale["sale_id"])
+        ledger.LedgerEntry.update(created_at=entry.created_at - dt.timedelta(days=366)).where(
+            ledger.LedgerEntry.id == entry.id
+        ).execute()
+
+    def earned(customer: str) -> int:
+        r = till.client.get(f"/v1/customers/{customer}/points")
+        assert r.status_code == 200, r.text
+        return r.json()["earned_365d"]
+
+    assert earned(kept) == 300 and earned(dup) == 150
+    _merge(cloud, store, dup, kept)
+    assert earned(kept) == 450 and earned(dup) == 450
+    assert _points(till, kept) == 1000 + 300 + 150 - 400

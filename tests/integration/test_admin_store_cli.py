@@ -75,6 +75,15 @@ def test_store_show_and_set_with_data_dir_before_or_after(run, data_dir):
         "store", "set", "loyalty_group_rates", "Coffee=2, Tobacco=0", "--data-dir", str(data_dir)
     )
     assert code == 0 and "loyalty_group_rates = Coffee=2, Tobacco=0" in out
+    code, out, _ = run(
+        "store",
+        "set",
+        "loyalty_tiers",
+        "Gold=2000:1.50, Silver=500:1.25",
+        "--data-dir",
+        str(data_dir),
+    )
+    assert code == 0 and "loyalty_tiers = Silver=500:1.25, Gold=2000:1.5" in out
 
 
 @pytest.mark.parametrize(
@@ -89,6 +98,10 @@ def test_store_show_and_set_with_data_dir_before_or_after(run, data_dir):
         ("colour", "red", "invalid choice"),
         ("loyalty_group_rates", "Coffee:2", "GROUP=MULTIPLIER"),
         ("loyalty_group_rates", "Coffee=0.5.1", "not a multiplier"),
+        ("loyalty_tiers", "Gold=2000", "NAME=POINTS:MULTIPLIER"),
+        ("loyalty_tiers", "Gold=2000:0.5", "not a tier multiplier"),
+        ("loyalty_tiers", "Gold=0:1.5", "not a threshold"),
+        ("loyalty_tiers", "Silver=500:1.25, Gold=500:1.5", "own threshold"),
     ],
 )
 def test_store_set_refuses_bad_values_with_one_clear_line(run, data_dir, key, value, needle):

@@ -143,3 +143,23 @@ def test_loyalty_group_rates_are_a_checked_store_setting(db):
     assert load_checkout_settings(db).loyalty_group_rates == rates  # nothing half-written
     set_values(db, {"loyalty_group_rates": ""})
     assert load_checkout_settings(db).loyalty_group_rates == ()
+
+
+def test_loyalty_tiers_are_a_checked_store_setting(db):
+    create_store(db, SetupAnswers(name="Shop", country="DE"))
+    set_values(db, {"loyalty_tiers": "Gold=2000:1.5, Silver = 500 : 1.25"})
+    tiers = load_checkout_settings(db).loyalty_tiers
+    assert tiers == (("Silver", 500, Decimal("1.25")), ("Gold", 2000, Decimal("1.5")))
+    assert shown_values(load_state(db))["loyalty_tiers"] == "Silver=500:1.25, Gold=2000:1.5"
+    for bad, says in [
+        ("Gold", "NAME=POINTS:MULTIPLIER"),
+        ("Gold=2000:11", "not a tier multiplier"),
+        ("Gold=2000:1.333", "not a tier multiplier"),
+        ("Gold=-5:1.5", "not a threshold"),
+        ("Gold=2000:1.5, GOLD=3000:2", "named twice"),
+    ]:
+        with pytest.raises(StoreSettingError, match=f"loyalty_tiers: .*{says}"):
+            set_values(db, {"loyalty_tiers": bad})
+    assert load_checkout_settings(db).loyalty_tiers == tiers  # nothing half-written
+    set_values(db, {"loyalty_tiers": ""})
+    assert load_checkout_settings(db).loyalty_tiers == ()

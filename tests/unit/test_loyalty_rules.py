@@ -95,3 +95,51 @@ def test_a_whole_refund_figures_what_the_sale_earned(lines, by_points, per_unit)
     earned = points_earned(typed, by_points, per_unit, 2)
     figured = points_earned(typed, by_points, per_unit, 2)  # the refund's lines: all of them
     assert points_to_take_back(figured, earned, 0, True) == earned == figured
+
+
+def test_tiers_parse_from_the_lowest_threshold_and_read_back():
+    from pos_desktop.domain.loyalty_rules import parse_tiers, tiers_text
+
+    tiers = parse_tiers(" Gold=2000:1.50 , Silver=500:x1.25,")
+    assert tiers == (("Silver", 500, Decimal("1.25")), ("Gold", 2000, Decimal("1.5")))
+    assert tiers_text(tiers) == "Silver=500:1.25, Gold=2000:1.5"
+    assert parse_tiers(tiers_text(tiers)) == tiers
+    assert parse_tiers("") == () and parse_tiers(" , ") == ()
+    assert parse_tiers("Top=1:10") == (("Top", 1, Decimal(10)),)
+
+
+@pytest.mark.parametrize(
+    "text, says",
+    [
+        ("Gold", "NAME=POINTS:MULTIPLIER"),
+        ("Gold=2000", "NAME=POINTS:MULTIPLIER"),
+        ("=2000:1.5", "NAME=POINTS:MULTIPLIER"),
+        ("Gold=0:1.5", "not a threshold"),
+        ("Gold=1.5:2", "not a threshold"),
+        ("Gold=-3:2", "not a threshold"),
+        ("Gold=2000:0.9", "not a tier multiplier"),
+        ("Gold=2000:10.5", "not a tier multiplier"),
+        ("Gold=2000:1.255", "not a tier multiplier"),
+        ("Gold=2000:lots", "not a tier multiplier"),
+        ("Gold=2000:1.5, gold=3000:2", "named twice"),
+        ("Silver=500:1.25, Gold=500:1.5", "own threshold"),
+    ],
+)
+def test_tiers_refuse_what_is_wrong_and_say_what(text, says):
+    from pos_desktop.domain.loyalty_rules import parse_tiers
+
+    with pytest.raises(DomainError) as err:
+        parse_tiers(text)
+    assert says in str(err.value)
+
+
+def test_the_tier_is_the_highest_threshold_reached_and_none_when_unknown():
+    from pos_desktop.domain.loyalty_rules import parse_tiers, tier_for
+
+    tiers = parse_tiers("Silver=500:1.25, Gold=2000:1.5")
+    assert tier_for(None, tiers) is None
+    assert tier_for(499, tiers) is None
+    assert tier_for(500, tiers) == ("Silver", Decimal("1.25"))
+    assert tier_for(1999, tiers) == ("Silver", Decimal("1.25"))
+    assert tier_for(2000, tiers) == ("Gold", Decimal("1.5"))
+    assert tier_for(10**6, ()) is None

@@ -375,6 +375,11 @@ class CheckoutView(QWidget):
         if customer is None:
             return None
         points = self.customer_points.get(customer.customer_id)
+        tier = self.loyalty.tier(customer.customer_id) if self.loyalty and points else None
+        if tier is not None:
+            return _("{name} · {tier} · {points}").format(
+                name=customer.name, tier=tier[0], points=points
+            )
         return f"{customer.name} · {points}" if points else customer.name
 
     def _ask_points(self) -> None:
@@ -391,13 +396,17 @@ class CheckoutView(QWidget):
             return
         self.customer_points.setdefault(customer_id, _("asking for points…"))
         tasks = self.tasks or InlineTaskRunner()
-        tasks.run(
-            lambda: loyalty.cloud_points(customer_id),
-            lambda confirmed: self._show_points(customer_id, confirmed),
+        tasks.run(  # the points and what the customer earned in 365 days (their tier)
+            lambda: loyalty.cloud_standing(customer_id),
+            lambda standing: self._show_points(customer_id, standing),
             lambda _err: self._show_points(customer_id, None),
         )
 
-    def _show_points(self, customer_id: str, confirmed: int | None) -> None:
+    def _show_points(self, customer_id: str, standing: tuple[int, int] | None) -> None:
+        """``standing``: the cloud's (points, earned in 365 days); None: offline (no tier)."""
+        confirmed, earned = standing if standing is not None else (None, None)
+        if self.loyalty is not None:
+            self.loyalty.remember_earned(customer_id, earned)
         # What this till has not sent yet is read with the answer (on the GUI thread, like
         # every db read), not before the question: a push meanwhile would count it twice.
         pending = self.loyalty.pending_points(customer_id) if self.loyalty is not None else 0

@@ -148,6 +148,8 @@ class StoreSettingsDialog(QDialog):
         self.loyalty_point_value = QLineEdit(shown["loyalty_point_value"])
         self.loyalty_group_rates = QLineEdit(shown["loyalty_group_rates"])
         self.loyalty_group_rates.setPlaceholderText(_("e.g. Coffee=2, Tobacco=0"))
+        self.loyalty_tiers = QLineEdit(shown["loyalty_tiers"])
+        self.loyalty_tiers.setPlaceholderText(_("e.g. Silver=500:1.25, Gold=2000:1.5"))
         self.tenders = QTableWidget(len(c.other_tenders) + EXTRA_TENDER_ROWS, 2)
         self.tenders.setHorizontalHeaderLabels([_("Other tender"), _("Opens the drawer")])
         for row in range(self.tenders.rowCount()):
@@ -166,6 +168,7 @@ class StoreSettingsDialog(QDialog):
         form.addRow(_("Loyalty points per 1 unit paid (0: off)"), self.loyalty_points)
         form.addRow(_("What one point pays"), self.loyalty_point_value)
         form.addRow(_("Points per product group (x the rate)"), self.loyalty_group_rates)
+        form.addRow(_("Loyalty tiers (points earned in 365 days)"), self.loyalty_tiers)
         form.addRow(self.tenders)
         tabs.addTab(payments, _("Payments"))
         # -- approvals --
@@ -222,6 +225,7 @@ class StoreSettingsDialog(QDialog):
             ("loyalty_points", self.loyalty_points.text()),
             ("loyalty_point_value", self.loyalty_point_value.text()),
             ("loyalty_group_rates", self.loyalty_group_rates.text()),
+            ("loyalty_tiers", self.loyalty_tiers.text()),
         ]
         for row in range(self.rates.rowCount()):
             cells = [self.rates.item(row, col) for col in range(3)]
