@@ -23,7 +23,7 @@ class ShownTotals:
     last_item: str | None  # the name of the line just added or selected
     last_amount: str | None
     cart_empty: bool
-    customer: str | None = None  # the customer attached to the sale
+    customer: str | None = None  # the attached customer as the status bar names them
 
 
 def pole_rows(shown: ShownTotals, store_name: str) -> tuple[str, str]:

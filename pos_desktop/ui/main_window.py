@@ -182,11 +182,14 @@ class MainWindow(QMainWindow):
         self._set_chip(self.shift_chip, text, "ok" if ok else "warn")
 
     def on_checkout_display_changed(self, shown) -> None:
-        """The customer attached to the sale, in the status bar while there is one."""
+        """The customer attached to the sale, in the status bar while there is one. The
+        sales count steps aside meanwhile: at 1024 px the chips would not all fit, and the
+        customer's name is what the cashier needs during the sale."""
         self.customer_chip.setVisible(shown.customer is not None)
-        self.customer_chip.setText(
-            _("Customer: {customer}").format(customer=shown.customer) if shown.customer else ""
-        )
+        self.sales_chip.setVisible(shown.customer is None)
+        attached = self.checkout_view.checkout.cart.customer
+        self.customer_chip.setToolTip(attached.name if attached is not None else "")
+        self.customer_chip.setText(shown.customer or "")
 
     # -- scanners ------------------------------------------------------------------------------
 

@@ -157,6 +157,22 @@ def test_main_window_fits_and_a_big_total_does_not_grow_it(demo_window, screen):
     assert window.width() <= screen[0] and problems(window, screen) == []
 
 
+@pytest.mark.parametrize("screen", SCREENS, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_the_attached_customer_shows_whole_on_the_status_bar(demo_window, screen):
+    window = demo_window
+    customers = window.container.customers
+    customer = customers.create("Annabelle Schmidt-Okafor", phone="0171 555 0123")
+    window.checkout_view.add_code(demo_ean13(1))
+    customers.attach(customer.customer_id)
+    window.checkout_view.customer_points[customer.customer_id] = "12345 points"  # as answered
+    window.checkout_view.refresh()
+    render(window, screen)
+    assert window.customer_chip.isVisible()
+    assert "Annabelle Schmi… · 12345" in window.customer_chip.text()  # a long name shortened
+    assert window.customer_chip.toolTip() == "Annabelle Schmidt-Okafor"
+    assert problems(window, screen) == []
+
+
 def _dialogs(window) -> dict[str, Callable[[], QWidget]]:
     from pos_desktop.ui.views.approval_dialog import ApprovalDialog
     from pos_desktop.ui.views.devices_dialog import DevicesDialog

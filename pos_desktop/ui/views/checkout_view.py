@@ -375,12 +375,15 @@ class CheckoutView(QWidget):
         if customer is None:
             return None
         points = self.customer_points.get(customer.customer_id)
-        tier = self.loyalty.tier(customer.customer_id) if self.loyalty and points else None
+        # The status bar has room for about 36 letters at 1024 px: a long name is shortened
+        # (the chip's tooltip has it whole), and with points the "Customer:" goes.
+        name = customer.name if len(customer.name) <= 16 else customer.name[:15].rstrip() + "…"
+        if not points:
+            return _("Customer: {customer}").format(customer=name)
+        tier = self.loyalty.tier(customer.customer_id) if self.loyalty else None
         if tier is not None:
-            return _("{name} · {tier} · {points}").format(
-                name=customer.name, tier=tier[0], points=points
-            )
-        return f"{customer.name} · {points}" if points else customer.name
+            return _("{name} · {tier} · {points}").format(name=name, tier=tier[0], points=points)
+        return f"{name} · {points}"
 
     def _ask_points(self) -> None:
         """The attached customer's points, asked whenever they are attached: the cloud's
