@@ -92,21 +92,20 @@ def record_created(store_id: str, created: list[CustomerCreatedIn]) -> None:
         _merge_if_known(store_id, c)
 
 
-# What a phone number is written with besides its digits; "+" stays (+49... is not 0...).
-_PHONE_SEPARATORS = (" ", "-", ".", "(", ")", "/")
+PHONE_SEPARATORS = " -/()."  # what a phone number is written with besides its digits and "+"
 
 
-def _phone_digits(text: str) -> str:
-    for sep in _PHONE_SEPARATORS:
-        text = text.replace(sep, "")
-    return text
+def compact_phone(text: str) -> str:
+    """``text`` without separators: "0171 555-01 01" -> "01715550101" ("+" stays: +49... is
+    not 0...)."""
+    return "".join(c for c in text if c not in PHONE_SEPARATORS)
 
 
-def _phone_digits_sql(column: pw.Field) -> pw.Node:
-    expression: pw.Node = column
-    for sep in _PHONE_SEPARATORS:
-        expression = pw.fn.REPLACE(expression, sep, "")
-    return expression
+def compact_phone_sql(column: pw.Node) -> pw.Node:
+    """:func:`compact_phone` in SQL, for comparing a stored phone column."""
+    for separator in PHONE_SEPARATORS:
+        column = pw.fn.REPLACE(column, separator, "")
+    return column
 
 
 MIN_PHONE_DIGITS = 7  # shorter ones are extensions or placeholders ("000"), not a person
@@ -123,7 +122,7 @@ def _merge_if_known(store_id: str, created: CustomerCreatedIn) -> None:
     least 7 digits): a shared family e-mail or a household phone alone is not one person, and
     those pairs are left for the back office's Merge. Sales and points follow the merge."""
     email = (created.email or "").strip().lower()
-    phone = _phone_digits((created.phone or "").strip())
+    phone = compact_phone((created.phone or "").strip())
     if len(phone) < MIN_PHONE_DIGITS:
         phone = ""
     if not email and not phone:
@@ -132,7 +131,7 @@ def _merge_if_known(store_id: str, created: CustomerCreatedIn) -> None:
     if email:
         match.append(pw.fn.LOWER(Customer.email) == email)
     if phone:
-        match.append(_phone_digits_sql(Customer.phone) == phone)
+        match.append(compact_phone_sql(Customer.phone) == phone)
     candidates = (
         Customer.select()
         .where(

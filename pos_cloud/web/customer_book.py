@@ -39,26 +39,13 @@ def search(store_id: str, text: str, limit: int, offset: int = 0) -> list[Custom
             | Customer.email.contains(needle)
             | Customer.phone.contains(needle)
         )
-        digits = _compact_phone(needle)
+        digits = customers.compact_phone(needle)
         if len(digits.lstrip("+")) >= 3 and digits.lstrip("+").isdigit():
             # "01715550101" finds "0171 555 01 01": both sides without separators
-            match = match | _compact_phone_sql(Customer.phone).contains(digits)
+            match = match | customers.compact_phone_sql(Customer.phone).contains(digits)
         query = query.where(match)
     # lower case: the same order (and page boundaries) on SQLite and PostgreSQL collations
     return list(query.order_by(pw.fn.LOWER(Customer.name), Customer.id).limit(limit).offset(offset))
-
-
-PHONE_SEPARATORS = " -/()."
-
-
-def _compact_phone(text: str) -> str:
-    return "".join(c for c in text if c not in PHONE_SEPARATORS)
-
-
-def _compact_phone_sql(column):
-    for separator in PHONE_SEPARATORS:
-        column = pw.fn.REPLACE(column, separator, "")
-    return column
 
 
 def get(store_id: str, customer_id: str) -> Customer:

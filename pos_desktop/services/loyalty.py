@@ -208,20 +208,13 @@ class LoyaltyService(CloudBalances):
 
     def balance(self, customer_id: str) -> PointsBalance:
         """The customer's points: the cloud's figure plus what this till has not sent yet."""
-        confirmed = self.cloud_points(customer_id) if self.in_cloud else None
+        standing = self.cloud_standing(customer_id) if self.in_cloud else None
+        confirmed = None if standing is None else standing[0]
         return PointsBalance(confirmed, self.pending_points(customer_id))
 
     def pending_points(self, customer_id: str) -> int:
         """Points this till earned for the customer and has not sent yet (the local db)."""
         return int(outbox.pending_amount(self._db, "loyalty.earned", customer_id))
-
-    def cloud_points(self, customer_id: str) -> int | None:
-        """The cloud's figure, None when it cannot be reached (network only: the window
-        asks it on its worker thread)."""
-        try:
-            return self.ask_points(customer_id)
-        except PaymentError:  # offline: the till knows only its own share
-            return None
 
     def cloud_standing(self, customer_id: str) -> tuple[int, int] | None:
         """The cloud's (points, points earned in the last 365 days) of the customer; None
